@@ -1,0 +1,111 @@
+"""Read a layer file into a validated GeoDataFrame in EPSG:4326."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+from shapely.errors import GeometryTypeError
+from shapely.geometry import shape
+
+from geo.catalog import DATA_DIR, LAYERS, Layer
+from geo.schema import LayerSchema
+from geo.validation import LayerValidationError, ValidationReport, validate
+
+WGS84 = "EPSG:4326"
+
+
+def _crs_from_member(doc: dict, source: str) -> CRS | None:
+    """The legacy GeoJSON "crs" member; RFC 7946 files have none and are WGS84."""
+    if "crs" not in doc:
+        return CRS.from_user_input(WGS84)
+    member = doc["crs"]
+    if member is None:
+        return None
+    try:
+        name = member["properties"]["name"]
+    except (TypeError, KeyError) as exc:
+        raise LayerValidationError(source, [f"unreadable 'crs' member {member!r}"]) from exc
+    if name in ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "CRS84"):
+        return CRS.from_user_input(WGS84)
+    try:
+        return CRS.from_user_input(name)
+    except CRSError as exc:
+        raise LayerValidationError(source, [f"unknown CRS {name!r}: cannot tell where the coordinates are"]) from exc
+
+
+def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
+    """Parse a GeoJSON FeatureCollection, keeping list and object properties as Python values.
+
+    Unlike GDAL this neither guesses dates nor turns lists into arrays, so validation sees
+    exactly what the file says.
+    """
+    path = Path(path)
+    source = path.name
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LayerValidationError(source, [f"file not found: {path}"]) from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LayerValidationError(source, [f"not valid JSON: {exc}"]) from exc
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise LayerValidationError(source, ["not a GeoJSON FeatureCollection (expected 'type' and a 'features' list)"])
+    crs = _crs_from_member(doc, source)
+    rows, geoms, problems = [], [], []
+    for pos, feat in enumerate(doc["features"]):
+        if not isinstance(feat, dict) or feat.get("type") != "Feature":
+            problems.append(f"feature {pos}: not a GeoJSON Feature")
+            continue
+        props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            problems.append(f"feature {pos}: 'properties' is not an object")
+            continue
+        raw = feat.get("geometry")
+        try:
+            geoms.append(shape(raw) if raw else None)
+        except (GeometryTypeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            label = f"feature {pos} (id '{props['id']}')" if "id" in props else f"feature {pos}"
+            problems.append(f"{label}: unreadable geometry: {exc}")
+            continue
+        rows.append(props)
+    if problems:
+        raise LayerValidationError(source, problems)
+    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    # keep Python objects (lists, None) rather than pandas' inferred dtypes
+    frame = frame.astype(object).where(frame.notna(), None) if rows else frame
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
+
+
+def read_any(path: str | Path) -> gpd.GeoDataFrame:
+    """GeoJSON through read_geojson; other vector formats (GPKG, KML, ...) through GDAL."""
+    path = Path(path)
+    if path.suffix.lower() in (".geojson", ".json"):
+        return read_geojson(path)
+    try:
+        return gpd.read_file(path)
+    except Exception as exc:
+        raise LayerValidationError(path.name, [f"cannot read file: {exc}"]) from exc
+
+
+def load_file(path: str | Path, schema: LayerSchema, on_error: str = "raise"
+              ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """Read and validate one file against a schema."""
+    path = Path(path)
+    return validate(read_any(path), schema, path.name, on_error=on_error)
+
+
+def layer_path(layer: Layer, data_dir: str | Path | None = None) -> Path:
+    return Path(data_dir or DATA_DIR) / layer.file
+
+
+def load_layer(layer_id: str, data_dir: str | Path | None = None
+               ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """Load a catalogue layer by id: validated, EPSG:4326, dates parsed."""
+    if layer_id not in LAYERS:
+        raise KeyError(f"unknown layer {layer_id!r}; known: {', '.join(LAYERS)}")
+    layer = LAYERS[layer_id]
+    return load_file(layer_path(layer, data_dir), layer.schema)
