@@ -5,12 +5,19 @@ Adding a layer means adding one Layer here (and its schema in geo.schema).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import schema as s
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# Another folder of layer files (same names) can be used instead, e.g. for tests and benchmarks.
+DATA_DIR_ENV = "PKIR_DATA_DIR"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
 
 
 @dataclass(frozen=True)

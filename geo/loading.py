@@ -12,7 +12,7 @@ from pyproj.exceptions import CRSError
 from shapely.errors import GeometryTypeError
 from shapely.geometry import shape
 
-from geo.catalog import DATA_DIR, LAYERS, Layer
+from geo.catalog import LAYERS, Layer, data_dir
 from geo.schema import LayerSchema
 from geo.validation import LayerValidationError, ValidationReport, validate
 
@@ -98,14 +98,14 @@ def load_file(path: str | Path, schema: LayerSchema, on_error: str = "raise"
     return validate(read_any(path), schema, path.name, on_error=on_error)
 
 
-def layer_path(layer: Layer, data_dir: str | Path | None = None) -> Path:
-    return Path(data_dir or DATA_DIR) / layer.file
+def layer_path(layer: Layer, folder: str | Path | None = None) -> Path:
+    return Path(folder or data_dir()) / layer.file
 
 
-def load_layer(layer_id: str, data_dir: str | Path | None = None
+def load_layer(layer_id: str, folder: str | Path | None = None
                ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Load a catalogue layer by id: validated, EPSG:4326, dates parsed."""
     if layer_id not in LAYERS:
         raise KeyError(f"unknown layer {layer_id!r}; known: {', '.join(LAYERS)}")
     layer = LAYERS[layer_id]
-    return load_file(layer_path(layer, data_dir), layer.schema)
+    return load_file(layer_path(layer, folder), layer.schema)

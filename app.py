@@ -1,0 +1,21 @@
+"""Pakistan–Iran border dashboard: page set-up, navigation and the shared sidebar."""
+
+import streamlit as st
+
+from ui import data
+from ui.filters import sidebar_filters
+
+st.set_page_config(page_title="Pakistan–Iran border dashboard", page_icon="🗺️", layout="wide")
+
+PAGES = [
+    st.Page("pages/map.py", title="Border map", icon="🗺️", default=True),
+    st.Page("pages/incidents.py", title="Incidents explorer", icon="📊", url_path="incidents"),
+    st.Page("pages/chronology.py", title="Chronology", icon="🕰️", url_path="chronology"),
+    st.Page("pages/pipeline.py", title="Gas pipeline", icon="🛢️", url_path="pipeline"),
+    st.Page("pages/markets.py", title="Markets and crossings", icon="🏪", url_path="markets"),
+    st.Page("pages/sources.py", title="Sources and data", icon="📚", url_path="sources"),
+]
+
+page = st.navigation(PAGES)
+sidebar_filters(data.load("incidents").gdf)
+page.run()

@@ -1,0 +1,82 @@
+"""The incident filter shared by every page: what it keeps and how it describes itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+SEARCH_FIELDS = ("title", "description", "place", "perpetrator", "admin1", "admin2")
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """Empty tuples mean "all"; dates are inclusive and match events that overlap the range."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    categories: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_fatalities: int = 0
+    keyword: str = ""
+
+    def describe(self) -> str:
+        """One line a reader (or an export's attribution block) can understand."""
+        parts = []
+        if self.date_from or self.date_to:
+            parts.append(f"dates {self.date_from or '…'} to {self.date_to or '…'}")
+        if self.categories:
+            parts.append("categories: " + ", ".join(self.categories))
+        if self.countries:
+            parts.append("countries: " + ", ".join(self.countries))
+        if self.min_fatalities:
+            parts.append(f"at least {self.min_fatalities} fatalities")
+        if self.keyword.strip():
+            parts.append(f"keyword “{self.keyword.strip()}”")
+        return "; ".join(parts) if parts else "no filters (all incidents)"
+
+
+def search_text(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """Lower-case text searched by the keyword filter: title, description, actors, place, ..."""
+    text = pd.Series("", index=gdf.index, dtype=object)
+    for col in SEARCH_FIELDS:
+        if col in gdf.columns:
+            text = text + " " + gdf[col].fillna("").astype(str)
+    if "actors" in gdf.columns:
+        text = text + " " + gdf["actors"].map(lambda a: " ".join(a) if isinstance(a, (list, tuple)) else "")
+    return text.str.lower()
+
+
+def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
+    """Boolean array: which incidents pass the filter."""
+    keep = np.ones(len(gdf), dtype=bool)
+    if f.date_from is not None:
+        keep &= (gdf["date_end"] >= pd.Timestamp(f.date_from)).to_numpy()
+    if f.date_to is not None:
+        keep &= (gdf["date_start"] <= pd.Timestamp(f.date_to)).to_numpy()
+    if f.categories:
+        keep &= gdf["category"].isin(f.categories).to_numpy()
+    if f.countries:
+        wanted = set(f.countries)
+        keep &= np.fromiter((bool(wanted & set(str(c).split(";"))) for c in gdf["country"]),
+                            dtype=bool, count=len(gdf))
+    if f.min_fatalities > 0:
+        keep &= (gdf["fatalities_best"].fillna(0) >= f.min_fatalities).to_numpy(dtype=bool)
+    words = f.keyword.strip().lower().split()
+    if words:
+        text = search_text(gdf)
+        for word in words:
+            keep &= text.str.contains(word, regex=False).to_numpy()
+    return keep
+
+
+def apply_filter(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:
+    return gdf[filter_mask(gdf, f)]
+
+
+def country_codes(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Every ISO3 code that occurs in the (semicolon-separated) country column."""
+    return sorted({c for value in gdf["country"].dropna() for c in str(value).split(";") if c})

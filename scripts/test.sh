@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install what the tests need, then run every test. This is the README's test command;
+# CI (.ci/run) runs exactly this. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Headless Chromium for the browser tests comes from Debian's packages
+# (Playwright cannot download its own browsers here).
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# pytest exits 5 when it collects no tests, so an empty run fails here too.
+python -m pytest "$@"

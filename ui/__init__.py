@@ -1,0 +1,1 @@
+"""Streamlit glue: cached loaders, the shared sidebar, the map wrapper, offline assets."""

@@ -1,0 +1,59 @@
+"""Cached layer loading for the app. A broken layer is reported, never fatal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import streamlit as st
+
+from geo.catalog import LAYERS
+from geo.loading import layer_path, load_layer
+from geo.validation import LayerValidationError, ValidationReport
+
+
+@dataclass(frozen=True)
+class Loaded:
+    layer_id: str
+    gdf: gpd.GeoDataFrame | None
+    report: ValidationReport | None
+    error: str | None
+
+
+def _mtime(layer_id: str) -> float:
+    try:
+        return layer_path(LAYERS[layer_id]).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _load(layer_id: str, folder: str, mtime: float) -> Loaded:
+    """Keyed by layer id, data folder and file time, so an edited file is read again.
+
+    Returned objects are shared between sessions: treat them as read-only.
+    """
+    try:
+        gdf, report = load_layer(layer_id, folder)
+    except LayerValidationError as exc:
+        return Loaded(layer_id, None, None, str(exc))
+    except Exception as exc:  # unreadable file: say so, keep the app running
+        return Loaded(layer_id, None, None, f"{LAYERS[layer_id].file}: {type(exc).__name__}: {exc}")
+    return Loaded(layer_id, gdf, report, None)
+
+
+def load(layer_id: str) -> Loaded:
+    layer = LAYERS[layer_id]
+    folder = str(layer_path(layer).parent)
+    return _load(layer_id, folder, _mtime(layer_id))
+
+
+def load_all() -> dict[str, Loaded]:
+    return {layer_id: load(layer_id) for layer_id in LAYERS}
+
+
+def show_errors(results: dict[str, Loaded]) -> None:
+    """One clear error box per layer that could not be loaded."""
+    for res in results.values():
+        if res.error:
+            st.error(f"Layer **{LAYERS[res.layer_id].title}** was not loaded and is left out.\n\n```\n{res.error}\n```")

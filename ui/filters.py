@@ -1,0 +1,64 @@
+"""The incident filters in the sidebar, shared by every page of a session.
+
+They are drawn once in app.py (before the page runs) with fixed widget keys, so a value
+set on one page holds on the others.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import streamlit as st
+
+from geo.filters import IncidentFilter, country_codes
+from geo.schema import INCIDENT_CATEGORIES
+
+KEYS = {
+    "dates": "filter_dates",
+    "categories": "filter_categories",
+    "countries": "filter_countries",
+    "min_fatalities": "filter_min_fatalities",
+    "keyword": "filter_keyword",
+}
+COUNTRY_NAMES = {"PAK": "Pakistan", "IRN": "Iran", "AFG": "Afghanistan", "USA": "United States"}
+STATE = "incident_filter"
+
+
+def date_bounds(incidents: gpd.GeoDataFrame) -> tuple[date, date]:
+    return incidents["date_start"].min().date(), incidents["date_end"].max().date()
+
+
+def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
+    """Draw the filters and remember the resulting IncidentFilter for the page."""
+    if incidents is None or incidents.empty:
+        f = IncidentFilter()
+        st.session_state[STATE] = f
+        return f
+    lo, hi = date_bounds(incidents)
+    present = [c for c in INCIDENT_CATEGORIES if c in set(incidents["category"])]
+    codes = country_codes(incidents)
+    with st.sidebar:
+        st.markdown("**Filter incidents**")
+        picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi, key=KEYS["dates"])
+        cats = st.multiselect("Category", present, key=KEYS["categories"], placeholder="All categories")
+        countries = st.multiselect("Country", codes, key=KEYS["countries"], placeholder="All countries",
+                                   format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})")
+        min_fat = st.number_input("Minimum fatalities", min_value=0, step=1, key=KEYS["min_fatalities"])
+        keyword = st.text_input("Keyword", key=KEYS["keyword"],
+                                placeholder="title, description, actors, place")
+    start, end = (picked if isinstance(picked, (tuple, list)) and len(picked) == 2
+                  else (picked[0], None) if isinstance(picked, (tuple, list)) and picked else (None, None))
+    f = IncidentFilter(
+        date_from=start if start and start > lo else None,
+        date_to=end if end and end < hi else None,
+        categories=tuple(cats), countries=tuple(countries),
+        min_fatalities=int(min_fat or 0), keyword=keyword or "",
+    )
+    st.session_state[STATE] = f
+    return f
+
+
+def current_filter() -> IncidentFilter:
+    """The filter drawn by app.py for this run."""
+    return st.session_state.get(STATE, IncidentFilter())
