@@ -1,0 +1,325 @@
+"""A feature's properties as a readable record: (label, value) rows and an escaped HTML fragment.
+
+Used by the map's details panel and the incidents explorer. Every string is html.escape'd here;
+source links are kept only for http(s) URLs, anything else is shown as inert text.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+ALLOWED_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a record: plain text for tests and tables, escaped HTML for display."""
+
+    label: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Record:
+    layer_id: str
+    id: str
+    title: str
+    rows: tuple[Row, ...]
+
+    def row(self, label: str) -> Row | None:
+        return next((r for r in self.rows if r.label == label), None)
+
+    def as_pairs(self) -> list[tuple[str, str]]:
+        return [(r.label, r.text) for r in self.rows]
+
+
+# --- values -----------------------------------------------------------------------------------
+
+def present(value) -> bool:
+    """False for None, NaN, NaT, pd.NA, empty strings and empty lists."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple, set, dict)):
+        return bool(value)
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    try:
+        missing = pd.isna(value)
+    except (TypeError, ValueError):
+        return True
+    return not (isinstance(missing, bool) and missing)
+
+
+def fmt_date(value) -> str:
+    """yyyy-mm-dd for dates, timestamps and ISO strings; '' when missing."""
+    if not present(value):
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)[:10]
+
+
+def fmt_number(value, digits: int = 0) -> str:
+    if not present(value):
+        return ""
+    number = float(value)
+    if digits == 0 and number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.{digits or 1}f}"
+
+
+def safe_url(url) -> str | None:
+    """The URL if it is an absolute http(s) URL without control characters, else None."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or any(ord(c) < 32 or ord(c) == 127 or c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.netloc:
+        return None
+    return url
+
+
+def link_html(text: str, url) -> str:
+    """An <a> for http(s) URLs; otherwise the text (and the rejected URL) as inert text."""
+    good = safe_url(url)
+    label = html.escape(text or (good or str(url or "")))
+    if good:
+        return f'<a href="{html.escape(good, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+    if present(url) and str(url) != text:
+        return f'{label} <span class="pkir-inert-url">({html.escape(str(url))}, not a web link)</span>'
+    return label
+
+
+def _row(label: str, text: str, html_value: str | None = None) -> Row:
+    return Row(label, text, html_value if html_value is not None else html.escape(text))
+
+
+def _text(props: dict, key: str) -> str:
+    value = props.get(key)
+    return str(value).strip() if present(value) else ""
+
+
+def _with_note(main: str, note: str) -> str:
+    if main and note:
+        return f"{main} — {note}"
+    return main or note
+
+
+# --- row builders (each returns zero or more rows) ---------------------------------------------
+
+RowFn = Callable[[dict], Iterable[Row]]
+
+
+def field(label: str, key: str, note: str | None = None) -> RowFn:
+    """A plain text property, optionally followed by a note property."""
+    def rows(props: dict) -> Iterable[Row]:
+        text = _with_note(_text(props, key), _text(props, note) if note else "")
+        return [_row(label, text)] if text else []
+    return rows
+
+
+def number(label: str, key: str, unit: str = "", digits: int = 0, note: str | None = None) -> RowFn:
+    def rows(props: dict) -> Iterable[Row]:
+        text = fmt_number(props.get(key), digits)
+        text = f"{text} {unit}".strip() if text else ""
+        text = _with_note(text, _text(props, note) if note else "")
+        return [_row(label, text)] if text else []
+    return rows
+
+
+def date_row(label: str, start: str, end: str | None = None) -> RowFn:
+    """Date or date range, with its precision and note."""
+    def rows(props: dict) -> Iterable[Row]:
+        first, last = fmt_date(props.get(start)), fmt_date(props.get(end)) if end else ""
+        text = first if not last or last == first else f"{first} to {last}"
+        precision = _text(props, "date_precision")
+        if text and precision:
+            text = f"{text} (precision: {precision})"
+        text = _with_note(text, _text(props, "date_note"))
+        return [_row(label, text)] if text else []
+    return rows
+
+
+def _location(props: dict) -> Iterable[Row]:
+    text = _with_note(_text(props, "location_precision"), _text(props, "location_note"))
+    return [_row("Location precision", text)] if text else []
+
+
+def _alt_location(props: dict) -> Iterable[Row]:
+    place = _text(props, "alt_place")
+    lat, lon = props.get("alt_lat"), props.get("alt_lon")
+    coords = f"{float(lat):.4f}, {float(lon):.4f}" if present(lat) and present(lon) else ""
+    text = f"{place} ({coords})" if place and coords else place or coords
+    return [_row("Alternative location", text)] if text else []
+
+
+FATALITY_SIDES = (
+    ("fatalities_security", "security forces"),
+    ("fatalities_militants", "militants"),
+    ("fatalities_civilians", "civilians"),
+    ("fatalities_unknown", "unknown"),
+)
+
+
+def _fatalities(props: dict) -> Iterable[Row]:
+    out = []
+    best = fmt_number(props.get("fatalities_best"))
+    low, high = fmt_number(props.get("fatalities_low")), fmt_number(props.get("fatalities_high"))
+    total = best or "not reported"
+    if low or high:
+        total = f"{total} (range {low or '?'}–{high or '?'})"
+    out.append(_row("Fatalities (total)", total))
+    sides = [f"{name} {fmt_number(props.get(key))}" for key, name in FATALITY_SIDES if present(props.get(key))]
+    if sides:
+        out.append(_row("Fatalities by side", ", ".join(sides)))
+    note = _text(props, "fatalities_note")
+    if note:
+        out.append(_row("Fatalities note", note))
+    return out
+
+
+def _actors(props: dict) -> Iterable[Row]:
+    actors = props.get("actors")
+    if isinstance(actors, str):
+        actors = [actors]
+    names = [str(a) for a in (actors or []) if present(a)]
+    return [_row("Actors", "; ".join(names))] if names else []
+
+
+def _distance(props: dict) -> Iterable[Row]:
+    km = props.get("_border_km")
+    if not present(km):
+        return []
+    return [_row("Distance to border", f"{float(km):,.1f} km")]
+
+
+def _coordinates(props: dict) -> Iterable[Row]:
+    lat, lon = props.get("_lat"), props.get("_lon")
+    if not (present(lat) and present(lon)):
+        return []
+    return [_row("Map point (lat, lon)", f"{float(lat):.4f}, {float(lon):.4f}")]
+
+
+def _sources(props: dict) -> Iterable[Row]:
+    sources = props.get("sources")
+    if not isinstance(sources, (list, tuple)) or not sources:
+        return [_row("Sources", "none recorded")]
+    texts, htmls = [], []
+    for src in sources:
+        if not isinstance(src, dict):
+            src = {"outlet": str(src), "url": None}
+        outlet = _text(src, "outlet")
+        url = src.get("url")
+        when = fmt_date(src.get("date"))
+        label = outlet or (str(url) if present(url) else "source")
+        suffix = f" ({when})" if when else ""
+        texts.append(f"{label}{suffix}: {url}" if present(url) else f"{label}{suffix}")
+        htmls.append(f"<li>{link_html(label, url)}{html.escape(suffix)}</li>")
+    return [Row("Sources", "\n".join(texts), '<ul class="pkir-sources">' + "".join(htmls) + "</ul>")]
+
+
+def _disputed(props: dict) -> Iterable[Row]:
+    text = _text(props, "disputed")
+    return [_row("Where sources disagree", text)] if text else []
+
+
+def _provenance(props: dict) -> Iterable[Row]:
+    parts = [_text(props, "dataset"), _text(props, "licence")]
+    text = "; ".join(p for p in parts if p)
+    updated = fmt_date(props.get("updated_at"))
+    if updated:
+        text = f"{text} (updated {updated})" if text else f"updated {updated}"
+    return [_row("Dataset", text)] if text else []
+
+
+_ID: RowFn = field("Id", "id")
+
+LAYOUTS: dict[str, tuple[RowFn, ...]] = {
+    "incidents": (
+        field("Category", "category"), date_row("Date", "date_start", "date_end"), field("Place", "place"),
+        field("Province", "admin1"), field("District", "admin2"), field("Country", "country"),
+        _location, _coordinates, _alt_location, _distance, _fatalities,
+        number("Injured", "injured", note="injured_note"), _actors, field("Perpetrator", "perpetrator"),
+        field("Description", "description"), _disputed, _sources, _provenance, _ID,
+    ),
+    "markets": (
+        field("Status", "status", note="status_note"), date_row("Opened", "opened"), number("Phase", "phase"),
+        field("Pakistani side", "pakistan_side"), field("Iranian side", "iran_side"),
+        field("Details", "details"), _location, _coordinates, _distance, _sources, _provenance, _ID,
+    ),
+    "crossings": (
+        field("Kind", "kind"), field("Status", "status_note"), date_row("Opened", "opened"),
+        field("Pakistani side", "pakistan_side"), field("Iranian side", "iran_side"),
+        _location, _coordinates, _distance, _sources, _provenance, _ID,
+    ),
+    "pipeline": (
+        field("Section", "section"), field("Status", "status", note="status_note"), date_row("Date", "date"),
+        number("Reported length", "length_reported_km", "km", note="length_reported_text"),
+        number("Diameter", "diameter_in", "inches"), field("Capacity", "capacity"), field("Note", "note"),
+        _location, _sources, _provenance, _ID,
+    ),
+    "power_line": (
+        field("Section", "section"), field("Status", "status"), date_row("Date", "date"),
+        number("Reported length", "length_reported_km", "km"), number("Voltage", "voltage_kv", "kV"),
+        number("Capacity", "capacity_mw", "MW", note="capacity_note"), field("Note", "note"),
+        _location, _sources, _provenance, _ID,
+    ),
+    "towns": (
+        field("Country", "country"), field("Province", "admin1"), field("District", "admin2"),
+        field("Relevance", "relevance"), _location, _coordinates, _distance, _sources, _provenance, _ID,
+    ),
+    "provinces": (
+        field("Country", "country"), field("Name in source", "name_source"), field("Code", "code_hasc"),
+        number("Reported area", "area_reported_km2", "km²"), _location, _sources, _provenance, _ID,
+    ),
+    "countries": (field("ISO numeric", "iso_numeric"), _location, _sources, _provenance, _ID),
+    "border": (
+        number("Reported length", "length_reported_km", "km", note="length_note"), _location, _sources,
+        _provenance, _ID,
+    ),
+}
+_GENERIC: tuple[RowFn, ...] = (_location, _coordinates, _distance, _sources, _provenance, _ID)
+
+
+def record_title(layer_id: str, props: dict) -> str:
+    for key in ("title", "name"):
+        if present(props.get(key)):
+            return str(props[key]).strip()
+    return str(props.get("id") or layer_id)
+
+
+def build_record(layer_id: str, props: dict, border_km: float | None = None,
+                 lat: float | None = None, lon: float | None = None) -> Record:
+    """The record of one feature; border_km and the point's lat/lon are shown when given."""
+    values = dict(props)
+    values.update({"_border_km": border_km, "_lat": lat, "_lon": lon})
+    rows: list[Row] = []
+    for fn in LAYOUTS.get(layer_id, _GENERIC):
+        rows.extend(fn(values))
+    return Record(layer_id, str(props.get("id") or ""), record_title(layer_id, props), tuple(rows))
+
+
+def record_html(record: Record, heading_level: int = 3) -> str:
+    """The record as one escaped HTML fragment: a heading and a definition list."""
+    h = f"h{max(1, min(6, heading_level))}"
+    items = "".join(
+        f'<dt>{html.escape(r.label)}</dt><dd>{r.html}</dd>' for r in record.rows
+    )
+    return (f'<div class="pkir-record" data-layer="{html.escape(record.layer_id, quote=True)}" '
+            f'data-id="{html.escape(record.id, quote=True)}"><{h}>{html.escape(record.title)}</{h}>'
+            f'<dl>{items}</dl></div>')
