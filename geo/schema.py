@@ -15,7 +15,8 @@ APPROXIMATE_LOCATIONS = frozenset(LOCATION_PRECISION) - {"exact"}
 DATE_PRECISION = ("day", "day (approx.)", "days", "week", "month", "year")
 INCIDENT_CATEGORIES = (
     "attack", "bombing/IED", "armed clash", "cross-border attack", "cross-border strike",
-    "arrest", "security (other)", "diplomatic", "agreement", "designation", "policy decision",
+    "air/drone strike", "shelling/artillery", "abduction", "arrest", "security (other)",
+    "protest", "riot", "diplomatic", "agreement", "designation", "policy decision",
     "inauguration", "pipeline milestone", "other",
 )
 TRACKS = ("security", "diplomacy", "infrastructure & trade")
@@ -141,7 +142,7 @@ INCIDENTS = LayerSchema(
         Field("alt_place", nullable=True, required=False),
         Field("alt_lat", "float", nullable=True, required=False),
         Field("alt_lon", "float", nullable=True, required=False),
-        Field("in_source_article", "bool", required=False),
+        Field("in_source_article", "bool", nullable=True, required=False),
         dated=True,
     ),
     ("Point",), allow_unlocated=True, date_fields=("date_start", "date_end"),

@@ -276,7 +276,7 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, source: str,
     if problems and on_error == "raise":
         raise LayerValidationError(source, problems)
     if problems:
-        report.rejected.extend(problems)
+        report.rejected.extend(f"{source}: {p}" for p in problems)
         keep = np.ones(len(gdf), dtype=bool)
         keep[sorted(errors)] = False
         gdf = gdf[keep]
