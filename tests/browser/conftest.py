@@ -1,0 +1,358 @@
+"""Shared fixtures for the browser tests: a real Streamlit server and headless Chromium.
+
+Fixtures
+  app_server                 session: base URL of the app on the shipped data (PKIR_OFFLINE=1)
+  start_app(data_dir=None, env=None) -> AppServer
+                             function: start another app (custom data folder, extra env);
+                             stopped at the end of the test
+  browser                    session: Debian Chromium through Playwright
+  page                       function: a fresh 1280x900 page; ``page.recorded_requests`` lists
+                             every request URL (iframes, e.g. st_folium, and websockets included)
+  requests_log               function: the same list as ``page.recorded_requests``
+
+Helpers (``from .conftest import wait_for_app, goto_page, app_errors, folium_frame, wait_for_map``)
+  wait_for_app(page)         wait until Streamlit has finished running and drawn the page
+  goto_page(page, base_url, title)  open a page by clicking its sidebar navigation link
+  app_errors(page)           texts of Streamlit exception elements on the page
+  external_requests(urls)    the URLs that go to a host other than 127.0.0.1 / localhost
+
+Without Chromium the tests are skipped locally and fail when CI is set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+HERE = Path(__file__).resolve().parent
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+STARTUP_TIMEOUT_S = 60.0
+# Playwright timeouts are in milliseconds; a 2-core machine running a server and a browser is slow.
+DEFAULT_TIMEOUT_MS = 60_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _unavailable(reason: str) -> None:
+    """Fail in CI (a browser test must never be silently skipped there), skip locally."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------- collection and reporting
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _artifact_name(nodeid: str) -> str:
+    name = nodeid.split("::", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")[:150] or "test"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if page is None or page.is_closed():
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{_artifact_name(item.nodeid)}.png"
+    try:
+        page.screenshot(path=str(target), full_page=True, timeout=15_000)
+    except Exception as exc:  # a screenshot must never hide the real failure
+        report.sections.append(("screenshot", f"could not take a screenshot: {exc}"))
+    else:
+        report.sections.append(("screenshot", str(target)))
+
+
+# ---------------------------------------------------------------- the Streamlit server
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """One `streamlit run app.py` in its own process group, logging to temporary files."""
+
+    def __init__(self, data_dir: str | Path | None = None, env: dict[str, str] | None = None,
+                 cwd: Path = ROOT):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._logs = tempfile.TemporaryDirectory(prefix="pkir-app-")
+        self.stdout_path = Path(self._logs.name) / "stdout.log"
+        self.stderr_path = Path(self._logs.name) / "stderr.log"
+        full_env = {**os.environ, "PKIR_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+        if data_dir is not None:
+            full_env["PKIR_DATA_DIR"] = str(data_dir)
+        full_env.update(env or {})
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+        ]
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def output(self) -> str:
+        parts = []
+        for label, path in (("stderr", self.stderr_path), ("stdout", self.stdout_path)):
+            text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+            parts.append(f"--- server {label} ---\n{text.strip()[-6000:]}")
+        return "\n".join(parts)
+
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT_S) -> None:
+        """Poll the health endpoint until it answers ok; raise with the server's output if not."""
+        deadline = time.monotonic() + timeout
+        health = f"{self.url}/_stcore/health"
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {self.proc.returncode} before it was ready\n"
+                                   + self.output())
+            try:
+                with urllib.request.urlopen(health, timeout=2) as resp:  # noqa: S310 (local URL)
+                    body = resp.read().decode("utf-8", "replace").strip()
+                    if resp.status == 200 and body == "ok":
+                        return
+                    last = f"HTTP {resp.status}: {body!r}"
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
+                last = str(exc)
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit not ready at {health} after {timeout:.0f} s ({last})\n" + self.output())
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self._logs.cleanup()
+
+    def __enter__(self) -> AppServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def launch_app(data_dir: str | Path | None = None, env: dict[str, str] | None = None,
+               timeout: float = STARTUP_TIMEOUT_S) -> AppServer:
+    """Start the app and wait until it is healthy (also usable outside pytest, e.g. bench/)."""
+    server = AppServer(data_dir=data_dir, env=env)
+    server.wait_ready(timeout)
+    return server
+
+
+def _start_or_fail(data_dir=None, env=None) -> AppServer:
+    try:
+        return launch_app(data_dir=data_dir, env=env)
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """Base URL of the app on the shipped data, offline mode."""
+    server = _start_or_fail()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def start_app():
+    """Factory: start_app(data_dir=None, env=None) -> AppServer (use .url); stopped after the test."""
+    started: list[AppServer] = []
+
+    def start(data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> AppServer:
+        server = _start_or_fail(data_dir=data_dir, env=env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+# ---------------------------------------------------------------- the browser
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = chromium_path()
+    if exe is None:
+        _unavailable("chromium not found on PATH: install Debian's chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed (pip install -r requirements-dev.txt)")
+    pw = sync_playwright().start()
+    try:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
+    except Exception as exc:
+        pw.stop()
+        _unavailable(f"chromium at {exe} did not start: {exc}")
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+def record_requests(page) -> list[str]:
+    """Record every request URL of the page, its iframes and its websockets into a list."""
+    urls: list[str] = []
+    page.on("request", lambda req: urls.append(req.url))
+    page.on("websocket", lambda ws: urls.append(ws.url))
+    return urls
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    page.recorded_requests = record_requests(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def requests_log(page) -> list[str]:
+    return page.recorded_requests
+
+
+def external_requests(urls) -> list[str]:
+    """The URLs whose host is not this machine (data:, blob: and about: URLs are local)."""
+    out = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about", "chrome", "chrome-extension", ""):
+            continue
+        if (parts.hostname or "") not in LOCAL_HOSTS:
+            out.append(url)
+    return out
+
+
+# ---------------------------------------------------------------- helpers for tests
+
+# True once the app is connected, has run its script, shows no running indicator or spinner.
+_IDLE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  const state = app.getAttribute('data-test-script-state');
+  const conn = app.getAttribute('data-test-connection-state');
+  if (state !== 'notRunning' || (conn && conn !== 'CONNECTED')) return false;
+  if (document.querySelector('[data-testid="stSpinner"]')) return false;
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  if (status && /running/i.test(status.innerText || '')) return false;
+  if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  return !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
+}
+"""
+
+
+def wait_for_app(page, timeout: float = DEFAULT_TIMEOUT_MS, settle_ms: int = 500) -> None:
+    """Wait until Streamlit is idle and the page is drawn, and has stayed so for settle_ms.
+
+    The settle window covers the gap between a click and the rerun it triggers.
+    """
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        "(settle) => {"
+        f" const ok = ({_IDLE_JS.strip()})();"
+        " const now = performance.now();"
+        " if (!ok) { window.__pkirIdleSince = null; return false; }"
+        " if (window.__pkirIdleSince == null) window.__pkirIdleSince = now;"
+        " return now - window.__pkirIdleSince >= settle; }",
+        arg=settle_ms, polling=100, timeout=timeout,
+    )
+
+
+def nav_link(page, title: str):
+    return page.locator('[data-testid="stSidebarNavLink"]').filter(
+        has_text=re.compile(rf"^\W*{re.escape(title)}\s*$"))
+
+
+def goto_page(page, base_url: str, title: str, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
+    """Open the app (if not already open) and go to a page by clicking its sidebar link."""
+    if not page.url.startswith(base_url):
+        page.goto(base_url, timeout=timeout)
+        wait_for_app(page, timeout)
+    link = nav_link(page, title)
+    link.wait_for(state="visible", timeout=timeout)
+    if link.get_attribute("aria-current") != "page":
+        link.click(timeout=timeout)
+        page.wait_for_function(
+            """(title) => [...document.querySelectorAll('[data-testid="stSidebarNavLink"]')]
+                 .some(a => a.getAttribute('aria-current') === 'page' && a.innerText.trim().endsWith(title))""",
+            arg=title, timeout=timeout)
+    wait_for_app(page, timeout)
+
+
+def app_errors(page) -> list[str]:
+    """The texts of Streamlit exception boxes on the page (empty when there are none)."""
+    return [t.strip() for t in page.locator('[data-testid="stException"]').all_inner_texts()]
+
+
+def folium_frame(page, timeout: float = DEFAULT_TIMEOUT_MS, index: int = 0):
+    """The Frame of the index-th st_folium map on the page."""
+    selector = 'iframe[title="streamlit_folium.st_folium"]'
+    page.wait_for_selector(selector, timeout=timeout)
+    handle = page.locator(selector).nth(index).element_handle(timeout=timeout)
+    frame = handle.content_frame()
+    if frame is None:
+        raise AssertionError("st_folium iframe has no content frame")
+    return frame
+
+
+def wait_for_map(page, timeout: float = DEFAULT_TIMEOUT_MS, index: int = 0, min_features: int = 1):
+    """Wait until the st_folium map has drawn at least min_features vector paths or markers."""
+    frame = folium_frame(page, timeout, index)
+    frame.wait_for_function(
+        """(n) => document.querySelector('.leaflet-container') &&
+                  document.querySelectorAll('.leaflet-interactive, .leaflet-marker-icon').length >= n""",
+        arg=min_features, polling=100, timeout=timeout)
+    return frame

@@ -1,0 +1,41 @@
+"""Every page opens through the navigation without a Streamlit exception, and offline the app
+asks nothing of any host but itself."""
+
+from .conftest import app_errors, external_requests, goto_page, nav_link, wait_for_app
+
+PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Markets and crossings",
+         "Sources and data"]
+
+
+def test_every_page_renders_without_exception_and_offline_requests_stay_local(page, app_server):
+    page.goto(app_server)
+    wait_for_app(page)
+    assert nav_link(page, PAGES[0]).get_attribute("aria-current") == "page", "the map is not the default page"
+    errors = {}
+    for title in PAGES:
+        goto_page(page, app_server, title)
+        assert nav_link(page, title).get_attribute("aria-current") == "page"
+        if found := app_errors(page):
+            errors[title] = found
+    assert errors == {}, f"Streamlit exceptions shown: {errors}"
+    assert page.recorded_requests, "the request recorder saw nothing"
+    assert external_requests(page.recorded_requests) == []
+
+
+def test_request_recorder_sees_requests_made_inside_iframes(page, app_server):
+    """st_folium draws inside an iframe: what that iframe loads must reach page.recorded_requests."""
+    page.goto(app_server)
+    wait_for_app(page)
+    probe = f"{app_server}/_stcore/health?probe=inside-iframe"
+    with page.expect_request(probe) as seen:
+        page.evaluate("(src) => { const f = document.createElement('iframe');"
+                      " f.srcdoc = '<img src=\"' + src + '\">'; document.body.appendChild(f); }", probe)
+    assert seen.value.frame != page.main_frame, "the probe was not requested from inside the iframe"
+    assert probe in page.recorded_requests
+
+
+def test_external_requests_flags_only_other_hosts():
+    urls = ["http://127.0.0.1:8501/app/static/vendor/leaflet.js", "ws://localhost:8501/_stcore/stream",
+            "data:image/png;base64,AAAA", "blob:http://127.0.0.1:8501/x", "about:srcdoc",
+            "https://unpkg.com/leaflet.js", "https://tile.openstreetmap.org/1/1/1.png"]
+    assert external_requests(urls) == ["https://unpkg.com/leaflet.js", "https://tile.openstreetmap.org/1/1/1.png"]
