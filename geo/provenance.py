@@ -1,0 +1,186 @@
+"""Layer provenance read from geo/data/README.md, validation status, and how to cite the dashboard.
+
+The README holds, per layer, a heading "## <layer id> — <Title>" followed by bullets
+"- **Source:** …", "- **Licence:** …", "- **Date:** …", "- **Method:** …", "- **Known limits:** …".
+A bullet may run on over indented lines. The sources page renders these; nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.validation import ValidationReport
+
+FIELDS = ("Source", "Licence", "Date", "Method", "Known limits")
+README = Path(__file__).resolve().parent / "data" / "README.md"
+
+_HEADING = re.compile(r"^##\s+(?P<id>[A-Za-z0-9_\-]+)\s+[—–-]+\s+(?P<title>.+?)\s*#*\s*$")
+_BULLET = re.compile(r"^[-*+]\s+\*\*(?P<label>[^*]+?)\s*:?\s*\*\*\s*:?\s*(?P<text>.*)$")
+_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
+_URL = re.compile(r"https?://[^\s<>()\"'`]+[^\s<>()\"'`.,;:!?]")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+@dataclass
+class LayerProvenance:
+    layer_id: str
+    title: str
+    fields: dict[str, str] = field(default_factory=dict)  # label as written -> text (markdown)
+
+    def get(self, label: str) -> str | None:
+        """A field by label, ignoring case and British/American spelling of licence."""
+        want = _norm(label)
+        for key, text in self.fields.items():
+            if _norm(key) == want:
+                return text
+        return None
+
+    def missing(self) -> list[str]:
+        return [f for f in FIELDS if not self.get(f)]
+
+
+def _norm(label: str) -> str:
+    return label.strip().lower().replace("license", "licence")
+
+
+def parse_readme(text: str) -> dict[str, LayerProvenance]:
+    """Layer sections of the data README, keyed by layer id, in the order written.
+
+    Level-2 headings that do not look like "<id> — <Title>" end the current section and are
+    skipped (e.g. an introduction or "How to rebuild").
+    """
+    out: dict[str, LayerProvenance] = {}
+    current: LayerProvenance | None = None
+    label: str | None = None
+    after_blank = False
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        indented = raw.startswith((" ", "\t"))
+        if line.startswith("#"):
+            label = None
+            m = _HEADING.match(line) if line.startswith("## ") else None
+            if m:
+                current = LayerProvenance(m["id"], m["title"].strip())
+                out[current.layer_id] = current
+            elif line.startswith(("## ", "# ")):
+                current = None
+            continue
+        if not line.strip():
+            after_blank = True
+            continue
+        blank_before, after_blank = after_blank, False
+        if current is None:
+            continue
+        m = None if indented else _BULLET.match(line)
+        if m:
+            label = m["label"].strip()
+            current.fields[label] = m["text"].strip()
+        elif label and (indented or (not blank_before and not re.match(r"^[-*+]\s", line))):
+            # an indented line, or a lazy continuation right under the bullet
+            current.fields[label] = (current.fields[label] + " " + line.strip()).strip()
+        else:  # a paragraph or another kind of bullet ends the running field
+            label = None
+    return out
+
+
+def read_readme(path: str | Path | None = None) -> dict[str, LayerProvenance]:
+    """Parse the data README; an absent file gives an empty mapping."""
+    path = Path(path) if path else README
+    try:
+        return parse_readme(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _safe_url(url: str) -> str | None:
+    url = url.strip()
+    return url if re.match(r"^https?://", url, re.IGNORECASE) else None
+
+
+def markdown_to_html(text: str) -> str:
+    """Inline markdown of the README (links, bare URLs, **bold**, `code`) as escaped HTML.
+
+    Everything is escaped; only http(s) links become anchors, any other link keeps its text only.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for m in re.finditer(f"{_LINK.pattern}|(?P<bare>{_URL.pattern})", text):
+        pieces.append(_inline(text[pos:m.start()]))
+        if m["bare"]:
+            url = m["bare"]
+            pieces.append(_anchor(url, url))
+        else:
+            url = _safe_url(m["url"])
+            pieces.append(_anchor(url, m["text"]) if url else _inline(m["text"]))
+        pos = m.end()
+    pieces.append(_inline(text[pos:]))
+    return "".join(pieces)
+
+
+def _anchor(url: str, label: str) -> str:
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{_inline(label)}</a>")
+
+
+def _inline(text: str) -> str:
+    out = html.escape(text, quote=True)
+    out = _BOLD.sub(r"<strong>\1</strong>", out)
+    return _CODE.sub(r"<code>\1</code>", out)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Live validation status of a layer: "ok", "notes", "warnings" or "error"."""
+
+    level: str
+    messages: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        n = len(self.messages)
+        return {"ok": "ok", "notes": f"ok, {n} note(s)", "warnings": f"{n} warning(s)",
+                "error": "error: not loaded"}[self.level]
+
+
+def validation_status(error: str | None, report: ValidationReport | None) -> Status:
+    if error:
+        return Status("error", (error,))
+    if report is None:
+        return Status("ok")
+    if report.warnings or report.rejected:
+        return Status("warnings", tuple(report.warnings) + tuple(report.rejected))
+    if report.notes:
+        return Status("notes", tuple(report.notes))
+    return Status("ok")
+
+
+TITLE = "Pakistan–Iran border dashboard"
+
+
+def citation(version: str, data_date: str | None, accessed: str, url: str | None = None) -> tuple[str, str]:
+    """A plain-text citation and a BibTeX entry for the dashboard.
+
+    data_date: the newest 'updated_at' of the shipped layers; url: where the reader found it,
+    if the deployment knows (never guessed).
+    """
+    year = (data_date or accessed)[:4]
+    where = f" {url}." if url else ""
+    text = (f"{TITLE} contributors ({year}). {TITLE} (version {version}; data of "
+            f"{data_date or 'unknown date'}) [open-source software, MIT; data compilation CC BY 4.0; "
+            f"boundaries from Natural Earth, public domain].{where} Accessed {accessed}.")
+    fields = [
+        ("author", f"{{{TITLE} contributors}}"),
+        ("title", f"{{{TITLE}}}"),
+        ("version", f"{{{version}}}"),
+        ("year", f"{{{year}}}"),
+        ("note", f"{{Data of {data_date or 'unknown date'}; software MIT, data compilation CC BY 4.0, "
+                 f"boundaries Natural Earth (public domain). Accessed {accessed}}}"),
+    ]
+    if url:
+        fields.insert(4, ("url", f"{{{url}}}"))
+    body = ",\n".join(f"  {k} = {v}" for k, v in fields)
+    return text, f"@software{{pkir_border_dashboard_{year},\n{body}\n}}"
