@@ -86,7 +86,8 @@ def test_citation_golden():
         "data of 2026-11-28) [open-source software, MIT; data compilation CC BY 4.0; boundaries from "
         "Natural Earth, public domain]. Accessed 2026-12-01."
     )
-    assert bib.startswith("@software{pkir_border_dashboard_2026,\n  author = {Pakistan–Iran border dashboard contributors},")
+    assert bib.startswith("@software{pkir_border_dashboard_2026,\n"
+                          "  author = {Pakistan–Iran border dashboard contributors},")
     assert "  version = {0.1.0}," in bib and bib.endswith("}")
     assert bib.count("{") == bib.count("}")
     _, with_url = provenance.citation("0.1.0", None, "2026-12-01", url="https://example.org/dash")
