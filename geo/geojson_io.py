@@ -7,11 +7,14 @@ half-written layer behind.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from shapely.geometry import mapping
 
 
@@ -26,7 +29,7 @@ def round_coords(obj: Any, ndigits: int = 5) -> Any:
 
 def geometry_to_json(geom, ndigits: int = 5) -> dict | None:
     """A shapely geometry as a GeoJSON mapping with rounded coordinates (None stays None)."""
-    if geom is None:
+    if geom is None or geom.is_empty:
         return None
     m = mapping(geom)
     return {"type": m["type"], "coordinates": round_coords(m["coordinates"], ndigits)}
@@ -50,3 +53,28 @@ def write_feature_collection(path: str | Path, features: list[dict], **members: 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def json_value(value: Any) -> Any:
+    """A property value as plain JSON: dates as ISO strings, missing values as null."""
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def gdf_to_features(gdf, ndigits: int = 6) -> list[dict]:
+    """GeoJSON features of a loaded layer (geometry column excluded from properties)."""
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    rows = gdf[columns].to_dict("records")
+    return [feature({k: json_value(v) for k, v in row.items()}, geom, ndigits)
+            for row, geom in zip(rows, gdf.geometry, strict=True)]

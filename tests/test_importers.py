@@ -103,3 +103,18 @@ def test_spatial_file_following_the_schema_is_imported(tmp_path):
     shipped = Path(__file__).parents[1] / "geo" / "data" / "incidents.geojson"
     res = import_file(shipped)
     assert res.format == "spatial" and len(res.incidents) == res.rows_read and not res.rejected
+
+
+def test_cli_writes_a_loadable_data_folder_and_protects_existing_files(tmp_path, capsys):
+    from geo.loading import load_layer
+    from scripts.import_events import main
+
+    out = tmp_path / "mydata"
+    assert main([str(DATA / "acled_new.csv"), "--out", str(out), "--with-shipped"]) == 0
+    printed = capsys.readouterr().out
+    assert "rejected: acled_new.csv: row 5" in printed and "3 of 6 rows imported" in printed
+    incidents, report = load_layer("incidents", out)
+    assert {"PAK90001", "PKIR-A01"} <= set(incidents["id"]) and not report.rejected
+    before = (out / "incidents.geojson").read_bytes()
+    assert main([str(DATA / "latlon.csv"), "--out", str(out)]) == 2  # no --force: untouched
+    assert (out / "incidents.geojson").read_bytes() == before

@@ -42,7 +42,28 @@ def _load(layer_id: str, folder: str, mtime: float) -> Loaded:
     return Loaded(layer_id, gdf, report, None)
 
 
+SESSION_INCIDENTS = "session_incidents"
+
+
+def use_session_incidents(gdf: gpd.GeoDataFrame | None, label: str = "") -> None:
+    """Make every page of this session use these incidents (None goes back to the shipped ones)."""
+    if gdf is None:
+        st.session_state.pop(SESSION_INCIDENTS, None)
+    else:
+        st.session_state[SESSION_INCIDENTS] = Loaded("incidents", gdf, None, None)
+        st.session_state[SESSION_INCIDENTS + "_label"] = label
+
+
+def session_incidents_label() -> str | None:
+    """What the session's imported incidents are, or None when the shipped layer is in use."""
+    if st.session_state.get(SESSION_INCIDENTS) is None:
+        return None
+    return st.session_state.get(SESSION_INCIDENTS + "_label", "imported incidents")
+
+
 def load(layer_id: str) -> Loaded:
+    if layer_id == "incidents" and st.session_state.get(SESSION_INCIDENTS) is not None:
+        return st.session_state[SESSION_INCIDENTS]
     layer = LAYERS[layer_id]
     folder = str(layer_path(layer).parent)
     return _load(layer_id, folder, _mtime(layer_id))
