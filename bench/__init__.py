@@ -1,0 +1,1 @@
+"""Benchmarks and synthetic data (numbers are printed, never asserted)."""
