@@ -1,0 +1,185 @@
+"""Figures behind the incidents explorer: headline counts, the monthly timeline, the table rows.
+
+Every function takes an already filtered incidents GeoDataFrame (geo.filters.apply_filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+
+from geo.analysis import distance_to_border_km
+from geo.chronology import track_for_category
+from geo.records import safe_url
+
+# Fatality columns by side, in the order they are shown.
+SIDES = {
+    "security forces": "fatalities_security",
+    "militants": "fatalities_militants",
+    "civilians": "fatalities_civilians",
+}
+TABLE_COLUMNS = (
+    "id", "date", "title", "category", "place", "province", "country", "fatalities",
+    "location_precision", "date_precision", "source", "outlets",
+)
+
+
+@dataclass(frozen=True)
+class CountryFigures:
+    country: str  # the record's country value, e.g. "PAK" or "PAK;IRN" for a joint event
+    events: int
+    fatalities: int
+
+
+@dataclass(frozen=True)
+class Headline:
+    events: int
+    security_incidents: int  # events on the "security" track
+    fatalities: int  # sum of fatalities_best where reported
+    with_fatality_figure: int  # events whose fatalities_best is reported
+    by_side: dict[str, int] = field(default_factory=dict)
+    # best minus the sides, where the sources give a total but do not split all of it
+    unattributed: int = 0
+    by_country: tuple[CountryFigures, ...] = ()
+    approximate: int = 0  # location_precision other than "exact" (unlocated included)
+    unlocated: int = 0
+
+    @property
+    def approximate_share(self) -> float | None:
+        return self.approximate / self.events if self.events else None
+
+
+def _int_sum(series: pd.Series) -> int:
+    return int(series.fillna(0).sum()) if len(series) else 0
+
+
+def _column(gdf: pd.DataFrame, name: str) -> pd.Series:
+    """A numeric column, or zeros/NA when an imported file lacks it."""
+    if name in gdf.columns:
+        return gdf[name].astype("Int64")
+    return pd.Series(pd.NA, index=gdf.index, dtype="Int64")
+
+
+def track_of(gdf: pd.DataFrame) -> pd.Series:
+    """Each record's track, from its 'track' column or, where missing, from its category."""
+    derived = gdf["category"].map(track_for_category)
+    if "track" not in gdf.columns:
+        return derived
+    return gdf["track"].where(gdf["track"].notna(), derived)
+
+
+def headline(gdf: gpd.GeoDataFrame) -> Headline:
+    """Counts for the figures at the top of the explorer."""
+    best = _column(gdf, "fatalities_best")
+    sides = {label: _int_sum(_column(gdf, col)) for label, col in SIDES.items()}
+    split = sum((_column(gdf, col).fillna(0) for col in SIDES.values()),
+                start=pd.Series(0, index=gdf.index, dtype="Int64"))
+    unattributed = _int_sum((best - split).clip(lower=0))
+    countries = []
+    for country, rows in gdf.groupby(gdf["country"].fillna("unknown"), sort=True):
+        countries.append(CountryFigures(str(country), len(rows), _int_sum(_column(rows, "fatalities_best"))))
+    countries.sort(key=lambda c: (-c.events, c.country))
+    precision = gdf["location_precision"].fillna("unlocated")
+    return Headline(
+        events=len(gdf),
+        security_incidents=int((track_of(gdf) == "security").sum()) if len(gdf) else 0,
+        fatalities=_int_sum(best),
+        with_fatality_figure=int(best.notna().sum()),
+        by_side=sides,
+        unattributed=unattributed,
+        by_country=tuple(countries),
+        approximate=int((precision != "exact").sum()),
+        unlocated=int((precision == "unlocated").sum()),
+    )
+
+
+def monthly(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Events and fatalities per month (of date_start) and country value; months without events are absent.
+
+    Columns: month (Timestamp, first of month), country, events, fatalities.
+    """
+    columns = ["month", "country", "events", "fatalities"]
+    if gdf.empty:
+        return pd.DataFrame({"month": pd.Series(dtype="datetime64[ns]"), "country": pd.Series(dtype=object),
+                             "events": pd.Series(dtype="int64"), "fatalities": pd.Series(dtype="int64")})
+    frame = pd.DataFrame({
+        "month": gdf["date_start"].dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"),
+        "country": gdf["country"].fillna("unknown"),
+        "fatalities": _column(gdf, "fatalities_best").fillna(0).astype("int64"),
+    })
+    out = (frame.groupby(["month", "country"], sort=True)
+           .agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+           .reset_index())
+    return out[columns].astype({"events": "int64", "fatalities": "int64"})
+
+
+def _sources(value) -> list[dict]:
+    return [s for s in value if isinstance(s, dict)] if isinstance(value, (list, tuple)) else []
+
+
+def first_source_url(sources) -> str | None:
+    for src in _sources(sources):
+        url = safe_url(src.get("url"))
+        if url:
+            return url
+    return None
+
+
+def outlets(sources) -> str:
+    """Outlet names of a record's sources, in order, without repeats, '; '-joined."""
+    names = [str(s.get("outlet") or "").strip() for s in _sources(sources)]
+    return "; ".join(dict.fromkeys(n for n in names if n))
+
+
+def table_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per record for the explorer's table, newest first, keeping the input's index."""
+    rows = pd.DataFrame({
+        "id": gdf["id"].astype(str),
+        "date": gdf["date_start"].astype("datetime64[ns]"),
+        "title": gdf["title"],
+        "category": gdf["category"],
+        "place": gdf["place"] if "place" in gdf.columns else None,
+        "province": gdf["admin1"] if "admin1" in gdf.columns else None,
+        "country": gdf["country"],
+        "fatalities": _column(gdf, "fatalities_best"),
+        "location_precision": gdf["location_precision"],
+        "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
+        "source": gdf["sources"].map(first_source_url),
+        "outlets": gdf["sources"].map(outlets),
+    }, index=gdf.index)
+    return rows.sort_values(["date", "id"], ascending=[False, True], kind="stable")[list(TABLE_COLUMNS)]
+
+
+def record_of(gdf: gpd.GeoDataFrame, incident_id: str) -> dict | None:
+    """One record's properties and geometry as a dict, or None when the id is not in gdf."""
+    hits = gdf[gdf["id"].astype(str) == str(incident_id)]
+    if hits.empty:
+        return None
+    row = hits.iloc[0]
+    return {**row.drop(labels=[gdf.geometry.name]).to_dict(), "geometry": row[gdf.geometry.name]}
+
+
+def border_km(geometry, border: gpd.GeoDataFrame | None) -> float | None:
+    """Geodesic distance from a point to the Pakistan–Iran border, or None without a point or border."""
+    if geometry is None or geometry.is_empty or border is None or border.empty:
+        return None
+    return float(distance_to_border_km(gpd.GeoSeries([geometry], crs="EPSG:4326"), border)[0])
+
+
+def timeline_chart(months: pd.DataFrame, measure: str, country_names: dict[str, str] | None = None) -> alt.Chart:
+    """Monthly bars of one measure ("events" or "fatalities"), stacked by country."""
+    names = country_names or {}
+    data = months.assign(country_name=months["country"].map(
+        lambda c: " + ".join(names.get(code, code) for code in str(c).split(";"))))
+    title = {"events": "Events per month", "fatalities": "Fatalities per month"}[measure]
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12)),
+        y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(tickMinStep=1, labelFontSize=12)),
+        color=alt.Color("country_name:N", title="Country", scale=alt.Scale(scheme="set2"),
+                        legend=alt.Legend(orient="top", labelLimit=220)),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
+                 alt.Tooltip("country_name:N", title="Country"), alt.Tooltip(f"{measure}:Q", title=title)],
+    ).properties(height=200)

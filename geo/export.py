@@ -1,0 +1,164 @@
+"""CSV and GeoJSON exports of exactly the filtered incidents, each with an attribution block.
+
+CSV: the attribution comes first as lines starting with "# "; the body after it is a plain
+comma-separated table with one header row. Text cells are always quoted, so a "#" inside a
+cell never starts a comment: pandas.read_csv(path, comment="#") reads the table and skips the
+attribution (or skip the "# " lines in any other tool). Lists are flattened to '; '-joined text.
+Text that begins with = + - @ gets a leading ' so spreadsheets show it instead of running it.
+
+GeoJSON: an RFC 7946 FeatureCollection with a top-level "attribution" member; lists and
+source records are kept as JSON arrays and objects.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.filters import IncidentFilter
+from geo.geojson_io import feature
+
+DASHBOARD = "Pakistan–Iran border dashboard"
+# The preferred column order of an export; other columns follow in the data's order.
+CSV_ORDER = (
+    "id", "title", "category", "track", "date_start", "date_end", "date_precision", "date_note",
+    "country", "admin1", "admin2", "place", "latitude", "longitude", "location_precision",
+    "coord_confidence", "location_note", "fatalities_best", "fatalities_low", "fatalities_high",
+    "fatalities_security", "fatalities_militants", "fatalities_civilians", "fatalities_unknown",
+    "fatalities_note", "injured", "injured_note", "actors", "perpetrator", "description", "disputed",
+    "alt_place", "alt_lat", "alt_lon", "in_source_article", "source_outlets", "source_urls", "source_dates",
+    "dataset", "licence", "updated_at",
+)
+LIST_SEP = "; "
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _present(values) -> list[str]:
+    return sorted({str(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))})
+
+
+def _sources(value) -> list[dict]:
+    return [s for s in value if isinstance(s, dict)] if isinstance(value, (list, tuple)) else []
+
+
+def attribution(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> dict:
+    """What an exported file must carry: who says so, under which terms, as of when, which filter."""
+    dates = _present(gdf["updated_at"].map(_iso)) if "updated_at" in gdf.columns else []
+    outlets = _present(s.get("outlet") for srcs in gdf["sources"] for s in _sources(srcs))
+    datasets = _present(gdf["dataset"]) if "dataset" in gdf.columns else []
+    data_date = dates[-1] if dates else "unknown"
+    return {
+        "dashboard": DASHBOARD,
+        "citation": (f"{DASHBOARD}: incidents and events export, data as of {data_date}"
+                     f" ({', '.join(datasets) or 'dataset not stated'}); filters: {f.describe()}."
+                     " Cite the original sources listed for each record."),
+        "records": len(gdf),
+        "filters": f.describe(),
+        "data_date": data_date,
+        "datasets": datasets,
+        "licences": _present(gdf["licence"]) if "licence" in gdf.columns else [],
+        "source_outlets": outlets,
+    }
+
+
+def _iso(value) -> str | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _plain(value):
+    """A JSON-ready Python value: None for missing, ISO text for dates, int for whole numbers."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return _iso(value)
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _ordered(columns) -> list[str]:
+    known = [c for c in CSV_ORDER if c in columns]
+    return known + [c for c in columns if c not in known]
+
+
+def export_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The records as a flat table: plain values, lists '; '-joined, coordinates as latitude/longitude."""
+    props = gdf.drop(columns=gdf.geometry.name)
+    flat = {}
+    for col in props.columns:
+        if col == "sources":
+            srcs = props[col].map(_sources)
+            flat["source_outlets"] = srcs.map(lambda s: LIST_SEP.join(str(x.get("outlet") or "") for x in s))
+            flat["source_urls"] = srcs.map(lambda s: LIST_SEP.join(str(x.get("url") or "") for x in s))
+            flat["source_dates"] = srcs.map(lambda s: LIST_SEP.join(_iso(x.get("date")) or "" for x in s))
+        elif col == "actors":
+            flat[col] = props[col].map(lambda a: LIST_SEP.join(map(str, a)) if isinstance(a, (list, tuple)) else a)
+        else:
+            flat[col] = pd.Series([_plain(v) for v in props[col]], index=props.index, dtype=object)
+    geoms = gdf.geometry
+    flat["latitude"] = [None if g is None or g.is_empty else round(g.y, 5) for g in geoms]
+    flat["longitude"] = [None if g is None or g.is_empty else round(g.x, 5) for g in geoms]
+    frame = pd.DataFrame(flat, index=gdf.index)
+    return frame[_ordered(list(frame.columns))]
+
+
+def _csv_cell(value) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _comment_lines(attr: dict) -> list[str]:
+    lines = [f"# {DASHBOARD} — incidents export",
+             "# Read with pandas.read_csv(path, comment='#'); every line starting with '# ' is this attribution.",
+             "# Lists are '; '-joined. Text starting with = + - @ is prefixed with ' (spreadsheet safety)."]
+    for key, value in attr.items():
+        if key == "dashboard":
+            continue
+        text = "; ".join(value) if isinstance(value, list) else str(value)
+        lines.append(f"# {key}: {' '.join(text.split())}")
+    return lines
+
+
+def to_csv(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
+    """The CSV text: attribution comment lines, then a header row and one row per record."""
+    frame = export_frame(gdf)
+    lines = _comment_lines(attribution(gdf, f))
+    lines.append(",".join(frame.columns))
+    for row in frame.itertuples(index=False, name=None):
+        lines.append(",".join(_csv_cell(v) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
+    """The GeoJSON text: a FeatureCollection with the attribution as a top-level member."""
+    props = gdf.drop(columns=gdf.geometry.name)
+    order = _ordered(list(props.columns))
+    features = [
+        feature({col: _plain(rec[col]) for col in order}, geom)
+        for rec, geom in zip(props.to_dict("records"), gdf.geometry, strict=True)
+    ]
+    doc = {"type": "FeatureCollection", "attribution": attribution(gdf, f), "features": features}
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"

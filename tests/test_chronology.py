@@ -1,0 +1,72 @@
+"""Chronology: every dated event, on its track, with the filters applied."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo import chronology
+from geo.filters import IncidentFilter, apply_filter
+from geo.loading import load_file, load_layer
+from geo.schema import INCIDENTS, TRACKS
+
+FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
+
+
+@pytest.fixture(scope="module")
+def small():
+    gdf, _ = load_file(FIXTURE, INCIDENTS)
+    return gdf
+
+
+def test_events_oldest_first_with_track_and_dates(small):
+    ev = chronology.events(small)
+    assert list(ev.columns) == list(chronology.EVENT_COLUMNS)
+    assert list(ev["id"]) == ["E-01", "E-02", "E-03", "E-06", "E-05", "E-04"]
+    assert list(ev["track"]) == ["security", "security", "diplomacy", "infrastructure & trade", "security",
+                                 "diplomacy"]
+    visit = ev.set_index("id").loc["E-03"]
+    assert (visit["date_start"], visit["date_end"]) == (pd.Timestamp("2023-08-02"), pd.Timestamp("2023-08-04"))
+    assert visit["date_precision"] == "days"
+
+
+def test_missing_track_comes_from_category(small):
+    ev = chronology.events(small.drop(columns="track"))
+    assert ev.set_index("id")["track"].to_dict() == {
+        "E-01": "security", "E-02": "security", "E-03": "diplomacy", "E-04": "diplomacy",
+        "E-05": "security", "E-06": "infrastructure & trade"}
+    assert chronology.track_for_category("something new") == chronology.OTHER_TRACK
+
+
+def test_filters_apply_and_track_counts_say_what_is_hidden(small):
+    total = chronology.events(small)
+    shown = chronology.events(apply_filter(small, IncidentFilter(min_fatalities=1)))
+    counts = chronology.track_counts(shown, total).set_index("track")
+    assert list(counts.index) == list(TRACKS)
+    assert counts.loc["security", ["shown", "total"]].tolist() == [3, 3]
+    assert counts.loc["diplomacy", ["shown", "total"]].tolist() == [0, 2]
+    assert counts.loc["security", "first"] == pd.Timestamp("2023-07-12")
+    assert pd.isna(counts.loc["diplomacy", "first"])
+
+
+def test_shipped_events_cover_all_three_tracks_including_pipeline_milestones():
+    gdf, _ = load_layer("incidents")
+    ev = chronology.events(gdf)
+    assert len(ev) == len(gdf)
+    assert set(ev["track"]) == set(TRACKS)
+    infra = ev[ev["track"] == "infrastructure & trade"]
+    assert (infra["category"] == "pipeline milestone").sum() >= 3
+    assert ev["date_start"].is_monotonic_increasing
+
+
+def test_timeline_chart_rows_by_track_coloured_by_category_selectable(small):
+    chart = chronology.timeline_chart(chronology.events(small), selection_name="event")
+    spec = chart.to_dict()
+    points = spec["layer"][1]
+    assert points["encoding"]["y"]["field"] == "track"
+    assert points["encoding"]["color"]["field"] == "category"
+    param = spec["params"][0]
+    assert param["name"] == "event" and param["select"]["fields"] == ["id"] and param["views"] == [points["name"]]
+    assert points["encoding"]["y"]["sort"] == ["security", "diplomacy", "infrastructure & trade"]
+    # multi-day events are drawn as spans from start to end
+    assert spec["layer"][0]["encoding"]["x2"]["field"] == "date_end"

@@ -1,0 +1,130 @@
+"""Headline figures, the monthly timeline and the table rows of the incidents explorer."""
+
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point
+
+from geo import explore
+from geo.filters import IncidentFilter, apply_filter
+from geo.loading import load_file
+from geo.schema import INCIDENTS
+
+FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
+
+
+@pytest.fixture(scope="module")
+def small():
+    gdf, _ = load_file(FIXTURE, INCIDENTS)
+    return gdf
+
+
+def test_headline_counts_events_fatalities_and_sides(small):
+    h = explore.headline(small)
+    assert (h.events, h.security_incidents) == (6, 3)
+    assert (h.fatalities, h.with_fatality_figure) == (17, 3)
+    assert h.by_side == {"security forces": 7, "militants": 2, "civilians": 4}
+    # E-02 reports 10 dead but splits only 6 of them by side
+    assert h.unattributed == 4
+
+
+def test_headline_by_country_keeps_joint_events_apart(small):
+    h = explore.headline(small)
+    assert [(c.country, c.events, c.fatalities) for c in h.by_country] == [
+        ("PAK", 3, 7), ("PAK;IRN", 2, 0), ("IRN", 1, 10)]
+    assert sum(c.events for c in h.by_country) == h.events
+
+
+def test_headline_location_precision(small):
+    h = explore.headline(small)
+    assert (h.approximate, h.unlocated) == (5, 2)
+    assert h.approximate_share == pytest.approx(5 / 6)
+
+
+def test_headline_follows_the_filter(small):
+    h = explore.headline(apply_filter(small, IncidentFilter(countries=("IRN",))))
+    assert (h.events, h.fatalities, h.unlocated) == (3, 10, 1)
+    assert h.by_side["civilians"] == 2
+
+
+def test_headline_of_nothing(small):
+    h = explore.headline(small.iloc[0:0])
+    assert (h.events, h.fatalities, h.approximate, h.by_country) == (0, 0, 0, ())
+    assert h.approximate_share is None
+
+
+def test_headline_track_falls_back_on_category(small):
+    no_track = small.drop(columns="track")
+    assert explore.headline(no_track).security_incidents == 3
+    assert list(explore.track_of(small)) == [
+        "security", "security", "diplomacy", "diplomacy", "security", "infrastructure & trade"]
+
+
+def test_monthly_aggregation(small):
+    expected = pd.DataFrame({
+        "month": pd.to_datetime(["2023-07-01", "2023-07-01", "2023-08-01", "2024-01-01", "2024-01-01"]),
+        "country": ["IRN", "PAK", "PAK;IRN", "PAK", "PAK;IRN"],
+        "events": [1, 1, 1, 2, 1],
+        "fatalities": [10, 5, 0, 2, 0],
+    }).astype({"month": "datetime64[ns]"})
+    pd.testing.assert_frame_equal(explore.monthly(small), expected)
+
+
+def test_monthly_follows_the_filter_and_handles_empty(small):
+    out = explore.monthly(apply_filter(small, IncidentFilter(min_fatalities=3)))
+    assert out[["country", "events", "fatalities"]].values.tolist() == [["IRN", 1, 10], ["PAK", 1, 5]]
+    empty = explore.monthly(small.iloc[0:0])
+    assert empty.empty and list(empty.columns) == ["month", "country", "events", "fatalities"]
+
+
+def test_table_rows_newest_first_with_links_and_outlets(small):
+    rows = explore.table_rows(small)
+    assert list(rows.columns) == list(explore.TABLE_COLUMNS)
+    assert list(rows["id"]) == ["E-04", "E-05", "E-06", "E-03", "E-02", "E-01"]
+    first = rows.set_index("id").loc["E-01"]
+    assert first["source"] == "https://one.example/a1"
+    assert first["outlets"] == "Outlet One; Outlet Two"
+    assert first["province"] == "Balochistan" and first["fatalities"] == 5
+    assert pd.isna(rows.set_index("id").loc["E-03", "fatalities"])
+
+
+def test_table_links_only_http():
+    gdf = gpd.GeoDataFrame({
+        "id": ["x"], "title": ["t"], "category": ["attack"], "country": ["PAK"],
+        "date_start": pd.to_datetime(["2024-01-01"]), "location_precision": ["town"],
+        "sources": [[{"outlet": "Evil", "url": "javascript:alert(1)"}, {"outlet": "Evil", "url": "data:x"},
+                     {"outlet": "Good", "url": "https://good.example/"}]],
+    }, geometry=[Point(61, 27)], crs="EPSG:4326")
+    row = explore.table_rows(gdf).iloc[0]
+    assert row["source"] == "https://good.example/"
+    assert row["outlets"] == "Evil; Good"
+    assert explore.first_source_url([{"url": "javascript:alert(1)"}]) is None
+
+
+def test_record_of_and_border_distance(small):
+    rec = explore.record_of(small, "E-05")
+    assert rec["title"] == "Strike near Panjgur" and rec["geometry"].equals(Point(64.1, 26.9))
+    assert rec["actors"] == ["IRGC"]
+    assert explore.record_of(small, "nope") is None
+    border = gpd.GeoDataFrame({"id": ["b"]}, geometry=[LineString([(63.0, 26.0), (63.0, 28.0)])], crs="EPSG:4326")
+    # 1.1 degrees of longitude at 26.9°N are about 109.2 km
+    assert explore.border_km(rec["geometry"], border) == pytest.approx(109.2, abs=1.0)
+    assert explore.border_km(None, border) is None
+    assert explore.border_km(rec["geometry"], None) is None
+
+
+def test_timeline_chart_stacks_by_country_and_names_them(small):
+    chart = explore.timeline_chart(explore.monthly(small), "fatalities", {"PAK": "Pakistan", "IRN": "Iran"})
+    spec = chart.to_dict()
+    assert spec["encoding"]["y"]["field"] == "fatalities" and spec["encoding"]["color"]["field"] == "country_name"
+    names = set(chart.data["country_name"])
+    assert names == {"Pakistan", "Iran", "Pakistan + Iran"}
+
+
+def test_filter_then_headline_matches_table(small):
+    f = IncidentFilter(date_from=date(2024, 1, 1), keyword="strike")
+    kept = apply_filter(small, f)
+    assert explore.headline(kept).events == len(explore.table_rows(kept)) == 1

@@ -1,0 +1,123 @@
+"""Exports of the filtered incidents: golden CSV and GeoJSON, attribution, round trips.
+
+Regenerate the golden files after an intended change with UPDATE_GOLDEN=1 pytest tests/test_export.py
+and read the diff before committing it.
+"""
+
+import io
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo import export
+from geo.filters import IncidentFilter, apply_filter
+from geo.loading import load_file, read_geojson
+from geo.schema import INCIDENTS
+from geo.validation import validate
+
+DATA = Path(__file__).parent / "data"
+FIXTURE = DATA / "explore" / "incidents_small.geojson"
+GOLDEN_CSV = DATA / "golden" / "export_small.csv"
+GOLDEN_GEOJSON = DATA / "golden" / "export_small.geojson"
+# Keeps E-01, E-02, E-03, E-05 and E-06 (which overlaps the range); drops E-04 (22 Jan 2024).
+GOLDEN_FILTER = IncidentFilter(date_from=date(2023, 7, 1), date_to=date(2024, 1, 20))
+
+
+@pytest.fixture(scope="module")
+def small():
+    gdf, _ = load_file(FIXTURE, INCIDENTS)
+    return gdf
+
+
+@pytest.fixture(scope="module")
+def filtered(small):
+    return apply_filter(small, GOLDEN_FILTER)
+
+
+def _check_golden(path: Path, text: str) -> None:
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_csv_matches_golden(filtered):
+    _check_golden(GOLDEN_CSV, export.to_csv(filtered, GOLDEN_FILTER))
+
+
+def test_geojson_matches_golden(filtered):
+    _check_golden(GOLDEN_GEOJSON, export.to_geojson(filtered, GOLDEN_FILTER))
+
+
+def test_csv_reads_cleanly_with_pandas_comment(filtered):
+    text = export.to_csv(filtered, GOLDEN_FILTER)
+    df = pd.read_csv(io.StringIO(text), comment="#")
+    assert list(df["id"]) == ["E-01", "E-02", "E-03", "E-05", "E-06"]
+    bomb = df.set_index("id").loc["E-02"]
+    # quoted text keeps its '#', commas, quotes and line breaks
+    assert bomb["title"] == 'Bomb at "Central Square", Zahedan'
+    assert bomb["description"] == 'A bomb exploded.\nSecond line with a #hashtag, a comma and "quotes".'
+    assert bomb["source_urls"] == "https://three.example/news#part-2"
+    # a cell that a spreadsheet would run as a formula is neutralised
+    assert bomb["disputed"] == "'=1+1 is how one source counts"
+    first = df.set_index("id").loc["E-01"]
+    assert first["actors"] == "Frontier Corps; Militant group A"
+    assert first["source_outlets"] == "Outlet One; Outlet Two"
+    assert first["source_urls"] == "https://one.example/a1; http://two.example/b?x=1&y=2"
+    assert (first["latitude"], first["longitude"]) == (27.1, 61.5)
+    assert pd.isna(df.set_index("id").loc["E-06", "latitude"])
+    assert df["fatalities_best"].tolist()[:2] == [5, 10]
+
+
+def test_csv_attribution_block(filtered):
+    text = export.to_csv(filtered, GOLDEN_FILTER)
+    head = [line for line in text.splitlines() if line.startswith("# ")]
+    block = "\n".join(head)
+    assert text.startswith("# ") and len(head) >= 8
+    assert "# filters: dates 2023-07-01 to 2024-01-20" in block
+    assert "# data_date: 2024-02-15" in block
+    assert "# licences: CC BY 4.0; CC0 1.0" in block
+    assert "# datasets: Test fixture" in block
+    assert "Outlet Five" in block
+    assert "http" not in block  # the citation is URL-free
+    assert "records: 5" in block
+
+
+def test_attribution_lists_only_what_is_exported(small):
+    only_irn = IncidentFilter(countries=("IRN",), keyword="bomb")
+    attr = export.attribution(apply_filter(small, only_irn), only_irn)
+    assert attr["records"] == 1
+    assert attr["source_outlets"] == ["Outlet Three"]
+    assert attr["licences"] == ["CC0 1.0"] and attr["data_date"] == "2024-02-01"
+    assert attr["filters"] == "countries: IRN; keyword “bomb”"
+    assert attr["dashboard"] in attr["citation"] and "://" not in attr["citation"]
+
+
+def test_geojson_has_attribution_and_round_trips(filtered, tmp_path):
+    text = export.to_geojson(filtered, GOLDEN_FILTER)
+    doc = json.loads(text)
+    assert doc["type"] == "FeatureCollection"
+    assert doc["attribution"] == export.attribution(filtered, GOLDEN_FILTER)
+    assert [f["properties"]["id"] for f in doc["features"]] == ["E-01", "E-02", "E-03", "E-05", "E-06"]
+    assert doc["features"][4]["geometry"] is None
+    assert doc["features"][0]["properties"]["sources"][1] == {
+        "outlet": "Outlet Two", "url": "http://two.example/b?x=1&y=2", "date": None}
+    path = tmp_path / "export.geojson"
+    path.write_text(text, encoding="utf-8")
+    back, report = validate(read_geojson(path), INCIDENTS, path.name)
+    assert not report.rejected
+    assert list(back["id"]) == list(filtered["id"])
+    assert back["fatalities_best"].tolist() == filtered["fatalities_best"].tolist()
+    assert back.geometry.equals(filtered.geometry.reset_index(drop=True))
+
+
+def test_export_of_nothing_still_carries_attribution(small):
+    none = IncidentFilter(keyword="no such word anywhere")
+    kept = apply_filter(small, none)
+    text = export.to_csv(kept, none)
+    assert "# records: 0" in text and "# data_date: unknown" in text
+    assert pd.read_csv(io.StringIO(text), comment="#").empty
+    assert json.loads(export.to_geojson(kept, none))["features"] == []
