@@ -19,6 +19,10 @@ from geo.validation import LayerValidationError, ValidationReport, validate
 WGS84 = "EPSG:4326"
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
 def _crs_from_member(doc: dict, source: str) -> CRS | None:
     """The legacy GeoJSON "crs" member; RFC 7946 files have none and are WGS84."""
     if "crs" not in doc:
@@ -47,10 +51,10 @@ def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
     path = Path(path)
     source = path.name
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
     except FileNotFoundError as exc:
         raise LayerValidationError(source, [f"file not found: {path}"]) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
         raise LayerValidationError(source, [f"not valid JSON: {exc}"]) from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise LayerValidationError(source, ["not a GeoJSON FeatureCollection (expected 'type' and a 'features' list)"])

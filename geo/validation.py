@@ -7,6 +7,7 @@ so a user can find and fix it; tests pin these messages.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
@@ -20,6 +21,7 @@ from shapely.validation import explain_validity
 from geo.schema import Field, LayerSchema
 
 MAX_LISTED = 20  # problems listed in one error message before "... and N more"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class LayerValidationError(ValueError):
@@ -92,7 +94,7 @@ def _type_problem(value, f: Field) -> str | None:
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             return f"expected a whole number, got {type(value).__name__} {value!r}"
-        if float(value) != int(value):
+        if not math.isfinite(value) or float(value) != int(value):
             return f"expected a whole number, got {value!r}"
         if value < 0:
             return f"expected a count of zero or more, got {value!r}"
@@ -100,6 +102,8 @@ def _type_problem(value, f: Field) -> str | None:
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             return f"expected a number, got {type(value).__name__} {value!r}"
+        if not math.isfinite(value):
+            return f"expected a finite number, got {value!r}"
         return None
     if kind == "bool":
         return None if isinstance(value, (bool, np.bool_)) else f"expected true/false, got {value!r}"
@@ -108,7 +112,10 @@ def _type_problem(value, f: Field) -> str | None:
             return None
         if not isinstance(value, str):
             return f"expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}"
+        # fromisoformat alone would also take 20230712 and 2023-W28-3, which pandas then drops
         try:
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError(value)
             date.fromisoformat(value)
         except ValueError:
             return f"{value!r} is not a date (expected YYYY-MM-DD)"
@@ -137,7 +144,7 @@ def _sources_problem(value) -> str | None:
 
 
 def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, list[str]]) -> None:
-    missing = [f.name for f in schema.fields if f.required and f.name not in gdf.columns]
+    missing = [f.name for f in schema.fields if f.required and f.name not in gdf.columns and len(gdf)]
     if missing:
         raise LayerValidationError(source, [f"missing required property '{m}'" for m in missing])
     for f in schema.fields:
@@ -154,13 +161,15 @@ def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, li
 
 
 def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
-    ids = gdf[schema.id_field]
-    dup = ids[ids.duplicated(keep=False) & ids.notna()]
-    for value, group in dup.groupby(dup):
-        positions = [int(gdf.index.get_loc(i)) for i in group.index]
-        for pos in positions[1:]:
-            errors.setdefault(pos, []).append(
-                f"duplicate id '{value}' (also used by feature {positions[0]})")
+    first: dict[str, int] = {}
+    for pos, value in enumerate(gdf[schema.id_field].tolist()):
+        if _is_missing(value):
+            continue
+        key = repr(value)  # ids of the wrong type (lists, numbers) are reported elsewhere; don't crash here
+        if key in first:
+            errors.setdefault(pos, []).append(f"duplicate id '{value}' (also used by feature {first[key]})")
+        else:
+            first[key] = pos
 
 
 def check_date_order(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
@@ -181,8 +190,9 @@ def check_fatalities(gdf, source: str, report: ValidationReport) -> None:
     f = gdf[cols].apply(pd.to_numeric, errors="coerce")
     bad = (f["fatalities_low"] > f["fatalities_best"]) | (f["fatalities_best"] > f["fatalities_high"])
     for pos in np.flatnonzero(bad.to_numpy()):
+        shown = "/".join("–" if pd.isna(v) else f"{v:g}" for v in f.iloc[pos])
         report.warnings.append(f"{source}: {feature_label(gdf, int(pos), 'id')}: fatalities low/best/high "
-                               f"{tuple(f.iloc[pos])} are not in order low <= best <= high")
+                               f"{shown} are not in order low <= best <= high")
 
 
 def _swapped_inside(bounds: np.ndarray, region) -> np.ndarray:
@@ -193,6 +203,7 @@ def _swapped_inside(bounds: np.ndarray, region) -> np.ndarray:
 
 def check_geometry(gdf, schema: LayerSchema, source: str, errors: dict[int, list[str]],
                    report: ValidationReport) -> gpd.GeoDataFrame:
+    """Presence, type, coordinate range, swapped axes, region and validity of each geometry."""
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     unlocated = np.zeros(len(gdf), dtype=bool)
@@ -229,6 +240,10 @@ def check_geometry(gdf, schema: LayerSchema, source: str, errors: dict[int, list
         errors.setdefault(int(pos), []).append(
             f"coordinates look swapped: ({x:.4f}, {y:.4f}) is read as longitude {x:.4f}, latitude "
             f"{y:.4f}; GeoJSON order is [longitude, latitude]")
+    for pos in np.flatnonzero(present & ~inside & ~swapped & ~out_of_range):
+        report.warnings.append(
+            f"{source}: {feature_label(gdf, int(pos), schema.id_field)}: lies outside the region this layer "
+            f"covers (longitude {minx:g}..{maxx:g}, latitude {miny:g}..{maxy:g})")
     for pos in np.flatnonzero(out_of_range & ~swapped):
         x, y = bounds[pos, 0], bounds[pos, 1]
         errors.setdefault(int(pos), []).append(
@@ -265,6 +280,12 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, source: str,
     """
     report = ValidationReport(source)
     gdf = check_crs(gdf, source, report)
+    if gdf.empty:
+        report.warnings.append(f"{source}: the layer has no features")
+        gdf = gdf.copy()
+        for f in schema.fields:
+            if f.name not in gdf.columns:
+                gdf[f.name] = pd.Series(dtype=object)
     errors: dict[int, list[str]] = {}
     check_properties(gdf, schema, source, errors)
     check_ids(gdf, schema, errors)
