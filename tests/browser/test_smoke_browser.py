@@ -7,12 +7,19 @@ PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Mark
          "Sources and data"]
 
 
+def nav_titles(page) -> list[str]:
+    texts = page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+    return [t.strip().splitlines()[-1].strip() for t in texts]
+
+
 def test_every_page_renders_without_exception_and_offline_requests_stay_local(page, app_server):
     page.goto(app_server)
     wait_for_app(page)
     assert nav_link(page, PAGES[0]).get_attribute("aria-current") == "page", "the map is not the default page"
+    titles = nav_titles(page)
+    assert set(PAGES) <= set(titles), f"navigation shows {titles}"
     errors = {}
-    for title in PAGES:
+    for title in titles:
         goto_page(page, app_server, title)
         assert nav_link(page, title).get_attribute("aria-current") == "page"
         if found := app_errors(page):
