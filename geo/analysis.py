@@ -19,8 +19,9 @@ PAKISTAN_PIPELINE_REPORTED_KM = 781.0
 
 
 def area_km2(geom) -> float:
-    """Geodesic area of a (multi)polygon in km²."""
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+    """Geodesic area of a (multi)polygon in km², whatever the orientation of its rings."""
+    # pyproj sums signed ring areas: holes subtract only when wound against their shell
+    return abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(geom))[0]) / 1e6
 
 
 def length_km(geom) -> float:
