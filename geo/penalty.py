@@ -223,5 +223,64 @@ def money(usd: float | None, digits: int = 2) -> str:
         return "–"
     if abs(usd) >= 1e9:
         return f"US${usd / 1e9:,.{digits}f} bn"
-    return f"US${usd / 1e6:,.{digits}f} m"
+    if abs(usd) >= 1e6 or usd == 0:
+        return f"US${usd / 1e6:,.{digits}f} m"
+    return f"US${usd:,.0f}"
 
+
+
+def claim_points() -> pd.DataFrame:
+    """The totals the sources claim, as (date, US$ bn, label) points for the chart."""
+    rows = [{"date": pd.Timestamp(c.as_of), "usd_bn": c.amount_usd / 1e9, "claim": f"{c.outlet}: {c.statement}",
+             "published": c.published}
+            for c in claims() if c.kind == "total"]
+    return pd.DataFrame(rows)
+
+
+def liability_chart(rate_usd: float, start, end, per: str = "day", height: int = 380):
+    """Altair chart: cumulative liability of the chosen rate and of each sourced rate, with the
+    claimed totals as labelled points and rules, and the 2019 amendment's date as a rule."""
+    import altair as alt
+
+    start, end = _as_date(start), _as_date(end)
+    lines = comparison_series(rate_usd, start, end, per).assign(
+        usd_bn=lambda f: f["cumulative"] / 1e9)
+    mine = lines["series"] == "Your assumption"
+    lines.loc[mine, "series"] = f"Your assumption: {_money(rate_usd)}/{per} from {start.isoformat()}"
+    order = list(dict.fromkeys(lines["series"]))
+    colours = ["#c51b7d", "#2166ac", "#e08214", "#1b7837"][:len(order)]
+    lo = pd.Timestamp(min(start, ARTICLE_START))
+    hi = pd.Timestamp(max(end, date(2024, 12, 31)))
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[lo, hi]), axis=alt.Axis(format="%Y", tickCount="year"))
+    y_title = "Cumulative liability (US$ bn)"
+    money_fmt = ",.2f"
+
+    line_layer = alt.Chart(lines).mark_line(point=alt.OverlayMarkDef(size=28)).encode(
+        x=x,
+        y=alt.Y("usd_bn:Q", title=y_title),
+        color=alt.Color("series:N", sort=order, scale=alt.Scale(domain=order, range=colours),
+                        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=600)),
+        strokeWidth=alt.condition(alt.datum.series == order[0], alt.value(3.5), alt.value(1.6)),
+        strokeDash=alt.condition(alt.datum.series == order[0], alt.value([1, 0]), alt.value([6, 4])),
+        tooltip=[alt.Tooltip("series:N", title="rate"), alt.Tooltip("date:T", title="as of", format="%Y-%m-%d"),
+                 alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt)],
+    )
+    points = claim_points()
+    levels = pd.DataFrame({"usd_bn": sorted(points["usd_bn"].unique())})
+    levels["label"] = [f"claimed total US${v:g} bn" for v in levels["usd_bn"]]
+    rules = alt.Chart(levels).mark_rule(color="#555", strokeDash=[2, 3], opacity=0.7).encode(y="usd_bn:Q")
+    rule_text = alt.Chart(levels.assign(date=lo)).mark_text(
+        align="left", dx=4, dy=-7, color="#333", fontSize=12).encode(x=x, y="usd_bn:Q", text="label:N")
+    claim_marks = alt.Chart(points).mark_point(shape="diamond", size=170, filled=True, color="#111").encode(
+        x=x, y="usd_bn:Q",
+        tooltip=[alt.Tooltip("claim:N", title="claim"), alt.Tooltip("published:N", title="published"),
+                 alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt)])
+    amendment = pd.DataFrame({"date": [pd.Timestamp(AMENDMENT_GRACE_END)],
+                              "label": ["2019 amendment: no claims before 26 Aug 2024"]})
+    amend_rule = alt.Chart(amendment).mark_rule(color="#7f3b08", strokeWidth=1.5).encode(
+        x=x, tooltip=[alt.Tooltip("label:N", title="condition")])
+    amend_text = alt.Chart(amendment).mark_text(
+        align="right", baseline="bottom", angle=270, dx=-6, dy=-4, color="#7f3b08", fontSize=11,
+    ).encode(x=x, y=alt.value(height - 4), text="label:N")
+    return alt.layer(rules, rule_text, line_layer, claim_marks, amend_rule, amend_text).properties(
+        height=height).configure_axis(labelFontSize=12, titleFontSize=13).configure_legend(labelFontSize=12)

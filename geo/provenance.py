@@ -184,3 +184,75 @@ def citation(version: str, data_date: str | None, accessed: str, url: str | None
         fields.insert(4, ("url", f"{{{url}}}"))
     body = ",\n".join(f"  {k} = {v}" for k, v in fields)
     return text, f"@software{{pkir_border_dashboard_{year},\n{body}\n}}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$^=&:])")
+
+
+def md_escape(text) -> str:
+    """Text made inert for Streamlit markdown: no emphasis, links, HTML or LaTeX ($) from data."""
+    if text is None:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md_link(text, url) -> str:
+    """A markdown link for an http(s) URL, else the escaped text alone."""
+    label = md_escape(text)
+    if not isinstance(url, str) or not re.match(r"^https?://[^\s<>\"'`\\]+$", url.strip(), re.IGNORECASE):
+        return label
+    return f"[{label}](<{url.strip()}>)"
+
+
+def layer_file(layer_id: str) -> Path:
+    """The file a layer is loaded from (honours PKIR_DATA_DIR), for downloads."""
+    from geo.catalog import LAYERS
+    from geo.loading import layer_path
+
+    return layer_path(LAYERS[layer_id])
+
+
+def feature_counts(gdf) -> tuple[int, int]:
+    """(features, features without a location) of a loaded layer."""
+    if gdf is None:
+        return 0, 0
+    geoms = gdf.geometry
+    missing = int(sum(g is None or g.is_empty for g in geoms))
+    return len(gdf), missing
+
+
+def newest_update(frames) -> str | None:
+    """The latest 'updated_at' (ISO date) across layers, or None when no layer carries one."""
+    dates = []
+    for gdf in frames:
+        if gdf is not None and "updated_at" in gdf.columns:
+            dates += [str(v)[:10] for v in gdf["updated_at"] if isinstance(v, str) and v.strip()]
+    return max(dates) if dates else None
+
+
+def field_rows_html(prov: LayerProvenance | None) -> str:
+    """A layer's README fields as an escaped HTML definition list (the five standard ones first)."""
+    if prov is None:
+        return ('<p class="pkir-prov-missing">This layer has no section in geo/data/README.md yet: '
+                "its source, licence, date and method are not documented.</p>")
+    labels = [f for f in FIELDS if prov.get(f)]
+    labels += [k for k in prov.fields if _norm(k) not in {_norm(f) for f in FIELDS}]
+    items = []
+    for label in labels:
+        text = prov.get(label) if label in FIELDS else prov.fields[label]
+        items.append(f"<dt>{html.escape(label)}</dt><dd>{markdown_to_html(text or '')}</dd>")
+    for label in prov.missing():
+        items.append(f'<dt>{html.escape(label)}</dt><dd class="pkir-prov-missing">not documented</dd>')
+    return f'<dl class="pkir-prov">{"".join(items)}</dl>'
+
+
+def project_version(pyproject: str | Path | None = None) -> str:
+    """The version in pyproject.toml's [project] table ("unknown" if it cannot be read)."""
+    path = Path(pyproject) if pyproject else Path(__file__).resolve().parents[1] / "pyproject.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return "unknown"
+    section = re.search(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
+    found = re.search(r'^version\s*=\s*"([^"]+)"', section.group(1), re.MULTILINE) if section else None
+    return found.group(1) if found else "unknown"

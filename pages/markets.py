@@ -1,5 +1,150 @@
-"""Placeholder: this page is being built."""
+"""Markets and crossings: the six planned joint markets, the crossings and the Polan–Gabd power line."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("markets")
+from geo import infrastructure
+from geo.provenance import md_escape, md_link
+from geo.records import fmt_date
+from ui import data
+from ui.details import show_record
+
+st.title("Border markets, crossings and the power line")
+
+loaded = {k: data.load(k) for k in ("markets", "crossings", "power_line")}
+data.show_errors(loaded)
+markets, crossings, power = (loaded[k].gdf for k in ("markets", "crossings", "power_line"))
+
+
+def _sources_md(sources) -> str:
+    if not isinstance(sources, (list, tuple)):
+        return ""
+    return ", ".join(md_link(s.get("outlet") or "source", s.get("url")) for s in sources if isinstance(s, dict))
+
+
+def _site_rows(frame, table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Markdown cells for st.table: escaped text, source links, the unlocated statement in bold."""
+    sources = dict(zip(frame["id"], frame["sources"], strict=True))
+    rows = []
+    for r in table.to_dict("records"):
+        row = {}
+        for col, label in columns.items():
+            value = r.get(col)
+            if col == "opened":
+                text = md_escape(fmt_date(value)) or (
+                    "not opened" if r.get("status") == "planned" else "no date in the sources")
+                if value is not None and r.get("date_precision") and r["date_precision"] != "day":
+                    text += f" ({md_escape(r['date_precision'])})"
+            elif col == "location":
+                text = md_escape(value) if r["located"] else f"**{md_escape(value)}**"
+            else:
+                text = md_escape(value)
+            row[label] = text
+        row["Sources"] = _sources_md(sources.get(r["id"]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+if markets is not None:
+    summary = infrastructure.market_summary(markets)
+    by_status = summary["by_status"]
+    st.markdown(
+        f"The April 2021 memorandum plans **{summary['total']} joint border markets** in two phases. "
+        f"{by_status.get('operating', 0)} operating, {by_status.get('partly operating', 0)} partly operating, "
+        f"{by_status.get('planned', 0)} planned. "
+        f"**{summary['unlocated']} of the {summary['total']} ({', '.join(summary['unlocated_ids'])}) are not "
+        "named in any source found, so they are listed below but not mapped** — no location has been "
+        "invented for them."
+    )
+    cols = st.columns(4)
+    cols[0].metric("Markets planned", summary["total"])
+    cols[1].metric("Operating (fully or partly)", by_status.get("operating", 0) + by_status.get("partly operating", 0))
+    cols[2].metric("Only planned", by_status.get("planned", 0))
+    cols[3].metric("Named and mapped", f"{summary['located']} of {summary['total']}")
+
+map_col, open_col = st.columns([3, 2], gap="medium")
+with map_col:
+    st.info("map placeholder")
+with open_col:
+    st.markdown("**What is open, and since when**")
+    if markets is not None and crossings is not None:
+        opened = infrastructure.openings(markets, crossings)
+        st.dataframe(
+            opened[["date", "type", "name", "status", "date_precision"]], hide_index=True, width="stretch",
+            key="markets_openings",
+            column_config={
+                "date": st.column_config.DateColumn("Opened", width=95),
+                "type": st.column_config.TextColumn("Type", width=70),
+                "name": st.column_config.TextColumn("Site", width="medium"),
+                "status": st.column_config.TextColumn("Status / kind", width="medium"),
+                "date_precision": st.column_config.TextColumn("Date precision", width=100),
+            },
+        )
+        st.caption("Taftan–Mirjaveh, the oldest official road crossing, has no opening date in the sources; "
+                   "nor do the trade and local crossings. The power line was inaugurated on 18 May 2023 "
+                   "together with the Mand–Pishin market.")
+
+if markets is not None:
+    st.subheader("The six planned joint markets")
+    table = infrastructure.site_table(markets)
+    st.table(_site_rows(markets, table, {
+        "id": "Id", "phase": "Phase", "name": "Market", "pakistan_side": "Pakistani side",
+        "iran_side": "Iranian side", "status": "Status", "opened": "Opened", "location": "Location",
+    }), hide_index=True)
+
+if crossings is not None:
+    st.subheader("Border crossings")
+    table = infrastructure.site_table(crossings)
+    st.table(_site_rows(crossings, table, {
+        "id": "Id", "name": "Crossing", "kind": "Kind", "pakistan_side": "Pakistani side",
+        "iran_side": "Iranian side", "status_note": "Status", "opened": "Opened", "location": "Location",
+    }), hide_index=True)
+    unlocated = table.loc[~table["located"], "id"].tolist()
+    note = (f"{', '.join(unlocated)} cannot be placed from the sources found and is not mapped. "
+            if unlocated else "")
+    st.caption(note + "Locations marked approximate are placed from reported distances and may be "
+               "10–40 km off; treat them as schematic.")
+
+if power is not None:
+    st.subheader("Polan–Gabd electricity line")
+    seg = infrastructure.segment_table(power)
+    mw = sorted({float(v) for v in seg["capacity_mw"] if pd.notna(v)})
+    kv = sorted({float(v) for v in seg["voltage_kv"] if pd.notna(v)})
+    dates = sorted({d for d in seg["date"] if d is not None})
+    p1, p2, p3 = st.columns(3)
+    p1.metric("Capacity supplied over it", " / ".join(f"{v:g} MW" for v in mw) or "not reported")
+    p2.metric("Voltage (Pakistani side)", " / ".join(f"{v:g} kV" for v in kv) or "not reported")
+    p3.metric("Inaugurated", dates[-1].isoformat() if dates else "not reported")
+    notes = sorted({n for n in seg["capacity_note"] if n})
+    if notes:
+        st.markdown("**Capacity, as reported:** " + md_escape("; ".join(notes)))
+    st.dataframe(
+        seg[["seq", "segment", "section", "status", "reported_km", "measured_km", "diff_pct", "voltage_kv",
+             "date"]],
+        hide_index=True, width="stretch", key="power_segments",
+        column_config={
+            "seq": st.column_config.NumberColumn("#", width=40),
+            "segment": st.column_config.TextColumn("Segment", width="large"),
+            "section": st.column_config.TextColumn("Section", width=80),
+            "status": st.column_config.TextColumn("Status", width=90),
+            "reported_km": st.column_config.NumberColumn("Reported km", format="%.0f", width=100),
+            "measured_km": st.column_config.NumberColumn("Measured km", format="%.1f", width=100),
+            "diff_pct": st.column_config.NumberColumn("Difference", format="%+.1f%%", width=90),
+            "voltage_kv": st.column_config.NumberColumn("kV", format="%.0f", width=60),
+            "date": st.column_config.DateColumn("Date", width=100),
+        },
+    )
+    st.caption("The route is a straight line between approximate end points, not a surveyed alignment.")
+
+st.subheader("Full record of a site")
+choices = []
+for layer_id, frame in (("markets", markets), ("crossings", crossings), ("power_line", power)):
+    if frame is not None:
+        choices += [(layer_id, fid, name) for fid, name in zip(frame["id"], frame["name"], strict=True)]
+if choices:
+    picked = st.selectbox("Site", range(len(choices)), key="markets_record",
+                          format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}")
+    layer_id, fid, _ = choices[picked]
+    frame = loaded[layer_id].gdf
+    with st.container(border=True):
+        show_record(layer_id, frame[frame["id"] == fid].iloc[0].to_dict())

@@ -1,5 +1,81 @@
-"""Placeholder: this page is being built."""
+"""Sources and data: every layer's provenance (from geo/data/README.md), live validation, downloads, citation."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("sources")
+from geo import provenance
+from geo.catalog import LAYERS
+from geo.provenance import md_escape
+from ui import data
+
+_CSS = """<style>
+.pkir-prov { margin: 0; display: grid; grid-template-columns: max-content 1fr; column-gap: 1rem; row-gap: .3rem; }
+.pkir-prov dt { font-weight: 600; color: #444; }
+.pkir-prov dd { margin: 0; overflow-wrap: anywhere; }
+.pkir-prov-missing { color: #a50f15; }
+</style>"""
+STATUS_ICON = {"ok": "✅", "notes": "ℹ️", "warnings": "⚠️", "error": "❌"}
+
+st.title("Sources and data")
+st.markdown(
+    "Every layer of the dashboard, where it comes from, under which licence, how it was made and what it "
+    "cannot tell you — read from `geo/data/README.md` and the layer catalogue — with its live validation "
+    "status and the file itself to download."
+)
+
+loaded = data.load_all()
+readme = provenance.read_readme()
+statuses = {lid: provenance.validation_status(res.error, res.report) for lid, res in loaded.items()}
+
+rows = []
+for lid, layer in LAYERS.items():
+    total, unlocated = provenance.feature_counts(loaded[lid].gdf)
+    prov = readme.get(lid)
+    status = statuses[lid]
+    rows.append({
+        "Layer": md_escape(layer.title),
+        "Id": f"`{lid}`",
+        "Features": str(total) if loaded[lid].gdf is not None else "–",
+        "Not mapped": str(unlocated) if unlocated else "",
+        "Validation": f"{STATUS_ICON[status.level]} {md_escape(status.label)}",
+        "Licence": md_escape(prov.get("Licence")) if prov and prov.get("Licence") else "_not documented_",
+        "Date": md_escape(prov.get("Date")) if prov and prov.get("Date") else "_not documented_",
+    })
+st.table(pd.DataFrame(rows), hide_index=True)
+if not readme:
+    st.warning("geo/data/README.md was not found: the layers' sources, licences and methods cannot be shown.")
+
+st.markdown(_CSS, unsafe_allow_html=True)
+for lid, layer in LAYERS.items():
+    res, status, prov = loaded[lid], statuses[lid], readme.get(lid)
+    total, unlocated = provenance.feature_counts(res.gdf)
+    with st.container(border=True, key=f"layer_{lid}"):
+        head, button = st.columns([4, 1], vertical_alignment="center")
+        head.markdown(f"#### {md_escape(layer.title)} · `{lid}`")
+        path = provenance.layer_file(lid)
+        if path.is_file():
+            button.download_button("Download GeoJSON", data=path.read_bytes, file_name=layer.file,
+                                   mime="application/geo+json", key=f"download_{lid}", on_click="ignore",
+                                   icon=":material/download:")
+        counts = (f"{total} features" + (f", {unlocated} not mapped (no location in the sources)" if unlocated else "")
+                  if res.gdf is not None else "not loaded")
+        st.markdown(
+            f"{md_escape(layer.description)}. **{md_escape(counts)}** · file `{md_escape(layer.file)}` · "
+            f"validation: {STATUS_ICON[status.level]} {md_escape(status.label)}"
+        )
+        st.markdown(provenance.field_rows_html(prov), unsafe_allow_html=True)
+        if status.messages:
+            with st.expander(f"Validation messages ({len(status.messages)})", expanded=status.level == "error"):
+                st.code("\n".join(status.messages), language=None, wrap_lines=True)
+
+st.subheader("How to cite this dashboard")
+version = provenance.project_version()
+data_date = provenance.newest_update(res.gdf for res in loaded.values())
+text, bibtex = provenance.citation(version, data_date, date.today().isoformat())
+st.markdown("Cite the dashboard, and the original sources of any fact you use (each feature lists them):")
+st.code(text, language=None, wrap_lines=True)
+st.code(bibtex, language="bibtex")
+st.caption("Boundaries: Natural Earth (public domain). Curated layers: this project's compilation, "
+           "CC BY 4.0; every fact links to the outlet that reported it. Software: MIT licence.")

@@ -118,3 +118,21 @@ def test_money_formatting():
     assert penalty.money(3.287e9) == "US$3.29 bn"
     assert penalty.money(5.78e6) == "US$5.78 m"
     assert penalty.money(None) == "–"
+
+
+def test_money_below_a_million():
+    assert penalty.money(5479.45) == "US$5,479"
+    assert penalty.money(0) == "US$0.00 m"
+
+
+def test_liability_chart_carries_the_chosen_rate_the_claims_and_the_amendment():
+    spec = penalty.liability_chart(2e6, "2015-01-01", "2016-12-31").to_dict()
+    datasets = spec["datasets"].values()
+    rows = [row for ds in datasets for row in ds]
+    mine = [r for r in rows if str(r.get("series", "")).startswith("Your assumption")]
+    assert [round(r["usd_bn"], 3) for r in mine] == [0.0, 0.73, 1.462]
+    assert mine[0]["series"] == "Your assumption: US$2 m/day from 2015-01-01"
+    claimed = sorted({r["usd_bn"] for r in rows if "claim" in r})
+    assert claimed == [18.0, 19.0]
+    assert any(r.get("label", "").startswith("2019 amendment") for r in rows)
+    assert {r.get("label") for r in rows} >= {"claimed total US$18 bn", "claimed total US$19 bn"}

@@ -102,3 +102,44 @@ def test_shipped_readme_documents_every_layer():
     assert set(LAYERS) <= set(parsed), f"layers without a section: {sorted(set(LAYERS) - set(parsed))}"
     for layer_id in LAYERS:
         assert parsed[layer_id].missing() == [], layer_id
+
+
+def test_md_escape_makes_data_inert_in_markdown():
+    out = provenance.md_escape("US$1 m to US$3 m <script>x</script> **b** [a](javascript:alert(1)) :smile:")
+    assert out == (r"US\$1 m to US\$3 m \<script\>x\</script\> \*\*b\*\* \[a\]\(javascript\:alert\(1\)\) "
+                   r"\:smile\:")
+    assert provenance.md_escape(None) == ""
+    assert provenance.md_escape("a\n\n# b") == r"a \# b"  # no new block, no heading
+
+
+def test_md_link_only_for_http_urls():
+    assert provenance.md_link("Dawn", "https://www.dawn.com/news/1?x=(1)") == "[Dawn](<https://www.dawn.com/news/1?x=(1)>)"
+    assert provenance.md_link("x*", "javascript:alert(1)") == r"x\*"
+    assert provenance.md_link("x", "https://a.b/<script>") == "x"
+    assert provenance.md_link("x", None) == "x"
+
+
+def test_field_rows_html(parsed):
+    out = provenance.field_rows_html(parsed["border"])
+    assert out.startswith('<dl class="pkir-prov"><dt>Source</dt>')
+    assert out.index("<dt>Licence</dt>") < out.index("<dt>Date</dt>") < out.index("<dt>Method</dt>")
+    assert '<dt>Known limits</dt><dd class="pkir-prov-missing">not documented</dd>' in out
+    assert "<script" not in out
+    assert "<dt>Extra</dt>" in provenance.field_rows_html(parsed["markets"])
+    assert "no section in geo/data/README.md" in provenance.field_rows_html(None)
+
+
+def test_counts_dates_version_and_files(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gdf = gpd.GeoDataFrame({"updated_at": ["2026-11-28", None, "2025-01-02"]},
+                           geometry=[Point(61, 25), None, Point(62, 26)], crs="EPSG:4326")
+    assert provenance.feature_counts(gdf) == (3, 1)
+    assert provenance.feature_counts(None) == (0, 0)
+    assert provenance.newest_update([gdf, None]) == "2026-11-28"
+    assert provenance.newest_update([]) is None
+    (tmp_path / "pyproject.toml").write_text('[tool.x]\nversion = "9"\n[project]\nname = "a"\nversion = "1.2.3"\n')
+    assert provenance.project_version(tmp_path / "pyproject.toml") == "1.2.3"
+    assert provenance.project_version(tmp_path / "missing.toml") == "unknown"
+    assert provenance.layer_file("markets").name == "markets.geojson"

@@ -1,0 +1,161 @@
+"""Tables behind the pipeline and the markets-and-crossings pages: segments, sites, openings.
+
+Pure pandas/geopandas; the pages only render what these return.
+"""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.analysis import distance_to_line_km, length_km, pct_diff
+from geo.records import present
+
+UNLOCATED_TEXT = "not mapped: the sources found do not locate this site"
+
+
+def _sources_text(sources) -> str:
+    if not isinstance(sources, (list, tuple)):
+        return ""
+    return "; ".join(str(s.get("outlet") or s.get("url") or "") for s in sources if isinstance(s, dict))
+
+
+def _date(value):
+    return pd.Timestamp(value).date() if present(value) else None
+
+
+def segment_table(lines: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per segment of a line layer, in route order: reported against geodesic length."""
+    ordered = lines.sort_values("seq")
+    measured = [length_km(g) for g in ordered.geometry]
+    reported = [float(v) if present(v) else None for v in ordered["length_reported_km"]]
+    out = pd.DataFrame({
+        "seq": ordered["seq"].astype("int64").to_numpy(),
+        "id": ordered["id"].to_numpy(),
+        "segment": ordered["name"].to_numpy(),
+        "section": ordered["section"].to_numpy(),
+        "status": ordered["status"].to_numpy(),
+        "reported_km": pd.array(reported, dtype="Float64"),
+        "measured_km": np.round(measured, 1),
+    })
+    out["diff_pct"] = pd.array([None if d is None else round(d, 1) for d in map(pct_diff, measured, reported)],
+                               dtype="Float64")
+    for col in ("length_reported_text", "diameter_in", "capacity", "voltage_kv", "capacity_mw", "capacity_note"):
+        if col in ordered.columns:
+            out[col] = ordered[col].to_numpy()
+    out["date"] = [_date(v) for v in ordered["date"]]
+    out["date_note"] = ordered["date_note"].to_numpy()
+    out["sources"] = [_sources_text(s) for s in ordered["sources"]]
+    return _nones(out)
+
+
+def _nones(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing text as None (not NaN), so tables show it as empty."""
+    for col in frame.columns:
+        if pd.api.types.is_object_dtype(frame[col]) or pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = pd.Series([v if present(v) else None for v in frame[col]], index=frame.index, dtype=object)
+    return frame
+
+
+def route_nodes(route: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The named end points of a route's segments, in order ("Asaluyeh – Iranshahr (IGAT-7)" gives two).
+
+    Names come from the segment names; a node shared by two segments appears once.
+    """
+    rows: list[dict] = []
+    for r in route.sort_values("seq").itertuples():
+        names = re.split(r"\s+[–—-]\s+", re.sub(r"\s*\(.*?\)", "", str(r.name)).strip())
+        coords = list(r.geometry.coords)
+        ends = [(names[0], coords[0]), (names[-1] if len(names) > 1 else "", coords[-1])]
+        for name, (lon, lat) in ends:
+            if rows and (rows[-1]["lon"], rows[-1]["lat"]) == (lon, lat):
+                continue
+            rows.append({"name": name[:1].upper() + name[1:], "lon": lon, "lat": lat, "seq": int(r.seq)})
+    return pd.DataFrame(rows, columns=["name", "lon", "lat", "seq"])
+
+
+def section_totals(lines: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Reported and measured km by section and status (e.g. Pakistan / not built: 781 reported)."""
+    table = segment_table(lines)
+    grouped = table.groupby(["section", "status"], sort=False).agg(
+        segments=("id", "count"), reported_km=("reported_km", "sum"), measured_km=("measured_km", "sum"))
+    grouped = grouped.reset_index()
+    grouped["measured_km"] = grouped["measured_km"].round(1)
+    grouped["diff_pct"] = [None if d is None else round(d, 1) for d in
+                           map(pct_diff, grouped["measured_km"], grouped["reported_km"])]
+    return grouped
+
+
+def towns_near_route(route: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, within_km: float = 10.0) -> pd.DataFrame:
+    """Towns within within_km of the route, ordered along it, with their distance in km."""
+    from shapely import line_merge, union_all
+
+    line = line_merge(union_all(route.sort_values("seq").geometry.to_numpy()))
+    dist = distance_to_line_km(towns.geometry, line)
+    near = towns.assign(distance_km=np.round(dist, 1))[dist <= within_km]
+    if near.empty:
+        return pd.DataFrame(columns=["id", "name", "country", "distance_km"])
+    # order along the route: the route runs west to east, so longitude orders them
+    near = near.assign(_x=near.geometry.x).sort_values("_x")
+    return pd.DataFrame(near[["id", "name", "country", "distance_km"]]).reset_index(drop=True)
+
+
+def _location(geom, precision: str | None, note: str | None) -> str:
+    if geom is None or geom.is_empty:
+        return f"not mapped: {note}" if present(note) else UNLOCATED_TEXT
+    return f"{geom.y:.2f}, {geom.x:.2f} ({precision or 'precision not stated'})"
+
+
+def site_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Markets or crossings as a table; an unlocated site gets a plain statement, never a point."""
+    out = pd.DataFrame({
+        "id": sites["id"].to_numpy(),
+        "name": sites["name"].to_numpy(),
+        "pakistan_side": sites["pakistan_side"].to_numpy(),
+        "iran_side": sites["iran_side"].to_numpy(),
+    })
+    if "phase" in sites.columns:
+        out.insert(1, "phase", sites["phase"].astype("int64").to_numpy())
+    if "status" in sites.columns:
+        out["status"] = sites["status"].to_numpy()
+    if "kind" in sites.columns:
+        out["kind"] = sites["kind"].to_numpy()
+    out["opened"] = [_date(v) for v in sites["opened"]]
+    out["date_precision"] = sites["date_precision"].to_numpy()
+    out["status_note"] = sites["status_note"].to_numpy()
+    out["located"] = [g is not None and not g.is_empty for g in sites.geometry]
+    out["location"] = [_location(g, p, n) for g, p, n in
+                       zip(sites.geometry, sites["location_precision"], sites["location_note"], strict=True)]
+    out["location_note"] = sites["location_note"].to_numpy()
+    out["sources"] = [_sources_text(s) for s in sites["sources"]]
+    return _nones(out)
+
+
+def market_summary(markets: gpd.GeoDataFrame) -> dict:
+    """Counts for the headline: how many markets, by status, how many named and located."""
+    located = [g is not None and not g.is_empty for g in markets.geometry]
+    return {
+        "total": len(markets),
+        "by_status": {str(k): int(v) for k, v in markets["status"].value_counts(sort=False).items()},
+        "located": int(sum(located)),
+        "unlocated": int(len(markets) - sum(located)),
+        "unlocated_ids": [i for i, ok in zip(markets["id"], located, strict=True) if not ok],
+        "by_phase": {int(k): int(v) for k, v in markets["phase"].value_counts().sort_index().items()},
+    }
+
+
+def openings(markets: gpd.GeoDataFrame, crossings: gpd.GeoDataFrame) -> pd.DataFrame:
+    """What opened when: markets and crossings with an opening date, oldest first."""
+    rows = []
+    for layer, frame in (("market", markets), ("crossing", crossings)):
+        for r in frame.itertuples():
+            if not present(r.opened):
+                continue
+            what = r.status if layer == "market" else r.kind
+            rows.append({"date": _date(r.opened), "date_precision": r.date_precision, "type": layer,
+                         "id": r.id, "name": r.name, "status": what, "note": r.date_note})
+    frame = pd.DataFrame(rows, columns=["date", "date_precision", "type", "id", "name", "status", "note"])
+    return frame.sort_values(["date", "id"]).reset_index(drop=True)

@@ -1,0 +1,107 @@
+"""Tables behind the pipeline and markets pages, on the shipped layers and on small frames."""
+
+from datetime import date
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point
+
+from geo import infrastructure
+from geo.loading import load_layer
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return {k: load_layer(k)[0] for k in ("pipeline", "power_line", "markets", "crossings", "towns")}
+
+
+def test_segment_table_orders_by_seq_and_measures_geodesically():
+    lines = gpd.GeoDataFrame({
+        "seq": [2, 1], "id": ["b", "a"], "name": ["B – C", "A – B"], "section": ["x", "x"],
+        "status": ["not built", "built"], "length_reported_km": [None, 100.0],
+        "date": [None, "2010-08-23"], "date_note": [None, "opened"], "sources": [[], [{"outlet": "O", "url": "u"}]],
+    }, geometry=[LineString([(61, 25), (62, 25)]), LineString([(60, 25), (61, 25)])], crs="EPSG:4326")
+    table = infrastructure.segment_table(lines)
+    assert table["id"].tolist() == ["a", "b"]
+    # one degree of longitude along 25°N on WGS84: 100.9499 km (pyproj Geod.inv), shown to 0.1 km
+    assert table["measured_km"].tolist() == [100.9, 100.9]
+    assert table["diff_pct"].iloc[0] == pytest.approx(0.9)
+    assert table["diff_pct"].isna().iloc[1]  # no reported length: no difference
+    assert table["date"].tolist() == [date(2010, 8, 23), None]
+    assert table["sources"].tolist() == ["O", None]
+
+
+def test_pipeline_sections_add_up_to_the_reported_781_km(layers):
+    totals = infrastructure.section_totals(layers["pipeline"]).set_index(["section", "status"])
+    pak = totals.loc[("Pakistan", "not built")]
+    assert pak["segments"] == 2 and pak["reported_km"] == 781.0
+    assert abs(pak["diff_pct"]) <= 15.0  # the drawn route is indicative, within the tolerance the data promises
+    assert totals.loc[("Iran", "built"), "reported_km"] == 902.0
+
+
+def test_route_nodes_name_the_segment_ends_once(layers):
+    nodes = infrastructure.route_nodes(layers["pipeline"])
+    assert nodes["name"].tolist() == ["Asaluyeh", "Iranshahr", "Border zero point", "Gwadar", "Nawabshah"]
+    assert (nodes.iloc[3]["lon"], nodes.iloc[3]["lat"]) == (62.3225, 25.1264)
+
+
+def test_towns_near_route(layers):
+    near = infrastructure.towns_near_route(layers["pipeline"], layers["towns"], within_km=10)
+    assert near["name"].tolist() == ["Iranshahr", "Gwadar"]
+    assert near["distance_km"].tolist() == [0.0, 0.0]
+    wider = infrastructure.towns_near_route(layers["pipeline"], layers["towns"], within_km=25)
+    assert "Rask" in wider["name"].tolist()
+
+
+def test_site_table_states_unlocated_sites_and_invents_no_location(layers):
+    markets = infrastructure.site_table(layers["markets"]).set_index("id")
+    assert markets.loc[["M4", "M5", "M6"], "located"].tolist() == [False] * 3
+    for fid in ("M4", "M5", "M6"):
+        assert markets.loc[fid, "location"].startswith("not mapped: The sources found do not name or locate")
+    assert markets.loc["M1", "location"] == "26.08, 61.83 (approximate)"
+    assert markets.loc["M1", "opened"] == date(2023, 5, 18)
+    assert markets["phase"].tolist() == [1, 1, 1, 2, 2, 2]
+    crossings = infrastructure.site_table(layers["crossings"]).set_index("id")
+    assert not crossings.loc["X6", "located"]
+    assert crossings.loc["X6", "location"].startswith("not mapped:")
+    assert "kind" in crossings.columns and "status" not in crossings.columns
+
+
+def test_site_table_without_a_note_still_says_not_mapped():
+    sites = gpd.GeoDataFrame({
+        "id": ["s"], "name": ["S"], "pakistan_side": ["a"], "iran_side": ["b"], "kind": ["local"],
+        "opened": [None], "date_precision": [None], "status_note": [None], "location_precision": ["unlocated"],
+        "location_note": [None], "sources": [[]],
+    }, geometry=[None], crs="EPSG:4326")
+    assert infrastructure.site_table(sites)["location"].tolist() == [infrastructure.UNLOCATED_TEXT]
+
+
+def test_market_summary(layers):
+    summary = infrastructure.market_summary(layers["markets"])
+    assert summary == {
+        "total": 6, "by_status": {"operating": 1, "partly operating": 1, "planned": 4},
+        "located": 3, "unlocated": 3, "unlocated_ids": ["M4", "M5", "M6"], "by_phase": {1: 3, 2: 3},
+    }
+
+
+def test_openings_oldest_first(layers):
+    table = infrastructure.openings(layers["markets"], layers["crossings"])
+    assert list(zip(table["date"], table["id"], strict=True)) == [
+        (date(2020, 12, 19), "X2"), (date(2021, 4, 21), "X3"), (date(2023, 4, 9), "M2"), (date(2023, 5, 18), "M1"),
+    ]
+    assert table.set_index("id").loc["M1", "status"] == "operating"
+    assert table.set_index("id").loc["X2", "status"] == "official"
+
+
+def test_power_line_table_keeps_capacity_and_voltage(layers):
+    table = infrastructure.segment_table(layers["power_line"])
+    assert table["capacity_mw"].tolist() == [100.0, 100.0, 100.0]
+    assert table["voltage_kv"].iloc[1] == 132.0
+    assert table["reported_km"].tolist() == [51.0, 29.0, 75.0]
+
+
+def test_towns_near_an_empty_result_has_columns():
+    route = gpd.GeoDataFrame({"seq": [1]}, geometry=[LineString([(60, 25), (61, 25)])], crs="EPSG:4326")
+    towns = gpd.GeoDataFrame({"id": ["t"], "name": ["far"], "country": ["X"]}, geometry=[Point(70, 35)],
+                             crs="EPSG:4326")
+    assert list(infrastructure.towns_near_route(route, towns).columns) == ["id", "name", "country", "distance_km"]
