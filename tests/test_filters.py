@@ -1,0 +1,104 @@
+"""The shared incident filter (geo.filters) on a small fixture of six incidents.
+
+S-1 2023-07-12 armed clash PAK, 5 killed, actors Pakistan Army, place Sui area
+S-2 2024-01-16 cross-border strike PAK, 2 killed, actors IRGC + Jaish al-Adl
+S-3 2024-01-18 cross-border strike IRN, 9 killed, place Saravan
+S-4 2023-06-28..07-03 diplomatic PAK;IRN, fatalities unknown, unlocated, "border markets" in description
+S-5 2022-12-31..2023-01-02 agreement PAK, 0 killed, Taftan
+S-6 2023-07-01 bombing/IED IRN, fatalities unknown, perpetrator "Jaish al-Adl claimed", Zahedan
+"""
+
+from datetime import date
+
+import pytest
+
+from geo import schema as s
+from geo.filters import IncidentFilter, apply_filter, country_codes, filter_mask, search_text
+from geo.loading import load_file
+from tests.conftest import TEST_DATA
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    gdf, _ = load_file(TEST_DATA / "good" / "incidents_small.geojson", s.INCIDENTS)
+    return gdf
+
+
+def kept(incidents, **kw) -> list[str]:
+    return apply_filter(incidents, IncidentFilter(**kw))["id"].tolist()
+
+
+def test_no_filter_keeps_everything(incidents):
+    assert kept(incidents) == ["S-1", "S-2", "S-3", "S-4", "S-5", "S-6"]
+    assert filter_mask(incidents, IncidentFilter()).dtype == bool
+
+
+def test_dates_keep_events_that_overlap_the_range(incidents):
+    assert kept(incidents, date_from=date(2023, 7, 1), date_to=date(2023, 7, 10)) == ["S-4", "S-6"]
+    # inclusive at both ends, multi-day events count on their last and first day
+    assert kept(incidents, date_from=date(2023, 7, 3), date_to=date(2023, 7, 12)) == ["S-1", "S-4"]
+    assert kept(incidents, date_from=date(2023, 1, 2), date_to=date(2023, 6, 28)) == ["S-4", "S-5"]
+    assert kept(incidents, date_from=date(2024, 1, 17)) == ["S-3"]
+    assert kept(incidents, date_to=date(2022, 12, 31)) == ["S-5"]
+    assert kept(incidents, date_from=date(2025, 1, 1)) == []
+
+
+def test_categories(incidents):
+    assert kept(incidents, categories=("cross-border strike",)) == ["S-2", "S-3"]
+    assert kept(incidents, categories=("diplomatic", "bombing/IED")) == ["S-4", "S-6"]
+
+
+def test_countries_match_either_side_of_a_shared_event(incidents):
+    assert kept(incidents, countries=("IRN",)) == ["S-3", "S-4", "S-6"]
+    assert kept(incidents, countries=("PAK",)) == ["S-1", "S-2", "S-4", "S-5"]
+    assert kept(incidents, countries=("AFG",)) == []
+    assert country_codes(incidents) == ["IRN", "PAK"]
+
+
+def test_min_fatalities_excludes_unknown_counts(incidents):
+    assert kept(incidents, min_fatalities=1) == ["S-1", "S-2", "S-3"]
+    assert kept(incidents, min_fatalities=5) == ["S-1", "S-3"]
+    assert kept(incidents, min_fatalities=10) == []
+    # 0 means no fatality filter: unknown counts stay in
+    assert "S-4" in kept(incidents, min_fatalities=0)
+
+
+@pytest.mark.parametrize("keyword, expected", [
+    ("army", ["S-1"]),  # actors only
+    ("SARAVAN", ["S-3"]),  # place (and title), any case
+    ("markets", ["S-4"]),  # description
+    ("strike", ["S-2", "S-3"]),  # title
+    ("jaish", ["S-2", "S-6"]),  # actors of one, perpetrator of the other
+    ("jaish zahedan", ["S-6"]),  # every word must match
+    ("  ", ["S-1", "S-2", "S-3", "S-4", "S-5", "S-6"]),
+    ("(", []),  # plain text, not a regular expression
+    ("kabul", []),
+])
+def test_keyword_searches_title_description_actors_and_place(incidents, keyword, expected):
+    assert kept(incidents, keyword=keyword) == expected
+
+
+def test_filters_combine(incidents):
+    f = IncidentFilter(date_from=date(2024, 1, 1), countries=("PAK",), min_fatalities=1, keyword="irgc")
+    assert apply_filter(incidents, f)["id"].tolist() == ["S-2"]
+
+
+def test_search_text_holds_the_searched_fields(incidents):
+    text = search_text(incidents)
+    assert "pakistan army" in text.iloc[0] and "sui area" in text.iloc[0]
+    assert text.iloc[3].count("none") == 0  # missing values are not searched as the word "none"
+
+
+def test_describe():
+    assert IncidentFilter().describe() == "no filters (all incidents)"
+    f = IncidentFilter(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31), categories=("armed clash", "attack"),
+                       countries=("PAK", "IRN"), min_fatalities=3, keyword=" Jaish ")
+    assert f.describe() == ("dates 2023-01-01 to 2023-12-31; categories: armed clash, attack; countries: PAK, IRN; "
+                            "at least 3 fatalities; keyword “Jaish”")
+    assert IncidentFilter(date_to=date(2023, 12, 31)).describe() == "dates … to 2023-12-31"
+
+
+def test_filter_does_not_change_its_input(incidents):
+    before = incidents.copy()
+    apply_filter(incidents, IncidentFilter(keyword="army", countries=("PAK",)))
+    assert incidents.equals(before)
