@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.analysis import distance_to_border_km
-from geo.chronology import track_for_category
+from geo.chronology import default_window, overview_strip, track_for_category, zoom_brush
 from geo.records import safe_url
 
 # Fatality columns by side, in the order they are shown.
@@ -23,7 +23,7 @@ SIDES = {
 }
 TABLE_COLUMNS = (
     "id", "date", "title", "category", "place", "province", "country", "fatalities",
-    "location_precision", "date_precision", "source", "outlets",
+    "location_precision", "date_precision", "precision", "source", "outlets",
 )
 
 
@@ -150,6 +150,8 @@ def table_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         "source": gdf["sources"].map(first_source_url),
         "outlets": gdf["sources"].map(outlets),
     }, index=gdf.index)
+    rows["precision"] = (rows["location_precision"].fillna("–").astype(str) + " / "
+                         + rows["date_precision"].fillna("–").astype(str))
     return rows.sort_values(["date", "id"], ascending=[False, True], kind="stable")[list(TABLE_COLUMNS)]
 
 
@@ -169,17 +171,39 @@ def border_km(geometry, border: gpd.GeoDataFrame | None) -> float | None:
     return float(distance_to_border_km(gpd.GeoSeries([geometry], crs="EPSG:4326"), border)[0])
 
 
-def timeline_chart(months: pd.DataFrame, measure: str, country_names: dict[str, str] | None = None) -> alt.Chart:
-    """Monthly bars of one measure ("events" or "fatalities"), stacked by country."""
+def country_label(value, country_names: dict[str, str] | None = None) -> str:
+    """'PAK;IRN' -> 'Pakistan + Iran' with the names given (codes stay where no name is known)."""
     names = country_names or {}
-    data = months.assign(country_name=months["country"].map(
-        lambda c: " + ".join(names.get(code, code) for code in str(c).split(";"))))
-    title = {"events": "Events per month", "fatalities": "Fatalities per month"}[measure]
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=12)),
-        y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(tickMinStep=1, labelFontSize=12)),
-        color=alt.Color("country_name:N", title="Country", scale=alt.Scale(scheme="set2"),
-                        legend=alt.Legend(orient="top", labelLimit=220)),
-        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                 alt.Tooltip("country_name:N", title="Country"), alt.Tooltip(f"{measure}:Q", title=title)],
-    ).properties(height=200)
+    return " + ".join(names.get(code, code) for code in str(value).split(";"))
+
+
+MEASURE_TITLES = {"events": "Events per month", "fatalities": "Fatalities per month"}
+
+
+def timeline_chart(months: pd.DataFrame, country_names: dict[str, str] | None = None,
+                   width: int | str = "container") -> alt.VConcatChart:
+    """Monthly bars of events and of fatalities, stacked by country, above an overview strip.
+
+    The strip's brush ("zoom") sets the period of both bar charts; it opens on the last five
+    years when the months span more than eight (geo.chronology.default_window).
+    """
+    data = months.assign(country_name=months["country"].map(lambda c: country_label(c, country_names)))
+    zoom = zoom_brush(default_window(data["month"], data["month"]))
+    color = alt.Color("country_name:N", title="Country", scale=alt.Scale(scheme="set2"),
+                      legend=alt.Legend(orient="top", labelLimit=220, labelFontSize=12))
+    base = alt.Chart(data).mark_bar()
+
+    def detail(measure: str) -> alt.Chart:
+        title = MEASURE_TITLES[measure]
+        return base.encode(
+            x=alt.X("yearmonth(month):T", title=None, scale=alt.Scale(domain={"param": zoom.name}),
+                    axis=alt.Axis(format="%b %Y", labelFontSize=12, labelOverlap=True)),
+            y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(tickMinStep=1, labelFontSize=12)),
+            color=color,
+            tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
+                     alt.Tooltip("country_name:N", title="Country"), alt.Tooltip(f"{measure}:Q", title=title)],
+        ).properties(height=170, width=width).mark_bar(clip=True)
+
+    strip = overview_strip(base.encode(y=alt.Y("sum(events):Q", title=None, axis=None), color=color),
+                           "yearmonth(month):T", zoom, width)
+    return alt.vconcat(detail("events"), detail("fatalities"), strip, spacing=12)

@@ -1,5 +1,88 @@
-"""Placeholder: this page is being built."""
+"""Chronology: every dated event on one timeline, one row per track, with the sidebar filters applied.
 
+Diplomacy, violence and infrastructure side by side; click an event (or pick it from the list) for its record.
+"""
+
+import pandas as pd
 import streamlit as st
 
-st.title("chronology")
+from geo import chronology, explore
+from geo.filters import apply_filter
+from geo.provenance import md_escape
+from ui import data
+from ui.details import show_record
+from ui.filters import current_filter
+from ui.links import map_link
+
+CHART_KEY = "chronology_chart"
+PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its id here
+
+
+def _from_chart() -> None:
+    """Chart click -> the selectbox's value (runs before the widgets are drawn again)."""
+    state = st.session_state.get(CHART_KEY)
+    picked = (state or {}).get("selection", {}).get("event") or []
+    if picked and picked[0].get("id"):
+        st.session_state[PICK_KEY] = picked[0]["id"]
+
+
+def _label(ev: pd.DataFrame) -> dict[str, str]:
+    return {row.id: f"{row.date_start:%Y-%m-%d} · {row.track} · {row.title}" for row in ev.itertuples()}
+
+
+st.title("Chronology")
+loaded = data.load("incidents")
+if loaded.gdf is None:
+    data.show_errors({"incidents": loaded})
+    st.stop()
+
+f = current_filter()
+total = chronology.events(loaded.gdf)
+shown_gdf = apply_filter(loaded.gdf, f)
+ev = chronology.events(shown_gdf)
+st.caption(f"**{len(ev)} of {len(total)}** dated events match the sidebar filters: {md_escape(f.describe())}.")
+
+counts = chronology.track_counts(ev, total)
+for col, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
+    span = f"{row.first:%Y}–{row.last:%Y}" if row.shown else "none shown"
+    col.metric(row.track.capitalize(), f"{row.shown} of {row.total}", help=f"Events on this track shown: {span}")
+hidden = counts[counts["shown"] < counts["total"]]
+if f.min_fatalities and not hidden.empty:
+    st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
+
+if ev.empty:
+    st.info("No events match the filters.")
+    st.stop()
+
+st.altair_chart(chronology.timeline_chart(ev, selection_name="event"), width="stretch", key=CHART_KEY,
+                on_select=_from_chart, selection_mode="event")
+st.caption("Each row is a track; colour is the category, size the fatalities, a square an event of several days "
+           "or more. A long period opens on its last five years (the grey window on the strip). "
+           "Hover for details; click an event to open its record below.")
+
+labels = _label(ev)
+if st.session_state.get(PICK_KEY) not in labels:
+    st.session_state.pop(PICK_KEY, None)
+chosen = st.selectbox("Event", list(labels), format_func=labels.get, index=None, key=PICK_KEY,
+                      placeholder="Click an event on the chart, or pick one here")
+record = explore.record_of(shown_gdf, chosen) if chosen else None
+if record is not None:
+    with st.container(border=True, key="chronology_record"):
+        show_record("incidents", record, explore.border_km(record.get("geometry"), data.load("border").gdf))
+        if record.get("geometry") is not None:
+            st.markdown(f"[🗺️ Show on map]({map_link(chosen)})")
+
+with st.expander("All events shown, as a table"):
+    st.dataframe(
+        ev, hide_index=True, width="stretch", placeholder="–", key="chronology_table",
+        column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
+        column_config={
+            "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86),
+            "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
+            "track": st.column_config.TextColumn("Track", width=110),
+            "category": st.column_config.TextColumn("Category", width=100),
+            "title": st.column_config.TextColumn("Title", width=260),
+            "date_precision": st.column_config.TextColumn("Date precision", width=80),
+            "fatalities": st.column_config.NumberColumn("Killed", width=52),
+        },
+    )

@@ -1,5 +1,122 @@
-"""Placeholder: this page is being built."""
+"""Incidents explorer: headline figures, monthly timeline, a sortable table, the selected record, exports.
+
+Everything follows the shared sidebar filters (drawn in app.py), keyword search included.
+"""
+
+import hashlib
 
 import streamlit as st
 
-st.title("incidents")
+from geo import explore, export
+from geo.filters import apply_filter
+from geo.provenance import md_escape
+from ui import data
+from ui.details import show_record
+from ui.filters import COUNTRY_NAMES, current_filter
+from ui.links import map_link
+
+TABLE_KEY = "incidents_table"
+SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes
+CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
+
+
+st.title("Incidents explorer")
+loaded = data.load("incidents")
+if loaded.gdf is None:
+    data.show_errors({"incidents": loaded})
+    st.stop()
+
+f = current_filter()
+everything = loaded.gdf
+shown = apply_filter(everything, f)
+h = explore.headline(shown)
+st.caption(f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
+           "Events include diplomacy and infrastructure milestones as well as security incidents.")
+
+# --- headline figures ---------------------------------------------------------------------------
+cols = st.columns(5)
+cols[0].metric("Events", h.events, help=f"{h.security_incidents} of them are security incidents")
+cols[1].metric("Fatalities", h.fatalities,
+               help=f"Sum of the best estimates; {h.with_fatality_figure} events report a figure.")
+for col, (side, value) in zip(cols[2:], h.by_side.items(), strict=True):
+    col.metric(f"Killed: {side}", value)
+if h.unattributed:
+    st.caption(f"{h.unattributed} fatalities are reported without saying on which side.")
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**By country**")
+    st.dataframe(
+        [{"Country": explore.country_label(c.country, COUNTRY_NAMES), "Events": c.events, "Fatalities": c.fatalities}
+         for c in h.by_country],
+        hide_index=True, width="stretch", height="auto",
+    )
+with right:
+    share = f" ({h.approximate_share:.0%})" if h.approximate_share is not None else ""
+    st.metric("Approximate locations", f"{h.approximate} of {h.events}{share}",
+              help="Location precision other than 'exact': a town or district centre, or 'near' a place.")
+    st.caption(f"{h.unlocated} unlocated (no point; not drawn on the map).")
+
+# --- timeline ---------------------------------------------------------------------------------
+st.subheader("Per month, by country")
+months = explore.monthly(shown)
+if months.empty:
+    st.info("No events match the filters.")
+else:
+    st.altair_chart(explore.timeline_chart(months, COUNTRY_NAMES), width="stretch")
+
+# --- table and exports ------------------------------------------------------------------------
+head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
+head.subheader("Events")
+csv_col.download_button(
+    f"CSV ({h.events})", data=lambda: export.to_csv(shown, f), file_name="pkir-incidents.csv",
+    mime="text/csv", key=CSV_KEY, on_click="ignore", icon=":material/download:", width="stretch",
+    help="Exactly the filtered events; attribution in the leading '# ' lines (pandas: comment='#').")
+geo_col.download_button(
+    f"GeoJSON ({h.events})", data=lambda: export.to_geojson(shown, f), file_name="pkir-incidents.geojson",
+    mime="application/geo+json", key=GEOJSON_KEY, on_click="ignore", icon=":material/download:",
+    width="stretch", help="Exactly the filtered events; attribution in the top-level 'attribution' member.")
+
+rows = explore.table_rows(shown).reset_index(drop=True)
+ids = rows["id"].tolist()
+# A new key whenever the rows change, so a selection never points at another row than the one clicked.
+digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
+picked = st.session_state.get(SELECTED)
+default = {"selection": {"rows": [ids.index(picked)]}} if picked in ids else None
+st.caption("Tick a row to see its full record below. Click a column header to sort.")
+event = st.dataframe(
+    rows, key=f"{TABLE_KEY}_{digest}", on_select="rerun", selection_mode="single-row",
+    selection_default=default, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 430),
+    column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
+    placeholder="–",
+    column_config={
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=80),
+        "title": st.column_config.TextColumn("Title", width=168, help="Hover a cell for the full text"),
+        "category": st.column_config.TextColumn("Category", width=86),
+        "place": st.column_config.TextColumn("Place", width=92),
+        "province": st.column_config.TextColumn("Province", width=80),
+        "country": st.column_config.TextColumn("Country", width=56),
+        "fatalities": st.column_config.NumberColumn("Killed", width=46, help="Best estimate of fatalities"),
+        "precision": st.column_config.TextColumn("Precision", width=82,
+                                                 help="Location precision / date precision"),
+        "source": st.column_config.LinkColumn("Source", width=100, display_text=r"https?://(?:www\.)?([^/]+)",
+                                              help="The first source (opens in a new tab); all sources in the record"),
+    },
+)
+selected_rows = event.selection.rows
+if selected_rows and selected_rows[0] < len(ids):
+    st.session_state[SELECTED] = ids[selected_rows[0]]
+elif picked in ids:  # the user cleared the selection of a row that is still shown
+    st.session_state.pop(SELECTED, None)
+
+# --- the selected record ----------------------------------------------------------------------
+chosen = st.session_state.get(SELECTED)
+record = explore.record_of(shown, chosen) if chosen in ids else None
+if record is not None:
+    border = data.load("border").gdf
+    with st.container(border=True, key="explorer_record"):
+        show_record("incidents", record, explore.border_km(record.get("geometry"), border))
+        if record.get("geometry") is not None:
+            st.markdown(f"[🗺️ Show on map]({map_link(chosen)})")
+        else:
+            st.caption("This event has no location, so it is not on the map.")

@@ -62,11 +62,32 @@ def test_shipped_events_cover_all_three_tracks_including_pipeline_milestones():
 def test_timeline_chart_rows_by_track_coloured_by_category_selectable(small):
     chart = chronology.timeline_chart(chronology.events(small), selection_name="event")
     spec = chart.to_dict()
-    points = spec["layer"][1]
+    points, strip = spec["vconcat"]
     assert points["encoding"]["y"]["field"] == "track"
-    assert points["encoding"]["color"]["field"] == "category"
-    param = spec["params"][0]
-    assert param["name"] == "event" and param["select"]["fields"] == ["id"] and param["views"] == [points["name"]]
     assert points["encoding"]["y"]["sort"] == ["security", "diplomacy", "infrastructure & trade"]
-    # multi-day events are drawn as spans from start to end
-    assert spec["layer"][0]["encoding"]["x2"]["field"] == "date_end"
+    assert points["encoding"]["color"]["field"] == "category"
+    assert points["encoding"]["color"]["scale"]["range"][0] == chronology.CATEGORY_COLOURS["attack"]
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["event"]["select"]["fields"] == ["id"] and params["event"]["views"] == [points["name"]]
+    # the overview strip carries the brush that sets the period of the events view
+    assert params["zoom"]["views"] == [strip["name"]]
+    assert points["encoding"]["x"]["scale"]["domain"] == {"param": "zoom"}
+    # multi-day events are marked as such
+    spans = chart.data.set_index("id")["span"]
+    assert spans["E-03"] == "several days or more" and spans["E-01"] == "one day"
+
+
+def test_default_window_opens_on_recent_years_only_for_long_periods():
+    start = pd.Series(pd.to_datetime(["1995-01-01", "2023-07-12"]))
+    end = pd.Series(pd.to_datetime(["1995-12-31", "2024-10-26"]))
+    assert chronology.default_window(start, end) == (pd.Timestamp("2019-10-26"), pd.Timestamp("2024-11-26"))
+    assert chronology.default_window(start[1:], end[1:]) is None
+    assert chronology.default_window(start[:0], end[:0]) is None
+
+
+def test_long_period_chart_opens_with_a_brush_on_the_window():
+    gdf, _ = load_layer("incidents")
+    spec = chronology.timeline_chart(chronology.events(gdf)).to_dict()
+    zoom = next(p for p in spec["params"] if p["name"] == "zoom")
+    first, last = zoom["value"]["x"]
+    assert (first["year"], last["year"]) == (2019, 2024)

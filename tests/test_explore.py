@@ -117,11 +117,16 @@ def test_record_of_and_border_distance(small):
 
 
 def test_timeline_chart_stacks_by_country_and_names_them(small):
-    chart = explore.timeline_chart(explore.monthly(small), "fatalities", {"PAK": "Pakistan", "IRN": "Iran"})
+    chart = explore.timeline_chart(explore.monthly(small), {"PAK": "Pakistan", "IRN": "Iran"})
     spec = chart.to_dict()
-    assert spec["encoding"]["y"]["field"] == "fatalities" and spec["encoding"]["color"]["field"] == "country_name"
-    names = set(chart.data["country_name"])
-    assert names == {"Pakistan", "Iran", "Pakistan + Iran"}
+    events, fatalities, strip = spec["vconcat"]
+    assert events["encoding"]["y"]["field"] == "events" and fatalities["encoding"]["y"]["field"] == "fatalities"
+    assert events["encoding"]["color"]["field"] == "country_name"
+    assert events["encoding"]["x"]["scale"]["domain"] == {"param": "zoom"}
+    # the fixture spans seven months: no initial brush, everything shown
+    assert "value" not in spec["params"][0]
+    assert set(chart.data["country_name"]) == {"Pakistan", "Iran", "Pakistan + Iran"}
+    assert explore.country_label("PAK;AFG", {"PAK": "Pakistan"}) == "Pakistan + AFG"
 
 
 def test_filter_then_headline_matches_table(small):

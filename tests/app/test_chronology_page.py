@@ -1,0 +1,114 @@
+"""AppTest of the chronology page, started from app.py: tracks, filters, picking an event."""
+
+import json
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from geo import chronology
+from geo.filters import IncidentFilter, apply_filter
+from geo.loading import load_layer
+from tests.app_helpers import ROOT
+
+APP = str(ROOT / "app.py")
+PAGE = "pages/chronology.py"
+
+
+@pytest.fixture(autouse=True)
+def app_py_runs_every_time(monkeypatch):
+    """See tests/app/test_incidents_page.py: keep AppTest from running the page without app.py."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(scope="module")
+def events():
+    return chronology.events(load_layer("incidents")[0])
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def track_metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def record_ids(at: AppTest) -> list[str]:
+    return [m.value.split('data-id="')[1].split('"')[0] for m in at.markdown if 'class="pkir-record"' in m.value]
+
+
+def test_all_tracks_and_every_event_are_offered(events):
+    at = start()
+    assert at.title[0].value == "Chronology"
+    counts = chronology.track_counts(events, events).set_index("track")
+    m = track_metrics(at)
+    for track in ("security", "diplomacy", "infrastructure & trade"):
+        n = counts.loc[track, "total"]
+        assert n > 0 and m[track.capitalize()] == f"{n} of {n}"
+    pick = at.selectbox(key="chronology_event")
+    assert list(pick.options) and len(pick.options) == len(events)
+    assert record_ids(at) == []
+
+
+def test_filters_apply_to_every_track():
+    at = start()
+    at.number_input(key="filter_min_fatalities").set_value(1)
+    at.run()
+    assert not at.exception
+    gdf = load_layer("incidents")[0]
+    shown = chronology.events(apply_filter(gdf, IncidentFilter(min_fatalities=1)))
+    m = track_metrics(at)
+    assert m["Diplomacy"].startswith("0 of ")
+    assert m["Security"] == f"{len(shown)} of {(chronology.events(gdf)['track'] == 'security').sum()}"
+    assert any("minimum-fatalities filter hides" in c.value for c in at.caption)
+    assert len(at.selectbox(key="chronology_event").options) == len(shown)
+
+
+def test_country_filter_keeps_diplomacy_and_violence_side_by_side():
+    at = start()
+    at.multiselect(key="filter_countries").set_value(["IRN"])
+    at.run()
+    m = track_metrics(at)
+    assert not m["Security"].startswith("0 of") and not m["Infrastructure & trade"].startswith("0 of")
+
+
+def test_picking_an_event_shows_its_record_with_map_link():
+    at = start()
+    at.selectbox(key="chronology_event").set_value("PKIR-D05").run()
+    assert not at.exception
+    assert record_ids(at) == ["PKIR-D05"]
+    assert "[🗺️ Show on map](./?incident=PKIR-D05)" in [m.value for m in at.markdown]
+    # filtering the event out clears the pick instead of failing
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    assert not at.exception
+    assert record_ids(at) == []
+    assert at.selectbox(key="chronology_event").value is None
+
+
+def test_chart_is_selectable_by_event_id():
+    at = start()
+    chart = at.get("vega_lite_chart")[0]
+    assert "chronology_chart" in chart.proto.id
+    spec = json.loads(chart.proto.spec)
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["event"]["select"]["fields"] == ["id"]
+    assert list(chart.proto.selection_mode) == ["event"]
+
+
+def test_no_events_says_so():
+    at = start()
+    at.text_input(key="filter_keyword").set_value("no-such-word-anywhere").run()
+    assert not at.exception
+    assert any("No events match" in i.value for i in at.info)

@@ -1,0 +1,191 @@
+"""AppTest of the incidents explorer, started from app.py: figures, table, selection and exports
+follow the shared sidebar filters (set by widget key)."""
+
+import io
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from geo import explore
+from geo.filters import IncidentFilter, apply_filter
+from geo.importers import import_file
+from geo.loading import load_layer
+from tests.app_helpers import ROOT
+from ui.data import Loaded
+
+APP = str(ROOT / "app.py")
+PAGE = "pages/incidents.py"
+
+
+@pytest.fixture(autouse=True)
+def app_py_runs_every_time(monkeypatch):
+    """AppTest resets PagesManager.uses_pages_directory before each run; with a pages/ folder it
+    then runs the current page alone (Streamlit's old pages/ mode) instead of app.py, so the shared
+    sidebar filters are missing from the second run on. Keep st.navigation's mode on every run."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    return load_layer("incidents")[0]
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """file name -> the deferred callable of the page's latest download button of that name."""
+    captured: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return captured
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def table(at: AppTest) -> pd.DataFrame:
+    return next(d for d in at.dataframe if (d.key or "").startswith("incidents_table")).value
+
+
+def csv_rows(downloads) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(downloads["pkir-incidents.csv"]()), comment="#")
+
+
+def test_page_shows_figures_table_and_exports_for_all_incidents(incidents, downloads):
+    at = start()
+    assert at.title[0].value == "Incidents explorer"
+    h = explore.headline(incidents)
+    m = metrics(at)
+    assert m["Events"] == str(len(incidents)) == str(h.events)
+    assert m["Fatalities"] == str(h.fatalities)
+    assert m["Killed: security forces"] == str(h.by_side["security forces"])
+    assert m["Killed: civilians"] == str(h.by_side["civilians"])
+    assert m["Approximate locations"].startswith(f"{h.approximate} of {h.events}")
+    assert len(table(at)) == len(incidents)
+    assert [b.label for b in at.download_button] == [f"CSV ({h.events})", f"GeoJSON ({h.events})"]
+    assert {b.key for b in at.download_button} == {"download_incidents_csv", "download_incidents_geojson"}
+    assert len(csv_rows(downloads)) == len(incidents)
+
+
+def test_country_filter_changes_figures_table_and_exports(incidents, downloads):
+    at = start()
+    at.multiselect(key="filter_countries").set_value(["IRN"])
+    at.run()
+    assert not at.exception
+    expected = apply_filter(incidents, IncidentFilter(countries=("IRN",)))
+    h = explore.headline(expected)
+    assert 0 < h.events < len(incidents)
+    m = metrics(at)
+    assert (m["Events"], m["Fatalities"]) == (str(h.events), str(h.fatalities))
+    rows = table(at)
+    assert sorted(rows["id"]) == sorted(expected["id"])
+    assert all("IRN" in c.split(";") for c in rows["country"])
+    assert at.download_button(key="download_incidents_csv").label == f"CSV ({h.events})"
+    exported = csv_rows(downloads)
+    assert sorted(exported["id"]) == sorted(expected["id"])
+    geo = json.loads(downloads["pkir-incidents.geojson"]())
+    assert sorted(f["properties"]["id"] for f in geo["features"]) == sorted(expected["id"])
+    assert geo["attribution"]["filters"] == "countries: IRN"
+
+
+def test_keyword_fatalities_and_dates_narrow_the_table_and_csv(incidents, downloads):
+    at = start()
+    at.text_input(key="filter_keyword").set_value("Jaish")
+    at.number_input(key="filter_min_fatalities").set_value(10)
+    at.date_input(key="filter_dates").set_value((date(2023, 1, 1), date(2024, 3, 31)))
+    at.run()
+    assert not at.exception
+    f = IncidentFilter(date_from=date(2023, 1, 1), date_to=date(2024, 3, 31), keyword="Jaish", min_fatalities=10)
+    expected = apply_filter(incidents, f)
+    assert len(expected) >= 1
+    rows = table(at)
+    assert sorted(rows["id"]) == sorted(expected["id"])
+    assert (rows["fatalities"] >= 10).all()
+    assert rows["date"].between(pd.Timestamp("2023-01-01"), pd.Timestamp("2024-03-31")).all()
+    assert metrics(at)["Events"] == str(len(expected))
+    text = downloads["pkir-incidents.csv"]()
+    assert "# filters: dates 2023-01-01 to 2024-03-31; at least 10 fatalities; keyword “Jaish”" in text
+    assert sorted(csv_rows(downloads)["id"]) == sorted(expected["id"])
+
+
+def test_no_match_says_so_and_exports_nothing(downloads):
+    at = start()
+    at.text_input(key="filter_keyword").set_value("no-such-word-anywhere")
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Events"] == "0"
+    assert any("No events match" in i.value for i in at.info)
+    assert csv_rows(downloads).empty
+
+
+def _select(at: AppTest, incident_id: str) -> None:
+    frame = next(d for d in at.dataframe if (d.key or "").startswith("incidents_table"))
+    pos = frame.value.index[frame.value["id"] == incident_id][0]
+    at.session_state[frame.key] = {"selection": {"rows": [int(pos)], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+
+
+def _record_ids(at: AppTest) -> list[str]:
+    return [m.value.split('data-id="')[1].split('"')[0] for m in at.markdown if 'class="pkir-record"' in m.value]
+
+
+def test_selecting_a_row_shows_the_record_and_a_map_link():
+    at = start()
+    assert _record_ids(at) == []
+    _select(at, "PKIR-C12")
+    assert _record_ids(at) == ["PKIR-C12"]
+    record = next(m.value for m in at.markdown if 'class="pkir-record"' in m.value)
+    assert "Sabz Koh" in record and "Distance to border" in record
+    assert "[🗺️ Show on map](./?incident=PKIR-C12)" in [m.value for m in at.markdown]
+    # a filter that keeps the incident keeps the record; one that drops it removes it
+    at.multiselect(key="filter_countries").set_value(["PAK"]).run()
+    assert _record_ids(at) == ["PKIR-C12"]
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    assert _record_ids(at) == []
+
+
+def test_unlocated_record_has_no_map_link():
+    at = start()
+    _select(at, "PKIR-A05")  # arrest announced, no place
+    assert _record_ids(at) == ["PKIR-A05"]
+    assert not any("Show on map" in m.value for m in at.markdown)
+    assert any("not on the map" in c.value for c in at.caption)
+
+
+def test_page_works_on_imported_incidents(downloads):
+    imported = import_file(ROOT / "tests" / "data" / "import" / "acled_new.csv").incidents
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["session_incidents"] = Loaded("incidents", imported, None, None)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Events"] == str(len(imported))
+    assert sorted(table(at)["id"]) == sorted(imported["id"])
+    assert sorted(csv_rows(downloads)["id"]) == sorted(imported["id"])
