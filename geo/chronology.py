@@ -105,7 +105,8 @@ def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) ->
     title = "Whole period: drag across this strip to choose the period shown above; double-click shows all"
     return chart.encode(
         x=alt.X(field, title=title,
-                axis=alt.Axis(format="%Y", labelFontSize=11, titleFontWeight="normal", titleColor="#555")),
+                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True, labelFontSize=11,
+                              titleFontWeight="normal", titleColor="#555")),
     ).add_params(brush).properties(height=40, width=width)
 
 

@@ -177,6 +177,20 @@ def country_label(value, country_names: dict[str, str] | None = None) -> str:
     return " + ".join(names.get(code, code) for code in str(value).split(";"))
 
 
+def _pad_to_a_year(data: pd.DataFrame) -> pd.DataFrame:
+    """Add zero rows around a period shorter than a year, so one month is not drawn page-wide."""
+    if data.empty:
+        return data
+    first, last = data["month"].min(), data["month"].max()
+    missing = 12 - ((last.year - first.year) * 12 + last.month - first.month + 1)
+    if missing <= 0:
+        return data
+    before = pd.DateOffset(months=missing // 2 + missing % 2)
+    pad = data.iloc[[0, 0]].assign(month=[first - before, last + pd.DateOffset(months=missing // 2)],
+                                   events=0, fatalities=0)
+    return pd.concat([pad.iloc[[0]], data, pad.iloc[[1]]], ignore_index=True)
+
+
 MEASURE_TITLES = {"events": "Events per month", "fatalities": "Fatalities per month"}
 
 
@@ -189,6 +203,7 @@ def timeline_chart(months: pd.DataFrame, country_names: dict[str, str] | None = 
     """
     data = months.assign(country_name=months["country"].map(lambda c: country_label(c, country_names)))
     zoom = zoom_brush(default_window(data["month"], data["month"]))
+    data = _pad_to_a_year(data)
     color = alt.Color("country_name:N", title="Country", scale=alt.Scale(scheme="set2"),
                       legend=alt.Legend(orient="top", labelLimit=220, labelFontSize=12))
     base = alt.Chart(data).mark_bar()

@@ -68,9 +68,11 @@ chosen = st.selectbox("Event", list(labels), format_func=labels.get, index=None,
 record = explore.record_of(shown_gdf, chosen) if chosen else None
 if record is not None:
     with st.container(border=True, key="chronology_record"):
-        show_record("incidents", record, explore.border_km(record.get("geometry"), data.load("border").gdf))
         if record.get("geometry") is not None:
-            st.markdown(f"[🗺️ Show on map]({map_link(chosen)})")
+            st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
+        else:
+            st.caption("This event has no location, so it is not on the map.")
+        show_record("incidents", record, explore.border_km(record.get("geometry"), data.load("border").gdf))
 
 with st.expander("All events shown, as a table"):
     st.dataframe(

@@ -115,8 +115,8 @@ record = explore.record_of(shown, chosen) if chosen in ids else None
 if record is not None:
     border = data.load("border").gdf
     with st.container(border=True, key="explorer_record"):
-        show_record("incidents", record, explore.border_km(record.get("geometry"), border))
         if record.get("geometry") is not None:
-            st.markdown(f"[🗺️ Show on map]({map_link(chosen)})")
+            st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
         else:
             st.caption("This event has no location, so it is not on the map.")
+        show_record("incidents", record, explore.border_km(record.get("geometry"), border))

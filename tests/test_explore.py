@@ -126,6 +126,10 @@ def test_timeline_chart_stacks_by_country_and_names_them(small):
     # the fixture spans seven months: no initial brush, everything shown
     assert "value" not in spec["params"][0]
     assert set(chart.data["country_name"]) == {"Pakistan", "Iran", "Pakistan + Iran"}
+    # seven months are padded with empty months to a year, so bars keep a month's width
+    months = chart.data["month"]
+    assert (months.min(), months.max()) == (pd.Timestamp("2023-04-01"), pd.Timestamp("2024-03-01"))
+    assert chart.data["events"].sum() == 6 and len(chart.data) == 7
     assert explore.country_label("PAK;AFG", {"PAK": "Pakistan"}) == "Pakistan + AFG"
 
 

@@ -89,7 +89,7 @@ def test_picking_an_event_shows_its_record_with_map_link():
     at.selectbox(key="chronology_event").set_value("PKIR-D05").run()
     assert not at.exception
     assert record_ids(at) == ["PKIR-D05"]
-    assert "[🗺️ Show on map](./?incident=PKIR-D05)" in [m.value for m in at.markdown]
+    assert "[:material/map: Show on map](./?incident=PKIR-D05)" in [m.value for m in at.markdown]
     # filtering the event out clears the pick instead of failing
     at.multiselect(key="filter_countries").set_value(["IRN"]).run()
     assert not at.exception

@@ -162,7 +162,7 @@ def test_selecting_a_row_shows_the_record_and_a_map_link():
     assert _record_ids(at) == ["PKIR-C12"]
     record = next(m.value for m in at.markdown if 'class="pkir-record"' in m.value)
     assert "Sabz Koh" in record and "Distance to border" in record
-    assert "[🗺️ Show on map](./?incident=PKIR-C12)" in [m.value for m in at.markdown]
+    assert "[:material/map: Show on map](./?incident=PKIR-C12)" in [m.value for m in at.markdown]
     # a filter that keeps the incident keeps the record; one that drops it removes it
     at.multiselect(key="filter_countries").set_value(["PAK"]).run()
     assert _record_ids(at) == ["PKIR-C12"]
