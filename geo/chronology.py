@@ -12,13 +12,15 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 
+from geo.maps import CATEGORY_COLOURS, OTHER_COLOUR
 from geo.schema import TRACKS
 
 OTHER_TRACK = "other"
 TRACK_ORDER = (*TRACKS, OTHER_TRACK)
 _CATEGORY_TRACK = {
     **dict.fromkeys(("attack", "bombing/IED", "armed clash", "cross-border attack", "cross-border strike",
-                     "arrest", "security (other)"), "security"),
+                     "air/drone strike", "shelling/artillery", "abduction", "arrest", "security (other)",
+                     "protest", "riot"), "security"),
     **dict.fromkeys(("diplomatic", "agreement", "designation"), "diplomacy"),
     **dict.fromkeys(("inauguration", "pipeline milestone", "policy decision"), "infrastructure & trade"),
 }
@@ -66,15 +68,6 @@ def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
             "last": s["date_end"].max() if len(s) else pd.NaT,
         })
     return pd.DataFrame(rows, columns=["track", "shown", "total", "first", "last"])
-
-
-# One colour per category; hues grouped loosely by track (warm: security, blue: diplomacy, green: infrastructure).
-CATEGORY_COLOURS = {
-    "attack": "#d62728", "bombing/IED": "#7f0000", "armed clash": "#ff7f0e", "cross-border attack": "#e377c2",
-    "cross-border strike": "#9467bd", "arrest": "#bcbd22", "security (other)": "#8c8c8c",
-    "diplomatic": "#1f77b4", "agreement": "#17becf", "designation": "#393b79",
-    "inauguration": "#2ca02c", "pipeline milestone": "#8c564b", "policy decision": "#74c476", "other": "#c7c7c7",
-}
 
 
 def default_window(start: pd.Series, end: pd.Series, years: int = 5, longer_than: int = 8
@@ -133,7 +126,7 @@ def timeline_chart(ev: pd.DataFrame, selection_name: str = "event", width: int |
     zoom = zoom_brush(default_window(data["date_start"], data["date_end"]))
     color = alt.Color("category:N", title="Category",
                       scale=alt.Scale(domain=categories,
-                                      range=[CATEGORY_COLOURS.get(c, "#c7c7c7") for c in categories]),
+                                      range=[CATEGORY_COLOURS.get(c, OTHER_COLOUR) for c in categories]),
                       legend=alt.Legend(orient="bottom", columns=5, labelLimit=200, labelFontSize=12,
                                         symbolType="circle", symbolStrokeWidth=0, symbolOpacity=1))
     tooltip = [alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_label:N", title="Date"),

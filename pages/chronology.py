@@ -16,6 +16,7 @@ from ui.links import map_link
 
 CHART_KEY = "chronology_chart"
 PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its id here
+PICK_LIMIT = 3000  # above this many events the list is left out (the chart still selects)
 
 
 def _from_chart() -> None:
@@ -63,8 +64,12 @@ st.caption("Each row is a track; colour is the category, size the fatalities, a 
 labels = _label(ev)
 if st.session_state.get(PICK_KEY) not in labels:
     st.session_state.pop(PICK_KEY, None)
-chosen = st.selectbox("Event", list(labels), format_func=labels.get, index=None, key=PICK_KEY,
-                      placeholder="Click an event on the chart, or pick one here")
+if len(labels) <= PICK_LIMIT:
+    chosen = st.selectbox("Event", list(labels), format_func=labels.get, index=None, key=PICK_KEY,
+                          placeholder="Click an event on the chart, or pick one here")
+else:
+    chosen = st.session_state.get(PICK_KEY)
+    st.caption(f"{len(labels):,} events match: click one on the chart, or narrow the filters to pick from a list.")
 record = explore.record_of(shown_gdf, chosen) if chosen else None
 if record is not None:
     with st.container(border=True, key="chronology_record"):

@@ -8,7 +8,8 @@ import pytest
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file, load_layer
-from geo.schema import INCIDENTS, TRACKS
+from geo.maps import CATEGORY_COLOURS
+from geo.schema import INCIDENT_CATEGORIES, INCIDENTS, TRACKS
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
 
@@ -36,6 +37,8 @@ def test_missing_track_comes_from_category(small):
         "E-01": "security", "E-02": "security", "E-03": "diplomacy", "E-04": "diplomacy",
         "E-05": "security", "E-06": "infrastructure & trade"}
     assert chronology.track_for_category("something new") == chronology.OTHER_TRACK
+    # every category of the schema has a track
+    assert {c for c in INCIDENT_CATEGORIES if chronology.track_for_category(c) == chronology.OTHER_TRACK} == {"other"}
 
 
 def test_filters_apply_and_track_counts_say_what_is_hidden(small):
@@ -66,7 +69,7 @@ def test_timeline_chart_rows_by_track_coloured_by_category_selectable(small):
     assert points["encoding"]["y"]["field"] == "track"
     assert points["encoding"]["y"]["sort"] == ["security", "diplomacy", "infrastructure & trade"]
     assert points["encoding"]["color"]["field"] == "category"
-    assert points["encoding"]["color"]["scale"]["range"][0] == chronology.CATEGORY_COLOURS["attack"]
+    assert points["encoding"]["color"]["scale"]["range"][0] == CATEGORY_COLOURS["attack"]
     params = {p["name"]: p for p in spec["params"]}
     assert params["event"]["select"]["fields"] == ["id"] and params["event"]["views"] == [points["name"]]
     # the overview strip carries the brush that sets the period of the events view
