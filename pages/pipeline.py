@@ -178,7 +178,7 @@ with claims_col:
         else:
             figure, implied = f"until {c.as_of.isoformat()}", "–"
         rows_md.append({
-            "Source": md_link(f"{c.outlet} ({c.published})", c.url) if c.url else
+            "Source": md_link(f"{c.outlet} ({c.published})", c.url) if isinstance(c.url, str) else
             md_escape(f"{c.outlet} ({c.published}; no link in our copy)"),
             "Says": md_escape(c.statement) + (f" — _{md_escape(c.note)}_" if c.note else ""),
             "Figure": md_escape(figure),

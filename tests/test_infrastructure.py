@@ -7,12 +7,8 @@ import pytest
 from shapely.geometry import LineString, Point
 
 from geo import infrastructure
-from geo.loading import load_layer
 
-
-@pytest.fixture(scope="module")
-def layers():
-    return {k: load_layer(k)[0] for k in ("pipeline", "power_line", "markets", "crossings", "towns")}
+# `layers` (every shipped layer, loaded once) comes from tests/conftest.py
 
 
 def test_segment_table_orders_by_seq_and_measures_geodesically():
