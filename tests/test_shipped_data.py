@@ -1,5 +1,6 @@
 """The shipped layers in geo/data: valid, sourced, located where they say, and consistent."""
 
+import re
 from urllib.parse import urlparse
 
 import geopandas as gpd
@@ -9,7 +10,7 @@ import shapely
 from shapely.geometry import Point
 
 from geo import analysis
-from geo.catalog import LAYERS
+from geo.catalog import DATA_DIR, LAYERS
 from geo.schema import DATE_PRECISION, LOCATION_PRECISION
 
 # A10 (Iranian naval delegation at the Pakistan Naval Academy) is placed at Manora island,
@@ -95,7 +96,7 @@ def test_points_in_the_two_provinces_fall_inside_their_polygons(layers):
         gdf = gdf[gdf.geometry.notna() & gdf["admin1"].isin(provinces["name"])]
         joined = gpd.sjoin(gdf[["id", "admin1", "geometry"]], provinces, how="left", predicate="within")
         wrong = joined[joined["admin1"] != joined["name"]]
-        # Konarak sits on the coast: inside Iran's 1:10m outline, 40 m outside the province's
+        # Konarak sits on the coast: inside Iran's 1:10m outline, 90 m outside the province's
         # (the admin-1 and admin-0 files are different Natural Earth editions).
         assert set(wrong["id"]) <= {"T-konarak"}, wrong[["id", "admin1", "name"]]
 
@@ -181,3 +182,23 @@ def test_pipeline_milestones_are_unlocated_dated_events(layers):
     assert (milestones["location_precision"] == "unlocated").all()
     assert milestones["date_start"].notna().all()
     assert (milestones["track"] == "infrastructure & trade").all()
+
+
+def test_fatalities_by_side_never_exceed_the_total(layers):
+    inc = layers["incidents"]
+    sides = inc[["fatalities_security", "fatalities_militants", "fatalities_civilians"]].sum(axis=1, min_count=1)
+    both = inc["fatalities_best"].notna() & sides.notna()
+    over = inc[both & (sides > inc["fatalities_best"])]
+    assert over.empty, over["id"].tolist()
+
+
+def test_data_readme_documents_every_layer():
+    text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## ", text, flags=re.MULTILINE)
+    by_id = {sec.split(" — ", 1)[0]: sec for sec in sections[1:] if " — " in sec.splitlines()[0]}
+    assert set(by_id) == set(LAYERS)
+    for layer_id, sec in by_id.items():
+        assert sec.splitlines()[0] == f"{layer_id} — {LAYERS[layer_id].title}"
+        for label in ("Source", "Licence", "Date", "Method", "Known limits"):
+            m = re.search(rf"^- \*\*{label}:\*\* (.+)$", sec, flags=re.MULTILINE)
+            assert m and m.group(1).strip(), (layer_id, label)
