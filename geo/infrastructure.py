@@ -134,6 +134,11 @@ def site_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
     return _nones(out)
 
 
+def unlocated_ids(sites: gpd.GeoDataFrame) -> list[str]:
+    """Ids of the features with no location (not drawn on any map)."""
+    return [str(i) for i, g in zip(sites["id"], sites.geometry, strict=True) if g is None or g.is_empty]
+
+
 def market_summary(markets: gpd.GeoDataFrame) -> dict:
     """Counts for the headline: how many markets, by status, how many named and located."""
     located = [g is not None and not g.is_empty for g in markets.geometry]
@@ -142,7 +147,7 @@ def market_summary(markets: gpd.GeoDataFrame) -> dict:
         "by_status": {str(k): int(v) for k, v in markets["status"].value_counts(sort=False).items()},
         "located": int(sum(located)),
         "unlocated": int(len(markets) - sum(located)),
-        "unlocated_ids": [i for i, ok in zip(markets["id"], located, strict=True) if not ok],
+        "unlocated_ids": unlocated_ids(markets),
         "by_phase": {int(k): int(v) for k, v in markets["phase"].value_counts().sort_index().items()},
     }
 

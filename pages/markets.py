@@ -3,17 +3,25 @@
 import pandas as pd
 import streamlit as st
 
-from geo import infrastructure
+from geo import infrastructure, sitemaps
 from geo.provenance import md_escape, md_link
 from geo.records import fmt_date
 from ui import data
+from ui.assets import ensure_assets
 from ui.details import show_record
+from ui.map_panel import show_map
+
+RECORD_KEY = "markets_record"
 
 st.title("Border markets, crossings and the power line")
 
 loaded = {k: data.load(k) for k in ("markets", "crossings", "power_line")}
 data.show_errors(loaded)
 markets, crossings, power = (loaded[k].gdf for k in ("markets", "crossings", "power_line"))
+# every site whose record can be shown: (layer id, feature id, name)
+choices = [(layer_id, fid, name)
+           for layer_id, frame in (("markets", markets), ("crossings", crossings), ("power_line", power))
+           if frame is not None for fid, name in zip(frame["id"], frame["name"], strict=True)]
 
 
 def _sources_md(sources) -> str:
@@ -64,7 +72,15 @@ if markets is not None:
 
 map_col, open_col = st.columns([3, 2], gap="medium")
 with map_col:
-    st.info("map placeholder")
+    layers = {k: data.load(k).gdf for k in sitemaps.MARKET_LAYERS}
+    clicked = show_map(sitemaps.markets_map(layers, asset_base=ensure_assets()), key="markets_map", height=460)
+    if clicked in [c[:2] for c in choices]:
+        # shown in "Full record of a site" below (its selectbox is not drawn yet in this run)
+        st.session_state[RECORD_KEY] = [c[:2] for c in choices].index(clicked)
+    unmapped = [fid for frame in (markets, crossings) if frame is not None
+                for fid in infrastructure.unlocated_ids(frame)]
+    st.caption(f"Click a market, crossing or line for its record below. Not on the map (no location in the "
+               f"sources): {', '.join(unmapped) or 'none'}.")
 with open_col:
     st.markdown("**What is open, and since when**")
     if markets is not None and crossings is not None:
@@ -137,12 +153,8 @@ if power is not None:
     st.caption("The route is a straight line between approximate end points, not a surveyed alignment.")
 
 st.subheader("Full record of a site")
-choices = []
-for layer_id, frame in (("markets", markets), ("crossings", crossings), ("power_line", power)):
-    if frame is not None:
-        choices += [(layer_id, fid, name) for fid, name in zip(frame["id"], frame["name"], strict=True)]
 if choices:
-    picked = st.selectbox("Site", range(len(choices)), key="markets_record",
+    picked = st.selectbox("Site", range(len(choices)), key=RECORD_KEY,
                           format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}")
     layer_id, fid, _ = choices[picked]
     frame = loaded[layer_id].gdf

@@ -1,14 +1,17 @@
 """Gas pipeline: the route, reported against measured segment lengths, and the penalty clause."""
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from geo import infrastructure, penalty
+from geo import infrastructure, penalty, sitemaps
 from geo.provenance import md_escape, md_link
 from ui import data
+from ui.assets import ensure_assets
 from ui.details import show_record
+from ui.map_panel import show_map
 
 KEYS = {
     "preset": "penalty_preset",
@@ -28,6 +31,7 @@ PRESETS = {
 DEFAULTS = {KEYS["rate"]: 1.0, KEYS["per"]: "day", KEYS["start"]: penalty.FIRST_GAS_DUE,
             KEYS["end"]: date(2023, 12, 31), KEYS["preset"]: next(iter(PRESETS))}
 DATE_MIN, DATE_MAX = date(2009, 1, 1), date(2035, 12, 31)
+PICK = "pipeline_pick"  # (layer id, feature id) whose record is shown: from a map click or a table row
 
 
 def _apply_preset() -> None:
@@ -37,6 +41,11 @@ def _apply_preset() -> None:
         st.session_state[KEYS["rate"]] = rate
         st.session_state[KEYS["per"]] = per
         st.session_state[KEYS["start"]] = start
+
+
+def _picked_row(segment_ids: list[str]) -> None:
+    rows = st.session_state["pipeline_segments"].selection.rows
+    st.session_state[PICK] = ("pipeline", segment_ids[rows[0]]) if rows else None
 
 
 def _mark_custom() -> None:
@@ -61,7 +70,11 @@ st.markdown(
 
 map_col, facts_col = st.columns([3, 2], gap="medium")
 with map_col:
-    st.info("map placeholder")
+    layers = {k: data.load(k).gdf for k in sitemaps.PIPELINE_LAYERS}
+    clicked = show_map(sitemaps.pipeline_map(layers, asset_base=ensure_assets()), key="pipeline_map", height=430)
+    if clicked:
+        st.session_state[PICK] = clicked
+    st.caption("Indicative route. Click a segment or a town for its record.")
 with facts_col:
     for row in totals.itertuples():
         st.metric(f"{row.section} section — {row.status}",
@@ -76,10 +89,11 @@ st.subheader("Segments")
 table = infrastructure.segment_table(route)
 st.caption("Geodesic length measured on the WGS84 ellipsoid from the drawn geometry. "
            "Select a row to read the segment's full record with its sources.")
-picked = st.dataframe(
+st.dataframe(
     table[["seq", "segment", "section", "status", "reported_km", "measured_km", "diff_pct", "diameter_in",
            "date", "sources"]],
-    hide_index=True, width="stretch", key="pipeline_segments", on_select="rerun", selection_mode="single-row",
+    hide_index=True, width="stretch", key="pipeline_segments", selection_mode="single-row",
+    on_select=partial(_picked_row, table["id"].tolist()),
     column_config={
         "seq": st.column_config.NumberColumn("#", width=40),
         "segment": st.column_config.TextColumn("Segment", width="large"),
@@ -93,12 +107,13 @@ picked = st.dataframe(
         "sources": st.column_config.TextColumn("Sources", width="medium"),
     },
 )
-rows = picked.selection.rows if picked and picked.selection else []
-if rows:
-    seg_id = table["id"].iloc[rows[0]]
-    record = route[route["id"] == seg_id].iloc[0].to_dict()
-    with st.container(border=True):
-        show_record("pipeline", record)
+pick = st.session_state.get(PICK)
+if pick:
+    record = data.load(pick[0]).gdf if pick[0] in ("pipeline", "towns") else None
+    rows = record[record["id"] == pick[1]] if record is not None else []
+    if len(rows):
+        with st.container(border=True):
+            show_record(pick[0], rows.iloc[0].to_dict())
 
 st.subheader("The penalty clause: what the sources claim, and what the arithmetic gives")
 st.markdown(

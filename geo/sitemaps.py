@@ -1,0 +1,138 @@
+"""Small maps for the pipeline and the markets pages, built from geo.maps' layers and runtime.
+
+Offline by construction: no tiles, the shipped layers only, Leaflet served by the app
+(asset_base). The result is a geo.maps.BuiltMap, so ui.map_panel.show_map draws it and reports
+clicks the same way as on the main map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geo import maps
+from geo.catalog import LAYERS
+from geo.infrastructure import route_nodes, towns_near_route
+
+PIPELINE_LAYERS = ("countries", "provinces", "border", "pipeline", "towns")
+MARKET_LAYERS = ("countries", "provinces", "border", "power_line", "towns", "crossings", "markets")
+# the markets, crossings and power line all lie in this box: (south, west), (north, east)
+MARKETS_BOUNDS = [[24.9, 60.6], [29.4, 64.2]]
+TOWNS_NEAR_ROUTE_KM = 25.0
+
+
+def _legend(rows: Sequence[str]) -> maps.Legend:
+    legend = maps.Legend('<details open><summary>Legend</summary>' + "".join(rows) + "</details>")
+    legend.open_min_width = 0  # a small map: keep it open
+    return legend
+
+
+def _pipeline_legend() -> maps.Legend:
+    pipe = LAYERS["pipeline"].style
+    rows = [maps._row(maps._swatch_line(pipe[status]), f"gas pipeline: {status}")
+            for status in ("built", "claimed built", "not built")]
+    rows.append(maps._row(maps._swatch_line(LAYERS["border"].style), "Pakistan–Iran border"))
+    rows.append(maps._row(maps._swatch_circle(LAYERS["towns"].style["color"], 0, 3), "town or route end point"))
+    return _legend(rows)
+
+
+def _markets_legend() -> maps.Legend:
+    rows = [maps._row(maps._swatch_symbol("square", colour), f"market: {status}")
+            for status, colour in LAYERS["markets"].style.items()]
+    rows += [maps._row(maps._swatch_symbol("diamond", colour), f"{kind} crossing")
+             for kind, colour in LAYERS["crossings"].style.items()]
+    rows.append(maps._row(maps._swatch_line(LAYERS["power_line"].style), "Polan–Gabd power line"))
+    rows.append(maps._row(maps._swatch_line(LAYERS["border"].style), "Pakistan–Iran border"))
+    rows.append(maps._row(maps._swatch_circle(LAYERS["towns"].style["color"], 0, 3), "town"))
+    return _legend(rows)
+
+
+def _base_map(bounds: list[list[float]], asset_base: str, height) -> folium.Map:
+    centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
+    m = folium.Map(location=centre, zoom_start=6, tiles=None, min_zoom=3, max_zoom=14, control_scale=True,
+                   height=height)
+    m.options.update(minZoom=3, maxZoom=14, zoomSnap=0.25, zoomDelta=0.5)
+    m.default_js = maps.vendor_js(asset_base, cluster=False)
+    m.default_css = maps.vendor_css(asset_base, cluster=False)
+    maps.Runtime().add_to(m)
+    m.fit_bounds(bounds, padding=(6, 6))
+    return m
+
+
+def _assemble(m: folium.Map, layers: Mapping[str, gpd.GeoDataFrame | None], order: Sequence[str],
+              standalone: bool) -> maps.BuiltMap:
+    groups, counts = [], {}
+    for layer_id in order:
+        gdf = layers.get(layer_id)
+        if gdf is None:
+            continue
+        element = maps.feature_layer(layer_id, gdf, "offline")
+        group = folium.FeatureGroup(name=LAYERS[layer_id].title)
+        element.add_to(group)
+        groups.append(group)
+        counts[layer_id] = element.count
+    sync = folium.FeatureGroup(name="Selection")
+    maps.Sync(list(counts), None, offline=True).add_to(sync)
+    groups.append(sync)
+    if standalone:
+        for group in groups:
+            group.add_to(m)
+    return maps.BuiltMap(m, groups, {"basemap": "offline", "layers": counts, "visible": list(counts)})
+
+
+def route_labels(pipeline: gpd.GeoDataFrame, towns: gpd.GeoDataFrame | None,
+                 within_km: float = TOWNS_NEAR_ROUTE_KM) -> gpd.GeoDataFrame:
+    """Places to label along the route: the segments' named end points and the towns near it.
+
+    A town and an end point of the same name are labelled once (the town, which has a record).
+    """
+    rows = []
+    if towns is not None and len(towns):
+        near = towns_near_route(pipeline, towns, within_km)
+        picked = towns[towns["id"].isin(near["id"])]
+        rows += [{"id": r.id, "name": r.name, "geometry": r.geometry} for r in picked.itertuples()]
+    named = {str(r["name"]).lower() for r in rows}
+    nodes = route_nodes(pipeline)
+    for i, node in enumerate(nodes.itertuples()):
+        if node.name.lower() not in named:
+            rows.append({"id": f"route-node-{i + 1}", "name": node.name,
+                         "geometry": gpd.points_from_xy([node.lon], [node.lat])[0]})
+    frame = pd.DataFrame(rows, columns=["id", "name", "geometry"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def _padded(bounds, pad: float) -> list[list[float]]:
+    west, south, east, north = bounds
+    return [[south - pad, west - pad], [north + pad, east + pad]]
+
+
+def pipeline_map(layers: Mapping[str, gpd.GeoDataFrame | None], *, asset_base: str = maps.DEFAULT_ASSET_BASE,
+                 standalone: bool = False, height: int | str = "100%") -> maps.BuiltMap:
+    """The route (built, claimed built and unbuilt sections), the border, and the places it passes."""
+    pipeline = layers.get("pipeline")
+    bounds = _padded(pipeline.total_bounds, 0.4) if pipeline is not None and len(pipeline) else \
+        maps.region_bounds(layers)
+    m = _base_map(bounds, asset_base, height)
+    _pipeline_legend().add_to(m)
+    shown = dict(layers)
+    if pipeline is not None:
+        shown["towns"] = route_labels(pipeline, layers.get("towns"))
+    built = _assemble(m, shown, PIPELINE_LAYERS, standalone)
+    built.summary["labels"] = list(shown["towns"]["name"]) if shown.get("towns") is not None else []
+    return built
+
+
+def markets_map(layers: Mapping[str, gpd.GeoDataFrame | None], *, asset_base: str = maps.DEFAULT_ASSET_BASE,
+                standalone: bool = False, height: int | str = "100%") -> maps.BuiltMap:
+    """Markets, crossings and the power line near the border; unlocated sites are not drawn."""
+    m = _base_map(MARKETS_BOUNDS, asset_base, height)
+    _markets_legend().add_to(m)
+    shown = dict(layers)
+    towns = layers.get("towns")
+    if towns is not None and len(towns):
+        (south, west), (north, east) = MARKETS_BOUNDS
+        shown["towns"] = towns.cx[west:east, south:north]
+    return _assemble(m, shown, MARKET_LAYERS, standalone)
