@@ -1,5 +1,126 @@
-"""Placeholder: this page is being built."""
+"""Border map: every layer on one map, layer toggles, click a feature for its full record."""
 
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
 import streamlit as st
 
-st.title("map")
+from geo.analysis import distance_to_border_km
+from geo.catalog import LAYERS
+from geo.filters import filter_mask
+from geo.maps import BASEMAPS, LAYER_ORDER, POINT_LAYERS, build_map, default_basemap, located, record_for
+from ui import data
+from ui.assets import ensure_assets
+from ui.details import show_record
+from ui.filters import current_filter
+from ui.links import INCIDENT_PARAM
+from ui.map_panel import incidents_for_map, show_map
+
+SELECTED, FOCUS, PARAM_SEEN, FIND = "map_selected", "map_focus", "map_param_seen", "map_find"
+PICK_LIMIT = 3000  # the "find an incident" list is offered up to this many filtered incidents
+
+asset_base = ensure_assets()
+loaded = data.load_all()
+data.show_errors(loaded)
+layers = {layer_id: res.gdf for layer_id, res in loaded.items()}
+incidents = layers.get("incidents")
+
+with st.sidebar:
+    st.markdown("**Map layers**")
+    visible = [layer_id for layer_id in LAYER_ORDER
+               if st.checkbox(LAYERS[layer_id].title, value=LAYERS[layer_id].default_on, key=f"map_layer_{layer_id}",
+                              disabled=layers.get(layer_id) is None)]
+    basemap_ids = list(BASEMAPS)
+    basemap = st.selectbox("Basemap", basemap_ids, index=basemap_ids.index(default_basemap(os.environ)),
+                           format_func=lambda b: BASEMAPS[b].label, key="map_basemap",
+                           help="Offline draws only the shipped layers and needs no network. The online maps "
+                                "load tiles from OpenStreetMap or Esri. PKIR_OFFLINE=1 makes offline the default.")
+
+
+def focus_on(layer_id: str, feature_id: str) -> None:
+    """Select a feature and ask the map to highlight and centre it."""
+    st.session_state[SELECTED] = (layer_id, feature_id)
+    seq = st.session_state.get(FOCUS, (None, 0))[1] + 1
+    st.session_state[FOCUS] = ((layer_id, feature_id), seq)
+
+
+def picked_from_list() -> None:
+    if st.session_state.get(FIND):
+        focus_on("incidents", st.session_state[FIND])
+
+
+# ?incident=ID (a link from another page) selects and centres that incident, once per new value
+param = st.query_params.get(INCIDENT_PARAM)
+if param and param != st.session_state.get(PARAM_SEEN):
+    st.session_state[PARAM_SEEN] = param
+    focus_on("incidents", param)
+
+shown = incidents
+if incidents is not None:
+    shown = incidents[filter_mask(incidents, current_filter())]
+
+st.title("Border map")
+focus, seq = st.session_state.get(FOCUS, (None, 0))
+source = incidents_for_map(incidents, shown, current_filter()) if incidents is not None else None
+built = build_map(layers, visible=visible, basemap=basemap, incidents=shown, focus=focus, focus_seq=seq,
+                  asset_base=asset_base, source=source)
+
+if incidents is not None:
+    total, matched = len(incidents), len(shown)
+    unlocated = int((~located(shown)).sum()) if matched else 0
+    drawn = matched - unlocated
+    line = (f"**{drawn} of {total} incidents shown**" if "incidents" in visible
+            else f"**Incidents layer is off** ({drawn} of {total} would be shown)")
+    if unlocated:
+        line += f" · {unlocated} more match the filters but have no location and are not drawn"
+    st.markdown(line + f"  \nFilters: {current_filter().describe()}")
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    clicked = show_map(built)
+    st.caption("Colour: category · size: fatalities · ring or dashed ring: approximate location · numbered "
+               "circle: several incidents in one place. The legend on the map explains every symbol.")
+    if clicked:
+        st.session_state[SELECTED] = clicked
+        st.session_state[PARAM_SEEN] = clicked[1] if clicked[0] == "incidents" else param
+        if clicked[0] == "incidents":
+            st.query_params[INCIDENT_PARAM] = clicked[1]  # the URL now shares this selection
+        elif INCIDENT_PARAM in st.query_params:
+            del st.query_params[INCIDENT_PARAM]
+
+with right:
+    selected = st.session_state.get(SELECTED)
+    record = record_for(layers.get(selected[0]), selected[1]) if selected else None
+    if selected and record is None:
+        st.warning(f"No {LAYERS[selected[0]].title.lower()} feature with id “{selected[1]}” in the data.")
+    if record is None:
+        st.info("Click an incident, market, crossing, pipeline segment or town on the map to read its full "
+                "record here, or pick an incident from the list below.")
+    else:
+        layer_id = selected[0]
+        geom = record.get("geometry")
+        border_km = None
+        if layer_id in POINT_LAYERS and geom is not None and not geom.is_empty and layers.get("border") is not None:
+            border_km = float(distance_to_border_km(gpd.GeoSeries([geom], crs="EPSG:4326"), layers["border"])[0])
+        if layer_id == "incidents" and shown is not None and record["id"] not in set(shown["id"]):
+            st.caption("This incident is hidden on the map by the current filters.")
+        if layer_id in POINT_LAYERS and (geom is None or geom.is_empty):
+            st.caption("This feature has no location and is not drawn on the map.")
+        show_record(layer_id, record, border_km=border_km)
+
+    if shown is not None and len(shown):
+        if len(shown) <= PICK_LIMIT:
+            ordered = shown.sort_values("date_start", ascending=False)
+            labels = {str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
+                      for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)}
+            if selected and selected[0] == "incidents" and selected[1] in labels:
+                st.session_state[FIND] = selected[1]
+            elif st.session_state.get(FIND) not in labels:
+                st.session_state[FIND] = None
+            st.selectbox("Find an incident", list(labels), format_func=labels.get, key=FIND,
+                         placeholder="Pick an incident to show it", help="Lists the incidents that match the filters",
+                         on_change=picked_from_list)
+        else:
+            st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")

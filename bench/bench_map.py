@@ -1,0 +1,106 @@
+"""How the border map scales with the number of incidents (numbers printed, never asserted).
+
+For N synthetic incidents (bench.synthetic) it times geo.maps.build_map, the conversion
+st_folium does on every rerun (the static map script plus the dynamic layer groups), and the
+size of what reaches the browser. With --browser it also opens the standalone HTML in headless
+Chromium and times until every incident is in its marker-cluster group.
+
+    python -m bench.bench_map [--n 1000 10000 100000] [--browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synthetic import make_data_dir
+from geo.catalog import LAYERS
+from geo.filters import IncidentFilter, apply_filter
+from geo.loading import load_layer
+from geo.maps import build_map, map_html
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--allow-file-access-from-files"]
+
+
+def _clock(fn):
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def streamlit_payload(built) -> tuple[int, float]:
+    """Bytes st_folium sends for this map (main script + feature groups) and the seconds it takes."""
+    from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
+
+    def convert():
+        built.map.get_root().render()
+        main = _get_map_string(built.map) + _get_header(built.map)
+        groups = "".join(_get_feature_group_string(g, built.map, idx=i) for i, g in enumerate(built.groups))
+        return len(main.encode()) + len(groups.encode())
+
+    return _clock(convert)
+
+
+def browser_draw_s(html_path: Path, n: int) -> float | None:
+    """Seconds from navigation until the cluster group holds every incident (None without Chromium)."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        start = time.perf_counter()
+        page.goto(html_path.as_uri(), timeout=600_000)
+        page.wait_for_function(
+            "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length >= n"
+            " && document.querySelector('.leaflet-interactive, .pkir-cluster')",
+            arg=n, polling=50, timeout=600_000)
+        seconds = time.perf_counter() - start
+        browser.close()
+    return seconds
+
+
+def run(sizes: list[int], browser: bool) -> None:
+    vendor = Path(__file__).resolve().parents[1] / "static" / "vendor"
+    if browser and not (vendor / "leaflet.js").exists():
+        from ui.assets import copy_vendor_files
+
+        copy_vendor_files(vendor)
+    print(f"{'N':>8} {'drawn':>8} {'load s':>7} {'filter s':>8} {'build s':>7} {'st_folium s':>11} "
+          f"{'sent MB':>8} {'HTML MB':>8} {'browser s':>9}")
+    with tempfile.TemporaryDirectory(prefix="pkir-bench-map-") as tmp:
+        for n in sizes:
+            folder = make_data_dir(Path(tmp) / f"n{n}", n)
+            layers, load_s = _clock(lambda folder=folder: {k: load_layer(k, folder)[0] for k in LAYERS})
+            shown, filter_s = _clock(lambda layers=layers: apply_filter(layers["incidents"], IncidentFilter()))
+            built, build_s = _clock(lambda layers=layers, shown=shown: build_map(layers, incidents=shown))
+            sent, convert_s = streamlit_payload(built)
+            standalone = build_map(layers, incidents=shown, standalone=True, asset_base=vendor.as_uri(), height=800)
+            html = map_html(standalone)
+            draw = None
+            if browser:
+                page = Path(tmp) / f"map{n}.html"
+                page.write_text(html, encoding="utf-8")
+                draw = browser_draw_s(page, standalone.summary["incidents_drawn"])
+            print(f"{n:>8} {built.summary['incidents_drawn']:>8} {load_s:>7.2f} {filter_s:>8.3f} {build_s:>7.2f} "
+                  f"{convert_s:>11.2f} {sent / 1e6:>8.2f} {len(html.encode()) / 1e6:>8.2f} "
+                  f"{'' if draw is None else f'{draw:.2f}':>9}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--browser", action="store_true", help="also time drawing in headless Chromium")
+    args = parser.parse_args(argv)
+    run(args.n, args.browser)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Serve Leaflet, jQuery and Leaflet.markercluster from the app itself, never from a CDN.
+
+At start-up the files are copied (not symlinked: Streamlit answers HTTP 400 for a symlink) from
+the xstatic PyPI packages into static/vendor/, which Streamlit serves at /app/static/vendor/
+because .streamlit/config.toml sets server.enableStaticServing. folium's CDN defaults are then
+replaced by those URLs, so any folium map in the app loads nothing from outside.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import folium
+import folium.plugins
+import streamlit as st
+
+from geo.maps import VENDOR_FILES, vendor_css, vendor_js
+
+APP_ROOT = Path(__file__).resolve().parents[1]
+STATIC_DIR = APP_ROOT / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+# large map data handed to the browser as files (see publish_json); regenerated, never committed
+CACHE_DIR = STATIC_DIR / "cache"
+CACHE_KEEP = 12
+
+
+def _sources() -> dict[str, Path]:
+    """Vendor file name (as served) -> the file in its xstatic package."""
+    import xstatic.pkg.jquery as jquery
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
+
+    roots = {"leaflet": Path(leaflet.BASE_DIR), "jquery": Path(jquery.BASE_DIR),
+             "markercluster": Path(cluster.BASE_DIR)}
+    return {target: roots[package] / source for target, (package, source) in VENDOR_FILES.items()}
+
+
+def copy_vendor_files(target: Path = VENDOR_DIR) -> list[Path]:
+    """Copy the vendor files into target when missing or different; return those (re)written."""
+    written = []
+    for name, source in _sources().items():
+        dest = target / name
+        if dest.is_file() and not dest.is_symlink() and filecmp.cmp(source, dest, shallow=False):
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        # write beside the target, then rename: a concurrent reader never sees half a file
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        if dest.is_symlink():
+            dest.unlink()
+        os.replace(tmp, dest)
+        written.append(dest)
+    return written
+
+
+def static_url(relative: str) -> str:
+    """URL of a file under static/ as the browser sees it (honours server.baseUrlPath)."""
+    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return "/" + "/".join(p for p in (prefix, "app/static", relative.strip("/")) if p)
+
+
+def asset_base() -> str:
+    return static_url("vendor")
+
+
+def publish_json(key: str, text: str, folder: Path = CACHE_DIR) -> str | None:
+    """Write text to static/cache/<key>.json (once per key) and return its URL; None if not writable.
+
+    Keeps the newest CACHE_KEEP files. Used for large incident sets, so a rerun does not resend
+    them through the websocket and the browser fetches (and caches) them once.
+    """
+    name = f"incidents-{key}.json"
+    target = folder / name
+    try:
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+            old = sorted(folder.glob("incidents-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in old[CACHE_KEEP:]:
+                stale.unlink(missing_ok=True)
+        else:
+            target.touch()
+    except OSError:
+        return None
+    return static_url(f"cache/{name}")
+
+
+def patch_folium(base: str) -> None:
+    """Point folium's (and its marker-cluster plugin's) default assets at base; drop the rest.
+
+    Bootstrap, glyphicons and Font Awesome are only used by folium's popups-with-icons and
+    awesome markers, which this app does not use.
+    """
+    folium.Map.default_js = vendor_js(base, cluster=False)
+    folium.Map.default_css = vendor_css(base, cluster=False)
+    folium.plugins.MarkerCluster.default_js = [("markerclusterjs", f"{base}/leaflet.markercluster.js")]
+    folium.plugins.MarkerCluster.default_css = [
+        ("markerclustercss", f"{base}/MarkerCluster.css"),
+        ("markerclusterdefaultcss", f"{base}/MarkerCluster.Default.css"),
+    ]
+
+
+@st.cache_resource(show_spinner=False)
+def _install(base: str) -> str:
+    copy_vendor_files()
+    patch_folium(base)
+    return base
+
+
+def ensure_assets() -> str:
+    """Copy the vendor files once per server process and return their base URL."""
+    base = _install(asset_base())
+    # the class attributes may have been reset by a module reload; re-applying is cheap
+    patch_folium(base)
+    return base

@@ -1,0 +1,63 @@
+"""The one wrapper around st_folium: stable key, only click events rerun the page.
+
+Layers reach the browser as st_folium's dynamic feature groups, so toggling one, changing a
+filter or the basemap redraws them on the same Leaflet map: its position and zoom are kept.
+Panning and zooming do not rerun the script (bounds, zoom and center are not returned).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.filters import IncidentFilter
+from geo.maps import BuiltMap, IncidentSource, incident_source, parse_click
+from ui.assets import publish_json
+
+MAP_KEY = "border_map"
+RETURNED_OBJECTS = ("last_object_clicked", "last_object_clicked_tooltip")
+# Seam for tests: what the last run gave the map (layers, counts, basemap, focus).
+LAST_CALL = "map_panel_last_call"
+_PREVIOUS = "map_panel_previous_click"
+_SOURCES = "map_panel_incident_sources"
+
+
+def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt: IncidentFilter) -> IncidentSource:
+    """The drawn incidents, prepared once per (incident data, filter) in this session.
+
+    Large sets are written to static/cache and fetched by the browser (see ui.assets.publish_json).
+    """
+    key = (id(incidents), len(incidents), filt)
+    memo: dict = st.session_state.setdefault(_SOURCES, {})
+    if key not in memo:
+        if len(memo) >= 4:
+            memo.pop(next(iter(memo)))
+        memo[key] = incident_source(shown, publish=publish_json)
+    return memo[key]
+
+
+def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
+    """Draw the map; return (layer id, feature id) when a feature was clicked since the last run."""
+    st.session_state[LAST_CALL] = {**built.summary, "center": built.center, "zoom": built.zoom, "key": key,
+                                   "groups": [g.layer_name for g in built.groups]}
+    value = st_folium(
+        built.map, key=key, height=height, use_container_width=True,
+        returned_objects=list(RETURNED_OBJECTS), feature_group_to_add=built.groups,
+        center=list(built.center) if built.center else None, zoom=built.zoom,
+    )
+    return new_click(value, key)
+
+
+def new_click(value, key: str = MAP_KEY) -> tuple[str, str] | None:
+    """The clicked feature when the component's value changed since the previous run, else None.
+
+    st_folium keeps returning the last click on every rerun; only a change is a new click.
+    """
+    value = value if isinstance(value, dict) else {}
+    snapshot = (repr(value.get("last_object_clicked")), value.get("last_object_clicked_tooltip"))
+    previous = st.session_state.get(_PREVIOUS + key)
+    st.session_state[_PREVIOUS + key] = snapshot
+    if previous is not None and snapshot == previous:
+        return None
+    return parse_click(value)
