@@ -7,14 +7,20 @@ Fixtures
                              stopped at the end of the test
   browser                    session: Debian Chromium through Playwright
   page                       function: a fresh 1280x900 page; ``page.recorded_requests`` lists
-                             every request URL (iframes, e.g. st_folium, and websockets included)
+                             every request URL (iframes, e.g. st_folium, and websockets included);
+                             ``page.ws_messages`` one entry per websocket message received
   requests_log               function: the same list as ``page.recorded_requests``
 
-Helpers (``from .conftest import wait_for_app, goto_page, app_errors, folium_frame, wait_for_map``)
+Helpers (``from .conftest import wait_for_app, run_and_wait, goto_page, app_errors, ...``)
   wait_for_app(page)         wait until Streamlit has finished running and drawn the page
+  run_and_wait(page, action) do action() and wait for the rerun it triggers to start and finish
   goto_page(page, base_url, title)  open a page by clicking its sidebar navigation link
   app_errors(page)           texts of Streamlit exception elements on the page
   external_requests(urls)    the URLs that go to a host other than 127.0.0.1 / localhost
+  folium_frame(page, index=0)           the Frame inside the index-th st_folium iframe
+  wait_for_map(page, index=0, min_features=1)  wait until that map drew paths/markers; returns the Frame
+  nav_link(page, title)      the sidebar navigation link Locator of a page
+  launch_app(data_dir=None, env=None) -> AppServer; instrument(page)  for use outside pytest (bench/)
 
 Without Chromium the tests are skipped locally and fail when CI is set.
 """
@@ -238,11 +244,20 @@ def browser():
     pw.stop()
 
 
-def record_requests(page) -> list[str]:
-    """Record every request URL of the page, its iframes and its websockets into a list."""
+def instrument(page) -> list[str]:
+    """Record every request URL of the page, its iframes and its websockets in
+    page.recorded_requests, and every websocket message received in page.ws_messages."""
     urls: list[str] = []
+    messages: list[float] = []
+
+    def on_websocket(ws) -> None:
+        urls.append(ws.url)
+        ws.on("framereceived", lambda _payload: messages.append(time.monotonic()))
+
     page.on("request", lambda req: urls.append(req.url))
-    page.on("websocket", lambda ws: urls.append(ws.url))
+    page.on("websocket", on_websocket)
+    page.recorded_requests = urls
+    page.ws_messages = messages
     return urls
 
 
@@ -252,7 +267,7 @@ def page(browser):
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
-    page.recorded_requests = record_requests(page)
+    instrument(page)
     yield page
     context.close()
 
@@ -300,6 +315,7 @@ def wait_for_app(page, timeout: float = DEFAULT_TIMEOUT_MS, settle_ms: int = 500
     The settle window covers the gap between a click and the rerun it triggers.
     """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.evaluate("window.__pkirIdleSince = null")  # the window outlives a page switch (one document)
     page.wait_for_function(
         "(settle) => {"
         f" const ok = ({_IDLE_JS.strip()})();"
@@ -309,6 +325,27 @@ def wait_for_app(page, timeout: float = DEFAULT_TIMEOUT_MS, settle_ms: int = 500
         " return now - window.__pkirIdleSince >= settle; }",
         arg=settle_ms, polling=100, timeout=timeout,
     )
+
+
+def run_and_wait(page, action, timeout: float = DEFAULT_TIMEOUT_MS, start_timeout: float = 15_000) -> None:
+    """Do action() (a click, a fill, ...) and wait for the script rerun it causes to finish.
+
+    Stronger than wait_for_app alone: it waits for the server's first answer on the app's
+    websocket before waiting for idle, so a slow start is not mistaken for a finished run
+    (a fast run may never show "running" in the DOM). Needs an instrumented page (the `page`
+    fixture is). Raises if the server sends nothing within start_timeout ms.
+    """
+    if not hasattr(page, "ws_messages"):
+        raise ValueError("page is not instrumented: call instrument(page) right after creating it")
+    wait_for_app(page, timeout)
+    before = len(page.ws_messages)
+    action()
+    deadline = time.monotonic() + start_timeout / 1000
+    while len(page.ws_messages) == before:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no Streamlit rerun started within {start_timeout / 1000:g} s of the action")
+        page.wait_for_timeout(50)  # lets Playwright deliver the websocket events
+    wait_for_app(page, timeout)
 
 
 def nav_link(page, title: str):
