@@ -1,0 +1,194 @@
+"""AppTest of the border map page: what the page hands to the map, and what the details panel shows.
+
+ui.map_panel records each run's map summary in session_state (LAST_CALL); a fake st_folium
+stands in for the browser where a test needs to see the arguments or to click a feature.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+import ui.map_panel
+from geo.catalog import LAYERS
+from geo.loading import load_layer
+from geo.maps import LAYER_ORDER, REF_CLOSE, REF_OPEN
+from tests.app_helpers import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def app_py_runs_every_time(monkeypatch):
+    """AppTest resets PagesManager.uses_pages_directory before each run; with a pages/ folder the
+    second run then executes the page alone instead of app.py (no shared sidebar filters). Keep
+    st.navigation's mode (same work-around as tests/app/test_incidents_page.py)."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def start(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()  # the map is the default page ("/")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Border map"
+    return at
+
+
+def given(at: AppTest) -> dict:
+    return at.session_state[ui.map_panel.LAST_CALL]
+
+
+def details(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown if "pkir-record" in m.value)
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    return load_layer("incidents")[0]
+
+
+class FakeFolium:
+    """Stands in for st_folium: records its arguments and returns a scripted click."""
+
+    def __init__(self):
+        self.calls: list[dict] = []
+        self.value: dict = {"last_object_clicked": None, "last_object_clicked_tooltip": None}
+
+    def __call__(self, fig, **kwargs):
+        self.calls.append(kwargs)
+        return dict(self.value)
+
+    def click(self, layer_id: str, feature_id: str, lat: float = 27.0, lng: float = 62.0):
+        tooltip = f"Some title 2023-01-01 {REF_OPEN}{layer_id}|{feature_id}{REF_CLOSE}"
+        self.value = {"last_object_clicked": {"lat": lat, "lng": lng}, "last_object_clicked_tooltip": tooltip}
+
+
+@pytest.fixture
+def fake_folium(monkeypatch):
+    fake = FakeFolium()
+    monkeypatch.setattr(ui.map_panel, "st_folium", fake)
+    return fake
+
+
+def test_page_loads_with_every_layer_and_the_count(incidents):
+    at = start()
+    summary = given(at)
+    assert summary["visible"] == list(LAYER_ORDER)
+    located = int(incidents.geometry.notna().sum())
+    assert summary["incidents_drawn"] == located
+    assert any(f"{located} of {len(incidents)} incidents shown" in m.value for m in at.markdown)
+    assert any("no location and are not drawn" in m.value for m in at.markdown)
+    assert [cb.label for cb in at.sidebar.checkbox if cb.key.startswith("map_layer_")] == [
+        LAYERS[i].title for i in LAYER_ORDER]
+
+
+def test_layer_toggles_change_what_the_map_is_given():
+    at = start()
+    at.checkbox(key="map_layer_pipeline").uncheck()
+    at.checkbox(key="map_layer_markets").uncheck()
+    at.run()
+    summary = given(at)
+    assert "pipeline" not in summary["visible"] and "markets" not in summary["visible"]
+    assert LAYERS["pipeline"].title not in summary["groups"]
+    at.checkbox(key="map_layer_pipeline").check().run()
+    assert "pipeline" in given(at)["visible"] and "markets" not in given(at)["visible"]
+    at.checkbox(key="map_layer_incidents").uncheck().run()
+    assert "incidents" not in given(at)["visible"]
+    assert any("Incidents layer is off" in m.value for m in at.markdown)
+
+
+def set_filters(at: AppTest, **values) -> None:
+    """Set the shared sidebar filters by widget key and rerun."""
+    for key, value in values.items():
+        widget = at.number_input(key=key) if key == "filter_min_fatalities" else at.multiselect(key=key)
+        widget.set_value(value)
+    at.run()
+    assert not at.exception
+
+
+def test_filters_change_the_incidents_drawn(incidents):
+    at = start()
+    set_filters(at, filter_min_fatalities=10)
+    expected = int(((incidents["fatalities_best"].fillna(0) >= 10) & incidents.geometry.notna()).sum())
+    assert 0 < expected < given(at)["incidents_total"]
+    assert given(at)["incidents_drawn"] == expected
+    assert any(f"{expected} of {len(incidents)} incidents shown" in m.value for m in at.markdown)
+    set_filters(at, filter_min_fatalities=0, filter_categories=["diplomatic"])
+    expected = int(((incidents["category"] == "diplomatic") & incidents.geometry.notna()).sum())
+    assert given(at)["incidents_drawn"] == expected
+
+
+def test_basemap_choice_and_offline_default(monkeypatch):
+    monkeypatch.setenv("PKIR_OFFLINE", "1")
+    at = start()
+    assert given(at)["basemap"] == "offline" and not given(at)["groups"][0].startswith("Basemap")
+    at.selectbox(key="map_basemap").set_value("street").run()
+    assert given(at)["basemap"] == "street" and given(at)["groups"][0].startswith("Basemap")
+    monkeypatch.setenv("PKIR_OFFLINE", "0")
+    assert given(start())["basemap"] == "light"
+
+
+def test_incident_query_parameter_selects_and_centres(incidents):
+    at = start({"incident": "PKIR-A02"})
+    summary = given(at)
+    assert summary["focus"] == "incidents|PKIR-A02"
+    point = incidents.set_index("id").loc["PKIR-A02"].geometry
+    assert summary["center"] == pytest.approx((point.y, point.x))
+    panel = details(at)
+    assert "Exchange of fire during security operation" in panel
+    assert "Where sources disagree" in panel and "Alternative location" in panel
+    assert "Distance to border" in panel and 'href="https://www.dawn.com/' in panel
+
+
+def test_st_folium_gets_a_stable_key_and_only_click_events(fake_folium):
+    start()
+    call = fake_folium.calls[-1]
+    assert call["key"] == ui.map_panel.MAP_KEY
+    assert set(call["returned_objects"]) == {"last_object_clicked", "last_object_clicked_tooltip"}
+    assert [g.layer_name for g in call["feature_group_to_add"]][-1] == "Selection"
+
+
+def test_clicking_features_fills_the_details_panel(fake_folium):
+    at = start()
+    assert "Click an incident" in " ".join(i.value for i in at.info)
+    fake_folium.click("incidents", "PKIR-A01")
+    at.run()
+    panel = details(at)
+    assert "Militant assault on Zhob garrison" in panel and "2023-07-12" in panel and "<a href=" in panel
+    assert at.query_params["incident"] in ("PKIR-A01", ["PKIR-A01"])  # the URL now shares the selection
+    fake_folium.click("markets", "M1")
+    at.run()
+    panel = details(at)
+    assert "Mand – Pishin" in panel and "Zhob" not in panel and "Pakistani side" in panel
+    fake_folium.click("pipeline", "P3")
+    at.run()
+    assert "Reported length" in details(at)
+    assert "incident" not in at.query_params
+    # a rerun without a new click keeps the panel
+    at.run()
+    assert "Reported length" in details(at)
+
+
+def test_page_reached_through_navigation():
+    at = start()
+    at.switch_page("pages/incidents.py").run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception and at.title[0].value == "Border map"
+    assert given(at)["visible"] == list(LAYER_ORDER)
+
+
+def test_unlocated_incident_can_be_picked_from_the_list(incidents):
+    unlocated = incidents[incidents.geometry.isna()].iloc[0]
+    at = start()
+    at.selectbox(key="map_find").set_value(unlocated["id"]).run()
+    assert unlocated["title"].replace("'", "&#x27;") in details(at) or unlocated["title"] in details(at)
+    assert any("no location" in c.value for c in at.caption)
