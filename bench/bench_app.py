@@ -4,7 +4,8 @@
 
 Starts `streamlit run app.py` with PKIR_DATA_DIR pointing at a synthetic data folder and
 prints, in seconds from navigation start:
-  - the map page: Streamlit idle, and the st_folium map drawn (first vector path or marker);
+  - the map page: Streamlit idle, the st_folium map's first feature drawn, and the map settled
+    (nothing new drawn for --quiet seconds; reported as the time of the last change);
     cold (first session: the server loads and caches the data) and warm (a new session);
   - the incidents explorer: opened from the map page by its navigation link, and opened
     directly by URL in a new session.
@@ -34,28 +35,44 @@ TIMEOUT_MS = 600_000
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def _map_time(page, t0: float) -> str:
-    """Seconds until the map has drawn features, or why there is none."""
+_DRAWN_JS = """() => document.querySelectorAll('.leaflet-interactive, .leaflet-marker-icon').length"""
+
+
+def _map_times(page, t0: float, quiet_s: float) -> tuple[str, str]:
+    """Seconds until the map first drew a feature, and until it stopped drawing more.
+
+    "Settled" is the last time the number of drawn paths and markers changed, once it has
+    stayed the same for quiet_s (incidents arrive later than the base layers: fetched, then
+    clustered in chunks).
+    """
     if page.locator(MAP_IFRAME).count() == 0:
-        return "no st_folium map on this page"
-    wait_for_map(page, timeout=TIMEOUT_MS)
-    return f"{time.perf_counter() - t0:.1f}"
+        return "no st_folium map on this page", ""
+    frame = wait_for_map(page, timeout=TIMEOUT_MS)
+    first = time.perf_counter() - t0
+    count, changed = frame.evaluate(_DRAWN_JS), time.perf_counter()
+    deadline = changed + TIMEOUT_MS / 1000
+    while time.perf_counter() - changed < quiet_s and time.perf_counter() < deadline:
+        page.wait_for_timeout(200)
+        now = frame.evaluate(_DRAWN_JS)
+        if now != count:
+            count, changed = now, time.perf_counter()
+    return f"{first:.1f}", f"{changed - t0:.1f} ({count} drawn)"
 
 
-def open_map(browser, url: str, shot: Path | None) -> tuple[float, str, list[str]]:
-    """(seconds to Streamlit idle, seconds to map drawn, exceptions) for a new session."""
+def open_map(browser, url: str, shot: Path | None, quiet_s: float) -> tuple[float, str, str, list[str]]:
+    """(s to Streamlit idle, s to first feature, s to map settled, exceptions) for a new session."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     t0 = time.perf_counter()
     page.goto(url, timeout=TIMEOUT_MS)
     wait_for_app(page, timeout=TIMEOUT_MS)
     idle = time.perf_counter() - t0
-    drawn = _map_time(page, t0)
+    first, settled = _map_times(page, t0, quiet_s)
     if shot:
         page.screenshot(path=str(shot))
     errors = app_errors(page)
     context.close()
-    return idle, drawn, errors
+    return idle, first, settled, errors
 
 
 def open_explorer(browser, url: str, via_nav: bool, shot: Path | None) -> tuple[float, list[str]]:
@@ -84,6 +101,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--screenshots", type=Path, help="folder for screenshots of each measured page")
+    parser.add_argument("--quiet", type=float, default=5.0,
+                        help="the map counts as settled once nothing new is drawn for this many seconds")
     args = parser.parse_args(argv)
     exe = shutil.which("chromium")
     if exe is None:
@@ -106,17 +125,18 @@ def main(argv: list[str] | None = None) -> None:
             browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
             rows = []
             for label in ("cold", "warm"):
-                idle, drawn, errors = open_map(browser, server.url, shot(f"map_{label}"))
-                rows.append((f"Border map ({label})", f"{idle:.1f}", drawn, errors))
+                idle, first, settled, errors = open_map(browser, server.url, shot(f"map_{label}"), args.quiet)
+                rows.append((f"Border map ({label})", f"{idle:.1f}", first, settled, errors))
             for label, via_nav in (("nav click", True), ("direct URL", False)):
                 seconds, errors = open_explorer(browser, server.url, via_nav, shot(f"incidents_{label[:3]}"))
-                rows.append((f"Incidents explorer ({label})", f"{seconds:.1f}", "", errors))
+                rows.append((f"Incidents explorer ({label})", f"{seconds:.1f}", "", "", errors))
             browser.close()
     finally:
         server.stop()
-    print("page | s to Streamlit idle | s to map drawn | exceptions")
-    for name, idle, drawn, errors in rows:
-        print(f"{name} | {idle} | {drawn or '-'} | {'; '.join(e.splitlines()[0] for e in errors) or 'none'}")
+    print("page | s to Streamlit idle | s to first map feature | s to map settled | exceptions")
+    for name, idle, first, settled, errors in rows:
+        shown = "; ".join(e.splitlines()[0] for e in errors) or "none"
+        print(f"{name} | {idle} | {first or '-'} | {settled or '-'} | {shown}")
 
 
 if __name__ == "__main__":
