@@ -45,6 +45,7 @@ class Claim:
     start: date | None = None
     as_of: date | None = None
     note: str = ""
+    label: str = ""  # a few words for a chart label
 
 
 def claims() -> list[Claim]:
@@ -62,13 +63,14 @@ def claims() -> list[Claim]:
         Claim("article_total", "total", "Source article", None, "2023 (July)",
               "'which totals $19 billion in 2023'",
               19e9, as_of=date(2023, 12, 31),
-              note="plotted at the end of 2023, the reading most generous to the figure"),
+              note="plotted at the end of 2023, the reading most generous to the figure",
+              label="the article's total 'in 2023'"),
         Claim("iran_claim", "total", "ProPakistani", PROPAKISTANI, "2023-02-01",
               "Iran threatens a claim of about US$18 billion if Pakistan does not build its section",
-              18e9, as_of=date(2023, 2, 1)),
+              18e9, as_of=date(2023, 2, 1), label="Iran's threatened claim (2023, 2024)"),
         Claim("iran_claim_2024", "total", "energyupdate.com.pk", ENERGY_UPDATE, "2024-02-19",
               "Iran's threatened Paris arbitration claim of about US$18 billion, with a 180-day deadline",
-              18e9, as_of=date(2024, 2, 19)),
+              18e9, as_of=date(2024, 2, 19), label="Iran's threatened claim (2023, 2024)"),
         Claim("amendment_2019", "condition", "ARY News", ARY, "2019-09",
               "2019 amendment: no arbitration and no compensation claims until 26 August 2024",
               as_of=AMENDMENT_GRACE_END),
@@ -232,12 +234,12 @@ def money(usd: float | None, digits: int = 2) -> str:
 def claim_points() -> pd.DataFrame:
     """The totals the sources claim, as (date, US$ bn, label) points for the chart."""
     rows = [{"date": pd.Timestamp(c.as_of), "usd_bn": c.amount_usd / 1e9, "claim": f"{c.outlet}: {c.statement}",
-             "published": c.published}
+             "published": c.published, "label": c.label}
             for c in claims() if c.kind == "total"]
     return pd.DataFrame(rows)
 
 
-def liability_chart(rate_usd: float, start, end, per: str = "day", height: int = 380):
+def liability_chart(rate_usd: float, start, end, per: str = "day", height: int = 440):
     """Altair chart: cumulative liability of the chosen rate and of each sourced rate, with the
     claimed totals as labelled points and rules, and the 2019 amendment's date as a rule."""
     import altair as alt
@@ -259,15 +261,16 @@ def liability_chart(rate_usd: float, start, end, per: str = "day", height: int =
         x=x,
         y=alt.Y("usd_bn:Q", title=y_title),
         color=alt.Color("series:N", sort=order, scale=alt.Scale(domain=order, range=colours),
-                        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=600)),
+                        legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=420)),
         strokeWidth=alt.condition(alt.datum.series == order[0], alt.value(3.5), alt.value(1.6)),
         strokeDash=alt.condition(alt.datum.series == order[0], alt.value([1, 0]), alt.value([6, 4])),
         tooltip=[alt.Tooltip("series:N", title="rate"), alt.Tooltip("date:T", title="as of", format="%Y-%m-%d"),
                  alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt)],
     )
     points = claim_points()
-    levels = pd.DataFrame({"usd_bn": sorted(points["usd_bn"].unique())})
-    levels["label"] = [f"claimed total US${v:g} bn" for v in levels["usd_bn"]]
+    levels = points.groupby("usd_bn", as_index=False).agg(said=("label", lambda s: "; ".join(dict.fromkeys(s))))
+    levels["label"] = [f"claimed total US${v:g} bn: {said}" for v, said in zip(levels["usd_bn"], levels["said"],
+                                                                               strict=True)]
     rules = alt.Chart(levels).mark_rule(color="#555", strokeDash=[2, 3], opacity=0.7).encode(y="usd_bn:Q")
     rule_text = alt.Chart(levels.assign(date=lo)).mark_text(
         align="left", dx=4, dy=-7, color="#333", fontSize=12).encode(x=x, y="usd_bn:Q", text="label:N")
@@ -275,12 +278,12 @@ def liability_chart(rate_usd: float, start, end, per: str = "day", height: int =
         x=x, y="usd_bn:Q",
         tooltip=[alt.Tooltip("claim:N", title="claim"), alt.Tooltip("published:N", title="published"),
                  alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt)])
-    amendment = pd.DataFrame({"date": [pd.Timestamp(AMENDMENT_GRACE_END)],
-                              "label": ["2019 amendment: no claims before 26 Aug 2024"]})
+    amendment = pd.DataFrame({"date": [pd.Timestamp(AMENDMENT_GRACE_END)], "usd_bn": [0.0],
+                              "label": ["2019 amendment: no claims before 26 Aug 2024 →"]})
     amend_rule = alt.Chart(amendment).mark_rule(color="#7f3b08", strokeWidth=1.5).encode(
         x=x, tooltip=[alt.Tooltip("label:N", title="condition")])
     amend_text = alt.Chart(amendment).mark_text(
-        align="right", baseline="bottom", angle=270, dx=-6, dy=-4, color="#7f3b08", fontSize=11,
-    ).encode(x=x, y=alt.value(height - 4), text="label:N")
+        align="right", baseline="bottom", dx=-4, dy=-4, color="#7f3b08", fontSize=11,
+    ).encode(x=x, y="usd_bn:Q", text="label:N")
     return alt.layer(rules, rule_text, line_layer, claim_marks, amend_rule, amend_text).properties(
         height=height).configure_axis(labelFontSize=12, titleFontSize=13).configure_legend(labelFontSize=12)

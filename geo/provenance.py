@@ -256,3 +256,32 @@ def project_version(pyproject: str | Path | None = None) -> str:
     section = re.search(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
     found = re.search(r'^version\s*=\s*"([^"]+)"', section.group(1), re.MULTILINE) if section else None
     return found.group(1) if found else "unknown"
+
+
+def plain_text(text: str | None) -> str:
+    """README markdown as plain text: link texts kept, emphasis and code marks dropped."""
+    if not text:
+        return ""
+    out = _LINK.sub(lambda m: m["text"], text)
+    out = _BOLD.sub(r"\1", out)
+    return _CODE.sub(r"\1", out)
+
+
+def other_sections(text: str) -> list[tuple[str, str]]:
+    """The README's level-2 sections that are not layer sections, as (heading, markdown body).
+
+    The body is for st.markdown without HTML: raw HTML stays inert there; dollar signs are
+    escaped so that no LaTeX is typeset.
+    """
+    out: list[tuple[str, str]] = []
+    heading, body = None, []
+    for line in text.splitlines() + ["## "]:
+        if line.startswith("## ") or line.startswith("# "):
+            if heading is not None:
+                out.append((heading, "\n".join(body).strip().replace("$", "\\$")))
+            title = line[3:].strip() if line.startswith("## ") else ""
+            heading = title if title and not _HEADING.match(line) else None
+            body = []
+        elif heading is not None:
+            body.append(line)
+    return out

@@ -7,21 +7,29 @@ clicks the same way as on the main map.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo import maps
+from geo.analysis import distance_to_border_km
 from geo.catalog import LAYERS
 from geo.infrastructure import route_nodes, towns_near_route
 
 PIPELINE_LAYERS = ("countries", "provinces", "border", "pipeline", "towns")
 MARKET_LAYERS = ("countries", "provinces", "border", "power_line", "towns", "crossings", "markets")
-# the markets, crossings and power line all lie in this box: (south, west), (north, east)
-MARKETS_BOUNDS = [[24.9, 60.6], [29.4, 64.2]]
-TOWNS_NEAR_ROUTE_KM = 25.0
+# the markets, crossings and power line lie in this box, (south, west), (north, east); it reaches
+# further east so that the legend (bottom right) covers no site
+MARKETS_BOUNDS = [[24.9, 60.5], [29.7, 65.6]]
+TOWNS_NEAR_ROUTE_KM = 10.0
+ON_BORDER_KM = 5.0  # a route end point this close to the border is not labelled: the border line shows it
+# a full-width map at 1280 px is about this wide; Leaflet keeps the centre when the frame is resized
+MAP_WIDTH_PX = 800
+LABEL_ROOM_DEG = 2.5  # room east of the route for the last label (labels are drawn to the right)
 
 
 def _legend(rows: Sequence[str]) -> maps.Legend:
@@ -50,15 +58,25 @@ def _markets_legend() -> maps.Legend:
     return _legend(rows)
 
 
-def _base_map(bounds: list[list[float]], asset_base: str, height) -> folium.Map:
+def fit_zoom(bounds: list[list[float]], size_px: tuple[int, int]) -> float:
+    """The Web Mercator zoom (in quarter steps) at which bounds fit a map of size_px."""
+    (south, west), (north, east) = bounds
+    merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    zx = math.log2(size_px[0] * 360.0 / (256.0 * max(east - west, 1e-6)))
+    zy = math.log2(size_px[1] * 2 * math.pi / (256.0 * max(merc(north) - merc(south), 1e-9)))
+    return math.floor(min(zx, zy) * 4) / 4
+
+
+def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalone: bool) -> folium.Map:
+    """A tile-less map centred on bounds; height is the frame's height in pixels."""
     centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
-    m = folium.Map(location=centre, zoom_start=6, tiles=None, min_zoom=3, max_zoom=14, control_scale=True,
-                   height=height)
+    # zoom set from the size rather than fitBounds: st_folium sizes the frame after Leaflet has started
+    m = folium.Map(location=centre, zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)), tiles=None, min_zoom=3,
+                   max_zoom=14, control_scale=True, height=f"{height}px" if standalone else "100%")
     m.options.update(minZoom=3, maxZoom=14, zoomSnap=0.25, zoomDelta=0.5)
     m.default_js = maps.vendor_js(asset_base, cluster=False)
     m.default_css = maps.vendor_css(asset_base, cluster=False)
     maps.Runtime().add_to(m)
-    m.fit_bounds(bounds, padding=(6, 6))
     return m
 
 
@@ -84,10 +102,11 @@ def _assemble(m: folium.Map, layers: Mapping[str, gpd.GeoDataFrame | None], orde
 
 
 def route_labels(pipeline: gpd.GeoDataFrame, towns: gpd.GeoDataFrame | None,
-                 within_km: float = TOWNS_NEAR_ROUTE_KM) -> gpd.GeoDataFrame:
+                 border: gpd.GeoDataFrame | None = None, within_km: float = TOWNS_NEAR_ROUTE_KM) -> gpd.GeoDataFrame:
     """Places to label along the route: the segments' named end points and the towns near it.
 
-    A town and an end point of the same name are labelled once (the town, which has a record).
+    A town and an end point of the same name are labelled once (the town, which has a record);
+    an end point on the border is left to the border line.
     """
     rows = []
     if towns is not None and len(towns):
@@ -96,8 +115,12 @@ def route_labels(pipeline: gpd.GeoDataFrame, towns: gpd.GeoDataFrame | None,
         rows += [{"id": r.id, "name": r.name, "geometry": r.geometry} for r in picked.itertuples()]
     named = {str(r["name"]).lower() for r in rows}
     nodes = route_nodes(pipeline)
+    on_border = np.zeros(len(nodes), dtype=bool)
+    if border is not None and len(border) and len(nodes):
+        points = gpd.GeoSeries(gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326")
+        on_border = distance_to_border_km(points, border) <= ON_BORDER_KM
     for i, node in enumerate(nodes.itertuples()):
-        if node.name.lower() not in named:
+        if node.name.lower() not in named and not on_border[i]:
             rows.append({"id": f"route-node-{i + 1}", "name": node.name,
                          "geometry": gpd.points_from_xy([node.lon], [node.lat])[0]})
     frame = pd.DataFrame(rows, columns=["id", "name", "geometry"])
@@ -110,29 +133,33 @@ def _padded(bounds, pad: float) -> list[list[float]]:
 
 
 def pipeline_map(layers: Mapping[str, gpd.GeoDataFrame | None], *, asset_base: str = maps.DEFAULT_ASSET_BASE,
-                 standalone: bool = False, height: int | str = "100%") -> maps.BuiltMap:
+                 standalone: bool = False, height: int = 380) -> maps.BuiltMap:
     """The route (built, claimed built and unbuilt sections), the border, and the places it passes."""
     pipeline = layers.get("pipeline")
     bounds = _padded(pipeline.total_bounds, 0.4) if pipeline is not None and len(pipeline) else \
         maps.region_bounds(layers)
-    m = _base_map(bounds, asset_base, height)
+    bounds[1][1] += LABEL_ROOM_DEG
+    m = _base_map(bounds, asset_base, height, standalone)
     _pipeline_legend().add_to(m)
     shown = dict(layers)
     if pipeline is not None:
-        shown["towns"] = route_labels(pipeline, layers.get("towns"))
+        shown["towns"] = route_labels(pipeline, layers.get("towns"), layers.get("border"))
     built = _assemble(m, shown, PIPELINE_LAYERS, standalone)
     built.summary["labels"] = list(shown["towns"]["name"]) if shown.get("towns") is not None else []
+    built.summary["height"] = height
     return built
 
 
 def markets_map(layers: Mapping[str, gpd.GeoDataFrame | None], *, asset_base: str = maps.DEFAULT_ASSET_BASE,
-                standalone: bool = False, height: int | str = "100%") -> maps.BuiltMap:
+                standalone: bool = False, height: int = 480) -> maps.BuiltMap:
     """Markets, crossings and the power line near the border; unlocated sites are not drawn."""
-    m = _base_map(MARKETS_BOUNDS, asset_base, height)
+    m = _base_map(MARKETS_BOUNDS, asset_base, height, standalone)
     _markets_legend().add_to(m)
     shown = dict(layers)
     towns = layers.get("towns")
     if towns is not None and len(towns):
         (south, west), (north, east) = MARKETS_BOUNDS
         shown["towns"] = towns.cx[west:east, south:north]
-    return _assemble(m, shown, MARKET_LAYERS, standalone)
+    built = _assemble(m, shown, MARKET_LAYERS, standalone)
+    built.summary["height"] = height
+    return built

@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo import infrastructure, sitemaps
 from geo.provenance import md_escape, md_link
-from geo.records import fmt_date
+from geo.records import fmt_date, present
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
@@ -70,35 +70,40 @@ if markets is not None:
     cols[2].metric("Only planned", by_status.get("planned", 0))
     cols[3].metric("Named and mapped", f"{summary['located']} of {summary['total']}")
 
-map_col, open_col = st.columns([3, 2], gap="medium")
-with map_col:
+with st.container():
     layers = {k: data.load(k).gdf for k in sitemaps.MARKET_LAYERS}
-    clicked = show_map(sitemaps.markets_map(layers, asset_base=ensure_assets()), key="markets_map", height=460)
+    built = sitemaps.markets_map(layers, asset_base=ensure_assets())
+    clicked = show_map(built, key="markets_map", height=built.summary["height"])
     if clicked in [c[:2] for c in choices]:
         # shown in "Full record of a site" below (its selectbox is not drawn yet in this run)
         st.session_state[RECORD_KEY] = [c[:2] for c in choices].index(clicked)
     unmapped = [fid for frame in (markets, crossings) if frame is not None
                 for fid in infrastructure.unlocated_ids(frame)]
-    st.caption(f"Click a market, crossing or line for its record below. Not on the map (no location in the "
+    st.caption(f"Click a market, crossing or line for its full record. Not on the map (no location in the "
                f"sources): {', '.join(unmapped) or 'none'}.")
+open_col, record_col = st.columns([2, 3], gap="medium")
 with open_col:
     st.markdown("**What is open, and since when**")
     if markets is not None and crossings is not None:
         opened = infrastructure.openings(markets, crossings)
-        st.dataframe(
-            opened[["date", "type", "name", "status", "date_precision"]], hide_index=True, width="stretch",
-            key="markets_openings",
-            column_config={
-                "date": st.column_config.DateColumn("Opened", width=95),
-                "type": st.column_config.TextColumn("Type", width=70),
-                "name": st.column_config.TextColumn("Site", width="medium"),
-                "status": st.column_config.TextColumn("Status / kind", width="medium"),
-                "date_precision": st.column_config.TextColumn("Date precision", width=100),
-            },
-        )
-        st.caption("Taftan–Mirjaveh, the oldest official road crossing, has no opening date in the sources; "
-                   "nor do the trade and local crossings. The power line was inaugurated on 18 May 2023 "
-                   "together with the Mand–Pishin market.")
+        st.table(pd.DataFrame({
+            "Opened": [md_escape(d.isoformat()) + ("" if p == "day" else f" ({md_escape(p)})")
+                       for d, p in zip(opened["date"], opened["date_precision"], strict=True)],
+            "Site": [md_escape(f"{n} ({t})") for n, t in zip(opened["name"], opened["type"], strict=True)],
+            "Status": opened["status"].map(md_escape),
+        }), hide_index=True)
+        undated = [n for n, d in zip(crossings["name"], crossings["opened"], strict=True)
+                   if not present(d)]
+        st.caption("No opening date in the sources for the crossings " + md_escape(", ".join(undated)) + ".")
+with record_col:
+    st.markdown("**Full record of a site**")
+    if choices:
+        picked = st.selectbox("Site", range(len(choices)), key=RECORD_KEY, label_visibility="collapsed",
+                              format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}")
+        layer_id, fid, _ = choices[picked]
+        frame = loaded[layer_id].gdf
+        with st.container(border=True, height=420):
+            show_record(layer_id, frame[frame["id"] == fid].iloc[0].to_dict())
 
 if markets is not None:
     st.subheader("The six planned joint markets")
@@ -128,35 +133,20 @@ if power is not None:
     kv = sorted({float(v) for v in seg["voltage_kv"] if pd.notna(v)})
     dates = sorted({d for d in seg["date"] if d is not None})
     p1, p2, p3 = st.columns(3)
-    p1.metric("Capacity supplied over it", " / ".join(f"{v:g} MW" for v in mw) or "not reported")
+    p1.metric("Capacity added by the line", " / ".join(f"{v:g} MW" for v in mw) or "not reported")
     p2.metric("Voltage (Pakistani side)", " / ".join(f"{v:g} kV" for v in kv) or "not reported")
     p3.metric("Inaugurated", dates[-1].isoformat() if dates else "not reported")
     notes = sorted({n for n in seg["capacity_note"] if n})
     if notes:
         st.markdown("**Capacity, as reported:** " + md_escape("; ".join(notes)))
-    st.dataframe(
-        seg[["seq", "segment", "section", "status", "reported_km", "measured_km", "diff_pct", "voltage_kv",
-             "date"]],
-        hide_index=True, width="stretch", key="power_segments",
-        column_config={
-            "seq": st.column_config.NumberColumn("#", width=40),
-            "segment": st.column_config.TextColumn("Segment", width="large"),
-            "section": st.column_config.TextColumn("Section", width=80),
-            "status": st.column_config.TextColumn("Status", width=90),
-            "reported_km": st.column_config.NumberColumn("Reported km", format="%.0f", width=100),
-            "measured_km": st.column_config.NumberColumn("Measured km", format="%.1f", width=100),
-            "diff_pct": st.column_config.NumberColumn("Difference", format="%+.1f%%", width=90),
-            "voltage_kv": st.column_config.NumberColumn("kV", format="%.0f", width=60),
-            "date": st.column_config.DateColumn("Date", width=100),
-        },
-    )
+    st.table(pd.DataFrame({
+        "Segment": seg["segment"].map(md_escape),
+        "Section": seg["section"].map(md_escape),
+        "Status": seg["status"].map(md_escape),
+        "Reported km": [f"{v:g}" if pd.notna(v) else "–" for v in seg["reported_km"]],
+        "Measured km": seg["measured_km"].map("{:,.1f}".format),
+        "Difference": [f"{d:+.1f}%" if pd.notna(d) else "–" for d in seg["diff_pct"]],
+        "Voltage": [f"{v:g} kV" if pd.notna(v) else "not reported" for v in seg["voltage_kv"]],
+        "Date": [md_escape(d.isoformat()) if d else "–" for d in seg["date"]],
+    }), hide_index=True)
     st.caption("The route is a straight line between approximate end points, not a surveyed alignment.")
-
-st.subheader("Full record of a site")
-if choices:
-    picked = st.selectbox("Site", range(len(choices)), key=RECORD_KEY,
-                          format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}")
-    layer_id, fid, _ = choices[picked]
-    frame = loaded[layer_id].gdf
-    with st.container(border=True):
-        show_record(layer_id, frame[frame["id"] == fid].iloc[0].to_dict())

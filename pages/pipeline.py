@@ -1,7 +1,6 @@
 """Gas pipeline: the route, reported against measured segment lengths, and the penalty clause."""
 
 from datetime import date
-from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -31,7 +30,7 @@ PRESETS = {
 DEFAULTS = {KEYS["rate"]: 1.0, KEYS["per"]: "day", KEYS["start"]: penalty.FIRST_GAS_DUE,
             KEYS["end"]: date(2023, 12, 31), KEYS["preset"]: next(iter(PRESETS))}
 DATE_MIN, DATE_MAX = date(2009, 1, 1), date(2035, 12, 31)
-PICK = "pipeline_pick"  # (layer id, feature id) whose record is shown: from a map click or a table row
+RECORD_KEY = "pipeline_record"
 
 
 def _apply_preset() -> None:
@@ -41,11 +40,6 @@ def _apply_preset() -> None:
         st.session_state[KEYS["rate"]] = rate
         st.session_state[KEYS["per"]] = per
         st.session_state[KEYS["start"]] = start
-
-
-def _picked_row(segment_ids: list[str]) -> None:
-    rows = st.session_state["pipeline_segments"].selection.rows
-    st.session_state[PICK] = ("pipeline", segment_ids[rows[0]]) if rows else None
 
 
 def _mark_custom() -> None:
@@ -68,46 +62,43 @@ st.markdown(
     "so the lengths measured on it come out shorter than those reported."
 )
 
-map_col, facts_col = st.columns([3, 2], gap="medium")
-with map_col:
-    layers = {k: data.load(k).gdf for k in sitemaps.PIPELINE_LAYERS}
-    clicked = show_map(sitemaps.pipeline_map(layers, asset_base=ensure_assets()), key="pipeline_map", height=430)
-    if clicked:
-        st.session_state[PICK] = clicked
-    st.caption("Indicative route. Click a segment or a town for its record.")
-with facts_col:
-    for row in totals.itertuples():
-        st.metric(f"{row.section} section — {row.status}",
-                  f"{row.reported_km:,.0f} km reported",
-                  help=f"{row.segments} segment(s); {row.measured_km:,.1f} km measured along the indicative "
-                       f"route ({row.diff_pct:+.1f}%)")
-    capacities = sorted({c for c in route["capacity"] if isinstance(c, str) and c.strip()})
-    if capacities:
-        st.markdown("**Contracted capacity:** " + md_escape("; ".join(capacities)))
+layers = {k: data.load(k).gdf for k in sitemaps.PIPELINE_LAYERS}
+built = sitemaps.pipeline_map(layers, asset_base=ensure_assets())
+pick = show_map(built, key="pipeline_map", height=built.summary["height"])
+st.caption("Indicative route: straight lines between the places the sources name. "
+           "Click a segment or a town for its record.")
+cols = st.columns(len(totals) + 1)
+for col, row in zip(cols, totals.itertuples(), strict=False):
+    col.metric(f"{row.section} section — {row.status} (reported)", f"{row.reported_km:,.0f} km",
+               help=f"{row.segments} segment(s); {row.measured_km:,.1f} km measured along the "
+                    f"indicative route ({row.diff_pct:+.1f}%)")
+capacities = sorted({c for c in route["capacity"] if isinstance(c, str) and c.strip()})
+with cols[-1]:
+    st.markdown("**Contracted capacity**  \n" + (md_escape("; ".join(capacities)) or "not reported"))
 
 st.subheader("Segments")
 table = infrastructure.segment_table(route)
 st.caption("Geodesic length measured on the WGS84 ellipsoid from the drawn geometry. "
-           "Select a row to read the segment's full record with its sources.")
-st.dataframe(
-    table[["seq", "segment", "section", "status", "reported_km", "measured_km", "diff_pct", "diameter_in",
-           "date", "sources"]],
-    hide_index=True, width="stretch", key="pipeline_segments", selection_mode="single-row",
-    on_select=partial(_picked_row, table["id"].tolist()),
-    column_config={
-        "seq": st.column_config.NumberColumn("#", width=40),
-        "segment": st.column_config.TextColumn("Segment", width="large"),
-        "section": st.column_config.TextColumn("Section", width=80),
-        "status": st.column_config.TextColumn("Status", width=110),
-        "reported_km": st.column_config.NumberColumn("Reported km", format="%.0f", width=100),
-        "measured_km": st.column_config.NumberColumn("Measured km", format="%.1f", width=100),
-        "diff_pct": st.column_config.NumberColumn("Difference", format="%+.1f%%", width=90),
-        "diameter_in": st.column_config.NumberColumn("Diameter (in)", format="%.0f", width=100),
-        "date": st.column_config.DateColumn("Date", width=100),
-        "sources": st.column_config.TextColumn("Sources", width="medium"),
-    },
-)
-pick = st.session_state.get(PICK)
+           "Reported lengths as the sources give them.")
+st.table(pd.DataFrame({
+    "Segment": table["segment"].map(md_escape),
+    "Section": table["section"].map(md_escape),
+    "Status": table["status"].map(md_escape),
+    "Reported km": [md_escape(t) if t else "–" for t in table["length_reported_text"]],
+    "Measured km": table["measured_km"].map("{:,.1f}".format),
+    "Difference": [f"{d:+.1f}%" if pd.notna(d) else "–" for d in table["diff_pct"]],
+    "Diameter": [f"{d:g} in" if pd.notna(d) else "–" for d in table["diameter_in"]],
+    "Date": [md_escape(f"{d.isoformat()} ({n})" if n else d.isoformat()) if d else "–"
+             for d, n in zip(table["date"], table["date_note"], strict=True)],
+}), hide_index=True)
+options = [("pipeline", i) for i in table["id"]]
+if pick in options:  # a map click: show it in the selector below (not drawn yet in this run)
+    st.session_state[RECORD_KEY] = options.index(pick)
+choice = st.selectbox("Full record of a segment", range(len(options)), key=RECORD_KEY, index=None,
+                      placeholder="Choose a segment, or click one on the map",
+                      format_func=lambda i: f"{table['id'].iloc[i]} — {table['segment'].iloc[i]}")
+if choice is not None:
+    pick = options[choice]
 if pick:
     record = data.load(pick[0]).gdf if pick[0] in ("pipeline", "towns") else None
     rows = record[record["id"] == pick[1]] if record is not None else []
@@ -128,7 +119,7 @@ c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 c1.selectbox("Start from a source's rate", list(PRESETS), key=KEYS["preset"], on_change=_apply_preset)
 c2.number_input("Assumed rate (US$ million)", min_value=0.0, max_value=100_000.0, step=0.5, format="%.2f",
                 key=KEYS["rate"], on_change=_mark_custom)
-c2.radio("charged", list(PER_LABELS), format_func=PER_LABELS.get, key=KEYS["per"], horizontal=True,
+c2.radio("Rate charged", list(PER_LABELS), format_func=PER_LABELS.get, key=KEYS["per"], horizontal=True,
          on_change=_mark_custom)
 c3.date_input("Penalty runs from", min_value=DATE_MIN, max_value=DATE_MAX, key=KEYS["start"],
               on_change=_mark_custom)
@@ -165,20 +156,15 @@ st.warning(
     f"ceiling of \\$3 million a day to {md_escape(penalty.money(check.total_at_3m_per_day))}."
 )
 
-sched_col, claims_col = st.columns([2, 3], gap="medium")
+sched_col, claims_col = st.columns([1, 2], gap="medium")
 with sched_col:
-    st.markdown("**Your schedule, year by year**")
-    st.dataframe(
-        schedule[["year", "days", "amount", "cumulative"]].assign(
-            amount=lambda f: f["amount"] / 1e6, cumulative=lambda f: f["cumulative"] / 1e6),
-        hide_index=True, width="stretch", key="penalty_schedule",
-        column_config={
-            "year": st.column_config.NumberColumn("Year", format="%d"),
-            "days": st.column_config.NumberColumn("Days"),
-            "amount": st.column_config.NumberColumn("Amount (US$ m)", format="%,.1f"),
-            "cumulative": st.column_config.NumberColumn("Cumulative (US$ m)", format="%,.1f"),
-        },
-    )
+    st.markdown("**Your assumption, year by year**")
+    st.table(pd.DataFrame({
+        "Year": schedule["year"].astype(str),
+        "Days": schedule["days"].map("{:,}".format),
+        "Amount (US$ m)": (schedule["amount"] / 1e6).map("{:,.1f}".format),
+        "Cumulative (US$ m)": (schedule["cumulative"] / 1e6).map("{:,.1f}".format),
+    }), hide_index=True)
 with claims_col:
     st.markdown("**What the sources say**")
     claims = penalty.claim_table(end if end >= start else start)

@@ -16,7 +16,21 @@ _CSS = """<style>
 .pkir-prov dd { margin: 0; overflow-wrap: anywhere; }
 .pkir-prov-missing { color: #a50f15; }
 </style>"""
-STATUS_ICON = {"ok": "✅", "notes": "ℹ️", "warnings": "⚠️", "error": "❌"}
+STATUS_COLOUR = {"ok": "green", "notes": "blue", "warnings": "orange", "error": "red"}
+
+
+def status_md(status: provenance.Status) -> str:
+    return f":{STATUS_COLOUR[status.level]}[**{md_escape(status.label)}**]"
+
+
+def code(text: str) -> str:
+    return "`" + str(text).replace("`", "") + "`"
+
+
+def readme_field(prov, label: str) -> str:
+    text = prov.get(label) if prov else None
+    return md_escape(provenance.plain_text(text)) if text else "_not documented_"
+
 
 st.title("Sources and data")
 st.markdown(
@@ -36,12 +50,12 @@ for lid, layer in LAYERS.items():
     status = statuses[lid]
     rows.append({
         "Layer": md_escape(layer.title),
-        "Id": f"`{lid}`",
+        "Id": code(lid),
         "Features": str(total) if loaded[lid].gdf is not None else "–",
         "Not mapped": str(unlocated) if unlocated else "",
-        "Validation": f"{STATUS_ICON[status.level]} {md_escape(status.label)}",
-        "Licence": md_escape(prov.get("Licence")) if prov and prov.get("Licence") else "_not documented_",
-        "Date": md_escape(prov.get("Date")) if prov and prov.get("Date") else "_not documented_",
+        "Validation": status_md(status),
+        "Licence": readme_field(prov, "Licence"),
+        "Date": readme_field(prov, "Date"),
     })
 st.table(pd.DataFrame(rows), hide_index=True)
 if not readme:
@@ -52,23 +66,31 @@ for lid, layer in LAYERS.items():
     res, status, prov = loaded[lid], statuses[lid], readme.get(lid)
     total, unlocated = provenance.feature_counts(res.gdf)
     with st.container(border=True, key=f"layer_{lid}"):
-        head, button = st.columns([4, 1], vertical_alignment="center")
-        head.markdown(f"#### {md_escape(layer.title)} · `{lid}`")
+        head, button = st.columns([3, 1], vertical_alignment="center")
+        head.markdown(f"#### {md_escape(layer.title)} · {code(lid)}")
         path = provenance.layer_file(lid)
         if path.is_file():
-            button.download_button("Download GeoJSON", data=path.read_bytes, file_name=layer.file,
-                                   mime="application/geo+json", key=f"download_{lid}", on_click="ignore",
-                                   icon=":material/download:")
+            button.download_button("GeoJSON", data=path.read_bytes, help=f"Download {layer.file} as shipped",
+                                   file_name=layer.file, mime="application/geo+json", key=f"download_{lid}",
+                                   on_click="ignore", icon=":material/download:")
         counts = (f"{total} features" + (f", {unlocated} not mapped (no location in the sources)" if unlocated else "")
                   if res.gdf is not None else "not loaded")
         st.markdown(
-            f"{md_escape(layer.description)}. **{md_escape(counts)}** · file `{md_escape(layer.file)}` · "
-            f"validation: {STATUS_ICON[status.level]} {md_escape(status.label)}"
+            f"{md_escape(layer.description)}. **{md_escape(counts)}** · file {code(layer.file)} · "
+            f"validation: {status_md(status)}"
         )
         st.markdown(provenance.field_rows_html(prov), unsafe_allow_html=True)
         if status.messages:
-            with st.expander(f"Validation messages ({len(status.messages)})", expanded=status.level == "error"):
+            with st.expander(f"Validation messages ({len(status.messages)})", expanded=status.level == "error",
+                             key=f"validation_{lid}"):
                 st.code("\n".join(status.messages), language=None, wrap_lines=True)
+
+notes = provenance.other_sections(provenance.README.read_text(encoding="utf-8")) if readme else []
+if notes:
+    st.subheader("Further notes from the data README")
+    for number, (heading, body) in enumerate(notes):
+        with st.expander(heading, key=f"readme_note_{number}"):
+            st.markdown(body)
 
 st.subheader("How to cite this dashboard")
 version = provenance.project_version()

@@ -143,3 +143,11 @@ def test_counts_dates_version_and_files(tmp_path):
     assert provenance.project_version(tmp_path / "pyproject.toml") == "1.2.3"
     assert provenance.project_version(tmp_path / "missing.toml") == "unknown"
     assert provenance.layer_file("markets").name == "markets.geojson"
+
+
+def test_other_sections_are_the_non_layer_ones():
+    text = FIXTURE.read_text(encoding="utf-8") + "\n## Costs\n\nUS$1 m and US$3 m\n"
+    assert provenance.other_sections(text) == [
+        ("How to rebuild", "- **Source:** not a layer: this section must be skipped."),
+        ("Costs", "US\\$1 m and US\\$3 m"),
+    ]

@@ -19,7 +19,7 @@ def start() -> AppTest:
 
 def test_six_markets_and_the_unlocated_ones_are_stated():
     at = start()
-    markets = at.table[0].value
+    markets = next(t.value for t in at.table if "Market" in t.value.columns)
     assert markets["Id"].tolist() == ["M1", "M2", "M3", "M4", "M5", "M6"]
     located = dict(zip(markets["Id"], markets["Location"], strict=True))
     for fid in ("M4", "M5", "M6"):
@@ -34,7 +34,7 @@ def test_six_markets_and_the_unlocated_ones_are_stated():
 
 def test_crossings_table_and_x6():
     at = start()
-    crossings = at.table[1].value
+    crossings = next(t.value for t in at.table if "Crossing" in t.value.columns)
     assert crossings["Id"].tolist() == ["X1", "X2", "X3", "X4", "X5", "X6"]
     x6 = crossings.set_index("Id").loc["X6", "Location"]
     assert x6.startswith("**not mapped")
@@ -44,12 +44,14 @@ def test_crossings_table_and_x6():
 
 def test_openings_and_power_line():
     at = start()
-    opened = next(d.value for d in at.dataframe if "type" in d.value.columns)
-    assert opened["name"].tolist()[0] == "Gabd – Rimdan"
-    power = next(d.value for d in at.dataframe if "voltage_kv" in d.value.columns)
-    assert len(power) == 3
+    opened = next(t.value for t in at.table if "Opened" in t.value.columns and "Site" in t.value.columns)
+    assert opened["Site"].tolist()[0] == r"Gabd – Rimdan \(crossing\)"
+    assert opened["Opened"].tolist() == [r"2020\-12\-19", r"2021\-04\-21 (day \(approx\.\))",
+                                         r"2023\-04\-09 (day \(approx\.\))", r"2023\-05\-18"]
+    power = next(t.value for t in at.table if "Voltage" in t.value.columns)
+    assert power["Voltage"].tolist() == ["not reported", "132 kV", "132 kV"]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Capacity supplied over it"] == "100 MW"
+    assert metrics["Capacity added by the line"] == "100 MW"
     assert metrics["Voltage (Pakistani side)"] == "132 kV"
     assert metrics["Inaugurated"] == "2023-05-18"
 
@@ -63,3 +65,21 @@ def test_record_selector_shows_an_unlocated_market():
     assert not at.exception
     html = " ".join(m.value for m in at.markdown)
     assert 'data-id="M4"' in html and "do not name or locate this market" in html
+
+
+def test_clicking_a_crossing_on_the_map_shows_its_record(monkeypatch):
+    import ui.map_panel
+    from geo.maps import REF_CLOSE, REF_OPEN
+
+    value = {"last_object_clicked": None, "last_object_clicked_tooltip": None}
+    monkeypatch.setattr(ui.map_panel, "st_folium", lambda fig, **kw: dict(value))
+    at = start()
+    given = at.session_state[ui.map_panel.LAST_CALL]
+    assert given["key"] == "markets_map"
+    assert given["layers"]["markets"] == 3 and given["layers"]["crossings"] == 5  # M4-M6 and X6 not drawn
+    value.update(last_object_clicked={"lat": 25.31, "lng": 61.63},
+                 last_object_clicked_tooltip=f"Gabd {REF_OPEN}crossings|X2{REF_CLOSE}")
+    at.run()
+    assert not at.exception
+    html = " ".join(m.value for m in at.markdown if "pkir-record" in m.value)
+    assert 'data-id="X2"' in html and "2020-12-19" in html

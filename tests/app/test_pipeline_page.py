@@ -26,12 +26,14 @@ def metrics(at: AppTest) -> dict[str, str]:
 def test_page_loads_with_segments_and_default_penalty():
     at = start()
     assert at.title[0].value == "Iran–Pakistan gas pipeline"
-    segments = at.dataframe(key="pipeline_segments").value
-    assert segments["segment"].tolist()[0] == "Asaluyeh – Iranshahr (IGAT-7)"
-    assert len(segments) == 4
-    assert {"reported_km", "measured_km", "diff_pct", "status", "date", "diameter_in"} <= set(segments.columns)
+    segments = next(t.value for t in at.table if "Segment" in t.value.columns)
+    assert segments["Segment"].tolist()[0] == r"Asaluyeh – Iranshahr \(IGAT\-7\)"
+    assert segments["Reported km"].tolist()[0] == "902" and segments["Measured km"].tolist()[0] == "801.6"
+    assert segments["Difference"].tolist() == ["-11.1%", "-20.7%", "-10.3%", "-10.0%"]
+    assert segments["Diameter"].tolist() == ["56 in", "56 in", "42 in", "42 in"]
+    assert set(segments.columns) >= {"Status", "Date"}
     m = metrics(at)
-    assert m["Pakistan section — not built"] == "781 km reported"
+    assert m["Pakistan section — not built (reported)"] == "781 km"
     # US$1 m a day from 2015-01-01 to 2023-12-31: 3,287 days
     assert m["Liability at the assumed rate"] == "US$3.29 bn"
     assert m["Days counted"] == "3,287"
@@ -46,8 +48,9 @@ def test_setting_rate_and_dates_by_key_changes_the_figures():
     m = metrics(at)
     assert m["Days counted"] == "3,526"  # 3,287 + the 239 days of 2024 to 26 August
     assert m["Liability at the assumed rate"] == "US$10.58 bn"
-    schedule = next(d.value for d in at.dataframe if "days" in d.value.columns)
-    assert schedule["year"].tolist()[-1] == 2024 and schedule["days"].tolist()[-1] == 239
+    schedule = next(t.value for t in at.table if "Cumulative (US$ m)" in t.value.columns)
+    assert schedule["Year"].tolist()[-1] == "2024" and schedule["Days"].tolist()[-1] == "239"
+    assert schedule["Cumulative (US$ m)"].tolist()[-1] == "10,578.0"
 
 
 def test_yearly_rate_and_start_date():
@@ -82,7 +85,69 @@ def test_article_arithmetic_and_claims_are_shown():
     text = " ".join(w.value for w in at.warning)
     assert "does not follow from its own rate" in text
     assert "10 years" in text and r"US\$5\.78 m a day" in text
-    claims = at.table[0].value
+    claims = next(t.value for t in at.table if "Says" in t.value.columns)
     said = " ".join(claims.iloc[:, 0].astype(str))
     assert "propakistani.pk" in said and "financialtribune.com" in said and "arynews.tv" in said
     assert "no link in our copy" in said  # the article itself
+
+
+class FakeFolium:
+    """Stands in for st_folium (as in test_map_page): returns a scripted click."""
+
+    def __init__(self):
+        self.value: dict = {"last_object_clicked": None, "last_object_clicked_tooltip": None}
+        self.keys: list[str] = []
+
+    def __call__(self, fig, **kwargs):
+        self.keys.append(kwargs.get("key"))
+        return dict(self.value)
+
+    def click(self, layer_id: str, feature_id: str):
+        from geo.maps import REF_CLOSE, REF_OPEN
+
+        self.value = {"last_object_clicked": {"lat": 25.2, "lng": 62.0},
+                      "last_object_clicked_tooltip": f"x {REF_OPEN}{layer_id}|{feature_id}{REF_CLOSE}"}
+
+
+@pytest.fixture
+def fake_folium(monkeypatch):
+    import ui.map_panel
+
+    fake = FakeFolium()
+    monkeypatch.setattr(ui.map_panel, "st_folium", fake)
+    return fake
+
+
+def records(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown if "pkir-record" in m.value)
+
+
+def test_route_map_is_given_the_route_and_its_places():
+    import ui.map_panel
+
+    at = start()
+    given = at.session_state[ui.map_panel.LAST_CALL]
+    assert given["key"] == "pipeline_map"
+    assert given["layers"]["pipeline"] == 4 and given["basemap"] == "offline"
+    assert sorted(given["labels"]) == ["Asaluyeh", "Gwadar", "Iranshahr", "Nawabshah"]
+
+
+def test_clicking_a_segment_on_the_map_shows_its_record(fake_folium):
+    at = start()
+    assert fake_folium.keys[-1] == "pipeline_map"
+    assert records(at) == ""
+    fake_folium.click("pipeline", "P3")
+    at.run()
+    assert not at.exception
+    assert 'data-id="P3"' in records(at)
+    assert at.selectbox(key="pipeline_record").value == 2
+    # the choice holds on the next run (the map reports each click once)
+    at.number_input(key="penalty_rate_musd").set_value(2.0).run()
+    assert 'data-id="P3"' in records(at)
+
+
+def test_choosing_a_segment_in_the_list_shows_its_record():
+    at = start()
+    at.selectbox(key="pipeline_record").set_value(0).run()
+    html = records(at)
+    assert 'data-id="P1"' in html and "https://en.trend.az/" in html

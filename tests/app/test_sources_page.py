@@ -71,3 +71,4 @@ def test_provenance_is_rendered_from_the_readme_and_escaped(monkeypatch):
     assert '<a href="https://www.brecorder.com/news/40096901"' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "no section in geo/data/README.md" in html  # layers the fixture does not document
+    assert [e.label for e in at.expander if e.label == "How to rebuild"] == ["How to rebuild"]
