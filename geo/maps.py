@@ -155,7 +155,9 @@ def line_style(layer_id: str, props: Mapping) -> dict:
 
 def area_style(layer_id: str, basemap: str) -> dict:
     out = leaflet_style(LAYERS[layer_id].style)
-    if basemap != "offline":  # let the tiles show through
+    if basemap == "offline" and layer_id == "countries":
+        out["fillOpacity"] = max(out.get("fillOpacity", 0.0), 0.95)  # land stands out from the sea-blue ground
+    elif basemap != "offline":  # let the tiles show through
         out["fillOpacity"] = 0.0 if layer_id == "countries" else min(out.get("fillOpacity", 0.2), 0.15)
     return out
 
@@ -230,7 +232,7 @@ _RUNTIME_CSS = """
 .pkir-legend h4 { margin: 5px 0 1px 0; font-size: 11px; }
 .pkir-legend .row { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .pkir-legend .sw { flex: 0 0 auto; display: inline-block; }
-.leaflet-container.pkir-offline { background: #dfe7ec; }
+.leaflet-container.pkir-offline { background: #d3e2ed; }  /* reads as sea around the shipped land */
 """
 
 _RUNTIME_JS = r"""

@@ -1,0 +1,240 @@
+"""The border map in headless Chromium against the real app (offline basemap, shipped data).
+
+What AppTest cannot see: that Leaflet draws every layer, that a click on an incident marker fills
+the details panel, that sidebar toggles add and remove layers without moving the map, that a
+"show on map" link opens the map on an incident, and that no request leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from geo.catalog import LAYERS
+from geo.loading import load_layer
+from ui.links import map_link
+
+from .conftest import (
+    ARTIFACTS,
+    ROOT,
+    app_errors,
+    external_requests,
+    run_and_wait,
+    wait_for_app,
+    wait_for_map,
+)
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# every incident is in its cluster group (drawn alone or counted in a cluster icon)
+INCIDENTS_READY = "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length === n"
+COUNT_JS = """() => {
+  const n = (sel) => document.querySelectorAll(sel).length;
+  const clustered = [...document.querySelectorAll('.pkir-cluster')].reduce((s, e) => s + Number(e.innerText), 0);
+  return {countries: n('path.pkir-layer-countries'), provinces: n('path.pkir-layer-provinces'),
+          border: n('path.pkir-layer-border'), pipeline: n('path.pkir-layer-pipeline'),
+          power_line: n('path.pkir-layer-power_line'), towns: n('path.pkir-layer-towns'),
+          markets: n('.leaflet-marker-icon.pkir-layer-markets'),
+          crossings: n('.leaflet-marker-icon.pkir-layer-crossings'),
+          incidents: n('path.pkir-layer-incidents') + clustered, tiles: n('.leaflet-tile'),
+          legend: n('.pkir-legend'), highlight: n('.pkir-highlight')};
+}"""
+# An incident marker drawn on its own, whose centre is really clickable (nothing above it), and not
+# the one given: its id and its position in the iframe's coordinates.
+FIND_MARKER_JS = """([skip, margin]) => {
+  const P = window.PKIR, box = P.map.getContainer().getBoundingClientRect();
+  let found = null;
+  P.layers.incidents.eachLayer((m) => {
+    if (found || !m._map || !m._path) return;
+    const id = m.options.pkirRef.split('|').slice(1).join('|');
+    if (id === skip) return;
+    const pt = P.map.latLngToContainerPoint(m.getLatLng());
+    if (pt.x < margin || pt.y < margin || pt.x > box.width - margin || pt.y > box.height - margin) return;
+    const x = box.left + pt.x, y = box.top + pt.y;
+    if (document.elementFromPoint(x, y) !== m._path) return;
+    found = {id: id, x: x, y: y};
+  });
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return {layer_id: load_layer(layer_id)[0] for layer_id in LAYERS}
+
+
+def drawn_counts(shipped) -> dict[str, int]:
+    located = {k: int(gdf.geometry.notna().sum()) for k, gdf in shipped.items()}
+    return {k: located[k] for k in ("countries", "provinces", "pipeline", "power_line", "towns", "markets",
+                                    "crossings", "incidents")}
+
+
+def open_map(page, url: str):
+    page.goto(url)
+    wait_for_app(page)
+    frame = wait_for_map(page)
+    return frame
+
+
+def wait_incidents(frame, n: int) -> None:
+    frame.wait_for_function(INCIDENTS_READY, arg=n, polling=100)
+
+
+def click_in_frame(page, x: float, y: float) -> None:
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def toggle(page, title: str) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(
+        has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+    run_and_wait(page, lambda: box.locator("label").click())
+
+
+def record_panel(page):
+    return page.locator(".pkir-record").first
+
+
+def test_map_draws_every_layer(app_server, page, shipped):
+    frame = open_map(page, app_server)
+    expected = drawn_counts(shipped)
+    wait_incidents(frame, expected["incidents"])
+    counts = frame.evaluate(COUNT_JS)
+    for layer_id, n in expected.items():
+        assert counts[layer_id] == n, (layer_id, counts)
+    assert counts["border"] >= 1 and counts["legend"] == 1
+    assert counts["tiles"] == 0, "the offline basemap draws no tiles"
+    assert not app_errors(page)
+    shown = int(shipped["incidents"].geometry.notna().sum())
+    assert page.get_by_text(f"{shown} of {len(shipped['incidents'])} incidents shown").count() == 1
+
+
+def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
+    frame = open_map(page, app_server)
+    wait_incidents(frame, drawn_counts(shipped)["incidents"])
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    first = frame.evaluate(FIND_MARKER_JS, [None, 40])
+    assert first, "no incident marker is drawn on its own and clickable"
+    run_and_wait(page, lambda: click_in_frame(page, first["x"], first["y"]))
+
+    incidents = shipped["incidents"].set_index("id")
+    row = incidents.loc[first["id"]]
+    panel = record_panel(page)
+    assert panel.get_attribute("data-id") == first["id"]
+    text = panel.inner_text()
+    assert row["title"] in text
+    assert row["date_start"].strftime("%Y-%m-%d") in text and "precision" in text
+    assert "Distance to border" in text and "Location precision" in text
+    links = panel.locator("ul.pkir-sources a")
+    assert links.count() == len(row["sources"]) > 0
+    assert links.first.get_attribute("href") == row["sources"][0]["url"]
+    assert re.match(r"https?://", links.first.get_attribute("href"))
+    assert frame.evaluate("() => PKIR.hl && PKIR.hl.ref") == f"incidents|{first['id']}"
+    assert frame.locator("path.pkir-highlight").count() == 1
+    assert f"incident={first['id']}" in page.url
+
+    second = frame.evaluate(FIND_MARKER_JS, [first["id"], 40])
+    assert second, "a second clickable incident"
+    run_and_wait(page, lambda: click_in_frame(page, second["x"], second["y"]))
+    assert record_panel(page).get_attribute("data-id") == second["id"]
+    assert incidents.loc[second["id"], "title"] in record_panel(page).inner_text()
+    assert frame.evaluate("() => PKIR.hl && PKIR.hl.ref") == f"incidents|{second['id']}"
+    assert frame.locator("path.pkir-highlight").count() == 1
+    assert not app_errors(page)
+
+
+def test_toggling_pipeline_and_markets_keeps_the_view(app_server, page, shipped):
+    frame = open_map(page, app_server)
+    expected = drawn_counts(shipped)
+    wait_incidents(frame, expected["incidents"])
+    # the user zooms in twice: this view must survive the toggles
+    frame.locator(".leaflet-control-zoom-in").click()
+    frame.locator(".leaflet-control-zoom-in").click()
+    frame.wait_for_timeout(600)
+    view = frame.evaluate("() => { window.__sameMap = true; return [PKIR.map.getZoom(), PKIR.map.getCenter()]; }")
+
+    toggle(page, LAYERS["pipeline"].title)
+    toggle(page, LAYERS["markets"].title)
+    frame.wait_for_function("() => document.querySelectorAll('path.pkir-layer-pipeline').length === 0 && "
+                            "document.querySelectorAll('.pkir-layer-markets').length === 0")
+    counts = frame.evaluate(COUNT_JS)
+    assert counts["crossings"] == expected["crossings"] and counts["power_line"] == expected["power_line"]
+    assert frame.evaluate("() => [PKIR.map.getZoom(), PKIR.map.getCenter()]") == view
+    assert frame.evaluate("() => window.__sameMap === true"), "the map was not rebuilt"
+
+    toggle(page, LAYERS["pipeline"].title)
+    toggle(page, LAYERS["markets"].title)
+    frame.wait_for_function(
+        "([p, m]) => document.querySelectorAll('path.pkir-layer-pipeline').length === p && "
+        "document.querySelectorAll('.leaflet-marker-icon.pkir-layer-markets').length === m",
+        arg=[expected["pipeline"], expected["markets"]])
+    assert frame.evaluate("() => [PKIR.map.getZoom(), PKIR.map.getCenter()]") == view
+    assert frame.evaluate("() => window.__sameMap === true")
+    assert not app_errors(page)
+
+
+def test_offline_basemap_makes_no_outside_request(app_server, page, shipped):
+    frame = open_map(page, app_server)
+    wait_incidents(frame, drawn_counts(shipped)["incidents"])
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    target = frame.evaluate(FIND_MARKER_JS, [None, 40])
+    run_and_wait(page, lambda: click_in_frame(page, target["x"], target["y"]))
+    frame.hover(".pkir-legend")
+    page.wait_for_timeout(500)
+    urls = page.recorded_requests
+    assert any(u.endswith("/app/static/vendor/leaflet.js") for u in urls), "Leaflet comes from the app"
+    assert any(u.endswith("/app/static/vendor/leaflet.markercluster.js") for u in urls)
+    assert external_requests(urls) == []
+
+
+def test_map_link_from_the_incidents_page_selects_and_centres(app_server, page, shipped):
+    incident = shipped["incidents"].set_index("id").loc["PKIR-A02"]
+    page.goto(app_server.rstrip("/") + "/incidents")
+    wait_for_app(page)
+    # a link written as the incidents page writes it, followed as a user would
+    href = map_link("PKIR-A02")
+    page.evaluate("(href) => { const a = document.createElement('a'); a.id = 'pkir-test-link'; a.href = href;"
+                  " a.textContent = 'show on map'; document.body.prepend(a); }", href)
+    assert page.evaluate("() => document.getElementById('pkir-test-link').href") == urljoin(
+        app_server.rstrip("/") + "/incidents", href)
+    page.evaluate("() => document.getElementById('pkir-test-link').click()")  # a real navigation
+    page.wait_for_url(re.compile(r"incident=PKIR-A02"))
+    wait_for_app(page)
+    frame = wait_for_map(page)
+    frame.wait_for_function("() => window.PKIR && PKIR.hl && PKIR.hl.ref === 'incidents|PKIR-A02'")
+    assert record_panel(page).get_attribute("data-id") == "PKIR-A02"
+    assert incident["title"] in record_panel(page).inner_text()
+    centre = frame.evaluate("() => PKIR.map.getCenter()")
+    assert centre["lat"] == pytest.approx(incident.geometry.y, abs=0.05)
+    assert centre["lng"] == pytest.approx(incident.geometry.x, abs=0.05)
+
+
+def test_screenshot_of_the_map_page(app_server, page, shipped):
+    """The README's screenshot: the map with an incident's record open. Written to test-artifacts/;
+    with PKIR_UPDATE_SCREENSHOTS=1 also to docs/screenshot-map.png."""
+    from PIL import Image
+
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    frame = open_map(page, urljoin(app_server.rstrip("/") + "/", map_link("PKIR-C12")))
+    wait_incidents(frame, drawn_counts(shipped)["incidents"])
+    frame.wait_for_function("() => PKIR.hl")
+    frame.evaluate("() => { PKIR.map.invalidateSize(); PKIR.map.fitBounds([[24.9, 58.8], [32.1, 70.3]], "
+                   "{animate: false}); }")
+    page.wait_for_timeout(800)
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "screenshot-map.png"
+    page.screenshot(path=str(target))
+    box = page.locator(MAP_FRAME).bounding_box()
+    with Image.open(target) as img:
+        region = img.convert("RGB").crop((int(box["x"]), int(box["y"]), int(box["x"] + box["width"]),
+                                          int(min(box["y"] + box["height"], img.height))))
+        colours = len(region.resize((160, 160)).getcolors(maxcolors=160 * 160) or [])
+    assert colours > 50, "the map area is (nearly) blank"
+    if os.environ.get("PKIR_UPDATE_SCREENSHOTS") == "1":
+        docs = Path(ROOT) / "docs"
+        docs.mkdir(exist_ok=True)
+        shutil.copyfile(target, docs / "screenshot-map.png")
