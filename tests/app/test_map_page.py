@@ -192,3 +192,26 @@ def test_unlocated_incident_can_be_picked_from_the_list(incidents):
     at.selectbox(key="map_find").set_value(unlocated["id"]).run()
     assert unlocated["title"].replace("'", "&#x27;") in details(at) or unlocated["title"] in details(at)
     assert any("no location" in c.value for c in at.caption)
+
+
+def test_hostile_strings_reach_the_details_panel_only_as_text(incidents):
+    """Imported data is not validated for display: the panel escapes it and drops non-http links."""
+    from ui.data import SESSION_INCIDENTS, Loaded
+
+    evil = incidents.copy()
+    first = evil.index[evil.geometry.notna()][0]
+    evil.at[first, "id"] = "EVIL-1"
+    evil.at[first, "title"] = '<script>alert("t")</script> `${x}` \'q\''
+    evil.at[first, "description"] = "<img src=x onerror=alert(1)> `rm`"
+    evil.at[first, "sources"] = [{"outlet": "<b>Bad</b>", "url": "javascript:alert(1)", "date": None},
+                                 {"outlet": "Good", "url": 'https://example.org/?a="><script>', "date": None}]
+    at = start({"incident": "EVIL-1"})
+    at.session_state[SESSION_INCIDENTS] = Loaded("incidents", evil, None, None)
+    at.run()
+    panel = details(at)
+    assert 'data-id="EVIL-1"' in panel
+    assert "<script" not in panel.lower() and "<img" not in panel.lower() and "<b>" not in panel
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in panel
+    assert "&lt;img src=x onerror=alert(1)&gt;" in panel
+    assert 'href="javascript' not in panel.lower() and "javascript:alert(1)" in panel  # inert text
+    assert 'href="https://example.org/?a=&quot;&gt;&lt;script&gt;"' in panel

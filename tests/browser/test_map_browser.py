@@ -238,3 +238,57 @@ def test_screenshot_of_the_map_page(app_server, page, shipped):
         docs = Path(ROOT) / "docs"
         docs.mkdir(exist_ok=True)
         shutil.copyfile(target, docs / "screenshot-map.png")
+
+
+EVIL_TITLE = '<script>alert("title")</script> `${alert(2)}` \'q\' <img src=x onerror=alert(3)>'
+EVIL_URL = 'https://example.org/?q="><script>alert(6)</script>'
+
+
+def hostile_data_dir(folder: Path) -> Path:
+    """The shipped layers plus one incident whose strings try to run code (valid under the schema)."""
+    import json
+
+    from geo.catalog import DATA_DIR
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for layer in LAYERS.values():
+        shutil.copyfile(DATA_DIR / layer.file, folder / layer.file)
+    doc = json.loads((DATA_DIR / "incidents.geojson").read_text(encoding="utf-8"))
+    evil = json.loads(json.dumps(next(f for f in doc["features"] if f["properties"]["id"] == "PKIR-A01")))
+    evil["properties"].update(
+        id="EVIL-1", title=EVIL_TITLE, description="</script><script>alert(4)</script> `rm -rf`",
+        place="<b onmouseover=alert(5)>x</b>",
+        sources=[{"outlet": "<i>Outlet</i>", "url": EVIL_URL, "date": None}])
+    evil["geometry"] = {"type": "Point", "coordinates": [65.0, 26.2]}  # alone, south of Balochistan's coast road
+    doc["features"].append(evil)
+    (folder / "incidents.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    return folder
+
+
+def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
+    server = start_app(data_dir=hostile_data_dir(tmp_path / "data"))
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    frame = open_map(page, urljoin(server.url + "/", map_link("EVIL-1")))
+    frame.wait_for_function("() => window.PKIR && PKIR.hl && PKIR.hl.ref === 'incidents|EVIL-1'")
+    panel = record_panel(page)
+    assert panel.get_attribute("data-id") == "EVIL-1"
+    text = panel.inner_text()
+    assert EVIL_TITLE in text and "</script><script>alert(4)</script>" in text and "<i>Outlet</i>" in text
+    assert panel.locator("ul.pkir-sources a").first.get_attribute("href") == EVIL_URL
+    assert panel.locator("img, b, i, script").count() == 0
+    # the tooltip shows the title as text
+    point = frame.evaluate("""() => { let pt = null; PKIR.layers.incidents.eachLayer((m) => {
+        if (m.options.pkirRef === 'incidents|EVIL-1') pt = PKIR.map.latLngToContainerPoint(m.getLatLng()); });
+        const box = PKIR.map.getContainer().getBoundingClientRect();
+        return {x: box.left + pt.x, y: box.top + pt.y}; }""")
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    tip = frame.locator(".leaflet-tooltip.pkir-tip")
+    tip.wait_for()
+    assert EVIL_TITLE in tip.inner_text()
+    assert frame.locator(".leaflet-tooltip img, .leaflet-tooltip script").count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == [], f"data ran code: {dialogs}"
+    assert not app_errors(page)
