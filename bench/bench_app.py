@@ -35,28 +35,35 @@ TIMEOUT_MS = 600_000
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-_DRAWN_JS = """() => document.querySelectorAll('.leaflet-interactive, .leaflet-marker-icon').length"""
+# Drawn paths and markers, and whether the app's map script (geo.maps, window.PKIR) is still
+# loading a layer: incidents are fetched, turned into markers, then clustered in chunks
+# (markercluster's chunkedLoading; _topClusterLevel._childCount counts the markers clustered).
+_DRAWN_JS = """() => [
+  document.querySelectorAll('.leaflet-interactive, .leaflet-marker-icon').length,
+  !!(window.PKIR && Object.values(window.PKIR.cache || {}).some(e => e && !e.error && (!e.loaded ||
+     (e.ids && e.group && e.group._map && e.group._topClusterLevel &&
+      e.group._topClusterLevel._childCount < e.ids.size))))
+]"""
 
 
 def _map_times(page, t0: float, quiet_s: float) -> tuple[str, str]:
     """Seconds until the map first drew a feature, and until it stopped drawing more.
 
-    "Settled" is the last time the number of drawn paths and markers changed, once it has
-    stayed the same for quiet_s (incidents arrive later than the base layers: fetched, then
-    clustered in chunks).
+    "Settled" is the last time the number of drawn paths and markers changed (or a pending
+    layer finished loading), once nothing is pending and the count has held for quiet_s.
     """
     if page.locator(MAP_IFRAME).count() == 0:
         return "no st_folium map on this page", ""
     frame = wait_for_map(page, timeout=TIMEOUT_MS)
     first = time.perf_counter() - t0
-    count, changed = frame.evaluate(_DRAWN_JS), time.perf_counter()
+    state, changed = frame.evaluate(_DRAWN_JS), time.perf_counter()
     deadline = changed + TIMEOUT_MS / 1000
-    while time.perf_counter() - changed < quiet_s and time.perf_counter() < deadline:
+    while (state[1] or time.perf_counter() - changed < quiet_s) and time.perf_counter() < deadline:
         page.wait_for_timeout(200)
         now = frame.evaluate(_DRAWN_JS)
-        if now != count:
-            count, changed = now, time.perf_counter()
-    return f"{first:.1f}", f"{changed - t0:.1f} ({count} drawn)"
+        if now != state:
+            state, changed = now, time.perf_counter()
+    return f"{first:.1f}", f"{changed - t0:.1f} ({state[0]} drawn)"
 
 
 def open_map(browser, url: str, shot: Path | None, quiet_s: float) -> tuple[float, str, str, list[str]]:
