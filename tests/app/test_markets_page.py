@@ -83,3 +83,28 @@ def test_clicking_a_crossing_on_the_map_shows_its_record(monkeypatch):
     assert not at.exception
     html = " ".join(m.value for m in at.markdown if "pkir-record" in m.value)
     assert 'data-id="X2"' in html and "2020-12-19" in html
+
+
+def test_hostile_names_reach_the_tables_as_inert_text(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from geo.catalog import DATA_DIR, DATA_DIR_ENV, LAYERS
+
+    for layer in LAYERS.values():
+        shutil.copy(DATA_DIR / layer.file, tmp_path / layer.file)
+    doc = json.loads((tmp_path / "markets.geojson").read_text(encoding="utf-8"))
+    hostile = "<script>alert(1)</script> [click](javascript:alert(2)) **x** $a$ `b`"
+    doc["features"][0]["properties"]["name"] = hostile
+    doc["features"][0]["properties"]["sources"][0]["outlet"] = "<img src=x onerror=alert(3)>"
+    (tmp_path / "markets.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    at = start()
+    markets = next(t.value for t in at.table if "Market" in t.value.columns)
+    cell = markets["Market"].iloc[0]
+    assert cell == (r"\<script\>alert\(1\)\</script\> \[click\]\(javascript\:alert\(2\)\) \*\*x\*\* \$a\$ "
+                    r"\`b\`")
+    sources = markets["Sources"].iloc[0]
+    assert sources.startswith(r"[\<img src\=x onerror\=alert\(3\)\>](<https://")
+    html = " ".join(m.value for m in at.markdown if "pkir-record" in m.value)
+    assert "<script>" not in html and "&lt;script&gt;" in html
