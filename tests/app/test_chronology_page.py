@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from geo import chronology
@@ -14,17 +13,6 @@ from tests.app_helpers import ROOT
 APP = str(ROOT / "app.py")
 PAGE = "pages/chronology.py"
 
-
-@pytest.fixture(autouse=True)
-def app_py_runs_every_time(monkeypatch):
-    """See tests/app/test_incidents_page.py: keep AppTest from running the page without app.py."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture(scope="module")

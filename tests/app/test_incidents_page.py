@@ -8,7 +8,6 @@ from datetime import date
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from geo import explore
@@ -21,19 +20,6 @@ from ui.data import Loaded
 APP = str(ROOT / "app.py")
 PAGE = "pages/incidents.py"
 
-
-@pytest.fixture(autouse=True)
-def app_py_runs_every_time(monkeypatch):
-    """AppTest resets PagesManager.uses_pages_directory before each run; with a pages/ folder it
-    then runs the current page alone (Streamlit's old pages/ mode) instead of app.py, so the shared
-    sidebar filters are missing from the second run on. Keep st.navigation's mode on every run."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ stands in for the browser where a test needs to see the arguments or to click a 
 from __future__ import annotations
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import ui.map_panel
@@ -18,19 +17,6 @@ from tests.app_helpers import ROOT
 
 APP = str(ROOT / "app.py")
 
-
-@pytest.fixture(autouse=True)
-def app_py_runs_every_time(monkeypatch):
-    """AppTest resets PagesManager.uses_pages_directory before each run; with a pages/ folder the
-    second run then executes the page alone instead of app.py (no shared sidebar filters). Keep
-    st.navigation's mode (same work-around as tests/app/test_incidents_page.py)."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def start(query: dict | None = None) -> AppTest:

@@ -1,0 +1,25 @@
+"""Shared set-up for the AppTests: every run goes through app.py.
+
+AppTest resets PagesManager.uses_pages_directory before each run. With a pages/ folder next to
+app.py, Streamlit 1.5x–1.6x then runs the current page alone (the old pages/ mode) instead of
+app.py from the second run on, so the shared sidebar filters vanish. Keeping st.navigation's mode
+on every run makes the AppTests see what a browser sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+
+pytestmark = pytest.mark.app
+
+
+@pytest.fixture(autouse=True)
+def app_py_runs_every_time(monkeypatch):
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -1,0 +1,40 @@
+"""A filter set on one page holds on the others in the same session (all runs go through app.py)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from geo.filters import IncidentFilter, apply_filter
+from geo.loading import load_layer
+from geo.maps import located
+from tests.app_helpers import ROOT
+
+
+def test_country_filter_set_on_the_map_holds_on_every_page():
+    incidents = load_layer("incidents")[0]
+    expected = apply_filter(incidents, IncidentFilter(countries=("IRN",)))
+    assert 0 < len(expected) < len(incidents)
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    assert not at.exception
+    assert at.session_state["map_panel_last_call"]["incidents_drawn"] == int(located(expected).sum())
+
+    at.switch_page("pages/incidents.py").run()
+    assert not at.exception and at.title[0].value == "Incidents explorer"
+    assert at.multiselect(key="filter_countries").value == ["IRN"]
+    assert {m.label: m.value for m in at.metric}["Events"] == str(len(expected))
+
+    at.switch_page("pages/chronology.py").run()
+    assert not at.exception
+    assert at.multiselect(key="filter_countries").value == ["IRN"]
+    assert any(r"countries\: IRN" in c.value for c in at.caption)
+
+    for page in ("pages/pipeline.py", "pages/markets.py", "pages/sources.py", "pages/import_data.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert at.multiselect(key="filter_countries").value == ["IRN"], page
+
+    at.switch_page("pages/map.py").run()
+    assert at.session_state["map_panel_last_call"]["incidents_drawn"] == int(located(expected).sum())
