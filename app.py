@@ -4,8 +4,11 @@ import streamlit as st
 
 from ui import data
 from ui.filters import sidebar_filters
+from ui.sidebar import reserve_page_controls
 
 st.set_page_config(page_title="Pakistan–Iran border dashboard", page_icon="🗺️", layout="wide")
+# Less white space around the page than Streamlit's default, so the map gets the room
+st.html("<style>[data-testid='stMainBlockContainer'] { padding: 3rem 2rem 2rem; }</style>")
 
 PAGES = [
     st.Page("pages/map.py", title="Border map", icon="🗺️", default=True),
@@ -18,5 +21,6 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+reserve_page_controls()
 sidebar_filters(data.load("incidents").gdf)
 page.run()

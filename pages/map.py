@@ -17,6 +17,7 @@ from ui.details import show_record
 from ui.filters import current_filter
 from ui.links import INCIDENT_PARAM
 from ui.map_panel import incidents_for_map, show_map
+from ui.sidebar import page_controls
 
 SELECTED, FOCUS, PARAM_SEEN, FIND = "map_selected", "map_focus", "map_param_seen", "map_find"
 PICK_LIMIT = 3000  # the "find an incident" list is offered up to this many filtered incidents
@@ -27,7 +28,7 @@ data.show_errors(loaded)
 layers = {layer_id: res.gdf for layer_id, res in loaded.items()}
 incidents = layers.get("incidents")
 
-with st.sidebar:
+with page_controls():
     st.markdown("**Map layers**")
     visible = [layer_id for layer_id in LAYER_ORDER
                if st.checkbox(LAYERS[layer_id].title, value=LAYERS[layer_id].default_on, key=f"map_layer_{layer_id}",

@@ -113,6 +113,19 @@ def test_map_draws_every_layer(app_server, page, shipped):
     assert page.get_by_text(f"{shown} of {len(shipped['incidents'])} incidents shown").count() == 1
 
 
+def test_layer_toggles_are_in_view_on_arrival(app_server, page):
+    """The toggles sit at the top of the sidebar, above the shared filters: no scrolling to find them."""
+    open_map(page, app_server)
+    height = page.viewport_size["height"]
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for title in ("Gas pipeline", "Border markets", "Border crossings", "Incidents and events"):
+        box = sidebar.locator('[data-testid="stCheckbox"]').filter(has_text=title).bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, (title, box, height)
+    filters = sidebar.get_by_text("Filter incidents").bounding_box()
+    pipeline = sidebar.locator('[data-testid="stCheckbox"]').filter(has_text="Gas pipeline").bounding_box()
+    assert pipeline["y"] < filters["y"]
+
+
 def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
     frame = open_map(page, app_server)
     wait_incidents(frame, drawn_counts(shipped)["incidents"])

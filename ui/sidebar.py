@@ -1,0 +1,21 @@
+"""The sidebar's order: a page's own controls first, then the shared incident filters.
+
+app.py reserves a slot above the filters on every run; a page writes its controls into it, so
+controls such as the map's layer toggles are in view without scrolling past the filters.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_SLOT = "_page_sidebar_slot"
+
+
+def reserve_page_controls() -> None:
+    """Make the slot (call before the filters are drawn)."""
+    st.session_state[_SLOT] = st.sidebar.container()
+
+
+def page_controls():
+    """The slot reserved for this run, or the sidebar when the page runs without app.py."""
+    return st.session_state.get(_SLOT) or st.sidebar
