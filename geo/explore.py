@@ -14,6 +14,7 @@ import pandas as pd
 from geo.analysis import distance_to_border_km
 from geo.chronology import default_window, overview_strip, track_for_category, zoom_brush
 from geo.records import safe_url
+from geo.schema import LOCATION_PRECISION
 
 # Fatality columns by side, in the order they are shown.
 SIDES = {
@@ -46,6 +47,7 @@ class Headline:
     by_country: tuple[CountryFigures, ...] = ()
     approximate: int = 0  # location_precision other than "exact" (unlocated included)
     unlocated: int = 0
+    by_precision: tuple[tuple[str, int], ...] = ()  # (location precision, events), finest first
 
     @property
     def approximate_share(self) -> float | None:
@@ -93,7 +95,15 @@ def headline(gdf: gpd.GeoDataFrame) -> Headline:
         by_country=tuple(countries),
         approximate=int((precision != "exact").sum()),
         unlocated=int((precision == "unlocated").sum()),
+        by_precision=precision_counts(precision),
     )
+
+
+def precision_counts(precision: pd.Series) -> tuple[tuple[str, int], ...]:
+    """(precision, count) in the schema's order from finest to coarsest; unknown values last."""
+    counts = precision.astype(str).value_counts()
+    order = [p for p in LOCATION_PRECISION if p in counts.index] + sorted(set(counts.index) - set(LOCATION_PRECISION))
+    return tuple((p, int(counts[p])) for p in order)
 
 
 def monthly(gdf: gpd.GeoDataFrame) -> pd.DataFrame:

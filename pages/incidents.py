@@ -55,7 +55,8 @@ with right:
     share = f" ({h.approximate_share:.0%})" if h.approximate_share is not None else ""
     st.metric("Approximate locations", f"{h.approximate} of {h.events}{share}",
               help="Location precision other than 'exact': a town or district centre, or 'near' a place.")
-    st.caption(f"{h.unlocated} unlocated (no point; not drawn on the map).")
+    st.caption("By location precision: " + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
+               + f". {h.unlocated} unlocated have no point and are not drawn on the map.")
 
 # --- timeline ---------------------------------------------------------------------------------
 st.subheader("Per month, by country")

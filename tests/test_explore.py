@@ -42,6 +42,12 @@ def test_headline_location_precision(small):
     h = explore.headline(small)
     assert (h.approximate, h.unlocated) == (5, 2)
     assert h.approximate_share == pytest.approx(5 / 6)
+    assert h.by_precision == (("exact", 1), ("town", 2), ("district", 1), ("unlocated", 2))
+
+
+def test_precision_counts_put_unknown_values_last():
+    got = explore.precision_counts(pd.Series(["zzz", "town", "exact", "town", "aaa"]))
+    assert got == (("exact", 1), ("town", 2), ("aaa", 1), ("zzz", 1))
 
 
 def test_headline_follows_the_filter(small):

@@ -72,6 +72,8 @@ def test_page_shows_figures_table_and_exports_for_all_incidents(incidents, downl
     assert m["Killed: security forces"] == str(h.by_side["security forces"])
     assert m["Killed: civilians"] == str(h.by_side["civilians"])
     assert m["Approximate locations"].startswith(f"{h.approximate} of {h.events}")
+    by_precision = next(c.value for c in at.caption if c.value.startswith("By location precision"))
+    assert " · ".join(f"{p} {n}" for p, n in h.by_precision) in by_precision
     assert len(table(at)) == len(incidents)
     assert [b.label for b in at.download_button] == [f"CSV ({h.events})", f"GeoJSON ({h.events})"]
     assert {b.key for b in at.download_button} == {"download_incidents_csv", "download_incidents_geojson"}
