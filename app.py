@@ -17,7 +17,7 @@ PAGES = [
     st.Page("pages/pipeline.py", title="Gas pipeline", icon="🛢️", url_path="pipeline"),
     st.Page("pages/markets.py", title="Markets and crossings", icon="🏪", url_path="markets"),
     st.Page("pages/sources.py", title="Sources and data", icon="📚", url_path="sources"),
-    st.Page("pages/import_data.py", title="Import incidents", icon="📥", url_path="import"),
+    st.Page("pages/import_data.py", title="Import incidents", icon="📥", url_path="import_data"),
 ]
 
 page = st.navigation(PAGES)

@@ -13,6 +13,9 @@ from ui import data
 from ui.details import show_record
 from ui.filters import current_filter
 from ui.links import map_link
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 CHART_KEY = "chronology_chart"
 PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its id here

@@ -11,6 +11,9 @@ import streamlit as st
 from geo.geojson_io import gdf_to_features
 from geo.importers import ImportFormatError, import_file
 from ui import data
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 FORMATS = {"Detect from the file": None, "ACLED export (CSV)": "acled", "UCDP GED (CSV)": "ucdp",
            "CSV with latitude/longitude": "csv", "GeoJSON / GeoPackage / KML": "spatial"}

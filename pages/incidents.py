@@ -14,6 +14,9 @@ from ui import data
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter
 from ui.links import map_link
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 TABLE_KEY = "incidents_table"
 SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes

@@ -17,7 +17,10 @@ from ui.details import show_record
 from ui.filters import current_filter
 from ui.links import INCIDENT_PARAM
 from ui.map_panel import incidents_for_map, show_map
+from ui.shell import ensure_app_shell
 from ui.sidebar import page_controls
+
+ensure_app_shell()
 
 SELECTED, FOCUS, PARAM_SEEN, FIND = "map_selected", "map_focus", "map_param_seen", "map_find"
 PICK_LIMIT = 3000  # the "find an incident" list is offered up to this many filtered incidents

@@ -11,6 +11,9 @@ from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.map_panel import show_map
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 KEYS = {
     "preset": "penalty_preset",

@@ -9,6 +9,9 @@ from geo import provenance
 from geo.catalog import LAYERS
 from geo.provenance import md_escape
 from ui import data
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 _CSS = """<style>
 .pkir-prov { margin: 0; display: grid; grid-template-columns: max-content 1fr; column-gap: 1rem; row-gap: .3rem; }

@@ -3,7 +3,8 @@
 AppTest resets PagesManager.uses_pages_directory before each run. With a pages/ folder next to
 app.py, Streamlit 1.5x–1.6x then runs the current page alone (the old pages/ mode) instead of
 app.py from the second run on, so the shared sidebar filters vanish. Keeping st.navigation's mode
-on every run makes the AppTests see what a browser sees.
+on every run makes the AppTests see what a browser sees (the server has the same trap on a first
+visit to a page's URL; ui/shell.py handles it there).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Every page opens through the navigation without a Streamlit exception, and offline the app
 asks nothing of any host but itself."""
 
+import pytest
+
 from .conftest import app_errors, external_requests, goto_page, nav_link, wait_for_app
 
 PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Markets and crossings",
@@ -46,3 +48,17 @@ def test_external_requests_flags_only_other_hosts():
             "data:image/png;base64,AAAA", "blob:http://127.0.0.1:8501/x", "about:srcdoc",
             "https://unpkg.com/leaflet.js", "https://tile.openstreetmap.org/1/1/1.png"]
     assert external_requests(urls) == ["https://unpkg.com/leaflet.js", "https://tile.openstreetmap.org/1/1/1.png"]
+
+
+@pytest.mark.parametrize(("path", "title"), [("incidents", "Incidents explorer"), ("import_data", "Import incidents")])
+def test_first_visit_to_a_page_url_gets_the_whole_app(start_app, page, path, title):
+    """A server's first visitor opening a bookmarked page URL gets app.py's navigation, layout and
+    shared filters, not the page run alone in Streamlit's old pages/ mode."""
+    server = start_app()
+    page.goto(f"{server.url}/{path}")
+    wait_for_app(page)
+    page.get_by_text("Filter incidents").wait_for(timeout=30_000)
+    assert nav_link(page, title).get_attribute("aria-current") == "page"
+    assert set(PAGES) <= set(nav_titles(page))
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert not app_errors(page)
