@@ -87,23 +87,26 @@ ids = rows["id"].tolist()
 digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
 picked = st.session_state.get(SELECTED)
 default = {"selection": {"rows": [ids.index(picked)]}} if picked in ids else None
+# rows taller than 4rem let Streamlit wrap long text instead of cutting it off
+ROW_HEIGHT = 80
 st.caption("Tick a row to see its full record below. Click a column header to sort.")
 event = st.dataframe(
     rows, key=f"{TABLE_KEY}_{digest}", on_select="rerun", selection_mode="single-row",
-    selection_default=default, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 430),
+    selection_default=default, hide_index=True, width="stretch",
+    height=38 + ROW_HEIGHT * min(len(rows), 8), row_height=ROW_HEIGHT,
     column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
     placeholder="–",
     column_config={
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=80),
-        "title": st.column_config.TextColumn("Title", width=168, help="Hover a cell for the full text"),
-        "category": st.column_config.TextColumn("Category", width=86),
-        "place": st.column_config.TextColumn("Place", width=92),
-        "province": st.column_config.TextColumn("Province", width=80),
-        "country": st.column_config.TextColumn("Country", width=56),
-        "fatalities": st.column_config.NumberColumn("Killed", width=46, help="Best estimate of fatalities"),
-        "precision": st.column_config.TextColumn("Precision", width=82,
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=78),
+        "title": st.column_config.TextColumn("Title", width=196),
+        "category": st.column_config.TextColumn("Category", width=88),
+        "place": st.column_config.TextColumn("Place", width=100),
+        "province": st.column_config.TextColumn("Province", width=92),
+        "country": st.column_config.TextColumn("Country", width=64),
+        "fatalities": st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities"),
+        "precision": st.column_config.TextColumn("Precision", width=92,
                                                  help="Location precision / date precision"),
-        "source": st.column_config.LinkColumn("Source", width=100, display_text=r"https?://(?:www\.)?([^/]+)",
+        "source": st.column_config.LinkColumn("Source", width=130, display_text=r"https?://(?:www\.)?([^/]+)",
                                               help="The first source (opens in a new tab); all sources in the record"),
     },
 )
