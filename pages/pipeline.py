@@ -72,8 +72,9 @@ st.caption("Indicative route: straight lines between the places the sources name
            "Click a segment or a town for its record.")
 cols = st.columns(len(totals) + 1)
 for col, row in zip(cols, totals.itertuples(), strict=False):
-    col.metric(f"{row.section} section — {row.status} (reported)", f"{row.reported_km:,.0f} km",
-               help=f"{row.segments} segment(s); {row.measured_km:,.1f} km measured along the "
+    col.metric(f"{row.section}: {row.status}", f"{row.reported_km:,.0f} km",
+               help=f"Length the sources report for the {row.section} section; {row.segments} segment(s); "
+                    f"{row.measured_km:,.1f} km measured along the "
                     f"indicative route ({row.diff_pct:+.1f}%)")
 capacities = sorted({c for c in route["capacity"] if isinstance(c, str) and c.strip()})
 with cols[-1]:

@@ -33,7 +33,7 @@ def test_page_loads_with_segments_and_default_penalty():
     assert segments["Diameter"].tolist() == ["56 in", "56 in", "42 in", "42 in"]
     assert set(segments.columns) >= {"Status", "Date"}
     m = metrics(at)
-    assert m["Pakistan section — not built (reported)"] == "781 km"
+    assert m["Pakistan: not built"] == "781 km"
     # US$1 m a day from 2015-01-01 to 2023-12-31: 3,287 days
     assert m["Liability at the assumed rate"] == "US$3.29 bn"
     assert m["Days counted"] == "3,287"
