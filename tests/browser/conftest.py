@@ -16,6 +16,7 @@ Helpers (``from .conftest import wait_for_app, run_and_wait, goto_page, app_erro
   run_and_wait(page, action) do action() and wait for the rerun it triggers to start and finish
   goto_page(page, base_url, title)  open a page by clicking its sidebar navigation link
   app_errors(page)           texts of Streamlit exception elements on the page
+  sideways_overflow(page)    pixels the page or its main area would scroll sideways (0 = none)
   external_requests(urls)    the URLs that go to a host other than 127.0.0.1 / localhost
   folium_frame(page, index=0)           the Frame inside the index-th st_folium iframe
   wait_for_map(page, index=0, min_features=1)  wait until that map drew paths/markers; returns the Frame
@@ -372,6 +373,14 @@ def goto_page(page, base_url: str, title: str, timeout: float = DEFAULT_TIMEOUT_
 def app_errors(page) -> list[str]:
     """The texts of Streamlit exception boxes on the page (empty when there are none)."""
     return [t.strip() for t in page.locator('[data-testid="stException"]').all_inner_texts()]
+
+
+def sideways_overflow(page) -> int:
+    """How many pixels the document or Streamlit's main area is wider than its view."""
+    return page.evaluate("""() => {
+      const views = [document.documentElement, document.querySelector('[data-testid="stMain"]')].filter(Boolean);
+      return Math.max(...views.map(el => el.scrollWidth - el.clientWidth));
+    }""")
 
 
 def folium_frame(page, timeout: float = DEFAULT_TIMEOUT_MS, index: int = 0):

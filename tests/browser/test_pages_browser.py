@@ -6,13 +6,7 @@ import re
 
 from geo.catalog import DATA_DIR
 
-from .conftest import app_errors, external_requests, goto_page, wait_for_app, wait_for_map
-
-NO_SIDEWAYS_SCROLL = """() => {
-  const main = document.querySelector('[data-testid="stMain"]');
-  return [document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          main.scrollWidth - main.clientWidth];
-}"""
+from .conftest import app_errors, external_requests, goto_page, sideways_overflow, wait_for_app, wait_for_map
 
 
 def count(frame, selector: str) -> int:
@@ -36,7 +30,7 @@ def test_pipeline_page_map_chart_and_penalty_widgets(page, app_server):
     chart.wait_for(state="visible")
     box = chart.bounding_box()
     assert box["height"] >= 350 and box["width"] >= 700, box
-    assert page.evaluate(NO_SIDEWAYS_SCROLL) == [0, 0]
+    assert sideways_overflow(page) == 0
     assert metric(page, "Liability at the assumed rate") == "US$3.29 bn"
 
     rate = page.get_by_label("Assumed rate (US$ million)")
@@ -57,7 +51,7 @@ def test_markets_page_draws_only_located_sites_and_a_click_shows_the_record(page
     assert count(frame, ".leaflet-marker-icon.pkir-layer-markets") == 3  # M4-M6 are not placed
     assert count(frame, ".leaflet-marker-icon.pkir-layer-crossings") == 5  # X6 is not placed
     assert count(frame, "path.pkir-layer-power_line") == 3
-    assert page.evaluate(NO_SIDEWAYS_SCROLL) == [0, 0]
+    assert sideways_overflow(page) == 0
     assert page.get_by_text(re.compile(r"Not on the map .*M4, M5, M6, X6")).count() == 1
 
     # Taftan–Mirjaveh (X1) is the northernmost crossing: click the topmost crossing symbol
@@ -75,7 +69,7 @@ def test_markets_page_draws_only_located_sites_and_a_click_shows_the_record(page
 def test_sources_page_download_gives_the_shipped_file(page, app_server):
     goto_page(page, app_server, "Sources and data")
     assert app_errors(page) == []
-    assert page.evaluate(NO_SIDEWAYS_SCROLL) == [0, 0]
+    assert sideways_overflow(page) == 0
     button = page.locator(".st-key-download_markets button, .st-key-download_markets a").first
     with page.expect_download() as info:
         button.click()

@@ -3,7 +3,7 @@ asks nothing of any host but itself."""
 
 import pytest
 
-from .conftest import app_errors, external_requests, goto_page, nav_link, wait_for_app
+from .conftest import app_errors, external_requests, goto_page, nav_link, sideways_overflow, wait_for_app
 
 PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Markets and crossings",
          "Sources and data"]
@@ -20,13 +20,16 @@ def test_every_page_renders_without_exception_and_offline_requests_stay_local(pa
     assert nav_link(page, PAGES[0]).get_attribute("aria-current") == "page", "the map is not the default page"
     titles = nav_titles(page)
     assert set(PAGES) <= set(titles), f"navigation shows {titles}"
-    errors = {}
+    errors, overflow = {}, {}
     for title in titles:
         goto_page(page, app_server, title)
         assert nav_link(page, title).get_attribute("aria-current") == "page"
         if found := app_errors(page):
             errors[title] = found
+        if wider := sideways_overflow(page):
+            overflow[title] = wider
     assert errors == {}, f"Streamlit exceptions shown: {errors}"
+    assert overflow == {}, f"pages that scroll sideways at {page.viewport_size['width']} px: {overflow}"
     assert page.recorded_requests, "the request recorder saw nothing"
     assert external_requests(page.recorded_requests) == []
 
