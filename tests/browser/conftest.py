@@ -59,8 +59,13 @@ DEFAULT_TIMEOUT_MS = 60_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
 def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    """True in CI, or when scripts/test.sh (which installs Chromium) runs the tests."""
+    return _flag("CI") or _flag("PKIR_REQUIRE_BROWSER")
 
 
 def chromium_path() -> str | None:
@@ -70,7 +75,7 @@ def chromium_path() -> str | None:
 def _unavailable(reason: str) -> None:
     """Fail in CI (a browser test must never be silently skipped there), skip locally."""
     if in_ci():
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
+        pytest.fail(f"{reason} (CI or PKIR_REQUIRE_BROWSER is set, so this is a failure, not a skip)", pytrace=False)
     pytest.skip(reason)
 
 
