@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -163,42 +164,54 @@ def _finish(source: str, fmt: str, records: list[dict], geoms: list, rejected: l
                         [as_row(n) for n in report.notes + report.warnings], rows_read)
 
 
+def _convert_rows(file_name: str, fmt: str, rows: list[dict], label: Callable[[dict, int], str],
+                  convert: Callable[[dict, int], tuple[dict, Point]]) -> ImportResult:
+    """Convert CSV rows one by one (row 1 is the header); a row that fails is rejected with its
+    row number, label and reason, and the others go on."""
+    records, geoms, rejected, numbers = [], [], [], []
+    for n, row in enumerate(rows, start=2):
+        try:
+            rec, geom = convert(row, n)
+        except (ValueError, KeyError) as exc:
+            rejected.append(f"{file_name}: row {n} ({label(row, n)}): {exc}")
+            continue
+        records.append(rec)
+        geoms.append(geom)
+        numbers.append(n)
+    return _finish(file_name, fmt, records, geoms, rejected, len(rows), numbers)
+
+
 def import_acled(path: str | Path) -> ImportResult:
     """An ACLED export (CSV). Keeps ACLED's event ids; sources cite ACLED and its named outlets."""
     path = Path(path)
     rows = _read_csv(path, {"event_id_cnty", "event_date", "latitude", "longitude", "event_type"}, "ACLED")
-    records, geoms, rejected, numbers = [], [], [], []
-    for n, row in enumerate(rows, start=2):  # row 1 is the header
-        label = f"row {n} (event_id_cnty '{row.get('event_id_cnty', '')}')"
-        try:
-            day = parse_date(row["event_date"])
-            sub = (row.get("sub_event_type") or "").strip()
-            category = ACLED_CATEGORY.get(sub.lower()) or ACLED_CATEGORY.get(row["event_type"].strip().lower(), "other")
-            place = (row.get("location") or "").strip() or None
-            rec = _empty_incident() | {
-                "id": row["event_id_cnty"].strip(),
-                "title": f"{sub or row['event_type']}" + (f" — {place}" if place else ""),
-                "category": category,
-                "date_start": day.isoformat(), "date_end": day.isoformat(),
-                "date_precision": ACLED_TIME_PRECISION.get((row.get("time_precision") or "1").strip(), "day"),
-                "country": _country(row.get("iso", ""), row.get("country", "")),
-                "admin1": row.get("admin1") or None, "admin2": row.get("admin2") or None, "place": place,
-                "location_precision": ACLED_GEO_PRECISION.get((row.get("geo_precision") or "").strip(), "approximate"),
-                "location_note": f"ACLED geo_precision {row.get('geo_precision') or '?'}",
-                "fatalities_best": _number(row.get("fatalities"), "fatalities", integer=True),
-                "actors": [a.strip() for a in (row.get("actor1"), row.get("actor2")) if a and a.strip()],
-                "description": (row.get("notes") or "").strip() or f"{row['event_type']} (ACLED)",
-                "sources": [{"outlet": f"ACLED; reported by: {(row.get('source') or 'not stated').strip()}",
-                             "url": ACLED_URL, "date": None}],
-                "dataset": "ACLED", "licence": "ACLED terms of use (not for redistribution)",
-            }
-            geoms.append(_point(row["latitude"], row["longitude"]))
-        except (ValueError, KeyError) as exc:
-            rejected.append(f"{path.name}: {label}: {exc}")
-            continue
-        records.append(rec)
-        numbers.append(n)
-    return _finish(path.name, "ACLED", records, geoms, rejected, len(rows), numbers)
+
+    def convert(row: dict, n: int) -> tuple[dict, Point]:
+        day = parse_date(row["event_date"])
+        sub = (row.get("sub_event_type") or "").strip()
+        category = ACLED_CATEGORY.get(sub.lower()) or ACLED_CATEGORY.get(row["event_type"].strip().lower(), "other")
+        place = (row.get("location") or "").strip() or None
+        rec = _empty_incident() | {
+            "id": row["event_id_cnty"].strip(),
+            "title": f"{sub or row['event_type']}" + (f" — {place}" if place else ""),
+            "category": category,
+            "date_start": day.isoformat(), "date_end": day.isoformat(),
+            "date_precision": ACLED_TIME_PRECISION.get((row.get("time_precision") or "1").strip(), "day"),
+            "country": _country(row.get("iso", ""), row.get("country", "")),
+            "admin1": row.get("admin1") or None, "admin2": row.get("admin2") or None, "place": place,
+            "location_precision": ACLED_GEO_PRECISION.get((row.get("geo_precision") or "").strip(), "approximate"),
+            "location_note": f"ACLED geo_precision {row.get('geo_precision') or '?'}",
+            "fatalities_best": _number(row.get("fatalities"), "fatalities", integer=True),
+            "actors": [a.strip() for a in (row.get("actor1"), row.get("actor2")) if a and a.strip()],
+            "description": (row.get("notes") or "").strip() or f"{row['event_type']} (ACLED)",
+            "sources": [{"outlet": f"ACLED; reported by: {(row.get('source') or 'not stated').strip()}",
+                         "url": ACLED_URL, "date": None}],
+            "dataset": "ACLED", "licence": "ACLED terms of use (not for redistribution)",
+        }
+        return rec, _point(row["latitude"], row["longitude"])
+
+    return _convert_rows(path.name, "ACLED", rows, lambda row, n: f"event_id_cnty '{row.get('event_id_cnty', '')}'",
+                         convert)
 
 
 def _ucdp_deaths(row: dict) -> dict:
@@ -224,40 +237,34 @@ def import_ucdp_ged(path: str | Path, version: str = "UCDP GED") -> ImportResult
     """A UCDP GED CSV (CC BY 4.0): cite the version shown in `version`."""
     path = Path(path)
     rows = _read_csv(path, {"id", "date_start", "date_end", "latitude", "longitude", "best"}, "UCDP GED")
-    records, geoms, rejected, numbers = [], [], [], []
-    for n, row in enumerate(rows, start=2):
-        label = f"row {n} (id '{row.get('id', '')}')"
-        try:
-            start, end = parse_date(row["date_start"]), parse_date(row["date_end"])
-            place = (row.get("where_coordinates") or "").strip() or None
-            dyad = (row.get("dyad_name") or "").strip()
-            rec = _empty_incident() | {
-                "id": "UCDP-" + row["id"].strip(),
-                "title": (dyad or "UCDP event") + (f" — {place}" if place else ""),
-                "category": UCDP_CATEGORY.get((row.get("type_of_violence") or "").strip(), "other"),
-                "date_start": start.isoformat(), "date_end": end.isoformat(),
-                "date_precision": UCDP_DATE_PREC.get((row.get("date_prec") or "").strip(), "day"),
-                "country": _country(row.get("country", "")),
-                "admin1": row.get("adm_1") or None, "admin2": row.get("adm_2") or None, "place": place,
-                "location_precision": UCDP_WHERE_PREC.get((row.get("where_prec") or "").strip(), "approximate"),
-                "location_note": f"UCDP where_prec {row.get('where_prec') or '?'}",
-                "fatalities_best": _number(row.get("best"), "best", integer=True),
-                "fatalities_low": _number(row.get("low"), "low", integer=True),
-                "fatalities_high": _number(row.get("high"), "high", integer=True),
-                **_ucdp_deaths(row),
-                "actors": [a.strip() for a in (row.get("side_a"), row.get("side_b")) if a and a.strip()],
-                "description": (row.get("where_description") or "").strip() or dyad or "UCDP GED event",
-                "sources": [{"outlet": f"{version}; source: {(row.get('source_article') or 'not stated').strip()}",
-                             "url": UCDP_URL, "date": (row.get("source_date") or None)}],
-                "dataset": version, "licence": "CC BY 4.0 (UCDP)",
-            }
-            geoms.append(_point(row["latitude"], row["longitude"]))
-        except (ValueError, KeyError) as exc:
-            rejected.append(f"{path.name}: {label}: {exc}")
-            continue
-        records.append(rec)
-        numbers.append(n)
-    return _finish(path.name, "UCDP GED", records, geoms, rejected, len(rows), numbers)
+
+    def convert(row: dict, n: int) -> tuple[dict, Point]:
+        start, end = parse_date(row["date_start"]), parse_date(row["date_end"])
+        place = (row.get("where_coordinates") or "").strip() or None
+        dyad = (row.get("dyad_name") or "").strip()
+        rec = _empty_incident() | {
+            "id": "UCDP-" + row["id"].strip(),
+            "title": (dyad or "UCDP event") + (f" — {place}" if place else ""),
+            "category": UCDP_CATEGORY.get((row.get("type_of_violence") or "").strip(), "other"),
+            "date_start": start.isoformat(), "date_end": end.isoformat(),
+            "date_precision": UCDP_DATE_PREC.get((row.get("date_prec") or "").strip(), "day"),
+            "country": _country(row.get("country", "")),
+            "admin1": row.get("adm_1") or None, "admin2": row.get("adm_2") or None, "place": place,
+            "location_precision": UCDP_WHERE_PREC.get((row.get("where_prec") or "").strip(), "approximate"),
+            "location_note": f"UCDP where_prec {row.get('where_prec') or '?'}",
+            "fatalities_best": _number(row.get("best"), "best", integer=True),
+            "fatalities_low": _number(row.get("low"), "low", integer=True),
+            "fatalities_high": _number(row.get("high"), "high", integer=True),
+            **_ucdp_deaths(row),
+            "actors": [a.strip() for a in (row.get("side_a"), row.get("side_b")) if a and a.strip()],
+            "description": (row.get("where_description") or "").strip() or dyad or "UCDP GED event",
+            "sources": [{"outlet": f"{version}; source: {(row.get('source_article') or 'not stated').strip()}",
+                         "url": UCDP_URL, "date": (row.get("source_date") or None)}],
+            "dataset": version, "licence": "CC BY 4.0 (UCDP)",
+        }
+        return rec, _point(row["latitude"], row["longitude"])
+
+    return _convert_rows(path.name, "UCDP GED", rows, lambda row, n: f"id '{row.get('id', '')}'", convert)
 
 
 LATLON = {"lat": ("latitude", "lat", "y"), "lon": ("longitude", "lon", "lng", "long", "x")}
@@ -278,36 +285,33 @@ def import_latlon_csv(path: str | Path) -> ImportResult:
     def get(row, name):
         return (row.get(header[name]) or "").strip() if name in header else ""
 
-    records, geoms, rejected, numbers = [], [], [], []
-    for n, row in enumerate(rows, start=2):
-        rid = get(row, "id") or f"{path.stem}-{n - 1}"
-        try:
-            start = parse_date(row[date_col])
-            end = parse_date(get(row, "date_end")) if get(row, "date_end") else start
-            url = get(row, "source_url") or get(row, "url")
-            if not url:
-                raise ValueError("no source_url: every incident needs a source")
-            rec = _empty_incident() | {
-                "id": rid, "title": get(row, "title") or f"Incident at {get(row, 'place') or 'unnamed place'}",
-                "category": get(row, "category") or "other",
-                "date_start": start.isoformat(), "date_end": end.isoformat(),
-                "date_precision": get(row, "date_precision") or "day",
-                "country": _country(get(row, "country")), "place": get(row, "place") or None,
-                "admin1": get(row, "admin1") or None,
-                "location_precision": get(row, "location_precision") or "approximate",
-                "fatalities_best": _number(get(row, "fatalities"), "fatalities", integer=True),
-                "actors": [a.strip() for a in get(row, "actors").split(";") if a.strip()],
-                "description": get(row, "description") or get(row, "title") or "(no description)",
-                "sources": [{"outlet": get(row, "source") or None, "url": url, "date": None}],
-                "dataset": path.name,
-            }
-            geoms.append(_point(row[col["lat"]], row[col["lon"]]))
-        except (ValueError, KeyError) as exc:
-            rejected.append(f"{path.name}: row {n} (id '{rid}'): {exc}")
-            continue
-        records.append(rec)
-        numbers.append(n)
-    return _finish(path.name, "CSV lat/lon", records, geoms, rejected, len(rows), numbers)
+    def row_id(row: dict, n: int) -> str:
+        return get(row, "id") or f"{path.stem}-{n - 1}"
+
+    def convert(row: dict, n: int) -> tuple[dict, Point]:
+        rid = row_id(row, n)
+        start = parse_date(row[date_col])
+        end = parse_date(get(row, "date_end")) if get(row, "date_end") else start
+        url = get(row, "source_url") or get(row, "url")
+        if not url:
+            raise ValueError("no source_url: every incident needs a source")
+        rec = _empty_incident() | {
+            "id": rid, "title": get(row, "title") or f"Incident at {get(row, 'place') or 'unnamed place'}",
+            "category": get(row, "category") or "other",
+            "date_start": start.isoformat(), "date_end": end.isoformat(),
+            "date_precision": get(row, "date_precision") or "day",
+            "country": _country(get(row, "country")), "place": get(row, "place") or None,
+            "admin1": get(row, "admin1") or None,
+            "location_precision": get(row, "location_precision") or "approximate",
+            "fatalities_best": _number(get(row, "fatalities"), "fatalities", integer=True),
+            "actors": [a.strip() for a in get(row, "actors").split(";") if a.strip()],
+            "description": get(row, "description") or get(row, "title") or "(no description)",
+            "sources": [{"outlet": get(row, "source") or None, "url": url, "date": None}],
+            "dataset": path.name,
+        }
+        return rec, _point(row[col["lat"]], row[col["lon"]])
+
+    return _convert_rows(path.name, "CSV lat/lon", rows, lambda row, n: f"id '{row_id(row, n)}'", convert)
 
 
 def import_spatial(path: str | Path) -> ImportResult:

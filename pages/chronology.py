@@ -35,14 +35,11 @@ def _label(ev: pd.DataFrame) -> dict[str, str]:
 
 
 st.title("Chronology")
-loaded = data.load("incidents")
-if loaded.gdf is None:
-    data.show_errors({"incidents": loaded})
-    st.stop()
+incidents = data.incidents_or_stop()
 
 f = current_filter()
-total = chronology.events(loaded.gdf)
-shown_gdf = apply_filter(loaded.gdf, f)
+total = chronology.events(incidents)
+shown_gdf = apply_filter(incidents, f)
 ev = chronology.events(shown_gdf)
 st.caption(f"**{len(ev)} of {len(total)}** dated events match the sidebar filters: {md_escape(f.describe())}.")
 

@@ -24,13 +24,9 @@ CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
 
 
 st.title("Incidents explorer")
-loaded = data.load("incidents")
-if loaded.gdf is None:
-    data.show_errors({"incidents": loaded})
-    st.stop()
+everything = data.incidents_or_stop()
 
 f = current_filter()
-everything = loaded.gdf
 shown = apply_filter(everything, f)
 h = explore.headline(shown)
 st.caption(f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "

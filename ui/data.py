@@ -78,3 +78,12 @@ def show_errors(results: dict[str, Loaded]) -> None:
     for res in results.values():
         if res.error:
             st.error(f"Layer **{LAYERS[res.layer_id].title}** was not loaded and is left out.\n\n```\n{res.error}\n```")
+
+
+def incidents_or_stop() -> gpd.GeoDataFrame:
+    """The session's incidents; when they could not be loaded, say why and end the page there."""
+    loaded = load("incidents")
+    if loaded.gdf is None:
+        show_errors({"incidents": loaded})
+        st.stop()
+    return loaded.gdf

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_layer
-from tests.app_helpers import ROOT
+from tests.app_helpers import ROOT, open_page
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/chronology.py"
@@ -21,12 +21,7 @@ def events():
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE)
 
 
 def track_metrics(at: AppTest) -> dict[str, str]:

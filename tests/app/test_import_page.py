@@ -3,17 +3,13 @@
 from streamlit.testing.v1 import AppTest
 
 from geo.importers import import_file
-from tests.app_helpers import ROOT
+from tests.app_helpers import ROOT, open_page
 
 APP = str(ROOT / "app.py")
 
 
 def start(page: str = "pages/import_data.py") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(page)
-    at.run()
-    return at
+    return open_page(page)
 
 
 def test_import_page_loads_and_offers_every_format():

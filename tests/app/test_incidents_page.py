@@ -14,7 +14,7 @@ from geo import explore
 from geo.filters import IncidentFilter, apply_filter
 from geo.importers import import_file
 from geo.loading import load_layer
-from tests.app_helpers import ROOT
+from tests.app_helpers import ROOT, open_page
 from ui.data import Loaded
 
 APP = str(ROOT / "app.py")
@@ -42,12 +42,7 @@ def downloads(monkeypatch):
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -3,18 +3,13 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import ROOT
+from tests.app_helpers import open_page
 
 pytestmark = pytest.mark.app
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/markets.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/markets.py")
 
 
 def test_six_markets_and_the_unlocated_ones_are_stated():

@@ -5,18 +5,13 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_helpers import ROOT
+from tests.app_helpers import open_page
 
 pytestmark = pytest.mark.app
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/pipeline.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/pipeline.py")
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -7,18 +7,13 @@ from streamlit.testing.v1 import AppTest
 
 from geo.catalog import DATA_DIR, DATA_DIR_ENV, LAYERS
 from geo.loading import load_layer
-from tests.app_helpers import ROOT
+from tests.app_helpers import ROOT, open_page
 
 pytestmark = pytest.mark.app
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/sources.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/sources.py")
 
 
 def summary(at: AppTest):
