@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.filters import IncidentFilter
-from geo.geojson_io import feature
+from geo.geojson_io import feature, json_value
 
 DASHBOARD = "Pakistan–Iran border dashboard"
 # The preferred column order of an export; other columns follow in the data's order.
@@ -73,23 +73,6 @@ def _iso(value) -> str | None:
     return str(value)
 
 
-def _plain(value):
-    """A JSON-ready Python value: None for missing, ISO text for dates, int for whole numbers."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, datetime, date)):
-        return _iso(value)
-    if hasattr(value, "item"):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def _ordered(columns) -> list[str]:
     known = [c for c in CSV_ORDER if c in columns]
     return known + [c for c in columns if c not in known]
@@ -108,7 +91,7 @@ def export_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         elif col == "actors":
             flat[col] = props[col].map(lambda a: LIST_SEP.join(map(str, a)) if isinstance(a, (list, tuple)) else a)
         else:
-            flat[col] = pd.Series([_plain(v) for v in props[col]], index=props.index, dtype=object)
+            flat[col] = pd.Series([json_value(v) for v in props[col]], index=props.index, dtype=object)
     geoms = gdf.geometry
     flat["latitude"] = [None if g is None or g.is_empty else round(g.y, 5) for g in geoms]
     flat["longitude"] = [None if g is None or g.is_empty else round(g.x, 5) for g in geoms]
@@ -117,7 +100,7 @@ def export_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def _csv_cell(value) -> str:
-    value = _plain(value)
+    value = json_value(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -157,7 +140,7 @@ def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
     props = gdf.drop(columns=gdf.geometry.name)
     order = _ordered(list(props.columns))
     features = [
-        feature({col: _plain(rec[col]) for col in order}, geom)
+        feature({col: json_value(rec[col]) for col in order}, geom)
         for rec, geom in zip(props.to_dict("records"), gdf.geometry, strict=True)
     ]
     doc = {"type": "FeatureCollection", "attribution": attribution(gdf, f), "features": features}

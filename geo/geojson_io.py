@@ -10,6 +10,7 @@ import json
 import math
 import os
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,11 @@ def json_value(value: Any) -> Any:
         return {k: json_value(v) for k, v in value.items()}
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, datetime):  # pd.Timestamp too
+        value = pd.Timestamp(value)
         return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):

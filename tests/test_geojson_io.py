@@ -1,0 +1,29 @@
+"""Plain JSON values for GeoJSON properties and exports."""
+
+import json
+import math
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from geo.geojson_io import json_value
+
+
+def test_dates_become_iso_text_and_keep_a_time_only_when_there_is_one():
+    assert json_value(date(2024, 1, 16)) == "2024-01-16"
+    assert json_value(datetime(2024, 1, 16)) == "2024-01-16"
+    assert json_value(pd.Timestamp("2024-01-16")) == "2024-01-16"
+    assert json_value(pd.Timestamp("2024-01-16 17:30")) == "2024-01-16T17:30:00"
+
+
+def test_missing_values_become_null_and_numpy_scalars_plain_numbers():
+    assert [json_value(v) for v in (None, pd.NA, pd.NaT, math.nan, np.float64("nan"))] == [None] * 5
+    assert json_value(np.int64(7)) == 7 and type(json_value(np.int64(7))) is int
+    assert json_value(np.float32(0.5)) == 0.5
+
+
+def test_nested_lists_and_dicts_are_converted_all_the_way_down():
+    value = [{"outlet": "Dawn", "date": date(2023, 7, 12), "n": np.int64(2), "x": None}]
+    assert json_value(value) == [{"outlet": "Dawn", "date": "2023-07-12", "n": 2, "x": None}]
+    json.dumps(json_value(value), allow_nan=False)
