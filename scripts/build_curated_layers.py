@@ -1,11 +1,12 @@
 """Build the curated layers (incidents, markets, crossings, pipeline, power line, towns)
-from the project's sourced fact sheet (shared/research/facts.json).
+from the project's sourced fact sheet (a copy of shared/research/facts.json ships as
+geo/data/sources/facts.json, so a clone can rebuild them).
 
 Every value comes from the fact sheet; the mapping below only renames fields, normalises
 vocabularies (category, precision, country codes) and applies the corrections listed in
 CORRECTIONS, each explained in geo/data/README.md.
 
-    python -m scripts.build_curated_layers [--facts ../shared/research/facts.json]
+    python -m scripts.build_curated_layers [--facts geo/data/sources/facts.json]
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from geo.geojson_io import feature, write_feature_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "geo" / "data"
-DEFAULT_FACTS = ROOT.parent / "shared" / "research" / "facts.json"
+DEFAULT_FACTS = DATA / "sources" / "facts.json"
 BUILT = "2026-11-28"
 DATASET = "PKIR curated (this project)"
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"

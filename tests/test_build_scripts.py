@@ -17,13 +17,11 @@ from scripts import build_boundaries as bb
 from scripts import build_curated_layers as bc
 
 REPO = Path(__file__).resolve().parents[1]
-# In CI a copy of shared/ sits beside the clone, as it does beside the working tree here.
-FACTS = REPO.parent / "shared" / "research" / "facts.json"
+FACTS = bc.DEFAULT_FACTS  # the copy that ships in geo/data/sources/
+SHARED_FACTS = REPO.parent / "shared" / "research" / "facts.json"  # the research team's original
 
 
 def test_curated_layers_rebuild_byte_for_byte(tmp_path, capsys):
-    if not FACTS.is_file():
-        pytest.skip(f"fact sheet not found at {FACTS}: the curated layers cannot be rebuilt here")
     bc.main(["--facts", str(FACTS), "--out", str(tmp_path)])
     built = sorted(p.name for p in tmp_path.iterdir())
     assert built == sorted(f"{name}.geojson" for name in bc.BUILDERS)
@@ -31,6 +29,13 @@ def test_curated_layers_rebuild_byte_for_byte(tmp_path, capsys):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), f"{name} differs from geo/data"
     out = capsys.readouterr().out
     assert "incidents: " in out and "towns: " in out
+
+
+def test_the_shipped_fact_sheet_is_the_research_copy():
+    assert FACTS.is_file() and FACTS.parent == DATA_DIR / "sources"
+    if not SHARED_FACTS.is_file():
+        pytest.skip(f"the research fact sheet is not beside this checkout ({SHARED_FACTS})")
+    assert FACTS.read_bytes() == SHARED_FACTS.read_bytes(), "geo/data/sources/facts.json is out of date"
 
 
 def test_every_built_layer_is_in_the_catalogue():
