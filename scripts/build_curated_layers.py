@@ -71,6 +71,18 @@ CORRECTIONS = {
         ),
         "alt_place": "Zhob district (per the source article)",
         "alt_lat": 31.3417, "alt_lon": 69.4486,
+        # the fact sheet's note says the value was recalled, not looked up
+        "location_note": (
+            "town centre (exact site not reported); the fact sheet's point for Sui (about 28°38'N 69°19'E) "
+            "fits 'about 40 km south of Dera Bugti' but was not checked against a gazetteer"
+        ),
+    },
+    "C14": {
+        "location_note": (
+            "approximate (Sirkan town); the fact sheet marks this point unverified. Sirkan, seat of Bam Posht "
+            "district in Saravan county, lies near the Pakistan border between the Mashkel and Nahang rivers "
+            "(Persian Wikipedia); the point fits that but was not checked against a gazetteer"
+        ),
     },
 }
 
