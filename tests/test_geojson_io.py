@@ -1,13 +1,15 @@
-"""Plain JSON values for GeoJSON properties and exports."""
+"""Plain JSON values for GeoJSON properties and exports; atomic writes."""
 
 import json
 import math
+import os
 from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from geo.geojson_io import json_value
+from geo.geojson_io import json_value, write_feature_collection
 
 
 def test_dates_become_iso_text_and_keep_a_time_only_when_there_is_one():
@@ -27,3 +29,18 @@ def test_nested_lists_and_dicts_are_converted_all_the_way_down():
     value = [{"outlet": "Dawn", "date": date(2023, 7, 12), "n": np.int64(2), "x": None}]
     assert json_value(value) == [{"outlet": "Dawn", "date": "2023-07-12", "n": 2, "x": None}]
     json.dumps(json_value(value), allow_nan=False)
+
+
+def test_a_failed_write_leaves_the_saved_file_whole_and_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "layer.geojson"
+    write_feature_collection(target, [], name="layer")
+    saved = target.read_bytes()
+
+    with pytest.raises(ValueError):  # NaN is not JSON: refused before anything is written
+        write_feature_collection(target, [{"type": "Feature", "properties": {"x": math.nan}, "geometry": None}])
+    monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError, match="disk full"):
+        write_feature_collection(target, [{"type": "Feature", "properties": {"x": 1}, "geometry": None}])
+
+    assert target.read_bytes() == saved
+    assert [p.name for p in tmp_path.iterdir()] == ["layer.geojson"]
