@@ -233,6 +233,8 @@ _RUNTIME_CSS = """
 .pkir-legend .row { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .pkir-legend .sw { flex: 0 0 auto; display: inline-block; }
 .leaflet-container.pkir-offline { background: #d3e2ed; }  /* reads as sea around the shipped land */
+.pkir-tile-note { background: #fff3cd; color: #5c4400; border: 1px solid #e0c36a; border-radius: 4px;
+  padding: 5px 8px; font-size: 12px; max-width: 300px; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
 """
 
 _RUNTIME_JS = r"""
@@ -484,6 +486,42 @@ class IncidentLayer(MacroElement):
         self.data_json = source.data_json or "null"
         self.options_json = js_json({"radius": clustered_radius, "chunked": chunked, "key": source.key,
                                      "src": source.url})
+
+
+class TileFailureNote(MacroElement):
+    """Says on the map when an online basemap's tiles cannot be loaded, and what to do instead."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var tiles = {{ this._parent.get_name() }}, map = window.PKIR.map, failed = 0, loaded = 0, note = null;
+  var drop = function () { if (note) { map.removeControl(note); note = null; } };
+  tiles.on('tileload', function () { loaded++; drop(); });
+  tiles.on('remove', drop);
+  tiles.on('tileerror', function () {
+    failed++;
+    if (loaded || note || failed < {{ this.after }}) return;
+    note = L.control({position: 'topright'});
+    note.onAdd = function () {
+      var div = L.DomUtil.create('div', 'pkir-tile-note');
+      div.textContent = {{ this.text_json }};
+      return div;
+    };
+    note.addTo(map);
+  });
+})();
+{% endmacro %}
+""")
+
+    TEXT = ("The basemap's tiles cannot be loaded (no network?). Every layer is still drawn; choose "
+            f"\u201c{BASEMAPS['offline'].label}\u201d under Basemap in the sidebar, or start the app with "
+            f"{OFFLINE_ENV}=1.")
+
+    def __init__(self, after: int = 3):
+        super().__init__()
+        self._name = "PkirTileFailureNote"
+        self.after = int(after)
+        self.text_json = js_json(self.TEXT)
 
 
 class Sync(MacroElement):
@@ -744,7 +782,9 @@ def build_map(
     provider = BASEMAPS[basemap].provider
     if provider is not None:
         g = folium.FeatureGroup(name=f"Basemap: {BASEMAPS[basemap].label}")
-        folium.TileLayer(tiles=provider, max_zoom=18, max_native_zoom=provider.get("max_zoom", 18)).add_to(g)
+        tiles = folium.TileLayer(tiles=provider, max_zoom=18, max_native_zoom=provider.get("max_zoom", 18))
+        TileFailureNote().add_to(tiles)
+        tiles.add_to(g)
         groups.append(g)
 
     for layer_id in LAYER_ORDER:

@@ -160,6 +160,9 @@ def test_online_basemaps_are_tile_groups_with_attribution(layers, basemap):
     assert not provider.requires_token()
     # scripts and styles still come from the app, only tiles go out
     assert not re.findall(r'(?:src|href)="https?://', page)
+    # a failure to load tiles is explained on the map, pointing to the offline basemap
+    assert "tileerror" in page and maps.js_json(maps.TileFailureNote.TEXT) in page
+    assert "Offline (no tiles)" in maps.TileFailureNote.TEXT
 
 
 def test_default_basemap_follows_the_environment():

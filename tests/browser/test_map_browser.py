@@ -204,6 +204,26 @@ def test_offline_basemap_makes_no_outside_request(app_server, page, shipped):
     assert external_requests(urls) == []
 
 
+def test_unreachable_tiles_are_explained_on_the_map(app_server, page, shipped):
+    """With an online basemap and no network, the map says so and points to the offline basemap."""
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
+    frame = open_map(page, app_server)
+    wait_incidents(frame, drawn_counts(shipped)["incidents"])
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Basemap")
+    box.click()
+    run_and_wait(page, lambda: page.get_by_role("option", name="Light map (online)").click())
+    note = frame.locator(".pkir-tile-note")
+    note.wait_for(timeout=30_000)
+    assert "Offline (no tiles)" in note.inner_text() and "PKIR_OFFLINE=1" in note.inner_text()
+    assert frame.evaluate("() => document.querySelectorAll('path.pkir-layer-pipeline').length") == \
+        drawn_counts(shipped)["pipeline"]
+
+    box.click()
+    run_and_wait(page, lambda: page.get_by_role("option", name="Offline (no tiles)").click())
+    frame.wait_for_function("() => !document.querySelector('.pkir-tile-note')")
+    assert not app_errors(page)
+
+
 def test_map_link_from_the_incidents_page_selects_and_centres(app_server, page, shipped):
     incident = shipped["incidents"].set_index("id").loc["PKIR-A02"]
     page.goto(app_server.rstrip("/") + "/incidents")
