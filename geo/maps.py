@@ -233,6 +233,8 @@ _RUNTIME_CSS = """
 .pkir-legend .row { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .pkir-legend .sw { flex: 0 0 auto; display: inline-block; }
 .leaflet-container.pkir-offline { background: #d3e2ed; }  /* reads as sea around the shipped land */
+.pkir-progress { background: rgba(255,255,255,.92); border-radius: 4px; padding: 4px 8px; font-size: 12px;
+  box-shadow: 0 1px 3px rgba(0,0,0,.3); }
 .pkir-tile-note { background: #fff3cd; color: #5c4400; border: 1px solid #e0c36a; border-radius: 4px;
   padding: 5px 8px; font-size: 12px; max-width: 300px; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
 """
@@ -277,6 +279,18 @@ _RUNTIME_JS = r"""
     }
   };
   P.onClick = function (e) { P.mark(e.sourceTarget || e.layer); };
+  // a note in the map's corner for work that takes a while: say(text) updates it, done() removes it;
+  // P.noteLog keeps the last texts shown (a quick job's note may come and go within one frame)
+  P.noteLog = [];
+  P.progress = function (text) {
+    var box = null, note = L.control({position: 'topright'});
+    var log = function (t) { P.noteLog.push(t); if (P.noteLog.length > 50) P.noteLog.shift(); };
+    note.onAdd = function () { box = L.DomUtil.create('div', 'pkir-progress'); box.textContent = text; return box; };
+    note.addTo(map);
+    log(text);
+    return {say: function (t) { if (box) { box.textContent = t; log(t); } },
+            done: function () { if (box) { note.remove(); box = null; log(null); } }};
+  };
   P.register = function (id, layer) {
     P.layers[id] = layer; layer.off('click', P.onClick); layer.on('click', P.onClick); return layer;
   };
@@ -437,10 +451,17 @@ class IncidentLayer(MacroElement):
   var P = window.PKIR, O = {{ this.options_json }}, parent = {{ this._parent.get_name() }};
   var entry = P.cache[O.key];
   if (!entry) {
+    // a large set takes seconds to load and cluster: say so on the map until it is done
+    var progress = O.chunked ? P.progress('Loading ' + O.count.toLocaleString('en') + ' incidents\u2026') : null;
     var group = L.markerClusterGroup({
       chunkedLoading: O.chunked, maxClusterRadius: O.radius, showCoverageOnHover: false,
       spiderfyOnMaxZoom: true, iconCreateFunction: P.clusterIcon,
-      spiderLegPolylineOptions: {weight: 1.5, color: '#222', opacity: 0.6}
+      spiderLegPolylineOptions: {weight: 1.5, color: '#222', opacity: 0.6},
+      chunkProgress: progress && function (done, total) {
+        if (!total) return;  // the group's own empty pass when it is added to the map
+        progress.say('Clustering incidents: ' + done.toLocaleString('en') + ' of ' + total.toLocaleString('en'));
+        if (done >= total) progress.done();
+      }
     });
     entry = P.remember(O.key, {group: group, parent: null, ids: null});
     var fill = function (D) {
@@ -466,7 +487,10 @@ class IncidentLayer(MacroElement):
     };
     if (O.src) {
       fetch(O.src).then(function (r) { return r.json(); }).then(fill)
-        .catch(function (err) { entry.error = String(err); console.error('incidents not loaded', err); });
+        .catch(function (err) {
+          entry.error = String(err); console.error('incidents not loaded', err);
+          if (progress) progress.say('The incidents could not be loaded: ' + entry.error);
+        });
     } else {
       fill({{ this.data_json }});
     }
@@ -485,7 +509,7 @@ class IncidentLayer(MacroElement):
         self.count = source.count
         self.data_json = source.data_json or "null"
         self.options_json = js_json({"radius": clustered_radius, "chunked": chunked, "key": source.key,
-                                     "src": source.url})
+                                     "src": source.url, "count": source.count})
 
 
 class TileFailureNote(MacroElement):

@@ -75,10 +75,10 @@ if incidents is not None:
     total, matched = len(incidents), len(shown)
     unlocated = int((~located(shown)).sum()) if matched else 0
     drawn = matched - unlocated
-    line = (f"**{drawn} of {total} incidents shown**" if "incidents" in visible
-            else f"**Incidents layer is off** ({drawn} of {total} would be shown)")
+    line = (f"**{drawn:,} of {total:,} incidents shown**" if "incidents" in visible
+            else f"**Incidents layer is off** ({drawn:,} of {total:,} would be shown)")
     if unlocated:
-        line += f" · {unlocated} more match the filters but have no location and are not drawn"
+        line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
     st.markdown(line + f"  \nFilters: {current_filter().describe()}")
 
 left, right = st.columns([3, 2], gap="medium")

@@ -273,6 +273,24 @@ def test_screenshot_of_the_map_page(app_server, page, shipped):
         shutil.copyfile(target, docs / "screenshot-map.png")
 
 
+def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page, tmp_path):
+    """Above the chunked threshold the map says it is loading, then clustering, then the note goes
+    (PKIR.noteLog keeps what the note said: on a fast machine it may show for a frame only)."""
+    from bench.synthetic import make_data_dir
+    from geo.maps import CHUNKED_THRESHOLD
+
+    server = start_app(data_dir=make_data_dir(tmp_path / "data", CHUNKED_THRESHOLD + 1000))
+    drawn = int(load_layer("incidents", tmp_path / "data")[0].geometry.notna().sum())
+    frame = open_map(page, server.url)
+    wait_incidents(frame, drawn)
+    frame.wait_for_function("() => PKIR.noteLog[PKIR.noteLog.length - 1] === null")
+    log = frame.evaluate("() => PKIR.noteLog")
+    assert log[0] == f"Loading {drawn:,} incidents\u2026", log
+    assert log[-2:] == [f"Clustering incidents: {drawn:,} of {drawn:,}", None], log
+    assert frame.locator(".pkir-progress").count() == 0
+    assert not app_errors(page)
+
+
 EVIL_TITLE = '<script>alert("title")</script> `${alert(2)}` \'q\' <img src=x onerror=alert(3)>'
 EVIL_URL = 'https://example.org/?q="><script>alert(6)</script>'
 
