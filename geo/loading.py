@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.errors import GeometryTypeError
@@ -42,6 +44,15 @@ def _crs_from_member(doc: dict, source: str) -> CRS | None:
         raise LayerValidationError(source, [f"unknown CRS {name!r}: cannot tell where the coordinates are"]) from exc
 
 
+def _plain_point(raw) -> bool:
+    """A GeoJSON Point with exactly two plain numbers (the common case, read fast)."""
+    if not isinstance(raw, dict) or raw.get("type") != "Point":
+        return False
+    c = raw.get("coordinates")
+    return (isinstance(c, list) and len(c) == 2
+            and all(type(v) in (int, float) for v in c))
+
+
 def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
     """Parse a GeoJSON FeatureCollection, keeping list and object properties as Python values.
 
@@ -60,6 +71,7 @@ def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
         raise LayerValidationError(source, ["not a GeoJSON FeatureCollection (expected 'type' and a 'features' list)"])
     crs = _crs_from_member(doc, source)
     rows, geoms, problems = [], [], []
+    points: dict[int, list] = {}  # plain 2-D points, built in one vectorised call below
     for pos, feat in enumerate(doc["features"]):
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
             problems.append(f"feature {pos}: not a GeoJSON Feature")
@@ -69,6 +81,11 @@ def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
             problems.append(f"feature {pos}: 'properties' is not an object")
             continue
         raw = feat.get("geometry")
+        if _plain_point(raw):
+            points[len(geoms)] = raw["coordinates"]
+            geoms.append(None)
+            rows.append(props)
+            continue
         try:
             geoms.append(shape(raw) if raw else None)
         except (GeometryTypeError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -78,9 +95,12 @@ def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
         rows.append(props)
     if problems:
         raise LayerValidationError(source, problems)
-    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    for at, point in zip(points, shapely.points(np.array(list(points.values()), dtype=float).reshape(-1, 2)),
+                         strict=True):
+        geoms[at] = point
     # keep Python objects (lists, None) rather than pandas' inferred dtypes
-    frame = frame.astype(object).where(frame.notna(), None) if rows else frame
+    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+    frame = frame.where(frame.notna(), None) if rows else frame
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
 
 

@@ -10,7 +10,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlparse
 
 import geopandas as gpd
 import numpy as np
@@ -129,18 +128,39 @@ def _type_problem(value, f: Field) -> str | None:
     raise ValueError(f"unknown field kind {kind!r}")
 
 
+HTTP_SCHEME = re.compile(r"https?:", re.IGNORECASE)  # the URL's scheme is http or https
+
+
 def _sources_problem(value) -> str | None:
     if not isinstance(value, (list, tuple)) or not value:
         return "expected a non-empty list of sources ({outlet, url, date})"
     for n, src in enumerate(value):
         if not isinstance(src, dict) or not isinstance(src.get("url"), str):
             return f"source {n} has no url"
-        scheme = urlparse(src["url"].strip()).scheme.lower()
-        if scheme not in ("http", "https"):
+        if not HTTP_SCHEME.match(src["url"].strip()):
             return f"source {n} url {src['url']!r} is not an http(s) URL"
         if src.get("outlet") is not None and not isinstance(src["outlet"], str):
             return f"source {n} outlet is not text"
     return None
+
+
+_PLAIN_TYPES = {"str": {str}, "int": {int}, "float": {int, float}}
+
+
+def _plainly_valid(values: list, f: Field) -> bool:
+    """A quick whole-column check for the common cases (text, counts, finite numbers);
+    False means 'look value by value', not that something is wrong."""
+    if f.kind not in _PLAIN_TYPES:
+        return False
+    allowed = _PLAIN_TYPES[f.kind] | ({type(None)} if f.nullable else set())
+    if not {type(v) for v in values} <= allowed:
+        return False
+    present = [v for v in values if v is not None]
+    if f.kind == "str":
+        return not f.choices or set(present) <= set(f.choices)
+    if f.kind == "int":
+        return min(present, default=0) >= 0
+    return bool(np.isfinite(np.asarray(present, dtype=float)).all())
 
 
 def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, list[str]]) -> None:
@@ -150,7 +170,10 @@ def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, li
     for f in schema.fields:
         if f.name not in gdf.columns:
             continue
-        for pos, value in enumerate(gdf[f.name].tolist()):
+        values = gdf[f.name].tolist()
+        if _plainly_valid(values, f):
+            continue
+        for pos, value in enumerate(values):
             if _is_missing(value):
                 if not f.nullable:
                     errors.setdefault(pos, []).append(f"property '{f.name}' is empty but required")
