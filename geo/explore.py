@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.analysis import distance_to_border_km
 from geo.chronology import default_window, overview_strip, track_for_category, zoom_brush
+from geo.filters import IncidentFilter, apply_filter
 from geo.records import safe_url
 from geo.schema import LOCATION_PRECISION
 
@@ -232,3 +233,18 @@ def timeline_chart(months: pd.DataFrame, country_names: dict[str, str] | None = 
     strip = overview_strip(base.encode(y=alt.Y("sum(events):Q", title=None, axis=None), color=color),
                            "yearmonth(month):T", zoom, width)
     return alt.vconcat(detail("events"), detail("fatalities"), strip, spacing=12)
+
+
+@dataclass(frozen=True)
+class ExplorerView:
+    """Everything the explorer shows for one filter: the matching records and their figures."""
+
+    shown: gpd.GeoDataFrame
+    headline: Headline
+    months: pd.DataFrame
+    rows: pd.DataFrame  # table_rows, newest first, index reset
+
+
+def explorer_view(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> ExplorerView:
+    shown = apply_filter(incidents, f)
+    return ExplorerView(shown, headline(shown), monthly(shown), table_rows(shown).reset_index(drop=True))

@@ -8,7 +8,6 @@ import hashlib
 import streamlit as st
 
 from geo import explore, export
-from geo.filters import apply_filter
 from geo.provenance import md_escape
 from ui import data
 from ui.details import show_record
@@ -27,8 +26,8 @@ st.title("Incidents explorer")
 everything = data.incidents_or_stop()
 
 f = current_filter()
-shown = apply_filter(everything, f)
-h = explore.headline(shown)
+view = data.per_session("explorer", (id(everything), len(everything), f), lambda: explore.explorer_view(everything, f))
+shown, h = view.shown, view.headline
 st.caption(f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
            "Events include diplomacy and infrastructure milestones as well as security incidents.")
 
@@ -59,7 +58,7 @@ with right:
 
 # --- timeline ---------------------------------------------------------------------------------
 st.subheader("Per month, by country")
-months = explore.monthly(shown)
+months = view.months
 if months.empty:
     st.info("No events match the filters.")
 else:
@@ -77,7 +76,7 @@ geo_col.download_button(
     mime="application/geo+json", key=GEOJSON_KEY, on_click="ignore", icon=":material/download:",
     width="stretch", help="Exactly the filtered events; attribution in the top-level 'attribution' member.")
 
-rows = explore.table_rows(shown).reset_index(drop=True)
+rows = view.rows
 ids = rows["id"].tolist()
 # A new key whenever the rows change, so a selection never points at another row than the one clicked.
 digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()

@@ -143,3 +143,13 @@ def test_filter_then_headline_matches_table(small):
     f = IncidentFilter(date_from=date(2024, 1, 1), keyword="strike")
     kept = apply_filter(small, f)
     assert explore.headline(kept).events == len(explore.table_rows(kept)) == 1
+
+
+def test_explorer_view_bundles_the_filtered_records_and_their_figures(small):
+    f = IncidentFilter(countries=("IRN",))
+    view = explore.explorer_view(small, f)
+    expected = apply_filter(small, f)
+    assert sorted(view.shown["id"]) == sorted(expected["id"])
+    assert view.headline == explore.headline(expected)
+    pd.testing.assert_frame_equal(view.months, explore.monthly(expected))
+    pd.testing.assert_frame_equal(view.rows, explore.table_rows(expected).reset_index(drop=True))

@@ -87,3 +87,18 @@ def incidents_or_stop() -> gpd.GeoDataFrame:
         show_errors({"incidents": loaded})
         st.stop()
     return loaded.gdf
+
+
+def per_session(name: str, key, compute, keep: int = 2):
+    """compute() once per key in this session; the last `keep` results under name are kept.
+
+    For work on the (large) incident set that only changes with the data or the filter, so a
+    rerun for a click or a toggle does not repeat it. Key on the data's identity, e.g.
+    (id(gdf), len(gdf), filter).
+    """
+    memo: dict = st.session_state.setdefault(f"_per_session_{name}", {})
+    if key not in memo:
+        while len(memo) >= keep:
+            memo.pop(next(iter(memo)))
+        memo[key] = compute()
+    return memo[key]

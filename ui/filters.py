@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo.filters import IncidentFilter, country_codes
 from geo.schema import INCIDENT_CATEGORIES
+from ui.data import per_session
 
 KEYS = {
     "dates": "filter_dates",
@@ -29,15 +30,21 @@ def date_bounds(incidents: gpd.GeoDataFrame) -> tuple[date, date]:
     return incidents["date_start"].min().date(), incidents["date_end"].max().date()
 
 
+def filter_choices(incidents: gpd.GeoDataFrame) -> tuple[date, date, list[str], list[str]]:
+    """The date range, the categories present and the country codes the filters offer."""
+    lo, hi = date_bounds(incidents)
+    seen = set(incidents["category"])
+    return lo, hi, [c for c in INCIDENT_CATEGORIES if c in seen], country_codes(incidents)
+
+
 def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
     """Draw the filters and remember the resulting IncidentFilter for the page."""
     if incidents is None or incidents.empty:
         f = IncidentFilter()
         st.session_state[STATE] = f
         return f
-    lo, hi = date_bounds(incidents)
-    present = [c for c in INCIDENT_CATEGORIES if c in set(incidents["category"])]
-    codes = country_codes(incidents)
+    lo, hi, present, codes = per_session("filter_choices", (id(incidents), len(incidents)),
+                                         lambda: filter_choices(incidents))
     with st.sidebar:
         st.markdown("**Filter incidents**")
         picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi, key=KEYS["dates"])

@@ -14,13 +14,13 @@ from streamlit_folium import st_folium
 from geo.filters import IncidentFilter
 from geo.maps import BuiltMap, IncidentSource, incident_source, parse_click
 from ui.assets import publish_json
+from ui.data import per_session
 
 MAP_KEY = "border_map"
 RETURNED_OBJECTS = ("last_object_clicked", "last_object_clicked_tooltip")
 # Seam for tests: what the last run gave the map (layers, counts, basemap, focus).
 LAST_CALL = "map_panel_last_call"
 _PREVIOUS = "map_panel_previous_click"
-_SOURCES = "map_panel_incident_sources"
 
 
 def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt: IncidentFilter) -> IncidentSource:
@@ -28,13 +28,8 @@ def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt
 
     Large sets are written to static/cache and fetched by the browser (see ui.assets.publish_json).
     """
-    key = (id(incidents), len(incidents), filt)
-    memo: dict = st.session_state.setdefault(_SOURCES, {})
-    if key not in memo:
-        if len(memo) >= 4:
-            memo.pop(next(iter(memo)))
-        memo[key] = incident_source(shown, publish=publish_json)
-    return memo[key]
+    return per_session("map_incident_source", (id(incidents), len(incidents), filt),
+                       lambda: incident_source(shown, publish=publish_json), keep=4)
 
 
 def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:

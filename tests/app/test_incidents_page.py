@@ -172,3 +172,17 @@ def test_page_works_on_imported_incidents(downloads):
     assert metrics(at)["Events"] == str(len(imported))
     assert sorted(table(at)["id"]) == sorted(imported["id"])
     assert sorted(csv_rows(downloads)["id"]) == sorted(imported["id"])
+
+
+def test_a_rerun_with_the_same_filter_reuses_the_figures(monkeypatch):
+    """Work on the incident set is done once per filter in a session, not on every click."""
+    calls = []
+    original = explore.explorer_view
+    monkeypatch.setattr(explore, "explorer_view", lambda gdf, f: calls.append(f) or original(gdf, f))
+    at = start()
+    assert len(calls) == 1
+    at.run()
+    assert len(calls) == 1
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    assert [c.countries for c in calls] == [(), ("IRN",)]
+    assert metrics(at)["Events"] == str(len(original(load_layer("incidents")[0], calls[-1]).shown))
