@@ -8,10 +8,13 @@ Rows without a track (imported files) get one from their category.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import altair as alt
 import geopandas as gpd
 import pandas as pd
 
+from geo.filters import IncidentFilter, apply_filter
 from geo.maps import CATEGORY_COLOURS, OTHER_COLOUR
 from geo.schema import TRACKS
 
@@ -24,6 +27,7 @@ _CATEGORY_TRACK = {
     **dict.fromkeys(("diplomatic", "agreement", "designation"), "diplomacy"),
     **dict.fromkeys(("inauguration", "pipeline milestone", "policy decision"), "infrastructure & trade"),
 }
+MARK_LIMIT = 4000  # the chart draws at most this many events (a browser chokes on 100,000 marks)
 EVENT_COLUMNS = ("id", "track", "category", "title", "date_start", "date_end", "date_precision",
                  "country", "place", "fatalities")
 
@@ -53,6 +57,47 @@ def events(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     }, index=gdf.index)
     out = out[out["date_start"].notna()]
     return out.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)[list(EVENT_COLUMNS)]
+
+
+def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFrame, dict[str, int]]:
+    """At most `limit` events for the chart, and per track how many were left out.
+
+    Tracks that fit their share of the limit are drawn whole (the smallest first, so diplomacy is
+    never crowded out by violence); a track that does not keeps its deadliest events, the newest
+    first among equals. The result stays in ev's order.
+    """
+    if len(ev) <= limit:
+        return ev, {}
+    sizes = ev["track"].value_counts().sort_values(kind="stable")
+    budget, keep, left_out = limit, [], {}
+    for n, (track, size) in enumerate(sizes.items()):
+        quota = budget // (len(sizes) - n)
+        rows = ev[ev["track"] == track]
+        if size > quota:
+            ranked = rows.assign(_f=rows["fatalities"].astype("float").fillna(-1))
+            rows = ranked.sort_values(["_f", "date_start"], ascending=False, kind="stable").head(quota)
+            left_out[str(track)] = int(size - quota)
+        keep.append(rows.index)
+        budget -= len(rows)
+    return ev.loc[sorted(idx for part in keep for idx in part)], left_out
+
+
+@dataclass(frozen=True)
+class ChronologyView:
+    """What the chronology shows for one filter."""
+
+    total: pd.DataFrame  # every dated event
+    shown: gpd.GeoDataFrame  # the records matching the filter
+    events: pd.DataFrame  # their events
+    drawn: pd.DataFrame  # the events the chart draws (see thin_for_chart)
+    left_out: dict[str, int] = field(default_factory=dict)
+
+
+def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int = MARK_LIMIT) -> ChronologyView:
+    shown = apply_filter(incidents, f)
+    ev = events(shown)
+    drawn, left_out = thin_for_chart(ev, limit)
+    return ChronologyView(events(incidents), shown, ev, drawn, left_out)
 
 
 def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from geo import chronology, explore
-from geo.filters import apply_filter
 from geo.provenance import md_escape
 from ui import data
 from ui.details import show_record
@@ -38,15 +37,16 @@ st.title("Chronology")
 incidents = data.incidents_or_stop()
 
 f = current_filter()
-total = chronology.events(incidents)
-shown_gdf = apply_filter(incidents, f)
-ev = chronology.events(shown_gdf)
-st.caption(f"**{len(ev)} of {len(total)}** dated events match the sidebar filters: {md_escape(f.describe())}.")
+view = data.per_session("chronology", (id(incidents), len(incidents), f),
+                        lambda: chronology.chronology_view(incidents, f))
+total, shown_gdf, ev = view.total, view.shown, view.events
+st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
 
 counts = chronology.track_counts(ev, total)
 for col, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
     span = f"{row.first:%Y}–{row.last:%Y}" if row.shown else "none shown"
-    col.metric(row.track.capitalize(), f"{row.shown} of {row.total}", help=f"Events on this track shown: {span}")
+    col.metric(f"{row.track.capitalize()} ({row.total:,})", f"{row.shown:,}",
+               help=f"{row.shown:,} of the {row.total:,} events on this track match the filters; dates: {span}")
 hidden = counts[counts["shown"] < counts["total"]]
 if f.min_fatalities and not hidden.empty:
     st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
@@ -55,8 +55,14 @@ if ev.empty:
     st.info("No events match the filters.")
     st.stop()
 
-st.altair_chart(chronology.timeline_chart(ev, selection_name="event"), width="stretch", key=CHART_KEY,
+st.altair_chart(chronology.timeline_chart(view.drawn, selection_name="event"), width="stretch", key=CHART_KEY,
                 on_select=_from_chart, selection_mode="event")
+if view.left_out:
+    thinned = "; ".join(f"the {track} track leaves out {n:,} of its {n + int((view.drawn['track'] == track).sum()):,}"
+                        for track, n in view.left_out.items())
+    st.warning(f"The chart draws at most {chronology.MARK_LIMIT:,} events, keeping whole the tracks that fit and the "
+               f"deadliest events of the others: {thinned}. Every event is in the counts above and the table "
+               "below; narrow the filters to draw them all.")
 st.caption("Each row is a track; colour is the category, size the fatalities, a square an event of several days "
            "or more. A long period opens on its last five years (the grey window on the strip). "
            "Hover for details; click an event to open its record below.")

@@ -94,3 +94,35 @@ def test_long_period_chart_opens_with_a_brush_on_the_window():
     zoom = next(p for p in spec["params"] if p["name"] == "zoom")
     first, last = zoom["value"]["x"]
     assert (first["year"], last["year"]) == (2019, 2024)
+
+
+def _events(spec: list[tuple[str, str, int | None]]) -> pd.DataFrame:
+    """(id, track, fatalities) rows on consecutive days."""
+    return pd.DataFrame({
+        "id": [s[0] for s in spec], "track": [s[1] for s in spec],
+        "fatalities": pd.array([s[2] for s in spec], dtype="Int64"),
+        "date_start": pd.date_range("2020-01-01", periods=len(spec), freq="D"),
+    })
+
+
+def test_thinning_keeps_small_tracks_whole_and_the_deadliest_of_large_ones():
+    spec = ([(f"S{i}", "security", i % 5) for i in range(10)]
+            + [("D1", "diplomacy", None), ("D2", "diplomacy", None)])
+    drawn, left_out = chronology.thin_for_chart(_events(spec), limit=6)
+    assert left_out == {"security": 6}
+    assert set(drawn["id"]) == {"D1", "D2", "S4", "S9", "S3", "S8"}  # 4 deadliest, newest first among equals
+    assert list(drawn.index) == sorted(drawn.index)  # the input's (date) order is kept
+
+
+def test_thinning_leaves_a_set_within_the_limit_alone(small):
+    ev = chronology.events(small)
+    drawn, left_out = chronology.thin_for_chart(ev, limit=len(ev))
+    assert drawn is ev and left_out == {}
+
+
+def test_chronology_view_follows_the_filter(small):
+    f = IncidentFilter(countries=("IRN",))
+    view = chronology.chronology_view(small, f, limit=2)
+    expected = chronology.events(apply_filter(small, f))
+    assert list(view.events["id"]) == list(expected["id"]) and len(view.total) == len(chronology.events(small))
+    assert len(view.drawn) == 2 and sum(view.left_out.values()) == len(expected) - 2

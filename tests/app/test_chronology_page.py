@@ -25,7 +25,12 @@ def start() -> AppTest:
 
 
 def track_metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Track -> "shown of total", from metrics labelled "Track (total)" with the shown count."""
+    out = {}
+    for m in at.metric:
+        track, total = m.label.removesuffix(")").rsplit(" (", 1)
+        out[track] = f"{m.value} of {total}"
+    return out
 
 
 def record_ids(at: AppTest) -> list[str]:
