@@ -37,8 +37,7 @@ st.title("Chronology")
 incidents = data.incidents_or_stop()
 
 f = current_filter()
-view = data.per_session("chronology", (id(incidents), len(incidents), f),
-                        lambda: chronology.chronology_view(incidents, f))
+view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
 total, shown_gdf, ev = view.total, view.shown, view.events
 st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
 

@@ -26,7 +26,7 @@ st.title("Incidents explorer")
 everything = data.incidents_or_stop()
 
 f = current_filter()
-view = data.per_session("explorer", (id(everything), len(everything), f), lambda: explore.explorer_view(everything, f))
+view = data.per_session("explorer", everything, f, lambda: explore.explorer_view(everything, f))
 shown, h = view.shown, view.headline
 st.caption(f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
            "Events include diplomacy and infrastructure milestones as well as security incidents.")

@@ -89,16 +89,17 @@ def incidents_or_stop() -> gpd.GeoDataFrame:
     return loaded.gdf
 
 
-def per_session(name: str, key, compute, keep: int = 2):
-    """compute() once per key in this session; the last `keep` results under name are kept.
+def per_session(name: str, source, key, compute, keep: int = 2):
+    """compute() once per (source object, key) in this session; the last `keep` results are kept.
 
     For work on the (large) incident set that only changes with the data or the filter, so a
-    rerun for a click or a toggle does not repeat it. Key on the data's identity, e.g.
-    (id(gdf), len(gdf), filter).
+    rerun for a click or a toggle does not repeat it. The entry holds on to source, so its id
+    cannot be reused by a newly loaded frame while the entry lives.
     """
     memo: dict = st.session_state.setdefault(f"_per_session_{name}", {})
-    if key not in memo:
+    entry = memo.get((id(source), key))
+    if entry is None or entry[0] is not source:
         while len(memo) >= keep:
             memo.pop(next(iter(memo)))
-        memo[key] = compute()
-    return memo[key]
+        entry = memo[(id(source), key)] = (source, compute())
+    return entry[1]

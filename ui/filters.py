@@ -43,8 +43,7 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
         f = IncidentFilter()
         st.session_state[STATE] = f
         return f
-    lo, hi, present, codes = per_session("filter_choices", (id(incidents), len(incidents)),
-                                         lambda: filter_choices(incidents))
+    lo, hi, present, codes = per_session("filter_choices", incidents, None, lambda: filter_choices(incidents))
     with st.sidebar:
         st.markdown("**Filter incidents**")
         picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi, key=KEYS["dates"])

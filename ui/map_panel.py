@@ -28,8 +28,8 @@ def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt
 
     Large sets are written to static/cache and fetched by the browser (see ui.assets.publish_json).
     """
-    return per_session("map_incident_source", (id(incidents), len(incidents), filt),
-                       lambda: incident_source(shown, publish=publish_json), keep=4)
+    return per_session("map_incident_source", incidents, filt, lambda: incident_source(shown, publish=publish_json),
+                       keep=4)
 
 
 def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
