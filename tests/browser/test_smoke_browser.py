@@ -1,9 +1,22 @@
 """Every page opens through the navigation without a Streamlit exception, and offline the app
 asks nothing of any host but itself."""
 
+import subprocess
+import sys
+import time
+
 import pytest
 
-from .conftest import app_errors, external_requests, goto_page, nav_link, sideways_overflow, wait_for_app
+from .conftest import (
+    ROOT,
+    app_errors,
+    external_requests,
+    free_port,
+    goto_page,
+    nav_link,
+    sideways_overflow,
+    wait_for_app,
+)
 
 PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Markets and crossings",
          "Sources and data"]
@@ -65,3 +78,23 @@ def test_first_visit_to_a_page_url_gets_the_whole_app(start_app, page, path, tit
     assert set(PAGES) <= set(nav_titles(page))
     assert page.locator("h1").first.inner_text().strip() == title
     assert not app_errors(page)
+
+
+def test_start_up_does_not_look_up_the_public_address(tmp_path):
+    """`streamlit run app.py` as the README has it: Streamlit asks checkip.amazonaws.com for the
+    machine's public address unless browser.serverAddress is set (.streamlit/config.toml)."""
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(free_port())],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while "URL:" not in log.read_text() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        time.sleep(2)  # the lookup, when made, is logged just after the first URL line
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    text = log.read_text()
+    assert "URL: http://localhost" in text, text
+    assert "External URL" not in text and "Did not auto detect external IP" not in text, text
