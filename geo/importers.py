@@ -130,11 +130,23 @@ def _country(*candidates: str) -> str:
     raise ValueError("no country")
 
 
+def _comment_block(text: str) -> int:
+    """How many lines at the top start with '#' (the attribution block of this dashboard's exports)."""
+    n = 0
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        n += 1
+    return n
+
+
 def _read_csv(path: Path, required: set[str], fmt: str) -> list[dict]:
+    """The rows as dicts; a leading block of '#' lines is skipped (see _comment_block)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         text = path.read_text(encoding="latin-1")
+    text = "\n".join(text.splitlines()[_comment_block(text):])
     rows = list(csv.DictReader(io.StringIO(text)))
     header = set(rows[0].keys()) if rows else set(csv.reader(io.StringIO(text)).__next__() if text else [])
     missing = sorted(required - {h.strip() for h in header if h})
@@ -165,11 +177,11 @@ def _finish(source: str, fmt: str, records: list[dict], geoms: list, rejected: l
 
 
 def _convert_rows(file_name: str, fmt: str, rows: list[dict], label: Callable[[dict, int], str],
-                  convert: Callable[[dict, int], tuple[dict, Point]]) -> ImportResult:
-    """Convert CSV rows one by one (row 1 is the header); a row that fails is rejected with its
-    row number, label and reason, and the others go on."""
+                  convert: Callable[[dict, int], tuple[dict, Point | None]], first: int = 2) -> ImportResult:
+    """Convert CSV rows one by one (first: the file row of the first record; the header is the row
+    before it); a row that fails is rejected with its row number, label and reason, the others go on."""
     records, geoms, rejected, numbers = [], [], [], []
-    for n, row in enumerate(rows, start=2):
+    for n, row in enumerate(rows, start=first):
         try:
             rec, geom = convert(row, n)
         except (ValueError, KeyError) as exc:
@@ -314,6 +326,58 @@ def import_latlon_csv(path: str | Path) -> ImportResult:
     return _convert_rows(path.name, "CSV lat/lon", rows, lambda row, n: f"id '{row_id(row, n)}'", convert)
 
 
+EXPORT_SEP = ";"  # lists in this dashboard's CSV export are '; '-joined
+_GUARDED = re.compile(r"^'(?=[=+\-@\t\r])")  # the export's spreadsheet guard before = + - @
+
+
+def _export_value(text: str, f) -> object:
+    """One cell of this dashboard's CSV export back to the schema's type."""
+    text = _GUARDED.sub("", text or "").strip()
+    if f.kind == "str_list":
+        return [part.strip() for part in text.split(EXPORT_SEP) if part.strip()]
+    if text == "":
+        return None
+    if f.kind in ("int", "float"):
+        return _number(text, f.name, integer=f.kind == "int")
+    if f.kind == "bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"{f.name} {text!r} is not true or false")
+        return text.lower() == "true"
+    return text
+
+
+def _export_sources(row: dict) -> list[dict]:
+    urls = [u.strip() for u in (row.get("source_urls") or "").split(EXPORT_SEP)]
+    outlets = [o.strip() for o in (row.get("source_outlets") or "").split(EXPORT_SEP)]
+    dates = [d.strip() for d in (row.get("source_dates") or "").split(EXPORT_SEP)]
+    if not any(urls):
+        raise ValueError("no source_urls: every incident needs a source")
+    pad = lambda items, n: (items + [""] * n)[:n]  # noqa: E731
+    return [{"outlet": o or None, "url": u, "date": d or None}
+            for u, o, d in zip(urls, pad(outlets, len(urls)), pad(dates, len(urls)), strict=True)]
+
+
+def import_dashboard_csv(path: str | Path) -> ImportResult:
+    """A CSV exported by this dashboard (its attribution lines, then one row per record), so an
+    export edited in a spreadsheet can come back."""
+    path = Path(path)
+    rows = _read_csv(path, {"id", "title", "date_start", "latitude", "longitude", "source_urls"}, "this dashboard's")
+    fields = [f for f in INCIDENTS.fields if f.name != "sources"]
+
+    def convert(row: dict, n: int) -> tuple[dict, Point | None]:
+        rec = _empty_incident()
+        for f in fields:
+            if f.name in row:
+                rec[f.name] = _export_value(row[f.name], f)
+        rec["sources"] = _export_sources(row)
+        lat, lon = (row.get("latitude") or "").strip(), (row.get("longitude") or "").strip()
+        return rec, (_point(lat, lon) if lat or lon else None)
+
+    first = _comment_block(path.read_text(encoding="utf-8-sig", errors="replace")) + 2
+    return _convert_rows(path.name, "dashboard CSV", rows, lambda row, n: f"id '{row.get('id', '')}'", convert,
+                         first=first)
+
+
 def import_spatial(path: str | Path) -> ImportResult:
     """GeoJSON / GeoPackage / KML whose properties follow the incident schema (missing optional
     properties are filled with nulls); rows that do not validate are rejected one by one."""
@@ -333,12 +397,15 @@ def import_spatial(path: str | Path) -> ImportResult:
 
 
 def sniff_format(path: str | Path) -> str:
-    """'acled', 'ucdp', 'csv' or 'spatial', from the extension and the CSV header."""
+    """'dashboard', 'acled', 'ucdp', 'csv' or 'spatial', from the extension and the CSV header."""
     path = Path(path)
     if path.suffix.lower() != ".csv":
         return "spatial"
-    with path.open(encoding="utf-8-sig", errors="replace") as fh:
-        header = {h.strip().lower() for h in next(csv.reader(fh), [])}
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    lines = text.splitlines()[_comment_block(text):]
+    header = {h.strip().lower() for h in next(csv.reader(lines[:1]), [])}
+    if {"id", "date_start", "latitude", "longitude", "source_urls"} <= header:
+        return "dashboard"
     if {"event_id_cnty", "event_date"} <= header:
         return "acled"
     if {"date_start", "where_prec", "best"} <= header or {"relid", "best"} <= header:
@@ -349,8 +416,8 @@ def sniff_format(path: str | Path) -> str:
 def import_file(path: str | Path, fmt: str | None = None) -> ImportResult:
     """Import any supported file; fmt is sniffed when not given."""
     fmt = fmt or sniff_format(path)
-    importer = {"acled": import_acled, "ucdp": import_ucdp_ged, "csv": import_latlon_csv,
-                "spatial": import_spatial}.get(fmt)
+    importer = {"dashboard": import_dashboard_csv, "acled": import_acled, "ucdp": import_ucdp_ged,
+                "csv": import_latlon_csv, "spatial": import_spatial}.get(fmt)
     if importer is None:
-        raise ImportFormatError(f"unknown format {fmt!r} (acled, ucdp, csv, spatial)")
+        raise ImportFormatError(f"unknown format {fmt!r} (dashboard, acled, ucdp, csv, spatial)")
     return importer(path)

@@ -15,8 +15,8 @@ from ui.shell import ensure_app_shell
 
 ensure_app_shell()
 
-FORMATS = {"Detect from the file": None, "ACLED export (CSV)": "acled", "UCDP GED (CSV)": "ucdp",
-           "CSV with latitude/longitude": "csv", "GeoJSON / GeoPackage / KML": "spatial"}
+FORMATS = {"Detect from the file": None, "This dashboard's CSV export": "dashboard", "ACLED export (CSV)": "acled",
+           "UCDP GED (CSV)": "ucdp", "CSV with latitude/longitude": "csv", "GeoJSON / GeoPackage / KML": "spatial"}
 
 st.title("Import incidents")
 st.caption(

@@ -1,5 +1,7 @@
 """Importers: ACLED, UCDP GED, plain lat/lon CSV and spatial files -> the incident schema."""
 
+import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -118,3 +120,40 @@ def test_cli_writes_a_loadable_data_folder_and_protects_existing_files(tmp_path,
     before = (out / "incidents.geojson").read_bytes()
     assert main([str(DATA / "latlon.csv"), "--out", str(out)]) == 2  # no --force: untouched
     assert (out / "incidents.geojson").read_bytes() == before
+
+
+def test_the_dashboards_own_csv_export_comes_back_unchanged(tmp_path):
+    """Export -> (spreadsheet) -> import: every record and every property survives the round trip."""
+    from geo.export import to_csv
+    from geo.filters import IncidentFilter
+    from geo.geojson_io import gdf_to_features
+    from geo.loading import load_layer
+
+    shipped = load_layer("incidents")[0]
+    path = tmp_path / "pkir-incidents.csv"
+    path.write_text(to_csv(shipped, IncidentFilter()), encoding="utf-8")
+    assert sniff_format(path) == "dashboard"
+    result = import_file(path)
+    assert (result.format, result.rejected, result.rows_read) == ("dashboard CSV", [], len(shipped))
+    key = lambda feature: feature["properties"]["id"]  # noqa: E731
+    assert sorted(gdf_to_features(result.incidents), key=key) == sorted(gdf_to_features(shipped), key=key)
+
+
+def test_a_bad_row_in_an_edited_export_is_named_by_its_spreadsheet_row(tmp_path):
+    from geo.export import to_csv
+    from geo.filters import IncidentFilter
+    from geo.loading import load_layer
+
+    shipped = load_layer("incidents")[0].sort_values("id").head(3)
+    lines = to_csv(shipped, IncidentFilter()).splitlines()
+    comments = sum(line.startswith("#") for line in lines)
+    table = list(csv.reader(lines[comments:]))
+    table[2][table[0].index("fatalities_best")] = "many"  # the second record: spreadsheet row comments + 3
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    path = tmp_path / "edited.csv"
+    path.write_text("\n".join(lines[:comments]) + "\n" + out.getvalue(), encoding="utf-8")
+    result = import_file(path)
+    rid = shipped["id"].iloc[1]
+    assert result.rejected == [f"edited.csv: row {comments + 3} (id '{rid}'): fatalities_best 'many' is not a number"]
+    assert len(result.incidents) == 2
