@@ -391,8 +391,10 @@ class FeatureLayer(MacroElement):
     onEachFeature: function (f, l) {
       l.options.pkirRef = f.properties.ref;
       if (opt.interactive === false) { l.options.interactive = false; return; }
+      var left = f.properties.label === 'left';
       l.bindTooltip(f.properties.tip, opt.labels
-        ? {permanent: true, direction: 'right', offset: [5, 0], className: 'pkir-town-label'}
+        ? {permanent: true, direction: left ? 'left' : 'right', offset: [left ? -5 : 5, 0],
+           className: 'pkir-town-label'}
         : {sticky: !f.properties.sym, direction: 'top', className: 'pkir-tip'});
     }
   });
@@ -602,6 +604,16 @@ def tooltip_html(layer_id: str, props: Mapping) -> str:
             f'<div class="pkir-tip-id">{esc(props.get("id"))}</div>' + ref_span(layer_id, props.get("id")))
 
 
+def label_sides(points: list[tuple[float, float]], reach_deg: float = 0.3) -> list[str]:
+    """'left' for a label that would run into a neighbour's point or label on its right (another
+    point within reach_deg east and about as far north or south), else 'right'."""
+    sides = []
+    for lon, lat in points:
+        crowded = any(0 < olon - lon <= reach_deg and abs(olat - lat) <= reach_deg / 2 for olon, olat in points)
+        sides.append("left" if crowded else "right")
+    return sides
+
+
 def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> FeatureLayer:
     features = []
     for props, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True):
@@ -616,6 +628,10 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> Feature
         else:
             fp["style"] = line_style(layer_id, props)
         features.append({"type": "Feature", "geometry": geometry, "properties": fp})
+    if layer_id == "towns":
+        where = [tuple(f["geometry"]["coordinates"]) for f in features]
+        for f, side in zip(features, label_sides(where), strict=True):
+            f["properties"]["label"] = side
     attribution = "Boundaries: Natural Earth (public domain)" if layer_id == "countries" else None
     return FeatureLayer(layer_id, features, interactive=layer_id != "countries", labels=layer_id == "towns",
                         attribution=attribution)
@@ -676,9 +692,11 @@ def _swatch_line(style: Mapping) -> str:
 
 
 def _swatch_symbol(shape: str, colour: str) -> str:
-    turn = ' style="transform:rotate(45deg)"' if shape == "diamond" else ""
-    return (f'<span class="sw"{turn}><span style="display:inline-block;width:11px;height:11px;background:{esc(colour)};'
-            f'border:2px solid #fff;box-shadow:0 0 0 1px #333"></span></span>')
+    # a fixed 20 px box, so that a turned (diamond) square does not run into its text
+    turn = "transform:rotate(45deg);" if shape == "diamond" else ""
+    return ('<span class="sw" style="width:20px;height:20px;display:inline-flex;align-items:center;'
+            f'justify-content:center"><span style="{turn}display:inline-block;width:11px;height:11px;'
+            f'background:{esc(colour)};border:2px solid #fff;box-shadow:0 0 0 1px #333"></span></span>')
 
 
 def _row(swatch: str, text: str) -> str:

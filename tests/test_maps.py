@@ -246,3 +246,11 @@ def test_large_sets_are_clustered_and_can_be_published():
     assert incident_source(gdf).key == src.key  # same content, same key: the browser reuses its layer
     page = map_html(build_map({"incidents": gdf}, source=src, standalone=True))
     assert src.url in page and '"S0"' not in page
+
+
+def test_town_labels_turn_left_when_a_neighbour_sits_to_their_right(layers):
+    assert maps.label_sides([(61.45, 29.01), (61.58, 28.95), (63.0, 26.0)]) == ["left", "right", "right"]
+    assert maps.label_sides([(61.0, 29.0), (61.1, 29.5)]) == ["right", "right"]  # far north: no clash
+    towns = maps.feature_layer("towns", layers["towns"], "offline")
+    sides = {f["properties"]["label"] for f in json.loads(towns.data_json)["features"]}
+    assert sides == {"left", "right"}
