@@ -86,18 +86,26 @@ def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFr
 class ChronologyView:
     """What the chronology shows for one filter."""
 
-    total: pd.DataFrame  # every dated event
     shown: gpd.GeoDataFrame  # the records matching the filter
     events: pd.DataFrame  # their events
     drawn: pd.DataFrame  # the events the chart draws (see thin_for_chart)
     left_out: dict[str, int] = field(default_factory=dict)
+
+    def thinning(self) -> str | None:
+        """What the chart leaves out, in words (None when it draws every event)."""
+        if not self.left_out:
+            return None
+        parts = [f"the {track} track leaves out {n:,} of its {int((self.events['track'] == track).sum()):,}"
+                 for track, n in self.left_out.items()]
+        return (f"The chart draws {len(self.drawn):,} of the {len(self.events):,} events, keeping whole the "
+                f"tracks that fit and the deadliest events of the others: {'; '.join(parts)}.")
 
 
 def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int = MARK_LIMIT) -> ChronologyView:
     shown = apply_filter(incidents, f)
     ev = events(shown)
     drawn, left_out = thin_for_chart(ev, limit)
-    return ChronologyView(events(incidents), shown, ev, drawn, left_out)
+    return ChronologyView(shown, ev, drawn, left_out)
 
 
 def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.schema import INCIDENT_CATEGORIES
+
 SEARCH_FIELDS = ("title", "description", "place", "perpetrator", "admin1", "admin2")
 
 
@@ -80,3 +82,11 @@ def apply_filter(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:
 def country_codes(gdf: gpd.GeoDataFrame) -> list[str]:
     """Every ISO3 code that occurs in the (semicolon-separated) country column."""
     return sorted({c for value in gdf["country"].dropna() for c in str(value).split(";") if c})
+
+
+def filter_choices(incidents: gpd.GeoDataFrame) -> tuple[date, date, list[str], list[str]]:
+    """What the filters offer: the first and last date, the categories present (in the schema's
+    order) and the country codes."""
+    lo, hi = incidents["date_start"].min().date(), incidents["date_end"].max().date()
+    seen = set(incidents["category"])
+    return lo, hi, [c for c in INCIDENT_CATEGORIES if c in seen], country_codes(incidents)

@@ -140,19 +140,21 @@ def _comment_block(text: str) -> int:
     return n
 
 
-def _read_csv(path: Path, required: set[str], fmt: str) -> list[dict]:
-    """The rows as dicts; a leading block of '#' lines is skipped (see _comment_block)."""
+def _read_csv(path: Path, required: set[str], fmt: str) -> tuple[list[dict], int]:
+    """The rows as dicts, and the file row of the first one as a spreadsheet numbers it (a leading
+    block of '#' lines is skipped, see _comment_block; the header comes next)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         text = path.read_text(encoding="latin-1")
-    text = "\n".join(text.splitlines()[_comment_block(text):])
+    skipped = _comment_block(text)
+    text = "\n".join(text.splitlines()[skipped:])
     rows = list(csv.DictReader(io.StringIO(text)))
     header = set(rows[0].keys()) if rows else set(csv.reader(io.StringIO(text)).__next__() if text else [])
     missing = sorted(required - {h.strip() for h in header if h})
     if missing:
         raise ImportFormatError(f"{path.name}: not an {fmt} file: missing column(s) {', '.join(missing)}")
-    return [{(k or "").strip(): v for k, v in row.items()} for row in rows]
+    return [{(k or "").strip(): v for k, v in row.items()} for row in rows], skipped + 2
 
 
 def _empty_incident() -> dict:
@@ -177,7 +179,7 @@ def _finish(source: str, fmt: str, records: list[dict], geoms: list, rejected: l
 
 
 def _convert_rows(file_name: str, fmt: str, rows: list[dict], label: Callable[[dict, int], str],
-                  convert: Callable[[dict, int], tuple[dict, Point | None]], first: int = 2) -> ImportResult:
+                  convert: Callable[[dict, int], tuple[dict, Point | None]], first: int) -> ImportResult:
     """Convert CSV rows one by one (first: the file row of the first record; the header is the row
     before it); a row that fails is rejected with its row number, label and reason, the others go on."""
     records, geoms, rejected, numbers = [], [], [], []
@@ -196,7 +198,7 @@ def _convert_rows(file_name: str, fmt: str, rows: list[dict], label: Callable[[d
 def import_acled(path: str | Path) -> ImportResult:
     """An ACLED export (CSV). Keeps ACLED's event ids; sources cite ACLED and its named outlets."""
     path = Path(path)
-    rows = _read_csv(path, {"event_id_cnty", "event_date", "latitude", "longitude", "event_type"}, "ACLED")
+    rows, first = _read_csv(path, {"event_id_cnty", "event_date", "latitude", "longitude", "event_type"}, "ACLED")
 
     def convert(row: dict, n: int) -> tuple[dict, Point]:
         day = parse_date(row["event_date"])
@@ -223,7 +225,7 @@ def import_acled(path: str | Path) -> ImportResult:
         return rec, _point(row["latitude"], row["longitude"])
 
     return _convert_rows(path.name, "ACLED", rows, lambda row, n: f"event_id_cnty '{row.get('event_id_cnty', '')}'",
-                         convert)
+                         convert, first=first)
 
 
 def _ucdp_deaths(row: dict) -> dict:
@@ -248,7 +250,7 @@ def _ucdp_deaths(row: dict) -> dict:
 def import_ucdp_ged(path: str | Path, version: str = "UCDP GED") -> ImportResult:
     """A UCDP GED CSV (CC BY 4.0): cite the version shown in `version`."""
     path = Path(path)
-    rows = _read_csv(path, {"id", "date_start", "date_end", "latitude", "longitude", "best"}, "UCDP GED")
+    rows, first = _read_csv(path, {"id", "date_start", "date_end", "latitude", "longitude", "best"}, "UCDP GED")
 
     def convert(row: dict, n: int) -> tuple[dict, Point]:
         start, end = parse_date(row["date_start"]), parse_date(row["date_end"])
@@ -276,7 +278,8 @@ def import_ucdp_ged(path: str | Path, version: str = "UCDP GED") -> ImportResult
         }
         return rec, _point(row["latitude"], row["longitude"])
 
-    return _convert_rows(path.name, "UCDP GED", rows, lambda row, n: f"id '{row.get('id', '')}'", convert)
+    return _convert_rows(path.name, "UCDP GED", rows, lambda row, n: f"id '{row.get('id', '')}'", convert,
+                         first=first)
 
 
 LATLON = {"lat": ("latitude", "lat", "y"), "lon": ("longitude", "lon", "lng", "long", "x")}
@@ -286,7 +289,7 @@ def import_latlon_csv(path: str | Path) -> ImportResult:
     """A plain CSV: latitude/longitude (or lat/lon), a date (date or date_start), and optional
     id, title, category, country, place, fatalities, description, source_url columns."""
     path = Path(path)
-    rows = _read_csv(path, set(), "CSV")
+    rows, first = _read_csv(path, set(), "CSV")
     header = {h.lower(): h for h in (rows[0].keys() if rows else [])}
     col = {k: next((header[c] for c in names if c in header), None) for k, names in LATLON.items()}
     date_col = header.get("date_start") or header.get("date")
@@ -323,7 +326,8 @@ def import_latlon_csv(path: str | Path) -> ImportResult:
         }
         return rec, _point(row[col["lat"]], row[col["lon"]])
 
-    return _convert_rows(path.name, "CSV lat/lon", rows, lambda row, n: f"id '{row_id(row, n)}'", convert)
+    return _convert_rows(path.name, "CSV lat/lon", rows, lambda row, n: f"id '{row_id(row, n)}'", convert,
+                         first=first)
 
 
 EXPORT_SEP = ";"  # lists in this dashboard's CSV export are '; '-joined
@@ -361,7 +365,8 @@ def import_dashboard_csv(path: str | Path) -> ImportResult:
     """A CSV exported by this dashboard (its attribution lines, then one row per record), so an
     export edited in a spreadsheet can come back."""
     path = Path(path)
-    rows = _read_csv(path, {"id", "title", "date_start", "latitude", "longitude", "source_urls"}, "this dashboard's")
+    rows, first = _read_csv(path, {"id", "title", "date_start", "latitude", "longitude", "source_urls"},
+                            "this dashboard's")
     fields = [f for f in INCIDENTS.fields if f.name != "sources"]
 
     def convert(row: dict, n: int) -> tuple[dict, Point | None]:
@@ -373,7 +378,6 @@ def import_dashboard_csv(path: str | Path) -> ImportResult:
         lat, lon = (row.get("latitude") or "").strip(), (row.get("longitude") or "").strip()
         return rec, (_point(lat, lon) if lat or lon else None)
 
-    first = _comment_block(path.read_text(encoding="utf-8-sig", errors="replace")) + 2
     return _convert_rows(path.name, "dashboard CSV", rows, lambda row, n: f"id '{row.get('id', '')}'", convert,
                          first=first)
 

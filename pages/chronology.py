@@ -37,8 +37,9 @@ st.title("Chronology")
 incidents = data.incidents_or_stop()
 
 f = current_filter()
+total = data.per_session("chronology_all", incidents, None, lambda: chronology.events(incidents))
 view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
-total, shown_gdf, ev = view.total, view.shown, view.events
+shown_gdf, ev = view.shown, view.events
 st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
 
 counts = chronology.track_counts(ev, total)
@@ -56,12 +57,9 @@ if ev.empty:
 
 st.altair_chart(chronology.timeline_chart(view.drawn, selection_name="event"), width="stretch", key=CHART_KEY,
                 on_select=_from_chart, selection_mode="event")
-if view.left_out:
-    thinned = "; ".join(f"the {track} track leaves out {n:,} of its {n + int((view.drawn['track'] == track).sum()):,}"
-                        for track, n in view.left_out.items())
-    st.warning(f"The chart draws at most {chronology.MARK_LIMIT:,} events, keeping whole the tracks that fit and the "
-               f"deadliest events of the others: {thinned}. Every event is in the counts above and the table "
-               "below; narrow the filters to draw them all.")
+if view.thinning():
+    st.warning(view.thinning() + " Every event is in the counts above and the table below; narrow the filters "
+               "to draw them all.")
 st.caption("Each row is a track; colour is the category, size the fatalities, a square an event of several days "
            "or more. A long period opens on its last five years (the grey window on the strip). "
            "Hover for details; click an event to open its record below.")

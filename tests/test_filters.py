@@ -102,3 +102,15 @@ def test_filter_does_not_change_its_input(incidents):
     before = incidents.copy()
     apply_filter(incidents, IncidentFilter(keyword="army", countries=("PAK",)))
     assert incidents.equals(before)
+
+
+def test_filter_choices_offer_the_date_range_present_categories_and_countries(layers):
+    from datetime import date
+
+    from geo.filters import filter_choices
+
+    incidents = layers["incidents"]
+    lo, hi, categories, countries = filter_choices(incidents)
+    assert (lo, hi) == (date(1995, 1, 1), date(2024, 10, 26))
+    assert set(categories) == set(incidents["category"]) and categories[0] == "attack"
+    assert countries == ["IRN", "PAK", "USA"]

@@ -6,13 +6,10 @@ set on one page holds on the others.
 
 from __future__ import annotations
 
-from datetime import date
-
 import geopandas as gpd
 import streamlit as st
 
-from geo.filters import IncidentFilter, country_codes
-from geo.schema import INCIDENT_CATEGORIES
+from geo.filters import IncidentFilter, filter_choices
 from ui.data import per_session
 
 KEYS = {
@@ -24,17 +21,6 @@ KEYS = {
 }
 COUNTRY_NAMES = {"PAK": "Pakistan", "IRN": "Iran", "AFG": "Afghanistan", "USA": "United States"}
 STATE = "incident_filter"
-
-
-def date_bounds(incidents: gpd.GeoDataFrame) -> tuple[date, date]:
-    return incidents["date_start"].min().date(), incidents["date_end"].max().date()
-
-
-def filter_choices(incidents: gpd.GeoDataFrame) -> tuple[date, date, list[str], list[str]]:
-    """The date range, the categories present and the country codes the filters offer."""
-    lo, hi = date_bounds(incidents)
-    seen = set(incidents["category"])
-    return lo, hi, [c for c in INCIDENT_CATEGORIES if c in seen], country_codes(incidents)
 
 
 def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
