@@ -108,8 +108,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--screenshots", type=Path, help="folder for screenshots of each measured page")
-    parser.add_argument("--quiet", type=float, default=5.0,
-                        help="the map counts as settled once nothing new is drawn for this many seconds")
+    parser.add_argument(
+        "--quiet",
+        type=float,
+        default=5.0,
+        help="the map counts as settled once nothing new is drawn for this many seconds",
+    )
     args = parser.parse_args(argv)
     exe = shutil.which("chromium")
     if exe is None:

@@ -27,8 +27,12 @@ from geo.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (1_000, 10_000, 100_000)
-TYPICAL = IncidentFilter(date_from=date(2015, 1, 1), date_to=date(2024, 12, 31),
-                         categories=("attack", "bombing/IED", "armed clash"), min_fatalities=1)
+TYPICAL = IncidentFilter(
+    date_from=date(2015, 1, 1),
+    date_to=date(2024, 12, 31),
+    categories=("attack", "bombing/IED", "armed clash"),
+    min_fatalities=1,
+)
 KEYWORD = IncidentFilter(keyword="quetta")
 
 
@@ -60,10 +64,17 @@ def measure(folder: Path, repeat: int) -> dict:
     border, _ = load_layer("border", folder)
     t_dist, dist = best_of(lambda: distance_to_border_km(gdf.geometry, border), repeat)
     return {
-        "n": len(gdf), "file_mb": path.stat().st_size / 1e6,
-        "read_s": t_read, "validate_s": t_validate, "load_file_s": t_load,
-        "filter_s": t_filter, "filter_kept": len(kept), "keyword_s": t_keyword, "keyword_kept": len(hits),
-        "distance_s": t_dist, "distance_max_km": float(max(d for d in dist if d == d)),
+        "n": len(gdf),
+        "file_mb": path.stat().st_size / 1e6,
+        "read_s": t_read,
+        "validate_s": t_validate,
+        "load_file_s": t_load,
+        "filter_s": t_filter,
+        "filter_kept": len(kept),
+        "keyword_s": t_keyword,
+        "keyword_kept": len(hits),
+        "distance_s": t_dist,
+        "distance_max_km": float(max(d for d in dist if d == d)),
         # ru_maxrss is in kilobytes on Linux
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -76,15 +87,34 @@ def run_child(folder: Path, repeat: int) -> dict:
 
 
 def print_table(rows: list[dict]) -> None:
-    head = ("n", "file MB", "read s", "validate s", "load_file s", "filter s (kept)", "keyword s (kept)",
-            "distance s", "peak RSS MB")
+    head = (
+        "n",
+        "file MB",
+        "read s",
+        "validate s",
+        "load_file s",
+        "filter s (kept)",
+        "keyword s (kept)",
+        "distance s",
+        "peak RSS MB",
+    )
     print(" | ".join(head))
     for r in rows:
-        print(" | ".join([
-            f"{r['n']:,}", f"{r['file_mb']:.1f}", f"{r['read_s']:.3f}", f"{r['validate_s']:.3f}",
-            f"{r['load_file_s']:.3f}", f"{r['filter_s']:.4f} ({r['filter_kept']:,})",
-            f"{r['keyword_s']:.4f} ({r['keyword_kept']:,})", f"{r['distance_s']:.4f}", f"{r['peak_rss_mb']:.0f}",
-        ]))
+        print(
+            " | ".join(
+                [
+                    f"{r['n']:,}",
+                    f"{r['file_mb']:.1f}",
+                    f"{r['read_s']:.3f}",
+                    f"{r['validate_s']:.3f}",
+                    f"{r['load_file_s']:.3f}",
+                    f"{r['filter_s']:.4f} ({r['filter_kept']:,})",
+                    f"{r['keyword_s']:.4f} ({r['keyword_kept']:,})",
+                    f"{r['distance_s']:.4f}",
+                    f"{r['peak_rss_mb']:.0f}",
+                ]
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

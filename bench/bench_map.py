@@ -24,9 +24,17 @@ from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_layer
 from geo.maps import build_map, incident_source, map_html
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--allow-file-access-from-files"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--allow-file-access-from-files",
+]
 
 
 def _clock(fn):
@@ -65,7 +73,10 @@ def browser_draw_s(html_path: Path, n: int) -> tuple[float, float] | None:
         first = time.perf_counter() - start
         page.wait_for_function(
             "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length >= n",
-            arg=n, polling=50, timeout=600_000)
+            arg=n,
+            polling=50,
+            timeout=600_000,
+        )
         done = time.perf_counter() - start
         browser.close()
     return first, done
@@ -81,9 +92,11 @@ def run(sizes: list[int], browser: bool) -> None:
         from ui.assets import copy_vendor_files
 
         copy_vendor_files(vendor)
-    print(f"{'N':>8} {'drawn':>8} {'load s':>7} {'filter s':>8} {'build s':>7} {'st_folium s':>11} "
-          f"{'inline MB':>9} {'file: prep s':>12} {'rerun s':>7} {'ws MB':>6} {'file MB':>7} "
-          f"{'first s':>7} {'all s':>6}")
+    print(
+        f"{'N':>8} {'drawn':>8} {'load s':>7} {'filter s':>8} {'build s':>7} {'st_folium s':>11} "
+        f"{'inline MB':>9} {'file: prep s':>12} {'rerun s':>7} {'ws MB':>6} {'file MB':>7} "
+        f"{'first s':>7} {'all s':>6}"
+    )
     with tempfile.TemporaryDirectory(prefix="pkir-bench-map-") as tmp:
         for n in sizes:
             folder = make_data_dir(Path(tmp) / f"n{n}", n)
@@ -92,10 +105,15 @@ def run(sizes: list[int], browser: bool) -> None:
             built, build_s = _clock(lambda layers=layers, shown=shown: build_map(layers, incidents=shown))
             sent, convert_s = streamlit_payload(built)
             files: dict[str, int] = {}
-            source, prep_s = _clock(lambda shown=shown, files=files: incident_source(
-                shown, publish=lambda key, text: files.setdefault(key, len(text)) and f"/app/static/cache/{key}.json"))
-            with_file, rerun_build_s = _clock(lambda layers=layers, shown=shown, source=source: build_map(
-                layers, incidents=shown, source=source))
+            source, prep_s = _clock(
+                lambda shown=shown, files=files: incident_source(
+                    shown,
+                    publish=lambda key, text: files.setdefault(key, len(text)) and f"/app/static/cache/{key}.json",
+                )
+            )
+            with_file, rerun_build_s = _clock(
+                lambda layers=layers, shown=shown, source=source: build_map(layers, incidents=shown, source=source)
+            )
             ws, rerun_convert_s = streamlit_payload(with_file)
             standalone = build_map(layers, incidents=shown, standalone=True, asset_base=vendor.as_uri(), height=800)
             html = map_html(standalone)
@@ -105,9 +123,12 @@ def run(sizes: list[int], browser: bool) -> None:
                 page.write_text(html, encoding="utf-8")
                 draw = browser_draw_s(page, standalone.summary["incidents_drawn"])
             file_mb = sum(files.values()) / 1e6
-            print(f"{n:>8} {built.summary['incidents_drawn']:>8} {load_s:>7.2f} {filter_s:>8.3f} {build_s:>7.2f} "
-                  f"{convert_s:>11.2f} {sent / 1e6:>9.2f} {prep_s:>12.2f} {rerun_build_s + rerun_convert_s:>7.2f} "
-                  f"{ws / 1e6:>6.2f} {file_mb:>7.2f} {_s(draw, 0):>7} {_s(draw, 1):>6}", flush=True)
+            print(
+                f"{n:>8} {built.summary['incidents_drawn']:>8} {load_s:>7.2f} {filter_s:>8.3f} {build_s:>7.2f} "
+                f"{convert_s:>11.2f} {sent / 1e6:>9.2f} {prep_s:>12.2f} {rerun_build_s + rerun_convert_s:>7.2f} "
+                f"{ws / 1e6:>6.2f} {file_mb:>7.2f} {_s(draw, 0):>7} {_s(draw, 1):>6}",
+                flush=True,
+            )
 
 
 def main(argv: list[str] | None = None) -> None:

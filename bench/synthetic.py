@@ -24,20 +24,59 @@ from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import write_feature_collection
 from geo.schema import INCIDENT_CATEGORIES, LOCATION_PRECISION
 
-SECURITY = {"attack", "bombing/IED", "armed clash", "cross-border attack", "cross-border strike",
-            "air/drone strike", "shelling/artillery", "abduction", "arrest", "security (other)", "protest", "riot"}
+SECURITY = {
+    "attack",
+    "bombing/IED",
+    "armed clash",
+    "cross-border attack",
+    "cross-border strike",
+    "air/drone strike",
+    "shelling/artillery",
+    "abduction",
+    "arrest",
+    "security (other)",
+    "protest",
+    "riot",
+}
 DIPLOMACY = {"diplomatic", "designation", "agreement"}
-VIOLENT = {"attack", "bombing/IED", "armed clash", "cross-border attack", "cross-border strike",
-           "air/drone strike", "shelling/artillery"}
+VIOLENT = {
+    "attack",
+    "bombing/IED",
+    "armed clash",
+    "cross-border attack",
+    "cross-border strike",
+    "air/drone strike",
+    "shelling/artillery",
+}
 # Security events dominate real data; categories not named here get weight 1.
-WEIGHTS = {"attack": 30, "bombing/IED": 15, "armed clash": 12, "cross-border attack": 5,
-           "cross-border strike": 4, "arrest": 8, "security (other)": 6, "diplomatic": 4, "other": 3}
+WEIGHTS = {
+    "attack": 30,
+    "bombing/IED": 15,
+    "armed clash": 12,
+    "cross-border attack": 5,
+    "cross-border strike": 4,
+    "arrest": 8,
+    "security (other)": 6,
+    "diplomatic": 4,
+    "other": 3,
+}
 PLACES = {
     "PAK": ["Quetta", "Zhob", "Gwadar", "Turbat", "Panjgur", "Mashkel", "Taftan", "Chaman", "Kech", "Kharan"],
     "IRN": ["Zahedan", "Chabahar", "Saravan", "Rask", "Mirjaveh", "Iranshahr", "Khash", "Konarak", "Sarbaz"],
 }
-ACTORS = ["Security forces", "Frontier Corps", "Border guards", "IRGC", "Police", "Militant group A",
-          "Militant group B", "Separatist group C", "Unidentified gunmen", "Civilians", "Smugglers"]
+ACTORS = [
+    "Security forces",
+    "Frontier Corps",
+    "Border guards",
+    "IRGC",
+    "Police",
+    "Militant group A",
+    "Militant group B",
+    "Separatist group C",
+    "Unidentified gunmen",
+    "Civilians",
+    "Smugglers",
+]
 OUTLETS = ["Outlet One", "Outlet Two", "Wire Service", "Regional Daily", "Broadcaster"]
 PRECISIONS = [p for p in LOCATION_PRECISION if p != "unlocated"]
 DATE_PRECISIONS = ["day", "day (approx.)", "days", "week", "month"]
@@ -132,11 +171,14 @@ def make_incidents(n: int, seed: int = 0, data_dir: Path = DATA_DIR) -> dict:
             "actors": actors,
             "perpetrator": f"{actors[-1]} (alleged)" if violent else None,
             "description": f"Synthetic record for benchmarks, not a real event: {category} reported near "
-                           f"{place}, {PROVINCE_ADMIN1[country]}, involving {', '.join(actors)}.",
+            f"{place}, {PROVINCE_ADMIN1[country]}, involving {', '.join(actors)}.",
             "disputed": None,
             "sources": [
-                {"outlet": str(rng.choice(OUTLETS)), "url": f"https://example.org/synthetic/{i + 1}/{k}",
-                 "date": start.isoformat()}
+                {
+                    "outlet": str(rng.choice(OUTLETS)),
+                    "url": f"https://example.org/synthetic/{i + 1}/{k}",
+                    "date": start.isoformat(),
+                }
                 for k in range(int(rng.integers(1, 4)))
             ],
             "in_source_article": bool(rng.random() < 0.5),
@@ -169,8 +211,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     out = make_data_dir(args.out_dir, args.n, args.seed)
     size = (out / LAYERS["incidents"].file).stat().st_size / 1e6
-    print(f"wrote {args.n} synthetic incidents to {out / LAYERS['incidents'].file} ({size:.1f} MB); "
-          f"use it with PKIR_DATA_DIR={out}")
+    print(
+        f"wrote {args.n} synthetic incidents to {out / LAYERS['incidents'].file} ({size:.1f} MB); "
+        f"use it with PKIR_DATA_DIR={out}"
+    )
 
 
 if __name__ == "__main__":

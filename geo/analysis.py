@@ -66,8 +66,10 @@ def pct_diff(measured: float, reported: float | None) -> float | None:
 
 
 def province_areas(provinces: gpd.GeoDataFrame) -> pd.DataFrame:
-    rows = [{"id": r.id, "name": r.name, "measured_km2": area_km2(r.geometry),
-             "reported_km2": r.area_reported_km2} for r in provinces.itertuples()]
+    rows = [
+        {"id": r.id, "name": r.name, "measured_km2": area_km2(r.geometry), "reported_km2": r.area_reported_km2}
+        for r in provinces.itertuples()
+    ]
     df = pd.DataFrame(rows)
     df["diff_pct"] = [pct_diff(m, r) for m, r in zip(df.measured_km2, df.reported_km2, strict=True)]
     return df
@@ -75,11 +77,16 @@ def province_areas(provinces: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def segment_lengths(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     """Reported against geodesic length for each segment of a line layer (pipeline, power line)."""
-    df = pd.DataFrame({
-        "id": lines["id"], "name": lines["name"], "section": lines["section"], "status": lines["status"],
-        "reported_km": lines["length_reported_km"],
-        "measured_km": [length_km(g) for g in lines.geometry],
-    })
+    df = pd.DataFrame(
+        {
+            "id": lines["id"],
+            "name": lines["name"],
+            "section": lines["section"],
+            "status": lines["status"],
+            "reported_km": lines["length_reported_km"],
+            "measured_km": [length_km(g) for g in lines.geometry],
+        }
+    )
     df["diff_pct"] = [pct_diff(m, r) for m, r in zip(df.measured_km, df.reported_km, strict=True)]
     return df
 
@@ -95,10 +102,24 @@ def measures_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     for r in province_areas(layers["provinces"]).itertuples():
         rows.append(("Area of " + r.name, "km²", r.measured_km2, r.reported_km2, 5.0))
     border = layers["border"]
-    rows.append(("Pakistan–Iran border length", "km", length_km(border_line(border)),
-                 float(border["length_reported_km"].iloc[0]), 15.0))
-    rows.append(("Unbuilt Pakistani pipeline section", "km",
-                 unbuilt_pakistani_pipeline_km(layers["pipeline"]), PAKISTAN_PIPELINE_REPORTED_KM, 15.0))
+    rows.append(
+        (
+            "Pakistan–Iran border length",
+            "km",
+            length_km(border_line(border)),
+            float(border["length_reported_km"].iloc[0]),
+            15.0,
+        )
+    )
+    rows.append(
+        (
+            "Unbuilt Pakistani pipeline section",
+            "km",
+            unbuilt_pakistani_pipeline_km(layers["pipeline"]),
+            PAKISTAN_PIPELINE_REPORTED_KM,
+            15.0,
+        )
+    )
     df = pd.DataFrame(rows, columns=["measure", "unit", "measured", "reported", "tolerance_pct"])
     df["diff_pct"] = [pct_diff(m, r) for m, r in zip(df.measured, df.reported, strict=True)]
     df["within_tolerance"] = df["diff_pct"].abs() <= df["tolerance_pct"]
@@ -108,9 +129,14 @@ def measures_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
 def point_country_check(points: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.DataFrame:
     """Which country polygon each point falls in, against its 'country' property."""
     located = points[~points.geometry.isna()]
-    joined = gpd.sjoin(located[["id", "country", "geometry"]],
-                       countries[["id", "geometry"]].rename(columns={"id": "in_country"}),
-                       how="left", predicate="within")
-    joined["agrees"] = [bool(isinstance(c, str) and isinstance(i, str) and i in c.split(";"))
-                        for c, i in zip(joined["country"], joined["in_country"], strict=True)]
+    joined = gpd.sjoin(
+        located[["id", "country", "geometry"]],
+        countries[["id", "geometry"]].rename(columns={"id": "in_country"}),
+        how="left",
+        predicate="within",
+    )
+    joined["agrees"] = [
+        bool(isinstance(c, str) and isinstance(i, str) and i in c.split(";"))
+        for c, i in zip(joined["country"], joined["in_country"], strict=True)
+    ]
     return pd.DataFrame(joined.drop(columns=["geometry", "index_right"]))

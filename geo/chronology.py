@@ -21,15 +21,39 @@ from geo.schema import TRACKS
 OTHER_TRACK = "other"
 TRACK_ORDER = (*TRACKS, OTHER_TRACK)
 _CATEGORY_TRACK = {
-    **dict.fromkeys(("attack", "bombing/IED", "armed clash", "cross-border attack", "cross-border strike",
-                     "air/drone strike", "shelling/artillery", "abduction", "arrest", "security (other)",
-                     "protest", "riot"), "security"),
+    **dict.fromkeys(
+        (
+            "attack",
+            "bombing/IED",
+            "armed clash",
+            "cross-border attack",
+            "cross-border strike",
+            "air/drone strike",
+            "shelling/artillery",
+            "abduction",
+            "arrest",
+            "security (other)",
+            "protest",
+            "riot",
+        ),
+        "security",
+    ),
     **dict.fromkeys(("diplomatic", "agreement", "designation"), "diplomacy"),
     **dict.fromkeys(("inauguration", "pipeline milestone", "policy decision"), "infrastructure & trade"),
 }
 MARK_LIMIT = 4000  # the chart draws at most this many events (a browser chokes on 100,000 marks)
-EVENT_COLUMNS = ("id", "track", "category", "title", "date_start", "date_end", "date_precision",
-                 "country", "place", "fatalities")
+EVENT_COLUMNS = (
+    "id",
+    "track",
+    "category",
+    "title",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "country",
+    "place",
+    "fatalities",
+)
 
 
 def track_for_category(category) -> str:
@@ -41,20 +65,26 @@ def events(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per dated event, oldest first (ties by id): the columns in EVENT_COLUMNS."""
     derived = gdf["category"].map(track_for_category)
     track = gdf["track"].where(gdf["track"].isin(TRACK_ORDER), derived) if "track" in gdf.columns else derived
-    fatalities = (gdf["fatalities_best"].astype("Int64") if "fatalities_best" in gdf.columns
-                  else pd.Series(pd.NA, index=gdf.index, dtype="Int64"))
-    out = pd.DataFrame({
-        "id": gdf["id"].astype(str),
-        "track": track,
-        "category": gdf["category"],
-        "title": gdf["title"],
-        "date_start": gdf["date_start"].astype("datetime64[ns]"),
-        "date_end": gdf["date_end"].fillna(gdf["date_start"]).astype("datetime64[ns]"),
-        "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
-        "country": gdf["country"],
-        "place": gdf["place"] if "place" in gdf.columns else None,
-        "fatalities": fatalities,
-    }, index=gdf.index)
+    fatalities = (
+        gdf["fatalities_best"].astype("Int64")
+        if "fatalities_best" in gdf.columns
+        else pd.Series(pd.NA, index=gdf.index, dtype="Int64")
+    )
+    out = pd.DataFrame(
+        {
+            "id": gdf["id"].astype(str),
+            "track": track,
+            "category": gdf["category"],
+            "title": gdf["title"],
+            "date_start": gdf["date_start"].astype("datetime64[ns]"),
+            "date_end": gdf["date_end"].fillna(gdf["date_start"]).astype("datetime64[ns]"),
+            "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
+            "country": gdf["country"],
+            "place": gdf["place"] if "place" in gdf.columns else None,
+            "fatalities": fatalities,
+        },
+        index=gdf.index,
+    )
     out = out[out["date_start"].notna()]
     return out.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)[list(EVENT_COLUMNS)]
 
@@ -95,10 +125,14 @@ class ChronologyView:
         """What the chart leaves out, in words (None when it draws every event)."""
         if not self.left_out:
             return None
-        parts = [f"the {track} track leaves out {n:,} of its {int((self.events['track'] == track).sum()):,}"
-                 for track, n in self.left_out.items()]
-        return (f"The chart draws {len(self.drawn):,} of the {len(self.events):,} events, keeping whole the "
-                f"tracks that fit and the deadliest events of the others: {'; '.join(parts)}.")
+        parts = [
+            f"the {track} track leaves out {n:,} of its {int((self.events['track'] == track).sum()):,}"
+            for track, n in self.left_out.items()
+        ]
+        return (
+            f"The chart draws {len(self.drawn):,} of the {len(self.events):,} events, keeping whole the "
+            f"tracks that fit and the deadliest events of the others: {'; '.join(parts)}."
+        )
 
 
 def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int = MARK_LIMIT) -> ChronologyView:
@@ -115,16 +149,21 @@ def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
         s, t = shown[shown["track"] == track], total[total["track"] == track]
         if t.empty and track == OTHER_TRACK:
             continue
-        rows.append({
-            "track": track, "shown": len(s), "total": len(t),
-            "first": s["date_start"].min() if len(s) else pd.NaT,
-            "last": s["date_end"].max() if len(s) else pd.NaT,
-        })
+        rows.append(
+            {
+                "track": track,
+                "shown": len(s),
+                "total": len(t),
+                "first": s["date_start"].min() if len(s) else pd.NaT,
+                "last": s["date_end"].max() if len(s) else pd.NaT,
+            }
+        )
     return pd.DataFrame(rows, columns=["track", "shown", "total", "first", "last"])
 
 
-def default_window(start: pd.Series, end: pd.Series, years: int = 5, longer_than: int = 8
-                   ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+def default_window(
+    start: pd.Series, end: pd.Series, years: int = 5, longer_than: int = 8
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The period a timeline opens on: the last `years` years when the dates span more than `longer_than`.
 
     None means "show everything". The overview strip under the chart still shows the whole period.
@@ -149,15 +188,27 @@ def zoom_brush(window: tuple[pd.Timestamp, pd.Timestamp] | None, name: str = "zo
 def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) -> alt.Chart:
     """A thin full-period strip carrying the zoom brush."""
     title = "Whole period: drag across this strip to choose the period shown above; double-click shows all"
-    return chart.encode(
-        x=alt.X(field, title=title,
-                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True, labelFontSize=11,
-                              titleFontWeight="normal", titleColor="#555")),
-    ).add_params(brush).properties(height=40, width=width)
+    return (
+        chart.encode(
+            x=alt.X(
+                field,
+                title=title,
+                axis=alt.Axis(
+                    format="%Y",
+                    tickCount="year",
+                    labelOverlap=True,
+                    labelFontSize=11,
+                    titleFontWeight="normal",
+                    titleColor="#555",
+                ),
+            ),
+        )
+        .add_params(brush)
+        .properties(height=40, width=width)
+    )
 
 
-def timeline_chart(ev: pd.DataFrame, selection_name: str = "event", width: int | str = "container"
-                   ) -> alt.VConcatChart:
+def timeline_chart(ev: pd.DataFrame, selection_name: str = "event", width: int | str = "container") -> alt.VConcatChart:
     """Events as points on one row per track (categories offset within the row), above an
     overview strip whose brush sets the period shown.
 
@@ -177,29 +228,57 @@ def timeline_chart(ev: pd.DataFrame, selection_name: str = "event", width: int |
     categories += sorted(set(data["category"].dropna()) - set(categories))
     pick = alt.selection_point(name=selection_name, fields=["id"], on="click", clear="dblclick")
     zoom = zoom_brush(default_window(data["date_start"], data["date_end"]))
-    color = alt.Color("category:N", title="Category",
-                      scale=alt.Scale(domain=categories,
-                                      range=[CATEGORY_COLOURS.get(c, OTHER_COLOUR) for c in categories]),
-                      legend=alt.Legend(orient="bottom", columns=5, labelLimit=200, labelFontSize=12,
-                                        symbolType="circle", symbolStrokeWidth=0, symbolOpacity=1))
-    tooltip = [alt.Tooltip("title:N", title="Event"), alt.Tooltip("date_label:N", title="Date"),
-               alt.Tooltip("date_precision:N", title="Date precision"), alt.Tooltip("category:N", title="Category"),
-               alt.Tooltip("fatalities:Q", title="Fatalities"), alt.Tooltip("id:N", title="ID")]
+    color = alt.Color(
+        "category:N",
+        title="Category",
+        scale=alt.Scale(domain=categories, range=[CATEGORY_COLOURS.get(c, OTHER_COLOUR) for c in categories]),
+        legend=alt.Legend(
+            orient="bottom",
+            columns=5,
+            labelLimit=200,
+            labelFontSize=12,
+            symbolType="circle",
+            symbolStrokeWidth=0,
+            symbolOpacity=1,
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("title:N", title="Event"),
+        alt.Tooltip("date_label:N", title="Date"),
+        alt.Tooltip("date_precision:N", title="Date precision"),
+        alt.Tooltip("category:N", title="Category"),
+        alt.Tooltip("fatalities:Q", title="Fatalities"),
+        alt.Tooltip("id:N", title="ID"),
+    ]
     base = alt.Chart(data)
-    points = base.mark_point(filled=True, stroke="#222", strokeWidth=0.5, clip=True).encode(
-        x=alt.X("date_start:T", title=None, scale=alt.Scale(domain={"param": zoom.name}),
-                axis=alt.Axis(labelFontSize=12, labelOverlap=True)),
-        y=alt.Y("track:N", sort=present, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=180)),
-        yOffset=alt.YOffset("category:N", sort=categories),
-        color=color,
-        shape=alt.Shape("span:N", title="Dates", scale=alt.Scale(domain=["one day", "several days or more"],
-                                                                 range=["circle", "square"]),
-                        legend=alt.Legend(orient="top", direction="horizontal", labelFontSize=12,
-                                          symbolFillColor="#777", symbolStrokeWidth=0)),
-        size=alt.Size("fatalities_shown:Q", title="Fatalities", scale=alt.Scale(range=[60, 600], zero=True),
-                      legend=None),
-        opacity=alt.condition(pick, alt.value(0.95), alt.value(0.3)),
-        tooltip=tooltip,
-    ).add_params(pick).properties(height=120 * max(len(present), 1), width=width)
+    points = (
+        base.mark_point(filled=True, stroke="#222", strokeWidth=0.5, clip=True)
+        .encode(
+            x=alt.X(
+                "date_start:T",
+                title=None,
+                scale=alt.Scale(domain={"param": zoom.name}),
+                axis=alt.Axis(labelFontSize=12, labelOverlap=True),
+            ),
+            y=alt.Y("track:N", sort=present, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=180)),
+            yOffset=alt.YOffset("category:N", sort=categories),
+            color=color,
+            shape=alt.Shape(
+                "span:N",
+                title="Dates",
+                scale=alt.Scale(domain=["one day", "several days or more"], range=["circle", "square"]),
+                legend=alt.Legend(
+                    orient="top", direction="horizontal", labelFontSize=12, symbolFillColor="#777", symbolStrokeWidth=0
+                ),
+            ),
+            size=alt.Size(
+                "fatalities_shown:Q", title="Fatalities", scale=alt.Scale(range=[60, 600], zero=True), legend=None
+            ),
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.3)),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+        .properties(height=120 * max(len(present), 1), width=width)
+    )
     strip = overview_strip(base.mark_tick(thickness=2, size=14).encode(color=color), "date_start:T", zoom, width)
     return alt.vconcat(points, strip, spacing=14)

@@ -24,8 +24,19 @@ SIDES = {
     "civilians": "fatalities_civilians",
 }
 TABLE_COLUMNS = (
-    "id", "date", "title", "category", "place", "province", "country", "fatalities",
-    "location_precision", "date_precision", "precision", "source", "outlets",
+    "id",
+    "date",
+    "title",
+    "category",
+    "place",
+    "province",
+    "country",
+    "fatalities",
+    "location_precision",
+    "date_precision",
+    "precision",
+    "source",
+    "outlets",
 )
 
 
@@ -78,8 +89,9 @@ def headline(gdf: gpd.GeoDataFrame) -> Headline:
     """Counts for the figures at the top of the explorer."""
     best = _column(gdf, "fatalities_best")
     sides = {label: _int_sum(_column(gdf, col)) for label, col in SIDES.items()}
-    split = sum((_column(gdf, col).fillna(0) for col in SIDES.values()),
-                start=pd.Series(0, index=gdf.index, dtype="Int64"))
+    split = sum(
+        (_column(gdf, col).fillna(0) for col in SIDES.values()), start=pd.Series(0, index=gdf.index, dtype="Int64")
+    )
     unattributed = _int_sum((best - split).clip(lower=0))
     countries = []
     for country, rows in gdf.groupby(gdf["country"].fillna("unknown"), sort=True):
@@ -114,16 +126,26 @@ def monthly(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """
     columns = ["month", "country", "events", "fatalities"]
     if gdf.empty:
-        return pd.DataFrame({"month": pd.Series(dtype="datetime64[ns]"), "country": pd.Series(dtype=object),
-                             "events": pd.Series(dtype="int64"), "fatalities": pd.Series(dtype="int64")})
-    frame = pd.DataFrame({
-        "month": gdf["date_start"].dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"),
-        "country": gdf["country"].fillna("unknown"),
-        "fatalities": _column(gdf, "fatalities_best").fillna(0).astype("int64"),
-    })
-    out = (frame.groupby(["month", "country"], sort=True)
-           .agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
-           .reset_index())
+        return pd.DataFrame(
+            {
+                "month": pd.Series(dtype="datetime64[ns]"),
+                "country": pd.Series(dtype=object),
+                "events": pd.Series(dtype="int64"),
+                "fatalities": pd.Series(dtype="int64"),
+            }
+        )
+    frame = pd.DataFrame(
+        {
+            "month": gdf["date_start"].dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"),
+            "country": gdf["country"].fillna("unknown"),
+            "fatalities": _column(gdf, "fatalities_best").fillna(0).astype("int64"),
+        }
+    )
+    out = (
+        frame.groupby(["month", "country"], sort=True)
+        .agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+        .reset_index()
+    )
     return out[columns].astype({"events": "int64", "fatalities": "int64"})
 
 
@@ -147,22 +169,26 @@ def outlets(sources) -> str:
 
 def table_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per record for the explorer's table, newest first, keeping the input's index."""
-    rows = pd.DataFrame({
-        "id": gdf["id"].astype(str),
-        "date": gdf["date_start"].astype("datetime64[ns]"),
-        "title": gdf["title"],
-        "category": gdf["category"],
-        "place": gdf["place"] if "place" in gdf.columns else None,
-        "province": gdf["admin1"] if "admin1" in gdf.columns else None,
-        "country": gdf["country"],
-        "fatalities": _column(gdf, "fatalities_best"),
-        "location_precision": gdf["location_precision"],
-        "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
-        "source": gdf["sources"].map(first_source_url),
-        "outlets": gdf["sources"].map(outlets),
-    }, index=gdf.index)
-    rows["precision"] = (rows["location_precision"].fillna("–").astype(str) + " / "
-                         + rows["date_precision"].fillna("–").astype(str))
+    rows = pd.DataFrame(
+        {
+            "id": gdf["id"].astype(str),
+            "date": gdf["date_start"].astype("datetime64[ns]"),
+            "title": gdf["title"],
+            "category": gdf["category"],
+            "place": gdf["place"] if "place" in gdf.columns else None,
+            "province": gdf["admin1"] if "admin1" in gdf.columns else None,
+            "country": gdf["country"],
+            "fatalities": _column(gdf, "fatalities_best"),
+            "location_precision": gdf["location_precision"],
+            "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
+            "source": gdf["sources"].map(first_source_url),
+            "outlets": gdf["sources"].map(outlets),
+        },
+        index=gdf.index,
+    )
+    rows["precision"] = (
+        rows["location_precision"].fillna("–").astype(str) + " / " + rows["date_precision"].fillna("–").astype(str)
+    )
     return rows.sort_values(["date", "id"], ascending=[False, True], kind="stable")[list(TABLE_COLUMNS)]
 
 
@@ -197,16 +223,18 @@ def _pad_to_a_year(data: pd.DataFrame) -> pd.DataFrame:
     if missing <= 0:
         return data
     before = pd.DateOffset(months=missing // 2 + missing % 2)
-    pad = data.iloc[[0, 0]].assign(month=[first - before, last + pd.DateOffset(months=missing // 2)],
-                                   events=0, fatalities=0)
+    pad = data.iloc[[0, 0]].assign(
+        month=[first - before, last + pd.DateOffset(months=missing // 2)], events=0, fatalities=0
+    )
     return pd.concat([pad.iloc[[0]], data, pad.iloc[[1]]], ignore_index=True)
 
 
 MEASURE_TITLES = {"events": "Events per month", "fatalities": "Fatalities per month"}
 
 
-def timeline_chart(months: pd.DataFrame, country_names: dict[str, str] | None = None,
-                   width: int | str = "container") -> alt.VConcatChart:
+def timeline_chart(
+    months: pd.DataFrame, country_names: dict[str, str] | None = None, width: int | str = "container"
+) -> alt.VConcatChart:
     """Monthly bars of events and of fatalities, stacked by country, above an overview strip.
 
     The strip's brush ("zoom") sets the period of both bar charts; it opens on the last five
@@ -215,23 +243,39 @@ def timeline_chart(months: pd.DataFrame, country_names: dict[str, str] | None = 
     data = months.assign(country_name=months["country"].map(lambda c: country_label(c, country_names)))
     zoom = zoom_brush(default_window(data["month"], data["month"]))
     data = _pad_to_a_year(data)
-    color = alt.Color("country_name:N", title="Country", scale=alt.Scale(scheme="set2"),
-                      legend=alt.Legend(orient="top", labelLimit=220, labelFontSize=12))
+    color = alt.Color(
+        "country_name:N",
+        title="Country",
+        scale=alt.Scale(scheme="set2"),
+        legend=alt.Legend(orient="top", labelLimit=220, labelFontSize=12),
+    )
     base = alt.Chart(data).mark_bar()
 
     def detail(measure: str) -> alt.Chart:
         title = MEASURE_TITLES[measure]
-        return base.encode(
-            x=alt.X("yearmonth(month):T", title=None, scale=alt.Scale(domain={"param": zoom.name}),
-                    axis=alt.Axis(format="%b %Y", labelFontSize=12, labelOverlap=True)),
-            y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(tickMinStep=1, labelFontSize=12)),
-            color=color,
-            tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                     alt.Tooltip("country_name:N", title="Country"), alt.Tooltip(f"{measure}:Q", title=title)],
-        ).properties(height=170, width=width).mark_bar(clip=True)
+        return (
+            base.encode(
+                x=alt.X(
+                    "yearmonth(month):T",
+                    title=None,
+                    scale=alt.Scale(domain={"param": zoom.name}),
+                    axis=alt.Axis(format="%b %Y", labelFontSize=12, labelOverlap=True),
+                ),
+                y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(tickMinStep=1, labelFontSize=12)),
+                color=color,
+                tooltip=[
+                    alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
+                    alt.Tooltip("country_name:N", title="Country"),
+                    alt.Tooltip(f"{measure}:Q", title=title),
+                ],
+            )
+            .properties(height=170, width=width)
+            .mark_bar(clip=True)
+        )
 
-    strip = overview_strip(base.encode(y=alt.Y("sum(events):Q", title=None, axis=None), color=color),
-                           "yearmonth(month):T", zoom, width)
+    strip = overview_strip(
+        base.encode(y=alt.Y("sum(events):Q", title=None, axis=None), color=color), "yearmonth(month):T", zoom, width
+    )
     return alt.vconcat(detail("events"), detail("fatalities"), strip, spacing=12)
 
 

@@ -25,13 +25,47 @@ from geo.geojson_io import feature, json_value
 DASHBOARD = "Pakistan–Iran border dashboard"
 # The preferred column order of an export; other columns follow in the data's order.
 CSV_ORDER = (
-    "id", "title", "category", "track", "date_start", "date_end", "date_precision", "date_note",
-    "country", "admin1", "admin2", "place", "latitude", "longitude", "location_precision",
-    "coord_confidence", "location_note", "fatalities_best", "fatalities_low", "fatalities_high",
-    "fatalities_security", "fatalities_militants", "fatalities_civilians", "fatalities_unknown",
-    "fatalities_note", "injured", "injured_note", "actors", "perpetrator", "description", "disputed",
-    "alt_place", "alt_lat", "alt_lon", "in_source_article", "source_outlets", "source_urls", "source_dates",
-    "dataset", "licence", "updated_at",
+    "id",
+    "title",
+    "category",
+    "track",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_note",
+    "country",
+    "admin1",
+    "admin2",
+    "place",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "coord_confidence",
+    "location_note",
+    "fatalities_best",
+    "fatalities_low",
+    "fatalities_high",
+    "fatalities_security",
+    "fatalities_militants",
+    "fatalities_civilians",
+    "fatalities_unknown",
+    "fatalities_note",
+    "injured",
+    "injured_note",
+    "actors",
+    "perpetrator",
+    "description",
+    "disputed",
+    "alt_place",
+    "alt_lat",
+    "alt_lon",
+    "in_source_article",
+    "source_outlets",
+    "source_urls",
+    "source_dates",
+    "dataset",
+    "licence",
+    "updated_at",
 )
 LIST_SEP = "; "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,9 +87,11 @@ def attribution(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> dict:
     data_date = dates[-1] if dates else "unknown"
     return {
         "dashboard": DASHBOARD,
-        "citation": (f"{DASHBOARD}: incidents and events export, data as of {data_date}"
-                     f" ({', '.join(datasets) or 'dataset not stated'}); filters: {f.describe()}."
-                     " Cite the original sources listed for each record."),
+        "citation": (
+            f"{DASHBOARD}: incidents and events export, data as of {data_date}"
+            f" ({', '.join(datasets) or 'dataset not stated'}); filters: {f.describe()}."
+            " Cite the original sources listed for each record."
+        ),
         "records": len(gdf),
         "filters": f.describe(),
         "data_date": data_date,
@@ -114,9 +150,11 @@ def _csv_cell(value) -> str:
 
 
 def _comment_lines(attr: dict) -> list[str]:
-    lines = [f"# {DASHBOARD} — incidents export",
-             "# Read with pandas.read_csv(path, comment='#'); every line starting with '# ' is this attribution.",
-             "# Lists are '; '-joined. Text starting with = + - @ is prefixed with ' (spreadsheet safety)."]
+    lines = [
+        f"# {DASHBOARD} — incidents export",
+        "# Read with pandas.read_csv(path, comment='#'); every line starting with '# ' is this attribution.",
+        "# Lists are '; '-joined. Text starting with = + - @ is prefixed with ' (spreadsheet safety).",
+    ]
     for key, value in attr.items():
         if key == "dashboard":
             continue

@@ -63,8 +63,7 @@ def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
         keep &= gdf["category"].isin(f.categories).to_numpy()
     if f.countries:
         wanted = set(f.countries)
-        keep &= np.fromiter((bool(wanted & set(str(c).split(";"))) for c in gdf["country"]),
-                            dtype=bool, count=len(gdf))
+        keep &= np.fromiter((bool(wanted & set(str(c).split(";"))) for c in gdf["country"]), dtype=bool, count=len(gdf))
     if f.min_fatalities > 0:
         keep &= (gdf["fatalities_best"].fillna(0) >= f.min_fatalities).to_numpy(dtype=bool)
     words = f.keyword.strip().lower().split()

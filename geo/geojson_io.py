@@ -80,5 +80,7 @@ def gdf_to_features(gdf, ndigits: int = 6) -> list[dict]:
     """GeoJSON features of a loaded layer (geometry column excluded from properties)."""
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     rows = gdf[columns].to_dict("records")
-    return [feature({k: json_value(v) for k, v in row.items()}, geom, ndigits)
-            for row, geom in zip(rows, gdf.geometry, strict=True)]
+    return [
+        feature({k: json_value(v) for k, v in row.items()}, geom, ndigits)
+        for row, geom in zip(rows, gdf.geometry, strict=True)
+    ]

@@ -25,30 +25,78 @@ from geo.loading import read_any
 from geo.schema import INCIDENTS
 from geo.validation import LayerValidationError, validate
 
-ISO3 = {"pakistan": "PAK", "iran": "IRN", "afghanistan": "AFG", "india": "IND", "iraq": "IRQ",
-        "586": "PAK", "364": "IRN", "4": "AFG", "004": "AFG", "356": "IND"}
+ISO3 = {
+    "pakistan": "PAK",
+    "iran": "IRN",
+    "afghanistan": "AFG",
+    "india": "IND",
+    "iraq": "IRQ",
+    "586": "PAK",
+    "364": "IRN",
+    "4": "AFG",
+    "004": "AFG",
+    "356": "IND",
+}
 
 ACLED_CATEGORY = {
-    "armed clash": "armed clash", "attack": "attack", "suicide bomb": "bombing/IED",
-    "remote explosive/landmine/ied": "bombing/IED", "grenade": "bombing/IED",
-    "air/drone strike": "air/drone strike", "shelling/artillery/missile attack": "shelling/artillery",
-    "abduction/forced disappearance": "abduction", "arrests": "arrest", "agreement": "agreement",
-    "peaceful protest": "protest", "protest with intervention": "protest",
-    "excessive force against protesters": "protest", "violent demonstration": "riot",
-    "mob violence": "riot", "government regains territory": "armed clash",
-    "non-state actor overtakes territory": "armed clash", "disrupted weapons use": "security (other)",
-    "looting/property destruction": "other", "headquarters or base established": "other",
-    "non-violent transfer of territory": "other", "change to group/activity": "other",
-    "other": "other", "sexual violence": "attack",
+    "armed clash": "armed clash",
+    "attack": "attack",
+    "suicide bomb": "bombing/IED",
+    "remote explosive/landmine/ied": "bombing/IED",
+    "grenade": "bombing/IED",
+    "air/drone strike": "air/drone strike",
+    "shelling/artillery/missile attack": "shelling/artillery",
+    "abduction/forced disappearance": "abduction",
+    "arrests": "arrest",
+    "agreement": "agreement",
+    "peaceful protest": "protest",
+    "protest with intervention": "protest",
+    "excessive force against protesters": "protest",
+    "violent demonstration": "riot",
+    "mob violence": "riot",
+    "government regains territory": "armed clash",
+    "non-state actor overtakes territory": "armed clash",
+    "disrupted weapons use": "security (other)",
+    "looting/property destruction": "other",
+    "headquarters or base established": "other",
+    "non-violent transfer of territory": "other",
+    "change to group/activity": "other",
+    "other": "other",
+    "sexual violence": "attack",
 }
 ACLED_TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 ACLED_GEO_PRECISION = {"1": "town", "2": "near", "3": "province"}
 UCDP_CATEGORY = {"1": "armed clash", "2": "armed clash", "3": "attack"}
 UCDP_DATE_PREC = {"1": "day", "2": "days", "3": "week", "4": "month", "5": "year"}
-UCDP_WHERE_PREC = {"1": "exact", "2": "near", "3": "district", "4": "province", "5": "border area",
-                   "6": "country", "7": "approximate"}
-MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                      "september", "october", "november", "december"], start=1)}
+UCDP_WHERE_PREC = {
+    "1": "exact",
+    "2": "near",
+    "3": "district",
+    "4": "province",
+    "5": "border area",
+    "6": "country",
+    "7": "approximate",
+}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 ACLED_URL = "https://acleddata.com/"
 UCDP_URL = "https://ucdp.uu.se/downloads/"
 
@@ -161,25 +209,41 @@ def _empty_incident() -> dict:
     return {f.name: None for f in INCIDENTS.fields}
 
 
-def _finish(source: str, fmt: str, records: list[dict], geoms: list, rejected: list[str],
-            rows_read: int, row_numbers: list[int]) -> ImportResult:
+def _finish(
+    source: str, fmt: str, records: list[dict], geoms: list, rejected: list[str], rows_read: int, row_numbers: list[int]
+) -> ImportResult:
     frame = pd.DataFrame.from_records(records, columns=[f.name for f in INCIDENTS.fields])
-    gdf = gpd.GeoDataFrame(frame.astype(object).where(frame.notna(), None),
-                           geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        frame.astype(object).where(frame.notna(), None), geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326"
+    )
     try:
         gdf, report = validate(gdf, INCIDENTS, source, on_error="drop")
     except LayerValidationError as exc:
         raise ImportFormatError(str(exc)) from exc
+
     def as_row(message: str) -> str:  # validation counts features; the user counts file rows
-        return re.sub(r"^(.*?): feature (\d+)", lambda m: f"{m.group(1)}: row {row_numbers[int(m.group(2))]}",
-                      message, count=1)
+        return re.sub(
+            r"^(.*?): feature (\d+)", lambda m: f"{m.group(1)}: row {row_numbers[int(m.group(2))]}", message, count=1
+        )
 
-    return ImportResult(source, fmt, gdf, rejected + [as_row(r) for r in report.rejected],
-                        [as_row(n) for n in report.notes + report.warnings], rows_read)
+    return ImportResult(
+        source,
+        fmt,
+        gdf,
+        rejected + [as_row(r) for r in report.rejected],
+        [as_row(n) for n in report.notes + report.warnings],
+        rows_read,
+    )
 
 
-def _convert_rows(file_name: str, fmt: str, rows: list[dict], label: Callable[[dict, int], str],
-                  convert: Callable[[dict, int], tuple[dict, Point | None]], first: int) -> ImportResult:
+def _convert_rows(
+    file_name: str,
+    fmt: str,
+    rows: list[dict],
+    label: Callable[[dict, int], str],
+    convert: Callable[[dict, int], tuple[dict, Point | None]],
+    first: int,
+) -> ImportResult:
     """Convert CSV rows one by one (first: the file row of the first record; the header is the row
     before it); a row that fails is rejected with its row number, label and reason, the others go on."""
     records, geoms, rejected, numbers = [], [], [], []
@@ -209,23 +273,33 @@ def import_acled(path: str | Path) -> ImportResult:
             "id": row["event_id_cnty"].strip(),
             "title": f"{sub or row['event_type']}" + (f" — {place}" if place else ""),
             "category": category,
-            "date_start": day.isoformat(), "date_end": day.isoformat(),
+            "date_start": day.isoformat(),
+            "date_end": day.isoformat(),
             "date_precision": ACLED_TIME_PRECISION.get((row.get("time_precision") or "1").strip(), "day"),
             "country": _country(row.get("iso", ""), row.get("country", "")),
-            "admin1": row.get("admin1") or None, "admin2": row.get("admin2") or None, "place": place,
+            "admin1": row.get("admin1") or None,
+            "admin2": row.get("admin2") or None,
+            "place": place,
             "location_precision": ACLED_GEO_PRECISION.get((row.get("geo_precision") or "").strip(), "approximate"),
             "location_note": f"ACLED geo_precision {row.get('geo_precision') or '?'}",
             "fatalities_best": _number(row.get("fatalities"), "fatalities", integer=True),
             "actors": [a.strip() for a in (row.get("actor1"), row.get("actor2")) if a and a.strip()],
             "description": (row.get("notes") or "").strip() or f"{row['event_type']} (ACLED)",
-            "sources": [{"outlet": f"ACLED; reported by: {(row.get('source') or 'not stated').strip()}",
-                         "url": ACLED_URL, "date": None}],
-            "dataset": "ACLED", "licence": "ACLED terms of use (not for redistribution)",
+            "sources": [
+                {
+                    "outlet": f"ACLED; reported by: {(row.get('source') or 'not stated').strip()}",
+                    "url": ACLED_URL,
+                    "date": None,
+                }
+            ],
+            "dataset": "ACLED",
+            "licence": "ACLED terms of use (not for redistribution)",
         }
         return rec, _point(row["latitude"], row["longitude"])
 
-    return _convert_rows(path.name, "ACLED", rows, lambda row, n: f"event_id_cnty '{row.get('event_id_cnty', '')}'",
-                         convert, first=first)
+    return _convert_rows(
+        path.name, "ACLED", rows, lambda row, n: f"event_id_cnty '{row.get('event_id_cnty', '')}'", convert, first=first
+    )
 
 
 def _ucdp_deaths(row: dict) -> dict:
@@ -242,9 +316,12 @@ def _ucdp_deaths(row: dict) -> dict:
     other = _number(row.get("deaths_unknown"), "deaths_unknown", integer=True)
     if other is not None:
         unknown = (unknown or 0) + other
-    return {"fatalities_security": security, "fatalities_militants": militants,
-            "fatalities_civilians": _number(row.get("deaths_civilians"), "deaths_civilians", integer=True),
-            "fatalities_unknown": unknown}
+    return {
+        "fatalities_security": security,
+        "fatalities_militants": militants,
+        "fatalities_civilians": _number(row.get("deaths_civilians"), "deaths_civilians", integer=True),
+        "fatalities_unknown": unknown,
+    }
 
 
 def import_ucdp_ged(path: str | Path, version: str = "UCDP GED") -> ImportResult:
@@ -260,10 +337,13 @@ def import_ucdp_ged(path: str | Path, version: str = "UCDP GED") -> ImportResult
             "id": "UCDP-" + row["id"].strip(),
             "title": (dyad or "UCDP event") + (f" — {place}" if place else ""),
             "category": UCDP_CATEGORY.get((row.get("type_of_violence") or "").strip(), "other"),
-            "date_start": start.isoformat(), "date_end": end.isoformat(),
+            "date_start": start.isoformat(),
+            "date_end": end.isoformat(),
             "date_precision": UCDP_DATE_PREC.get((row.get("date_prec") or "").strip(), "day"),
             "country": _country(row.get("country", "")),
-            "admin1": row.get("adm_1") or None, "admin2": row.get("adm_2") or None, "place": place,
+            "admin1": row.get("adm_1") or None,
+            "admin2": row.get("adm_2") or None,
+            "place": place,
             "location_precision": UCDP_WHERE_PREC.get((row.get("where_prec") or "").strip(), "approximate"),
             "location_note": f"UCDP where_prec {row.get('where_prec') or '?'}",
             "fatalities_best": _number(row.get("best"), "best", integer=True),
@@ -272,14 +352,19 @@ def import_ucdp_ged(path: str | Path, version: str = "UCDP GED") -> ImportResult
             **_ucdp_deaths(row),
             "actors": [a.strip() for a in (row.get("side_a"), row.get("side_b")) if a and a.strip()],
             "description": (row.get("where_description") or "").strip() or dyad or "UCDP GED event",
-            "sources": [{"outlet": f"{version}; source: {(row.get('source_article') or 'not stated').strip()}",
-                         "url": UCDP_URL, "date": (row.get("source_date") or None)}],
-            "dataset": version, "licence": "CC BY 4.0 (UCDP)",
+            "sources": [
+                {
+                    "outlet": f"{version}; source: {(row.get('source_article') or 'not stated').strip()}",
+                    "url": UCDP_URL,
+                    "date": (row.get("source_date") or None),
+                }
+            ],
+            "dataset": version,
+            "licence": "CC BY 4.0 (UCDP)",
         }
         return rec, _point(row["latitude"], row["longitude"])
 
-    return _convert_rows(path.name, "UCDP GED", rows, lambda row, n: f"id '{row.get('id', '')}'", convert,
-                         first=first)
+    return _convert_rows(path.name, "UCDP GED", rows, lambda row, n: f"id '{row.get('id', '')}'", convert, first=first)
 
 
 LATLON = {"lat": ("latitude", "lat", "y"), "lon": ("longitude", "lon", "lng", "long", "x")}
@@ -295,7 +380,8 @@ def import_latlon_csv(path: str | Path) -> ImportResult:
     date_col = header.get("date_start") or header.get("date")
     if not col["lat"] or not col["lon"] or not date_col:
         raise ImportFormatError(
-            f"{path.name}: a lat/lon CSV needs latitude, longitude and date (or date_start) columns")
+            f"{path.name}: a lat/lon CSV needs latitude, longitude and date (or date_start) columns"
+        )
 
     def get(row, name):
         return (row.get(header[name]) or "").strip() if name in header else ""
@@ -311,11 +397,14 @@ def import_latlon_csv(path: str | Path) -> ImportResult:
         if not url:
             raise ValueError("no source_url: every incident needs a source")
         rec = _empty_incident() | {
-            "id": rid, "title": get(row, "title") or f"Incident at {get(row, 'place') or 'unnamed place'}",
+            "id": rid,
+            "title": get(row, "title") or f"Incident at {get(row, 'place') or 'unnamed place'}",
             "category": get(row, "category") or "other",
-            "date_start": start.isoformat(), "date_end": end.isoformat(),
+            "date_start": start.isoformat(),
+            "date_end": end.isoformat(),
             "date_precision": get(row, "date_precision") or "day",
-            "country": _country(get(row, "country")), "place": get(row, "place") or None,
+            "country": _country(get(row, "country")),
+            "place": get(row, "place") or None,
             "admin1": get(row, "admin1") or None,
             "location_precision": get(row, "location_precision") or "approximate",
             "fatalities_best": _number(get(row, "fatalities"), "fatalities", integer=True),
@@ -326,8 +415,7 @@ def import_latlon_csv(path: str | Path) -> ImportResult:
         }
         return rec, _point(row[col["lat"]], row[col["lon"]])
 
-    return _convert_rows(path.name, "CSV lat/lon", rows, lambda row, n: f"id '{row_id(row, n)}'", convert,
-                         first=first)
+    return _convert_rows(path.name, "CSV lat/lon", rows, lambda row, n: f"id '{row_id(row, n)}'", convert, first=first)
 
 
 EXPORT_SEP = ";"  # lists in this dashboard's CSV export are '; '-joined
@@ -357,16 +445,19 @@ def _export_sources(row: dict) -> list[dict]:
     if not any(urls):
         raise ValueError("no source_urls: every incident needs a source")
     pad = lambda items, n: (items + [""] * n)[:n]  # noqa: E731
-    return [{"outlet": o or None, "url": u, "date": d or None}
-            for u, o, d in zip(urls, pad(outlets, len(urls)), pad(dates, len(urls)), strict=True)]
+    return [
+        {"outlet": o or None, "url": u, "date": d or None}
+        for u, o, d in zip(urls, pad(outlets, len(urls)), pad(dates, len(urls)), strict=True)
+    ]
 
 
 def import_dashboard_csv(path: str | Path) -> ImportResult:
     """A CSV exported by this dashboard (its attribution lines, then one row per record), so an
     export edited in a spreadsheet can come back."""
     path = Path(path)
-    rows, first = _read_csv(path, {"id", "title", "date_start", "latitude", "longitude", "source_urls"},
-                            "this dashboard's")
+    rows, first = _read_csv(
+        path, {"id", "title", "date_start", "latitude", "longitude", "source_urls"}, "this dashboard's"
+    )
     fields = [f for f in INCIDENTS.fields if f.name != "sources"]
 
     def convert(row: dict, n: int) -> tuple[dict, Point | None]:
@@ -378,8 +469,9 @@ def import_dashboard_csv(path: str | Path) -> ImportResult:
         lat, lon = (row.get("latitude") or "").strip(), (row.get("longitude") or "").strip()
         return rec, (_point(lat, lon) if lat or lon else None)
 
-    return _convert_rows(path.name, "dashboard CSV", rows, lambda row, n: f"id '{row.get('id', '')}'", convert,
-                         first=first)
+    return _convert_rows(
+        path.name, "dashboard CSV", rows, lambda row, n: f"id '{row.get('id', '')}'", convert, first=first
+    )
 
 
 def import_spatial(path: str | Path) -> ImportResult:
@@ -406,7 +498,7 @@ def sniff_format(path: str | Path) -> str:
     if path.suffix.lower() != ".csv":
         return "spatial"
     text = path.read_text(encoding="utf-8-sig", errors="replace")
-    lines = text.splitlines()[_comment_block(text):]
+    lines = text.splitlines()[_comment_block(text) :]
     header = {h.strip().lower() for h in next(csv.reader(lines[:1]), [])}
     if {"id", "date_start", "latitude", "longitude", "source_urls"} <= header:
         return "dashboard"
@@ -420,8 +512,13 @@ def sniff_format(path: str | Path) -> str:
 def import_file(path: str | Path, fmt: str | None = None) -> ImportResult:
     """Import any supported file; fmt is sniffed when not given."""
     fmt = fmt or sniff_format(path)
-    importer = {"dashboard": import_dashboard_csv, "acled": import_acled, "ucdp": import_ucdp_ged,
-                "csv": import_latlon_csv, "spatial": import_spatial}.get(fmt)
+    importer = {
+        "dashboard": import_dashboard_csv,
+        "acled": import_acled,
+        "ucdp": import_ucdp_ged,
+        "csv": import_latlon_csv,
+        "spatial": import_spatial,
+    }.get(fmt)
     if importer is None:
         raise ImportFormatError(f"unknown format {fmt!r} (dashboard, acled, ucdp, csv, spatial)")
     return importer(path)

@@ -32,17 +32,20 @@ def segment_table(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     ordered = lines.sort_values("seq")
     measured = [length_km(g) for g in ordered.geometry]
     reported = [float(v) if present(v) else None for v in ordered["length_reported_km"]]
-    out = pd.DataFrame({
-        "seq": ordered["seq"].astype("int64").to_numpy(),
-        "id": ordered["id"].to_numpy(),
-        "segment": ordered["name"].to_numpy(),
-        "section": ordered["section"].to_numpy(),
-        "status": ordered["status"].to_numpy(),
-        "reported_km": pd.array(reported, dtype="Float64"),
-        "measured_km": np.round(measured, 1),
-    })
-    out["diff_pct"] = pd.array([None if d is None else round(d, 1) for d in map(pct_diff, measured, reported)],
-                               dtype="Float64")
+    out = pd.DataFrame(
+        {
+            "seq": ordered["seq"].astype("int64").to_numpy(),
+            "id": ordered["id"].to_numpy(),
+            "segment": ordered["name"].to_numpy(),
+            "section": ordered["section"].to_numpy(),
+            "status": ordered["status"].to_numpy(),
+            "reported_km": pd.array(reported, dtype="Float64"),
+            "measured_km": np.round(measured, 1),
+        }
+    )
+    out["diff_pct"] = pd.array(
+        [None if d is None else round(d, 1) for d in map(pct_diff, measured, reported)], dtype="Float64"
+    )
     for col in ("length_reported_text", "diameter_in", "capacity", "voltage_kv", "capacity_mw", "capacity_note"):
         if col in ordered.columns:
             out[col] = ordered[col].to_numpy()
@@ -81,11 +84,13 @@ def section_totals(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     """Reported and measured km by section and status (e.g. Pakistan / not built: 781 reported)."""
     table = segment_table(lines)
     grouped = table.groupby(["section", "status"], sort=False).agg(
-        segments=("id", "count"), reported_km=("reported_km", "sum"), measured_km=("measured_km", "sum"))
+        segments=("id", "count"), reported_km=("reported_km", "sum"), measured_km=("measured_km", "sum")
+    )
     grouped = grouped.reset_index()
     grouped["measured_km"] = grouped["measured_km"].round(1)
-    grouped["diff_pct"] = [None if d is None else round(d, 1) for d in
-                           map(pct_diff, grouped["measured_km"], grouped["reported_km"])]
+    grouped["diff_pct"] = [
+        None if d is None else round(d, 1) for d in map(pct_diff, grouped["measured_km"], grouped["reported_km"])
+    ]
     return grouped
 
 
@@ -111,12 +116,14 @@ def _location(geom, precision: str | None, note: str | None) -> str:
 
 def site_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
     """Markets or crossings as a table; an unlocated site gets a plain statement, never a point."""
-    out = pd.DataFrame({
-        "id": sites["id"].to_numpy(),
-        "name": sites["name"].to_numpy(),
-        "pakistan_side": sites["pakistan_side"].to_numpy(),
-        "iran_side": sites["iran_side"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "id": sites["id"].to_numpy(),
+            "name": sites["name"].to_numpy(),
+            "pakistan_side": sites["pakistan_side"].to_numpy(),
+            "iran_side": sites["iran_side"].to_numpy(),
+        }
+    )
     if "phase" in sites.columns:
         out.insert(1, "phase", sites["phase"].astype("int64").to_numpy())
     if "status" in sites.columns:
@@ -127,8 +134,10 @@ def site_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
     out["date_precision"] = sites["date_precision"].to_numpy()
     out["status_note"] = sites["status_note"].to_numpy()
     out["located"] = [g is not None and not g.is_empty for g in sites.geometry]
-    out["location"] = [_location(g, p, n) for g, p, n in
-                       zip(sites.geometry, sites["location_precision"], sites["location_note"], strict=True)]
+    out["location"] = [
+        _location(g, p, n)
+        for g, p, n in zip(sites.geometry, sites["location_precision"], sites["location_note"], strict=True)
+    ]
     out["location_note"] = sites["location_note"].to_numpy()
     out["sources"] = [_sources_text(s) for s in sites["sources"]]
     return _nones(out)
@@ -160,7 +169,16 @@ def openings(markets: gpd.GeoDataFrame, crossings: gpd.GeoDataFrame) -> pd.DataF
             if not present(r.opened):
                 continue
             what = r.status if layer == "market" else r.kind
-            rows.append({"date": _date(r.opened), "date_precision": r.date_precision, "type": layer,
-                         "id": r.id, "name": r.name, "status": what, "note": r.date_note})
+            rows.append(
+                {
+                    "date": _date(r.opened),
+                    "date_precision": r.date_precision,
+                    "type": layer,
+                    "id": r.id,
+                    "name": r.name,
+                    "status": what,
+                    "note": r.date_note,
+                }
+            )
     frame = pd.DataFrame(rows, columns=["date", "date_precision", "type", "id", "name", "status", "note"])
     return frame.sort_values(["date", "id"]).reset_index(drop=True)

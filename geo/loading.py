@@ -49,8 +49,7 @@ def _plain_point(raw) -> bool:
     if not isinstance(raw, dict) or raw.get("type") != "Point":
         return False
     c = raw.get("coordinates")
-    return (isinstance(c, list) and len(c) == 2
-            and all(type(v) in (int, float) for v in c))
+    return isinstance(c, list) and len(c) == 2 and all(type(v) in (int, float) for v in c)
 
 
 def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
@@ -95,8 +94,9 @@ def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
         rows.append(props)
     if problems:
         raise LayerValidationError(source, problems)
-    for at, point in zip(points, shapely.points(np.array(list(points.values()), dtype=float).reshape(-1, 2)),
-                         strict=True):
+    for at, point in zip(
+        points, shapely.points(np.array(list(points.values()), dtype=float).reshape(-1, 2)), strict=True
+    ):
         geoms[at] = point
     # keep Python objects (lists, None) rather than pandas' inferred dtypes
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
@@ -115,8 +115,9 @@ def read_any(path: str | Path) -> gpd.GeoDataFrame:
         raise LayerValidationError(path.name, [f"cannot read file: {exc}"]) from exc
 
 
-def load_file(path: str | Path, schema: LayerSchema, on_error: str = "raise"
-              ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+def load_file(
+    path: str | Path, schema: LayerSchema, on_error: str = "raise"
+) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Read and validate one file against a schema."""
     path = Path(path)
     return validate(read_any(path), schema, path.name, on_error=on_error)
@@ -126,8 +127,7 @@ def layer_path(layer: Layer, folder: str | Path | None = None) -> Path:
     return Path(folder or data_dir()) / layer.file
 
 
-def load_layer(layer_id: str, folder: str | Path | None = None
-               ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+def load_layer(layer_id: str, folder: str | Path | None = None) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Load a catalogue layer by id: validated, EPSG:4326, dates parsed."""
     if layer_id not in LAYERS:
         raise KeyError(f"unknown layer {layer_id!r}; known: {', '.join(LAYERS)}")

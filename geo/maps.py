@@ -64,12 +64,15 @@ def vendor_js(base: str = DEFAULT_ASSET_BASE, cluster: bool = True) -> list[tupl
 def vendor_css(base: str = DEFAULT_ASSET_BASE, cluster: bool = True) -> list[tuple[str, str]]:
     out = [("leaflet_css", f"{base}/leaflet.css")]
     if cluster:
-        out += [("markerclustercss", f"{base}/MarkerCluster.css"),
-                ("markerclusterdefaultcss", f"{base}/MarkerCluster.Default.css")]
+        out += [
+            ("markerclustercss", f"{base}/MarkerCluster.css"),
+            ("markerclusterdefaultcss", f"{base}/MarkerCluster.Default.css"),
+        ]
     return out
 
 
 # ---------------------------------------------------------------- basemaps
+
 
 @dataclass(frozen=True)
 class Basemap:
@@ -79,7 +82,8 @@ class Basemap:
 
 
 BASEMAPS: dict[str, Basemap] = {
-    b.id: b for b in (
+    b.id: b
+    for b in (
         Basemap("offline", "Offline (no tiles)", None),
         Basemap("light", "Light map (online)", xyz.Esri.WorldGrayCanvas),
         Basemap("street", "Street map (online)", xyz.OpenStreetMap.Mapnik),
@@ -98,17 +102,38 @@ def default_basemap(env: Mapping[str, str]) -> str:
 # ---------------------------------------------------------------- styles
 
 # Drawing order, bottom to top; the sidebar offers a toggle for each.
-LAYER_ORDER = ("countries", "provinces", "border", "power_line", "pipeline", "towns", "incidents",
-               "markets", "crossings")
+LAYER_ORDER = (
+    "countries",
+    "provinces",
+    "border",
+    "power_line",
+    "pipeline",
+    "towns",
+    "incidents",
+    "markets",
+    "crossings",
+)
 POINT_LAYERS = frozenset({"towns", "incidents", "markets", "crossings"})
 
 CATEGORY_COLOURS: dict[str, str] = {
-    "attack": "#d7191c", "bombing/IED": "#7f0000", "armed clash": "#f46d43",
-    "cross-border attack": "#c51b7d", "cross-border strike": "#8e0152", "air/drone strike": "#de77ae",
-    "shelling/artillery": "#a50026", "abduction": "#fdae61", "arrest": "#e6ab02",
-    "security (other)": "#fc8d59", "protest": "#8c510a", "riot": "#bf812d",
-    "diplomatic": "#2166ac", "agreement": "#4393c3", "designation": "#542788",
-    "policy decision": "#8073ac", "inauguration": "#1a9850", "pipeline milestone": "#66bd63",
+    "attack": "#d7191c",
+    "bombing/IED": "#7f0000",
+    "armed clash": "#f46d43",
+    "cross-border attack": "#c51b7d",
+    "cross-border strike": "#8e0152",
+    "air/drone strike": "#de77ae",
+    "shelling/artillery": "#a50026",
+    "abduction": "#fdae61",
+    "arrest": "#e6ab02",
+    "security (other)": "#fc8d59",
+    "protest": "#8c510a",
+    "riot": "#bf812d",
+    "diplomatic": "#2166ac",
+    "agreement": "#4393c3",
+    "designation": "#542788",
+    "policy decision": "#8073ac",
+    "inauguration": "#1a9850",
+    "pipeline milestone": "#66bd63",
     "other": "#737373",
 }
 OTHER_COLOUR = CATEGORY_COLOURS["other"]
@@ -141,8 +166,7 @@ def precision_level(precision) -> int:
 
 def leaflet_style(style: Mapping) -> dict:
     """Catalogue style (snake_case) -> Leaflet path options (camelCase)."""
-    names = {"fill_color": "fillColor", "fill_opacity": "fillOpacity", "dash_array": "dashArray",
-             "line_cap": "lineCap"}
+    names = {"fill_color": "fillColor", "fill_opacity": "fillOpacity", "dash_array": "dashArray", "line_cap": "lineCap"}
     return {names.get(k, k): v for k, v in style.items()}
 
 
@@ -186,8 +210,7 @@ def esc(value) -> str:
 def js_json(obj) -> str:
     """JSON safe to place inside <script>: no <, >, &, ' characters survive unescaped."""
     text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
 def ref_span(layer_id: str, feature_id) -> str:
@@ -403,15 +426,28 @@ class FeatureLayer(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, layer_id: str, features: list[dict], interactive: bool = True, labels: bool = False,
-                 attribution: str | None = None):
+    def __init__(
+        self,
+        layer_id: str,
+        features: list[dict],
+        interactive: bool = True,
+        labels: bool = False,
+        attribution: str | None = None,
+    ):
         super().__init__()
         self._name = "PkirLayer"
         self.layer_id = layer_id
         self.count = len(features)
         self.data_json = js_json({"type": "FeatureCollection", "features": features})
-        self.options_json = js_json({"layer": layer_id, "cls": f"pkir-layer-{layer_id}", "interactive": interactive,
-                                     "labels": labels, "attribution": attribution})
+        self.options_json = js_json(
+            {
+                "layer": layer_id,
+                "cls": f"pkir-layer-{layer_id}",
+                "interactive": interactive,
+                "labels": labels,
+                "attribution": attribution,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -510,8 +546,15 @@ class IncidentLayer(MacroElement):
         self._name = "PkirIncidents"
         self.count = source.count
         self.data_json = source.data_json or "null"
-        self.options_json = js_json({"radius": clustered_radius, "chunked": chunked, "key": source.key,
-                                     "src": source.url, "count": source.count})
+        self.options_json = js_json(
+            {
+                "radius": clustered_radius,
+                "chunked": chunked,
+                "key": source.key,
+                "src": source.url,
+                "count": source.count,
+            }
+        )
 
 
 class TileFailureNote(MacroElement):
@@ -539,9 +582,11 @@ class TileFailureNote(MacroElement):
 {% endmacro %}
 """)
 
-    TEXT = ("The basemap's tiles cannot be loaded (no network?). Every layer is still drawn; choose "
-            f"\u201c{BASEMAPS['offline'].label}\u201d under Basemap in the sidebar, or start the app with "
-            f"{OFFLINE_ENV}=1.")
+    TEXT = (
+        "The basemap's tiles cannot be loaded (no network?). Every layer is still drawn; choose "
+        f"\u201c{BASEMAPS['offline'].label}\u201d under Basemap in the sidebar, or start the app with "
+        f"{OFFLINE_ENV}=1."
+    )
 
     def __init__(self, after: int = 3):
         super().__init__()
@@ -568,6 +613,7 @@ window.PKIR.sync({{ this.active_json }}, {{ this.focus_json }}, {{ this.offline_
 
 
 # ---------------------------------------------------------------- layer contents
+
 
 def _round(coords, digits: int = 5):
     if isinstance(coords, (list, tuple)):
@@ -600,8 +646,10 @@ def tooltip_html(layer_id: str, props: Mapping) -> str:
     if layer_id == "towns":
         return esc(name) + ref_span(layer_id, props.get("id"))
     meta = f'<div class="pkir-tip-meta">{esc(context)}</div>' if context.strip(" ·") else ""
-    return (f'<div class="pkir-tip-title">{esc(name)}</div>{meta}'
-            f'<div class="pkir-tip-id">{esc(props.get("id"))}</div>' + ref_span(layer_id, props.get("id")))
+    return (
+        f'<div class="pkir-tip-title">{esc(name)}</div>{meta}'
+        f'<div class="pkir-tip-id">{esc(props.get("id"))}</div>' + ref_span(layer_id, props.get("id"))
+    )
 
 
 def label_sides(points: list[tuple[float, float]], reach_deg: float = 0.3) -> list[str]:
@@ -633,8 +681,9 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> Feature
         for f, side in zip(features, label_sides(where), strict=True):
             f["properties"]["label"] = side
     attribution = "Boundaries: Natural Earth (public domain)" if layer_id == "countries" else None
-    return FeatureLayer(layer_id, features, interactive=layer_id != "countries", labels=layer_id == "towns",
-                        attribution=attribution)
+    return FeatureLayer(
+        layer_id, features, interactive=layer_id != "countries", labels=layer_id == "towns", attribution=attribution
+    )
 
 
 def located(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -674,29 +723,36 @@ def incident_payload(incidents: gpd.GeoDataFrame) -> dict:
 
 # ---------------------------------------------------------------- legend
 
+
 def _swatch_circle(colour: str, level: int = 0, radius: int = 6) -> str:
     size = 2 * radius + 6
     dash = ' stroke-dasharray="4 3"' if level == 2 else ""
     stroke, width = ("#fff", 1) if level == 0 else (colour, 2.5)
     fill_opacity = (0.85, 0.3, 0.08)[level]
     c = size / 2
-    return (f'<svg class="sw" width="{size}" height="{size}"><circle cx="{c}" cy="{c}" r="{radius}" '
-            f'fill="{esc(colour)}" fill-opacity="{fill_opacity}" stroke="{esc(stroke)}" stroke-width="{width}"{dash}/>'
-            f'<circle cx="{c}" cy="{c}" r="{radius + 0.5}" fill="none" stroke="#333" stroke-width="0.4"/></svg>')
+    return (
+        f'<svg class="sw" width="{size}" height="{size}"><circle cx="{c}" cy="{c}" r="{radius}" '
+        f'fill="{esc(colour)}" fill-opacity="{fill_opacity}" stroke="{esc(stroke)}" stroke-width="{width}"{dash}/>'
+        f'<circle cx="{c}" cy="{c}" r="{radius + 0.5}" fill="none" stroke="#333" stroke-width="0.4"/></svg>'
+    )
 
 
 def _swatch_line(style: Mapping) -> str:
     dash = f' stroke-dasharray="{esc(style["dash_array"])}"' if style.get("dash_array") else ""
-    return (f'<svg class="sw" width="30" height="10"><line x1="1" y1="5" x2="29" y2="5" stroke="{esc(style["color"])}" '
-            f'stroke-width="{min(float(style.get("weight", 3)), 5)}"{dash}/></svg>')
+    return (
+        f'<svg class="sw" width="30" height="10"><line x1="1" y1="5" x2="29" y2="5" stroke="{esc(style["color"])}" '
+        f'stroke-width="{min(float(style.get("weight", 3)), 5)}"{dash}/></svg>'
+    )
 
 
 def _swatch_symbol(shape: str, colour: str) -> str:
     # a fixed 20 px box, so that a turned (diamond) square does not run into its text
     turn = "transform:rotate(45deg);" if shape == "diamond" else ""
-    return ('<span class="sw" style="width:20px;height:20px;display:inline-flex;align-items:center;'
-            f'justify-content:center"><span style="{turn}display:inline-block;width:11px;height:11px;'
-            f'background:{esc(colour)};border:2px solid #fff;box-shadow:0 0 0 1px #333"></span></span>')
+    return (
+        '<span class="sw" style="width:20px;height:20px;display:inline-flex;align-items:center;'
+        f'justify-content:center"><span style="{turn}display:inline-block;width:11px;height:11px;'
+        f'background:{esc(colour)};border:2px solid #fff;box-shadow:0 0 0 1px #333"></span></span>'
+    )
 
 
 def _row(swatch: str, text: str) -> str:
@@ -706,36 +762,51 @@ def _row(swatch: str, text: str) -> str:
 def legend_html(categories: Iterable[str] | None = None) -> str:
     """The legend for every symbol on the map; categories default to all known ones."""
     cats = list(categories) if categories is not None else list(INCIDENT_CATEGORIES)
-    parts = ['<details open><summary>Legend</summary>', "<h4>Incidents: colour = category</h4>"]
-    parts += ['<div class="grid">', *[_row(_swatch_circle(CATEGORY_COLOURS.get(c, OTHER_COLOUR), 0, 5), c)
-                                       for c in cats], "</div>"]
+    parts = ["<details open><summary>Legend</summary>", "<h4>Incidents: colour = category</h4>"]
+    parts += [
+        '<div class="grid">',
+        *[_row(_swatch_circle(CATEGORY_COLOURS.get(c, OTHER_COLOUR), 0, 5), c) for c in cats],
+        "</div>",
+    ]
     parts.append("<h4>Size = fatalities</h4>")
-    sizes = "".join(f'{_swatch_circle("#888888", 0, int(fatality_radius([n])[0]))}<span>{esc(label)}</span>'
-                    for n, label in ((0, "0 or unknown"), (10, "10"), (50, "50+")))
+    sizes = "".join(
+        f"{_swatch_circle('#888888', 0, int(fatality_radius([n])[0]))}<span>{esc(label)}</span>"
+        for n, label in ((0, "0 or unknown"), (10, "10"), (50, "50+"))
+    )
     parts.append(f'<div class="row">{sizes}</div>')
     parts.append("<h4>Location precision</h4>")
     parts += [_row(_swatch_circle("#d7191c", level), text) for level, text in enumerate(LEVEL_TEXT)]
-    parts.append(_row('<span class="sw pkir-cluster" style="width:20px;height:20px;font-size:10px">3</span>',
-                      "several incidents at or near one place: click to spread or zoom"))
+    parts.append(
+        _row(
+            '<span class="sw pkir-cluster" style="width:20px;height:20px;font-size:10px">3</span>',
+            "several incidents at or near one place: click to spread or zoom",
+        )
+    )
     pipe = LAYERS["pipeline"].style
     parts.append("<h4>Lines</h4>")
     parts += [_row(_swatch_line(pipe[s]), f"gas pipeline: {s}") for s in ("built", "claimed built", "not built")]
     parts.append(_row(_swatch_line(LAYERS["power_line"].style), "Polan–Gabd power line"))
     parts.append(_row(_swatch_line(LAYERS["border"].style), "Pakistan–Iran border"))
     parts.append("<h4>Places</h4>")
-    places = [_row(_swatch_symbol("square", colour), f"market: {status}")
-              for status, colour in LAYERS["markets"].style.items()]
-    places += [_row(_swatch_symbol("diamond", colour), f"{kind} crossing")
-               for kind, colour in LAYERS["crossings"].style.items()]
+    places = [
+        _row(_swatch_symbol("square", colour), f"market: {status}")
+        for status, colour in LAYERS["markets"].style.items()
+    ]
+    places += [
+        _row(_swatch_symbol("diamond", colour), f"{kind} crossing")
+        for kind, colour in LAYERS["crossings"].style.items()
+    ]
     places.append(_row(_swatch_circle(LAYERS["towns"].style["color"], 0, 3), "town"))
-    places.append(_row(_swatch_circle(HIGHLIGHT_COLOUR, 1, 7).replace('fill-opacity="0.3"', 'fill-opacity="0"'),
-                       "selected"))
+    places.append(
+        _row(_swatch_circle(HIGHLIGHT_COLOUR, 1, 7).replace('fill-opacity="0.3"', 'fill-opacity="0"'), "selected")
+    )
     parts += ['<div class="grid">', *places, "</div>"]
     parts.append("</details>")
     return "".join(parts)
 
 
 # ---------------------------------------------------------------- the map
+
 
 @dataclass
 class BuiltMap:
@@ -757,8 +828,7 @@ def region_bounds(layers: Mapping[str, gpd.GeoDataFrame | None]) -> list[list[fl
     return [[south, west], [north, east]]
 
 
-def _focus(layers: Mapping, incidents: gpd.GeoDataFrame | None, focus: tuple[str, str] | None,
-           seq: int) -> dict | None:
+def _focus(layers: Mapping, incidents: gpd.GeoDataFrame | None, focus: tuple[str, str] | None, seq: int) -> dict | None:
     if not focus:
         return None
     layer_id, fid = focus
@@ -770,8 +840,13 @@ def _focus(layers: Mapping, incidents: gpd.GeoDataFrame | None, focus: tuple[str
         return None
     row = rows[located(rows)].iloc[0]
     radius = int(fatality_radius([row.get("fatalities_best")])[0]) if layer_id == "incidents" else 8
-    return {"ref": f"{layer_id}|{fid}", "lat": float(row.geometry.y), "lng": float(row.geometry.x),
-            "r": radius, "seq": seq}
+    return {
+        "ref": f"{layer_id}|{fid}",
+        "lat": float(row.geometry.y),
+        "lng": float(row.geometry.x),
+        "r": radius,
+        "seq": seq,
+    }
 
 
 def build_map(
@@ -804,8 +879,16 @@ def build_map(
     bounds = region_bounds(layers)
     center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
 
-    m = folium.Map(location=center, zoom_start=6, tiles=None, min_zoom=3, max_zoom=18, control_scale=True,
-                   prefer_canvas=False, height=height)
+    m = folium.Map(
+        location=center,
+        zoom_start=6,
+        tiles=None,
+        min_zoom=3,
+        max_zoom=18,
+        control_scale=True,
+        prefer_canvas=False,
+        height=height,
+    )
     # with no tile layer on the map itself Leaflet knows no zoom range; markercluster needs one
     m.options.update(minZoom=3, maxZoom=18, zoomSnap=0.25, zoomDelta=0.5)
     m.default_js = vendor_js(asset_base)
@@ -819,8 +902,15 @@ def build_map(
     m.fit_bounds(bounds, padding=(4, 4))
 
     groups: list[folium.FeatureGroup] = []
-    summary: dict = {"basemap": basemap, "layers": {}, "visible": [], "incidents_total": 0, "incidents_drawn": 0,
-                     "incidents_unlocated": 0, "clustered": False}
+    summary: dict = {
+        "basemap": basemap,
+        "layers": {},
+        "visible": [],
+        "incidents_total": 0,
+        "incidents_drawn": 0,
+        "incidents_unlocated": 0,
+        "clustered": False,
+    }
     provider = BASEMAPS[basemap].provider
     if provider is not None:
         g = folium.FeatureGroup(name=f"Basemap: {BASEMAPS[basemap].label}")
@@ -838,11 +928,15 @@ def build_map(
             shown = incidents if incidents is not None else gdf.iloc[0:0]
             src = source if source is not None else incident_source(shown)
             n = src.count
-            element = IncidentLayer(src, clustered_radius=45 if n > CLUSTER_THRESHOLD else 10,
-                                    chunked=n > CHUNKED_THRESHOLD)
-            summary.update(incidents_total=len(gdf), incidents_drawn=n,
-                           incidents_unlocated=int((~located(shown)).sum()) if len(shown) else 0,
-                           clustered=n > CLUSTER_THRESHOLD)
+            element = IncidentLayer(
+                src, clustered_radius=45 if n > CLUSTER_THRESHOLD else 10, chunked=n > CHUNKED_THRESHOLD
+            )
+            summary.update(
+                incidents_total=len(gdf),
+                incidents_drawn=n,
+                incidents_unlocated=int((~located(shown)).sum()) if len(shown) else 0,
+                clustered=n > CLUSTER_THRESHOLD,
+            )
         else:
             element = feature_layer(layer_id, gdf, basemap)
         element.add_to(g)
@@ -888,6 +982,16 @@ def is_number(value) -> bool:
 
 
 __all__ = [
-    "BASEMAPS", "BuiltMap", "LAYER_ORDER", "build_map", "default_basemap", "esc", "fmt_date", "js_json",
-    "legend_html", "map_html", "parse_click", "record_for",
+    "BASEMAPS",
+    "LAYER_ORDER",
+    "BuiltMap",
+    "build_map",
+    "default_basemap",
+    "esc",
+    "fmt_date",
+    "js_json",
+    "legend_html",
+    "map_html",
+    "parse_click",
+    "record_for",
 ]

@@ -19,11 +19,15 @@ FIRST_GAS_DUE = date(2015, 1, 1)  # contractual first gas; the $1 m/day penalty 
 ARTICLE_START = date(2014, 1, 1)  # the article's "from 2014 onwards"
 AMENDMENT_GRACE_END = date(2024, 8, 26)  # 2019 amendment: no arbitration or compensation before this
 
-PROPAKISTANI = "https://propakistani.pk/2023/02/01/iran-threatens-pakistan-with-18-billion-fine-for-not-completing-gas-pipeline/"
+PROPAKISTANI = (
+    "https://propakistani.pk/2023/02/01/iran-threatens-pakistan-with-18-billion-fine-for-not-completing-gas-pipeline/"
+)
 FINANCIAL_TRIBUNE = "https://financialtribune.com/articles/energy/29982/tehran-not-to-penalize-for-ip-pipeline-delay"
 ARY = "https://arynews.tv/en/pakistan-iran-extension-ip-gas-line-agreement/"
-ENERGY_UPDATE = ("https://www.energyupdate.com.pk/2024/02/19/"
-                 "pakistan-plans-to-lay-81-kilometer-gas-pipeline-from-gwadar-to-iranian-border/")
+ENERGY_UPDATE = (
+    "https://www.energyupdate.com.pk/2024/02/19/"
+    "pakistan-plans-to-lay-81-kilometer-gas-pipeline-from-gwadar-to-iranian-border/"
+)
 
 
 @dataclass(frozen=True)
@@ -51,29 +55,83 @@ class Claim:
 def claims() -> list[Claim]:
     """The penalty figures found in the sources, each with where it comes from."""
     return [
-        Claim("propakistani_rate", "rate", "ProPakistani", PROPAKISTANI, "2023-02-01",
-              "US$1 million per day from 1 January 2015 under the GSPA penalty clause",
-              1e6, "day", FIRST_GAS_DUE),
-        Claim("tribune_rate", "rate", "Financial Tribune", FINANCIAL_TRIBUNE, "2015",
-              "'up to US$3 million a day' (quoting Pakistan's petroleum minister Shahid Khaqan Abbasi)",
-              3e6, "day", None, note="an upper bound; no start date given"),
-        Claim("article_rate", "rate", "Source article", None, "2023 (July)",
-              "'a fine of $1 billion for each year from 2014 onwards'",
-              1e9, "year", ARTICLE_START),
-        Claim("article_total", "total", "Source article", None, "2023 (July)",
-              "'which totals $19 billion in 2023'",
-              19e9, as_of=date(2023, 12, 31),
-              note="plotted at the end of 2023, the reading most generous to the figure",
-              label="the article's total 'in 2023'"),
-        Claim("iran_claim", "total", "ProPakistani", PROPAKISTANI, "2023-02-01",
-              "Iran threatens a claim of about US$18 billion if Pakistan does not build its section",
-              18e9, as_of=date(2023, 2, 1), label="Iran's threatened claim (2023, 2024)"),
-        Claim("iran_claim_2024", "total", "energyupdate.com.pk", ENERGY_UPDATE, "2024-02-19",
-              "Iran's threatened Paris arbitration claim of about US$18 billion, with a 180-day deadline",
-              18e9, as_of=date(2024, 2, 19), label="Iran's threatened claim (2023, 2024)"),
-        Claim("amendment_2019", "condition", "ARY News", ARY, "2019-09",
-              "2019 amendment: no arbitration and no compensation claims until 26 August 2024",
-              as_of=AMENDMENT_GRACE_END),
+        Claim(
+            "propakistani_rate",
+            "rate",
+            "ProPakistani",
+            PROPAKISTANI,
+            "2023-02-01",
+            "US$1 million per day from 1 January 2015 under the GSPA penalty clause",
+            1e6,
+            "day",
+            FIRST_GAS_DUE,
+        ),
+        Claim(
+            "tribune_rate",
+            "rate",
+            "Financial Tribune",
+            FINANCIAL_TRIBUNE,
+            "2015",
+            "'up to US$3 million a day' (quoting Pakistan's petroleum minister Shahid Khaqan Abbasi)",
+            3e6,
+            "day",
+            None,
+            note="an upper bound; no start date given",
+        ),
+        Claim(
+            "article_rate",
+            "rate",
+            "Source article",
+            None,
+            "2023 (July)",
+            "'a fine of $1 billion for each year from 2014 onwards'",
+            1e9,
+            "year",
+            ARTICLE_START,
+        ),
+        Claim(
+            "article_total",
+            "total",
+            "Source article",
+            None,
+            "2023 (July)",
+            "'which totals $19 billion in 2023'",
+            19e9,
+            as_of=date(2023, 12, 31),
+            note="plotted at the end of 2023, the reading most generous to the figure",
+            label="the article's total 'in 2023'",
+        ),
+        Claim(
+            "iran_claim",
+            "total",
+            "ProPakistani",
+            PROPAKISTANI,
+            "2023-02-01",
+            "Iran threatens a claim of about US$18 billion if Pakistan does not build its section",
+            18e9,
+            as_of=date(2023, 2, 1),
+            label="Iran's threatened claim (2023, 2024)",
+        ),
+        Claim(
+            "iran_claim_2024",
+            "total",
+            "energyupdate.com.pk",
+            ENERGY_UPDATE,
+            "2024-02-19",
+            "Iran's threatened Paris arbitration claim of about US$18 billion, with a 180-day deadline",
+            18e9,
+            as_of=date(2024, 2, 19),
+            label="Iran's threatened claim (2023, 2024)",
+        ),
+        Claim(
+            "amendment_2019",
+            "condition",
+            "ARY News",
+            ARY,
+            "2019-09",
+            "2019 amendment: no arbitration and no compensation claims until 26 August 2024",
+            as_of=AMENDMENT_GRACE_END,
+        ),
     ]
 
 
@@ -178,11 +236,22 @@ def claim_table(as_of=None) -> pd.DataFrame:
         implied = None
         if c.kind == "rate":
             implied = total_liability(c.amount_usd, c.start or FIRST_GAS_DUE, as_of, c.per)
-        rows.append({
-            "id": c.id, "kind": c.kind, "outlet": c.outlet, "published": c.published,
-            "statement": c.statement, "amount_usd": c.amount_usd, "per": c.per,
-            "start": c.start, "as_of": c.as_of, "implied_total_usd": implied, "note": c.note, "url": c.url,
-        })
+        rows.append(
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "outlet": c.outlet,
+                "published": c.published,
+                "statement": c.statement,
+                "amount_usd": c.amount_usd,
+                "per": c.per,
+                "start": c.start,
+                "as_of": c.as_of,
+                "implied_total_usd": implied,
+                "note": c.note,
+                "url": c.url,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -205,11 +274,17 @@ def comparison_series(rate_usd: float, start, end, per: str = "day") -> pd.DataF
             continue
         # each line starts from zero on its first day
         dates = [sched["period_start"].iloc[0], *sched["period_end"]]
-        frames.append(pd.DataFrame({"series": label, "date": pd.to_datetime(dates),
-                                    "cumulative": [0.0, *sched["cumulative"]]}))
+        frames.append(
+            pd.DataFrame({"series": label, "date": pd.to_datetime(dates), "cumulative": [0.0, *sched["cumulative"]]})
+        )
     if not frames:
-        return pd.DataFrame({"series": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]"),
-                             "cumulative": pd.Series(dtype="float64")})
+        return pd.DataFrame(
+            {
+                "series": pd.Series(dtype=object),
+                "date": pd.Series(dtype="datetime64[ns]"),
+                "cumulative": pd.Series(dtype="float64"),
+            }
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -230,12 +305,19 @@ def money(usd: float | None, digits: int = 2) -> str:
     return f"US${usd:,.0f}"
 
 
-
 def claim_points() -> pd.DataFrame:
     """The totals the sources claim, as (date, US$ bn, label) points for the chart."""
-    rows = [{"date": pd.Timestamp(c.as_of), "usd_bn": c.amount_usd / 1e9, "claim": f"{c.outlet}: {c.statement}",
-             "published": c.published, "label": c.label}
-            for c in claims() if c.kind == "total"]
+    rows = [
+        {
+            "date": pd.Timestamp(c.as_of),
+            "usd_bn": c.amount_usd / 1e9,
+            "claim": f"{c.outlet}: {c.statement}",
+            "published": c.published,
+            "label": c.label,
+        }
+        for c in claims()
+        if c.kind == "total"
+    ]
     return pd.DataFrame(rows)
 
 
@@ -245,45 +327,89 @@ def liability_chart(rate_usd: float, start, end, per: str = "day", height: int =
     import altair as alt
 
     start, end = _as_date(start), _as_date(end)
-    lines = comparison_series(rate_usd, start, end, per).assign(
-        usd_bn=lambda f: f["cumulative"] / 1e9)
+    lines = comparison_series(rate_usd, start, end, per).assign(usd_bn=lambda f: f["cumulative"] / 1e9)
     mine = lines["series"] == "Your assumption"
     lines.loc[mine, "series"] = f"Your assumption: {_money(rate_usd)}/{per} from {start.isoformat()}"
     order = list(dict.fromkeys(lines["series"]))
-    colours = ["#c51b7d", "#2166ac", "#e08214", "#1b7837"][:len(order)]
+    colours = ["#c51b7d", "#2166ac", "#e08214", "#1b7837"][: len(order)]
     lo = pd.Timestamp(min(start, ARTICLE_START))
     hi = pd.Timestamp(max(end, date(2024, 12, 31)))
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=[lo, hi]), axis=alt.Axis(format="%Y", tickCount="year"))
     y_title = "Cumulative liability (US$ bn)"
     money_fmt = ",.2f"
 
-    line_layer = alt.Chart(lines).mark_line(point=alt.OverlayMarkDef(size=28)).encode(
-        x=x,
-        y=alt.Y("usd_bn:Q", title=y_title),
-        color=alt.Color("series:N", sort=order, scale=alt.Scale(domain=order, range=colours),
-                        legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=420)),
-        strokeWidth=alt.condition(alt.datum.series == order[0], alt.value(3.5), alt.value(1.6)),
-        strokeDash=alt.condition(alt.datum.series == order[0], alt.value([1, 0]), alt.value([6, 4])),
-        tooltip=[alt.Tooltip("series:N", title="rate"), alt.Tooltip("date:T", title="as of", format="%Y-%m-%d"),
-                 alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt)],
+    line_layer = (
+        alt.Chart(lines)
+        .mark_line(point=alt.OverlayMarkDef(size=28))
+        .encode(
+            x=x,
+            y=alt.Y("usd_bn:Q", title=y_title),
+            color=alt.Color(
+                "series:N",
+                sort=order,
+                scale=alt.Scale(domain=order, range=colours),
+                legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=420),
+            ),
+            strokeWidth=alt.condition(alt.datum.series == order[0], alt.value(3.5), alt.value(1.6)),
+            strokeDash=alt.condition(alt.datum.series == order[0], alt.value([1, 0]), alt.value([6, 4])),
+            tooltip=[
+                alt.Tooltip("series:N", title="rate"),
+                alt.Tooltip("date:T", title="as of", format="%Y-%m-%d"),
+                alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt),
+            ],
+        )
     )
     points = claim_points()
     levels = points.groupby("usd_bn", as_index=False).agg(said=("label", lambda s: "; ".join(dict.fromkeys(s))))
-    levels["label"] = [f"claimed total US${v:g} bn: {said}" for v, said in zip(levels["usd_bn"], levels["said"],
-                                                                               strict=True)]
+    levels["label"] = [
+        f"claimed total US${v:g} bn: {said}" for v, said in zip(levels["usd_bn"], levels["said"], strict=True)
+    ]
     rules = alt.Chart(levels).mark_rule(color="#555", strokeDash=[2, 3], opacity=0.7).encode(y="usd_bn:Q")
-    rule_text = alt.Chart(levels.assign(date=lo)).mark_text(
-        align="left", dx=4, dy=-7, color="#333", fontSize=12).encode(x=x, y="usd_bn:Q", text="label:N")
-    claim_marks = alt.Chart(points).mark_point(shape="diamond", size=170, filled=True, color="#111").encode(
-        x=x, y="usd_bn:Q",
-        tooltip=[alt.Tooltip("claim:N", title="claim"), alt.Tooltip("published:N", title="published"),
-                 alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt)])
-    amendment = pd.DataFrame({"date": [pd.Timestamp(AMENDMENT_GRACE_END)], "usd_bn": [0.0],
-                              "label": ["2019 amendment: no claims before 26 Aug 2024 →"]})
-    amend_rule = alt.Chart(amendment).mark_rule(color="#7f3b08", strokeWidth=1.5).encode(
-        x=x, tooltip=[alt.Tooltip("label:N", title="condition")])
-    amend_text = alt.Chart(amendment).mark_text(
-        align="right", baseline="bottom", dx=-4, dy=-4, color="#7f3b08", fontSize=11,
-    ).encode(x=x, y="usd_bn:Q", text="label:N")
-    return alt.layer(rules, rule_text, line_layer, claim_marks, amend_rule, amend_text).properties(
-        height=height).configure_axis(labelFontSize=12, titleFontSize=13).configure_legend(labelFontSize=12)
+    rule_text = (
+        alt.Chart(levels.assign(date=lo))
+        .mark_text(align="left", dx=4, dy=-7, color="#333", fontSize=12)
+        .encode(x=x, y="usd_bn:Q", text="label:N")
+    )
+    claim_marks = (
+        alt.Chart(points)
+        .mark_point(shape="diamond", size=170, filled=True, color="#111")
+        .encode(
+            x=x,
+            y="usd_bn:Q",
+            tooltip=[
+                alt.Tooltip("claim:N", title="claim"),
+                alt.Tooltip("published:N", title="published"),
+                alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt),
+            ],
+        )
+    )
+    amendment = pd.DataFrame(
+        {
+            "date": [pd.Timestamp(AMENDMENT_GRACE_END)],
+            "usd_bn": [0.0],
+            "label": ["2019 amendment: no claims before 26 Aug 2024 →"],
+        }
+    )
+    amend_rule = (
+        alt.Chart(amendment)
+        .mark_rule(color="#7f3b08", strokeWidth=1.5)
+        .encode(x=x, tooltip=[alt.Tooltip("label:N", title="condition")])
+    )
+    amend_text = (
+        alt.Chart(amendment)
+        .mark_text(
+            align="right",
+            baseline="bottom",
+            dx=-4,
+            dy=-4,
+            color="#7f3b08",
+            fontSize=11,
+        )
+        .encode(x=x, y="usd_bn:Q", text="label:N")
+    )
+    return (
+        alt.layer(rules, rule_text, line_layer, claim_marks, amend_rule, amend_text)
+        .properties(height=height)
+        .configure_axis(labelFontSize=12, titleFontSize=13)
+        .configure_legend(labelFontSize=12)
+    )

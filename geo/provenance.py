@@ -109,7 +109,7 @@ def markdown_to_html(text: str) -> str:
     pieces: list[str] = []
     pos = 0
     for m in re.finditer(f"{_LINK.pattern}|(?P<bare>{_URL.pattern})", text):
-        pieces.append(_inline(text[pos:m.start()]))
+        pieces.append(_inline(text[pos : m.start()]))
         if m["bare"]:
             url = m["bare"]
             pieces.append(_anchor(url, url))
@@ -122,8 +122,7 @@ def markdown_to_html(text: str) -> str:
 
 
 def _anchor(url: str, label: str) -> str:
-    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-            f"{_inline(label)}</a>")
+    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{_inline(label)}</a>'
 
 
 def _inline(text: str) -> str:
@@ -142,8 +141,9 @@ class Status:
     @property
     def label(self) -> str:
         n = len(self.messages)
-        return {"ok": "ok", "notes": f"ok, {n} note(s)", "warnings": f"{n} warning(s)",
-                "error": "error: not loaded"}[self.level]
+        return {"ok": "ok", "notes": f"ok, {n} note(s)", "warnings": f"{n} warning(s)", "error": "error: not loaded"}[
+            self.level
+        ]
 
 
 def validation_status(error: str | None, report: ValidationReport | None) -> Status:
@@ -169,16 +169,21 @@ def citation(version: str, data_date: str | None, accessed: str, url: str | None
     """
     year = (data_date or accessed)[:4]
     where = f" {url}." if url else ""
-    text = (f"{TITLE} contributors ({year}). {TITLE} (version {version}; data of "
-            f"{data_date or 'unknown date'}) [open-source software, MIT; data compilation CC BY 4.0; "
-            f"boundaries from Natural Earth, public domain].{where} Accessed {accessed}.")
+    text = (
+        f"{TITLE} contributors ({year}). {TITLE} (version {version}; data of "
+        f"{data_date or 'unknown date'}) [open-source software, MIT; data compilation CC BY 4.0; "
+        f"boundaries from Natural Earth, public domain].{where} Accessed {accessed}."
+    )
     fields = [
         ("author", f"{{{TITLE} contributors}}"),
         ("title", f"{{{TITLE}}}"),
         ("version", f"{{{version}}}"),
         ("year", f"{{{year}}}"),
-        ("note", f"{{Data of {data_date or 'unknown date'}; software MIT, data compilation CC BY 4.0, "
-                 f"boundaries Natural Earth (public domain). Accessed {accessed}}}"),
+        (
+            "note",
+            f"{{Data of {data_date or 'unknown date'}; software MIT, data compilation CC BY 4.0, "
+            f"boundaries Natural Earth (public domain). Accessed {accessed}}}",
+        ),
     ]
     if url:
         fields.insert(4, ("url", f"{{{url}}}"))
@@ -233,8 +238,10 @@ def newest_update(frames) -> str | None:
 def field_rows_html(prov: LayerProvenance | None) -> str:
     """A layer's README fields as an escaped HTML definition list (the five standard ones first)."""
     if prov is None:
-        return ('<p class="pkir-prov-missing">This layer has no section in geo/data/README.md yet: '
-                "its source, licence, date and method are not documented.</p>")
+        return (
+            '<p class="pkir-prov-missing">This layer has no section in geo/data/README.md yet: '
+            "its source, licence, date and method are not documented.</p>"
+        )
     labels = [f for f in FIELDS if prov.get(f)]
     labels += [k for k in prov.fields if _norm(k) not in {_norm(f) for f in FIELDS}]
     items = []

@@ -43,6 +43,7 @@ class Record:
 
 # --- values -----------------------------------------------------------------------------------
 
+
 def present(value) -> bool:
     """False for None, NaN, NaT, pd.NA, empty strings and empty lists."""
     if value is None:
@@ -127,9 +128,11 @@ RowFn = Callable[[dict], Iterable[Row]]
 
 def field(label: str, key: str, note: str | None = None) -> RowFn:
     """A plain text property, optionally followed by a note property."""
+
     def rows(props: dict) -> Iterable[Row]:
         text = _with_note(_text(props, key), _text(props, note) if note else "")
         return [_row(label, text)] if text else []
+
     return rows
 
 
@@ -139,11 +142,13 @@ def number(label: str, key: str, unit: str = "", digits: int = 0, note: str | No
         text = f"{text} {unit}".strip() if text else ""
         text = _with_note(text, _text(props, note) if note else "")
         return [_row(label, text)] if text else []
+
     return rows
 
 
 def date_row(label: str, start: str, end: str | None = None) -> RowFn:
     """Date or date range, with its precision and note."""
+
     def rows(props: dict) -> Iterable[Row]:
         first, last = fmt_date(props.get(start)), fmt_date(props.get(end)) if end else ""
         text = first if not last or last == first else f"{first} to {last}"
@@ -152,6 +157,7 @@ def date_row(label: str, start: str, end: str | None = None) -> RowFn:
             text = f"{text} (precision: {precision})"
         text = _with_note(text, _text(props, "date_note"))
         return [_row(label, text)] if text else []
+
     return rows
 
 
@@ -251,46 +257,108 @@ _ID: RowFn = field("Id", "id")
 
 LAYOUTS: dict[str, tuple[RowFn, ...]] = {
     "incidents": (
-        field("Category", "category"), date_row("Date", "date_start", "date_end"), field("Place", "place"),
-        field("Province", "admin1"), field("District", "admin2"), field("Country", "country"),
-        _location, _coordinates, _alt_location, _distance, _fatalities,
-        number("Injured", "injured", note="injured_note"), _actors, field("Perpetrator", "perpetrator"),
-        field("Description", "description"), _disputed, _sources, _provenance, _ID,
+        field("Category", "category"),
+        date_row("Date", "date_start", "date_end"),
+        field("Place", "place"),
+        field("Province", "admin1"),
+        field("District", "admin2"),
+        field("Country", "country"),
+        _location,
+        _coordinates,
+        _alt_location,
+        _distance,
+        _fatalities,
+        number("Injured", "injured", note="injured_note"),
+        _actors,
+        field("Perpetrator", "perpetrator"),
+        field("Description", "description"),
+        _disputed,
+        _sources,
+        _provenance,
+        _ID,
     ),
     "markets": (
-        field("Status", "status", note="status_note"), date_row("Opened", "opened"), number("Phase", "phase"),
-        field("Pakistani side", "pakistan_side"), field("Iranian side", "iran_side"),
-        field("Details", "details"), _location, _coordinates, _distance, _sources, _provenance, _ID,
+        field("Status", "status", note="status_note"),
+        date_row("Opened", "opened"),
+        number("Phase", "phase"),
+        field("Pakistani side", "pakistan_side"),
+        field("Iranian side", "iran_side"),
+        field("Details", "details"),
+        _location,
+        _coordinates,
+        _distance,
+        _sources,
+        _provenance,
+        _ID,
     ),
     "crossings": (
-        field("Kind", "kind"), field("Status", "status_note"), date_row("Opened", "opened"),
-        field("Pakistani side", "pakistan_side"), field("Iranian side", "iran_side"),
-        _location, _coordinates, _distance, _sources, _provenance, _ID,
+        field("Kind", "kind"),
+        field("Status", "status_note"),
+        date_row("Opened", "opened"),
+        field("Pakistani side", "pakistan_side"),
+        field("Iranian side", "iran_side"),
+        _location,
+        _coordinates,
+        _distance,
+        _sources,
+        _provenance,
+        _ID,
     ),
     "pipeline": (
-        field("Section", "section"), field("Status", "status", note="status_note"), date_row("Date", "date"),
+        field("Section", "section"),
+        field("Status", "status", note="status_note"),
+        date_row("Date", "date"),
         number("Reported length", "length_reported_km", "km", note="length_reported_text"),
-        number("Diameter", "diameter_in", "inches"), field("Capacity", "capacity"), field("Note", "note"),
-        _location, _sources, _provenance, _ID,
+        number("Diameter", "diameter_in", "inches"),
+        field("Capacity", "capacity"),
+        field("Note", "note"),
+        _location,
+        _sources,
+        _provenance,
+        _ID,
     ),
     "power_line": (
-        field("Section", "section"), field("Status", "status"), date_row("Date", "date"),
-        number("Reported length", "length_reported_km", "km"), number("Voltage", "voltage_kv", "kV"),
-        number("Capacity", "capacity_mw", "MW", note="capacity_note"), field("Note", "note"),
-        _location, _sources, _provenance, _ID,
+        field("Section", "section"),
+        field("Status", "status"),
+        date_row("Date", "date"),
+        number("Reported length", "length_reported_km", "km"),
+        number("Voltage", "voltage_kv", "kV"),
+        number("Capacity", "capacity_mw", "MW", note="capacity_note"),
+        field("Note", "note"),
+        _location,
+        _sources,
+        _provenance,
+        _ID,
     ),
     "towns": (
-        field("Country", "country"), field("Province", "admin1"), field("District", "admin2"),
-        field("Relevance", "relevance"), _location, _coordinates, _distance, _sources, _provenance, _ID,
+        field("Country", "country"),
+        field("Province", "admin1"),
+        field("District", "admin2"),
+        field("Relevance", "relevance"),
+        _location,
+        _coordinates,
+        _distance,
+        _sources,
+        _provenance,
+        _ID,
     ),
     "provinces": (
-        field("Country", "country"), field("Name in source", "name_source"), field("Code", "code_hasc"),
-        number("Reported area", "area_reported_km2", "km²"), _location, _sources, _provenance, _ID,
+        field("Country", "country"),
+        field("Name in source", "name_source"),
+        field("Code", "code_hasc"),
+        number("Reported area", "area_reported_km2", "km²"),
+        _location,
+        _sources,
+        _provenance,
+        _ID,
     ),
     "countries": (field("ISO numeric", "iso_numeric"), _location, _sources, _provenance, _ID),
     "border": (
-        number("Reported length", "length_reported_km", "km", note="length_note"), _location, _sources,
-        _provenance, _ID,
+        number("Reported length", "length_reported_km", "km", note="length_note"),
+        _location,
+        _sources,
+        _provenance,
+        _ID,
     ),
 }
 _GENERIC: tuple[RowFn, ...] = (_location, _coordinates, _distance, _sources, _provenance, _ID)
@@ -303,8 +371,9 @@ def record_title(layer_id: str, props: dict) -> str:
     return str(props.get("id") or layer_id)
 
 
-def build_record(layer_id: str, props: dict, border_km: float | None = None,
-                 lat: float | None = None, lon: float | None = None) -> Record:
+def build_record(
+    layer_id: str, props: dict, border_km: float | None = None, lat: float | None = None, lon: float | None = None
+) -> Record:
     """The record of one feature; border_km and the point's lat/lon are shown when given."""
     values = dict(props)
     values.update({"_border_km": border_km, "_lat": lat, "_lon": lon})
@@ -317,9 +386,9 @@ def build_record(layer_id: str, props: dict, border_km: float | None = None,
 def record_html(record: Record, heading_level: int = 3) -> str:
     """The record as one escaped HTML fragment: a heading and a definition list."""
     h = f"h{max(1, min(6, heading_level))}"
-    items = "".join(
-        f'<dt>{html.escape(r.label)}</dt><dd>{r.html}</dd>' for r in record.rows
+    items = "".join(f"<dt>{html.escape(r.label)}</dt><dd>{r.html}</dd>" for r in record.rows)
+    return (
+        f'<div class="pkir-record" data-layer="{html.escape(record.layer_id, quote=True)}" '
+        f'data-id="{html.escape(record.id, quote=True)}"><{h}>{html.escape(record.title)}</{h}>'
+        f"<dl>{items}</dl></div>"
     )
-    return (f'<div class="pkir-record" data-layer="{html.escape(record.layer_id, quote=True)}" '
-            f'data-id="{html.escape(record.id, quote=True)}"><{h}>{html.escape(record.title)}</{h}>'
-            f'<dl>{items}</dl></div>')

@@ -7,17 +7,41 @@ from dataclasses import dataclass, field
 
 # Controlled vocabularies shared by the layers.
 LOCATION_PRECISION = (
-    "exact", "town", "near", "approximate", "district", "province", "border area", "country",
-    "generalised", "indicative", "unlocated",
+    "exact",
+    "town",
+    "near",
+    "approximate",
+    "district",
+    "province",
+    "border area",
+    "country",
+    "generalised",
+    "indicative",
+    "unlocated",
 )
 # Precisions where the point is not the site itself: drawn hollow / ringed on the map.
 APPROXIMATE_LOCATIONS = frozenset(LOCATION_PRECISION) - {"exact"}
 DATE_PRECISION = ("day", "day (approx.)", "days", "week", "month", "year")
 INCIDENT_CATEGORIES = (
-    "attack", "bombing/IED", "armed clash", "cross-border attack", "cross-border strike",
-    "air/drone strike", "shelling/artillery", "abduction", "arrest", "security (other)",
-    "protest", "riot", "diplomatic", "agreement", "designation", "policy decision",
-    "inauguration", "pipeline milestone", "other",
+    "attack",
+    "bombing/IED",
+    "armed clash",
+    "cross-border attack",
+    "cross-border strike",
+    "air/drone strike",
+    "shelling/artillery",
+    "abduction",
+    "arrest",
+    "security (other)",
+    "protest",
+    "riot",
+    "diplomatic",
+    "agreement",
+    "designation",
+    "policy decision",
+    "inauguration",
+    "pipeline milestone",
+    "other",
 )
 TRACKS = ("security", "diplomacy", "infrastructure & trade")
 
@@ -73,49 +97,95 @@ POLYGONS = ("Polygon", "MultiPolygon")
 LINES = ("LineString", "MultiLineString")
 
 PROVINCES = LayerSchema(
-    _common(Field("name"), Field("name_source"), Field("country"), Field("adm1_code"),
-            Field("code_hasc"), Field("area_reported_km2", "float", nullable=True)),
+    _common(
+        Field("name"),
+        Field("name_source"),
+        Field("country"),
+        Field("adm1_code"),
+        Field("code_hasc"),
+        Field("area_reported_km2", "float", nullable=True),
+    ),
     POLYGONS,
 )
 COUNTRIES = LayerSchema(_common(Field("name"), Field("iso_numeric")), POLYGONS)
 BORDER = LayerSchema(
-    _common(Field("name"), Field("length_reported_km", "float", nullable=True),
-            Field("length_note", nullable=True, required=False)),
+    _common(
+        Field("name"),
+        Field("length_reported_km", "float", nullable=True),
+        Field("length_note", nullable=True, required=False),
+    ),
     LINES,
 )
 MARKETS = LayerSchema(
-    _common(Field("name"), Field("phase", "int"), Field("pakistan_side"), Field("iran_side"),
-            Field("status", choices=("operating", "partly operating", "planned", "closed")),
-            Field("status_note", nullable=True), Field("opened", "date", nullable=True),
-            Field("details", nullable=True), dated=True),
-    ("Point",), allow_unlocated=True, date_fields=("opened",),
+    _common(
+        Field("name"),
+        Field("phase", "int"),
+        Field("pakistan_side"),
+        Field("iran_side"),
+        Field("status", choices=("operating", "partly operating", "planned", "closed")),
+        Field("status_note", nullable=True),
+        Field("opened", "date", nullable=True),
+        Field("details", nullable=True),
+        dated=True,
+    ),
+    ("Point",),
+    allow_unlocated=True,
+    date_fields=("opened",),
 )
 CROSSINGS = LayerSchema(
-    _common(Field("name"), Field("pakistan_side"), Field("iran_side"),
-            Field("kind", choices=("official", "trade", "local")),
-            Field("status_note", nullable=True), Field("opened", "date", nullable=True), dated=True),
-    ("Point",), allow_unlocated=True, date_fields=("opened",),
+    _common(
+        Field("name"),
+        Field("pakistan_side"),
+        Field("iran_side"),
+        Field("kind", choices=("official", "trade", "local")),
+        Field("status_note", nullable=True),
+        Field("opened", "date", nullable=True),
+        dated=True,
+    ),
+    ("Point",),
+    allow_unlocated=True,
+    date_fields=("opened",),
 )
 _LINE_FIELDS = (
-    Field("seq", "int"), Field("name"), Field("section"), Field("status"),
-    Field("length_reported_km", "float", nullable=True), Field("date", "date", nullable=True),
+    Field("seq", "int"),
+    Field("name"),
+    Field("section"),
+    Field("status"),
+    Field("length_reported_km", "float", nullable=True),
+    Field("date", "date", nullable=True),
     Field("note", nullable=True),
 )
 PIPELINE = LayerSchema(
-    _common(*_LINE_FIELDS, Field("diameter_in", "float", nullable=True),
-            Field("capacity", nullable=True), Field("length_reported_text", nullable=True),
-            Field("status_note", nullable=True), dated=True),
-    ("LineString",), date_fields=("date",),
+    _common(
+        *_LINE_FIELDS,
+        Field("diameter_in", "float", nullable=True),
+        Field("capacity", nullable=True),
+        Field("length_reported_text", nullable=True),
+        Field("status_note", nullable=True),
+        dated=True,
+    ),
+    ("LineString",),
+    date_fields=("date",),
 )
 POWER_LINE = LayerSchema(
-    _common(*_LINE_FIELDS, Field("voltage_kv", "float", nullable=True),
-            Field("capacity_mw", "float", nullable=True), Field("capacity_note", nullable=True),
-            dated=True),
-    ("LineString",), date_fields=("date",),
+    _common(
+        *_LINE_FIELDS,
+        Field("voltage_kv", "float", nullable=True),
+        Field("capacity_mw", "float", nullable=True),
+        Field("capacity_note", nullable=True),
+        dated=True,
+    ),
+    ("LineString",),
+    date_fields=("date",),
 )
 TOWNS = LayerSchema(
-    _common(Field("name"), Field("country"), Field("admin1", nullable=True),
-            Field("admin2", nullable=True), Field("relevance", nullable=True)),
+    _common(
+        Field("name"),
+        Field("country"),
+        Field("admin1", nullable=True),
+        Field("admin2", nullable=True),
+        Field("relevance", nullable=True),
+    ),
     ("Point",),
 )
 _INT = dict(kind="int", nullable=True)
@@ -127,14 +197,20 @@ INCIDENTS = LayerSchema(
         Field("date_start", "date"),
         Field("date_end", "date"),
         Field("country"),
-        Field("admin1", nullable=True), Field("admin2", nullable=True), Field("place", nullable=True),
+        Field("admin1", nullable=True),
+        Field("admin2", nullable=True),
+        Field("place", nullable=True),
         Field("coord_confidence", nullable=True, required=False),
-        Field("fatalities_best", **_INT), Field("fatalities_low", **_INT, required=False),
+        Field("fatalities_best", **_INT),
+        Field("fatalities_low", **_INT, required=False),
         Field("fatalities_high", **_INT, required=False),
-        Field("fatalities_security", **_INT), Field("fatalities_militants", **_INT),
-        Field("fatalities_civilians", **_INT), Field("fatalities_unknown", **_INT, required=False),
+        Field("fatalities_security", **_INT),
+        Field("fatalities_militants", **_INT),
+        Field("fatalities_civilians", **_INT),
+        Field("fatalities_unknown", **_INT, required=False),
         Field("fatalities_note", nullable=True, required=False),
-        Field("injured", **_INT, required=False), Field("injured_note", nullable=True, required=False),
+        Field("injured", **_INT, required=False),
+        Field("injured_note", nullable=True, required=False),
         Field("actors", "str_list"),
         Field("perpetrator", nullable=True),
         Field("description"),
@@ -145,5 +221,7 @@ INCIDENTS = LayerSchema(
         Field("in_source_article", "bool", nullable=True, required=False),
         dated=True,
     ),
-    ("Point",), allow_unlocated=True, date_fields=("date_start", "date_end"),
+    ("Point",),
+    allow_unlocated=True,
+    date_fields=("date_start", "date_end"),
 )

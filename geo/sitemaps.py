@@ -33,25 +33,31 @@ LABEL_ROOM_DEG = 2.5  # room east of the route for the last label (labels are dr
 
 
 def _legend(rows: Sequence[str]) -> maps.Legend:
-    legend = maps.Legend('<details open><summary>Legend</summary>' + "".join(rows) + "</details>")
+    legend = maps.Legend("<details open><summary>Legend</summary>" + "".join(rows) + "</details>")
     legend.open_min_width = 0  # a small map: keep it open
     return legend
 
 
 def _pipeline_legend() -> maps.Legend:
     pipe = LAYERS["pipeline"].style
-    rows = [maps._row(maps._swatch_line(pipe[status]), f"gas pipeline: {status}")
-            for status in ("built", "claimed built", "not built")]
+    rows = [
+        maps._row(maps._swatch_line(pipe[status]), f"gas pipeline: {status}")
+        for status in ("built", "claimed built", "not built")
+    ]
     rows.append(maps._row(maps._swatch_line(LAYERS["border"].style), "Pakistan–Iran border"))
     rows.append(maps._row(maps._swatch_circle(LAYERS["towns"].style["color"], 0, 3), "town or route end point"))
     return _legend(rows)
 
 
 def _markets_legend() -> maps.Legend:
-    rows = [maps._row(maps._swatch_symbol("square", colour), f"market: {status}")
-            for status, colour in LAYERS["markets"].style.items()]
-    rows += [maps._row(maps._swatch_symbol("diamond", colour), f"{kind} crossing")
-             for kind, colour in LAYERS["crossings"].style.items()]
+    rows = [
+        maps._row(maps._swatch_symbol("square", colour), f"market: {status}")
+        for status, colour in LAYERS["markets"].style.items()
+    ]
+    rows += [
+        maps._row(maps._swatch_symbol("diamond", colour), f"{kind} crossing")
+        for kind, colour in LAYERS["crossings"].style.items()
+    ]
     rows.append(maps._row(maps._swatch_line(LAYERS["power_line"].style), "Polan–Gabd power line"))
     rows.append(maps._row(maps._swatch_line(LAYERS["border"].style), "Pakistan–Iran border"))
     rows.append(maps._row(maps._swatch_circle(LAYERS["towns"].style["color"], 0, 3), "town"))
@@ -71,8 +77,15 @@ def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalon
     """A tile-less map centred on bounds; height is the frame's height in pixels."""
     centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
     # zoom set from the size rather than fitBounds: st_folium sizes the frame after Leaflet has started
-    m = folium.Map(location=centre, zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)), tiles=None, min_zoom=3,
-                   max_zoom=14, control_scale=True, height=f"{height}px" if standalone else "100%")
+    m = folium.Map(
+        location=centre,
+        zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)),
+        tiles=None,
+        min_zoom=3,
+        max_zoom=14,
+        control_scale=True,
+        height=f"{height}px" if standalone else "100%",
+    )
     m.options.update(minZoom=3, maxZoom=14, zoomSnap=0.25, zoomDelta=0.5)
     m.default_js = maps.vendor_js(asset_base, cluster=False)
     m.default_css = maps.vendor_css(asset_base, cluster=False)
@@ -80,8 +93,9 @@ def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalon
     return m
 
 
-def _assemble(m: folium.Map, layers: Mapping[str, gpd.GeoDataFrame | None], order: Sequence[str],
-              standalone: bool) -> maps.BuiltMap:
+def _assemble(
+    m: folium.Map, layers: Mapping[str, gpd.GeoDataFrame | None], order: Sequence[str], standalone: bool
+) -> maps.BuiltMap:
     groups, counts = [], {}
     for layer_id in order:
         gdf = layers.get(layer_id)
@@ -101,8 +115,12 @@ def _assemble(m: folium.Map, layers: Mapping[str, gpd.GeoDataFrame | None], orde
     return maps.BuiltMap(m, groups, {"basemap": "offline", "layers": counts, "visible": list(counts)})
 
 
-def route_labels(pipeline: gpd.GeoDataFrame, towns: gpd.GeoDataFrame | None,
-                 border: gpd.GeoDataFrame | None = None, within_km: float = TOWNS_NEAR_ROUTE_KM) -> gpd.GeoDataFrame:
+def route_labels(
+    pipeline: gpd.GeoDataFrame,
+    towns: gpd.GeoDataFrame | None,
+    border: gpd.GeoDataFrame | None = None,
+    within_km: float = TOWNS_NEAR_ROUTE_KM,
+) -> gpd.GeoDataFrame:
     """Places to label along the route: the segments' named end points and the towns near it.
 
     A town and an end point of the same name are labelled once (the town, which has a record);
@@ -121,8 +139,13 @@ def route_labels(pipeline: gpd.GeoDataFrame, towns: gpd.GeoDataFrame | None,
         on_border = distance_to_border_km(points, border) <= ON_BORDER_KM
     for i, node in enumerate(nodes.itertuples()):
         if node.name.lower() not in named and not on_border[i]:
-            rows.append({"id": f"route-node-{i + 1}", "name": node.name,
-                         "geometry": gpd.points_from_xy([node.lon], [node.lat])[0]})
+            rows.append(
+                {
+                    "id": f"route-node-{i + 1}",
+                    "name": node.name,
+                    "geometry": gpd.points_from_xy([node.lon], [node.lat])[0],
+                }
+            )
     frame = pd.DataFrame(rows, columns=["id", "name", "geometry"])
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
@@ -132,12 +155,18 @@ def _padded(bounds, pad: float) -> list[list[float]]:
     return [[south - pad, west - pad], [north + pad, east + pad]]
 
 
-def pipeline_map(layers: Mapping[str, gpd.GeoDataFrame | None], *, asset_base: str = maps.DEFAULT_ASSET_BASE,
-                 standalone: bool = False, height: int = 380) -> maps.BuiltMap:
+def pipeline_map(
+    layers: Mapping[str, gpd.GeoDataFrame | None],
+    *,
+    asset_base: str = maps.DEFAULT_ASSET_BASE,
+    standalone: bool = False,
+    height: int = 380,
+) -> maps.BuiltMap:
     """The route (built, claimed built and unbuilt sections), the border, and the places it passes."""
     pipeline = layers.get("pipeline")
-    bounds = _padded(pipeline.total_bounds, 0.4) if pipeline is not None and len(pipeline) else \
-        maps.region_bounds(layers)
+    bounds = (
+        _padded(pipeline.total_bounds, 0.4) if pipeline is not None and len(pipeline) else maps.region_bounds(layers)
+    )
     bounds[1][1] += LABEL_ROOM_DEG
     m = _base_map(bounds, asset_base, height, standalone)
     _pipeline_legend().add_to(m)
@@ -150,8 +179,13 @@ def pipeline_map(layers: Mapping[str, gpd.GeoDataFrame | None], *, asset_base: s
     return built
 
 
-def markets_map(layers: Mapping[str, gpd.GeoDataFrame | None], *, asset_base: str = maps.DEFAULT_ASSET_BASE,
-                standalone: bool = False, height: int = 480) -> maps.BuiltMap:
+def markets_map(
+    layers: Mapping[str, gpd.GeoDataFrame | None],
+    *,
+    asset_base: str = maps.DEFAULT_ASSET_BASE,
+    standalone: bool = False,
+    height: int = 480,
+) -> maps.BuiltMap:
     """Markets, crossings and the power line near the border; unlocated sites are not drawn."""
     m = _base_map(MARKETS_BOUNDS, asset_base, height, standalone)
     _markets_legend().add_to(m)

@@ -57,10 +57,13 @@ def feature_label(gdf: gpd.GeoDataFrame, pos: int, id_field: str) -> str:
 def check_crs(gdf: gpd.GeoDataFrame, source: str, report: ValidationReport) -> gpd.GeoDataFrame:
     """Refuse data with no CRS; reproject any known CRS other than WGS84 lon/lat."""
     if gdf.crs is None:
-        raise LayerValidationError(source, [
-            "no CRS: the file does not say which coordinate system its coordinates are in; "
-            "save it with one (GeoJSON is WGS84 longitude/latitude, EPSG:4326)"
-        ])
+        raise LayerValidationError(
+            source,
+            [
+                "no CRS: the file does not say which coordinate system its coordinates are in; "
+                "save it with one (GeoJSON is WGS84 longitude/latitude, EPSG:4326)"
+            ],
+        )
     if gdf.crs.to_epsg() == 4326 and not gdf.crs.is_projected:
         return gdf
     try:
@@ -202,7 +205,8 @@ def check_date_order(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> 
     end = pd.to_datetime(gdf["date_end"], format="ISO8601", errors="coerce")
     for pos in np.flatnonzero((end < start).to_numpy()):
         errors.setdefault(int(pos), []).append(
-            f"date_end {gdf['date_end'].iloc[pos]} is before date_start {gdf['date_start'].iloc[pos]}")
+            f"date_end {gdf['date_end'].iloc[pos]} is before date_start {gdf['date_start'].iloc[pos]}"
+        )
 
 
 def check_fatalities(gdf, source: str, report: ValidationReport) -> None:
@@ -214,18 +218,21 @@ def check_fatalities(gdf, source: str, report: ValidationReport) -> None:
     bad = (f["fatalities_low"] > f["fatalities_best"]) | (f["fatalities_best"] > f["fatalities_high"])
     for pos in np.flatnonzero(bad.to_numpy()):
         shown = "/".join("–" if pd.isna(v) else f"{v:g}" for v in f.iloc[pos])
-        report.warnings.append(f"{source}: {feature_label(gdf, int(pos), 'id')}: fatalities low/best/high "
-                               f"{shown} are not in order low <= best <= high")
+        report.warnings.append(
+            f"{source}: {feature_label(gdf, int(pos), 'id')}: fatalities low/best/high "
+            f"{shown} are not in order low <= best <= high"
+        )
 
 
 def _swapped_inside(bounds: np.ndarray, region) -> np.ndarray:
     minx, miny, maxx, maxy = region
     # swapped: x holds latitudes and y longitudes
-    return ((bounds[:, 1] >= minx) & (bounds[:, 3] <= maxx) & (bounds[:, 0] >= miny) & (bounds[:, 2] <= maxy))
+    return (bounds[:, 1] >= minx) & (bounds[:, 3] <= maxx) & (bounds[:, 0] >= miny) & (bounds[:, 2] <= maxy)
 
 
-def check_geometry(gdf, schema: LayerSchema, source: str, errors: dict[int, list[str]],
-                   report: ValidationReport) -> gpd.GeoDataFrame:
+def check_geometry(
+    gdf, schema: LayerSchema, source: str, errors: dict[int, list[str]], report: ValidationReport
+) -> gpd.GeoDataFrame:
     """Presence, type, coordinate range, swapped axes, region and validity of each geometry."""
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -243,18 +250,30 @@ def check_geometry(gdf, schema: LayerSchema, source: str, errors: dict[int, list
 
     present = ~missing
     types = shapely.get_type_id(geoms)
-    names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
-                      "MultiLineString", "MultiPolygon", "GeometryCollection"])
+    names = np.array(
+        [
+            "Point",
+            "LineString",
+            "LinearRing",
+            "Polygon",
+            "MultiPoint",
+            "MultiLineString",
+            "MultiPolygon",
+            "GeometryCollection",
+        ]
+    )
     for pos in np.flatnonzero(present):
         gtype = names[types[pos]]
         if gtype not in schema.geometry_types:
             errors.setdefault(int(pos), []).append(
-                f"geometry type {gtype} is not allowed here (expected {' or '.join(schema.geometry_types)})")
+                f"geometry type {gtype} is not allowed here (expected {' or '.join(schema.geometry_types)})"
+            )
 
     bounds = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):
-        out_of_range = present & ((np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
-                                  | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1))
+        out_of_range = present & (
+            (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1)
+        )
         minx, miny, maxx, maxy = schema.region
         inside = (bounds[:, 0] >= minx) & (bounds[:, 2] <= maxx) & (bounds[:, 1] >= miny) & (bounds[:, 3] <= maxy)
         swapped = present & ~inside & _swapped_inside(bounds, schema.region)
@@ -262,16 +281,19 @@ def check_geometry(gdf, schema: LayerSchema, source: str, errors: dict[int, list
         x, y = bounds[pos, 0], bounds[pos, 1]
         errors.setdefault(int(pos), []).append(
             f"coordinates look swapped: ({x:.4f}, {y:.4f}) is read as longitude {x:.4f}, latitude "
-            f"{y:.4f}; GeoJSON order is [longitude, latitude]")
+            f"{y:.4f}; GeoJSON order is [longitude, latitude]"
+        )
     for pos in np.flatnonzero(present & ~inside & ~swapped & ~out_of_range):
         report.warnings.append(
             f"{source}: {feature_label(gdf, int(pos), schema.id_field)}: lies outside the region this layer "
-            f"covers (longitude {minx:g}..{maxx:g}, latitude {miny:g}..{maxy:g})")
+            f"covers (longitude {minx:g}..{maxx:g}, latitude {miny:g}..{maxy:g})"
+        )
     for pos in np.flatnonzero(out_of_range & ~swapped):
         x, y = bounds[pos, 0], bounds[pos, 1]
         errors.setdefault(int(pos), []).append(
             f"coordinates out of range: longitude must be within -180..180 and latitude within "
-            f"-90..90 (first corner is {x:.4f}, {y:.4f}); is the file in a projected CRS without saying so?")
+            f"-90..90 (first corner is {x:.4f}, {y:.4f}); is the file in a projected CRS without saying so?"
+        )
 
     invalid = present & ~shapely.is_valid(geoms) & ~out_of_range
     if invalid.any():
@@ -287,14 +309,17 @@ def check_geometry(gdf, schema: LayerSchema, source: str, errors: dict[int, list
                 errors.setdefault(int(pos), []).append(f"invalid geometry ({reason}) that cannot be repaired safely")
                 continue
             geoms[pos] = fixed
-            report.notes.append(f"{source}: {feature_label(gdf, int(pos), schema.id_field)}: invalid geometry "
-                                f"({reason}) repaired with make_valid")
+            report.notes.append(
+                f"{source}: {feature_label(gdf, int(pos), schema.id_field)}: invalid geometry "
+                f"({reason}) repaired with make_valid"
+            )
         gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     return gdf
 
 
-def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, source: str,
-             on_error: str = "raise") -> tuple[gpd.GeoDataFrame, ValidationReport]:
+def validate(
+    gdf: gpd.GeoDataFrame, schema: LayerSchema, source: str, on_error: str = "raise"
+) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Check gdf against schema and return it in EPSG:4326 with dates parsed.
 
     on_error="raise" refuses the whole layer on any feature problem; "drop" keeps the good
@@ -315,8 +340,7 @@ def validate(gdf: gpd.GeoDataFrame, schema: LayerSchema, source: str,
     check_date_order(gdf, schema, errors)
     gdf = check_geometry(gdf, schema, source, errors, report)
     check_fatalities(gdf, source, report)
-    problems = [f"{feature_label(gdf, pos, schema.id_field)}: {msg}"
-                for pos in sorted(errors) for msg in errors[pos]]
+    problems = [f"{feature_label(gdf, pos, schema.id_field)}: {msg}" for pos in sorted(errors) for msg in errors[pos]]
     if problems and on_error == "raise":
         raise LayerValidationError(source, problems)
     if problems:

@@ -45,8 +45,11 @@ st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar fi
 counts = chronology.track_counts(ev, total)
 for col, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
     span = f"{row.first:%Y}–{row.last:%Y}" if row.shown else "none shown"
-    col.metric(f"{row.track.capitalize()} ({row.total:,})", f"{row.shown:,}",
-               help=f"{row.shown:,} of the {row.total:,} events on this track match the filters; dates: {span}")
+    col.metric(
+        f"{row.track.capitalize()} ({row.total:,})",
+        f"{row.shown:,}",
+        help=f"{row.shown:,} of the {row.total:,} events on this track match the filters; dates: {span}",
+    )
 hidden = counts[counts["shown"] < counts["total"]]
 if f.min_fatalities and not hidden.empty:
     st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
@@ -55,21 +58,36 @@ if ev.empty:
     st.info("No events match the filters.")
     st.stop()
 
-st.altair_chart(chronology.timeline_chart(view.drawn, selection_name="event"), width="stretch", key=CHART_KEY,
-                on_select=_from_chart, selection_mode="event")
+st.altair_chart(
+    chronology.timeline_chart(view.drawn, selection_name="event"),
+    width="stretch",
+    key=CHART_KEY,
+    on_select=_from_chart,
+    selection_mode="event",
+)
 if view.thinning():
-    st.warning(view.thinning() + " Every event is in the counts above and the table below; narrow the filters "
-               "to draw them all.")
-st.caption("Each row is a track; colour is the category, size the fatalities, a square an event of several days "
-           "or more. A long period opens on its last five years (the grey window on the strip). "
-           "Hover for details; click an event to open its record below.")
+    st.warning(
+        view.thinning() + " Every event is in the counts above and the table below; narrow the filters "
+        "to draw them all."
+    )
+st.caption(
+    "Each row is a track; colour is the category, size the fatalities, a square an event of several days "
+    "or more. A long period opens on its last five years (the grey window on the strip). "
+    "Hover for details; click an event to open its record below."
+)
 
 labels = _label(ev)
 if st.session_state.get(PICK_KEY) not in labels:
     st.session_state.pop(PICK_KEY, None)
 if len(labels) <= PICK_LIMIT:
-    chosen = st.selectbox("Event", list(labels), format_func=labels.get, index=None, key=PICK_KEY,
-                          placeholder="Click an event on the chart, or pick one here")
+    chosen = st.selectbox(
+        "Event",
+        list(labels),
+        format_func=labels.get,
+        index=None,
+        key=PICK_KEY,
+        placeholder="Click an event on the chart, or pick one here",
+    )
 else:
     chosen = st.session_state.get(PICK_KEY)
     st.caption(f"{len(labels):,} events match: click one on the chart, or narrow the filters to pick from a list.")
@@ -84,7 +102,11 @@ if record is not None:
 
 with st.expander("All events shown, as a table"):
     st.dataframe(
-        ev, hide_index=True, width="stretch", placeholder="–", key="chronology_table",
+        ev,
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+        key="chronology_table",
         column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
         column_config={
             "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86),

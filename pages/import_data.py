@@ -15,8 +15,14 @@ from ui.shell import ensure_app_shell
 
 ensure_app_shell()
 
-FORMATS = {"Detect from the file": None, "This dashboard's CSV export": "dashboard", "ACLED export (CSV)": "acled",
-           "UCDP GED (CSV)": "ucdp", "CSV with latitude/longitude": "csv", "GeoJSON / GeoPackage / KML": "spatial"}
+FORMATS = {
+    "Detect from the file": None,
+    "This dashboard's CSV export": "dashboard",
+    "ACLED export (CSV)": "acled",
+    "UCDP GED (CSV)": "ucdp",
+    "CSV with latitude/longitude": "csv",
+    "GeoJSON / GeoPackage / KML": "spatial",
+}
 
 st.title("Import incidents")
 st.caption(
@@ -34,8 +40,12 @@ if current:
 
 upload = st.file_uploader("Event file", type=["csv", "geojson", "json", "gpkg", "kml"], key="import_file")
 fmt_label = st.selectbox("Format", list(FORMATS), key="import_format")
-mode = st.radio("Use the imported events", ["together with the shipped incidents", "instead of them"],
-                key="import_mode", horizontal=True)
+mode = st.radio(
+    "Use the imported events",
+    ["together with the shipped incidents", "instead of them"],
+    key="import_mode",
+    horizontal=True,
+)
 
 if upload is not None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,13 +60,15 @@ if upload is not None:
     st.metric("Rows imported", f"{ok} of {result.rows_read}", help=f"read as {result.format}")
     if result.rejected:
         st.warning(f"{len(result.rejected)} row(s) rejected; each reason names the row and the field.")
-        st.dataframe(pd.DataFrame({"rejected row": result.rejected}), hide_index=True, width="stretch",
-                     key="import_rejected")
+        st.dataframe(
+            pd.DataFrame({"rejected row": result.rejected}), hide_index=True, width="stretch", key="import_rejected"
+        )
     for note in result.notes:
         st.caption(f"Note: {note}")
     if ok:
-        preview = result.incidents[["id", "date_start", "title", "category", "country", "fatalities_best",
-                                    "location_precision"]]
+        preview = result.incidents[
+            ["id", "date_start", "title", "category", "country", "fatalities_best", "location_precision"]
+        ]
         st.dataframe(pd.DataFrame(preview), hide_index=True, width="stretch", key="import_preview")
         if st.button(f"Use these {ok} incidents in this session", key="import_use", type="primary"):
             incidents = result.incidents
@@ -66,11 +78,14 @@ if upload is not None:
                 if clash:
                     st.error(f"Ids already used by the shipped incidents: {', '.join(sorted(clash)[:10])}")
                     st.stop()
-                incidents = gpd.GeoDataFrame(pd.concat([shipped.gdf, incidents], ignore_index=True),
-                                             crs="EPSG:4326")
+                incidents = gpd.GeoDataFrame(pd.concat([shipped.gdf, incidents], ignore_index=True), crs="EPSG:4326")
             data.use_session_incidents(incidents, f"{upload.name} ({result.format}, {ok} rows)")
             st.success("Done: the map, explorer and chronology now use these incidents.")
         features = {"type": "FeatureCollection", "features": gdf_to_features(result.incidents)}
-        st.download_button("Download as incident-schema GeoJSON", data=json.dumps(features, ensure_ascii=False),
-                           file_name=Path(upload.name).stem + ".incidents.geojson",
-                           mime="application/geo+json", key="import_download")
+        st.download_button(
+            "Download as incident-schema GeoJSON",
+            data=json.dumps(features, ensure_ascii=False),
+            file_name=Path(upload.name).stem + ".incidents.geojson",
+            mime="application/geo+json",
+            key="import_download",
+        )

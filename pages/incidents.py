@@ -28,14 +28,17 @@ everything = data.incidents_or_stop()
 f = current_filter()
 view = data.per_session("explorer", everything, f, lambda: explore.explorer_view(everything, f))
 shown, h = view.shown, view.headline
-st.caption(f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
-           "Events include diplomacy and infrastructure milestones as well as security incidents.")
+st.caption(
+    f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
+    "Events include diplomacy and infrastructure milestones as well as security incidents."
+)
 
 # --- headline figures ---------------------------------------------------------------------------
 cols = st.columns(5)
 cols[0].metric("Events", h.events, help=f"{h.security_incidents} of them are security incidents")
-cols[1].metric("Fatalities", h.fatalities,
-               help=f"Sum of the best estimates; {h.with_fatality_figure} events report a figure.")
+cols[1].metric(
+    "Fatalities", h.fatalities, help=f"Sum of the best estimates; {h.with_fatality_figure} events report a figure."
+)
 for col, (side, value) in zip(cols[2:], h.by_side.items(), strict=True):
     col.metric(f"Killed: {side}", value)
 if h.unattributed:
@@ -45,16 +48,26 @@ left, right = st.columns([3, 2])
 with left:
     st.markdown("**By country**")
     st.dataframe(
-        [{"Country": explore.country_label(c.country, COUNTRY_NAMES), "Events": c.events, "Fatalities": c.fatalities}
-         for c in h.by_country],
-        hide_index=True, width="stretch", height="auto",
+        [
+            {"Country": explore.country_label(c.country, COUNTRY_NAMES), "Events": c.events, "Fatalities": c.fatalities}
+            for c in h.by_country
+        ],
+        hide_index=True,
+        width="stretch",
+        height="auto",
     )
 with right:
     share = f" ({h.approximate_share:.0%})" if h.approximate_share is not None else ""
-    st.metric("Approximate locations", f"{h.approximate} of {h.events}{share}",
-              help="Location precision other than 'exact': a town or district centre, or 'near' a place.")
-    st.caption("By location precision: " + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
-               + f". {h.unlocated} unlocated have no point and are not drawn on the map.")
+    st.metric(
+        "Approximate locations",
+        f"{h.approximate} of {h.events}{share}",
+        help="Location precision other than 'exact': a town or district centre, or 'near' a place.",
+    )
+    st.caption(
+        "By location precision: "
+        + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
+        + f". {h.unlocated} unlocated have no point and are not drawn on the map."
+    )
 
 # --- timeline ---------------------------------------------------------------------------------
 st.subheader("Per month, by country")
@@ -68,13 +81,27 @@ else:
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
 head.subheader("Events")
 csv_col.download_button(
-    f"CSV ({h.events})", data=lambda: export.to_csv(shown, f), file_name="pkir-incidents.csv",
-    mime="text/csv", key=CSV_KEY, on_click="ignore", icon=":material/download:", width="stretch",
-    help="Exactly the filtered events; attribution in the leading '# ' lines (pandas: comment='#').")
+    f"CSV ({h.events})",
+    data=lambda: export.to_csv(shown, f),
+    file_name="pkir-incidents.csv",
+    mime="text/csv",
+    key=CSV_KEY,
+    on_click="ignore",
+    icon=":material/download:",
+    width="stretch",
+    help="Exactly the filtered events; attribution in the leading '# ' lines (pandas: comment='#').",
+)
 geo_col.download_button(
-    f"GeoJSON ({h.events})", data=lambda: export.to_geojson(shown, f), file_name="pkir-incidents.geojson",
-    mime="application/geo+json", key=GEOJSON_KEY, on_click="ignore", icon=":material/download:",
-    width="stretch", help="Exactly the filtered events; attribution in the top-level 'attribution' member.")
+    f"GeoJSON ({h.events})",
+    data=lambda: export.to_geojson(shown, f),
+    file_name="pkir-incidents.geojson",
+    mime="application/geo+json",
+    key=GEOJSON_KEY,
+    on_click="ignore",
+    icon=":material/download:",
+    width="stretch",
+    help="Exactly the filtered events; attribution in the top-level 'attribution' member.",
+)
 
 rows = view.rows
 ids = rows["id"].tolist()
@@ -86,9 +113,15 @@ default = {"selection": {"rows": [ids.index(picked)]}} if picked in ids else Non
 ROW_HEIGHT = 80
 st.caption("Tick a row to see its full record below. Click a column header to sort.")
 event = st.dataframe(
-    rows, key=f"{TABLE_KEY}_{digest}", on_select="rerun", selection_mode="single-row",
-    selection_default=default, hide_index=True, width="stretch",
-    height=38 + ROW_HEIGHT * min(len(rows), 8), row_height=ROW_HEIGHT,
+    rows,
+    key=f"{TABLE_KEY}_{digest}",
+    on_select="rerun",
+    selection_mode="single-row",
+    selection_default=default,
+    hide_index=True,
+    width="stretch",
+    height=38 + ROW_HEIGHT * min(len(rows), 8),
+    row_height=ROW_HEIGHT,
     column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
     placeholder="–",
     column_config={
@@ -99,10 +132,13 @@ event = st.dataframe(
         "province": st.column_config.TextColumn("Province", width=92),
         "country": st.column_config.TextColumn("Country", width=64),
         "fatalities": st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities"),
-        "precision": st.column_config.TextColumn("Precision", width=92,
-                                                 help="Location precision / date precision"),
-        "source": st.column_config.LinkColumn("Source", width=130, display_text=r"https?://(?:www\.)?([^/]+)",
-                                              help="The first source (opens in a new tab); all sources in the record"),
+        "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
+        "source": st.column_config.LinkColumn(
+            "Source",
+            width=130,
+            display_text=r"https?://(?:www\.)?([^/]+)",
+            help="The first source (opens in a new tab); all sources in the record",
+        ),
     },
 )
 selected_rows = event.selection.rows

@@ -33,14 +33,26 @@ incidents = layers.get("incidents")
 
 with page_controls():
     st.markdown("**Map layers**")
-    visible = [layer_id for layer_id in LAYER_ORDER
-               if st.checkbox(LAYERS[layer_id].title, value=LAYERS[layer_id].default_on, key=f"map_layer_{layer_id}",
-                              disabled=layers.get(layer_id) is None)]
+    visible = [
+        layer_id
+        for layer_id in LAYER_ORDER
+        if st.checkbox(
+            LAYERS[layer_id].title,
+            value=LAYERS[layer_id].default_on,
+            key=f"map_layer_{layer_id}",
+            disabled=layers.get(layer_id) is None,
+        )
+    ]
     basemap_ids = list(BASEMAPS)
-    basemap = st.selectbox("Basemap", basemap_ids, index=basemap_ids.index(default_basemap(os.environ)),
-                           format_func=lambda b: BASEMAPS[b].label, key="map_basemap",
-                           help="Offline draws only the shipped layers and needs no network. The online maps "
-                                "load tiles from OpenStreetMap or Esri. PKIR_OFFLINE=1 makes offline the default.")
+    basemap = st.selectbox(
+        "Basemap",
+        basemap_ids,
+        index=basemap_ids.index(default_basemap(os.environ)),
+        format_func=lambda b: BASEMAPS[b].label,
+        key="map_basemap",
+        help="Offline draws only the shipped layers and needs no network. The online maps "
+        "load tiles from OpenStreetMap or Esri. PKIR_OFFLINE=1 makes offline the default.",
+    )
 
 
 def focus_on(layer_id: str, feature_id: str) -> None:
@@ -68,15 +80,26 @@ if incidents is not None:
 st.title("Border map")
 focus, seq = st.session_state.get(FOCUS, (None, 0))
 source = incidents_for_map(incidents, shown, current_filter()) if incidents is not None else None
-built = build_map(layers, visible=visible, basemap=basemap, incidents=shown, focus=focus, focus_seq=seq,
-                  asset_base=asset_base, source=source)
+built = build_map(
+    layers,
+    visible=visible,
+    basemap=basemap,
+    incidents=shown,
+    focus=focus,
+    focus_seq=seq,
+    asset_base=asset_base,
+    source=source,
+)
 
 if incidents is not None:
     total, matched = len(incidents), len(shown)
     unlocated = int((~located(shown)).sum()) if matched else 0
     drawn = matched - unlocated
-    line = (f"**{drawn:,} of {total:,} incidents shown**" if "incidents" in visible
-            else f"**Incidents layer is off** ({drawn:,} of {total:,} would be shown)")
+    line = (
+        f"**{drawn:,} of {total:,} incidents shown**"
+        if "incidents" in visible
+        else f"**Incidents layer is off** ({drawn:,} of {total:,} would be shown)"
+    )
     if unlocated:
         line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
     st.markdown(line + f"  \nFilters: {current_filter().describe()}")
@@ -84,8 +107,10 @@ if incidents is not None:
 left, right = st.columns([3, 2], gap="medium")
 with left:
     clicked = show_map(built)
-    st.caption("Colour: category · size: fatalities · ring or dashed ring: approximate location · numbered "
-               "circle: several incidents in one place. The legend on the map explains every symbol.")
+    st.caption(
+        "Colour: category · size: fatalities · ring or dashed ring: approximate location · numbered "
+        "circle: several incidents in one place. The legend on the map explains every symbol."
+    )
     if clicked:
         st.session_state[SELECTED] = clicked
         st.session_state[PARAM_SEEN] = clicked[1] if clicked[0] == "incidents" else param
@@ -100,8 +125,10 @@ with right:
     if selected and record is None:
         st.warning(f"No {LAYERS[selected[0]].title.lower()} feature with id “{selected[1]}” in the data.")
     if record is None:
-        st.info("Click an incident, market, crossing, pipeline segment or town on the map to read its full "
-                "record here, or pick an incident from the list below.")
+        st.info(
+            "Click an incident, market, crossing, pipeline segment or town on the map to read its full "
+            "record here, or pick an incident from the list below."
+        )
     else:
         layer_id = selected[0]
         geom = record.get("geometry")
@@ -117,14 +144,22 @@ with right:
     if shown is not None and len(shown):
         if len(shown) <= PICK_LIMIT:
             ordered = shown.sort_values("date_start", ascending=False)
-            labels = {str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
-                      for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)}
+            labels = {
+                str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
+                for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)
+            }
             if selected and selected[0] == "incidents" and selected[1] in labels:
                 st.session_state[FIND] = selected[1]
             elif st.session_state.get(FIND) not in labels:
                 st.session_state[FIND] = None
-            st.selectbox("Find an incident", list(labels), format_func=labels.get, key=FIND,
-                         placeholder="Pick an incident to show it", help="Lists the incidents that match the filters",
-                         on_change=picked_from_list)
+            st.selectbox(
+                "Find an incident",
+                list(labels),
+                format_func=labels.get,
+                key=FIND,
+                placeholder="Pick an incident to show it",
+                help="Lists the incidents that match the filters",
+                on_change=picked_from_list,
+            )
         else:
             st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")

@@ -22,9 +22,12 @@ loaded = {k: data.load(k) for k in ("markets", "crossings", "power_line")}
 data.show_errors(loaded)
 markets, crossings, power = (loaded[k].gdf for k in ("markets", "crossings", "power_line"))
 # every site whose record can be shown: (layer id, feature id, name)
-choices = [(layer_id, fid, name)
-           for layer_id, frame in (("markets", markets), ("crossings", crossings), ("power_line", power))
-           if frame is not None for fid, name in zip(frame["id"], frame["name"], strict=True)]
+choices = [
+    (layer_id, fid, name)
+    for layer_id, frame in (("markets", markets), ("crossings", crossings), ("power_line", power))
+    if frame is not None
+    for fid, name in zip(frame["id"], frame["name"], strict=True)
+]
 
 
 def _sources_md(sources) -> str:
@@ -43,7 +46,8 @@ def _site_rows(frame, table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFr
             value = r.get(col)
             if col == "opened":
                 text = md_escape(fmt_date(value)) or (
-                    "not opened" if r.get("status") == "planned" else "no date in the sources")
+                    "not opened" if r.get("status") == "planned" else "no date in the sources"
+                )
                 if value is not None and r.get("date_precision") and r["date_precision"] != "day":
                     text += f" ({md_escape(r['date_precision'])})"
             elif col == "location":
@@ -80,29 +84,43 @@ with st.container():
     if clicked in [c[:2] for c in choices]:
         # shown in "Full record of a site" below (its selectbox is not drawn yet in this run)
         st.session_state[RECORD_KEY] = [c[:2] for c in choices].index(clicked)
-    unmapped = [fid for frame in (markets, crossings) if frame is not None
-                for fid in infrastructure.unlocated_ids(frame)]
-    st.caption(f"Click a market, crossing or line for its full record. Not on the map (no location in the "
-               f"sources): {', '.join(unmapped) or 'none'}.")
+    unmapped = [
+        fid for frame in (markets, crossings) if frame is not None for fid in infrastructure.unlocated_ids(frame)
+    ]
+    st.caption(
+        f"Click a market, crossing or line for its full record. Not on the map (no location in the "
+        f"sources): {', '.join(unmapped) or 'none'}."
+    )
 open_col, record_col = st.columns([2, 3], gap="medium")
 with open_col:
     st.markdown("**What is open, and since when**")
     if markets is not None and crossings is not None:
         opened = infrastructure.openings(markets, crossings)
-        st.table(pd.DataFrame({
-            "Opened": [md_escape(d.isoformat()) + ("" if p == "day" else f" ({md_escape(p)})")
-                       for d, p in zip(opened["date"], opened["date_precision"], strict=True)],
-            "Site": [md_escape(f"{n} ({t})") for n, t in zip(opened["name"], opened["type"], strict=True)],
-            "Status": opened["status"].map(md_escape),
-        }), hide_index=True)
-        undated = [n for n, d in zip(crossings["name"], crossings["opened"], strict=True)
-                   if not present(d)]
+        st.table(
+            pd.DataFrame(
+                {
+                    "Opened": [
+                        md_escape(d.isoformat()) + ("" if p == "day" else f" ({md_escape(p)})")
+                        for d, p in zip(opened["date"], opened["date_precision"], strict=True)
+                    ],
+                    "Site": [md_escape(f"{n} ({t})") for n, t in zip(opened["name"], opened["type"], strict=True)],
+                    "Status": opened["status"].map(md_escape),
+                }
+            ),
+            hide_index=True,
+        )
+        undated = [n for n, d in zip(crossings["name"], crossings["opened"], strict=True) if not present(d)]
         st.caption("No opening date in the sources for the crossings " + md_escape(", ".join(undated)) + ".")
 with record_col:
     st.markdown("**Full record of a site**")
     if choices:
-        picked = st.selectbox("Site", range(len(choices)), key=RECORD_KEY, label_visibility="collapsed",
-                              format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}")
+        picked = st.selectbox(
+            "Site",
+            range(len(choices)),
+            key=RECORD_KEY,
+            label_visibility="collapsed",
+            format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}",
+        )
         layer_id, fid, _ = choices[picked]
         frame = loaded[layer_id].gdf
         with st.container(border=True, height=420):
@@ -111,23 +129,50 @@ with record_col:
 if markets is not None:
     st.subheader("The six planned joint markets")
     table = infrastructure.site_table(markets)
-    st.table(_site_rows(markets, table, {
-        "id": "Id", "phase": "Phase", "name": "Market", "pakistan_side": "Pakistani side",
-        "iran_side": "Iranian side", "status": "Status", "opened": "Opened", "location": "Location",
-    }), hide_index=True)
+    st.table(
+        _site_rows(
+            markets,
+            table,
+            {
+                "id": "Id",
+                "phase": "Phase",
+                "name": "Market",
+                "pakistan_side": "Pakistani side",
+                "iran_side": "Iranian side",
+                "status": "Status",
+                "opened": "Opened",
+                "location": "Location",
+            },
+        ),
+        hide_index=True,
+    )
 
 if crossings is not None:
     st.subheader("Border crossings")
     table = infrastructure.site_table(crossings)
-    st.table(_site_rows(crossings, table, {
-        "id": "Id", "name": "Crossing", "kind": "Kind", "pakistan_side": "Pakistani side",
-        "iran_side": "Iranian side", "status_note": "Status", "opened": "Opened", "location": "Location",
-    }), hide_index=True)
+    st.table(
+        _site_rows(
+            crossings,
+            table,
+            {
+                "id": "Id",
+                "name": "Crossing",
+                "kind": "Kind",
+                "pakistan_side": "Pakistani side",
+                "iran_side": "Iranian side",
+                "status_note": "Status",
+                "opened": "Opened",
+                "location": "Location",
+            },
+        ),
+        hide_index=True,
+    )
     unlocated = table.loc[~table["located"], "id"].tolist()
-    note = (f"{', '.join(unlocated)} cannot be placed from the sources found and is not mapped. "
-            if unlocated else "")
-    st.caption(note + "Locations marked approximate are placed from reported distances and may be "
-               "10–40 km off; treat them as schematic.")
+    note = f"{', '.join(unlocated)} cannot be placed from the sources found and is not mapped. " if unlocated else ""
+    st.caption(
+        note + "Locations marked approximate are placed from reported distances and may be "
+        "10–40 km off; treat them as schematic."
+    )
 
 if power is not None:
     st.subheader("Polan–Gabd electricity line")
@@ -142,14 +187,19 @@ if power is not None:
     notes = sorted({n for n in seg["capacity_note"] if n})
     if notes:
         st.markdown("**Capacity, as reported:** " + md_escape("; ".join(notes)))
-    st.table(pd.DataFrame({
-        "Segment": seg["segment"].map(md_escape),
-        "Section": seg["section"].map(md_escape),
-        "Status": seg["status"].map(md_escape),
-        "Reported km": [f"{v:g}" if pd.notna(v) else "–" for v in seg["reported_km"]],
-        "Measured km": seg["measured_km"].map("{:,.1f}".format),
-        "Difference": [f"{d:+.1f}%" if pd.notna(d) else "–" for d in seg["diff_pct"]],
-        "Voltage": [f"{v:g} kV" if pd.notna(v) else "not reported" for v in seg["voltage_kv"]],
-        "Date": [md_escape(d.isoformat()) if d else "–" for d in seg["date"]],
-    }), hide_index=True)
+    st.table(
+        pd.DataFrame(
+            {
+                "Segment": seg["segment"].map(md_escape),
+                "Section": seg["section"].map(md_escape),
+                "Status": seg["status"].map(md_escape),
+                "Reported km": [f"{v:g}" if pd.notna(v) else "–" for v in seg["reported_km"]],
+                "Measured km": seg["measured_km"].map("{:,.1f}".format),
+                "Difference": [f"{d:+.1f}%" if pd.notna(d) else "–" for d in seg["diff_pct"]],
+                "Voltage": [f"{v:g} kV" if pd.notna(v) else "not reported" for v in seg["voltage_kv"]],
+                "Date": [md_escape(d.isoformat()) if d else "–" for d in seg["date"]],
+            }
+        ),
+        hide_index=True,
+    )
     st.caption("The route is a straight line between approximate end points, not a surveyed alignment.")

@@ -30,8 +30,13 @@ PRESETS = {
     "Source article: US$1 bn a year from 2014": (1000.0, "year", penalty.ARTICLE_START),
     "My own assumption": None,
 }
-DEFAULTS = {KEYS["rate"]: 1.0, KEYS["per"]: "day", KEYS["start"]: penalty.FIRST_GAS_DUE,
-            KEYS["end"]: date(2023, 12, 31), KEYS["preset"]: next(iter(PRESETS))}
+DEFAULTS = {
+    KEYS["rate"]: 1.0,
+    KEYS["per"]: "day",
+    KEYS["start"]: penalty.FIRST_GAS_DUE,
+    KEYS["end"]: date(2023, 12, 31),
+    KEYS["preset"]: next(iter(PRESETS)),
+}
 DATE_MIN, DATE_MAX = date(2009, 1, 1), date(2035, 12, 31)
 RECORD_KEY = "pipeline_record"
 
@@ -68,39 +73,57 @@ st.markdown(
 layers = {k: data.load(k).gdf for k in sitemaps.PIPELINE_LAYERS}
 built = sitemaps.pipeline_map(layers, asset_base=ensure_assets())
 pick = show_map(built, key="pipeline_map", height=built.summary["height"])
-st.caption("Indicative route: straight lines between the places the sources name. "
-           "Click a segment or a town for its record.")
+st.caption(
+    "Indicative route: straight lines between the places the sources name. Click a segment or a town for its record."
+)
 cols = st.columns(len(totals) + 1)
 for col, row in zip(cols, totals.itertuples(), strict=False):
-    col.metric(f"{row.section}: {row.status}", f"{row.reported_km:,.0f} km",
-               help=f"Length the sources report for the {row.section} section; {row.segments} segment(s); "
-                    f"{row.measured_km:,.1f} km measured along the "
-                    f"indicative route ({row.diff_pct:+.1f}%)")
+    col.metric(
+        f"{row.section}: {row.status}",
+        f"{row.reported_km:,.0f} km",
+        help=f"Length the sources report for the {row.section} section; {row.segments} segment(s); "
+        f"{row.measured_km:,.1f} km measured along the "
+        f"indicative route ({row.diff_pct:+.1f}%)",
+    )
 capacities = sorted({c for c in route["capacity"] if isinstance(c, str) and c.strip()})
 with cols[-1]:
     st.markdown("**Contracted capacity**  \n" + (md_escape("; ".join(capacities)) or "not reported"))
 
 st.subheader("Segments")
 table = infrastructure.segment_table(route)
-st.caption("Geodesic length measured on the WGS84 ellipsoid from the drawn geometry. "
-           "Reported lengths as the sources give them.")
-st.table(pd.DataFrame({
-    "Segment": table["segment"].map(md_escape),
-    "Section": table["section"].map(md_escape),
-    "Status": table["status"].map(md_escape),
-    "Reported km": [md_escape(t) if t else "–" for t in table["length_reported_text"]],
-    "Measured km": table["measured_km"].map("{:,.1f}".format),
-    "Difference": [f"{d:+.1f}%" if pd.notna(d) else "–" for d in table["diff_pct"]],
-    "Diameter": [f"{d:g} in" if pd.notna(d) else "–" for d in table["diameter_in"]],
-    "Date": [md_escape(f"{d.isoformat()} ({n})" if n else d.isoformat()) if d else "–"
-             for d, n in zip(table["date"], table["date_note"], strict=True)],
-}), hide_index=True)
+st.caption(
+    "Geodesic length measured on the WGS84 ellipsoid from the drawn geometry. "
+    "Reported lengths as the sources give them."
+)
+st.table(
+    pd.DataFrame(
+        {
+            "Segment": table["segment"].map(md_escape),
+            "Section": table["section"].map(md_escape),
+            "Status": table["status"].map(md_escape),
+            "Reported km": [md_escape(t) if t else "–" for t in table["length_reported_text"]],
+            "Measured km": table["measured_km"].map("{:,.1f}".format),
+            "Difference": [f"{d:+.1f}%" if pd.notna(d) else "–" for d in table["diff_pct"]],
+            "Diameter": [f"{d:g} in" if pd.notna(d) else "–" for d in table["diameter_in"]],
+            "Date": [
+                md_escape(f"{d.isoformat()} ({n})" if n else d.isoformat()) if d else "–"
+                for d, n in zip(table["date"], table["date_note"], strict=True)
+            ],
+        }
+    ),
+    hide_index=True,
+)
 options = [("pipeline", i) for i in table["id"]]
 if pick in options:  # a map click: show it in the selector below (not drawn yet in this run)
     st.session_state[RECORD_KEY] = options.index(pick)
-choice = st.selectbox("Full record of a segment", range(len(options)), key=RECORD_KEY, index=None,
-                      placeholder="Choose a segment, or click one on the map",
-                      format_func=lambda i: f"{table['id'].iloc[i]} — {table['segment'].iloc[i]}")
+choice = st.selectbox(
+    "Full record of a segment",
+    range(len(options)),
+    key=RECORD_KEY,
+    index=None,
+    placeholder="Choose a segment, or click one on the map",
+    format_func=lambda i: f"{table['id'].iloc[i]} — {table['segment'].iloc[i]}",
+)
 if choice is not None:
     pick = options[choice]
 if pick:
@@ -121,12 +144,24 @@ for key, value in DEFAULTS.items():
 
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 c1.selectbox("Start from a source's rate", list(PRESETS), key=KEYS["preset"], on_change=_apply_preset)
-c2.number_input("Assumed rate (US$ million)", min_value=0.0, max_value=100_000.0, step=0.5, format="%.2f",
-                key=KEYS["rate"], on_change=_mark_custom)
-c2.radio("Rate charged", list(PER_LABELS), format_func=PER_LABELS.get, key=KEYS["per"], horizontal=True,
-         on_change=_mark_custom)
-c3.date_input("Penalty runs from", min_value=DATE_MIN, max_value=DATE_MAX, key=KEYS["start"],
-              on_change=_mark_custom)
+c2.number_input(
+    "Assumed rate (US$ million)",
+    min_value=0.0,
+    max_value=100_000.0,
+    step=0.5,
+    format="%.2f",
+    key=KEYS["rate"],
+    on_change=_mark_custom,
+)
+c2.radio(
+    "Rate charged",
+    list(PER_LABELS),
+    format_func=PER_LABELS.get,
+    key=KEYS["per"],
+    horizontal=True,
+    on_change=_mark_custom,
+)
+c3.date_input("Penalty runs from", min_value=DATE_MIN, max_value=DATE_MAX, key=KEYS["start"], on_change=_mark_custom)
 c4.date_input("As of (last day counted)", min_value=DATE_MIN, max_value=DATE_MAX, key=KEYS["end"])
 
 rate_usd = float(st.session_state[KEYS["rate"]]) * 1e6
@@ -141,15 +176,18 @@ days = int(schedule["days"].sum())
 m1, m2, m3 = st.columns(3)
 m1.metric("Liability at the assumed rate", penalty.money(total))
 m2.metric("Days counted", f"{days:,}", help=f"{start.isoformat()} to {end.isoformat()}, both included")
-m3.metric("Rate per day", penalty.money(total / days if days else penalty.per_day(rate_usd, per)),
-          help="for a yearly rate: the total spread over the days counted")
+m3.metric(
+    "Rate per day",
+    penalty.money(total / days if days else penalty.per_day(rate_usd, per)),
+    help="for a yearly rate: the total spread over the days counted",
+)
 
 st.altair_chart(penalty.liability_chart(rate_usd, start, end, per), width="stretch", key="penalty_chart")
 
 check = penalty.article_check()
 st.warning(
     f"**The article's figure does not follow from its own rate.** \"\\$1 billion for each year from 2014 "
-    f"onwards\" gives {check.years_counted} years to the end of 2023 (2014 to 2023, both included), that is "
+    f'onwards" gives {check.years_counted} years to the end of 2023 (2014 to 2023, both included), that is '
     f"**{md_escape(penalty.money(check.total_at_stated_rate))}**, not "
     f"{md_escape(penalty.money(check.claimed_total, 0))}. At \\$1 billion a year, \\$19 billion would take "
     f"{check.years_needed_at_stated_rate:g} years. To reach \\$19 billion by 31 December 2023 the penalty "
@@ -163,12 +201,17 @@ st.warning(
 sched_col, claims_col = st.columns([1, 2], gap="medium")
 with sched_col:
     st.markdown("**Your assumption, year by year**")
-    st.table(pd.DataFrame({
-        "Year": schedule["year"].astype(str),
-        "Days": schedule["days"].map("{:,}".format),
-        "Amount (US$ m)": (schedule["amount"] / 1e6).map("{:,.1f}".format),
-        "Cumulative (US$ m)": (schedule["cumulative"] / 1e6).map("{:,.1f}".format),
-    }), hide_index=True)
+    st.table(
+        pd.DataFrame(
+            {
+                "Year": schedule["year"].astype(str),
+                "Days": schedule["days"].map("{:,}".format),
+                "Amount (US$ m)": (schedule["amount"] / 1e6).map("{:,.1f}".format),
+                "Cumulative (US$ m)": (schedule["cumulative"] / 1e6).map("{:,.1f}".format),
+            }
+        ),
+        hide_index=True,
+    )
 with claims_col:
     st.markdown("**What the sources say**")
     claims = penalty.claim_table(end if end >= start else start)
@@ -182,14 +225,19 @@ with claims_col:
             implied = "–"
         else:
             figure, implied = f"until {c.as_of.isoformat()}", "–"
-        rows_md.append({
-            "Source": md_link(f"{c.outlet} ({c.published})", c.url) if isinstance(c.url, str) else
-            md_escape(f"{c.outlet} ({c.published}; no link in our copy)"),
-            "Says": md_escape(c.statement) + (f" — _{md_escape(c.note)}_" if c.note else ""),
-            "Figure": md_escape(figure),
-            f"Adds up to by {end.isoformat()}": md_escape(implied),
-        })
+        rows_md.append(
+            {
+                "Source": md_link(f"{c.outlet} ({c.published})", c.url)
+                if isinstance(c.url, str)
+                else md_escape(f"{c.outlet} ({c.published}; no link in our copy)"),
+                "Says": md_escape(c.statement) + (f" — _{md_escape(c.note)}_" if c.note else ""),
+                "Figure": md_escape(figure),
+                f"Adds up to by {end.isoformat()}": md_escape(implied),
+            }
+        )
     st.table(pd.DataFrame(rows_md), hide_index=True)
-    st.caption("A rate given without a start date is counted from 1 January 2015, when the penalty "
-               "is reported to begin. The 2019 amendment suspended arbitration and compensation claims "
-               "until 26 August 2024; whether the penalty accrues meanwhile is not stated in the sources.")
+    st.caption(
+        "A rate given without a start date is counted from 1 January 2015, when the penalty "
+        "is reported to begin. The 2019 amendment suspended arbitration and compensation claims "
+        "until 26 August 2024; whether the penalty accrues meanwhile is not stated in the sources."
+    )

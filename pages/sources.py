@@ -51,15 +51,17 @@ for lid, layer in LAYERS.items():
     total, unlocated = provenance.feature_counts(loaded[lid].gdf)
     prov = readme.get(lid)
     status = statuses[lid]
-    rows.append({
-        "Layer": md_escape(layer.title),
-        "Id": code(lid),
-        "Features": str(total) if loaded[lid].gdf is not None else "–",
-        "Not mapped": str(unlocated) if unlocated else "",
-        "Validation": status_md(status),
-        "Licence": readme_field(prov, "Licence"),
-        "Date": readme_field(prov, "Date"),
-    })
+    rows.append(
+        {
+            "Layer": md_escape(layer.title),
+            "Id": code(lid),
+            "Features": str(total) if loaded[lid].gdf is not None else "–",
+            "Not mapped": str(unlocated) if unlocated else "",
+            "Validation": status_md(status),
+            "Licence": readme_field(prov, "Licence"),
+            "Date": readme_field(prov, "Date"),
+        }
+    )
 st.table(pd.DataFrame(rows), hide_index=True)
 if not readme:
     st.warning("geo/data/README.md was not found: the layers' sources, licences and methods cannot be shown.")
@@ -73,19 +75,32 @@ for lid, layer in LAYERS.items():
         head.markdown(f"#### {md_escape(layer.title)} · {code(lid)}")
         path = provenance.layer_file(lid)
         if path.is_file():
-            button.download_button("GeoJSON", data=path.read_bytes, help=f"Download {layer.file} as shipped",
-                                   file_name=layer.file, mime="application/geo+json", key=f"download_{lid}",
-                                   on_click="ignore", icon=":material/download:")
-        counts = (f"{total} features" + (f", {unlocated} not mapped (no location in the sources)" if unlocated else "")
-                  if res.gdf is not None else "not loaded")
+            button.download_button(
+                "GeoJSON",
+                data=path.read_bytes,
+                help=f"Download {layer.file} as shipped",
+                file_name=layer.file,
+                mime="application/geo+json",
+                key=f"download_{lid}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        counts = (
+            f"{total} features" + (f", {unlocated} not mapped (no location in the sources)" if unlocated else "")
+            if res.gdf is not None
+            else "not loaded"
+        )
         st.markdown(
             f"{md_escape(layer.description)}. **{md_escape(counts)}** · file {code(layer.file)} · "
             f"validation: {status_md(status)}"
         )
         st.markdown(provenance.field_rows_html(prov), unsafe_allow_html=True)
         if status.messages:
-            with st.expander(f"Validation messages ({len(status.messages)})", expanded=status.level == "error",
-                             key=f"validation_{lid}"):
+            with st.expander(
+                f"Validation messages ({len(status.messages)})",
+                expanded=status.level == "error",
+                key=f"validation_{lid}",
+            ):
                 st.code("\n".join(status.messages), language=None, wrap_lines=True)
 
 notes = provenance.other_sections(provenance.README.read_text(encoding="utf-8")) if readme else []
@@ -102,5 +117,7 @@ text, bibtex = provenance.citation(version, data_date, date.today().isoformat())
 st.markdown("Cite the dashboard, and the original sources of any fact you use (each feature lists them):")
 st.code(text, language=None, wrap_lines=True)
 st.code(bibtex, language="bibtex")
-st.caption("Boundaries: Natural Earth (public domain). Curated layers: this project's compilation, "
-           "CC BY 4.0; every fact links to the outlet that reported it. Software: MIT licence.")
+st.caption(
+    "Boundaries: Natural Earth (public domain). Curated layers: this project's compilation, "
+    "CC BY 4.0; every fact links to the outlet that reported it. Software: MIT licence."
+)

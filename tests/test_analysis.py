@@ -31,11 +31,11 @@ WGS84_SURFACE_KM2 = 510_065_621.724
 def zone_area_km2(lat_deg: float) -> float:
     """Closed-form area of the WGS84 ellipsoid between the equator and a parallel, all longitudes."""
     s_ = math.sin(math.radians(lat_deg))
-    return math.pi * B * B * (s_ / (1 - E * E * s_ * s_)
-                              + math.log((1 + E * s_) / (1 - E * s_)) / (2 * E)) / 1e6
+    return math.pi * B * B * (s_ / (1 - E * E * s_ * s_) + math.log((1 + E * s_) / (1 - E * s_)) / (2 * E)) / 1e6
 
 
 # --- known cases ------------------------------------------------------------------------------
+
 
 def test_one_degree_of_latitude_at_the_equator():
     assert analysis.length_km(LineString([(0, 0), (0, 1)])) == pytest.approx(110.574, abs=0.001)
@@ -81,15 +81,23 @@ def test_area_ignores_ring_orientation_and_subtracts_holes():
     assert analysis.area_km2(two) == pytest.approx(analysis.area_km2(Polygon(hole)) + analysis.area_km2(Polygon(other)))
 
 
-@pytest.mark.parametrize("measured, reported, expected", [
-    (110.0, 100.0, 10.0), (90.0, 100, -10.0), (5.0, None, None), (5.0, float("nan"), None), (5.0, 0, None),
-])
+@pytest.mark.parametrize(
+    "measured, reported, expected",
+    [
+        (110.0, 100.0, 10.0),
+        (90.0, 100, -10.0),
+        (5.0, None, None),
+        (5.0, float("nan"), None),
+        (5.0, 0, None),
+    ],
+)
 def test_pct_diff(measured, reported, expected):
     got = analysis.pct_diff(measured, reported)
     assert got == (pytest.approx(expected) if expected is not None else None)
 
 
 # --- distance to the border against a brute force ---------------------------------------------
+
 
 def brute_force_km(point: Point, line, step_deg: float = 0.002) -> float:
     """Minimum geodesic distance from point to the vertices of the densified line."""
@@ -100,8 +108,12 @@ def brute_force_km(point: Point, line, step_deg: float = 0.002) -> float:
 
 
 PLACES = {
-    "Zahedan": Point(60.8629, 29.4963), "Mirjaveh": Point(61.45, 29.0147), "Gwadar": Point(62.3225, 25.1264),
-    "Quetta": Point(66.975, 30.1798), "Mashkel": Point(63.05, 27.95), "Chabahar": Point(60.643, 25.2919),
+    "Zahedan": Point(60.8629, 29.4963),
+    "Mirjaveh": Point(61.45, 29.0147),
+    "Gwadar": Point(62.3225, 25.1264),
+    "Quetta": Point(66.975, 30.1798),
+    "Mashkel": Point(63.05, 27.95),
+    "Chabahar": Point(60.643, 25.2919),
     "Gulf of Oman": Point(61.4, 24.9),
 }
 
@@ -136,17 +148,21 @@ def test_distance_to_a_meridian_is_the_latitude_free_geodesic():
 
 # --- figures the shipped data must reproduce (issue 2) ----------------------------------------
 
+
 @pytest.fixture(scope="module")
 def measures(layers):
     return analysis.measures_table(layers).set_index("measure")
 
 
-@pytest.mark.parametrize("measure, reported, tolerance_pct", [
-    ("Area of Balochistan", 347_190, 5),
-    ("Area of Sistan and Baluchestan", 180_726, 5),
-    ("Pakistan–Iran border length", 909, 15),
-    ("Unbuilt Pakistani pipeline section", 781, 15),
-])
+@pytest.mark.parametrize(
+    "measure, reported, tolerance_pct",
+    [
+        ("Area of Balochistan", 347_190, 5),
+        ("Area of Sistan and Baluchestan", 180_726, 5),
+        ("Pakistan–Iran border length", 909, 15),
+        ("Unbuilt Pakistani pipeline section", 781, 15),
+    ],
+)
 def test_shipped_data_agrees_with_the_world(measures, measure, reported, tolerance_pct):
     row = measures.loc[measure]
     assert row["reported"] == reported
@@ -169,21 +185,33 @@ def test_segment_lengths_report_measured_against_reported(layers):
 
 
 def test_unbuilt_pakistani_section_counts_only_unbuilt_pakistani_segments():
-    lines = gpd.GeoDataFrame({
-        "section": ["Pakistan", "Pakistan", "Iran", "Pakistan"],
-        "status": ["not built", "not built", "not built", "built"],
-    }, geometry=[LineString([(0, 0), (0, 1)]), LineString([(0, 1), (0, 2)]),
-                 LineString([(1, 0), (1, 5)]), LineString([(2, 0), (2, 5)])], crs="EPSG:4326")
+    lines = gpd.GeoDataFrame(
+        {
+            "section": ["Pakistan", "Pakistan", "Iran", "Pakistan"],
+            "status": ["not built", "not built", "not built", "built"],
+        },
+        geometry=[
+            LineString([(0, 0), (0, 1)]),
+            LineString([(0, 1), (0, 2)]),
+            LineString([(1, 0), (1, 5)]),
+            LineString([(2, 0), (2, 5)]),
+        ],
+        crs="EPSG:4326",
+    )
     assert analysis.unbuilt_pakistani_pipeline_km(lines) == pytest.approx(2 * 110.57, abs=0.1)
 
 
 def test_point_country_check_on_a_small_case():
-    countries = gpd.GeoDataFrame({"id": ["PAK", "IRN"]}, geometry=[
-        Polygon([(62, 24), (70, 24), (70, 30), (62, 30)]), Polygon([(55, 24), (62, 24), (62, 30), (55, 30)])],
-        crs="EPSG:4326")
-    points = gpd.GeoDataFrame({"id": ["a", "b", "c", "d", "e"], "country": ["PAK", "PAK", "PAK;IRN", "IRN", "IRN"]},
-                              geometry=[Point(65, 27), Point(60, 27), Point(60, 27), Point(50, 20), None],
-                              crs="EPSG:4326")
+    countries = gpd.GeoDataFrame(
+        {"id": ["PAK", "IRN"]},
+        geometry=[Polygon([(62, 24), (70, 24), (70, 30), (62, 30)]), Polygon([(55, 24), (62, 24), (62, 30), (55, 30)])],
+        crs="EPSG:4326",
+    )
+    points = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c", "d", "e"], "country": ["PAK", "PAK", "PAK;IRN", "IRN", "IRN"]},
+        geometry=[Point(65, 27), Point(60, 27), Point(60, 27), Point(50, 20), None],
+        crs="EPSG:4326",
+    )
     check = analysis.point_country_check(points, countries).set_index("id")
     assert check["agrees"].to_dict() == {"a": True, "b": False, "c": True, "d": False}
     assert check.loc["b", "in_country"] == "IRN"
@@ -191,6 +219,7 @@ def test_point_country_check_on_a_small_case():
 
 
 # --- golden output ----------------------------------------------------------------------------
+
 
 def incidents_with_border_distance() -> gpd.GeoDataFrame:
     """The small incident fixture with each incident's distance to the (simplified) border."""
@@ -210,8 +239,19 @@ def read_golden() -> gpd.GeoDataFrame:
 def test_incident_distances_match_the_golden_file():
     result = incidents_with_border_distance()
     if UPDATE_GOLDEN:
-        feats = [feature({"id": r.id, "distance_to_border_km": None if np.isnan(r.distance_to_border_km)
-                          else float(r.distance_to_border_km)}, r.geometry, 6) for r in result.itertuples()]
+        feats = [
+            feature(
+                {
+                    "id": r.id,
+                    "distance_to_border_km": None
+                    if np.isnan(r.distance_to_border_km)
+                    else float(r.distance_to_border_km),
+                },
+                r.geometry,
+                6,
+            )
+            for r in result.itertuples()
+        ]
         write_feature_collection(GOLDEN, feats, name="incidents_distance_to_border")
         pytest.skip("golden file rewritten; check the diff and commit it")
     assert_geodataframe_equal(result, read_golden(), check_less_precise=True)

@@ -46,49 +46,67 @@ def test_every_built_layer_is_in_the_catalogue():
 
 # --- build_curated_layers helpers -------------------------------------------------------------
 
-@pytest.mark.parametrize("args, expected", [
-    (("1995", None, ""), ("1995-01-01", "1995-12-31", "year", None)),
-    (("2014-03", None, ""), ("2014-03-01", "2014-03-31", "month", None)),
-    (("2023-02", None, ""), ("2023-02-01", "2023-02-28", "month", None)),
-    (("2024-02", None, ""), ("2024-02-01", "2024-02-29", "month", None)),
-    (("2023-07-12", None, "day"), ("2023-07-12", "2023-07-12", "day", None)),
-    (("2023-06-25", None, "day (inferred; month certain)"),
-     ("2023-06-25", "2023-06-25", "day (approx.)", "inferred; month certain")),
-    (("2024-04-03", "2024-04-04", "day range"), ("2024-04-03", "2024-04-04", "days", None)),
-])
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("1995", None, ""), ("1995-01-01", "1995-12-31", "year", None)),
+        (("2014-03", None, ""), ("2014-03-01", "2014-03-31", "month", None)),
+        (("2023-02", None, ""), ("2023-02-01", "2023-02-28", "month", None)),
+        (("2024-02", None, ""), ("2024-02-01", "2024-02-29", "month", None)),
+        (("2023-07-12", None, "day"), ("2023-07-12", "2023-07-12", "day", None)),
+        (
+            ("2023-06-25", None, "day (inferred; month certain)"),
+            ("2023-06-25", "2023-06-25", "day (approx.)", "inferred; month certain"),
+        ),
+        (("2024-04-03", "2024-04-04", "day range"), ("2024-04-03", "2024-04-04", "days", None)),
+    ],
+)
 def test_iso_dates(args, expected):
     assert bc.iso_dates(*args) == expected
 
 
-@pytest.mark.parametrize("lat, text, confidence, expected", [
-    (None, "anything", "none", "unlocated"),
-    (25.0, "district HQ used as proxy", "medium", "district"),
-    (25.0, "town centroid", "high", "town"),
-    (25.0, "town centroid", "low", "approximate"),
-    (25.0, "approximate (Manora island)", "low", "approximate"),
-    (25.0, "town centroid (compound not geolocated)", "high (two references)", "town"),
-])
+@pytest.mark.parametrize(
+    "lat, text, confidence, expected",
+    [
+        (None, "anything", "none", "unlocated"),
+        (25.0, "district HQ used as proxy", "medium", "district"),
+        (25.0, "town centroid", "high", "town"),
+        (25.0, "town centroid", "low", "approximate"),
+        (25.0, "approximate (Manora island)", "low", "approximate"),
+        (25.0, "town centroid (compound not geolocated)", "high (two references)", "town"),
+    ],
+)
 def test_location_precision(lat, text, confidence, expected):
     assert bc.location_precision(lat, text, confidence) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("5 (soldiers, per PTI)", 5), (12, 12), ("at least a dozen", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("5 (soldiers, per PTI)", 5),
+        (12, 12),
+        ("at least a dozen", None),
+        (None, None),
+    ],
+)
 def test_first_int(text, expected):
     assert bc.first_int(text) == expected
 
 
 def test_sources_name_the_outlet_from_the_host():
     got = bc.sources(["https://www.dawn.com/news/1", "https://unknown.example/x"], "2023-07-12")
-    assert got == [{"outlet": "Dawn", "url": "https://www.dawn.com/news/1", "date": "2023-07-12"},
-                   {"outlet": "unknown.example", "url": "https://unknown.example/x", "date": "2023-07-12"}]
+    assert got == [
+        {"outlet": "Dawn", "url": "https://www.dawn.com/news/1", "date": "2023-07-12"},
+        {"outlet": "unknown.example", "url": "https://unknown.example/x", "date": "2023-07-12"},
+    ]
 
 
 def test_every_category_maps_into_the_vocabulary():
     from geo.schema import INCIDENT_CATEGORIES
+
     assert set(bc.CATEGORY.values()) <= set(INCIDENT_CATEGORIES)
-    assert bc.SECURITY <= set(INCIDENT_CATEGORIES)
+    assert set(INCIDENT_CATEGORIES) >= bc.SECURITY
 
 
 def test_corrections_are_applied_to_the_shipped_incidents(layers):
@@ -99,6 +117,7 @@ def test_corrections_are_applied_to_the_shipped_incidents(layers):
 
 
 # --- build_boundaries helpers (no download) ---------------------------------------------------
+
 
 def test_polygonal_keeps_valid_geometries_and_repairs_invalid_ones():
     square = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
@@ -135,22 +154,29 @@ def test_boundary_script_and_shipped_boundaries_agree(layers):
         assert prov.loc[info["name"], "country"] == info["country"]
     countries = layers["countries"].set_index("id")
     assert {iso3: countries.loc[iso3, "iso_numeric"] for iso3, _ in bb.COUNTRIES.values()} == {
-        iso3: num for num, (iso3, _) in bb.COUNTRIES.items()}
+        iso3: num for num, (iso3, _) in bb.COUNTRIES.items()
+    }
 
 
 # --- print_measures ---------------------------------------------------------------------------
 
+
 def run_print_measures(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scripts.print_measures", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.print_measures", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_print_measures_names_the_four_measures_and_passes():
     done = run_print_measures()
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    for measure in ("Area of Balochistan", "Area of Sistan and Baluchestan", "Pakistan–Iran border length",
-                    "Unbuilt Pakistani pipeline section"):
+    for measure in (
+        "Area of Balochistan",
+        "Area of Sistan and Baluchestan",
+        "Pakistan–Iran border length",
+        "Unbuilt Pakistani pipeline section",
+    ):
         assert measure in out
     assert "347,190 km²" in out and "+0.2%" in out
     assert "Gwadar – Nawabshah" in out and "Jiwani – Gwadar grid" in out  # segments of both lines

@@ -24,8 +24,7 @@ def test_events_oldest_first_with_track_and_dates(small):
     ev = chronology.events(small)
     assert list(ev.columns) == list(chronology.EVENT_COLUMNS)
     assert list(ev["id"]) == ["E-01", "E-02", "E-03", "E-06", "E-05", "E-04"]
-    assert list(ev["track"]) == ["security", "security", "diplomacy", "infrastructure & trade", "security",
-                                 "diplomacy"]
+    assert list(ev["track"]) == ["security", "security", "diplomacy", "infrastructure & trade", "security", "diplomacy"]
     visit = ev.set_index("id").loc["E-03"]
     assert (visit["date_start"], visit["date_end"]) == (pd.Timestamp("2023-08-02"), pd.Timestamp("2023-08-04"))
     assert visit["date_precision"] == "days"
@@ -34,8 +33,13 @@ def test_events_oldest_first_with_track_and_dates(small):
 def test_missing_track_comes_from_category(small):
     ev = chronology.events(small.drop(columns="track"))
     assert ev.set_index("id")["track"].to_dict() == {
-        "E-01": "security", "E-02": "security", "E-03": "diplomacy", "E-04": "diplomacy",
-        "E-05": "security", "E-06": "infrastructure & trade"}
+        "E-01": "security",
+        "E-02": "security",
+        "E-03": "diplomacy",
+        "E-04": "diplomacy",
+        "E-05": "security",
+        "E-06": "infrastructure & trade",
+    }
     assert chronology.track_for_category("something new") == chronology.OTHER_TRACK
     # every category of the schema has a track
     assert {c for c in INCIDENT_CATEGORIES if chronology.track_for_category(c) == chronology.OTHER_TRACK} == {"other"}
@@ -98,16 +102,18 @@ def test_long_period_chart_opens_with_a_brush_on_the_window():
 
 def _events(spec: list[tuple[str, str, int | None]]) -> pd.DataFrame:
     """(id, track, fatalities) rows on consecutive days."""
-    return pd.DataFrame({
-        "id": [s[0] for s in spec], "track": [s[1] for s in spec],
-        "fatalities": pd.array([s[2] for s in spec], dtype="Int64"),
-        "date_start": pd.date_range("2020-01-01", periods=len(spec), freq="D"),
-    })
+    return pd.DataFrame(
+        {
+            "id": [s[0] for s in spec],
+            "track": [s[1] for s in spec],
+            "fatalities": pd.array([s[2] for s in spec], dtype="Int64"),
+            "date_start": pd.date_range("2020-01-01", periods=len(spec), freq="D"),
+        }
+    )
 
 
 def test_thinning_keeps_small_tracks_whole_and_the_deadliest_of_large_ones():
-    spec = ([(f"S{i}", "security", i % 5) for i in range(10)]
-            + [("D1", "diplomacy", None), ("D2", "diplomacy", None)])
+    spec = [(f"S{i}", "security", i % 5) for i in range(10)] + [("D1", "diplomacy", None), ("D2", "diplomacy", None)]
     drawn, left_out = chronology.thin_for_chart(_events(spec), limit=6)
     assert left_out == {"security": 6}
     assert set(drawn["id"]) == {"D1", "D2", "S4", "S9", "S3", "S8"}  # 4 deadliest, newest first among equals

@@ -34,7 +34,10 @@ def test_headline_counts_events_fatalities_and_sides(small):
 def test_headline_by_country_keeps_joint_events_apart(small):
     h = explore.headline(small)
     assert [(c.country, c.events, c.fatalities) for c in h.by_country] == [
-        ("PAK", 3, 7), ("PAK;IRN", 2, 0), ("IRN", 1, 10)]
+        ("PAK", 3, 7),
+        ("PAK;IRN", 2, 0),
+        ("IRN", 1, 10),
+    ]
     assert sum(c.events for c in h.by_country) == h.events
 
 
@@ -66,16 +69,24 @@ def test_headline_track_falls_back_on_category(small):
     no_track = small.drop(columns="track")
     assert explore.headline(no_track).security_incidents == 3
     assert list(explore.track_of(small)) == [
-        "security", "security", "diplomacy", "diplomacy", "security", "infrastructure & trade"]
+        "security",
+        "security",
+        "diplomacy",
+        "diplomacy",
+        "security",
+        "infrastructure & trade",
+    ]
 
 
 def test_monthly_aggregation(small):
-    expected = pd.DataFrame({
-        "month": pd.to_datetime(["2023-07-01", "2023-07-01", "2023-08-01", "2024-01-01", "2024-01-01"]),
-        "country": ["IRN", "PAK", "PAK;IRN", "PAK", "PAK;IRN"],
-        "events": [1, 1, 1, 2, 1],
-        "fatalities": [10, 5, 0, 2, 0],
-    }).astype({"month": "datetime64[ns]"})
+    expected = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2023-07-01", "2023-07-01", "2023-08-01", "2024-01-01", "2024-01-01"]),
+            "country": ["IRN", "PAK", "PAK;IRN", "PAK", "PAK;IRN"],
+            "events": [1, 1, 1, 2, 1],
+            "fatalities": [10, 5, 0, 2, 0],
+        }
+    ).astype({"month": "datetime64[ns]"})
     pd.testing.assert_frame_equal(explore.monthly(small), expected)
 
 
@@ -98,12 +109,25 @@ def test_table_rows_newest_first_with_links_and_outlets(small):
 
 
 def test_table_links_only_http():
-    gdf = gpd.GeoDataFrame({
-        "id": ["x"], "title": ["t"], "category": ["attack"], "country": ["PAK"],
-        "date_start": pd.to_datetime(["2024-01-01"]), "location_precision": ["town"],
-        "sources": [[{"outlet": "Evil", "url": "javascript:alert(1)"}, {"outlet": "Evil", "url": "data:x"},
-                     {"outlet": "Good", "url": "https://good.example/"}]],
-    }, geometry=[Point(61, 27)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {
+            "id": ["x"],
+            "title": ["t"],
+            "category": ["attack"],
+            "country": ["PAK"],
+            "date_start": pd.to_datetime(["2024-01-01"]),
+            "location_precision": ["town"],
+            "sources": [
+                [
+                    {"outlet": "Evil", "url": "javascript:alert(1)"},
+                    {"outlet": "Evil", "url": "data:x"},
+                    {"outlet": "Good", "url": "https://good.example/"},
+                ]
+            ],
+        },
+        geometry=[Point(61, 27)],
+        crs="EPSG:4326",
+    )
     row = explore.table_rows(gdf).iloc[0]
     assert row["source"] == "https://good.example/"
     assert row["outlets"] == "Evil; Good"

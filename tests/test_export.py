@@ -104,7 +104,10 @@ def test_geojson_has_attribution_and_round_trips(filtered, tmp_path):
     assert [f["properties"]["id"] for f in doc["features"]] == ["E-01", "E-02", "E-03", "E-05", "E-06"]
     assert doc["features"][4]["geometry"] is None
     assert doc["features"][0]["properties"]["sources"][1] == {
-        "outlet": "Outlet Two", "url": "http://two.example/b?x=1&y=2", "date": None}
+        "outlet": "Outlet Two",
+        "url": "http://two.example/b?x=1&y=2",
+        "date": None,
+    }
     path = tmp_path / "export.geojson"
     path.write_text(text, encoding="utf-8")
     back, report = validate(read_geojson(path), INCIDENTS, path.name)

@@ -63,17 +63,20 @@ def test_min_fatalities_excludes_unknown_counts(incidents):
     assert "S-4" in kept(incidents, min_fatalities=0)
 
 
-@pytest.mark.parametrize("keyword, expected", [
-    ("army", ["S-1"]),  # actors only
-    ("SARAVAN", ["S-3"]),  # place (and title), any case
-    ("markets", ["S-4"]),  # description
-    ("strike", ["S-2", "S-3"]),  # title
-    ("jaish", ["S-2", "S-6"]),  # actors of one, perpetrator of the other
-    ("jaish zahedan", ["S-6"]),  # every word must match
-    ("  ", ["S-1", "S-2", "S-3", "S-4", "S-5", "S-6"]),
-    ("(", []),  # plain text, not a regular expression
-    ("kabul", []),
-])
+@pytest.mark.parametrize(
+    "keyword, expected",
+    [
+        ("army", ["S-1"]),  # actors only
+        ("SARAVAN", ["S-3"]),  # place (and title), any case
+        ("markets", ["S-4"]),  # description
+        ("strike", ["S-2", "S-3"]),  # title
+        ("jaish", ["S-2", "S-6"]),  # actors of one, perpetrator of the other
+        ("jaish zahedan", ["S-6"]),  # every word must match
+        ("  ", ["S-1", "S-2", "S-3", "S-4", "S-5", "S-6"]),
+        ("(", []),  # plain text, not a regular expression
+        ("kabul", []),
+    ],
+)
 def test_keyword_searches_title_description_actors_and_place(incidents, keyword, expected):
     assert kept(incidents, keyword=keyword) == expected
 
@@ -91,10 +94,18 @@ def test_search_text_holds_the_searched_fields(incidents):
 
 def test_describe():
     assert IncidentFilter().describe() == "no filters (all incidents)"
-    f = IncidentFilter(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31), categories=("armed clash", "attack"),
-                       countries=("PAK", "IRN"), min_fatalities=3, keyword=" Jaish ")
-    assert f.describe() == ("dates 2023-01-01 to 2023-12-31; categories: armed clash, attack; countries: PAK, IRN; "
-                            "at least 3 fatalities; keyword “Jaish”")
+    f = IncidentFilter(
+        date_from=date(2023, 1, 1),
+        date_to=date(2023, 12, 31),
+        categories=("armed clash", "attack"),
+        countries=("PAK", "IRN"),
+        min_fatalities=3,
+        keyword=" Jaish ",
+    )
+    assert f.describe() == (
+        "dates 2023-01-01 to 2023-12-31; categories: armed clash, attack; countries: PAK, IRN; "
+        "at least 3 fatalities; keyword “Jaish”"
+    )
     assert IncidentFilter(date_to=date(2023, 12, 31)).describe() == "dates … to 2023-12-31"
 
 

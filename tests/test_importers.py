@@ -13,14 +13,17 @@ from geo.importers import ImportFormatError, import_file, parse_date, sniff_form
 DATA = Path(__file__).parent / "data" / "import"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2023-07-12", date(2023, 7, 12)),
-    ("12-07-2023", date(2023, 7, 12)),
-    ("12/07/2023", date(2023, 7, 12)),
-    ("12 July 2023", date(2023, 7, 12)),
-    ("12-July-2023", date(2023, 7, 12)),
-    ("2019-02-13 00:00:00.000", date(2019, 2, 13)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2023-07-12", date(2023, 7, 12)),
+        ("12-07-2023", date(2023, 7, 12)),
+        ("12/07/2023", date(2023, 7, 12)),
+        ("12 July 2023", date(2023, 7, 12)),
+        ("12-July-2023", date(2023, 7, 12)),
+        ("2019-02-13 00:00:00.000", date(2019, 2, 13)),
+    ],
+)
 def test_parse_date_reads_the_writings_of_analysts_files(text, expected):
     assert parse_date(text) == expected
 
@@ -82,7 +85,8 @@ def test_ucdp_sides_low_best_high_and_bad_date_order():
     # low > best is reported, the row kept
     assert any("row 3 (id 'UCDP-990002')" in n and "low <= best <= high" in n for n in res.notes)
     assert res.rejected == [
-        "ucdp_ged.csv: row 4 (id 'UCDP-990003'): date_end 2024-01-01 is before date_start 2024-01-05"]
+        "ucdp_ged.csv: row 4 (id 'UCDP-990003'): date_end 2024-01-01 is before date_start 2024-01-05"
+    ]
 
 
 def test_latlon_csv_rejects_unsourced_swapped_and_script_urls():

@@ -12,11 +12,21 @@ from geo import infrastructure
 
 
 def test_segment_table_orders_by_seq_and_measures_geodesically():
-    lines = gpd.GeoDataFrame({
-        "seq": [2, 1], "id": ["b", "a"], "name": ["B – C", "A – B"], "section": ["x", "x"],
-        "status": ["not built", "built"], "length_reported_km": [None, 100.0],
-        "date": [None, "2010-08-23"], "date_note": [None, "opened"], "sources": [[], [{"outlet": "O", "url": "u"}]],
-    }, geometry=[LineString([(61, 25), (62, 25)]), LineString([(60, 25), (61, 25)])], crs="EPSG:4326")
+    lines = gpd.GeoDataFrame(
+        {
+            "seq": [2, 1],
+            "id": ["b", "a"],
+            "name": ["B – C", "A – B"],
+            "section": ["x", "x"],
+            "status": ["not built", "built"],
+            "length_reported_km": [None, 100.0],
+            "date": [None, "2010-08-23"],
+            "date_note": [None, "opened"],
+            "sources": [[], [{"outlet": "O", "url": "u"}]],
+        },
+        geometry=[LineString([(61, 25), (62, 25)]), LineString([(60, 25), (61, 25)])],
+        crs="EPSG:4326",
+    )
     table = infrastructure.segment_table(lines)
     assert table["id"].tolist() == ["a", "b"]
     # one degree of longitude along 25°N on WGS84: 100.9499 km (pyproj Geod.inv), shown to 0.1 km
@@ -64,26 +74,45 @@ def test_site_table_states_unlocated_sites_and_invents_no_location(layers):
 
 
 def test_site_table_without_a_note_still_says_not_mapped():
-    sites = gpd.GeoDataFrame({
-        "id": ["s"], "name": ["S"], "pakistan_side": ["a"], "iran_side": ["b"], "kind": ["local"],
-        "opened": [None], "date_precision": [None], "status_note": [None], "location_precision": ["unlocated"],
-        "location_note": [None], "sources": [[]],
-    }, geometry=[None], crs="EPSG:4326")
+    sites = gpd.GeoDataFrame(
+        {
+            "id": ["s"],
+            "name": ["S"],
+            "pakistan_side": ["a"],
+            "iran_side": ["b"],
+            "kind": ["local"],
+            "opened": [None],
+            "date_precision": [None],
+            "status_note": [None],
+            "location_precision": ["unlocated"],
+            "location_note": [None],
+            "sources": [[]],
+        },
+        geometry=[None],
+        crs="EPSG:4326",
+    )
     assert infrastructure.site_table(sites)["location"].tolist() == [infrastructure.UNLOCATED_TEXT]
 
 
 def test_market_summary(layers):
     summary = infrastructure.market_summary(layers["markets"])
     assert summary == {
-        "total": 6, "by_status": {"operating": 1, "partly operating": 1, "planned": 4},
-        "located": 3, "unlocated": 3, "unlocated_ids": ["M4", "M5", "M6"], "by_phase": {1: 3, 2: 3},
+        "total": 6,
+        "by_status": {"operating": 1, "partly operating": 1, "planned": 4},
+        "located": 3,
+        "unlocated": 3,
+        "unlocated_ids": ["M4", "M5", "M6"],
+        "by_phase": {1: 3, 2: 3},
     }
 
 
 def test_openings_oldest_first(layers):
     table = infrastructure.openings(layers["markets"], layers["crossings"])
     assert list(zip(table["date"], table["id"], strict=True)) == [
-        (date(2020, 12, 19), "X2"), (date(2021, 4, 21), "X3"), (date(2023, 4, 9), "M2"), (date(2023, 5, 18), "M1"),
+        (date(2020, 12, 19), "X2"),
+        (date(2021, 4, 21), "X3"),
+        (date(2023, 4, 9), "M2"),
+        (date(2023, 5, 18), "M1"),
     ]
     assert table.set_index("id").loc["M1", "status"] == "operating"
     assert table.set_index("id").loc["X2", "status"] == "official"
@@ -98,6 +127,7 @@ def test_power_line_table_keeps_capacity_and_voltage(layers):
 
 def test_towns_near_an_empty_result_has_columns():
     route = gpd.GeoDataFrame({"seq": [1]}, geometry=[LineString([(60, 25), (61, 25)])], crs="EPSG:4326")
-    towns = gpd.GeoDataFrame({"id": ["t"], "name": ["far"], "country": ["X"]}, geometry=[Point(70, 35)],
-                             crs="EPSG:4326")
+    towns = gpd.GeoDataFrame(
+        {"id": ["t"], "name": ["far"], "country": ["X"]}, geometry=[Point(70, 35)], crs="EPSG:4326"
+    )
     assert list(infrastructure.towns_near_route(route, towns).columns) == ["id", "name", "country", "distance_km"]

@@ -48,8 +48,9 @@ def test_unreadable_crs_member_is_refused(tmp_path):
 
 def test_feature_that_is_not_a_feature_is_refused(tmp_path):
     path = tmp_path / "geometries.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection",
-                                "features": [{"type": "Point", "coordinates": [64.0, 27.0]}]}))
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [{"type": "Point", "coordinates": [64.0, 27.0]}]})
+    )
     with pytest.raises(LayerValidationError, match=r"geometries\.geojson[\s\S]*feature 0: not a GeoJSON Feature"):
         read_geojson(path)
 
@@ -93,8 +94,9 @@ def test_shipped_incidents_have_the_documented_column_types(layers):
     for col in ("fatalities_best", "fatalities_security", "fatalities_militants", "fatalities_civilians", "injured"):
         assert str(inc[col].dtype) == "Int64", col
     assert all(isinstance(a, list) and all(isinstance(x, str) for x in a) for a in inc["actors"])
-    assert all(isinstance(src, dict) and {"outlet", "url", "date"} <= set(src)
-               for sources in inc["sources"] for src in sources)
+    assert all(
+        isinstance(src, dict) and {"outlet", "url", "date"} <= set(src) for sources in inc["sources"] for src in sources
+    )
     assert inc.crs.to_epsg() == 4326
 
 

@@ -30,22 +30,26 @@ from geo.maps import (
     region_bounds,
 )
 
-EVIL_TITLE = '<script>alert("x")</script> `${document.cookie}` \'q\''
+EVIL_TITLE = "<script>alert(\"x\")</script> `${document.cookie}` 'q'"
 EVIL_ID = "EV<b>IL|1"
 
 
 def evil_incidents() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({
-        "id": [EVIL_ID, "OK-1"],
-        "title": [EVIL_TITLE, "An ordinary clash"],
-        "category": ["attack", "<img src=x onerror=alert(2)>"],
-        "date_start": pd.to_datetime(["2024-01-16", "2024-02-01"]),
-        "date_end": pd.to_datetime(["2024-01-18", "2024-02-01"]),
-        "location_precision": ["exact", "district"],
-        "fatalities_best": pd.array([12, None], dtype="Int64"),
-        "description": ["</script><script>alert(3)</script>", "fine"],
-        "sources": [[{"outlet": "x", "url": "javascript:alert(4)", "date": None}], []],
-    }, geometry=[Point(62.0, 27.0), Point(63.0, 26.5)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {
+            "id": [EVIL_ID, "OK-1"],
+            "title": [EVIL_TITLE, "An ordinary clash"],
+            "category": ["attack", "<img src=x onerror=alert(2)>"],
+            "date_start": pd.to_datetime(["2024-01-16", "2024-02-01"]),
+            "date_end": pd.to_datetime(["2024-01-18", "2024-02-01"]),
+            "location_precision": ["exact", "district"],
+            "fatalities_best": pd.array([12, None], dtype="Int64"),
+            "description": ["</script><script>alert(3)</script>", "fine"],
+            "sources": [[{"outlet": "x", "url": "javascript:alert(4)", "date": None}], []],
+        },
+        geometry=[Point(62.0, 27.0), Point(63.0, 26.5)],
+        crs="EPSG:4326",
+    )
 
 
 def scripts(page: str) -> list[str]:
@@ -179,8 +183,9 @@ def test_data_strings_reach_the_map_only_as_inert_text(layers):
     for raw in ("<script>alert", "</script><script>", "<img src=x", "`${document", "javascript:alert", "<b>"):
         assert raw not in page
     payload = incident_payload(evil_incidents())
-    assert payload["t"][0] == ("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#96;${document.cookie}&#96; "
-                               "&#x27;q&#x27;")
+    assert payload["t"][0] == (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#96;${document.cookie}&#96; &#x27;q&#x27;"
+    )
     assert payload["categories"][payload["c"][1]] == "other"
 
 
@@ -192,8 +197,17 @@ def test_js_json_cannot_close_a_script():
 
 def test_legend_explains_every_symbol_and_is_escaped():
     legend = legend_html(["attack", "<i>made-up</i>"])
-    for text in ("attack", "Size = fatalities", "Location precision", "gas pipeline: not built",
-                 "gas pipeline: built", "market: planned", "official crossing", "town", "border"):
+    for text in (
+        "attack",
+        "Size = fatalities",
+        "Location precision",
+        "gas pipeline: not built",
+        "gas pipeline: built",
+        "market: planned",
+        "official crossing",
+        "town",
+        "border",
+    ):
         assert text in legend
     assert "&lt;i&gt;made-up&lt;/i&gt;" in legend and "<i>" not in legend
 
@@ -225,11 +239,19 @@ def test_focus_highlights_and_centres_a_located_feature(layers):
 
 def test_large_sets_are_clustered_and_can_be_published():
     n = maps.CLUSTER_THRESHOLD + 1
-    gdf = gpd.GeoDataFrame({
-        "id": [f"S{i}" for i in range(n)], "title": ["t"] * n, "category": ["attack"] * n,
-        "date_start": pd.Timestamp("2020-01-01"), "date_end": pd.Timestamp("2020-01-01"),
-        "location_precision": ["town"] * n, "fatalities_best": pd.array([1] * n, dtype="Int64"),
-    }, geometry=[Point(60 + i / n, 27) for i in range(n)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {
+            "id": [f"S{i}" for i in range(n)],
+            "title": ["t"] * n,
+            "category": ["attack"] * n,
+            "date_start": pd.Timestamp("2020-01-01"),
+            "date_end": pd.Timestamp("2020-01-01"),
+            "location_precision": ["town"] * n,
+            "fatalities_best": pd.array([1] * n, dtype="Int64"),
+        },
+        geometry=[Point(60 + i / n, 27) for i in range(n)],
+        crs="EPSG:4326",
+    )
     built = build_map({"incidents": gdf})
     assert built.summary["clustered"] is True
     assert json.loads(element(built, IncidentLayer).options_json)["radius"] > 10

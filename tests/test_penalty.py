@@ -18,11 +18,14 @@ def _golden(name: str) -> pd.DataFrame:
     return frame.astype({"amount": "float64", "cumulative": "float64"})
 
 
-@pytest.mark.parametrize(("name", "args"), [
-    ("penalty_1m_per_day_2015-01-01_2023-12-31.csv", (1e6, "2015-01-01", "2023-12-31", "day")),
-    ("penalty_1m_per_day_2015-07-01_2024-08-26.csv", (1e6, "2015-07-01", "2024-08-26", "day")),
-    ("penalty_1bn_per_year_2014-01-01_2023-12-31.csv", (1e9, "2014-01-01", "2023-12-31", "year")),
-])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("penalty_1m_per_day_2015-01-01_2023-12-31.csv", (1e6, "2015-01-01", "2023-12-31", "day")),
+        ("penalty_1m_per_day_2015-07-01_2024-08-26.csv", (1e6, "2015-07-01", "2024-08-26", "day")),
+        ("penalty_1bn_per_year_2014-01-01_2023-12-31.csv", (1e9, "2014-01-01", "2023-12-31", "year")),
+    ],
+)
 def test_schedule_matches_golden(name, args):
     pd.testing.assert_frame_equal(penalty.penalty_schedule(*args), _golden(name))
 
@@ -83,8 +86,14 @@ def test_the_articles_arithmetic_does_not_reach_its_own_total():
 
 def test_claims_are_sourced_and_complete():
     by_id = {c.id: c for c in penalty.claims()}
-    assert {"propakistani_rate", "tribune_rate", "article_rate", "article_total", "iran_claim",
-            "amendment_2019"} <= set(by_id)
+    assert {
+        "propakistani_rate",
+        "tribune_rate",
+        "article_rate",
+        "article_total",
+        "iran_claim",
+        "amendment_2019",
+    } <= set(by_id)
     assert by_id["propakistani_rate"].amount_usd == 1e6 and by_id["propakistani_rate"].start == date(2015, 1, 1)
     assert by_id["tribune_rate"].amount_usd == 3e6
     assert by_id["article_total"].amount_usd == 19e9
@@ -135,5 +144,7 @@ def test_liability_chart_carries_the_chosen_rate_the_claims_and_the_amendment():
     claimed = sorted({r["usd_bn"] for r in rows if "claim" in r})
     assert claimed == [18.0, 19.0]
     assert any(r.get("label", "").startswith("2019 amendment") for r in rows)
-    assert {r.get("label") for r in rows} >= {"claimed total US$18 bn: Iran's threatened claim (2023, 2024)",
-                                              "claimed total US$19 bn: the article's total 'in 2023'"}
+    assert {r.get("label") for r in rows} >= {
+        "claimed total US$18 bn: Iran's threatened claim (2023, 2024)",
+        "claimed total US$19 bn: the article's total 'in 2023'",
+    }

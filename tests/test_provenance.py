@@ -25,7 +25,7 @@ def test_layer_sections_are_found_and_other_sections_skipped(parsed):
 def test_fields_golden(parsed):
     assert parsed["markets"].fields == {
         "Source": "the project's fact sheet; see [Business Recorder](https://www.brecorder.com/news/40096901) "
-                  "and https://en.irna.ir/news/84732377.",
+        "and https://en.irna.ir/news/84732377.",
         "Licence": "CC BY 4.0 (this project's compilation)",
         "Date": "2026-11-28",
         "Method": "sites placed at the crossing point named in the sources (a lazy continuation line).",
@@ -86,8 +86,9 @@ def test_citation_golden():
         "data of 2026-11-28) [open-source software, MIT; data compilation CC BY 4.0; boundaries from "
         "Natural Earth, public domain]. Accessed 2026-12-01."
     )
-    assert bib.startswith("@software{pkir_border_dashboard_2026,\n"
-                          "  author = {Pakistan–Iran border dashboard contributors},")
+    assert bib.startswith(
+        "@software{pkir_border_dashboard_2026,\n  author = {Pakistan–Iran border dashboard contributors},"
+    )
     assert "  version = {0.1.0}," in bib and bib.endswith("}")
     assert bib.count("{") == bib.count("}")
     _, with_url = provenance.citation("0.1.0", None, "2026-12-01", url="https://example.org/dash")
@@ -106,14 +107,18 @@ def test_shipped_readme_documents_every_layer():
 
 def test_md_escape_makes_data_inert_in_markdown():
     out = provenance.md_escape("US$1 m to US$3 m <script>x</script> **b** [a](javascript:alert(1)) :smile:")
-    assert out == (r"US\$1 m to US\$3 m \<script\>x\</script\> \*\*b\*\* \[a\]\(javascript\:alert\(1\)\) "
-                   r"\:smile\:")
+    assert out == (
+        r"US\$1 m to US\$3 m \<script\>x\</script\> \*\*b\*\* \[a\]\(javascript\:alert\(1\)\) "
+        r"\:smile\:"
+    )
     assert provenance.md_escape(None) == ""
     assert provenance.md_escape("a\n\n# b") == r"a \# b"  # no new block, no heading
 
 
 def test_md_link_only_for_http_urls():
-    assert provenance.md_link("Dawn", "https://www.dawn.com/news/1?x=(1)") == "[Dawn](<https://www.dawn.com/news/1?x=(1)>)"
+    assert (
+        provenance.md_link("Dawn", "https://www.dawn.com/news/1?x=(1)") == "[Dawn](<https://www.dawn.com/news/1?x=(1)>)"
+    )
     assert provenance.md_link("x*", "javascript:alert(1)") == r"x\*"
     assert provenance.md_link("x", "https://a.b/<script>") == "x"
     assert provenance.md_link("x", None) == "x"
@@ -133,8 +138,11 @@ def test_counts_dates_version_and_files(tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
 
-    gdf = gpd.GeoDataFrame({"updated_at": ["2026-11-28", None, "2025-01-02"]},
-                           geometry=[Point(61, 25), None, Point(62, 26)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"updated_at": ["2026-11-28", None, "2025-01-02"]},
+        geometry=[Point(61, 25), None, Point(62, 26)],
+        crs="EPSG:4326",
+    )
     assert provenance.feature_counts(gdf) == (3, 1)
     assert provenance.feature_counts(None) == (0, 0)
     assert provenance.newest_update([gdf, None]) == "2026-11-28"

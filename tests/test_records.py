@@ -13,7 +13,7 @@ from geo.records import build_record, link_html, present, record_html, safe_url
 
 NASTY = {
     "id": "EVIL-1",
-    "title": '<script>alert("t")</script> `tick` \'q\'',
+    "title": "<script>alert(\"t\")</script> `tick` 'q'",
     "category": "attack",
     "date_start": pd.Timestamp("2024-01-16"),
     "date_end": pd.Timestamp("2024-01-18"),
@@ -30,12 +30,14 @@ NASTY = {
     "fatalities_unknown": 1,
     "injured": pd.NA,
     "actors": ["A <b>", "B"],
-    "perpetrator": "claimed by \"X\"",
+    "perpetrator": 'claimed by "X"',
     "description": "desc <script>x()</script> `rm -rf`",
     "disputed": "Sources disagree: <i>A</i> or B; the point uses A",
-    "alt_place": "Elsewhere", "alt_lat": 26.5, "alt_lon": 63.1,
+    "alt_place": "Elsewhere",
+    "alt_lat": 26.5,
+    "alt_lon": 63.1,
     "sources": [
-        {"outlet": "Good", "url": "https://example.org/a?b=1&c=\"2\"", "date": "2024-01-17"},
+        {"outlet": "Good", "url": 'https://example.org/a?b=1&c="2"', "date": "2024-01-17"},
         {"outlet": "Evil", "url": "javascript:alert(1)", "date": None},
         {"outlet": "Evil2", "url": " JaVaScRiPt:alert(2)", "date": None},
         {"outlet": "Data", "url": "data:text/html,<script>alert(3)</script>", "date": None},
@@ -82,12 +84,24 @@ def test_missing_fatalities_are_not_reported_not_zero():
     assert dict(rec.as_pairs())["Sources"] == "none recorded"
 
 
-@pytest.mark.parametrize("url,ok", [
-    ("https://dawn.com/x", True), ("http://a.b/c", True), ("HTTPS://A.B", True),
-    ("javascript:alert(1)", False), ("  javascript:alert(1)", False), ("java\tscript:x", False),
-    ("data:text/html,x", False), ("//evil.com/x", False), ("ftp://a.b", False), ("https://", False),
-    ("https://a.b/\nx", False), (None, False), (42, False),
-])
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("https://dawn.com/x", True),
+        ("http://a.b/c", True),
+        ("HTTPS://A.B", True),
+        ("javascript:alert(1)", False),
+        ("  javascript:alert(1)", False),
+        ("java\tscript:x", False),
+        ("data:text/html,x", False),
+        ("//evil.com/x", False),
+        ("ftp://a.b", False),
+        ("https://", False),
+        ("https://a.b/\nx", False),
+        (None, False),
+        (42, False),
+    ],
+)
 def test_safe_url(url, ok):
     assert (safe_url(url) is not None) is ok
 
@@ -98,22 +112,36 @@ def test_link_html_escapes_attribute_quotes():
     assert ">a&quot;b</a>" in out
 
 
-@pytest.mark.parametrize("value,expected", [
-    (None, False), (float("nan"), False), (pd.NA, False), (pd.NaT, False), ("  ", False), ([], False),
-    (0, True), ("x", True), (["a"], True), (pd.Timestamp("2020-01-01"), True),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (None, False),
+        (float("nan"), False),
+        (pd.NA, False),
+        (pd.NaT, False),
+        ("  ", False),
+        ([], False),
+        (0, True),
+        ("x", True),
+        (["a"], True),
+        (pd.Timestamp("2020-01-01"), True),
+    ],
+)
 def test_present(value, expected):
     assert present(value) is expected
 
 
-@pytest.mark.parametrize("layer_id,fid,labels", [
-    ("markets", "M1", {"Status", "Opened", "Pakistani side", "Iranian side", "Sources"}),
-    ("crossings", "X1", {"Kind", "Pakistani side", "Iranian side", "Sources"}),
-    ("pipeline", "P3", {"Section", "Status", "Reported length", "Sources"}),
-    ("power_line", "E1", {"Status", "Capacity", "Sources"}),
-    ("towns", "T-quetta", {"Country", "Province", "Sources"}),
-    ("provinces", "PK.BA", {"Country", "Reported area", "Sources"}),
-])
+@pytest.mark.parametrize(
+    "layer_id,fid,labels",
+    [
+        ("markets", "M1", {"Status", "Opened", "Pakistani side", "Iranian side", "Sources"}),
+        ("crossings", "X1", {"Kind", "Pakistani side", "Iranian side", "Sources"}),
+        ("pipeline", "P3", {"Section", "Status", "Reported length", "Sources"}),
+        ("power_line", "E1", {"Status", "Capacity", "Sources"}),
+        ("towns", "T-quetta", {"Country", "Province", "Sources"}),
+        ("provinces", "PK.BA", {"Country", "Reported area", "Sources"}),
+    ],
+)
 def test_every_shipped_layer_has_a_readable_record(layer_id, fid, labels):
     gdf, _ = load_layer(layer_id)
     props = gdf[gdf["id"] == fid].iloc[0].drop(labels="geometry").to_dict()

@@ -37,10 +37,16 @@ def test_every_feature_has_an_http_source_and_a_location_precision(layers, layer
         assert precision in LOCATION_PRECISION, fid
 
 
-@pytest.mark.parametrize("layer_id, date_col", [
-    ("incidents", "date_start"), ("markets", "opened"), ("crossings", "opened"),
-    ("pipeline", "date"), ("power_line", "date"),
-])
+@pytest.mark.parametrize(
+    "layer_id, date_col",
+    [
+        ("incidents", "date_start"),
+        ("markets", "opened"),
+        ("crossings", "opened"),
+        ("pipeline", "date"),
+        ("power_line", "date"),
+    ],
+)
 def test_dated_features_say_how_precise_the_date_is(layers, layer_id, date_col):
     gdf = layers[layer_id]
     dated = gdf[gdf[date_col].notna()]

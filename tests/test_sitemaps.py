@@ -46,7 +46,12 @@ def test_route_labels_prefer_towns_over_end_points(layers):
     assert labels.set_index("name").loc["Gwadar", "id"] == "T-gwadar"
     assert labels.set_index("name").loc["Nawabshah", "id"].startswith("route-node-")
     assert list(sitemaps.route_labels(layers["pipeline"], None)["name"]) == [
-        "Asaluyeh", "Iranshahr", "Border zero point", "Gwadar", "Nawabshah"]
+        "Asaluyeh",
+        "Iranshahr",
+        "Border zero point",
+        "Gwadar",
+        "Nawabshah",
+    ]
     wider = sitemaps.route_labels(layers["pipeline"], layers["towns"], within_km=25)
     assert "Rask" in set(wider["name"])
 

@@ -34,8 +34,11 @@ def _sources() -> dict[str, Path]:
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as cluster
 
-    roots = {"leaflet": Path(leaflet.BASE_DIR), "jquery": Path(jquery.BASE_DIR),
-             "markercluster": Path(cluster.BASE_DIR)}
+    roots = {
+        "leaflet": Path(leaflet.BASE_DIR),
+        "jquery": Path(jquery.BASE_DIR),
+        "markercluster": Path(cluster.BASE_DIR),
+    }
     return {target: roots[package] / source for target, (package, source) in VENDOR_FILES.items()}
 
 

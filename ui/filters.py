@@ -34,18 +34,29 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
         st.markdown("**Filter incidents**")
         picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi, key=KEYS["dates"])
         cats = st.multiselect("Category", present, key=KEYS["categories"], placeholder="All categories")
-        countries = st.multiselect("Country", codes, key=KEYS["countries"], placeholder="All countries",
-                                   format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})")
+        countries = st.multiselect(
+            "Country",
+            codes,
+            key=KEYS["countries"],
+            placeholder="All countries",
+            format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})",
+        )
         min_fat = st.number_input("Minimum fatalities", min_value=0, step=1, key=KEYS["min_fatalities"])
-        keyword = st.text_input("Keyword", key=KEYS["keyword"],
-                                placeholder="title, description, actors, place")
-    start, end = (picked if isinstance(picked, (tuple, list)) and len(picked) == 2
-                  else (picked[0], None) if isinstance(picked, (tuple, list)) and picked else (None, None))
+        keyword = st.text_input("Keyword", key=KEYS["keyword"], placeholder="title, description, actors, place")
+    start, end = (
+        picked
+        if isinstance(picked, (tuple, list)) and len(picked) == 2
+        else (picked[0], None)
+        if isinstance(picked, (tuple, list)) and picked
+        else (None, None)
+    )
     f = IncidentFilter(
         date_from=start if start and start > lo else None,
         date_to=end if end and end < hi else None,
-        categories=tuple(cats), countries=tuple(countries),
-        min_fatalities=int(min_fat or 0), keyword=keyword or "",
+        categories=tuple(cats),
+        countries=tuple(countries),
+        min_fatalities=int(min_fat or 0),
+        keyword=keyword or "",
     )
     st.session_state[STATE] = f
     return f

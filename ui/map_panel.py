@@ -28,18 +28,29 @@ def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt
 
     Large sets are written to static/cache and fetched by the browser (see ui.assets.publish_json).
     """
-    return per_session("map_incident_source", incidents, filt, lambda: incident_source(shown, publish=publish_json),
-                       keep=4)
+    return per_session(
+        "map_incident_source", incidents, filt, lambda: incident_source(shown, publish=publish_json), keep=4
+    )
 
 
 def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
     """Draw the map; return (layer id, feature id) when a feature was clicked since the last run."""
-    st.session_state[LAST_CALL] = {**built.summary, "center": built.center, "zoom": built.zoom, "key": key,
-                                   "groups": [g.layer_name for g in built.groups]}
+    st.session_state[LAST_CALL] = {
+        **built.summary,
+        "center": built.center,
+        "zoom": built.zoom,
+        "key": key,
+        "groups": [g.layer_name for g in built.groups],
+    }
     value = st_folium(
-        built.map, key=key, height=height, use_container_width=True,
-        returned_objects=list(RETURNED_OBJECTS), feature_group_to_add=built.groups,
-        center=list(built.center) if built.center else None, zoom=built.zoom,
+        built.map,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=list(RETURNED_OBJECTS),
+        feature_group_to_add=built.groups,
+        center=list(built.center) if built.center else None,
+        zoom=built.zoom,
     )
     return new_click(value, key)
 

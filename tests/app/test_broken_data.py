@@ -7,19 +7,27 @@ import pytest
 from geo.catalog import DATA_DIR, DATA_DIR_ENV, LAYERS
 from tests.app_helpers import open_page
 
-PAGES = ["pages/map.py", "pages/incidents.py", "pages/chronology.py", "pages/pipeline.py", "pages/markets.py",
-         "pages/sources.py", "pages/import_data.py"]
+PAGES = [
+    "pages/map.py",
+    "pages/incidents.py",
+    "pages/chronology.py",
+    "pages/pipeline.py",
+    "pages/markets.py",
+    "pages/sources.py",
+    "pages/import_data.py",
+]
 # which pages read which layer (the sources page reads them all)
-READS = {"incidents": {"pages/map.py", "pages/incidents.py", "pages/chronology.py", "pages/sources.py"},
-         "markets": {"pages/map.py", "pages/markets.py", "pages/sources.py"}}
+READS = {
+    "incidents": {"pages/map.py", "pages/incidents.py", "pages/chronology.py", "pages/sources.py"},
+    "markets": {"pages/map.py", "pages/markets.py", "pages/sources.py"},
+}
 
 
 @pytest.fixture(params=["incidents", "markets"])
 def broken(request, tmp_path, monkeypatch):
     for layer in LAYERS.values():
         shutil.copy(DATA_DIR / layer.file, tmp_path / layer.file)
-    (tmp_path / LAYERS[request.param].file).write_text('{"type": "FeatureCollection", "features": [',
-                                                       encoding="utf-8")
+    (tmp_path / LAYERS[request.param].file).write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
     return request.param
 

@@ -14,7 +14,6 @@ APP = str(ROOT / "app.py")
 PAGE = "pages/chronology.py"
 
 
-
 @pytest.fixture(scope="module")
 def events():
     return chronology.events(load_layer("incidents")[0])

@@ -24,7 +24,8 @@ def test_session_import_replaces_incidents_on_other_pages():
     imported = import_file(ROOT / "tests" / "data" / "import" / "acled_new.csv").incidents
     at = start()
     at.session_state["session_incidents"] = __import__("ui.data", fromlist=["Loaded"]).Loaded(
-        "incidents", imported, None, None)
+        "incidents", imported, None, None
+    )
     at.session_state["session_incidents_label"] = "acled_new.csv"
     at.run()
     assert any("acled_new.csv" in i.value for i in at.info)

@@ -21,7 +21,6 @@ APP = str(ROOT / "app.py")
 PAGE = "pages/incidents.py"
 
 
-
 @pytest.fixture(scope="module")
 def incidents():
     return load_layer("incidents")[0]

@@ -18,7 +18,6 @@ from tests.app_helpers import ROOT
 APP = str(ROOT / "app.py")
 
 
-
 def start(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in (query or {}).items():
@@ -74,7 +73,8 @@ def test_page_loads_with_every_layer_and_the_count(incidents):
     assert any(f"{located} of {len(incidents)} incidents shown" in m.value for m in at.markdown)
     assert any("no location and are not drawn" in m.value for m in at.markdown)
     assert [cb.label for cb in at.sidebar.checkbox if cb.key.startswith("map_layer_")] == [
-        LAYERS[i].title for i in LAYER_ORDER]
+        LAYERS[i].title for i in LAYER_ORDER
+    ]
 
 
 def test_layer_toggles_change_what_the_map_is_given():
@@ -187,10 +187,12 @@ def test_hostile_strings_reach_the_details_panel_only_as_text(incidents):
     evil = incidents.copy()
     first = evil.index[evil.geometry.notna()][0]
     evil.at[first, "id"] = "EVIL-1"
-    evil.at[first, "title"] = '<script>alert("t")</script> `${x}` \'q\''
+    evil.at[first, "title"] = "<script>alert(\"t\")</script> `${x}` 'q'"
     evil.at[first, "description"] = "<img src=x onerror=alert(1)> `rm`"
-    evil.at[first, "sources"] = [{"outlet": "<b>Bad</b>", "url": "javascript:alert(1)", "date": None},
-                                 {"outlet": "Good", "url": 'https://example.org/?a="><script>', "date": None}]
+    evil.at[first, "sources"] = [
+        {"outlet": "<b>Bad</b>", "url": "javascript:alert(1)", "date": None},
+        {"outlet": "Good", "url": 'https://example.org/?a="><script>', "date": None},
+    ]
     at = start({"incident": "EVIL-1"})
     at.session_state[SESSION_INCIDENTS] = Loaded("incidents", evil, None, None)
     at.run()

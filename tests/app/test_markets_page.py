@@ -41,8 +41,12 @@ def test_openings_and_power_line():
     at = start()
     opened = next(t.value for t in at.table if "Opened" in t.value.columns and "Site" in t.value.columns)
     assert opened["Site"].tolist()[0] == r"Gabd – Rimdan \(crossing\)"
-    assert opened["Opened"].tolist() == [r"2020\-12\-19", r"2021\-04\-21 (day \(approx\.\))",
-                                         r"2023\-04\-09 (day \(approx\.\))", r"2023\-05\-18"]
+    assert opened["Opened"].tolist() == [
+        r"2020\-12\-19",
+        r"2021\-04\-21 (day \(approx\.\))",
+        r"2023\-04\-09 (day \(approx\.\))",
+        r"2023\-05\-18",
+    ]
     power = next(t.value for t in at.table if "Voltage" in t.value.columns)
     assert power["Voltage"].tolist() == ["not reported", "132 kV", "132 kV"]
     metrics = {m.label: m.value for m in at.metric}
@@ -72,8 +76,10 @@ def test_clicking_a_crossing_on_the_map_shows_its_record(monkeypatch):
     given = at.session_state[ui.map_panel.LAST_CALL]
     assert given["key"] == "markets_map"
     assert given["layers"]["markets"] == 3 and given["layers"]["crossings"] == 5  # M4-M6 and X6 not drawn
-    value.update(last_object_clicked={"lat": 25.31, "lng": 61.63},
-                 last_object_clicked_tooltip=f"Gabd {REF_OPEN}crossings|X2{REF_CLOSE}")
+    value.update(
+        last_object_clicked={"lat": 25.31, "lng": 61.63},
+        last_object_clicked_tooltip=f"Gabd {REF_OPEN}crossings|X2{REF_CLOSE}",
+    )
     at.run()
     assert not at.exception
     html = " ".join(m.value for m in at.markdown if "pkir-record" in m.value)
@@ -97,8 +103,10 @@ def test_hostile_names_reach_the_tables_as_inert_text(tmp_path, monkeypatch):
     at = start()
     markets = next(t.value for t in at.table if "Market" in t.value.columns)
     cell = markets["Market"].iloc[0]
-    assert cell == (r"\<script\>alert\(1\)\</script\> \[click\]\(javascript\:alert\(2\)\) \*\*x\*\* \$a\$ "
-                    r"\`b\`")
+    assert cell == (
+        r"\<script\>alert\(1\)\</script\> \[click\]\(javascript\:alert\(2\)\) \*\*x\*\* \$a\$ "
+        r"\`b\`"
+    )
     sources = markets["Sources"].iloc[0]
     assert sources.startswith(r"[\<img src\=x onerror\=alert\(3\)\>](<https://")
     html = " ".join(m.value for m in at.markdown if "pkir-record" in m.value)

@@ -100,8 +100,10 @@ class FakeFolium:
     def click(self, layer_id: str, feature_id: str):
         from geo.maps import REF_CLOSE, REF_OPEN
 
-        self.value = {"last_object_clicked": {"lat": 25.2, "lng": 62.0},
-                      "last_object_clicked_tooltip": f"x {REF_OPEN}{layer_id}|{feature_id}{REF_CLOSE}"}
+        self.value = {
+            "last_object_clicked": {"lat": 25.2, "lng": 62.0},
+            "last_object_clicked_tooltip": f"x {REF_OPEN}{layer_id}|{feature_id}{REF_CLOSE}",
+        }
 
 
 @pytest.fixture

@@ -49,8 +49,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 HERE = Path(__file__).resolve().parent
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 STARTUP_TIMEOUT_S = 60.0
@@ -80,6 +86,7 @@ def _unavailable(reason: str) -> None:
 
 
 # ---------------------------------------------------------------- collection and reporting
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -113,6 +120,7 @@ def pytest_runtest_makereport(item, call):
 
 # ---------------------------------------------------------------- the Streamlit server
 
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -122,8 +130,7 @@ def free_port() -> int:
 class AppServer:
     """One `streamlit run app.py` in its own process group, logging to temporary files."""
 
-    def __init__(self, data_dir: str | Path | None = None, env: dict[str, str] | None = None,
-                 cwd: Path = ROOT):
+    def __init__(self, data_dir: str | Path | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._logs = tempfile.TemporaryDirectory(prefix="pkir-app-")
@@ -134,14 +141,26 @@ class AppServer:
             full_env["PKIR_DATA_DIR"] = str(data_dir)
         full_env.update(env or {})
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.port", str(self.port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
         ]
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=out, stderr=err,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, cwd=cwd, env=full_env, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True
+            )
 
     def output(self) -> str:
         parts = []
@@ -157,10 +176,11 @@ class AppServer:
         last = "no answer"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {self.proc.returncode} before it was ready\n"
-                                   + self.output())
+                raise RuntimeError(
+                    f"streamlit exited with code {self.proc.returncode} before it was ready\n" + self.output()
+                )
             try:
-                with urllib.request.urlopen(health, timeout=2) as resp:  # noqa: S310 (local URL)
+                with urllib.request.urlopen(health, timeout=2) as resp:
                     body = resp.read().decode("utf-8", "replace").strip()
                     if resp.status == 200 and body == "ok":
                         return
@@ -190,8 +210,9 @@ class AppServer:
         self.stop()
 
 
-def launch_app(data_dir: str | Path | None = None, env: dict[str, str] | None = None,
-               timeout: float = STARTUP_TIMEOUT_S) -> AppServer:
+def launch_app(
+    data_dir: str | Path | None = None, env: dict[str, str] | None = None, timeout: float = STARTUP_TIMEOUT_S
+) -> AppServer:
     """Start the app and wait until it is healthy (also usable outside pytest, e.g. bench/)."""
     server = AppServer(data_dir=data_dir, env=env)
     server.wait_ready(timeout)
@@ -229,6 +250,7 @@ def start_app():
 
 
 # ---------------------------------------------------------------- the browser
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -329,7 +351,9 @@ def wait_for_app(page, timeout: float = DEFAULT_TIMEOUT_MS, settle_ms: int = 500
         " if (!ok) { window.__pkirIdleSince = null; return false; }"
         " if (window.__pkirIdleSince == null) window.__pkirIdleSince = now;"
         " return now - window.__pkirIdleSince >= settle; }",
-        arg=settle_ms, polling=100, timeout=timeout,
+        arg=settle_ms,
+        polling=100,
+        timeout=timeout,
     )
 
 
@@ -355,8 +379,7 @@ def run_and_wait(page, action, timeout: float = DEFAULT_TIMEOUT_MS, start_timeou
 
 
 def nav_link(page, title: str):
-    return page.locator('[data-testid="stSidebarNavLink"]').filter(
-        has_text=re.compile(rf"^\W*{re.escape(title)}\s*$"))
+    return page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=re.compile(rf"^\W*{re.escape(title)}\s*$"))
 
 
 def goto_page(page, base_url: str, title: str, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
@@ -371,7 +394,9 @@ def goto_page(page, base_url: str, title: str, timeout: float = DEFAULT_TIMEOUT_
         page.wait_for_function(
             """(title) => [...document.querySelectorAll('[data-testid="stSidebarNavLink"]')]
                  .some(a => a.getAttribute('aria-current') === 'page' && a.innerText.trim().endsWith(title))""",
-            arg=title, timeout=timeout)
+            arg=title,
+            timeout=timeout,
+        )
     wait_for_app(page, timeout)
 
 
@@ -405,5 +430,8 @@ def wait_for_map(page, timeout: float = DEFAULT_TIMEOUT_MS, index: int = 0, min_
     frame.wait_for_function(
         """(n) => document.querySelector('.leaflet-container') &&
                   document.querySelectorAll('.leaflet-interactive, .leaflet-marker-icon').length >= n""",
-        arg=min_features, polling=100, timeout=timeout)
+        arg=min_features,
+        polling=100,
+        timeout=timeout,
+    )
     return frame

@@ -69,8 +69,10 @@ def shipped():
 
 def drawn_counts(shipped) -> dict[str, int]:
     located = {k: int(gdf.geometry.notna().sum()) for k, gdf in shipped.items()}
-    return {k: located[k] for k in ("countries", "provinces", "pipeline", "power_line", "towns", "markets",
-                                    "crossings", "incidents")}
+    return {
+        k: located[k]
+        for k in ("countries", "provinces", "pipeline", "power_line", "towns", "markets", "crossings", "incidents")
+    }
 
 
 def open_map(page, url: str):
@@ -91,7 +93,8 @@ def click_in_frame(page, x: float, y: float) -> None:
 
 def toggle(page, title: str) -> None:
     box = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(
-        has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+        has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")
+    )
     run_and_wait(page, lambda: box.locator("label").click())
 
 
@@ -120,7 +123,7 @@ def test_layer_toggles_are_in_view_on_arrival(app_server, page):
     sidebar = page.locator('[data-testid="stSidebar"]')
     for title in ("Gas pipeline", "Border markets", "Border crossings", "Incidents and events"):
         box = sidebar.locator('[data-testid="stCheckbox"]').filter(has_text=title).bounding_box()
-        assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, (title, box, height)
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, (title, box, height)
     filters = sidebar.get_by_text("Filter incidents").bounding_box()
     pipeline = sidebar.locator('[data-testid="stCheckbox"]').filter(has_text="Gas pipeline").bounding_box()
     assert pipeline["y"] < filters["y"]
@@ -172,8 +175,10 @@ def test_toggling_pipeline_and_markets_keeps_the_view(app_server, page, shipped)
 
     toggle(page, LAYERS["pipeline"].title)
     toggle(page, LAYERS["markets"].title)
-    frame.wait_for_function("() => document.querySelectorAll('path.pkir-layer-pipeline').length === 0 && "
-                            "document.querySelectorAll('.pkir-layer-markets').length === 0")
+    frame.wait_for_function(
+        "() => document.querySelectorAll('path.pkir-layer-pipeline').length === 0 && "
+        "document.querySelectorAll('.pkir-layer-markets').length === 0"
+    )
     counts = frame.evaluate(COUNT_JS)
     assert counts["crossings"] == expected["crossings"] and counts["power_line"] == expected["power_line"]
     assert frame.evaluate("() => [PKIR.map.getZoom(), PKIR.map.getCenter()]") == view
@@ -184,7 +189,8 @@ def test_toggling_pipeline_and_markets_keeps_the_view(app_server, page, shipped)
     frame.wait_for_function(
         "([p, m]) => document.querySelectorAll('path.pkir-layer-pipeline').length === p && "
         "document.querySelectorAll('.leaflet-marker-icon.pkir-layer-markets').length === m",
-        arg=[expected["pipeline"], expected["markets"]])
+        arg=[expected["pipeline"], expected["markets"]],
+    )
     assert frame.evaluate("() => [PKIR.map.getZoom(), PKIR.map.getCenter()]") == view
     assert frame.evaluate("() => window.__sameMap === true")
     assert not app_errors(page)
@@ -215,8 +221,10 @@ def test_unreachable_tiles_are_explained_on_the_map(app_server, page, shipped):
     note = frame.locator(".pkir-tile-note")
     note.wait_for(timeout=30_000)
     assert "Offline (no tiles)" in note.inner_text() and "PKIR_OFFLINE=1" in note.inner_text()
-    assert frame.evaluate("() => document.querySelectorAll('path.pkir-layer-pipeline').length") == \
-        drawn_counts(shipped)["pipeline"]
+    assert (
+        frame.evaluate("() => document.querySelectorAll('path.pkir-layer-pipeline').length")
+        == drawn_counts(shipped)["pipeline"]
+    )
 
     box.click()
     run_and_wait(page, lambda: page.get_by_role("option", name="Offline (no tiles)").click())
@@ -230,10 +238,14 @@ def test_map_link_from_the_incidents_page_selects_and_centres(app_server, page, 
     wait_for_app(page)
     # a link written as the incidents page writes it, followed as a user would
     href = map_link("PKIR-A02")
-    page.evaluate("(href) => { const a = document.createElement('a'); a.id = 'pkir-test-link'; a.href = href;"
-                  " a.textContent = 'show on map'; document.body.prepend(a); }", href)
+    page.evaluate(
+        "(href) => { const a = document.createElement('a'); a.id = 'pkir-test-link'; a.href = href;"
+        " a.textContent = 'show on map'; document.body.prepend(a); }",
+        href,
+    )
     assert page.evaluate("() => document.getElementById('pkir-test-link').href") == urljoin(
-        app_server.rstrip("/") + "/incidents", href)
+        app_server.rstrip("/") + "/incidents", href
+    )
     page.evaluate("() => document.getElementById('pkir-test-link').click()")  # a real navigation
     page.wait_for_url(re.compile(r"incident=PKIR-A02"))
     wait_for_app(page)
@@ -255,16 +267,18 @@ def test_screenshot_of_the_map_page(app_server, page, shipped):
     frame = open_map(page, urljoin(app_server.rstrip("/") + "/", map_link("PKIR-C12")))
     wait_incidents(frame, drawn_counts(shipped)["incidents"])
     frame.wait_for_function("() => PKIR.hl")
-    frame.evaluate("() => { PKIR.map.invalidateSize(); PKIR.map.fitBounds([[24.9, 58.8], [32.1, 70.3]], "
-                   "{animate: false}); }")
+    frame.evaluate(
+        "() => { PKIR.map.invalidateSize(); PKIR.map.fitBounds([[24.9, 58.8], [32.1, 70.3]], {animate: false}); }"
+    )
     page.wait_for_timeout(800)
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / "screenshot-map.png"
     page.screenshot(path=str(target))
     box = page.locator(MAP_FRAME).bounding_box()
     with Image.open(target) as img:
-        region = img.convert("RGB").crop((int(box["x"]), int(box["y"]), int(box["x"] + box["width"]),
-                                          int(min(box["y"] + box["height"], img.height))))
+        region = img.convert("RGB").crop(
+            (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(min(box["y"] + box["height"], img.height)))
+        )
         colours = len(region.resize((160, 160)).getcolors(maxcolors=160 * 160) or [])
     assert colours > 50, "the map area is (nearly) blank"
     if os.environ.get("PKIR_UPDATE_SCREENSHOTS") == "1":
@@ -291,7 +305,7 @@ def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page
     assert not app_errors(page)
 
 
-EVIL_TITLE = '<script>alert("title")</script> `${alert(2)}` \'q\' <img src=x onerror=alert(3)>'
+EVIL_TITLE = "<script>alert(\"title\")</script> `${alert(2)}` 'q' <img src=x onerror=alert(3)>"
 EVIL_URL = 'https://example.org/?q="><script>alert(6)</script>'
 
 
@@ -307,9 +321,12 @@ def hostile_data_dir(folder: Path) -> Path:
     doc = json.loads((DATA_DIR / "incidents.geojson").read_text(encoding="utf-8"))
     evil = json.loads(json.dumps(next(f for f in doc["features"] if f["properties"]["id"] == "PKIR-A01")))
     evil["properties"].update(
-        id="EVIL-1", title=EVIL_TITLE, description="</script><script>alert(4)</script> `rm -rf`",
+        id="EVIL-1",
+        title=EVIL_TITLE,
+        description="</script><script>alert(4)</script> `rm -rf`",
         place="<b onmouseover=alert(5)>x</b>",
-        sources=[{"outlet": "<i>Outlet</i>", "url": EVIL_URL, "date": None}])
+        sources=[{"outlet": "<i>Outlet</i>", "url": EVIL_URL, "date": None}],
+    )
     evil["geometry"] = {"type": "Point", "coordinates": [65.0, 26.2]}  # alone, south of Balochistan's coast road
     doc["features"].append(evil)
     (folder / "incidents.geojson").write_text(json.dumps(doc), encoding="utf-8")

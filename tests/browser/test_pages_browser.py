@@ -38,7 +38,8 @@ def test_pipeline_page_map_chart_and_penalty_widgets(page, app_server):
     rate.press("Enter")
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
-                 .some(e => e.innerText.trim() === 'US$9.86 bn')""")
+                 .some(e => e.innerText.trim() === 'US$9.86 bn')"""
+    )
     wait_for_app(page)
     assert app_errors(page) == []
     assert external_requests(page.recorded_requests) == []

@@ -18,8 +18,7 @@ from .conftest import (
     wait_for_app,
 )
 
-PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Markets and crossings",
-         "Sources and data"]
+PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Markets and crossings", "Sources and data"]
 
 
 def nav_titles(page) -> list[str]:
@@ -53,16 +52,25 @@ def test_request_recorder_sees_requests_made_inside_iframes(page, app_server):
     wait_for_app(page)
     probe = f"{app_server}/_stcore/health?probe=inside-iframe"
     with page.expect_request(probe) as seen:
-        page.evaluate("(src) => { const f = document.createElement('iframe');"
-                      " f.srcdoc = '<img src=\"' + src + '\">'; document.body.appendChild(f); }", probe)
+        page.evaluate(
+            "(src) => { const f = document.createElement('iframe');"
+            " f.srcdoc = '<img src=\"' + src + '\">'; document.body.appendChild(f); }",
+            probe,
+        )
     assert seen.value.frame != page.main_frame, "the probe was not requested from inside the iframe"
     assert probe in page.recorded_requests
 
 
 def test_external_requests_flags_only_other_hosts():
-    urls = ["http://127.0.0.1:8501/app/static/vendor/leaflet.js", "ws://localhost:8501/_stcore/stream",
-            "data:image/png;base64,AAAA", "blob:http://127.0.0.1:8501/x", "about:srcdoc",
-            "https://unpkg.com/leaflet.js", "https://tile.openstreetmap.org/1/1/1.png"]
+    urls = [
+        "http://127.0.0.1:8501/app/static/vendor/leaflet.js",
+        "ws://localhost:8501/_stcore/stream",
+        "data:image/png;base64,AAAA",
+        "blob:http://127.0.0.1:8501/x",
+        "about:srcdoc",
+        "https://unpkg.com/leaflet.js",
+        "https://tile.openstreetmap.org/1/1/1.png",
+    ]
     assert external_requests(urls) == ["https://unpkg.com/leaflet.js", "https://tile.openstreetmap.org/1/1/1.png"]
 
 
@@ -85,8 +93,13 @@ def test_start_up_does_not_look_up_the_public_address(tmp_path):
     machine's public address unless browser.serverAddress is set (.streamlit/config.toml)."""
     log = tmp_path / "server.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(free_port())],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(free_port())],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     try:
         deadline = time.monotonic() + 60
         while "URL:" not in log.read_text() and time.monotonic() < deadline and proc.poll() is None:
