@@ -56,16 +56,19 @@ def border_line(border: gpd.GeoDataFrame):
 
 
 def distance_to_border_km(points: gpd.GeoSeries, border: gpd.GeoDataFrame) -> np.ndarray:
+    """Geodesic distance in km from each point to the nearest point of the border."""
     return distance_to_line_km(points, border_line(border))
 
 
 def pct_diff(measured: float, reported: float | None) -> float | None:
+    """Percentage by which measured differs from reported; None without a reported figure."""
     if reported is None or pd.isna(reported) or not reported:
         return None
     return (measured - reported) / reported * 100.0
 
 
 def province_areas(provinces: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Geodesic area of each province beside the area reported for it."""
     rows = [
         {"id": r.id, "name": r.name, "measured_km2": area_km2(r.geometry), "reported_km2": r.area_reported_km2}
         for r in provinces.itertuples()
@@ -92,6 +95,7 @@ def segment_lengths(lines: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def unbuilt_pakistani_pipeline_km(pipeline: gpd.GeoDataFrame) -> float:
+    """Geodesic length of the pipeline segments on Pakistan's side that were never built."""
     sel = pipeline[(pipeline["section"] == "Pakistan") & (pipeline["status"] == "not built")]
     return float(sum(length_km(g) for g in sel.geometry))
 

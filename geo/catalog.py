@@ -17,11 +17,14 @@ DATA_DIR_ENV = "PKIR_DATA_DIR"
 
 
 def data_dir() -> Path:
+    """The folder the layers are read from: PKIR_DATA_DIR when set, else geo/data."""
     return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
 
 
 @dataclass(frozen=True)
 class Layer:
+    """One shipped layer: its file, schema, title and how it is drawn."""
+
     id: str
     file: str
     title: str

@@ -136,6 +136,7 @@ class ChronologyView:
 
 
 def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int = MARK_LIMIT) -> ChronologyView:
+    """The chronology page's figures for the filtered incidents, thinned to at most limit marks."""
     shown = apply_filter(incidents, f)
     ev = events(shown)
     drawn, left_out = thin_for_chart(ev, limit)

@@ -42,6 +42,8 @@ TABLE_COLUMNS = (
 
 @dataclass(frozen=True)
 class CountryFigures:
+    """Counts and fatalities of the filtered incidents in one country."""
+
     country: str  # the record's country value, e.g. "PAK" or "PAK;IRN" for a joint event
     events: int
     fatalities: int
@@ -49,6 +51,8 @@ class CountryFigures:
 
 @dataclass(frozen=True)
 class Headline:
+    """The explorer's headline figures for the filtered incidents."""
+
     events: int
     security_incidents: int  # events on the "security" track
     fatalities: int  # sum of fatalities_best where reported
@@ -63,6 +67,7 @@ class Headline:
 
     @property
     def approximate_share(self) -> float | None:
+        """Share of incidents whose location is not exact; None when there are none."""
         return self.approximate / self.events if self.events else None
 
 
@@ -154,6 +159,7 @@ def _sources(value) -> list[dict]:
 
 
 def first_source_url(sources) -> str | None:
+    """The first http(s) URL among an incident's sources, or None."""
     for src in _sources(sources):
         url = safe_url(src.get("url"))
         if url:
@@ -290,5 +296,6 @@ class ExplorerView:
 
 
 def explorer_view(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> ExplorerView:
+    """Everything the explorer page shows for one filter, computed once."""
     shown = apply_filter(incidents, f)
     return ExplorerView(shown, headline(shown), monthly(shown), table_rows(shown).reset_index(drop=True))

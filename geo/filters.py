@@ -75,6 +75,7 @@ def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
 
 
 def apply_filter(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:
+    """The incidents that pass the filter."""
     return gdf[filter_mask(gdf, f)]
 
 

@@ -37,6 +37,7 @@ def geometry_to_json(geom, ndigits: int = 5) -> dict | None:
 
 
 def feature(properties: dict, geom, ndigits: int = 5) -> dict:
+    """A GeoJSON Feature dict with JSON-safe properties and rounded coordinates."""
     return {"type": "Feature", "properties": properties, "geometry": geometry_to_json(geom, ndigits)}
 
 

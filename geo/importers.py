@@ -107,6 +107,8 @@ class ImportFormatError(ValueError):
 
 @dataclass
 class ImportResult:
+    """What an import gave: the accepted incidents, the rejected rows with reasons, notes."""
+
     source: str
     format: str
     incidents: gpd.GeoDataFrame
@@ -116,6 +118,7 @@ class ImportResult:
 
 
 def parse_date(text: str) -> date:
+    """A date from the forms the importers accept; raises ValueError for anything else."""
     try:
         return _parse_date(text)
     except ValueError as exc:

@@ -124,6 +124,7 @@ def load_file(
 
 
 def layer_path(layer: Layer, folder: str | Path | None = None) -> Path:
+    """The file of a layer in folder (default: the data folder)."""
     return Path(folder or data_dir()) / layer.file
 
 

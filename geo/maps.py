@@ -810,6 +810,8 @@ def legend_html(categories: Iterable[str] | None = None) -> str:
 
 @dataclass
 class BuiltMap:
+    """A folium map, its layer groups for st_folium, and what was drawn."""
+
     map: folium.Map
     groups: list[folium.FeatureGroup]
     summary: dict = field(default_factory=dict)

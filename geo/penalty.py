@@ -177,6 +177,7 @@ def penalty_schedule(rate_usd: float, start, end, per: str = "day") -> pd.DataFr
 
 
 def total_liability(rate_usd: float, start, end, per: str = "day") -> float:
+    """Penalty owed at rate_usd per day, month or year from start to end."""
     schedule = penalty_schedule(rate_usd, start, end, per)
     return float(schedule["cumulative"].iloc[-1]) if len(schedule) else 0.0
 
@@ -212,6 +213,7 @@ class ArticleCheck:
 
 
 def article_check(as_of: date = date(2023, 12, 31)) -> ArticleCheck:
+    """The seed article's penalty claims checked against its own rate and dates."""
     stated = next(c for c in claims() if c.id == "article_rate")
     claimed = next(c for c in claims() if c.id == "article_total").amount_usd
     at_rate = total_liability(stated.amount_usd, stated.start, as_of, per="year")

@@ -27,6 +27,8 @@ _CODE = re.compile(r"`([^`]+)`")
 
 @dataclass
 class LayerProvenance:
+    """Where a layer comes from: source, licence, date and method, from the data README."""
+
     layer_id: str
     title: str
     fields: dict[str, str] = field(default_factory=dict)  # label as written -> text (markdown)
@@ -40,6 +42,7 @@ class LayerProvenance:
         return None
 
     def missing(self) -> list[str]:
+        """The provenance fields the data README leaves empty for this layer."""
         return [f for f in FIELDS if not self.get(f)]
 
 
@@ -140,6 +143,7 @@ class Status:
 
     @property
     def label(self) -> str:
+        """A short word for the status, shown beside the layer."""
         n = len(self.messages)
         return {"ok": "ok", "notes": f"ok, {n} note(s)", "warnings": f"{n} warning(s)", "error": "error: not loaded"}[
             self.level
@@ -147,6 +151,7 @@ class Status:
 
 
 def validation_status(error: str | None, report: ValidationReport | None) -> Status:
+    """The status shown for a layer from its load error or validation report."""
     if error:
         return Status("error", (error,))
     if report is None:
@@ -282,7 +287,7 @@ def other_sections(text: str) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = []
     heading, body = None, []
-    for line in text.splitlines() + ["## "]:
+    for line in [*text.splitlines(), "## "]:
         if line.startswith("## ") or line.startswith("# "):
             if heading is not None:
                 out.append((heading, "\n".join(body).strip().replace("$", "\\$")))

@@ -29,15 +29,19 @@ class Row:
 
 @dataclass(frozen=True)
 class Record:
+    """A feature's record as labelled rows, ready to render."""
+
     layer_id: str
     id: str
     title: str
     rows: tuple[Row, ...]
 
     def row(self, label: str) -> Row | None:
+        """The row with this label, or None."""
         return next((r for r in self.rows if r.label == label), None)
 
     def as_pairs(self) -> list[tuple[str, str]]:
+        """(label, text) of every row, for plain-text use and tests."""
         return [(r.label, r.text) for r in self.rows]
 
 
@@ -71,6 +75,7 @@ def fmt_date(value) -> str:
 
 
 def fmt_number(value, digits: int = 0) -> str:
+    """A number with thousands separators and the given decimals; empty text for none."""
     if not present(value):
         return ""
     number = float(value)
@@ -137,6 +142,8 @@ def field(label: str, key: str, note: str | None = None) -> RowFn:
 
 
 def number(label: str, key: str, unit: str = "", digits: int = 0, note: str | None = None) -> RowFn:
+    """A record row function for a numeric property with a unit and an optional note."""
+
     def rows(props: dict) -> Iterable[Row]:
         text = fmt_number(props.get(key), digits)
         text = f"{text} {unit}".strip() if text else ""
@@ -365,6 +372,7 @@ _GENERIC: tuple[RowFn, ...] = (_location, _coordinates, _distance, _sources, _pr
 
 
 def record_title(layer_id: str, props: dict) -> str:
+    """The heading of a feature's record."""
     for key in ("title", "name"):
         if present(props.get(key)):
             return str(props[key]).strip()

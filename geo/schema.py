@@ -62,6 +62,8 @@ class Field:
 
 @dataclass(frozen=True)
 class LayerSchema:
+    """The declared properties of one layer: names, types, which are required."""
+
     fields: tuple[Field, ...]
     geometry_types: tuple[str, ...]
     id_field: str = "id"
@@ -73,6 +75,7 @@ class LayerSchema:
     date_fields: tuple[str, ...] = field(default=())
 
     def field_names(self) -> list[str]:
+        """The property names in declared order."""
         return [f.name for f in self.fields]
 
 
@@ -188,7 +191,7 @@ TOWNS = LayerSchema(
     ),
     ("Point",),
 )
-_INT = dict(kind="int", nullable=True)
+_INT = {"kind": "int", "nullable": True}
 INCIDENTS = LayerSchema(
     _common(
         Field("title"),

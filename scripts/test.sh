@@ -14,6 +14,10 @@ fi
 
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
+# Formatting and lint are part of the test: a file ruff would change or flag fails the run.
+python -m ruff format --check --quiet . || { echo "ruff format: run 'ruff format .'" >&2; exit 1; }
+python -m ruff check --quiet .
+
 # Chromium is installed above, so a browser test that cannot start it fails rather than skips.
 export PKIR_REQUIRE_BROWSER=1
 # pytest exits 5 when it collects no tests, so an empty run fails here too.

@@ -149,7 +149,7 @@ def test_record_of_and_border_distance(small):
 def test_timeline_chart_stacks_by_country_and_names_them(small):
     chart = explore.timeline_chart(explore.monthly(small), {"PAK": "Pakistan", "IRN": "Iran"})
     spec = chart.to_dict()
-    events, fatalities, strip = spec["vconcat"]
+    events, fatalities, _strip = spec["vconcat"]
     assert events["encoding"]["y"]["field"] == "events" and fatalities["encoding"]["y"]["field"] == "fatalities"
     assert events["encoding"]["color"]["field"] == "country_name"
     assert events["encoding"]["x"]["scale"]["domain"] == {"param": "zoom"}

@@ -101,7 +101,7 @@ def test_latlon_csv_rejects_unsourced_swapped_and_script_urls():
 def test_wrong_format_names_the_missing_columns(tmp_path):
     bad = tmp_path / "events.csv"
     bad.write_text("event_id_cnty,event_date\nX1,2024-01-01\n")
-    with pytest.raises(ImportFormatError, match="events.csv: not an ACLED file: missing column"):
+    with pytest.raises(ImportFormatError, match=r"events\.csv: not an ACLED file: missing column"):
         import_file(bad, fmt="acled")
 
 

@@ -1,5 +1,6 @@
 """The shipped layers in geo/data: valid, sourced, located where they say, and consistent."""
 
+import itertools
 import re
 from urllib.parse import urlparse
 
@@ -168,7 +169,7 @@ def test_line_segments_are_ordered_and_join_up(layers, layer_id):
     gdf = layers[layer_id].sort_values("seq")
     assert gdf["seq"].tolist() == list(range(1, len(gdf) + 1))
     lines = gdf.geometry.tolist()
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in itertools.pairwise(lines):
         assert Point(a.coords[-1]).equals(Point(b.coords[0]))
 
 

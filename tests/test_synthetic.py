@@ -21,7 +21,7 @@ def five_hundred(tmp_path_factory):
 
 
 def test_500_synthetic_incidents_validate_without_any_problem(five_hundred):
-    doc, path = five_hundred
+    _doc, path = five_hundred
     gdf, report = load_file(path, INCIDENTS)
     assert len(gdf) == 500
     assert (report.notes, report.warnings, report.rejected) == ([], [], [])
@@ -49,7 +49,7 @@ def test_same_seed_same_data_other_seed_other_data():
 def test_make_data_dir_gives_a_folder_every_layer_loads_from(tmp_path):
     out = make_data_dir(tmp_path / "data", 200, seed=2)
     for layer_id in LAYERS:
-        gdf, report = load_layer(layer_id, out)
+        _gdf, report = load_layer(layer_id, out)
         assert report.rejected == []
     incidents, _ = load_layer("incidents", out)
     assert len(incidents) == 200

@@ -69,6 +69,7 @@ def static_url(relative: str) -> str:
 
 
 def asset_base() -> str:
+    """URL under which the vendor files are served."""
     return static_url("vendor")
 
 

@@ -14,6 +14,8 @@ from geo.validation import LayerValidationError, ValidationReport
 
 @dataclass(frozen=True)
 class Loaded:
+    """A layer as loaded: the frame and its report, or the error that kept it out."""
+
     layer_id: str
     gdf: gpd.GeoDataFrame | None
     report: ValidationReport | None
@@ -62,6 +64,7 @@ def session_incidents_label() -> str | None:
 
 
 def load(layer_id: str) -> Loaded:
+    """A layer for this session (imported incidents replace the shipped ones)."""
     if layer_id == "incidents" and st.session_state.get(SESSION_INCIDENTS) is not None:
         return st.session_state[SESSION_INCIDENTS]
     layer = LAYERS[layer_id]
@@ -70,6 +73,7 @@ def load(layer_id: str) -> Loaded:
 
 
 def load_all() -> dict[str, Loaded]:
+    """Every catalogued layer for this session."""
     return {layer_id: load(layer_id) for layer_id in LAYERS}
 
 

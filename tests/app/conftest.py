@@ -9,10 +9,19 @@ visit to a page's URL; ui/shell.py handles it there).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
-pytestmark = pytest.mark.app
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder `app` (a conftest's pytestmark does not reach test modules)."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.app)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ filtered rows, a selected row's "Show on map" link opens the map with that incid
 chronology opens an event's record, nothing is fetched from outside and nothing scrolls sideways."""
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -37,7 +38,7 @@ def test_csv_download_holds_exactly_the_filtered_rows(page, app_server, incident
         button.click()
     download = info.value
     assert download.suggested_filename == "pkir-incidents.csv"
-    text = open(download.path(), encoding="utf-8").read()
+    text = Path(download.path()).read_text(encoding="utf-8")
     rows = pd.read_csv(io.StringIO(text), comment="#")
     assert sorted(rows["id"]) == sorted(expected["id"])
     assert rows["title"].tolist() == [expected.set_index("id").loc[i, "title"] for i in rows["id"]]

@@ -3,6 +3,7 @@ chart drawn at a readable size, no sideways scrolling, a map click shows a recor
 gives the shipped file."""
 
 import re
+from pathlib import Path
 
 from geo.catalog import DATA_DIR
 
@@ -76,4 +77,4 @@ def test_sources_page_download_gives_the_shipped_file(page, app_server):
         button.click()
     download = info.value
     assert download.suggested_filename == "markets.geojson"
-    assert open(download.path(), "rb").read() == (DATA_DIR / "markets.geojson").read_bytes()
+    assert Path(download.path()).read_bytes() == (DATA_DIR / "markets.geojson").read_bytes()
