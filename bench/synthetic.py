@@ -22,32 +22,11 @@ from shapely.geometry import shape
 
 from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import write_feature_collection
-from geo.schema import INCIDENT_CATEGORIES, LOCATION_PRECISION
+from geo.schema import CATEGORIES, INCIDENT_CATEGORIES, LOCATION_PRECISION
 
-SECURITY = {
-    "attack",
-    "bombing/IED",
-    "armed clash",
-    "cross-border attack",
-    "cross-border strike",
-    "air/drone strike",
-    "shelling/artillery",
-    "abduction",
-    "arrest",
-    "security (other)",
-    "protest",
-    "riot",
-}
-DIPLOMACY = {"diplomatic", "designation", "agreement"}
-VIOLENT = {
-    "attack",
-    "bombing/IED",
-    "armed clash",
-    "cross-border attack",
-    "cross-border strike",
-    "air/drone strike",
-    "shelling/artillery",
-}
+SECURITY = {c.name for c in CATEGORIES if c.track == "security"}
+DIPLOMACY = {c.name for c in CATEGORIES if c.track == "diplomacy"}
+VIOLENT = {c.name for c in CATEGORIES if c.violent}
 # Security events dominate real data; categories not named here get weight 1.
 WEIGHTS = {
     "attack": 30,

@@ -16,31 +16,11 @@ import pandas as pd
 
 from geo.filters import IncidentFilter, apply_filter
 from geo.maps import CATEGORY_COLOURS, OTHER_COLOUR
-from geo.schema import TRACKS
+from geo.schema import CATEGORIES, TRACKS
 
 OTHER_TRACK = "other"
 TRACK_ORDER = (*TRACKS, OTHER_TRACK)
-_CATEGORY_TRACK = {
-    **dict.fromkeys(
-        (
-            "attack",
-            "bombing/IED",
-            "armed clash",
-            "cross-border attack",
-            "cross-border strike",
-            "air/drone strike",
-            "shelling/artillery",
-            "abduction",
-            "arrest",
-            "security (other)",
-            "protest",
-            "riot",
-        ),
-        "security",
-    ),
-    **dict.fromkeys(("diplomatic", "agreement", "designation"), "diplomacy"),
-    **dict.fromkeys(("inauguration", "pipeline milestone", "policy decision"), "infrastructure & trade"),
-}
+_CATEGORY_TRACK = {c.name: c.track for c in CATEGORIES if c.track}
 MARK_LIMIT = 4000  # the chart draws at most this many events (a browser chokes on 100,000 marks)
 EVENT_COLUMNS = (
     "id",

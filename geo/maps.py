@@ -32,7 +32,7 @@ from folium.template import Template
 
 from geo.catalog import LAYERS
 from geo.records import fmt_date, present
-from geo.schema import INCIDENT_CATEGORIES
+from geo.schema import CATEGORIES, INCIDENT_CATEGORIES, OTHER_CATEGORY
 
 # ---------------------------------------------------------------- assets (served by the app)
 
@@ -115,28 +115,8 @@ LAYER_ORDER = (
 )
 POINT_LAYERS = frozenset({"towns", "incidents", "markets", "crossings"})
 
-CATEGORY_COLOURS: dict[str, str] = {
-    "attack": "#d7191c",
-    "bombing/IED": "#7f0000",
-    "armed clash": "#f46d43",
-    "cross-border attack": "#c51b7d",
-    "cross-border strike": "#8e0152",
-    "air/drone strike": "#de77ae",
-    "shelling/artillery": "#a50026",
-    "abduction": "#fdae61",
-    "arrest": "#e6ab02",
-    "security (other)": "#fc8d59",
-    "protest": "#8c510a",
-    "riot": "#bf812d",
-    "diplomatic": "#2166ac",
-    "agreement": "#4393c3",
-    "designation": "#542788",
-    "policy decision": "#8073ac",
-    "inauguration": "#1a9850",
-    "pipeline milestone": "#66bd63",
-    "other": "#737373",
-}
-OTHER_COLOUR = CATEGORY_COLOURS["other"]
+CATEGORY_COLOURS: dict[str, str] = {c.name: c.colour for c in CATEGORIES}
+OTHER_COLOUR = OTHER_CATEGORY.colour
 # location_precision -> drawing level: 0 solid (exact), 1 ring with light fill (town, near,
 # approximate), 2 dashed ring, nearly empty (district or coarser: the point is a centroid).
 PRECISION_LEVEL = {"exact": 0, "town": 1, "near": 1, "approximate": 1, "indicative": 1}

@@ -22,28 +22,49 @@ LOCATION_PRECISION = (
 # Precisions where the point is not the site itself: drawn hollow / ringed on the map.
 APPROXIMATE_LOCATIONS = frozenset(LOCATION_PRECISION) - {"exact"}
 DATE_PRECISION = ("day", "day (approx.)", "days", "week", "month", "year")
-INCIDENT_CATEGORIES = (
-    "attack",
-    "bombing/IED",
-    "armed clash",
-    "cross-border attack",
-    "cross-border strike",
-    "air/drone strike",
-    "shelling/artillery",
-    "abduction",
-    "arrest",
-    "security (other)",
-    "protest",
-    "riot",
-    "diplomatic",
-    "agreement",
-    "designation",
-    "policy decision",
-    "inauguration",
-    "pipeline milestone",
-    "other",
-)
 TRACKS = ("security", "diplomacy", "infrastructure & trade")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One incident category: its name in the data, map colour, chronology track, legend label."""
+
+    name: str
+    colour: str
+    track: str | None  # None: the record's own track decides (see geo.chronology)
+    violent: bool = False  # an act of armed violence (attacks, strikes, clashes)
+
+    @property
+    def label(self) -> str:
+        """How the legend and charts name the category."""
+        return self.name[0].upper() + self.name[1:]
+
+
+# The one category vocabulary: the schema, map, legend, chronology, importers and benchmarks read it.
+CATEGORIES = (
+    Category("attack", "#d7191c", "security", violent=True),
+    Category("bombing/IED", "#7f0000", "security", violent=True),
+    Category("armed clash", "#f46d43", "security", violent=True),
+    Category("cross-border attack", "#c51b7d", "security", violent=True),
+    Category("cross-border strike", "#8e0152", "security", violent=True),
+    Category("air/drone strike", "#de77ae", "security", violent=True),
+    Category("shelling/artillery", "#a50026", "security", violent=True),
+    Category("abduction", "#fdae61", "security"),
+    Category("arrest", "#e6ab02", "security"),
+    Category("security (other)", "#fc8d59", "security"),
+    Category("protest", "#8c510a", "security"),
+    Category("riot", "#bf812d", "security"),
+    Category("diplomatic", "#2166ac", "diplomacy"),
+    Category("agreement", "#4393c3", "diplomacy"),
+    Category("designation", "#542788", "diplomacy"),
+    Category("policy decision", "#8073ac", "infrastructure & trade"),
+    Category("inauguration", "#1a9850", "infrastructure & trade"),
+    Category("pipeline milestone", "#66bd63", "infrastructure & trade"),
+    Category("other", "#737373", None),
+)
+CATEGORY = {c.name: c for c in CATEGORIES}
+INCIDENT_CATEGORIES = tuple(CATEGORY)
+OTHER_CATEGORY = CATEGORY["other"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,36 @@
+"""Data text reaches Markdown only as literal text."""
+
+import re
+
+import pytest
+
+from ui.safe_text import md_escape, safe
+
+HOSTILE = [
+    "![x](http://evil.example/q.png)",
+    "[Verify your account](https://evil.example/login)",
+    "a\n\n[click](javascript:alert(1))",
+    "```\nfenced\n```",
+    "<img src=x onerror=alert(1)>",
+    ":red[alarm] :material/warning: $x^2$",
+    "line\u2028two\u0085three",
+    "**bold** _it_ ~~gone~~ # heading",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_every_punctuation_mark_is_escaped_and_lines_are_joined(value):
+    out = md_escape(value)
+    assert "\n" not in out and "\u2028" not in out and "\u0085" not in out
+    assert re.sub(r"\\(.)", r"\1", out) == re.sub(r"[\n\u2028\u0085]+", " ", value)
+    assert not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"\\.", "", out))  # no bare punctuation left
+
+
+def test_no_markdown_syntax_survives():
+    out = md_escape("![x](http://h/q.png) [a](b) `c` <d> $e$ :f:")
+    for ch in "![]()`<>$:":
+        assert all(out[i - 1] == "\\" for i, c in enumerate(out) if c == ch)
+
+
+def test_safe_escapes_values_not_template():
+    assert safe("**{}** of {}", "*x*", None) == "**\\*x\\*** of "

@@ -1,0 +1,31 @@
+"""The one way data text reaches Streamlit's Markdown: every value escaped to literal text.
+
+st.markdown, st.caption, st.info/st.warning/st.error/st.success, st.write and help= all parse
+Markdown. A value from the data, a file name or the URL must never be parsed: it could carry a
+link, an image (a request to another host), an emoji or colour directive, or end an HTML block.
+Build messages as `safe("No feature with id “{}”", value)`: the template is ours, the values
+are escaped. HTML built from data goes through st.html (no Markdown), never
+st.markdown(unsafe_allow_html=True).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark and then renders
+# as itself; escaping all of them leaves no Markdown, LaTeX ($), directive (:) or HTML (<) alive.
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# Line breaks would start new blocks (a blank line ends an HTML block, "---" makes a rule).
+_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
+
+
+def md_escape(value) -> str:
+    """value as Markdown that renders as exactly this text, on one line."""
+    text = "" if value is None else str(value)
+    text = _BREAKS.sub(" ", text)
+    return _PUNCT.sub(r"\\\1", text)
+
+
+def safe(template: str, *values) -> str:
+    """template.format(*values) with every value escaped by md_escape (the template is trusted)."""
+    return template.format(*(md_escape(v) for v in values))

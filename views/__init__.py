@@ -1,0 +1,1 @@
+"""Presentation built from geo results: folium maps, Altair charts, record HTML (no Streamlit)."""
