@@ -330,9 +330,10 @@ def liability_chart(rate_usd: float, start, end, per: str = "day", height: int =
 
     start, end = _as_date(start), _as_date(end)
     lines = comparison_series(rate_usd, start, end, per).assign(usd_bn=lambda f: f["cumulative"] / 1e9)
-    mine = lines["series"] == "Your assumption"
-    lines.loc[mine, "series"] = f"Your assumption: {_money(rate_usd)}/{per} from {start.isoformat()}"
-    order = list(dict.fromkeys(lines["series"]))
+    mine_label = f"Your assumption: {_money(rate_usd)}/{per} from {start.isoformat()}"
+    lines.loc[lines["series"] == "Your assumption", "series"] = mine_label
+    # the user's line leads the legend even when it has no point (as-of before its start)
+    order = [mine_label, *(s for s in dict.fromkeys(lines["series"]) if s != mine_label)]
     colours = ["#c51b7d", "#2166ac", "#e08214", "#1b7837"][: len(order)]
     lo = pd.Timestamp(min(start, ARTICLE_START))
     hi = pd.Timestamp(max(end, date(2024, 12, 31)))

@@ -148,3 +148,15 @@ def test_liability_chart_carries_the_chosen_rate_the_claims_and_the_amendment():
         "claimed total US$18 bn: Iran's threatened claim (2023, 2024)",
         "claimed total US$19 bn: the article's total 'in 2023'",
     }
+
+
+@pytest.mark.parametrize("per", ["day", "year"])
+@pytest.mark.parametrize("end", [date(2013, 6, 30), date(2010, 1, 1), date(2014, 6, 30)])
+def test_liability_chart_draws_when_as_of_is_before_the_start(per, end):
+    # issue 8: "As of" before "Penalty runs from" raised IndexError once no line had a point
+    spec = penalty.liability_chart(1e6 if per == "day" else 1e9, date(2015, 1, 1), end, per).to_dict()
+    layer = next(part for part in spec["layer"] if "color" in part.get("encoding", {}))
+    domain = layer["encoding"]["color"]["scale"]["domain"]
+    assert domain[0].startswith("Your assumption")  # the user's line keeps its legend entry and style
+    rows = [row for ds in spec["datasets"].values() for row in ds]
+    assert not [r for r in rows if str(r.get("series", "")).startswith("Your assumption")]

@@ -75,6 +75,17 @@ def test_end_before_start_accrues_nothing():
     assert any("before the start date" in w.value for w in at.warning)
 
 
+@pytest.mark.parametrize("per", ["day", "year"])
+def test_as_of_years_before_the_start_warns_without_a_traceback(per):
+    # issue 8: the warning showed, then an IndexError from geo/penalty.py's chart
+    at = start()
+    at.radio(key="penalty_per").set_value(per)
+    at.date_input(key="penalty_end").set_value(date(2012, 3, 1)).run()
+    assert not at.exception
+    assert any("before the start date" in w.value for w in at.warning)
+    assert metrics(at)["Days counted"] == "0"
+
+
 def test_article_arithmetic_and_claims_are_shown():
     at = start()
     text = " ".join(w.value for w in at.warning)
