@@ -18,12 +18,19 @@ PER = ("day", "year")
 FIRST_GAS_DUE = date(2015, 1, 1)  # contractual first gas; the $1 m/day penalty runs from here (ProPakistani)
 ARTICLE_START = date(2014, 1, 1)  # the article's "from 2014 onwards"
 AMENDMENT_GRACE_END = date(2024, 8, 26)  # 2019 amendment: no arbitration or compensation before this
+ARTICLE_PUBLISHED = date(2023, 6, 30)  # the last day counted before the article appeared (July 2023)
 
 PROPAKISTANI = (
     "https://propakistani.pk/2023/02/01/iran-threatens-pakistan-with-18-billion-fine-for-not-completing-gas-pipeline/"
 )
 FINANCIAL_TRIBUNE = "https://financialtribune.com/articles/energy/29982/tehran-not-to-penalize-for-ip-pipeline-delay"
 ARY = "https://arynews.tv/en/pakistan-iran-extension-ip-gas-line-agreement/"
+ZAWYA_2014 = "https://zawya.com/story/Pakistan_seeking_revision_of_pipeline_deadline-ZAWYA20140204050726"
+BUSINESS_STANDARD_2014 = (
+    "https://business-standard.com/article/news-ani/"
+    "pak-tells-iran-can-t-undertake-ip-gas-pipeline-project-till-us-sanction-threat-lifted-114020500373_1.html"
+)
+TEHRAN_TIMES_2023 = "https://www.tehrantimes.com/news/482523/Pakistan-could-face-18b-penalty-for-IP-gas-pipeline-delay"
 ENERGY_UPDATE = (
     "https://www.energyupdate.com.pk/2024/02/19/"
     "pakistan-plans-to-lay-81-kilometer-gas-pipeline-from-gwadar-to-iranian-border/"
@@ -63,6 +70,28 @@ def claims() -> list[Claim]:
             "2023-02-01",
             "US$1 million per day from 1 January 2015 under the GSPA penalty clause",
             1e6,
+            "day",
+            FIRST_GAS_DUE,
+        ),
+        Claim(
+            "zawya_rate",
+            "rate",
+            "Zawya",
+            ZAWYA_2014,
+            "2014-02-04",
+            "a daily penalty of US$1 million from the end of 2014 until the project is completed (citing The Nation)",
+            1e6,
+            "day",
+            FIRST_GAS_DUE,
+        ),
+        Claim(
+            "ani_rate",
+            "rate",
+            "Business Standard (ANI)",
+            BUSINESS_STANDARD_2014,
+            "2014-02-05",
+            "US$3 million per day under the GSPA if first gas does not flow by December 2014 (citing Express Tribune)",
+            3e6,
             "day",
             FIRST_GAS_DUE,
         ),
@@ -110,6 +139,18 @@ def claims() -> list[Claim]:
             "Iran threatens a claim of about US$18 billion if Pakistan does not build its section",
             18e9,
             as_of=date(2023, 2, 1),
+            label="Iran's threatened claim (2023, 2024)",
+        ),
+        Claim(
+            "iran_claim_mna",
+            "total",
+            "Tehran Times",
+            TEHRAN_TIMES_2023,
+            "2023-03-03",
+            "Pakistan risks a fine of US$18 billion if it does not build its section by February-March 2024 "
+            "(Noor Alam Khan, chair of the Public Accounts Committee)",
+            18e9,
+            as_of=date(2023, 3, 3),
             label="Iran's threatened claim (2023, 2024)",
         ),
         Claim(
@@ -203,6 +244,7 @@ class ArticleCheck:
 
     years_counted: int  # 2014..2023, both included
     total_at_stated_rate: float
+    total_at_publication: float  # the stated rate to 30 June 2023, just before the article appeared
     claimed_total: float
     shortfall: float  # claimed minus what the stated rate gives
     years_needed_at_stated_rate: float
@@ -220,6 +262,7 @@ def article_check(as_of: date = date(2023, 12, 31)) -> ArticleCheck:
     return ArticleCheck(
         years_counted=as_of.year - stated.start.year + 1,
         total_at_stated_rate=at_rate,
+        total_at_publication=total_liability(stated.amount_usd, stated.start, ARTICLE_PUBLISHED, per="year"),
         claimed_total=claimed,
         shortfall=claimed - at_rate,
         years_needed_at_stated_rate=claimed / stated.amount_usd,
@@ -261,15 +304,18 @@ def comparison_series(rate_usd: float, start, end, per: str = "day") -> pd.DataF
     """Cumulative liability at the end of each year for the chosen rate and each sourced rate.
 
     Long format (series, date, cumulative), ready for a line chart; the sourced rates start
-    where their source says (the Financial Tribune ceiling, which gives no start, from 2015-01-01).
+    where their source says (the Financial Tribune ceiling, which gives no start, from 2015-01-01);
+    sources that give the same rate from the same day share one line.
     """
     start, end = _as_date(start), _as_date(end)
     parts = [("Your assumption", penalty_schedule(rate_usd, start, end, per))]
+    by_rate: dict[tuple, list[str]] = {}
     for c in claims():
-        if c.kind != "rate":
-            continue
-        label = f"{c.outlet}: {_money(c.amount_usd)}/{c.per}"
-        parts.append((label, penalty_schedule(c.amount_usd, c.start or FIRST_GAS_DUE, end, c.per)))
+        if c.kind == "rate":
+            by_rate.setdefault((c.amount_usd, c.per, c.start or FIRST_GAS_DUE), []).append(c.outlet)
+    for (amount, rate_per, rate_start), outlets in by_rate.items():
+        label = f"{', '.join(dict.fromkeys(outlets))}: {_money(amount)}/{rate_per}"
+        parts.append((label, penalty_schedule(amount, rate_start, end, rate_per)))
     frames = []
     for label, sched in parts:
         if sched.empty:

@@ -142,8 +142,8 @@ st.markdown(
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 
-c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
-c1.selectbox("Start from a source's rate", list(PRESETS), key=KEYS["preset"], on_change=_apply_preset)
+st.selectbox("Start from a source's rate", list(PRESETS), key=KEYS["preset"], on_change=_apply_preset)
+c2, c3, c4 = st.columns(3)
 c2.number_input(
     "Assumed rate (US$ million)",
     min_value=0.0,
@@ -189,7 +189,9 @@ st.warning(
     f"**The article's figure does not follow from its own rate.** \"\\$1 billion for each year from 2014 "
     f'onwards" gives {check.years_counted} years to the end of 2023 (2014 to 2023, both included), that is '
     f"**{md_escape(penalty.money(check.total_at_stated_rate))}**, not "
-    f"{md_escape(penalty.money(check.claimed_total, 0))}. At \\$1 billion a year, \\$19 billion would take "
+    f"{md_escape(penalty.money(check.claimed_total, 0))}; by mid-2023, when the article appeared, the same rate gives "
+    f"about {md_escape(penalty.money(check.total_at_publication, 1))}. At \\$1 billion a year, "
+    f"\\$19 billion would take "
     f"{check.years_needed_at_stated_rate:g} years. To reach \\$19 billion by 31 December 2023 the penalty "
     f"would have to run at **{md_escape(penalty.money(check.rate_per_day_for_claim_2015))} a day** from "
     f"1 January 2015 ({md_escape(penalty.money(check.rate_per_day_for_claim_2014))} a day from 1 January "
@@ -198,46 +200,46 @@ st.warning(
     f"ceiling of \\$3 million a day to {md_escape(penalty.money(check.total_at_3m_per_day))}."
 )
 
-sched_col, claims_col = st.columns([1, 2], gap="medium")
-with sched_col:
-    st.markdown("**Your assumption, year by year**")
-    st.table(
-        pd.DataFrame(
-            {
-                "Year": schedule["year"].astype(str),
-                "Days": schedule["days"].map("{:,}".format),
-                "Amount (US$ m)": (schedule["amount"] / 1e6).map("{:,.1f}".format),
-                "Cumulative (US$ m)": (schedule["cumulative"] / 1e6).map("{:,.1f}".format),
-            }
-        ),
-        hide_index=True,
+st.markdown("**What the sources say, side by side**")
+claims = penalty.claim_table(end if end >= start else start)
+claims = claims.assign(order=claims["kind"].map({"rate": 0, "total": 1, "condition": 2}))
+claims = claims.sort_values(["order", "amount_usd"], kind="stable")
+rows_md = []
+for c in claims.itertuples():
+    if c.kind == "rate":
+        figure = f"{penalty.money(c.amount_usd, 0)} per {c.per}"
+        implied = penalty.money(c.implied_total_usd)
+    elif c.kind == "total":
+        figure = f"{penalty.money(c.amount_usd, 0)} in total"
+        implied = "–"
+    else:
+        figure, implied = f"until {c.as_of.isoformat()}", "–"
+    rows_md.append(
+        {
+            "Source": md_link(f"{c.outlet} ({c.published})", c.url)
+            if isinstance(c.url, str)
+            else md_escape(f"{c.outlet} ({c.published}; no link in our copy)"),
+            "Figure": md_escape(figure),
+            "Says": md_escape(c.statement) + (f" — _{md_escape(c.note)}_" if c.note else ""),
+            f"Adds up to by {end.isoformat()}": md_escape(implied),
+        }
     )
-with claims_col:
-    st.markdown("**What the sources say**")
-    claims = penalty.claim_table(end if end >= start else start)
-    rows_md = []
-    for c in claims.itertuples():
-        if c.kind == "rate":
-            figure = f"{penalty.money(c.amount_usd, 0)} per {c.per}"
-            implied = penalty.money(c.implied_total_usd)
-        elif c.kind == "total":
-            figure = f"{penalty.money(c.amount_usd, 0)} in total"
-            implied = "–"
-        else:
-            figure, implied = f"until {c.as_of.isoformat()}", "–"
-        rows_md.append(
-            {
-                "Source": md_link(f"{c.outlet} ({c.published})", c.url)
-                if isinstance(c.url, str)
-                else md_escape(f"{c.outlet} ({c.published}; no link in our copy)"),
-                "Says": md_escape(c.statement) + (f" — _{md_escape(c.note)}_" if c.note else ""),
-                "Figure": md_escape(figure),
-                f"Adds up to by {end.isoformat()}": md_escape(implied),
-            }
-        )
-    st.table(pd.DataFrame(rows_md), hide_index=True)
-    st.caption(
-        "A rate given without a start date is counted from 1 January 2015, when the penalty "
-        "is reported to begin. The 2019 amendment suspended arbitration and compensation claims "
-        "until 26 August 2024; whether the penalty accrues meanwhile is not stated in the sources."
-    )
+st.table(pd.DataFrame(rows_md), hide_index=True)
+st.caption(
+    "A rate given without a start date is counted from 1 January 2015, when the penalty "
+    "is reported to begin. The 2019 amendment suspended arbitration and compensation claims "
+    "until 26 August 2024; whether the penalty accrues meanwhile is not stated in the sources."
+)
+
+st.markdown("**Your assumption, year by year**")
+st.table(
+    pd.DataFrame(
+        {
+            "Year": schedule["year"].astype(str),
+            "Days": schedule["days"].map("{:,}".format),
+            "Amount (US$ m)": (schedule["amount"] / 1e6).map("{:,.1f}".format),
+            "Cumulative (US$ m)": (schedule["cumulative"] / 1e6).map("{:,.1f}".format),
+        }
+    ),
+    hide_index=True,
+)

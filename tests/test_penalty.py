@@ -160,3 +160,32 @@ def test_liability_chart_draws_when_as_of_is_before_the_start(per, end):
     assert domain[0].startswith("Your assumption")  # the user's line keeps its legend entry and style
     rows = [row for ds in spec["datasets"].values() for row in ds]
     assert not [r for r in rows if str(r.get("series", "")).startswith("Your assumption")]
+
+
+def test_each_claimed_figure_is_backed_by_its_sources_side_by_side():
+    table = penalty.claim_table("2023-12-31")
+    rates = table[table["kind"] == "rate"]
+    by_rate = rates.groupby(["amount_usd", "per"])["outlet"].apply(set).to_dict()
+    assert by_rate[(1e6, "day")] == {"ProPakistani", "Zawya"}
+    assert by_rate[(3e6, "day")] == {"Financial Tribune", "Business Standard (ANI)"}
+    assert by_rate[(1e9, "year")] == {"Source article"}
+    totals = table[table["kind"] == "total"]
+    assert set(totals.loc[totals["amount_usd"] == 18e9, "outlet"]) == {
+        "ProPakistani",
+        "Tehran Times",
+        "energyupdate.com.pk",
+    }
+    assert totals.loc[totals["amount_usd"] == 19e9, "outlet"].tolist() == ["Source article"]
+    assert table["url"].dropna().str.startswith("https://").all()
+
+
+def test_sources_giving_the_same_rate_share_one_line():
+    frame = penalty.comparison_series(2e6, "2015-01-01", "2016-12-31")
+    labels = set(frame["series"])
+    assert "ProPakistani, Zawya: US$1 m/day" in labels
+    assert "Business Standard (ANI), Financial Tribune: US$3 m/day" in labels
+
+
+def test_the_articles_own_rate_by_the_time_it_appeared():
+    check = penalty.article_check()
+    assert check.total_at_publication == pytest.approx(9e9 + 181 / 365 * 1e9)  # 2014-01-01 .. 2023-06-30

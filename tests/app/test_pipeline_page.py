@@ -97,6 +97,23 @@ def test_article_arithmetic_and_claims_are_shown():
     assert "no link in our copy" in said  # the article itself
 
 
+def test_claims_are_set_side_by_side_with_their_sources():
+    at = start()
+    claims = next(t.value for t in at.table if "Says" in t.value.columns)
+    figures = claims["Figure"].tolist()
+    # rates first, then claimed totals, then the amendment's date, each with its own source
+    sources = claims["Source"].astype(str).tolist()
+    said = " ".join(sources)
+    for host in ("propakistani.pk", "zawya.com", "financialtribune.com", "business-standard.com", "tehrantimes.com"):
+        assert host in said, host
+    kinds = ["rate" if " per " in f else "total" if "in total" in f else "condition" for f in figures]
+    assert kinds == sorted(kinds, key=["rate", "total", "condition"].index)
+    assert kinds.count("rate") == 5
+    assert sum("in total" in f for f in figures) == 4  # the article's 19 bn and three reports of 18 bn
+    text = " ".join(w.value for w in at.warning)
+    assert r"US\$9\.5 bn" in text  # the article's own rate by the time it appeared
+
+
 class FakeFolium:
     """Stands in for st_folium (as in test_map_page): returns a scripted click."""
 
