@@ -207,13 +207,13 @@ claims = claims.sort_values(["order", "amount_usd"], kind="stable")
 rows_md = []
 for c in claims.itertuples():
     if c.kind == "rate":
-        figure = f"{penalty.money(c.amount_usd, 0)} per {c.per}"
-        implied = penalty.money(c.implied_total_usd)
+        figure = (
+            f"{penalty.money(c.amount_usd, 0)} per {c.per}: {penalty.money(c.implied_total_usd)} by {end.isoformat()}"
+        )
     elif c.kind == "total":
         figure = f"{penalty.money(c.amount_usd, 0)} in total"
-        implied = "–"
     else:
-        figure, implied = f"until {c.as_of.isoformat()}", "–"
+        figure = f"until {c.as_of.isoformat()}"
     rows_md.append(
         {
             "Source": md_link(f"{c.outlet} ({c.published})", c.url)
@@ -221,7 +221,6 @@ for c in claims.itertuples():
             else md_escape(f"{c.outlet} ({c.published}; no link in our copy)"),
             "Figure": md_escape(figure),
             "Says": md_escape(c.statement) + (f" — _{md_escape(c.note)}_" if c.note else ""),
-            f"Adds up to by {end.isoformat()}": md_escape(implied),
         }
     )
 st.table(pd.DataFrame(rows_md), hide_index=True)
