@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 from shapely.geometry import LineString, Point
 
 from geo.geojson_io import feature, write_feature_collection
+from geo.schema import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "geo" / "data"
@@ -129,15 +130,8 @@ CATEGORY = {
     "decision": "policy decision",
     "border policy": "policy decision",
 }
-SECURITY = {
-    "attack",
-    "bombing/IED",
-    "armed clash",
-    "cross-border attack",
-    "cross-border strike",
-    "arrest",
-    "security (other)",
-}
+# categories on the security track, read from the one vocabulary (geo.schema.CATEGORIES)
+SECURITY = {c.name for c in CATEGORIES if c.track == "security"}
 COUNTRY = {"Pakistan": "PAK", "Iran": "IRN", "Pakistan/Iran": "PAK;IRN", "United States (re Pakistan/Iran)": "USA"}
 
 # Corrections and additions to the fact sheet; each is described in geo/data/README.md.
@@ -203,6 +197,13 @@ CORRECTIONS = {
         "date_note": (
             "inferred: Tehran Times (26 Jun 2023) says the meeting was 'on Sunday' (25 Jun 2023); "
             "the parade date itself is not given"
+        ),
+    },
+    "B02": {
+        # the fact sheet checked Iranshahr only against an unnamed list
+        "location_note": (
+            "segment end point (ceremony venue not reported); de.wikipedia gives Iranshahr 27°12'N 60°42'E "
+            "(to the minute), about 1.5 km from the point"
         ),
     },
     "B06": {
