@@ -25,8 +25,8 @@ KEYS = {
 PER_LABELS = {"day": "per day", "year": "per year"}
 # label -> (rate in US$ million, per, start); None keeps the user's own values
 PRESETS = {
-    "ProPakistani: US$1 m a day from 1 Jan 2015": (1.0, "day", penalty.FIRST_GAS_DUE),
-    "Financial Tribune: up to US$3 m a day (start not given; 1 Jan 2015 assumed)": (3.0, "day", penalty.FIRST_GAS_DUE),
+    "ProPakistani: US$1 m a day from 2015": (1.0, "day", penalty.FIRST_GAS_DUE),
+    "Financial Tribune: up to US$3 m a day": (3.0, "day", penalty.FIRST_GAS_DUE),
     "Source article: US$1 bn a year from 2014": (1000.0, "year", penalty.ARTICLE_START),
     "My own assumption": None,
 }
@@ -142,7 +142,13 @@ st.markdown(
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 
-st.selectbox("Start from a source's rate", list(PRESETS), key=KEYS["preset"], on_change=_apply_preset)
+st.selectbox(
+    "Start from a source's rate",
+    list(PRESETS),
+    key=KEYS["preset"],
+    on_change=_apply_preset,
+    help="Each rate starts where its source says; one that gives no start is counted from 1 January 2015.",
+)
 c2, c3, c4 = st.columns(3)
 c2.number_input(
     "Assumed rate (US$ million)",
