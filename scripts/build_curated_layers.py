@@ -735,7 +735,11 @@ TOWN_SOURCES = {
         WIKI + "Gwadar",
         "Wikipedia infobox 25°07'35\"N 62°19'21\"E (25.1264, 62.3225)",
     ),
-    "Turbat": ("Wikipedia (coordinates)", WIKI + "Turbat", None),
+    "Turbat": (
+        "Wikipedia (coordinates)",
+        WIKI + "Turbat",
+        "Wikipedia infobox 26°0'15\"N 63°3'38\"E (26.0042, 63.0606), 0.6 km from the point",
+    ),
     "Panjgur": ("Wikipedia (coordinates)", WIKI + "Panjgur", None),
     "Mashkel": (
         "Dawn (distance to the border)",
