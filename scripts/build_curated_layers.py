@@ -206,6 +206,12 @@ CORRECTIONS = {
             "(to the minute), about 1.5 km from the point"
         ),
     },
+    "A11": {
+        "location_note": (
+            "city centroid (ceremony venue not geolocated); it.wikipedia gives Chabahar 25°17'N 60°38'E "
+            "(to the minute), 1.4 km from the point"
+        ),
+    },
     "B06": {
         "disputed": None,
         "date_note": (
@@ -265,8 +271,8 @@ CORRECTIONS = {
     },
     "C15": {
         "location_note": (
-            "city centroid (multi-site; Rask 26.2364, 61.3990 also affected); Chabahar's point is the fact "
-            "sheet's value, not re-checked against a named gazetteer"
+            "city centroid (multi-site; Rask 26.2364, 61.3990 also affected); it.wikipedia gives Chabahar "
+            "25°17'N 60°38'E (to the minute), 1.4 km from the point"
         ),
     },
     "C16": {
