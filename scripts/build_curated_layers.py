@@ -199,17 +199,17 @@ CORRECTIONS = {
             "the parade date itself is not given"
         ),
     },
+    "A11": {
+        "location_note": (
+            "city centroid (ceremony venue not geolocated); it.wikipedia gives Chabahar 25°17'N 60°38'E "
+            "(to the minute), 1.4 km from the point"
+        ),
+    },
     "B02": {
         # the fact sheet checked Iranshahr only against an unnamed list
         "location_note": (
             "segment end point (ceremony venue not reported); de.wikipedia gives Iranshahr 27°12'N 60°42'E "
             "(to the minute), about 1.5 km from the point"
-        ),
-    },
-    "A11": {
-        "location_note": (
-            "city centroid (ceremony venue not geolocated); it.wikipedia gives Chabahar 25°17'N 60°38'E "
-            "(to the minute), 1.4 km from the point"
         ),
     },
     "B06": {
