@@ -176,7 +176,8 @@ def claims() -> list[Claim]:
     ]
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
+    """A date from a date, a pandas Timestamp or an ISO string."""
     if isinstance(value, pd.Timestamp):
         return value.date()
     if isinstance(value, date):
@@ -190,7 +191,7 @@ def _days_in_year(year: int) -> int:
 
 def days_between(start, end) -> int:
     """Days from start to end, both counted (0 when end is before start)."""
-    return max((_as_date(end) - _as_date(start)).days + 1, 0)
+    return max((as_date(end) - as_date(start)).days + 1, 0)
 
 
 def penalty_schedule(rate_usd: float, start, end, per: str = "day") -> pd.DataFrame:
@@ -204,7 +205,7 @@ def penalty_schedule(rate_usd: float, start, end, per: str = "day") -> pd.DataFr
         raise ValueError(f"per must be one of {PER}, got {per!r}")
     if rate_usd < 0:
         raise ValueError(f"the rate cannot be negative, got {rate_usd!r}")
-    start, end = _as_date(start), _as_date(end)
+    start, end = as_date(start), as_date(end)
     rows = []
     total = 0.0
     for year in range(start.year, end.year + 1 if end >= start else start.year):
@@ -275,7 +276,7 @@ def article_check(as_of: date = date(2023, 12, 31)) -> ArticleCheck:
 
 def claim_table(as_of=None) -> pd.DataFrame:
     """The claims as rows, with what each rate adds up to by as_of (default: end of 2023)."""
-    as_of = _as_date(as_of) if as_of else date(2023, 12, 31)
+    as_of = as_date(as_of) if as_of else date(2023, 12, 31)
     rows = []
     for c in claims():
         implied = None
@@ -307,14 +308,14 @@ def comparison_series(rate_usd: float, start, end, per: str = "day") -> pd.DataF
     where their source says (the Financial Tribune ceiling, which gives no start, from 2015-01-01);
     sources that give the same rate from the same day share one line.
     """
-    start, end = _as_date(start), _as_date(end)
+    start, end = as_date(start), as_date(end)
     parts = [("Your assumption", penalty_schedule(rate_usd, start, end, per))]
     by_rate: dict[tuple, list[str]] = {}
     for c in claims():
         if c.kind == "rate":
             by_rate.setdefault((c.amount_usd, c.per, c.start or FIRST_GAS_DUE), []).append(c.outlet)
     for (amount, rate_per, rate_start), outlets in by_rate.items():
-        label = f"{', '.join(dict.fromkeys(outlets))}: {_money(amount)}/{rate_per}"
+        label = f"{', '.join(dict.fromkeys(outlets))}: {short_money(amount)}/{rate_per}"
         parts.append((label, penalty_schedule(amount, rate_start, end, rate_per)))
     frames = []
     for label, sched in parts:
@@ -336,7 +337,8 @@ def comparison_series(rate_usd: float, start, end, per: str = "day") -> pd.DataF
     return pd.concat(frames, ignore_index=True)
 
 
-def _money(usd: float) -> str:
+def short_money(usd: float) -> str:
+    """US$ in whole billions or millions for labels: 3e6 -> 'US$3 m'."""
     if usd >= 1e9:
         return f"US${usd / 1e9:g} bn"
     return f"US${usd / 1e6:g} m"
@@ -367,98 +369,3 @@ def claim_points() -> pd.DataFrame:
         if c.kind == "total"
     ]
     return pd.DataFrame(rows)
-
-
-def liability_chart(rate_usd: float, start, end, per: str = "day", height: int = 440):
-    """Altair chart: cumulative liability of the chosen rate and of each sourced rate, with the
-    claimed totals as labelled points and rules, and the 2019 amendment's date as a rule."""
-    import altair as alt
-
-    start, end = _as_date(start), _as_date(end)
-    lines = comparison_series(rate_usd, start, end, per).assign(usd_bn=lambda f: f["cumulative"] / 1e9)
-    mine_label = f"Your assumption: {_money(rate_usd)}/{per} from {start.isoformat()}"
-    lines.loc[lines["series"] == "Your assumption", "series"] = mine_label
-    # the user's line leads the legend even when it has no point (as-of before its start)
-    order = [mine_label, *(s for s in dict.fromkeys(lines["series"]) if s != mine_label)]
-    colours = ["#c51b7d", "#2166ac", "#e08214", "#1b7837"][: len(order)]
-    lo = pd.Timestamp(min(start, ARTICLE_START))
-    hi = pd.Timestamp(max(end, date(2024, 12, 31)))
-    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[lo, hi]), axis=alt.Axis(format="%Y", tickCount="year"))
-    y_title = "Cumulative liability (US$ bn)"
-    money_fmt = ",.2f"
-
-    line_layer = (
-        alt.Chart(lines)
-        .mark_line(point=alt.OverlayMarkDef(size=28))
-        .encode(
-            x=x,
-            y=alt.Y("usd_bn:Q", title=y_title),
-            color=alt.Color(
-                "series:N",
-                sort=order,
-                scale=alt.Scale(domain=order, range=colours),
-                legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=420),
-            ),
-            strokeWidth=alt.condition(alt.datum.series == order[0], alt.value(3.5), alt.value(1.6)),
-            strokeDash=alt.condition(alt.datum.series == order[0], alt.value([1, 0]), alt.value([6, 4])),
-            tooltip=[
-                alt.Tooltip("series:N", title="rate"),
-                alt.Tooltip("date:T", title="as of", format="%Y-%m-%d"),
-                alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt),
-            ],
-        )
-    )
-    points = claim_points()
-    levels = points.groupby("usd_bn", as_index=False).agg(said=("label", lambda s: "; ".join(dict.fromkeys(s))))
-    levels["label"] = [
-        f"claimed total US${v:g} bn: {said}" for v, said in zip(levels["usd_bn"], levels["said"], strict=True)
-    ]
-    rules = alt.Chart(levels).mark_rule(color="#555", strokeDash=[2, 3], opacity=0.7).encode(y="usd_bn:Q")
-    rule_text = (
-        alt.Chart(levels.assign(date=lo))
-        .mark_text(align="left", dx=4, dy=-7, color="#333", fontSize=12)
-        .encode(x=x, y="usd_bn:Q", text="label:N")
-    )
-    claim_marks = (
-        alt.Chart(points)
-        .mark_point(shape="diamond", size=170, filled=True, color="#111")
-        .encode(
-            x=x,
-            y="usd_bn:Q",
-            tooltip=[
-                alt.Tooltip("claim:N", title="claim"),
-                alt.Tooltip("published:N", title="published"),
-                alt.Tooltip("usd_bn:Q", title="US$ bn", format=money_fmt),
-            ],
-        )
-    )
-    amendment = pd.DataFrame(
-        {
-            "date": [pd.Timestamp(AMENDMENT_GRACE_END)],
-            "usd_bn": [0.0],
-            "label": ["2019 amendment: no claims before 26 Aug 2024 →"],
-        }
-    )
-    amend_rule = (
-        alt.Chart(amendment)
-        .mark_rule(color="#7f3b08", strokeWidth=1.5)
-        .encode(x=x, tooltip=[alt.Tooltip("label:N", title="condition")])
-    )
-    amend_text = (
-        alt.Chart(amendment)
-        .mark_text(
-            align="right",
-            baseline="bottom",
-            dx=-4,
-            dy=-4,
-            color="#7f3b08",
-            fontSize=11,
-        )
-        .encode(x=x, y="usd_bn:Q", text="label:N")
-    )
-    return (
-        alt.layer(rules, rule_text, line_layer, claim_marks, amend_rule, amend_text)
-        .properties(height=height)
-        .configure_axis(labelFontSize=12, titleFontSize=13)
-        .configure_legend(labelFontSize=12)
-    )

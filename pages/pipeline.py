@@ -12,6 +12,7 @@ from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.map_panel import show_map
 from ui.shell import ensure_app_shell
+from views import penalty_chart
 
 ensure_app_shell()
 
@@ -188,7 +189,7 @@ m3.metric(
     help="for a yearly rate: the total spread over the days counted",
 )
 
-st.altair_chart(penalty.liability_chart(rate_usd, start, end, per), width="stretch", key="penalty_chart")
+st.altair_chart(penalty_chart.liability_chart(rate_usd, start, end, per), width="stretch", key="penalty_chart")
 
 check = penalty.article_check()
 st.warning(

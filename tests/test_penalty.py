@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from geo import penalty
+from views import penalty_chart
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -135,7 +136,7 @@ def test_money_below_a_million():
 
 
 def test_liability_chart_carries_the_chosen_rate_the_claims_and_the_amendment():
-    spec = penalty.liability_chart(2e6, "2015-01-01", "2016-12-31").to_dict()
+    spec = penalty_chart.liability_chart(2e6, "2015-01-01", "2016-12-31").to_dict()
     datasets = spec["datasets"].values()
     rows = [row for ds in datasets for row in ds]
     mine = [r for r in rows if str(r.get("series", "")).startswith("Your assumption")]
@@ -154,7 +155,7 @@ def test_liability_chart_carries_the_chosen_rate_the_claims_and_the_amendment():
 @pytest.mark.parametrize("end", [date(2013, 6, 30), date(2010, 1, 1), date(2014, 6, 30)])
 def test_liability_chart_draws_when_as_of_is_before_the_start(per, end):
     # issue 8: "As of" before "Penalty runs from" raised IndexError once no line had a point
-    spec = penalty.liability_chart(1e6 if per == "day" else 1e9, date(2015, 1, 1), end, per).to_dict()
+    spec = penalty_chart.liability_chart(1e6 if per == "day" else 1e9, date(2015, 1, 1), end, per).to_dict()
     layer = next(part for part in spec["layer"] if "color" in part.get("encoding", {}))
     domain = layer["encoding"]["color"]["scale"]["domain"]
     assert domain[0].startswith("Your assumption")  # the user's line keeps its legend entry and style
