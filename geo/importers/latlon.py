@@ -1,0 +1,47 @@
+"""A plain CSV with latitude/longitude, a date and a source URL (other columns optional)."""
+
+from __future__ import annotations
+
+from geo.importers.csvfile import CsvTable, Row, require
+from geo.importers.values import country, lat_lon, number
+
+NEEDS = {
+    "lat": ("latitude", "lat", "y"),
+    "lon": ("longitude", "lon", "lng", "long", "x"),
+    "date": ("date_start", "date", "event_date"),
+}
+
+
+class LatLon:
+    """Converter for one file (knows its column names and the file stem for made-up ids)."""
+
+    def __init__(self, table: CsvTable):
+        self.cols = require(table, NEEDS, "a lat/lon CSV")
+        self.stem = table.path.stem
+
+    def label(self, row: Row, n: int) -> str:
+        """How a report names a row."""
+        return f"id '{row.get('id') or f'{self.stem}-{n - 1}'}'"
+
+    def convert(self, row: Row, n: int) -> tuple[dict, float, float]:
+        """One row as an incident record (dates as written), latitude, longitude."""
+        lat, lon = lat_lon(row.get(self.cols["lat"]), row.get(self.cols["lon"]))
+        url = row.get("source_url") or row.get("url")
+        place = row.get("place") or None
+        rec = {
+            "id": row.get("id") or f"{self.stem}-{n - 1}",
+            "title": row.get("title") or f"Incident at {place or 'unnamed place'}",
+            "category": row.get("category") or "other",
+            "date_start": row.get(self.cols["date"]),
+            "date_end": row.get("date_end"),
+            "date_precision": row.get("date_precision") or "day",
+            "country": country(row.get("country")),
+            "place": place,
+            "admin1": row.get("admin1") or row.get("province") or None,
+            "location_precision": row.get("location_precision") or "approximate",
+            "fatalities_best": number(row.get("fatalities") or row.get("fatalities_best"), "fatalities", integer=True),
+            "actors": [a.strip() for a in row.get("actors").split(";") if a.strip()],
+            "description": row.get("description") or row.get("title") or "(no description)",
+            "sources": [{"outlet": row.get("source") or None, "url": url, "date": None}] if url else [],
+        }
+        return rec, lat, lon
