@@ -168,6 +168,7 @@ class Collector:
             if len(lats):
                 geoms[np.isnan(lats)] = None
         frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in self.columns.items()})
+        self.columns = {name: [] for name in FIELDS}  # the frame holds them now
         gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
         try:
             gdf, report = validate(gdf, INCIDENTS, self.file_name, on_error="drop")
