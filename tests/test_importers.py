@@ -156,7 +156,7 @@ def test_a_bad_row_in_an_edited_export_is_named_by_its_spreadsheet_row(tmp_path)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(table)
     path = tmp_path / "edited.csv"
-    path.write_text("\n".join(lines[:comments]) + "\n" + out.getvalue(), encoding="utf-8")
+    path.write_text("".join(line + "\n" for line in lines[:comments]) + out.getvalue(), encoding="utf-8")
     result = import_file(path)
     rid = shipped["id"].iloc[1]
     assert result.rejected == [f"edited.csv: row {comments + 3} (id '{rid}'): fatalities_best 'many' is not a number"]
