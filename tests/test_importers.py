@@ -118,7 +118,8 @@ def test_cli_writes_a_loadable_data_folder_and_protects_existing_files(tmp_path,
     out = tmp_path / "mydata"
     assert main([str(DATA / "acled_new.csv"), "--out", str(out), "--with-shipped"]) == 0
     printed = capsys.readouterr().out
-    assert "rejected: acled_new.csv: row 5" in printed and "3 of 6 rows imported" in printed
+    assert "rejected: acled_new.csv: 1 row: '2023-13-01' is not a valid date" in printed
+    assert "(e.g. row 5)" in printed and "3 of 6 rows imported" in printed
     incidents, report = load_layer("incidents", out)
     assert {"PAK90001", "PKIR-A01"} <= set(incidents["id"]) and not report.rejected
     before = (out / "incidents.geojson").read_bytes()

@@ -103,7 +103,7 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
     _convert_csv(table, collector, label, convert, progress)
     if collector.rows_read == 0:
         raise ImportFormatError(f"{path.name}: the file has a header but no data rows ({table.describe()})")
-    reading = f"{path.name}: read as {name} CSV, {table.describe()}"
+    reading = f"{path.name}: read as {name} ({table.describe()})"
     return collector.finish(reading, dayfirst=dayfirst, default_order=default, progress=progress)
 
 

@@ -51,15 +51,18 @@ class ReasonGroup:
     reason: str
     count: int
     examples: list[str]
+    source: str = ""
 
     def line(self) -> str:
-        """'N rows: reason (e.g. row 3, row 7)' in one line."""
-        where = f" (e.g. {', '.join(self.examples)})" if self.examples and self.examples != [""] else ""
-        what = "1 row" if self.count == 1 else f"{self.count} rows"
-        return f"{what}: {self.reason}{where}"
+        """'file: N rows: reason (e.g. row 3, row 7)' in one line."""
+        where = f" (e.g. {', '.join(self.examples)})" if self.examples else ""
+        unit = self.examples[0].split(" ")[0] if self.examples else "row"
+        what = f"1 {unit}" if self.count == 1 else f"{self.count} {unit}s"
+        text = f"{what}: {self.reason}{where}" if self.examples else self.reason
+        return f"{self.source}: {text}" if self.source else text
 
 
-_WHERE = re.compile(r"^(?:[^:]*?: )?(?P<where>(?:row|feature) \d+(?: \([^)]*\))?): (?P<reason>.*)$", re.S)
+_WHERE = re.compile(r"^(?:(?P<source>[^:]*?): )?(?P<where>(?:row|feature) \d+(?: \([^)]*\))?): (?P<reason>.*)$", re.S)
 _VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|-?\d+(?:\.\d+)?")
 
 
@@ -72,7 +75,8 @@ def group_reasons(lines: list[str], examples: int = 3) -> list[ReasonGroup]:
         key = _VARYING.sub("…", reason)
         group = groups.get(key)
         if group is None:
-            groups[key] = ReasonGroup(reason if m else line, 1, [where.split(" (")[0]] if where else [])
+            source = (m.group("source") or "") if m else ""
+            groups[key] = ReasonGroup(reason if m else line, 1, [where.split(" (")[0]] if where else [], source)
             continue
         group.count += 1
         if where and len(group.examples) < examples:
