@@ -33,9 +33,16 @@ def number(text, what: str, integer: bool = False):
     return value
 
 
+def _decimal(text):
+    """'26,5' (a decimal comma, as European spreadsheets write) as '26.5'."""
+    if isinstance(text, str) and text.count(",") == 1 and "." not in text:
+        return text.replace(",", ".")
+    return text
+
+
 def lat_lon(lat_text, lon_text) -> tuple[float, float]:
     """Checked latitude and longitude; out of range is said before anything else about the row."""
-    lat, lon = number(lat_text, "latitude"), number(lon_text, "longitude")
+    lat, lon = number(_decimal(lat_text), "latitude"), number(_decimal(lon_text), "longitude")
     if lat is None or lon is None:
         raise ValueError("latitude/longitude missing")
     if not -90 <= lat <= 90:
