@@ -84,6 +84,8 @@ class Collector:
         keep = np.ones(len(start), dtype=bool)
         for i, (s, e) in enumerate(zip(start, end, strict=True)):
             try:
+                if not s:
+                    raise ValueError("no date")
                 for col, text in (("date_start", s), ("date_end", e or s)):
                     if text not in cache:
                         cache[text] = parse_date(text, order).isoformat()

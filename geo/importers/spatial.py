@@ -121,15 +121,15 @@ def to_collector(gdf: gpd.GeoDataFrame, name: str, collector: Collector) -> None
     columns = {c: c for c in gdf.columns if c != gdf.geometry.name}
     lower = {c.lower(): c for c in columns}
     fields = {f.name: f for f in INCIDENTS.fields}
-    source_of = {}
+    source_of: dict[str, list[str]] = {}
     for f in fields:
         if f in columns:
-            source_of[f] = f
+            source_of[f] = [f]
         elif f in lower:
-            source_of[f] = lower[f]
+            source_of[f] = [lower[f]]
     for alias, target in ALIASES.items():
-        if target in fields and target not in source_of and alias in lower:
-            source_of[target] = lower[alias]
+        if target in fields and alias in lower and lower[alias] not in source_of.get(target, []):
+            source_of.setdefault(target, []).append(lower[alias])
     url_col = lower.get("url") or lower.get("source_url") or lower.get("link")
     stem = Path(name).stem
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
@@ -140,7 +140,9 @@ def to_collector(gdf: gpd.GeoDataFrame, name: str, collector: Collector) -> None
     collector.geoms = []
     records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
     for pos, (props, geom) in enumerate(zip(records, gdf.geometry, strict=True)):
-        rec = {f: _plain(props.get(col)) for f, col in source_of.items()}
+        rec = {
+            f: next((v for c in cols if (v := _plain(props.get(c))) is not None), None) for f, cols in source_of.items()
+        }
         for f in ("actors", "sources"):
             rec[f] = _json_list(rec.get(f), fields[f].kind)
         rec.setdefault("actors", [])
