@@ -138,3 +138,15 @@ def test_hostile_files_get_a_one_line_answer_never_a_traceback(name):
     for message in (plain(e.value) for e in at.error):
         assert "\n" not in message and "Traceback" not in message
         assert "." + name.rsplit(".", 1)[-1] in message  # names the file
+
+
+def test_after_a_together_import_the_date_filter_follows_the_data():
+    """Issue 11: the sidebar kept the shipped data's start and hid the imported 1989-1994 events."""
+    content = LATLON + b"28.0,64.0,1989-03-04,https://example.org/c,Old clash\n"
+    at = start()
+    shipped_range = at.date_input(key="filter_dates").value
+    assert shipped_range[0] > __import__("datetime").date(1989, 3, 4)
+    at = upload(at, "old.csv", content)
+    at.button(key="import_use").click().run()
+    at.run()
+    assert at.date_input(key="filter_dates").value[0] == __import__("datetime").date(1989, 3, 4)
