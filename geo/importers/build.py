@@ -169,8 +169,12 @@ class Collector:
             geoms = shapely.points(lons, lats) if len(lats) else np.array([], dtype=object)
             if len(lats):
                 geoms[np.isnan(lats)] = None
-        frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in self.columns.items()})
-        self.columns = {name: [] for name in FIELDS}  # the frame holds them now
+        series = {}
+        for name in FIELDS:  # one column at a time, each list freed once the frame's copy exists
+            series[name] = pd.Series(self.columns.pop(name), dtype=object)
+        frame = pd.DataFrame(series, copy=False)
+        del series
+        self.columns = {name: [] for name in FIELDS}
         gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
         try:
             gdf, report = validate(gdf, INCIDENTS, self.file_name, on_error="drop")
