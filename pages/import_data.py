@@ -60,9 +60,10 @@ if upload is None:
     st.stop()
 
 content = upload.getvalue()
-layer = st.session_state.get("import_layer")
-key = (hashlib.sha256(content).hexdigest(), FORMATS[fmt_label], ORDERS[order_label], source, layer)
+digest = hashlib.sha256(content).hexdigest()
 cached = st.session_state.get(RESULT)
+layer = st.session_state.get("import_layer") if cached and cached[0][0] == digest else None  # another file: its first
+key = (digest, FORMATS[fmt_label], ORDERS[order_label], source, layer)
 if cached is None or cached[0] != key:  # a rerun (a click on "Use") does not import the file again
     bar = st.progress(0.0, text="Reading the file")
     name = safe_upload_name(upload.name)

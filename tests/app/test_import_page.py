@@ -150,3 +150,24 @@ def test_after_a_together_import_the_date_filter_follows_the_data():
     at.button(key="import_use").click().run()
     at.run()
     assert at.date_input(key="filter_dates").value[0] == __import__("datetime").date(1989, 3, 4)
+
+
+def test_a_geopackage_with_two_layers_says_so_and_offers_the_choice(tmp_path):
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "two.gpkg"
+    for name, ids in {"first": ["G-1"], "second": ["G-2", "G-3"]}.items():
+        rows = [
+            {"id": i, "title": i, "date_start": "2024-01-01", "sources": json.dumps(["https://e.org"])} for i in ids
+        ]
+        rows = [r | {"sources": json.dumps([{"url": "https://e.org"}])} for r in rows]
+        gpd.GeoDataFrame(rows, geometry=[Point(64.09, 26.96)] * len(ids), crs="EPSG:4326").to_file(path, layer=name)
+    at = upload(start(), "two.gpkg", path.read_bytes())
+    assert at.metric[0].value == "1 of 1"
+    assert frame(at, "note")["note"].str.contains("holds 2 layers").any()
+    at.selectbox(key="import_layer").set_value("second").run()
+    assert at.metric[0].value == "2 of 2"
+    assert sorted(frame(at, "date_start")["id"]) == ["G-2", "G-3"]
