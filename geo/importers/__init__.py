@@ -57,11 +57,11 @@ def sniff_format(path: str | Path) -> str:
 
 
 def _convert_csv(table: CsvTable, collector: Collector, label, convert, progress: Progress | None) -> None:
-    index = {name: i for i, name in enumerate(table.header) if name}
+    names = table.header
     size = max(table.path.stat().st_size, 1)
     step = 5000
     for count, (n, cells) in enumerate(table.rows(), start=1):
-        row = Row(index, cells)
+        row = Row(names, cells)
         try:
             rec, lat, lon = convert(row, n)
         except (ValueError, KeyError, TypeError, OverflowError) as exc:

@@ -59,32 +59,32 @@ DAY_FIRST = (True, "ACLED writes day-first dates")
 
 def label(row: Row) -> str:
     """How a report names an ACLED row."""
-    return f"event_id_cnty '{row.get('event_id_cnty')}'"
+    return f"event_id_cnty '{row['event_id_cnty']}'"
 
 
 def convert(row: Row) -> tuple[dict, float, float]:
     """One ACLED row as an incident record (dates as written), latitude, longitude."""
-    lat, lon = lat_lon(row.get("latitude"), row.get("longitude"))
-    sub, etype = row.get("sub_event_type"), row.get("event_type")
+    lat, lon = lat_lon(row["latitude"], row["longitude"])
+    sub, etype = row["sub_event_type"], row["event_type"]
     category = CATEGORY.get(sub.lower()) or CATEGORY.get(etype.lower(), "other")
-    place = row.get("location") or None
-    outlet = row.get("source") or "not stated"
+    place = row["location"] or None
+    outlet = row["source"] or "not stated"
     rec = {
-        "id": row.get("event_id_cnty"),
+        "id": row["event_id_cnty"],
         "title": (sub or etype) + (f" — {place}" if place else ""),
         "category": category,
-        "date_start": row.get("event_date"),
+        "date_start": row["event_date"],
         "date_end": "",
-        "date_precision": TIME_PRECISION.get(row.get("time_precision") or "1", "day"),
-        "country": country(row.get("country"), row.get("iso")),
-        "admin1": row.get("admin1") or None,
-        "admin2": row.get("admin2") or None,
+        "date_precision": TIME_PRECISION.get(row["time_precision"] or "1", "day"),
+        "country": country(row["country"], row["iso"]),
+        "admin1": row["admin1"] or None,
+        "admin2": row["admin2"] or None,
         "place": place,
-        "location_precision": GEO_PRECISION.get(row.get("geo_precision"), "approximate"),
-        "location_note": f"ACLED geo_precision {row.get('geo_precision') or '?'}",
-        "fatalities_best": number(row.get("fatalities"), "fatalities", integer=True),
-        "actors": [a for a in (row.get("actor1"), row.get("actor2")) if a],
-        "description": row.get("notes") or f"{etype} (ACLED)",
+        "location_precision": GEO_PRECISION.get(row["geo_precision"], "approximate"),
+        "location_note": f"ACLED geo_precision {row['geo_precision'] or '?'}",
+        "fatalities_best": number(row["fatalities"], "fatalities", integer=True),
+        "actors": [a for a in (row["actor1"], row["actor2"]) if a],
+        "description": row["notes"] or f"{etype} (ACLED)",
         "sources": [{"outlet": f"ACLED; reported by: {outlet}", "url": URL, "date": None}],
         "dataset": "ACLED",
         "licence": "ACLED terms of use (not for redistribution)",

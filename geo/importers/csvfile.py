@@ -148,25 +148,24 @@ def open_csv(path: str | Path) -> CsvTable:
     return table
 
 
-class Row:
-    """One data row, read by column name."""
+class Row(dict):
+    """One data row: row[name] is the stripped cell ('' for a missing column or cell); raw() as written."""
 
-    __slots__ = ("cells", "index")
+    __slots__ = ("cells", "names")
 
-    def __init__(self, index: dict[str, int], cells: list[str]):
-        self.index, self.cells = index, cells
+    def __init__(self, names: list[str], cells: list[str]):
+        super().__init__(zip(names, (c.strip() for c in cells), strict=False))  # short rows: missing cells are ""
+        self.cells, self.names = cells, names
 
-    def get(self, name: str, default: str = "") -> str:
-        """The stripped cell of column `name`, or default when the column or the cell is missing."""
-        i = self.index.get(name)
-        if i is None or i >= len(self.cells):
-            return default
-        return self.cells[i].strip()
+    def __missing__(self, name: str) -> str:
+        return ""
 
     def raw(self, name: str) -> str:
         """The cell as written (not stripped)."""
-        i = self.index.get(name)
-        return self.cells[i] if i is not None and i < len(self.cells) else ""
+        try:
+            return self.cells[self.names.index(name)]
+        except (ValueError, IndexError):
+            return ""
 
 
 def require(table: CsvTable, needs: dict[str, tuple[str, ...]], fmt: str) -> dict[str, str]:

@@ -33,9 +33,9 @@ def value(text: str, f):
 
 def sources(row: Row) -> list[dict]:
     """The source records from the three '; '-joined source columns."""
-    urls = [u.strip() for u in row.get("source_urls").split(EXPORT_SEP)]
-    outlets = [o.strip() for o in row.get("source_outlets").split(EXPORT_SEP)]
-    dates = [d.strip() for d in row.get("source_dates").split(EXPORT_SEP)]
+    urls = [u.strip() for u in row["source_urls"].split(EXPORT_SEP)]
+    outlets = [o.strip() for o in row["source_outlets"].split(EXPORT_SEP)]
+    dates = [d.strip() for d in row["source_dates"].split(EXPORT_SEP)]
     if not any(urls):
         raise ValueError("no source_urls: every incident needs a source")
     pad = lambda items, n: (items + [""] * n)[:n]  # noqa: E731
@@ -47,17 +47,17 @@ def sources(row: Row) -> list[dict]:
 
 def label(row: Row) -> str:
     """How a report names a row."""
-    return f"id '{row.get('id')}'"
+    return f"id '{row['id']}'"
 
 
 def convert(row: Row) -> tuple[dict, float | None, float | None]:
     """One exported row back to a record."""
     rec = {}
     for f in _FIELDS:
-        if f.name in row.index:
+        if f.name in row:
             rec[f.name] = value(row.raw(f.name), f)
     rec["sources"] = sources(row)
-    lat, lon = row.get("latitude"), row.get("longitude")
+    lat, lon = row["latitude"], row["longitude"]
     if lat or lon:
         return rec, *lat_lon(lat, lon)
     return rec, None, None

@@ -21,27 +21,27 @@ class LatLon:
 
     def label(self, row: Row, n: int) -> str:
         """How a report names a row."""
-        return f"id '{row.get('id') or f'{self.stem}-{n - 1}'}'"
+        return f"id '{row['id'] or f'{self.stem}-{n - 1}'}'"
 
     def convert(self, row: Row, n: int) -> tuple[dict, float, float]:
         """One row as an incident record (dates as written), latitude, longitude."""
-        lat, lon = lat_lon(row.get(self.cols["lat"]), row.get(self.cols["lon"]))
-        url = row.get("source_url") or row.get("url")
-        place = row.get("place") or None
+        lat, lon = lat_lon(row[self.cols["lat"]], row[self.cols["lon"]])
+        url = row["source_url"] or row["url"]
+        place = row["place"] or None
         rec = {
-            "id": row.get("id") or f"{self.stem}-{n - 1}",
-            "title": row.get("title") or f"Incident at {place or 'unnamed place'}",
-            "category": row.get("category") or "other",
-            "date_start": row.get(self.cols["date"]),
-            "date_end": row.get("date_end"),
-            "date_precision": row.get("date_precision") or "day",
-            "country": country(row.get("country")),
+            "id": row["id"] or f"{self.stem}-{n - 1}",
+            "title": row["title"] or f"Incident at {place or 'unnamed place'}",
+            "category": row["category"] or "other",
+            "date_start": row[self.cols["date"]],
+            "date_end": row["date_end"],
+            "date_precision": row["date_precision"] or "day",
+            "country": country(row["country"]),
             "place": place,
-            "admin1": row.get("admin1") or row.get("province") or None,
-            "location_precision": row.get("location_precision") or "approximate",
-            "fatalities_best": number(row.get("fatalities") or row.get("fatalities_best"), "fatalities", integer=True),
-            "actors": [a.strip() for a in row.get("actors").split(";") if a.strip()],
-            "description": row.get("description") or row.get("title") or "(no description)",
-            "sources": [{"outlet": row.get("source") or None, "url": url, "date": None}] if url else [],
+            "admin1": row["admin1"] or row["province"] or None,
+            "location_precision": row["location_precision"] or "approximate",
+            "fatalities_best": number(row["fatalities"] or row["fatalities_best"], "fatalities", integer=True),
+            "actors": [a.strip() for a in row["actors"].split(";") if a.strip()],
+            "description": row["description"] or row["title"] or "(no description)",
+            "sources": [{"outlet": row["source"] or None, "url": url, "date": None}] if url else [],
         }
         return rec, lat, lon

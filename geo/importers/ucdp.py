@@ -45,23 +45,23 @@ def side_kind(name: str, violence: str, is_b: bool) -> str:
 
 def deaths(row: Row) -> dict:
     """Deaths by what each side is (government / non-state / civilians / unknown), names kept in a note."""
-    violence = row.get("type_of_violence")
+    violence = row["type_of_violence"]
     out = {"fatalities_security": None, "fatalities_militants": None, "fatalities_civilians": None}
     notes = []
     for key, side, is_b in (("deaths_a", "side_a", False), ("deaths_b", "side_b", True)):
-        n = number(row.get(key), key, integer=True)
+        n = number(row[key], key, integer=True)
         if n is None:
             continue
-        kind = side_kind(row.get(side), violence, is_b)
-        notes.append(f"{row.get(side) or 'side ' + key[-1].upper()} ({kind}): {n}")
-        if kind == "civilians" and row.get("deaths_civilians"):
+        kind = side_kind(row[side], violence, is_b)
+        notes.append(f"{row[side] or 'side ' + key[-1].upper()} ({kind}): {n}")
+        if kind == "civilians" and row["deaths_civilians"]:
             continue  # counted in deaths_civilians
         target = _DEATHS.get(kind, "fatalities_unknown")
         out[target] = (out.get(target) or 0) + n
-    civ = number(row.get("deaths_civilians"), "deaths_civilians", integer=True)
+    civ = number(row["deaths_civilians"], "deaths_civilians", integer=True)
     if civ is not None:
         out["fatalities_civilians"] = (out["fatalities_civilians"] or 0) + civ
-    unknown = number(row.get("deaths_unknown"), "deaths_unknown", integer=True)
+    unknown = number(row["deaths_unknown"], "deaths_unknown", integer=True)
     if unknown is not None:
         out["fatalities_unknown"] = (out.get("fatalities_unknown") or 0) + unknown
     if notes:
@@ -71,38 +71,38 @@ def deaths(row: Row) -> dict:
 
 def label(row: Row) -> str:
     """How a report names a UCDP row."""
-    return f"id '{row.get('id')}'"
+    return f"id '{row['id']}'"
 
 
 def make_convert(version: str):
     """A row converter citing `version` (e.g. 'UCDP GED 24.1')."""
 
     def convert(row: Row) -> tuple[dict, float, float]:
-        lat, lon = lat_lon(row.get("latitude"), row.get("longitude"))
-        place = row.get("where_coordinates") or None
-        dyad = row.get("dyad_name")
-        outlet = row.get("source_article") or "not stated"
+        lat, lon = lat_lon(row["latitude"], row["longitude"])
+        place = row["where_coordinates"] or None
+        dyad = row["dyad_name"]
+        outlet = row["source_article"] or "not stated"
         rec = {
-            "id": "UCDP-" + row.get("id"),
+            "id": "UCDP-" + row["id"],
             "title": (dyad or "UCDP event") + (f" — {place}" if place else ""),
-            "category": CATEGORY.get(row.get("type_of_violence"), "other"),
-            "date_start": row.get("date_start"),
-            "date_end": row.get("date_end"),
-            "date_precision": DATE_PREC.get(row.get("date_prec"), "day"),
-            "country": country(row.get("country"), row.get("iso3")),
-            "admin1": row.get("adm_1") or None,
-            "admin2": row.get("adm_2") or None,
+            "category": CATEGORY.get(row["type_of_violence"], "other"),
+            "date_start": row["date_start"],
+            "date_end": row["date_end"],
+            "date_precision": DATE_PREC.get(row["date_prec"], "day"),
+            "country": country(row["country"], row["iso3"]),
+            "admin1": row["adm_1"] or None,
+            "admin2": row["adm_2"] or None,
             "place": place,
-            "location_precision": WHERE_PREC.get(row.get("where_prec"), "approximate"),
-            "location_note": f"UCDP where_prec {row.get('where_prec') or '?'}",
-            "fatalities_best": number(row.get("best") or row.get("best_est"), "best", integer=True),
-            "fatalities_low": number(row.get("low") or row.get("low_est"), "low", integer=True),
-            "fatalities_high": number(row.get("high") or row.get("high_est"), "high", integer=True),
+            "location_precision": WHERE_PREC.get(row["where_prec"], "approximate"),
+            "location_note": f"UCDP where_prec {row['where_prec'] or '?'}",
+            "fatalities_best": number(row["best"] or row["best_est"], "best", integer=True),
+            "fatalities_low": number(row["low"] or row["low_est"], "low", integer=True),
+            "fatalities_high": number(row["high"] or row["high_est"], "high", integer=True),
             **deaths(row),
-            "actors": [a for a in (row.get("side_a"), row.get("side_b")) if a],
-            "description": row.get("where_description") or dyad or "UCDP GED event",
+            "actors": [a for a in (row["side_a"], row["side_b"]) if a],
+            "description": row["where_description"] or dyad or "UCDP GED event",
             "sources": [
-                {"outlet": f"{version}; source: {outlet}", "url": URL, "date": (row.get("source_date")[:10] or None)}
+                {"outlet": f"{version}; source: {outlet}", "url": URL, "date": (row["source_date"][:10] or None)}
             ],
             "dataset": version,
             "licence": "CC BY 4.0 (UCDP)",
