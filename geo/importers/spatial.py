@@ -38,9 +38,13 @@ def _one_line(exc: Exception) -> str:
 
 
 def _refuse_xml_entities(path: Path) -> None:
-    with path.open("rb") as fh:
-        head = fh.read(64 * 1024).upper()
-    if any(tag in head for tag in _XML_REFUSED):
+    tail, found = b"", False
+    with path.open("rb") as fh:  # the whole file: a long comment must not hide a DOCTYPE
+        while (chunk := fh.read(1 << 20)) and not found:
+            window = (tail + chunk).upper()
+            found = any(tag in window for tag in _XML_REFUSED)
+            tail = chunk[-16:]
+    if found:
         raise ImportFormatError(
             f"{path.name}: refused: the file declares a DOCTYPE or entities, which can make a reader fetch "
             "other files or expand without end (XXE, 'billion laughs'); remove the DOCTYPE and import again"
@@ -61,6 +65,8 @@ def _read_json(path: Path) -> gpd.GeoDataFrame:
             wrapped.write_text(json.dumps({"type": "FeatureCollection", "features": [doc]}), encoding="utf-8")
             return _read_json(wrapped)
     what = "a JSON array" if isinstance(doc, list) else f"a JSON {type(doc).__name__}"
+    if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+        raise ImportFormatError(f"{path.name}: a FeatureCollection whose 'features' is not a list")
     if isinstance(doc, dict):
         what = f"a GeoJSON {doc.get('type')!s}" if "type" in doc else "a JSON object without 'type'"
     raise ImportFormatError(f"{path.name}: not a GeoJSON FeatureCollection or Feature (it is {what})")

@@ -36,6 +36,9 @@ REFUSED = {
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><kml/>',
         r"XXE, 'billion laughs'",
     ),
+    "features.geojson": (b'{"type": "FeatureCollection", "features": {}}', r"'features' is not a list"),
+    "deep.geojson": (b"[" * 100_000 + b"]" * 100_000, r"cannot be read|not valid JSON"),
+    "late_doctype.kml": (b"<?xml version='1.0'?><!--" + b"x" * 70_000 + b"--><!DOCTYPE kml []><kml/>", "refused"),
     "header_only.csv": (b"latitude,longitude,date,source_url\n", r"header but no data rows"),
     "png.csv": (b"\x89PNG\r\n\x1a\n\x00\x00", r"not a text file: it is a PNG image"),
     "empty.csv": (b"", r"no header row"),
@@ -51,6 +54,16 @@ def test_malformed_files_are_refused_in_one_line_naming_the_file(tmp_path, name)
     with pytest.raises(ImportFormatError, match=reason) as info:
         import_file(path)
     assert str(info.value).startswith(name + ":") and "\n" not in str(info.value)
+
+
+def test_a_nul_byte_past_the_sniffed_head_is_a_row_problem(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(
+        b"latitude,longitude,date,source_url\n" + b"27,63,2024-01-01,https://e.org\n" * 3000 + b"27,\x00\n"
+    )
+    result = import_file(path)
+    assert len(result.incidents) == 3000 and result.rows_read == 3001
+    assert result.rejected[0].startswith("nul.csv: row 3002 (id 'nul-3001'): ")
 
 
 def test_a_bare_feature_is_read_as_a_collection_of_one(tmp_path):
