@@ -57,6 +57,7 @@ source = st.text_input(
 mode = st.radio("Use the imported events", [TOGETHER, INSTEAD], key="import_mode", horizontal=True)
 
 if upload is None:
+    st.session_state.pop(RESULT, None)  # the file was removed: so is its result
     st.stop()
 
 content = upload.getvalue()
