@@ -134,3 +134,18 @@ def test_grouped_reasons_count_repeats_once(tmp_path):
     groups = import_file(path).rejected_groups()
     assert len(groups) == 1 and groups[0].count == 500
     assert groups[0].line().startswith("many.csv: 500 rows: ") and "(e.g. row 5, row 6, row 7)" in groups[0].line()
+
+
+def test_a_cut_down_acled_extract_reads_as_events_with_a_dataset_source(tmp_path):
+    """An analyst's extract: no event ids and no source column; ACLED's types and fields still read."""
+    lines = [
+        "event_date,event_type,sub_event_type,actor1,country,location,latitude,longitude,fatalities,notes",
+        "2021-03-01,Explosions/Remote violence,Remote explosive/landmine/IED,BLA,Pakistan,Turbat,26.0,63.05,2,IED",
+        "2021-03-02,Riots/Protests,,Students,Pakistan,Quetta,30.18,66.99,0,",
+    ]
+    result = import_file(layouts.write(tmp_path / "extract.csv", lines), source="ACLED https://acleddata.com/")
+    assert not result.rejected
+    rows = result.incidents.set_index("id")
+    assert rows["category"].tolist() == ["bombing/IED", "protest"]
+    assert rows.loc["extract-1", "title"] == "Remote explosive/landmine/IED — Turbat"
+    assert rows.loc["extract-1", "actors"] == ["BLA"] and rows.loc["extract-1", "description"] == "IED"
