@@ -162,3 +162,18 @@ def test_a_bad_row_in_an_edited_export_is_named_by_its_spreadsheet_row(tmp_path)
     rid = shipped["id"].iloc[1]
     assert result.rejected == [f"edited.csv: row {comments + 3} (id '{rid}'): fatalities_best 'many' is not a number"]
     assert len(result.incidents) == 2
+
+
+def test_an_old_export_with_attribution_lines_above_the_header_still_comes_back(tmp_path):
+    from geo.export import to_csv
+    from geo.filters import IncidentFilter
+    from geo.loading import load_layer
+
+    shipped = load_layer("incidents")[0].sort_values("id").head(2)
+    lines = to_csv(shipped, IncidentFilter()).splitlines()
+    old = ["# Pakistan–Iran border dashboard — incidents export", "# citation: a, =b; c", *lines]
+    path = tmp_path / "old-export.csv"
+    path.write_text("\n".join(old) + "\n", encoding="utf-8")
+    result = import_file(path)
+    assert result.format == "dashboard CSV" and not result.rejected and len(result.incidents) == 2
+    assert "2 line(s) above the header skipped; the header is row 3" in result.notes[0]
