@@ -1,10 +1,10 @@
-"""CSV and GeoJSON exports of exactly the filtered incidents, each with an attribution block.
+"""CSV and GeoJSON exports of exactly the filtered incidents, each with its attribution.
 
-CSV: the attribution comes first as lines starting with "# "; the body after it is a plain
-comma-separated table with one header row. Text cells are always quoted, so a "#" inside a
-cell never starts a comment: pandas.read_csv(path, comment="#") reads the table and skips the
-attribution (or skip the "# " lines in any other tool). Lists are flattened to '; '-joined text.
-Text that begins with = + - @ gets a leading ' so spreadsheets show it instead of running it.
+CSV: a plain comma-separated table, header first, so any spreadsheet opens it cleanly. Its
+attribution travels beside it: to_csv_zip packs the CSV with CITATION.txt. Text cells are
+always quoted; lists are flattened to '; '-joined text. Text that begins with = + - @ (or a tab
+or carriage return) gets a leading ' so spreadsheets show it instead of running it; the
+citation text is guarded the same way wherever a spreadsheet could split it into cells.
 
 GeoJSON: an RFC 7946 FeatureCollection with a top-level "attribution" member; lists and
 source records are kept as JSON arrays and objects.
@@ -12,8 +12,11 @@ source records are kept as JSON arrays and objects.
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import re
+import zipfile
 from datetime import date, datetime
 
 import geopandas as gpd
@@ -149,28 +152,53 @@ def _csv_cell(value) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _comment_lines(attr: dict) -> list[str]:
+_CELL_START = re.compile(r"(^|[,;\t|])(\s*)(?=[=+\-@])")
+
+
+def guard_text(text: str) -> str:
+    """One line of attribution that a spreadsheet may split at , ; tab or |: every piece that
+    would start a formula gets a leading ', and line breaks of any kind become spaces."""
+    return _CELL_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", " ".join(str(text).split()))
+
+
+def citation_text(attr: dict) -> str:
+    """CITATION.txt: who says so, under which terms, which filter; every value on its own guarded line."""
     lines = [
-        f"# {DASHBOARD} — incidents export",
-        "# Read with pandas.read_csv(path, comment='#'); every line starting with '# ' is this attribution.",
-        "# Lists are '; '-joined. Text starting with = + - @ is prefixed with ' (spreadsheet safety).",
+        f"{DASHBOARD} — incidents export",
+        "The CSV beside this file holds exactly the exported records, header first.",
+        "Lists in the CSV are '; '-joined. Text starting with = + - @ is prefixed with ' (spreadsheet safety).",
+        "",
     ]
     for key, value in attr.items():
         if key == "dashboard":
             continue
-        text = "; ".join(value) if isinstance(value, list) else str(value)
-        lines.append(f"# {key}: {' '.join(text.split())}")
-    return lines
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines.extend(f"  * {guard_text(v)}" for v in value)  # not "-": a cell starting "-" is a formula
+        else:
+            lines.append(f"{key}: {guard_text(value)}")
+    return "\n".join(lines) + "\n"
 
 
-def to_csv(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
-    """The CSV text: attribution comment lines, then a header row and one row per record."""
+def to_csv(gdf: gpd.GeoDataFrame, f: IncidentFilter | None = None) -> str:
+    """The CSV text: a header row, then one row per record (attribution: see to_csv_zip)."""
     frame = export_frame(gdf)
-    lines = _comment_lines(attribution(gdf, f))
-    lines.append(",".join(frame.columns))
+    lines = [",".join(frame.columns)]
     for row in frame.itertuples(index=False, name=None):
         lines.append(",".join(_csv_cell(v) for v in row))
     return "\n".join(lines) + "\n"
+
+
+CSV_NAME, CITATION_NAME = "pkir-incidents.csv", "CITATION.txt"
+
+
+def to_csv_zip(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> bytes:
+    """A zip with the CSV (header first) and CITATION.txt, its attribution."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(CSV_NAME, to_csv(gdf, f))
+        zf.writestr(CITATION_NAME, citation_text(attribution(gdf, f)))
+    return buf.getvalue()
 
 
 def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:

@@ -82,7 +82,7 @@ def _is_missing(value) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return value is pd.NaT
+    return value is pd.NaT or value is pd.NA  # pd.NA: validate's own Int64 output, checked again
 
 
 def _type_problem(value, f: Field) -> str | None:
@@ -218,7 +218,7 @@ def check_fatalities(gdf, source: str, report: ValidationReport) -> None:
     cols = ["fatalities_low", "fatalities_best", "fatalities_high"]
     if not set(cols) <= set(gdf.columns):
         return
-    f = gdf[cols].apply(pd.to_numeric, errors="coerce")
+    f = gdf[cols].apply(pd.to_numeric, errors="coerce").astype("float64")  # Int64 NA would make NA booleans
     bad = (f["fatalities_low"] > f["fatalities_best"]) | (f["fatalities_best"] > f["fatalities_high"])
     for pos in np.flatnonzero(bad.to_numpy()):
         shown = "/".join("–" if pd.isna(v) else f"{v:g}" for v in f.iloc[pos])

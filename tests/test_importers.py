@@ -25,7 +25,7 @@ DATA = Path(__file__).parent / "data" / "import"
     ],
 )
 def test_parse_date_reads_the_writings_of_analysts_files(text, expected):
-    assert parse_date(text) == expected
+    assert parse_date(text, dayfirst=True) == expected
 
 
 @pytest.mark.parametrize("text", ["07/12/2023 12:00", "2023-13-01", "July 12, 2023", ""])
@@ -90,7 +90,7 @@ def test_ucdp_sides_low_best_high_and_bad_date_order():
 
 
 def test_latlon_csv_rejects_unsourced_swapped_and_script_urls():
-    res = import_file(DATA / "latlon.csv")
+    res = import_file(DATA / "latlon.csv", dayfirst=True)  # 09-04-2024 alone does not settle the order
     assert list(res.incidents["id"]) == ["N-1"]
     joined = "\n".join(res.rejected)
     assert "row 3 (id 'N-2'): no source_url" in joined
@@ -118,7 +118,8 @@ def test_cli_writes_a_loadable_data_folder_and_protects_existing_files(tmp_path,
     out = tmp_path / "mydata"
     assert main([str(DATA / "acled_new.csv"), "--out", str(out), "--with-shipped"]) == 0
     printed = capsys.readouterr().out
-    assert "rejected: acled_new.csv: row 5" in printed and "3 of 6 rows imported" in printed
+    assert "rejected: acled_new.csv: 1 row: '2023-13-01' is not a valid date" in printed
+    assert "(e.g. row 5)" in printed and "3 of 6 rows imported" in printed
     incidents, report = load_layer("incidents", out)
     assert {"PAK90001", "PKIR-A01"} <= set(incidents["id"]) and not report.rejected
     before = (out / "incidents.geojson").read_bytes()
@@ -156,8 +157,23 @@ def test_a_bad_row_in_an_edited_export_is_named_by_its_spreadsheet_row(tmp_path)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(table)
     path = tmp_path / "edited.csv"
-    path.write_text("\n".join(lines[:comments]) + "\n" + out.getvalue(), encoding="utf-8")
+    path.write_text("".join(line + "\n" for line in lines[:comments]) + out.getvalue(), encoding="utf-8")
     result = import_file(path)
     rid = shipped["id"].iloc[1]
     assert result.rejected == [f"edited.csv: row {comments + 3} (id '{rid}'): fatalities_best 'many' is not a number"]
     assert len(result.incidents) == 2
+
+
+def test_an_old_export_with_attribution_lines_above_the_header_still_comes_back(tmp_path):
+    from geo.export import to_csv
+    from geo.filters import IncidentFilter
+    from geo.loading import load_layer
+
+    shipped = load_layer("incidents")[0].sort_values("id").head(2)
+    lines = to_csv(shipped, IncidentFilter()).splitlines()
+    old = ["# Pakistan–Iran border dashboard — incidents export", "# citation: a, =b; c", *lines]
+    path = tmp_path / "old-export.csv"
+    path.write_text("\n".join(old) + "\n", encoding="utf-8")
+    result = import_file(path)
+    assert result.format == "dashboard CSV" and not result.rejected and len(result.incidents) == 2
+    assert "2 line(s) above the header skipped; the header is row 3" in result.notes[0]

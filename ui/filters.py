@@ -30,6 +30,10 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
         st.session_state[STATE] = f
         return f
     lo, hi, present, codes = per_session("filter_choices", incidents, None, lambda: filter_choices(incidents))
+    old = st.session_state.get(KEYS["dates"] + "_bounds")  # the data in use changed: an untouched range follows it
+    if old not in (None, (lo, hi)) and tuple(st.session_state.get(KEYS["dates"], old)) in (old, ()):
+        st.session_state[KEYS["dates"]] = (lo, hi)
+    st.session_state[KEYS["dates"] + "_bounds"] = (lo, hi)
     with st.sidebar:
         st.markdown("**Filter incidents**")
         picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi, key=KEYS["dates"])

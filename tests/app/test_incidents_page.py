@@ -3,6 +3,7 @@ follow the shared sidebar filters (set by widget key)."""
 
 import io
 import json
+import zipfile
 from datetime import date
 
 import pandas as pd
@@ -52,8 +53,13 @@ def table(at: AppTest) -> pd.DataFrame:
     return next(d for d in at.dataframe if (d.key or "").startswith("incidents_table")).value
 
 
+def zipped(downloads, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(downloads["pkir-incidents.zip"]())) as zf:
+        return zf.read(name).decode("utf-8")
+
+
 def csv_rows(downloads) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(downloads["pkir-incidents.csv"]()), comment="#")
+    return pd.read_csv(io.StringIO(zipped(downloads, "pkir-incidents.csv")))
 
 
 def test_page_shows_figures_table_and_exports_for_all_incidents(incidents, downloads):
@@ -110,8 +116,8 @@ def test_keyword_fatalities_and_dates_narrow_the_table_and_csv(incidents, downlo
     assert (rows["fatalities"] >= 10).all()
     assert rows["date"].between(pd.Timestamp("2023-01-01"), pd.Timestamp("2024-03-31")).all()
     assert metrics(at)["Events"] == str(len(expected))
-    text = downloads["pkir-incidents.csv"]()
-    assert "# filters: dates 2023-01-01 to 2024-03-31; at least 10 fatalities; keyword “Jaish”" in text
+    text = zipped(downloads, "CITATION.txt")
+    assert "filters: dates 2023-01-01 to 2024-03-31; at least 10 fatalities; keyword “Jaish”" in text
     assert sorted(csv_rows(downloads)["id"]) == sorted(expected["id"])
 
 

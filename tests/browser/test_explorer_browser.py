@@ -3,7 +3,7 @@ filtered rows, a selected row's "Show on map" link opens the map with that incid
 chronology opens an event's record, nothing is fetched from outside and nothing scrolls sideways."""
 
 import io
-from pathlib import Path
+import zipfile
 
 import pandas as pd
 import pytest
@@ -37,12 +37,13 @@ def test_csv_download_holds_exactly_the_filtered_rows(page, app_server, incident
     with page.expect_download() as info:
         button.click()
     download = info.value
-    assert download.suggested_filename == "pkir-incidents.csv"
-    text = Path(download.path()).read_text(encoding="utf-8")
-    rows = pd.read_csv(io.StringIO(text), comment="#")
+    assert download.suggested_filename == "pkir-incidents.zip"
+    with zipfile.ZipFile(download.path()) as zf:
+        text, citation = (zf.read(n).decode("utf-8") for n in ("pkir-incidents.csv", "CITATION.txt"))
+    rows = pd.read_csv(io.StringIO(text))
     assert sorted(rows["id"]) == sorted(expected["id"])
     assert rows["title"].tolist() == [expected.set_index("id").loc[i, "title"] for i in rows["id"]]
-    assert "# filters: keyword “Jaish”" in text and "# licences: " in text
+    assert "filters: keyword “Jaish”" in citation and "licences:" in citation
     assert app_errors(page) == []
     assert sideways_overflow(page) == 0
     assert external_requests(page.recorded_requests) == []
