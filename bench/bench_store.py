@@ -1,25 +1,31 @@
 """The embedded store's file format, measured: GeoParquet against GeoPackage on N synthetic incidents.
 
-    python -m bench.bench_store [--n 100000] [--repeat 3]
+    python -m bench.bench_store [--n 100000] [--repeat 3] [--out bench/out]
 
 For each format, through geo.store.embedded.EmbeddedStore in a fresh workspace: save (to_flat,
 write, fsync, rename, manifest), a full read, a filtered read (2015–2024, three violent
 categories, at least 1 fatality), a keyword read ("quetta"), a bbox read (a 1°×1° box round
 Turbat), a column-subset read (the map's columns) and the file size. Best of --repeat runs, in
-seconds. The incidents are made once (bench.synthetic) and validated like an import.
+seconds; each format in its own process, with its peak memory. The incidents are made once
+(bench.synthetic, kept under --out like bench.bench_load's) and validated like an import.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from bench.synthetic import make_incidents
+from bench.bench_load import data_dir_for
+from geo.catalog import LAYERS
 from geo.filters import IncidentFilter
-from geo.geojson_io import write_feature_collection
 from geo.loading import load_file
 from geo.schema import INCIDENTS
 from geo.store.base import SourceInfo
@@ -73,30 +79,41 @@ def measure(fmt: str, gdf, source: SourceInfo, root: Path, repeat: int) -> dict:
     return row
 
 
+def child(fmt: str, folder: Path, repeat: int) -> dict:
+    """One format, measured in this process (so its peak memory is its own)."""
+    gdf, _ = load_file(folder / LAYERS["incidents"].file, INCIDENTS)
+    path = folder / LAYERS["incidents"].file
+    source = SourceInfo.from_file(path, "GeoJSON", len(gdf), len(gdf))
+    with tempfile.TemporaryDirectory(prefix="pkir-bench-store-") as tmp:
+        row = measure(fmt, gdf, source, Path(tmp), repeat)
+    row["peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return row
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=Path("bench/out"))
+    ap.add_argument("--child", choices=list(BACKENDS), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="pkir-bench-store-") as tmp:
-        root = Path(tmp)
-        t0 = time.perf_counter()
-        doc = make_incidents(args.n)
-        path = root / "incidents.geojson"
-        write_feature_collection(path, doc["features"], name="incidents")
-        del doc
-        gdf, _ = load_file(path, INCIDENTS)
-        source = SourceInfo.from_file(path, "GeoJSON", len(gdf), len(gdf))
-        geojson_mb = path.stat().st_size / 1e6
-        print(
-            f"{args.n:,} incidents made and validated in {time.perf_counter() - t0:.1f} s (GeoJSON {geojson_mb:.1f} MB)"
-        )
-        rows = [measure(fmt, gdf, source, root, args.repeat) for fmt in BACKENDS]
+    folder = data_dir_for(args.out, args.n)
+    if args.child:
+        print(json.dumps(child(args.child, folder, args.repeat)))
+        return
+    size = (folder / LAYERS["incidents"].file).stat().st_size / 1e6
+    print(f"{args.n:,} synthetic incidents in {folder} (GeoJSON {size:.1f} MB); load average {os.getloadavg()[0]:.1f}")
+    rows = []
+    for fmt in BACKENDS:
+        cmd = [sys.executable, "-m", "bench.bench_store", "--n", str(args.n), "--repeat", str(args.repeat)]
+        out = subprocess.run([*cmd, "--out", str(args.out), "--child", fmt], capture_output=True, text=True, check=True)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     cols = list(rows[0])
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for row in rows:
         print("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()) + " |")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

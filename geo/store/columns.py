@@ -7,6 +7,8 @@ PostGIS table (jsonb) all hold the same values and QGIS shows them as text. ``to
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 from collections.abc import Sequence
 
@@ -77,10 +79,24 @@ def to_flat(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.DataFrame(out), geometry=gpd.GeoSeries(geom, index=incidents.index), crs="EPSG:4326")
 
 
+@contextlib.contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector (nothing cyclic is built here; reference counting frees the rest)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def decode_json_column(col: pd.Series) -> pd.Series:
     """JSON text per row -> Python values, parsed as one JSON array (one C call, not one per row)."""
     texts = ["null" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v for v in col]
-    return pd.Series(json.loads("[" + ",".join(texts) + "]"), index=col.index, dtype=object)
+    with no_gc():  # building 100k small lists and dicts would trigger many full collections
+        values = json.loads("[" + ",".join(texts) + "]")
+    return pd.Series(values, index=col.index, dtype=object)
 
 
 def from_flat(flat: pd.DataFrame) -> gpd.GeoDataFrame:
