@@ -21,7 +21,7 @@ from geo.store.base import SHIPPED, IncidentStore, StoreError
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import WORKSPACE_ENV, default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
-from ui.data import Loaded
+from ui.data import SESSION_INCIDENTS, Loaded
 from ui.safe_text import safe
 
 CHOICE_FILE = "choice.json"
@@ -136,6 +136,8 @@ def sidebar_chooser() -> None:
             help="Kept datasets are saved in your workspace and stay after a restart.",
             placeholder="Curated events (shipped)",
         )
+        if st.session_state.get(SESSION_INCIDENTS) is not None:
+            st.caption("This session shows the file used on the Import page instead, until you go back there.")
         kept = [n for n in infos if not infos[n].read_only]
         if kept:
             _remove_control(kept)
@@ -173,7 +175,7 @@ def _remove_control(kept: list[str]) -> None:
 # ---------------------------------------------------------------- reading
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _read_all(location: str, names: tuple[str, ...], version_key: str) -> gpd.GeoDataFrame:
     """Every row of these datasets, shared by the sessions (read-only): keyed by strings only.
 
