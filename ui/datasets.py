@@ -19,7 +19,7 @@ from geo.filters import IncidentFilter
 from geo.store import DATABASE_ENV, open_store
 from geo.store.base import SHIPPED, IncidentStore, StoreError
 from geo.store.imports import most_common, source_of
-from geo.store.workspace import WORKSPACE_ENV, default_workspace, read_json, write_json
+from geo.store.workspace import default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
 from ui.data import SESSION_INCIDENTS, Loaded
 from ui.safe_text import safe
@@ -292,6 +292,3 @@ def keep_section(upload, result) -> None:
     _choose_next(names if report.dataset in names else [*names, report.dataset])
     st.session_state[_FLASH] = safe("Kept. {}", report.summary())
     st.rerun()
-
-
-__all__ = ["WORKSPACE_ENV", "chosen", "keep_section", "read_chosen", "read_view", "sidebar_chooser", "store"]
