@@ -12,7 +12,7 @@ import streamlit as st
 from geo.geojson_io import gdf_to_features
 from geo.importers import DateOrderUndecided, ImportFormatError, import_file
 from geo.importers.present import full_report, groups_table, preview, safe_upload_name
-from ui import data
+from ui import data, datasets
 from ui.safe_text import safe
 from ui.shell import ensure_app_shell
 
@@ -151,3 +151,5 @@ if ok:
         mime="application/geo+json",
         key="import_download",
     )
+
+datasets.keep_section(upload, result)

@@ -3,6 +3,7 @@ dashboard can use: PKIR_DATA_DIR=OUT streamlit run app.py
 
     python -m scripts.import_events events.csv --out mydata [--format acled] [--with-shipped]
         [--source "Citation https://…"] [--dayfirst | --monthfirst] [--layer NAME] [--report FILE]
+    python -m scripts.import_events events.csv --keep "ACLED Pakistan"   # into the workspace (PKIR_WORKSPACE)
 
 The other layers are copied from geo/data. How the file was read comes first, then the
 rejected rows grouped by reason (a count and example rows; --report writes every line). The
@@ -24,12 +25,16 @@ from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import gdf_to_features, write_feature_collection
 from geo.importers import FORMATS, ImportFormatError, import_file
 from geo.loading import load_layer
+from geo.store import open_store
+from geo.store.base import StoreError
+from geo.store.imports import keep_import
 
 
 def _args(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path)
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path, help="write a data folder for PKIR_DATA_DIR")
+    ap.add_argument("--keep", metavar="NAME", help="keep in the workspace as NAME (rows updated by source id)")
     ap.add_argument("--format", choices=FORMATS)
     ap.add_argument("--source", help="URL (or a citation with one) for rows that carry no source of their own")
     order = ap.add_mutually_exclusive_group()
@@ -57,11 +62,14 @@ def _print_report(result, report: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
-    if args.out.exists() and not args.out.is_dir():
+    if args.out is None and args.keep is None:
+        print("give --out DIR, --keep NAME, or both", file=sys.stderr)
+        return 2
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
         print(f"{args.out}: --out must be a folder, and this is a file", file=sys.stderr)
         return 2
-    target = args.out / LAYERS["incidents"].file
-    if target.exists() and not args.force:
+    target = args.out / LAYERS["incidents"].file if args.out is not None else None
+    if target is not None and target.exists() and not args.force:
         print(f"{target} exists; use --force to replace it", file=sys.stderr)
         return 2
     try:
@@ -77,6 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(result.incidents)} of {result.rows_read} rows imported from {args.file.name} ({result.format})")
     if result.incidents.empty:
         return 1
+    if args.keep:
+        try:
+            print("kept:", keep_import(open_store(), args.keep, args.file, result).summary())
+        except StoreError as exc:
+            print(f"not kept: {exc}", file=sys.stderr)
+            return 1
+    if target is None:
+        return 0
     incidents = result.incidents
     if args.with_shipped:
         shipped, _ = load_layer("incidents", DATA_DIR)

@@ -1,0 +1,167 @@
+"""The stored form of an incident frame: one plain typed column per schema field.
+
+Lists (actors) and lists of objects (sources) become JSON text, so GeoParquet, GeoPackage and a
+PostGIS table (jsonb) all hold the same values and QGIS shows them as text. ``to_flat`` and
+``from_flat`` are inverses for any validated incident frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.geojson_io import json_value
+from geo.schema import INCIDENTS
+
+FIELDS = {f.name: f for f in INCIDENTS.fields}
+JSON_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind in ("str_list", "sources"))
+DATE_COLUMNS = tuple(INCIDENTS.date_fields)
+INT_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind == "int")
+FLOAT_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind == "float")
+BOOL_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind == "bool")
+GEOMETRY = "geometry"
+
+
+def _plain(value):
+    """What json cannot encode by itself inside sources: dates, numpy scalars."""
+    plain = json_value(value)
+    if plain is value:
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return plain
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_plain, allow_nan=False).encode
+
+
+def _json_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return _ENCODE(value)
+
+
+def _text(value) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return json_value(value) if not isinstance(value, str) else value
+
+
+def _flat_column(name: str, col: pd.Series) -> pd.Series:
+    if name in JSON_COLUMNS:
+        return pd.Series([_json_text(v) for v in col], index=col.index, dtype=object)
+    if name in DATE_COLUMNS:
+        return pd.to_datetime(col).astype("datetime64[us]")
+    if name in INT_COLUMNS:
+        return col.astype("Int64")
+    if name in FLOAT_COLUMNS:
+        return pd.to_numeric(col, errors="coerce").astype("float64")
+    if name in BOOL_COLUMNS:
+        return col.astype("boolean")
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        return col.where(col.notna(), None) if col.hasnans else col  # already text: no per-value work
+    return pd.Series([_text(v) for v in col], index=col.index, dtype=object)
+
+
+def to_flat(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Schema columns in order (absent optional ones as nulls), typed for storage; extra columns dropped."""
+    out = {}
+    n = len(incidents)
+    for name in FIELDS:
+        col = incidents[name] if name in incidents.columns else pd.Series([None] * n, index=incidents.index)
+        out[name] = _flat_column(name, col)
+    geom = incidents.geometry.to_crs("EPSG:4326").values
+    return gpd.GeoDataFrame(pd.DataFrame(out), geometry=gpd.GeoSeries(geom, index=incidents.index), crs="EPSG:4326")
+
+
+@contextlib.contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector (nothing cyclic is built here; reference counting frees the rest)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def decode_json_column(col: pd.Series) -> pd.Series:
+    """JSON text per row -> Python values, parsed as one JSON array (one C call, not one per row)."""
+    texts = col.fillna("null").tolist()  # vectorised for Arrow-backed text; no per-row Python
+    with no_gc():  # building 100k small lists and dicts would trigger many full collections
+        values = json.loads("[" + ",".join(texts) + "]")
+    return pd.Series(values, index=col.index, dtype=object)
+
+
+def from_flat(flat: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The columns present, typed as geo.loading loads an incident layer (lists, None for missing)."""
+    out = {}
+    for name in flat.columns:
+        if name == GEOMETRY or name not in FIELDS:
+            continue
+        col = flat[name]
+        if name in JSON_COLUMNS:
+            out[name] = decode_json_column(col)
+        elif name in DATE_COLUMNS:
+            out[name] = pd.to_datetime(col).astype("datetime64[us]")
+        elif name in INT_COLUMNS:
+            out[name] = col.astype("Int64")
+        elif name in FLOAT_COLUMNS:
+            out[name] = col.astype("float64")
+        elif col.dtype == object:  # stored text: None already marks a missing value
+            out[name] = col
+        else:  # text and bool: Python objects with None for missing, as the GeoJSON reader gives
+            out[name] = pd.Series(col.to_numpy(dtype=object, na_value=None), index=col.index, dtype=object)
+    geom = flat[GEOMETRY] if GEOMETRY in flat.columns else gpd.GeoSeries([None] * len(flat), index=flat.index)
+    frame = pd.DataFrame(out, index=flat.index)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geom, index=flat.index), crs="EPSG:4326").reset_index(
+        drop=True
+    )
+
+
+def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
+    """Per row: do the two values differ (two missing values are equal)?"""
+    if old.dtype == object and new.dtype == object:  # stored text: None is the only missing value
+        a, b = old.to_numpy(), new.to_numpy()
+        missing_a, missing_b = np.equal(a, None), np.equal(b, None)
+        both = ~missing_a & ~missing_b
+        equal = np.zeros(len(a), dtype=bool)
+        equal[both] = a[both] == b[both]
+    else:
+        missing_a, missing_b = old.isna().to_numpy(), new.isna().to_numpy()
+        equal = old.eq(new).fillna(False).to_numpy(dtype=bool)
+    return ~(equal | (missing_a & missing_b))
+
+
+def compare(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[int, int, int, int, np.ndarray]:
+    """(added, changed, removed, unchanged, changed mask over new) between two stored frames, by id."""
+    old_ids, new_ids = pd.Index(old["id"]), pd.Index(new["id"])
+    at_old = old_ids.get_indexer(new_ids)  # -1: not in old
+    common = at_old >= 0
+    a, b = old.iloc[at_old[common]].reset_index(drop=True), new[common].reset_index(drop=True)
+    changed = np.zeros(len(b), dtype=bool)
+    for name in FIELDS:
+        if name in a.columns and name in b.columns:
+            changed |= _differs(a[name], b[name])
+    wkb_a = shapely.to_wkb(np.asarray(a.geometry.values))
+    wkb_b = shapely.to_wkb(np.asarray(b.geometry.values))
+    changed |= _differs(pd.Series(wkb_a, dtype=object), pd.Series(wkb_b, dtype=object))
+    mask = np.zeros(len(new), dtype=bool)
+    mask[np.flatnonzero(common)[changed]] = True
+    added = int((~common).sum())
+    removed = int((~old_ids.isin(new_ids)).sum())
+    return added, int(changed.sum()), removed, int(common.sum() - changed.sum()), mask
+
+
+def filter_columns(columns: Sequence[str] | None, flt_needed: Sequence[str]) -> list[str] | None:
+    """The stored columns a read must fetch: those asked plus those the filter looks at."""
+    if columns is None:
+        return None
+    wanted = set(columns) | set(flt_needed)
+    return [c for c in FIELDS if c in wanted]

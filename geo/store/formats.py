@@ -1,0 +1,106 @@
+"""How one dataset version is written to and read from a file: GeoParquet or GeoPackage.
+
+Each backend pushes down what its reader can (columns, dates, categories, fatalities, bbox); the
+store applies the full filter afterwards, so the result does not depend on how much was pushed.
+bench/bench_store.py measures both; DEFAULT is the one the numbers chose (bench/README.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo.filters import IncidentFilter
+from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, GEOMETRY
+
+LAYER = "incidents"
+
+
+def _arrow_filters(flt: IncidentFilter | None) -> list[tuple] | None:
+    if flt is None:
+        return None
+    out: list[tuple] = []
+    if flt.date_from is not None:
+        out.append(("date_end", ">=", pd.Timestamp(flt.date_from)))
+    if flt.date_to is not None:
+        out.append(("date_start", "<=", pd.Timestamp(flt.date_to)))
+    if flt.categories:
+        out.append(("category", "in", list(flt.categories)))
+    if flt.min_fatalities > 0:
+        out.append(("fatalities_best", ">=", int(flt.min_fatalities)))
+    return out or None
+
+
+def _write_parquet(flat: gpd.GeoDataFrame, path: Path) -> None:
+    flat.to_parquet(path, index=False, compression="zstd", write_covering_bbox=True)
+
+
+def _read_parquet(
+    path: Path, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
+) -> gpd.GeoDataFrame:
+    cols = None if columns is None else [*columns, GEOMETRY]
+    gdf = gpd.read_parquet(path, columns=cols, filters=_arrow_filters(flt), bbox=bbox)
+    return gdf.reset_index(drop=True)
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _gpkg_where(flt: IncidentFilter | None) -> str | None:
+    if flt is None:
+        return None
+    out = []
+    if flt.date_from is not None:
+        out.append(f"date_end >= '{flt.date_from.isoformat()}'")
+    if flt.date_to is not None:
+        out.append(f"date_start < '{(pd.Timestamp(flt.date_to) + pd.Timedelta(days=1)).date().isoformat()}'")
+    if flt.categories:
+        out.append(f"category IN ({', '.join(_sql_text(c) for c in flt.categories)})")
+    if flt.min_fatalities > 0:
+        out.append(f"fatalities_best >= {int(flt.min_fatalities)}")
+    return " AND ".join(out) or None
+
+
+def _write_gpkg(flat: gpd.GeoDataFrame, path: Path) -> None:
+    frame = flat.copy()
+    for col in BOOL_COLUMNS:  # OGR has no nullable boolean from pandas: 0/1/NULL integers
+        frame[col] = frame[col].astype("Int8")
+    pyogrio.write_dataframe(frame, path, layer=LAYER, driver="GPKG", spatial_index=True)
+
+
+def _read_gpkg(
+    path: Path, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
+) -> gpd.GeoDataFrame:
+    if not path.exists():
+        raise FileNotFoundError(path)
+    gdf = pyogrio.read_dataframe(path, layer=LAYER, columns=columns, where=_gpkg_where(flt), bbox=bbox, use_arrow=True)
+    for col in DATE_COLUMNS:
+        if col in gdf.columns:
+            gdf[col] = pd.to_datetime(gdf[col]).dt.tz_localize(None).astype("datetime64[us]")
+    for col in BOOL_COLUMNS:
+        if col in gdf.columns:
+            gdf[col] = gdf[col].astype("Int8").astype("boolean")
+    return gdf.rename_geometry(GEOMETRY) if gdf.geometry.name != GEOMETRY else gdf
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One file format for dataset versions."""
+
+    name: str
+    suffix: str
+    write: Callable[[gpd.GeoDataFrame, Path], None]
+    read: Callable[[Path, list[str] | None, IncidentFilter | None, tuple | None], gpd.GeoDataFrame]
+
+
+BACKENDS = {
+    "parquet": Backend("GeoParquet", ".parquet", _write_parquet, _read_parquet),
+    "gpkg": Backend("GeoPackage", ".gpkg", _write_gpkg, _read_gpkg),
+}
+DEFAULT = "parquet"
