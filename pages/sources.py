@@ -1,13 +1,16 @@
 """Sources and data: every layer's provenance (from geo/data/README.md), live validation, downloads, citation."""
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from geo import provenance
 from geo.catalog import LAYERS
+from geo.loading import layer_file, read_bytes
 from geo.provenance import md_escape
+from geo.validation import LayerValidationError
 from ui import data
 from ui.shell import ensure_app_shell
 
@@ -73,11 +76,14 @@ for lid, layer in LAYERS.items():
     with st.container(border=True, key=f"layer_{lid}"):
         head, button = st.columns([3, 1], vertical_alignment="center")
         head.markdown(f"#### {md_escape(layer.title)} · {code(lid)}")
-        path = provenance.layer_file(lid)
-        if path.is_file():
+        try:  # only a regular file inside the data folder is offered (no link out, no pipe)
+            path = layer_file(layer)
+        except LayerValidationError:
+            path = None  # the reason is in the layer's validation messages
+        if path is not None:
             button.download_button(
                 "GeoJSON",
-                data=path.read_bytes,
+                data=partial(read_bytes, path),
                 help=f"Download {layer.file} as shipped",
                 file_name=layer.file,
                 mime="application/geo+json",
