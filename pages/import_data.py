@@ -11,6 +11,7 @@ import streamlit as st
 from geo.geojson_io import gdf_to_features
 from geo.importers import ImportFormatError, import_file
 from ui import data
+from ui.safe_text import safe
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -33,7 +34,7 @@ st.caption(
 
 current = data.session_incidents_label()
 if current:
-    st.info(f"This session is using **{current}** instead of the shipped incidents.")
+    st.info(safe("This session is using **{}** instead of the shipped incidents.", current))
     if st.button("Go back to the shipped incidents", key="import_reset"):
         data.use_session_incidents(None)
         st.rerun()
@@ -54,17 +55,18 @@ if upload is not None:
         try:
             result = import_file(path, FORMATS[fmt_label])
         except ImportFormatError as exc:
-            st.error(f"The file could not be imported.\n\n```\n{exc}\n```")
+            st.error(safe("{} could not be imported.", upload.name))
+            st.code(str(exc), language=None, wrap_lines=True)
             st.stop()
     ok = len(result.incidents)
-    st.metric("Rows imported", f"{ok} of {result.rows_read}", help=f"read as {result.format}")
+    st.metric("Rows imported", f"{ok} of {result.rows_read}", help=safe("read as {}", result.format))
     if result.rejected:
         st.warning(f"{len(result.rejected)} row(s) rejected; each reason names the row and the field.")
         st.dataframe(
             pd.DataFrame({"rejected row": result.rejected}), hide_index=True, width="stretch", key="import_rejected"
         )
     for note in result.notes:
-        st.caption(f"Note: {note}")
+        st.caption(safe("Note: {}", note))
     if ok:
         preview = result.incidents[
             ["id", "date_start", "title", "category", "country", "fatalities_best", "location_precision"]
@@ -76,7 +78,7 @@ if upload is not None:
             if shipped is not None and data.session_incidents_label() is None and shipped.gdf is not None:
                 clash = set(shipped.gdf["id"]) & set(incidents["id"])
                 if clash:
-                    st.error(f"Ids already used by the shipped incidents: {', '.join(sorted(clash)[:10])}")
+                    st.error(safe("Ids already used by the shipped incidents: {}", ", ".join(sorted(clash)[:10])))
                     st.stop()
                 incidents = gpd.GeoDataFrame(pd.concat([shipped.gdf, incidents], ignore_index=True), crs="EPSG:4326")
             data.use_session_incidents(incidents, f"{upload.name} ({result.format}, {ok} rows)")

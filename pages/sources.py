@@ -69,7 +69,7 @@ st.table(pd.DataFrame(rows), hide_index=True)
 if not readme:
     st.warning("geo/data/README.md was not found: the layers' sources, licences and methods cannot be shown.")
 
-st.markdown(_CSS, unsafe_allow_html=True)
+st.html(_CSS)
 for lid, layer in LAYERS.items():
     res, status, prov = loaded[lid], statuses[lid], readme.get(lid)
     total, unlocated = provenance.feature_counts(res.gdf)
@@ -100,7 +100,7 @@ for lid, layer in LAYERS.items():
             f"{md_escape(layer.description)}. **{md_escape(counts)}** · file {code(layer.file)} · "
             f"validation: {status_md(status)}"
         )
-        st.markdown(provenance.field_rows_html(prov), unsafe_allow_html=True)
+        st.html(provenance.field_rows_html(prov))
         if status.messages:
             with st.expander(
                 f"Validation messages ({len(status.messages)})",
