@@ -9,9 +9,9 @@ import streamlit as st
 from geo import provenance
 from geo.catalog import LAYERS
 from geo.loading import layer_file, read_bytes
-from geo.provenance import md_escape
 from geo.validation import LayerValidationError
 from ui import data
+from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()

@@ -60,7 +60,7 @@ def test_provenance_is_rendered_from_the_readme_and_escaped(monkeypatch):
     monkeypatch.setattr(provenance, "README", ROOT / "tests" / "data" / "provenance" / "README.md")
     at = start()
     table = summary(at)
-    assert table.loc["markets", "Licence"] == r"CC BY 4\.0 \(this project's compilation\)"
+    assert table.loc["markets", "Licence"] == r"CC BY 4\.0 \(this project\'s compilation\)"
     assert table.loc["towns", "Licence"] == "_not documented_"
     html = " ".join(m.value for m in at.get("html"))
     assert '<a href="https://www.brecorder.com/news/40096901"' in html
