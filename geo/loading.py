@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +21,74 @@ from geo.schema import LayerSchema
 from geo.validation import LayerValidationError, ValidationReport, validate
 
 WGS84 = "EPSG:4326"
+# The most a layer (or imported) file may hold: parsing takes many times the file's size in memory.
+MAX_FILE_BYTES = 256 * 2**20
+
+
+def _refused(source: str, why: str) -> LayerValidationError:
+    return LayerValidationError(source, [why])
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _check_kind(source: str, st_mode: int, size: int, cap: int) -> None:
+    if stat.S_ISDIR(st_mode):
+        raise _refused(source, "is a folder, not a file")
+    if not stat.S_ISREG(st_mode):
+        raise _refused(source, "is not a regular file (a pipe, socket or device): refused")
+    if size > cap:
+        raise _refused(source, f"is {_size(size)}, over the {_size(cap)} limit for a file read here")
+
+
+def checked_file(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> Path:
+    """path resolved, if it is a regular file of at most cap bytes (and inside folder when given).
+
+    Anything else (missing, a link that leads out of the folder, a folder, a pipe or device, too
+    large) raises LayerValidationError naming the file; nothing is opened.
+    """
+    path = Path(path)
+    source = path.name
+    cap = MAX_FILE_BYTES if cap is None else cap
+    try:
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError as exc:
+        raise _refused(source, f"file not found: {path}") from exc
+    except (OSError, RuntimeError) as exc:  # a link loop, a path through a file, no permission
+        raise _refused(source, f"cannot be opened: {getattr(exc, 'strerror', None) or exc}") from exc
+    if folder is not None and not resolved.is_relative_to(Path(folder).resolve()):
+        raise _refused(source, "is a link that leads outside the data folder: refused")
+    try:
+        info = resolved.stat()
+    except OSError as exc:
+        raise _refused(source, f"cannot be opened: {exc.strerror or exc}") from exc
+    _check_kind(source, info.st_mode, info.st_size, cap)
+    return resolved
+
+
+def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> bytes:
+    """The bytes of a file that passes checked_file, read without blocking or following a last link."""
+    cap = MAX_FILE_BYTES if cap is None else cap
+    resolved = checked_file(path, folder, cap)
+    source = Path(path).name
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(resolved, flags)
+    except PermissionError as exc:
+        raise _refused(source, "cannot be read: permission denied") from exc
+    except OSError as exc:  # swapped for a link or removed since the check
+        raise _refused(source, f"cannot be opened: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        _check_kind(source, info.st_mode, info.st_size, cap)
+        try:
+            data = fh.read(cap + 1)
+        except OSError as exc:
+            raise _refused(source, f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > cap:
+        raise _refused(source, f"grew past the {_size(cap)} limit for a file read here")
+    return data
 
 
 def _refuse_constant(name: str):
@@ -52,18 +122,17 @@ def _plain_point(raw) -> bool:
     return isinstance(c, list) and len(c) == 2 and all(type(v) in (int, float) for v in c)
 
 
-def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
+def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoDataFrame:
     """Parse a GeoJSON FeatureCollection, keeping list and object properties as Python values.
 
     Unlike GDAL this neither guesses dates nor turns lists into arrays, so validation sees
-    exactly what the file says.
+    exactly what the file says. With folder, the file must lie inside it (see checked_file).
     """
     path = Path(path)
     source = path.name
+    raw = read_bytes(path, folder)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
-    except FileNotFoundError as exc:
-        raise LayerValidationError(source, [f"file not found: {path}"]) from exc
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
         raise LayerValidationError(source, [f"not valid JSON: {exc}"]) from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
@@ -104,23 +173,24 @@ def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
 
 
-def read_any(path: str | Path) -> gpd.GeoDataFrame:
+def read_any(path: str | Path, folder: str | Path | None = None) -> gpd.GeoDataFrame:
     """GeoJSON through read_geojson; other vector formats (GPKG, KML, ...) through GDAL."""
     path = Path(path)
     if path.suffix.lower() in (".geojson", ".json"):
-        return read_geojson(path)
+        return read_geojson(path, folder)
+    resolved = checked_file(path, folder)
     try:
-        return gpd.read_file(path)
+        return gpd.read_file(resolved)
     except Exception as exc:
         raise LayerValidationError(path.name, [f"cannot read file: {exc}"]) from exc
 
 
 def load_file(
-    path: str | Path, schema: LayerSchema, on_error: str = "raise"
+    path: str | Path, schema: LayerSchema, on_error: str = "raise", folder: str | Path | None = None
 ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
-    """Read and validate one file against a schema."""
+    """Read and validate one file against a schema (kept inside folder when given)."""
     path = Path(path)
-    return validate(read_any(path), schema, path.name, on_error=on_error)
+    return validate(read_any(path, folder), schema, path.name, on_error=on_error)
 
 
 def layer_path(layer: Layer, folder: str | Path | None = None) -> Path:
@@ -128,9 +198,16 @@ def layer_path(layer: Layer, folder: str | Path | None = None) -> Path:
     return Path(folder or data_dir()) / layer.file
 
 
+def layer_file(layer: Layer, folder: str | Path | None = None) -> Path:
+    """The layer's file resolved, if it may be read or served (see checked_file), else LayerValidationError."""
+    folder = Path(folder or data_dir())
+    return checked_file(layer_path(layer, folder), folder)
+
+
 def load_layer(layer_id: str, folder: str | Path | None = None) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Load a catalogue layer by id: validated, EPSG:4326, dates parsed."""
     if layer_id not in LAYERS:
         raise KeyError(f"unknown layer {layer_id!r}; known: {', '.join(LAYERS)}")
     layer = LAYERS[layer_id]
-    return load_file(layer_path(layer, folder), layer.schema)
+    folder = Path(folder or data_dir())
+    return load_file(layer_path(layer, folder), layer.schema, folder=folder)

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from geo import chronology, explore
-from geo.provenance import md_escape
 from ui import data
 from ui.details import show_record
 from ui.filters import current_filter
 from ui.links import map_link
+from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()

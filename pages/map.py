@@ -17,6 +17,7 @@ from ui.details import show_record
 from ui.filters import current_filter
 from ui.links import INCIDENT_PARAM
 from ui.map_panel import incidents_for_map, show_map
+from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.sidebar import page_controls
 
@@ -102,7 +103,7 @@ if incidents is not None:
     )
     if unlocated:
         line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
-    st.markdown(line + f"  \nFilters: {current_filter().describe()}")
+    st.markdown(line + f"  \nFilters: {md_escape(current_filter().describe())}")
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -123,7 +124,7 @@ with right:
     selected = st.session_state.get(SELECTED)
     record = record_for(layers.get(selected[0]), selected[1]) if selected else None
     if selected and record is None:
-        st.warning(f"No {LAYERS[selected[0]].title.lower()} feature with id “{selected[1]}” in the data.")
+        st.warning(safe("No {} feature with id “{}” in the data.", LAYERS[selected[0]].title.lower(), selected[1]))
     if record is None:
         st.info(
             "Click an incident, market, crossing, pipeline segment or town on the map to read its full "

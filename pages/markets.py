@@ -4,12 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from geo import infrastructure, sitemaps
-from geo.provenance import md_escape, md_link
+from geo.provenance import md_link
 from geo.records import fmt_date, present
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.map_panel import show_map
+from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -67,7 +68,8 @@ if markets is not None:
         f"The April 2021 memorandum plans **{summary['total']} joint border markets** in two phases. "
         f"{by_status.get('operating', 0)} operating, {by_status.get('partly operating', 0)} partly operating, "
         f"{by_status.get('planned', 0)} planned. "
-        f"**{summary['unlocated']} of the {summary['total']} ({', '.join(summary['unlocated_ids'])}) are not "
+        f"**{summary['unlocated']} of the {summary['total']} "
+        f"({md_escape(', '.join(summary['unlocated_ids']))}) are not "
         "named in any source found, so they are listed below but not mapped** — no location has been "
         "invented for them."
     )
@@ -89,7 +91,7 @@ with st.container():
     ]
     st.caption(
         f"Click a market, crossing or line for its full record. Not on the map (no location in the "
-        f"sources): {', '.join(unmapped) or 'none'}."
+        f"sources): {md_escape(', '.join(unmapped)) or 'none'}."
     )
 open_col, record_col = st.columns([2, 3], gap="medium")
 with open_col:
@@ -168,7 +170,8 @@ if crossings is not None:
         hide_index=True,
     )
     unlocated = table.loc[~table["located"], "id"].tolist()
-    note = f"{', '.join(unlocated)} cannot be placed from the sources found and is not mapped. " if unlocated else ""
+    note = md_escape(", ".join(unlocated)) + " cannot be placed from the sources found and is not mapped. "
+    note = note if unlocated else ""
     st.caption(
         note + "Locations marked approximate are placed from reported distances and may be "
         "10–40 km off; treat them as schematic."

@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from geo import infrastructure, penalty, sitemaps
-from geo.provenance import md_escape, md_link
+from geo.provenance import md_link
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.map_panel import show_map
+from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from views import penalty_chart
 
@@ -80,9 +81,9 @@ st.caption(
 cols = st.columns(len(totals) + 1)
 for col, row in zip(cols, totals.itertuples(), strict=False):
     col.metric(
-        f"{row.section}: {row.status}",
+        safe("{}: {}", row.section, row.status),
         f"{row.reported_km:,.0f} km",
-        help=f"Length the sources report for the {row.section} section; {row.segments} segment(s); "
+        help=safe("Length the sources report for the {} section; ", row.section) + f"{row.segments} segment(s); "
         f"{row.measured_km:,.1f} km measured along the "
         f"indicative route ({row.diff_pct:+.1f}%)",
     )

@@ -1,14 +1,17 @@
 """Sources and data: every layer's provenance (from geo/data/README.md), live validation, downloads, citation."""
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from geo import provenance
 from geo.catalog import LAYERS
-from geo.provenance import md_escape
+from geo.loading import layer_file, read_bytes
+from geo.validation import LayerValidationError
 from ui import data
+from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -66,18 +69,21 @@ st.table(pd.DataFrame(rows), hide_index=True)
 if not readme:
     st.warning("geo/data/README.md was not found: the layers' sources, licences and methods cannot be shown.")
 
-st.markdown(_CSS, unsafe_allow_html=True)
+st.html(_CSS)
 for lid, layer in LAYERS.items():
     res, status, prov = loaded[lid], statuses[lid], readme.get(lid)
     total, unlocated = provenance.feature_counts(res.gdf)
     with st.container(border=True, key=f"layer_{lid}"):
         head, button = st.columns([3, 1], vertical_alignment="center")
         head.markdown(f"#### {md_escape(layer.title)} · {code(lid)}")
-        path = provenance.layer_file(lid)
-        if path.is_file():
+        try:  # only a regular file inside the data folder is offered (no link out, no pipe)
+            path = layer_file(layer)
+        except LayerValidationError:
+            path = None  # the reason is in the layer's validation messages
+        if path is not None:
             button.download_button(
                 "GeoJSON",
-                data=path.read_bytes,
+                data=partial(read_bytes, path),
                 help=f"Download {layer.file} as shipped",
                 file_name=layer.file,
                 mime="application/geo+json",
@@ -94,7 +100,7 @@ for lid, layer in LAYERS.items():
             f"{md_escape(layer.description)}. **{md_escape(counts)}** · file {code(layer.file)} · "
             f"validation: {status_md(status)}"
         )
-        st.markdown(provenance.field_rows_html(prov), unsafe_allow_html=True)
+        st.html(provenance.field_rows_html(prov))
         if status.messages:
             with st.expander(
                 f"Validation messages ({len(status.messages)})",

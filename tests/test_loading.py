@@ -1,15 +1,18 @@
 """Reading layer files: what read_geojson keeps, how load_layer finds files, other formats."""
 
 import json
+import os
 import shutil
+import threading
 
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
+from geo import loading
 from geo import schema as s
 from geo.catalog import DATA_DIR, DATA_DIR_ENV, LAYERS
-from geo.loading import load_file, load_layer, read_any, read_geojson
+from geo.loading import layer_file, load_file, load_layer, read_any, read_geojson
 from geo.validation import LayerValidationError
 from tests.conftest import TEST_DATA
 
@@ -104,3 +107,119 @@ def test_every_catalogue_file_exists_and_nothing_else_ships():
     catalogued = {layer.file for layer in LAYERS.values()}
     shipped = {p.name for p in DATA_DIR.glob("*.geojson")}
     assert catalogued == shipped
+
+
+# --- the data folder: reading stays inside it, only regular files of bounded size are read ---
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A data folder holding the small good incidents file under its catalogue name."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(GOOD_INCIDENTS, data / LAYERS["incidents"].file)
+    return data
+
+
+def _incidents(folder):
+    return folder / LAYERS["incidents"].file
+
+
+def test_a_link_that_leaves_the_data_folder_is_refused(folder, tmp_path):
+    outside = tmp_path / "secret.geojson"
+    shutil.copy(GOOD_INCIDENTS, outside)
+    _incidents(folder).unlink()
+    _incidents(folder).symlink_to(outside)
+    with pytest.raises(LayerValidationError, match=r"incidents\.geojson[\s\S]*outside the data folder"):
+        load_layer("incidents", folder)
+    with pytest.raises(LayerValidationError, match="outside the data folder"):
+        layer_file(LAYERS["incidents"], folder)
+
+
+def test_a_link_to_etc_passwd_is_refused_and_not_served(folder):
+    _incidents(folder).unlink()
+    _incidents(folder).symlink_to("/etc/passwd")
+    with pytest.raises(LayerValidationError, match="outside the data folder"):
+        layer_file(LAYERS["incidents"], folder)
+
+
+def test_a_link_inside_the_data_folder_is_followed(folder):
+    (folder / "v2.geojson").write_bytes(_incidents(folder).read_bytes())
+    _incidents(folder).unlink()
+    _incidents(folder).symlink_to("v2.geojson")
+    assert layer_file(LAYERS["incidents"], folder) == (folder / "v2.geojson").resolve()
+    assert len(load_layer("incidents", folder)[0]) == 6
+
+
+def _in_thread(fn, timeout=10.0):
+    """fn() in a daemon thread: (finished, exception) — a read that blocks does not hang the tests."""
+    out = {}
+
+    def run():
+        try:
+            fn()
+        except BaseException as exc:
+            out["exc"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return not thread.is_alive(), out.get("exc")
+
+
+def test_a_fifo_in_place_of_a_layer_is_refused_without_blocking(folder):
+    _incidents(folder).unlink()
+    os.mkfifo(_incidents(folder))
+    finished, exc = _in_thread(lambda: load_layer("incidents", folder))
+    assert finished, "reading a FIFO blocked"
+    assert isinstance(exc, LayerValidationError), exc
+    assert "incidents.geojson" in str(exc) and "not a regular file" in str(exc)
+
+
+def test_a_folder_in_place_of_a_layer_is_named(folder):
+    _incidents(folder).unlink()
+    _incidents(folder).mkdir()
+    with pytest.raises(LayerValidationError, match=r"incidents\.geojson[\s\S]*is a folder, not a file"):
+        load_layer("incidents", folder)
+
+
+def test_an_oversize_file_is_refused_with_the_limit(folder, monkeypatch):
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(
+        LayerValidationError, match=r"incidents\.geojson[\s\S]*is 4,264 bytes, over the 1,000 bytes limit"
+    ):
+        load_layer("incidents", folder)
+
+
+def test_an_oversize_gdal_file_is_refused_before_gdal_reads_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.gpkg"
+    path.write_bytes(b"x" * 2000)
+    with pytest.raises(LayerValidationError, match=r"big\.gpkg[\s\S]*2,000 bytes, over the 1,000 bytes limit"):
+        read_any(path)
+
+
+def test_an_unreadable_file_is_named(folder, monkeypatch):
+    real_open = os.open
+
+    def denied(path, flags, *args):
+        if str(path).endswith("incidents.geojson"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(loading.os, "open", denied)
+    with pytest.raises(LayerValidationError, match=r"incidents\.geojson[\s\S]*cannot be read: permission denied"):
+        load_layer("incidents", folder)
+
+
+def test_a_missing_layer_file_is_named(folder):
+    _incidents(folder).unlink()
+    with pytest.raises(LayerValidationError, match=r"incidents\.geojson[\s\S]*file not found"):
+        load_layer("incidents", folder)
+
+
+def test_a_link_loop_is_named(folder):
+    _incidents(folder).unlink()
+    _incidents(folder).symlink_to(_incidents(folder))
+    with pytest.raises(LayerValidationError, match=r"incidents\.geojson[\s\S]*cannot be opened"):
+        load_layer("incidents", folder)

@@ -22,7 +22,7 @@ HOSTILE = [
 def test_every_punctuation_mark_is_escaped_and_lines_are_joined(value):
     out = md_escape(value)
     assert "\n" not in out and "\u2028" not in out and "\u0085" not in out
-    assert re.sub(r"\\(.)", r"\1", out) == re.sub(r"[\n\u2028\u0085]+", " ", value)
+    assert re.sub(r"\\(.)", r"\1", out).replace("\u2060", "") == re.sub(r"[\n\u2028\u0085]+", " ", value)
     assert not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"\\.", "", out))  # no bare punctuation left
 
 
@@ -34,3 +34,13 @@ def test_no_markdown_syntax_survives():
 
 def test_safe_escapes_values_not_template():
     assert safe("**{}** of {}", "*x*", None) == "**\\*x\\*** of "
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["http://evil.example/q.png", "HTTPS://evil.example", "www.evil.example", "mail@evil.example", "xmpp:a@b.c"],
+)
+def test_no_autolink_pattern_survives(value):
+    # GFM links these in plain text even when every character is escaped
+    out = md_escape(value).replace("\\", "")
+    assert not re.search(r"(?i)https?://|www\.|[\w.+-]@[\w-]", out), out

@@ -8,8 +8,9 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.catalog import LAYERS
-from geo.loading import layer_path, load_layer
+from geo.loading import layer_file, layer_path, load_layer
 from geo.validation import LayerValidationError, ValidationReport
+from ui.safe_text import safe
 
 
 @dataclass(frozen=True)
@@ -22,16 +23,18 @@ class Loaded:
     error: str | None
 
 
-def _mtime(layer_id: str) -> float:
+def _mtime(layer_id: str) -> tuple[int, int]:
+    """(time, size) of the layer's file, read again when either changes; (0, 0) when it is refused."""
     try:
-        return layer_path(LAYERS[layer_id]).stat().st_mtime
-    except OSError:
-        return 0.0
+        info = layer_file(LAYERS[layer_id]).stat()
+    except (LayerValidationError, OSError):
+        return 0, 0
+    return info.st_mtime_ns, info.st_size
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _load(layer_id: str, folder: str, mtime: float) -> Loaded:
-    """Keyed by layer id, data folder and file time, so an edited file is read again.
+def _load(layer_id: str, folder: str, mtime: tuple[int, int]) -> Loaded:
+    """Keyed by layer id, data folder and file time and size, so an edited file is read again.
 
     Returned objects are shared between sessions: treat them as read-only.
     """
@@ -82,10 +85,11 @@ def load_all() -> dict[str, Loaded]:
 
 
 def show_errors(results: dict[str, Loaded]) -> None:
-    """One clear error box per layer that could not be loaded."""
+    """One clear error box per layer that could not be loaded, the reasons as literal text below it."""
     for res in results.values():
         if res.error:
-            st.error(f"Layer **{LAYERS[res.layer_id].title}** was not loaded and is left out.\n\n```\n{res.error}\n```")
+            st.error(safe("Layer **{}** was not loaded and is left out.", LAYERS[res.layer_id].title))
+            st.code(res.error, language=None, wrap_lines=True)
 
 
 def incidents_or_stop() -> gpd.GeoDataFrame:

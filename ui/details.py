@@ -1,19 +1,14 @@
-"""The details panel: one feature's full record, rendered from geo.records (escaped HTML only)."""
+"""The details panel: one feature's full record, rendered from geo.records (escaped HTML, no Markdown)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 from geo.records import build_record, present, record_html
 
-_CSS = """<style>
-.pkir-record h3 { margin: 0 0 .4rem 0; font-size: 1.15rem; }
-.pkir-record dl { margin: 0; }
-.pkir-record dt { font-weight: 600; font-size: .82rem; color: #555; margin-top: .45rem; }
-.pkir-record dd { margin: 0 0 0 0; white-space: pre-line; }
-.pkir-record ul.pkir-sources { margin: 0; padding-left: 1.1rem; }
-.pkir-inert-url { color: #888; font-size: .8rem; }
-</style>"""
+_CSS = "<style>" + (Path(__file__).with_name("record.css")).read_text(encoding="utf-8") + "</style>"
 
 
 def _point(record: dict) -> tuple[float | None, float | None]:
@@ -28,4 +23,5 @@ def show_record(layer_id: str, record: dict, border_km: float | None = None) -> 
     lat, lon = _point(record)
     props = {k: v for k, v in record.items() if k != "geometry"}
     rec = build_record(layer_id, props, border_km=border_km if present(border_km) else None, lat=lat, lon=lon)
-    st.markdown(_CSS + record_html(rec), unsafe_allow_html=True)
+    # st.html parses no Markdown, so no value (a blank line, a link, an image) can end the HTML block
+    st.html(_CSS + record_html(rec))

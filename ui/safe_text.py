@@ -17,12 +17,17 @@ import re
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 # Line breaks would start new blocks (a blank line ends an HTML block, "---" makes a rule).
 _BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
+# GitHub-flavoured Markdown turns "http://...", "www.x.y" and "a@b.c" in plain text into links
+# even when every character is escaped; an invisible word joiner (U+2060) inside the pattern
+# ("http:⁠//", "www⁠.", "a@⁠b") keeps them text.
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?<=:)(?=/)|(?<=@)|(?<=www)(?=\.)", re.IGNORECASE)
 
 
 def md_escape(value) -> str:
-    """value as Markdown that renders as exactly this text, on one line."""
+    """value as Markdown that renders as exactly this text, on one line, with no link made of it."""
     text = "" if value is None else str(value)
-    text = _BREAKS.sub(" ", text)
+    text = _AUTOLINK.sub(_JOINER, _BREAKS.sub(" ", text))
     return _PUNCT.sub(r"\\\1", text)
 
 

@@ -33,7 +33,7 @@ def track_metrics(at: AppTest) -> dict[str, str]:
 
 
 def record_ids(at: AppTest) -> list[str]:
-    return [m.value.split('data-id="')[1].split('"')[0] for m in at.markdown if 'class="pkir-record"' in m.value]
+    return [m.value.split('data-id="')[1].split('"')[0] for m in at.get("html") if 'class="pkir-record"' in m.value]
 
 
 def test_all_tracks_and_every_event_are_offered(events):

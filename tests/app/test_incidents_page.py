@@ -140,7 +140,7 @@ def _select(at: AppTest, incident_id: str) -> None:
 
 
 def _record_ids(at: AppTest) -> list[str]:
-    return [m.value.split('data-id="')[1].split('"')[0] for m in at.markdown if 'class="pkir-record"' in m.value]
+    return [m.value.split('data-id="')[1].split('"')[0] for m in at.get("html") if 'class="pkir-record"' in m.value]
 
 
 def test_selecting_a_row_shows_the_record_and_a_map_link():
@@ -148,7 +148,7 @@ def test_selecting_a_row_shows_the_record_and_a_map_link():
     assert _record_ids(at) == []
     _select(at, "PKIR-C12")
     assert _record_ids(at) == ["PKIR-C12"]
-    record = next(m.value for m in at.markdown if 'class="pkir-record"' in m.value)
+    record = next(m.value for m in at.get("html") if 'class="pkir-record"' in m.value)
     assert "Sabz Koh" in record and "Distance to border" in record
     assert "[:material/map: Show on map](./?incident=PKIR-C12)" in [m.value for m in at.markdown]
     # a filter that keeps the incident keeps the record; one that drops it removes it

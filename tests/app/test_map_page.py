@@ -33,7 +33,7 @@ def given(at: AppTest) -> dict:
 
 
 def details(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown if "pkir-record" in m.value)
+    return "\n".join(m.value for m in at.get("html") if "pkir-record" in m.value)
 
 
 @pytest.fixture(scope="module")

@@ -144,7 +144,7 @@ def fake_folium(monkeypatch):
 
 
 def records(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown if "pkir-record" in m.value)
+    return "\n".join(m.value for m in at.get("html") if "pkir-record" in m.value)
 
 
 def test_route_map_is_given_the_route_and_its_places():

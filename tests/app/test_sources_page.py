@@ -60,9 +60,9 @@ def test_provenance_is_rendered_from_the_readme_and_escaped(monkeypatch):
     monkeypatch.setattr(provenance, "README", ROOT / "tests" / "data" / "provenance" / "README.md")
     at = start()
     table = summary(at)
-    assert table.loc["markets", "Licence"] == r"CC BY 4\.0 \(this project's compilation\)"
+    assert table.loc["markets", "Licence"] == r"CC BY 4\.0 \(this project\'s compilation\)"
     assert table.loc["towns", "Licence"] == "_not documented_"
-    html = " ".join(m.value for m in at.markdown)
+    html = " ".join(m.value for m in at.get("html"))
     assert '<a href="https://www.brecorder.com/news/40096901"' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "no section in geo/data/README.md" in html  # layers the fixture does not document
