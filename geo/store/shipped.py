@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 
 import geopandas as gpd
 
 from geo.catalog import LAYERS, data_dir
-from geo.loading import load_layer
-from geo.store.base import SHIPPED, DatasetInfo, SourceInfo, file_sha256
+from geo.loading import load_layer, read_bytes
+from geo.store.base import SHIPPED, DatasetInfo, SourceInfo
 from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"
@@ -38,11 +39,12 @@ def _loaded(path: Path) -> tuple[str, object] | None:
         hit = _CACHE.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1], hit[2]
-    digest = file_sha256(path)
     try:
+        # through the loader's checks: a link out of the folder, a pipe or an oversize file is refused, never read
+        digest = hashlib.sha256(read_bytes(path, path.parent)).hexdigest()
         result: object = load_layer("incidents", path.parent)
-    except Exception as exc:  # a broken shipped file: reported by read(), listed with 0 rows
-        result = exc
+    except Exception as exc:  # a broken or refused shipped file: reported by read(), listed with 0 rows
+        digest, result = "", exc
     with _LOCK:
         _CACHE[key] = (stamp, digest, result)
     return digest, result
@@ -71,7 +73,7 @@ class ShippedIncidents:
         digest, result = loaded
         rows = 0 if isinstance(result, Exception) else len(result[0])
         source = SourceInfo(self.path.name, digest, "GeoJSON (shipped)", rows, rows, 0, LICENCE, ATTRIBUTION)
-        return DatasetInfo(SHIPPED, source, "", rows, "shipped-" + digest[:16], read_only=True)
+        return DatasetInfo(SHIPPED, source, "", rows, "shipped-" + (digest[:16] or "unreadable"), read_only=True)
 
     def read(self) -> gpd.GeoDataFrame:
         """The validated shipped incidents (shared between callers: copy before changing)."""
