@@ -63,7 +63,7 @@ def test_keeping_the_same_file_again_changes_nothing(workspace):
 
 def test_a_dataset_name_reaches_the_page_as_plain_text(workspace):
     at = keep_acled("[x](https://example.org/x) **bold**")
-    messages = [s.value for s in at.success]
+    messages = [s.value.replace("\u2060", "") for s in at.success]  # md_escape breaks autolinks with a word joiner
     assert any(r"\[x\]\(https\:\/\/example\.org\/x\) \*\*bold\*\*" in m for m in messages), messages
 
 
