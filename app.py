@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import data
 from ui.filters import sidebar_filters
+from ui.shell import run_page
 from ui.sidebar import reserve_page_controls
 
 st.set_page_config(page_title="Pakistan–Iran border dashboard", page_icon="🗺️", layout="wide")
@@ -23,4 +24,4 @@ PAGES = [
 page = st.navigation(PAGES)
 reserve_page_controls()
 sidebar_filters(data.load("incidents").gdf)
-page.run()
+run_page(page)

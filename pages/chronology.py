@@ -6,13 +6,15 @@ Diplomacy, violence and infrastructure side by side; click an event (or pick it 
 import pandas as pd
 import streamlit as st
 
-from geo import chronology, explore
+from geo import chronology, incident_stats
 from geo.provenance import md_escape
+from geo.records import record_of
 from ui import data
 from ui.details import show_record
 from ui.filters import current_filter
 from ui.links import map_link
 from ui.shell import ensure_app_shell
+from views import charts
 
 ensure_app_shell()
 
@@ -59,7 +61,7 @@ if ev.empty:
     st.stop()
 
 st.altair_chart(
-    chronology.timeline_chart(view.drawn, selection_name="event"),
+    charts.chronology_chart(view.drawn, selection_name="event"),
     width="stretch",
     key=CHART_KEY,
     on_select=_from_chart,
@@ -91,14 +93,14 @@ if len(labels) <= PICK_LIMIT:
 else:
     chosen = st.session_state.get(PICK_KEY)
     st.caption(f"{len(labels):,} events match: click one on the chart, or narrow the filters to pick from a list.")
-record = explore.record_of(shown_gdf, chosen) if chosen else None
+record = record_of(shown_gdf, chosen) if chosen else None
 if record is not None:
     with st.container(border=True, key="chronology_record"):
         if record.get("geometry") is not None:
             st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
         else:
             st.caption("This event has no location, so it is not on the map.")
-        show_record("incidents", record, explore.border_km(record.get("geometry"), data.load("border").gdf))
+        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), data.load("border").gdf))
 
 with st.expander("All events shown, as a table"):
     st.dataframe(

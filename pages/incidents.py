@@ -7,13 +7,15 @@ import hashlib
 
 import streamlit as st
 
-from geo import explore, export
+from geo import export, incident_stats
 from geo.provenance import md_escape
+from geo.records import record_of
 from ui import data
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter
 from ui.links import map_link
 from ui.shell import ensure_app_shell
+from views import charts
 
 ensure_app_shell()
 
@@ -26,7 +28,7 @@ st.title("Incidents explorer")
 everything = data.incidents_or_stop()
 
 f = current_filter()
-view = data.per_session("explorer", everything, f, lambda: explore.explorer_view(everything, f))
+view = data.per_session("explorer", everything, f, lambda: incident_stats.explorer_view(everything, f))
 shown, h = view.shown, view.headline
 st.caption(
     f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
@@ -49,7 +51,11 @@ with left:
     st.markdown("**By country**")
     st.dataframe(
         [
-            {"Country": explore.country_label(c.country, COUNTRY_NAMES), "Events": c.events, "Fatalities": c.fatalities}
+            {
+                "Country": incident_stats.country_label(c.country, COUNTRY_NAMES),
+                "Events": c.events,
+                "Fatalities": c.fatalities,
+            }
             for c in h.by_country
         ],
         hide_index=True,
@@ -75,7 +81,7 @@ months = view.months
 if months.empty:
     st.info("No events match the filters.")
 else:
-    st.altair_chart(explore.timeline_chart(months, COUNTRY_NAMES), width="stretch")
+    st.altair_chart(charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
 
 # --- table and exports ------------------------------------------------------------------------
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
@@ -149,7 +155,7 @@ elif picked in ids:  # the user cleared the selection of a row that is still sho
 
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
-record = explore.record_of(shown, chosen) if chosen in ids else None
+record = record_of(shown, chosen) if chosen in ids else None
 if record is not None:
     border = data.load("border").gdf
     with st.container(border=True, key="explorer_record"):
@@ -157,4 +163,4 @@ if record is not None:
             st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
         else:
             st.caption("This event has no location, so it is not on the map.")
-        show_record("incidents", record, explore.border_km(record.get("geometry"), border))
+        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), border))

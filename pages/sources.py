@@ -10,6 +10,7 @@ from geo.catalog import LAYERS
 from geo.provenance import md_escape
 from ui import data
 from ui.shell import ensure_app_shell
+from views.provenance import field_rows_html
 
 ensure_app_shell()
 
@@ -94,7 +95,7 @@ for lid, layer in LAYERS.items():
             f"{md_escape(layer.description)}. **{md_escape(counts)}** · file {code(layer.file)} · "
             f"validation: {status_md(status)}"
         )
-        st.markdown(provenance.field_rows_html(prov), unsafe_allow_html=True)
+        st.markdown(field_rows_html(prov), unsafe_allow_html=True)
         if status.messages:
             with st.expander(
                 f"Validation messages ({len(status.messages)})",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.records import build_record, present, record_html
+from geo.records import build_record, present
+from views.records import record_html
 
 _CSS = """<style>
 .pkir-record h3 { margin: 0 0 .4rem 0; font-size: 1.15rem; }

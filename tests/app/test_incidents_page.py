@@ -10,7 +10,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from geo import explore
+from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
 from geo.importers import import_file
 from geo.loading import load_layer
@@ -59,7 +59,7 @@ def csv_rows(downloads) -> pd.DataFrame:
 def test_page_shows_figures_table_and_exports_for_all_incidents(incidents, downloads):
     at = start()
     assert at.title[0].value == "Incidents explorer"
-    h = explore.headline(incidents)
+    h = incident_stats.headline(incidents)
     m = metrics(at)
     assert m["Events"] == str(len(incidents)) == str(h.events)
     assert m["Fatalities"] == str(h.fatalities)
@@ -80,7 +80,7 @@ def test_country_filter_changes_figures_table_and_exports(incidents, downloads):
     at.run()
     assert not at.exception
     expected = apply_filter(incidents, IncidentFilter(countries=("IRN",)))
-    h = explore.headline(expected)
+    h = incident_stats.headline(expected)
     assert 0 < h.events < len(incidents)
     m = metrics(at)
     assert (m["Events"], m["Fatalities"]) == (str(h.events), str(h.fatalities))
@@ -176,8 +176,8 @@ def test_page_works_on_imported_incidents(downloads):
 def test_a_rerun_with_the_same_filter_reuses_the_figures(monkeypatch):
     """Work on the incident set is done once per filter in a session, not on every click."""
     calls = []
-    original = explore.explorer_view
-    monkeypatch.setattr(explore, "explorer_view", lambda gdf, f: calls.append(f) or original(gdf, f))
+    original = incident_stats.explorer_view
+    monkeypatch.setattr(incident_stats, "explorer_view", lambda gdf, f: calls.append(f) or original(gdf, f))
     at = start()
     assert len(calls) == 1
     at.run()
