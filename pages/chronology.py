@@ -11,7 +11,7 @@ from geo.provenance import md_escape
 from geo.records import record_of
 from ui import data
 from ui.details import show_record
-from ui.filters import current_filter
+from ui.filters import current_filter, explain_empty
 from ui.links import map_link
 from ui.shell import ensure_app_shell
 from views import charts
@@ -57,7 +57,7 @@ if f.min_fatalities and not hidden.empty:
     st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
 
 if ev.empty:
-    st.info("No events match the filters.")
+    explain_empty(incidents, f)
     st.stop()
 
 st.altair_chart(

@@ -12,7 +12,7 @@ from geo.provenance import md_escape
 from geo.records import record_of
 from ui import data
 from ui.details import show_record
-from ui.filters import COUNTRY_NAMES, current_filter
+from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import map_link
 from ui.shell import ensure_app_shell
 from views import charts
@@ -79,7 +79,7 @@ with right:
 st.subheader("Per month, by country")
 months = view.months
 if months.empty:
-    st.info("No events match the filters.")
+    explain_empty(everything, f)
 else:
     st.altair_chart(charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
 

@@ -25,3 +25,5 @@ def test_a_click_on_a_page_reached_in_the_legacy_mode_is_not_lost():
     before = {m.label: m.value for m in at.metric}["Events"]
     at.multiselect(key="filter_countries").set_value(["IRN"]).run()
     assert {m.label: m.value for m in at.metric}["Events"] != before
+    at.button(key="filter_reset").click().run()  # a button's click lives for one run only
+    assert {m.label: m.value for m in at.metric}["Events"] == before
