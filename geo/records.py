@@ -66,6 +66,23 @@ def fmt_date(value) -> str:
     return str(value)[:10]
 
 
+# How a date of each precision is qualified after it ("day" needs no word).
+DATE_PRECISION_NOTES = {
+    "day (approx.)": "approx.",
+    "days": "several days",
+    "week": "week only",
+    "month": "month only",
+    "year": "year only",
+}
+
+
+def date_with_precision(value, precision) -> str:
+    """'2021-04-21 (approx.)': the date and, unless it is exact to the day, how precise it is."""
+    text = fmt_date(value)
+    note = DATE_PRECISION_NOTES.get(precision, precision) if present(precision) and precision != "day" else ""
+    return f"{text} ({note})" if text and note else text
+
+
 def fmt_number(value, digits: int = 0) -> str:
     """A number with thousands separators and the given decimals; empty text for none."""
     if not present(value):

@@ -13,6 +13,7 @@ from ui import data
 from ui.details import show_record
 from ui.filters import current_filter, explain_empty
 from ui.links import map_link
+from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.shell import ensure_app_shell
 from views import charts
 
@@ -101,6 +102,9 @@ if record is not None:
         else:
             st.caption("This event has no location, so it is not on the map.")
         show_record("incidents", record, incident_stats.border_km(record.get("geometry"), data.load("border").gdf))
+    scroll_into_view("chronology_record", str(chosen))
+else:
+    forget_scroll("chronology_record")
 
 with st.expander("All events shown, as a table"):
     st.dataframe(

@@ -14,6 +14,7 @@ from ui import data
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import map_link
+from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.shell import ensure_app_shell
 from views import charts
 
@@ -65,14 +66,16 @@ with left:
 with right:
     share = f" ({h.approximate_share:.0%})" if h.approximate_share is not None else ""
     st.metric(
-        "Approximate locations",
+        "Not located exactly",
         f"{h.approximate} of {h.events}{share}",
-        help="Location precision other than 'exact': a town or district centre, or 'near' a place.",
+        help="Events placed at a town or district centre, near a place, approximately, or not at all "
+        "(location precision other than 'exact').",
     )
     st.caption(
         "By location precision: "
         + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
-        + f". {h.unlocated} unlocated have no point and are not drawn on the map."
+        + "."
+        + (f" The {h.unlocated} unlocated have no point and are not drawn on the map." if h.unlocated else "")
     )
 
 # --- timeline ---------------------------------------------------------------------------------
@@ -164,3 +167,6 @@ if record is not None:
         else:
             st.caption("This event has no location, so it is not on the map.")
         show_record("incidents", record, incident_stats.border_km(record.get("geometry"), border))
+    scroll_into_view("explorer_record", str(chosen))
+else:
+    forget_scroll("explorer_record")

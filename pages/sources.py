@@ -10,7 +10,7 @@ from geo.catalog import LAYERS
 from geo.provenance import md_escape
 from ui import data
 from ui.shell import ensure_app_shell
-from views.provenance import field_rows_html
+from views.provenance import field_rows_html, markdown_to_html
 
 ensure_app_shell()
 
@@ -20,6 +20,8 @@ _CSS = """<style>
 .pkir-prov dd { margin: 0; overflow-wrap: anywhere; }
 .pkir-prov-missing { color: #a50f15; }
 </style>"""
+# README fields written for whoever rebuilds the data (tools, commands): folded away on this page
+TECHNICAL = ("Method",)
 STATUS_COLOUR = {"ok": "green", "notes": "blue", "warnings": "orange", "error": "red"}
 
 
@@ -95,7 +97,11 @@ for lid, layer in LAYERS.items():
             f"{md_escape(layer.description)}. **{md_escape(counts)}** · file {code(layer.file)} · "
             f"validation: {status_md(status)}"
         )
-        st.markdown(field_rows_html(prov), unsafe_allow_html=True)
+        st.markdown(field_rows_html(prov, leave_out=TECHNICAL), unsafe_allow_html=True)
+        method = prov.get("Method") if prov else None
+        if method:
+            with st.expander("How it was built (technical detail)", key=f"method_{lid}"):
+                st.markdown(markdown_to_html(method), unsafe_allow_html=True)
         if status.messages:
             with st.expander(
                 f"Validation messages ({len(status.messages)})",

@@ -179,3 +179,13 @@ def test_record_of_without_layer_or_id_column():
     assert record_of(gdf, "a")["geometry"].equals(Point(1, 2))
     assert record_of(None, "a") is None
     assert record_of(gdf.drop(columns="id"), "a") is None
+
+
+def test_date_with_precision_in_plain_words():
+    from geo.records import date_with_precision
+
+    assert date_with_precision(pd.Timestamp("2021-04-21"), "day (approx.)") == "2021-04-21 (approx.)"
+    assert date_with_precision("2021-04-21", "day") == "2021-04-21"
+    assert date_with_precision("2021-04-21", None) == "2021-04-21"
+    assert date_with_precision("2021-04-01", "month") == "2021-04-01 (month only)"
+    assert date_with_precision(None, "month") == ""

@@ -14,6 +14,14 @@ from geo.incident_stats import country_label
 from geo.schema import CATEGORY, OTHER_CATEGORY
 
 MEASURE_TITLES = {"events": "Events per month", "fatalities": "Fatalities per month"}
+# Below this width (a phone) legends wrap into two columns and labels are shorter, so the plot keeps
+# its width: Vega subtracts whatever sticks out of the plot (a one-row legend) from a "container" width.
+NARROW_PX = 600
+
+
+def _by_width(narrow, wide) -> alt.ExprRef:
+    """A value chosen in the browser by the chart's container width (narrow below NARROW_PX)."""
+    return alt.ExprRef(f"containerSize()[0] < {NARROW_PX} ? {narrow} : {wide}")
 
 
 def _datetime(ts: pd.Timestamp) -> alt.DateTime:
@@ -29,7 +37,7 @@ def zoom_brush(window: tuple[pd.Timestamp, pd.Timestamp] | None, name: str = "zo
 
 def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) -> alt.Chart:
     """A thin full-period strip carrying the zoom brush."""
-    title = "Whole period: drag across this strip to choose the period shown above; double-click shows all"
+    title = "Drag across this strip to choose the period shown above; double-click shows all years"
     return (
         chart.encode(
             x=alt.X(
@@ -42,6 +50,8 @@ def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) ->
                     labelFontSize=11,
                     titleFontWeight="normal",
                     titleColor="#555",
+                    titleAnchor="start",
+                    titleLimit=_by_width(220, 1000),
                 ),
             ),
         )
@@ -77,7 +87,7 @@ def monthly_chart(
         "country_name:N",
         title="Country",
         scale=alt.Scale(scheme="set2"),
-        legend=alt.Legend(orient="top", labelLimit=220, labelFontSize=12),
+        legend=alt.Legend(orient="top", columns=_by_width(2, 12), labelLimit=_by_width(130, 220), labelFontSize=12),
     )
     base = alt.Chart(data).mark_bar()
 
@@ -137,8 +147,8 @@ def chronology_chart(
         scale=alt.Scale(domain=categories, range=[CATEGORY.get(c, OTHER_CATEGORY).colour for c in categories]),
         legend=alt.Legend(
             orient="bottom",
-            columns=5,
-            labelLimit=200,
+            columns=_by_width(2, 5),
+            labelLimit=_by_width(125, 200),
             labelFontSize=12,
             symbolType="circle",
             symbolStrokeWidth=0,
@@ -163,7 +173,12 @@ def chronology_chart(
                 scale=alt.Scale(domain={"param": zoom.name}),
                 axis=alt.Axis(labelFontSize=12, labelOverlap=True),
             ),
-            y=alt.Y("track:N", sort=present, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=180)),
+            y=alt.Y(
+                "track:N",
+                sort=present,
+                title=None,
+                axis=alt.Axis(labelFontSize=13, labelLimit=_by_width(80, 180)),
+            ),
             yOffset=alt.YOffset("category:N", sort=categories),
             color=color,
             shape=alt.Shape(
@@ -171,7 +186,12 @@ def chronology_chart(
                 title="Dates",
                 scale=alt.Scale(domain=["one day", "several days or more"], range=["circle", "square"]),
                 legend=alt.Legend(
-                    orient="top", direction="horizontal", labelFontSize=12, symbolFillColor="#777", symbolStrokeWidth=0
+                    orient="top",
+                    direction="horizontal",
+                    columns=_by_width(1, 2),
+                    labelFontSize=12,
+                    symbolFillColor="#777",
+                    symbolStrokeWidth=0,
                 ),
             ),
             size=alt.Size(

@@ -49,15 +49,22 @@ def _inline(text: str) -> str:
     return MD_CODE.sub(r"<code>\1</code>", out)
 
 
-def field_rows_html(prov: LayerProvenance | None) -> str:
-    """A layer's README fields as an escaped HTML definition list (the five standard ones first)."""
+def field_rows_html(prov: LayerProvenance | None, leave_out: tuple[str, ...] = ()) -> str:
+    """A layer's README fields as an escaped HTML definition list (the five standard ones first),
+    without the fields named in leave_out (shown elsewhere)."""
     if prov is None:
         return (
             '<p class="pkir-prov-missing">This layer has no section in geo/data/README.md yet: '
             "its source, licence, date and method are not documented.</p>"
         )
-    items = [f"<dt>{html.escape(label)}</dt><dd>{markdown_to_html(text)}</dd>" for label, text in prov.documented()]
+    items = [
+        f"<dt>{html.escape(label)}</dt><dd>{markdown_to_html(text)}</dd>"
+        for label, text in prov.documented()
+        if label not in leave_out
+    ]
     items += [
-        f'<dt>{html.escape(label)}</dt><dd class="pkir-prov-missing">not documented</dd>' for label in prov.missing()
+        f'<dt>{html.escape(label)}</dt><dd class="pkir-prov-missing">not documented</dd>'
+        for label in prov.missing()
+        if label not in leave_out
     ]
     return f'<dl class="pkir-prov">{"".join(items)}</dl>'

@@ -65,7 +65,7 @@ def test_page_shows_figures_table_and_exports_for_all_incidents(incidents, downl
     assert m["Fatalities"] == str(h.fatalities)
     assert m["Killed: security forces"] == str(h.by_side["security forces"])
     assert m["Killed: civilians"] == str(h.by_side["civilians"])
-    assert m["Approximate locations"].startswith(f"{h.approximate} of {h.events}")
+    assert m["Not located exactly"].startswith(f"{h.approximate} of {h.events}")
     by_precision = next(c.value for c in at.caption if c.value.startswith("By location precision"))
     assert " · ".join(f"{p} {n}" for p, n in h.by_precision) in by_precision
     assert len(table(at)) == len(incidents)
@@ -185,3 +185,14 @@ def test_a_rerun_with_the_same_filter_reuses_the_figures(monkeypatch):
     at.multiselect(key="filter_countries").set_value(["IRN"]).run()
     assert [c.countries for c in calls] == [(), ("IRN",)]
     assert metrics(at)["Events"] == str(len(original(load_layer("incidents")[0], calls[-1]).shown))
+
+
+def test_location_figure_and_its_breakdown_use_different_words(incidents):
+    """The metric of non-exact locations is not called "approximate", which is one of the
+    precision values it sums (51 "approximate" beside "approximate 17" read as a contradiction)."""
+    at = start()
+    h = incident_stats.headline(incidents)
+    labels = [m.label for m in at.metric]
+    assert not [label for label in labels if "pproximate" in label]
+    breakdown = dict(h.by_precision)
+    assert h.approximate == sum(n for p, n in breakdown.items() if p != "exact")

@@ -1,0 +1,9 @@
+// After the reader chose another page on a narrow screen, fold the sidebar that covers the page.
+// Streamlit lays the sidebar over the page below its "md" breakpoint (768 px); wider screens keep it.
+(function () {
+  if (!window.matchMedia("(max-width: 767.98px)").matches) return;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  if (!sidebar || sidebar.getAttribute("aria-expanded") !== "true") return;
+  const button = sidebar.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (button) button.click();
+})();
