@@ -3,7 +3,8 @@
 (function () {
   if (!window.matchMedia("(max-width: 767.98px)").matches) return;
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
-  if (!sidebar || sidebar.getAttribute("aria-expanded") !== "true") return;
-  const button = sidebar.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (!sidebar || sidebar.getBoundingClientRect().right <= 0) return; // already folded
+  const holder = document.querySelector('[data-testid="stSidebarCollapseButton"]');
+  const button = holder && (holder.tagName === "BUTTON" ? holder : holder.querySelector("button"));
   if (button) button.click();
 })();
