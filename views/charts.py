@@ -148,7 +148,7 @@ def chronology_chart(
         legend=alt.Legend(
             orient="bottom",
             columns=_by_width(2, 5),
-            labelLimit=_by_width(125, 200),
+            labelLimit=_by_width(105, 200),
             labelFontSize=12,
             symbolType="circle",
             symbolStrokeWidth=0,

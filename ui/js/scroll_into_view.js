@@ -11,6 +11,8 @@
     const target = doc.querySelector(selector);
     if (target) {
       target.scrollIntoView({ block: "start", behavior: "smooth" });
+      // once more when the record has been drawn in full (the page may not have been tall enough)
+      setTimeout(() => target.scrollIntoView({ block: "start", behavior: "smooth" }), 600);
     } else if (tries++ < 40) {
       setTimeout(scroll, 50);
     }
