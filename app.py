@@ -1,5 +1,7 @@
 """Pakistan–Iran border dashboard: page set-up, navigation and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import data
@@ -8,7 +10,10 @@ from ui.page_scripts import close_sidebar_after_page_change
 from ui.shell import run_page
 from ui.sidebar import reserve_page_controls
 
-st.set_page_config(page_title="Pakistan–Iran border dashboard", page_icon=":material/map:", layout="wide")
+ICON = Path(__file__).resolve().parent / "ui" / "icons" / "favicon.svg"
+
+# The tab icon is a local file: a Material page_icon is fetched from fonts.gstatic.com (not offline)
+st.set_page_config(page_title="Pakistan–Iran border dashboard", page_icon=ICON, layout="wide")
 # Less white space around the page than Streamlit's default, so the map gets the room
 st.html("<style>[data-testid='stMainBlockContainer'] { padding: 3rem 2rem 2rem; }</style>")
 

@@ -9,6 +9,7 @@ import pytest
 from .conftest import (
     DEFAULT_TIMEOUT_MS,
     app_errors,
+    external_requests,
     goto_page,
     instrument,
     nav_link,
@@ -95,6 +96,10 @@ def test_navigation_uses_streamlit_material_icons(laptop, app_server):
     assert count == 7
     assert laptop.locator('[data-testid="stSidebarNavLink"] [data-testid="stIconMaterial"]').count() == count
     assert laptop.locator('[data-testid="stSidebarNavLink"] [data-testid="stIconEmoji"]').count() == 0
+    # the icons come with Streamlit's frontend; the tab icon is a local file (a Material page_icon
+    # would be fetched from fonts.gstatic.com)
+    assert external_requests(laptop.recorded_requests) == []
+    assert laptop.evaluate("() => document.querySelector('link[rel~=icon]').href").startswith("data:image/svg+xml")
 
 
 @pytest.mark.parametrize(("path", "charts"), [("incidents", 1), ("chronology", 1)])
