@@ -4,6 +4,7 @@ Everything follows the shared sidebar filters (drawn in app.py), keyword search 
 """
 
 import hashlib
+from pathlib import Path
 
 import streamlit as st
 
@@ -21,6 +22,8 @@ from views import charts
 ensure_app_shell()
 
 TABLE_KEY = "incidents_table"
+NARROW_TABLE_KEY = "incidents_narrow_table"  # the same rows for a phone: date, title, deaths
+TABLES_CSS = Path(__file__).resolve().parents[1] / "ui" / "css" / "explorer_tables.css"
 SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
 
@@ -117,44 +120,69 @@ ids = rows["id"].tolist()
 # A new key whenever the rows change, so a selection never points at another row than the one clicked.
 digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
 picked = st.session_state.get(SELECTED)
-default = {"selection": {"rows": [ids.index(picked)]}} if picked in ids else None
+position = ids.index(picked) if picked in ids else None
+default = {"selection": {"rows": [position]}} if position is not None else None
 # rows taller than 4rem let Streamlit wrap long text instead of cutting it off
 ROW_HEIGHT = 80
 st.caption("Tick a row to see its full record below. Click a column header to sort.")
-event = st.dataframe(
-    rows,
-    key=f"{TABLE_KEY}_{digest}",
-    on_select="rerun",
-    selection_mode="single-row",
-    selection_default=default,
-    hide_index=True,
-    width="stretch",
-    height=38 + ROW_HEIGHT * min(len(rows), 8),
-    row_height=ROW_HEIGHT,
-    column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
-    placeholder="–",
-    column_config={
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=78),
-        "title": st.column_config.TextColumn("Title", width=196),
-        "category": st.column_config.TextColumn("Category", width=88),
-        "place": st.column_config.TextColumn("Place", width=100),
-        "province": st.column_config.TextColumn("Province", width=92),
-        "country": st.column_config.TextColumn("Country", width=64),
-        "fatalities": st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities"),
-        "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
-        "source": st.column_config.LinkColumn(
-            "Source",
-            width=130,
-            display_text=r"https?://(?:www\.)?([^/]+)",
-            help="The first source (opens in a new tab); all sources in the record",
-        ),
-    },
-)
-selected_rows = event.selection.rows
-if selected_rows and selected_rows[0] < len(ids):
-    st.session_state[SELECTED] = ids[selected_rows[0]]
-elif picked in ids:  # the user cleared the selection of a row that is still shown
-    st.session_state.pop(SELECTED, None)
+st.html(TABLES_CSS)
+common = {
+    "on_select": "rerun",
+    "selection_mode": "single-row",
+    "selection_default": default,
+    "hide_index": True,
+    "width": "stretch",
+    "height": 38 + ROW_HEIGHT * min(len(rows), 8),
+    "row_height": ROW_HEIGHT,
+    "placeholder": "–",
+}
+date_column = st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=78)
+killed_column = st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities")
+# Both tables are keyed by the rows and the picked row: a pick in one redraws the other with it.
+with st.container(key="explorer_wide"):
+    wide = st.dataframe(
+        rows,
+        key=f"{TABLE_KEY}_{digest}_{position}",
+        column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
+        column_config={
+            "date": date_column,
+            "title": st.column_config.TextColumn("Title", width=196),
+            "category": st.column_config.TextColumn("Category", width=88),
+            "place": st.column_config.TextColumn("Place", width=100),
+            "province": st.column_config.TextColumn("Province", width=92),
+            "country": st.column_config.TextColumn("Country", width=64),
+            "fatalities": killed_column,
+            "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
+            "source": st.column_config.LinkColumn(
+                "Source",
+                width=130,
+                display_text=r"https?://(?:www\.)?([^/]+)",
+                help="The first source (opens in a new tab); all sources in the record",
+            ),
+        },
+        **common,
+    )
+with st.container(key="explorer_narrow"):
+    narrow = st.dataframe(
+        rows,
+        key=f"{NARROW_TABLE_KEY}_{digest}_{position}",
+        column_order=["date", "title", "fatalities"],
+        column_config={
+            "date": date_column,
+            "title": st.column_config.TextColumn("Title", width=155),
+            "fatalities": killed_column,
+        },
+        **common,
+    )
+shown_rows = [position] if position is not None else []
+changed = [e.selection.rows for e in (wide, narrow) if e.selection.rows != shown_rows]
+if changed:
+    new_rows = changed[0]
+    if new_rows and new_rows[0] < len(ids):
+        st.session_state[SELECTED] = ids[new_rows[0]]
+    else:  # the user cleared the selection of a row that is still shown
+        st.session_state.pop(SELECTED, None)
+    st.rerun()
 
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)

@@ -147,8 +147,17 @@ def test_sidebar_folds_after_choosing_a_page_on_a_phone(phone, app_server):
     assert phone.evaluate(SIDEBAR_OPEN)
 
 
+TABLE_SCROLLS_SIDEWAYS = """(sel) => Math.max(0, ...[...document.querySelectorAll(sel + ' *')]
+  .filter(el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+  .map(el => el.scrollWidth - el.clientWidth))"""
+
+
+def visible_table(device: str) -> str:
+    return ".st-key-explorer_narrow" if device == "phone" else ".st-key-explorer_wide"
+
+
 def _tick_first_row(page, touch: bool) -> None:
-    grid = page.locator("[class*='st-key-incidents_table'] [data-testid='stDataFrame']")
+    grid = page.locator(f"{visible_table('phone' if touch else 'laptop')} [data-testid='stDataFrame']")
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     x, y = box["x"] + 16, box["y"] + 35 + 17  # the first row's tick box, below the header row
@@ -169,6 +178,7 @@ def test_a_record_picked_in_the_explorer_table_comes_into_view(request, app_serv
     run_and_wait(page, lambda: box.press("Enter"))
     if device == "phone":
         close_sidebar(page)
+    assert page.evaluate(TABLE_SCROLLS_SIDEWAYS, visible_table(device)) == 0, "the table scrolls sideways"
     _tick_first_row(page, touch=device == "phone")
     record = RECORD.format("PKIR-C12")
     page.locator(record).wait_for()
