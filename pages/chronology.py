@@ -15,6 +15,7 @@ from ui.filters import current_filter, explain_empty
 from ui.links import map_link
 from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.shell import ensure_app_shell
+from ui.sidebar import NARROW_SCREENS_CSS
 from views import charts
 
 ensure_app_shell()
@@ -107,20 +108,30 @@ else:
     forget_scroll("chronology_record")
 
 with st.expander("All events shown, as a table"):
-    st.dataframe(
-        ev,
-        hide_index=True,
-        width="stretch",
-        placeholder="–",
-        key="chronology_table",
-        column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
-        column_config={
-            "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86),
-            "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
-            "track": st.column_config.TextColumn("Track", width=110),
-            "category": st.column_config.TextColumn("Category", width=100),
-            "title": st.column_config.TextColumn("Title", width=260),
-            "date_precision": st.column_config.TextColumn("Date precision", width=80),
-            "fatalities": st.column_config.NumberColumn("Killed", width=52),
-        },
-    )
+    st.html(NARROW_SCREENS_CSS)
+    table = {"hide_index": True, "width": "stretch", "placeholder": "–"}
+    from_column = st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86)
+    with st.container(key="wide_chronology"):
+        st.dataframe(
+            ev,
+            key="chronology_table",
+            column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
+            column_config={
+                "date_start": from_column,
+                "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
+                "track": st.column_config.TextColumn("Track", width=110),
+                "category": st.column_config.TextColumn("Category", width=100),
+                "title": st.column_config.TextColumn("Title", width=260),
+                "date_precision": st.column_config.TextColumn("Date precision", width=80),
+                "fatalities": st.column_config.NumberColumn("Killed", width=52),
+            },
+            **table,
+        )
+    with st.container(key="narrow_chronology"):
+        st.dataframe(
+            ev,
+            key="chronology_table_narrow",
+            column_order=["date_start", "title"],
+            column_config={"date_start": from_column, "title": st.column_config.TextColumn("Title", width=190)},
+            **table,
+        )

@@ -4,7 +4,6 @@ Everything follows the shared sidebar filters (drawn in app.py), keyword search 
 """
 
 import hashlib
-from pathlib import Path
 
 import streamlit as st
 
@@ -17,13 +16,13 @@ from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import map_link
 from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.shell import ensure_app_shell
+from ui.sidebar import NARROW_SCREENS_CSS
 from views import charts
 
 ensure_app_shell()
 
 TABLE_KEY = "incidents_table"
 NARROW_TABLE_KEY = "incidents_narrow_table"  # the same rows for a phone: date, title, deaths
-TABLES_CSS = Path(__file__).resolve().parents[1] / "ui" / "css" / "explorer_tables.css"
 SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
 
@@ -125,7 +124,7 @@ default = {"selection": {"rows": [position]}} if position is not None else None
 # rows taller than 4rem let Streamlit wrap long text instead of cutting it off
 ROW_HEIGHT = 80
 st.caption("Tick a row to see its full record below. Click a column header to sort.")
-st.html(TABLES_CSS)
+st.html(NARROW_SCREENS_CSS)
 common = {
     "on_select": "rerun",
     "selection_mode": "single-row",
@@ -139,7 +138,7 @@ common = {
 date_column = st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=78)
 killed_column = st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities")
 # Both tables are keyed by the rows and the picked row: a pick in one redraws the other with it.
-with st.container(key="explorer_wide"):
+with st.container(key="wide_explorer"):
     wide = st.dataframe(
         rows,
         key=f"{TABLE_KEY}_{digest}_{position}",
@@ -162,7 +161,7 @@ with st.container(key="explorer_wide"):
         },
         **common,
     )
-with st.container(key="explorer_narrow"):
+with st.container(key="narrow_explorer"):
     narrow = st.dataframe(
         rows,
         key=f"{NARROW_TABLE_KEY}_{digest}_{position}",

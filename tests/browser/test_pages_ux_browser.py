@@ -153,7 +153,7 @@ TABLE_SCROLLS_SIDEWAYS = """(sel) => Math.max(0, ...[...document.querySelectorAl
 
 
 def visible_table(device: str) -> str:
-    return ".st-key-explorer_narrow" if device == "phone" else ".st-key-explorer_wide"
+    return ".st-key-narrow_explorer" if device == "phone" else ".st-key-wide_explorer"
 
 
 def _tick_first_row(page, touch: bool) -> None:
@@ -200,3 +200,14 @@ def test_an_event_picked_on_the_chronology_chart_comes_into_view(laptop, app_ser
     laptop.locator(record).wait_for()
     assert wait_in_view(laptop, record), "the record opened below the chart is out of view"
     assert app_errors(laptop) == []
+
+
+def test_the_chronology_table_reads_without_sideways_scrolling_on_a_phone(phone, app_server):
+    open_page(phone, app_server, "chronology")
+    phone.get_by_text("All events shown, as a table").tap()
+    table = phone.locator(".st-key-narrow_chronology [data-testid='stDataFrame']")
+    table.wait_for()
+    phone.wait_for_timeout(500)
+    assert phone.evaluate(TABLE_SCROLLS_SIDEWAYS, ".st-key-narrow_chronology") == 0
+    assert phone.locator(".st-key-wide_chronology").is_hidden()
+    assert sideways_overflow(phone) == 0
