@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 
 from geo.filters import IncidentFilter, apply_filter
-from geo.maps import CATEGORY_COLOURS, OTHER_COLOUR
 from geo.schema import CATEGORIES, TRACKS
 
 OTHER_TRACK = "other"
@@ -153,113 +151,3 @@ def default_window(
     if pd.isna(first) or pd.isna(last) or last - first <= pd.Timedelta(days=365 * longer_than):
         return None
     return (last - pd.DateOffset(years=years)).normalize(), (last + pd.DateOffset(months=1)).normalize()
-
-
-def _datetime(ts: pd.Timestamp) -> alt.DateTime:
-    return alt.DateTime(year=ts.year, month=ts.month, date=ts.day)
-
-
-def zoom_brush(window: tuple[pd.Timestamp, pd.Timestamp] | None, name: str = "zoom") -> alt.Parameter:
-    """An x interval selection, opened on window (None: no initial brush, everything shown)."""
-    if window is None:
-        return alt.selection_interval(name=name, encodings=["x"])
-    return alt.selection_interval(name=name, encodings=["x"], value={"x": [_datetime(w) for w in window]})
-
-
-def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) -> alt.Chart:
-    """A thin full-period strip carrying the zoom brush."""
-    title = "Whole period: drag across this strip to choose the period shown above; double-click shows all"
-    return (
-        chart.encode(
-            x=alt.X(
-                field,
-                title=title,
-                axis=alt.Axis(
-                    format="%Y",
-                    tickCount="year",
-                    labelOverlap=True,
-                    labelFontSize=11,
-                    titleFontWeight="normal",
-                    titleColor="#555",
-                ),
-            ),
-        )
-        .add_params(brush)
-        .properties(height=40, width=width)
-    )
-
-
-def timeline_chart(ev: pd.DataFrame, selection_name: str = "event", width: int | str = "container") -> alt.VConcatChart:
-    """Events as points on one row per track (categories offset within the row), above an
-    overview strip whose brush sets the period shown.
-
-    Colour: category; size: fatalities; a square marks an event that spans more than one day
-    (its dates are in the tooltip). Clicking a point selects it through the point selection
-    named selection_name (field "id"). One mark per view: Streamlit stretches a concatenated
-    chart to the page only when no view is layered.
-    """
-    data = ev.assign(
-        date_label=ev["date_start"].dt.strftime("%Y-%m-%d")
-        + ev["date_end"].where(ev["date_end"] != ev["date_start"]).dt.strftime(" to %Y-%m-%d").fillna(""),
-        span=(ev["date_end"] > ev["date_start"]).map({True: "several days or more", False: "one day"}),
-        fatalities_shown=ev["fatalities"].astype("float").fillna(0),
-    )
-    present = [t for t in TRACK_ORDER if t in set(data["track"])]
-    categories = [c for c in CATEGORY_COLOURS if c in set(data["category"])]
-    categories += sorted(set(data["category"].dropna()) - set(categories))
-    pick = alt.selection_point(name=selection_name, fields=["id"], on="click", clear="dblclick")
-    zoom = zoom_brush(default_window(data["date_start"], data["date_end"]))
-    color = alt.Color(
-        "category:N",
-        title="Category",
-        scale=alt.Scale(domain=categories, range=[CATEGORY_COLOURS.get(c, OTHER_COLOUR) for c in categories]),
-        legend=alt.Legend(
-            orient="bottom",
-            columns=5,
-            labelLimit=200,
-            labelFontSize=12,
-            symbolType="circle",
-            symbolStrokeWidth=0,
-            symbolOpacity=1,
-        ),
-    )
-    tooltip = [
-        alt.Tooltip("title:N", title="Event"),
-        alt.Tooltip("date_label:N", title="Date"),
-        alt.Tooltip("date_precision:N", title="Date precision"),
-        alt.Tooltip("category:N", title="Category"),
-        alt.Tooltip("fatalities:Q", title="Fatalities"),
-        alt.Tooltip("id:N", title="ID"),
-    ]
-    base = alt.Chart(data)
-    points = (
-        base.mark_point(filled=True, stroke="#222", strokeWidth=0.5, clip=True)
-        .encode(
-            x=alt.X(
-                "date_start:T",
-                title=None,
-                scale=alt.Scale(domain={"param": zoom.name}),
-                axis=alt.Axis(labelFontSize=12, labelOverlap=True),
-            ),
-            y=alt.Y("track:N", sort=present, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=180)),
-            yOffset=alt.YOffset("category:N", sort=categories),
-            color=color,
-            shape=alt.Shape(
-                "span:N",
-                title="Dates",
-                scale=alt.Scale(domain=["one day", "several days or more"], range=["circle", "square"]),
-                legend=alt.Legend(
-                    orient="top", direction="horizontal", labelFontSize=12, symbolFillColor="#777", symbolStrokeWidth=0
-                ),
-            ),
-            size=alt.Size(
-                "fatalities_shown:Q", title="Fatalities", scale=alt.Scale(range=[60, 600], zero=True), legend=None
-            ),
-            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.3)),
-            tooltip=tooltip,
-        )
-        .add_params(pick)
-        .properties(height=120 * max(len(present), 1), width=width)
-    )
-    strip = overview_strip(base.mark_tick(thickness=2, size=14).encode(color=color), "date_start:T", zoom, width)
-    return alt.vconcat(points, strip, spacing=14)

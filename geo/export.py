@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 import zipfile
 from datetime import date, datetime
@@ -24,6 +23,7 @@ import pandas as pd
 
 from geo.filters import IncidentFilter
 from geo.geojson_io import feature, json_value
+from geo.values import is_missing
 
 DASHBOARD = "Pakistan–Iran border dashboard"
 # The preferred column order of an export; other columns follow in the data's order.
@@ -75,7 +75,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _present(values) -> list[str]:
-    return sorted({str(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))})
+    return sorted({str(v) for v in values if not is_missing(v)})
 
 
 def _sources(value) -> list[dict]:
@@ -105,7 +105,7 @@ def attribution(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> dict:
 
 
 def _iso(value) -> str | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
     if isinstance(value, (pd.Timestamp, datetime, date)):
         return value.strftime("%Y-%m-%d")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import geopandas as gpd
@@ -25,20 +25,32 @@ class IncidentFilter:
     min_fatalities: int = 0
     keyword: str = ""
 
-    def describe(self) -> str:
-        """One line a reader (or an export's attribution block) can understand."""
+    def parts(self) -> list[tuple[str, str]]:
+        """The active criteria as (name, description); names are the IncidentFilter fields
+        ("dates" stands for date_from and date_to together)."""
         parts = []
         if self.date_from or self.date_to:
-            parts.append(f"dates {self.date_from or '…'} to {self.date_to or '…'}")
+            parts.append(("dates", f"dates {self.date_from or '…'} to {self.date_to or '…'}"))
         if self.categories:
-            parts.append("categories: " + ", ".join(self.categories))
+            parts.append(("categories", "categories: " + ", ".join(self.categories)))
         if self.countries:
-            parts.append("countries: " + ", ".join(self.countries))
+            parts.append(("countries", "countries: " + ", ".join(self.countries)))
         if self.min_fatalities:
-            parts.append(f"at least {self.min_fatalities} fatalities")
+            parts.append(("min_fatalities", f"at least {self.min_fatalities} fatalities"))
         if self.keyword.strip():
-            parts.append(f"keyword “{self.keyword.strip()}”")
+            parts.append(("keyword", f"keyword “{self.keyword.strip()}”"))
+        return parts
+
+    def describe(self) -> str:
+        """One line a reader (or an export's attribution block) can understand."""
+        parts = [text for _, text in self.parts()]
         return "; ".join(parts) if parts else "no filters (all incidents)"
+
+    def only(self, name: str) -> IncidentFilter:
+        """This filter's criterion `name` (see parts) alone."""
+        if name == "dates":
+            return IncidentFilter(date_from=self.date_from, date_to=self.date_to)
+        return replace(IncidentFilter(), **{name: getattr(self, name)})
 
 
 def search_text(gdf: gpd.GeoDataFrame) -> pd.Series:
@@ -90,3 +102,31 @@ def filter_choices(incidents: gpd.GeoDataFrame) -> tuple[date, date, list[str], 
     lo, hi = incidents["date_start"].min().date(), incidents["date_end"].max().date()
     seen = set(incidents["category"])
     return lo, hi, [c for c in INCIDENT_CATEGORIES if c in seen], country_codes(incidents)
+
+
+@dataclass(frozen=True)
+class EmptyResult:
+    """Why a filter keeps no incident: the criteria that match none on their own (each named as in
+    IncidentFilter.describe), or, when each alone matches some, all the active ones together."""
+
+    alone: tuple[str, ...] = ()
+    together: tuple[str, ...] = ()
+
+    def sentence(self) -> str:
+        """The explanation in words (data values included: escape before Markdown or HTML)."""
+        if self.alone:
+            return "Nothing matches " + " and nothing matches ".join(self.alone) + "."
+        if self.together:
+            return (
+                "Each filter matches some events, but none matches all of them together: "
+                + "; ".join(self.together)
+                + "."
+            )
+        return "There are no events in the data."
+
+
+def why_empty(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> EmptyResult:
+    """Which filters left no incident (call when apply_filter(gdf, f) is empty)."""
+    parts = f.parts()
+    alone = tuple(text for name, text in parts if not filter_mask(gdf, f.only(name)).any())
+    return EmptyResult(alone, () if alone else tuple(text for _, text in parts))

@@ -1,15 +1,12 @@
 """Reading and writing GeoJSON files as plain feature collections.
 
-Writes are atomic (temporary file, then rename) so a failed write never leaves a
-half-written layer behind.
+Writes are atomic (geo.files.write_atomic) so a failed write never leaves a half-written
+layer behind.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from shapely.geometry import mapping
+
+from geo.files import write_atomic
+from geo.values import is_missing
 
 
 def round_coords(obj: Any, ndigits: int = 5) -> Any:
@@ -46,15 +46,7 @@ def write_feature_collection(path: str | Path, features: list[dict], **members: 
     path = Path(path)
     doc = {"type": "FeatureCollection", **members, "features": features}
     text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text + "\n")
 
 
 def json_value(value: Any) -> Any:
@@ -63,7 +55,7 @@ def json_value(value: Any) -> Any:
         return [json_value(v) for v in value]
     if isinstance(value, dict):
         return {k: json_value(v) for k, v in value.items()}
-    if value is None or value is pd.NA or value is pd.NaT:
+    if is_missing(value):
         return None
     if isinstance(value, datetime):  # pd.Timestamp too
         value = pd.Timestamp(value)
@@ -72,8 +64,7 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
+        return None if is_missing(value) else value
     return value
 
 

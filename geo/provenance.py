@@ -2,12 +2,12 @@
 
 The README holds, per layer, a heading "## <layer id> — <Title>" followed by bullets
 "- **Source:** …", "- **Licence:** …", "- **Date:** …", "- **Method:** …", "- **Known limits:** …".
-A bullet may run on over indented lines. The sources page renders these; nothing is written twice.
+A bullet may run on over indented lines. The sources page renders these (HTML in views.provenance);
+nothing is written twice.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +19,9 @@ README = Path(__file__).resolve().parent / "data" / "README.md"
 
 _HEADING = re.compile(r"^##\s+(?P<id>[A-Za-z0-9_\-]+)\s+[—–-]+\s+(?P<title>.+?)\s*#*\s*$")
 _BULLET = re.compile(r"^[-*+]\s+\*\*(?P<label>[^*]+?)\s*:?\s*\*\*\s*:?\s*(?P<text>.*)$")
-_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
-_URL = re.compile(r"https?://[^\s<>()\"'`]+[^\s<>()\"'`.,;:!?]")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_CODE = re.compile(r"`([^`]+)`")
+MD_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
+MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
+MD_CODE = re.compile(r"`([^`]+)`")
 
 
 @dataclass
@@ -40,6 +39,12 @@ class LayerProvenance:
             if _norm(key) == want:
                 return text
         return None
+
+    def documented(self) -> list[tuple[str, str]]:
+        """(label, markdown text) of every filled field: the five standard ones first, then the rest."""
+        standard = [(f, self.get(f) or "") for f in FIELDS if self.get(f)]
+        wanted = {_norm(f) for f in FIELDS}
+        return standard + [(k, v) for k, v in self.fields.items() if _norm(k) not in wanted]
 
     def missing(self) -> list[str]:
         """The provenance fields the data README leaves empty for this layer."""
@@ -97,41 +102,6 @@ def read_readme(path: str | Path | None = None) -> dict[str, LayerProvenance]:
         return parse_readme(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-
-
-def _safe_url(url: str) -> str | None:
-    url = url.strip()
-    return url if re.match(r"^https?://", url, re.IGNORECASE) else None
-
-
-def markdown_to_html(text: str) -> str:
-    """Inline markdown of the README (links, bare URLs, **bold**, `code`) as escaped HTML.
-
-    Everything is escaped; only http(s) links become anchors, any other link keeps its text only.
-    """
-    pieces: list[str] = []
-    pos = 0
-    for m in re.finditer(f"{_LINK.pattern}|(?P<bare>{_URL.pattern})", text):
-        pieces.append(_inline(text[pos : m.start()]))
-        if m["bare"]:
-            url = m["bare"]
-            pieces.append(_anchor(url, url))
-        else:
-            url = _safe_url(m["url"])
-            pieces.append(_anchor(url, m["text"]) if url else _inline(m["text"]))
-        pos = m.end()
-    pieces.append(_inline(text[pos:]))
-    return "".join(pieces)
-
-
-def _anchor(url: str, label: str) -> str:
-    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{_inline(label)}</a>'
-
-
-def _inline(text: str) -> str:
-    out = html.escape(text, quote=True)
-    out = _BOLD.sub(r"<strong>\1</strong>", out)
-    return _CODE.sub(r"<code>\1</code>", out)
 
 
 @dataclass(frozen=True)
@@ -240,24 +210,6 @@ def newest_update(frames) -> str | None:
     return max(dates) if dates else None
 
 
-def field_rows_html(prov: LayerProvenance | None) -> str:
-    """A layer's README fields as an escaped HTML definition list (the five standard ones first)."""
-    if prov is None:
-        return (
-            '<p class="pkir-prov-missing">This layer has no section in geo/data/README.md yet: '
-            "its source, licence, date and method are not documented.</p>"
-        )
-    labels = [f for f in FIELDS if prov.get(f)]
-    labels += [k for k in prov.fields if _norm(k) not in {_norm(f) for f in FIELDS}]
-    items = []
-    for label in labels:
-        text = prov.get(label) if label in FIELDS else prov.fields[label]
-        items.append(f"<dt>{html.escape(label)}</dt><dd>{markdown_to_html(text or '')}</dd>")
-    for label in prov.missing():
-        items.append(f'<dt>{html.escape(label)}</dt><dd class="pkir-prov-missing">not documented</dd>')
-    return f'<dl class="pkir-prov">{"".join(items)}</dl>'
-
-
 def project_version(pyproject: str | Path | None = None) -> str:
     """The version in pyproject.toml's [project] table ("unknown" if it cannot be read)."""
     path = Path(pyproject) if pyproject else Path(__file__).resolve().parents[1] / "pyproject.toml"
@@ -274,9 +226,9 @@ def plain_text(text: str | None) -> str:
     """README markdown as plain text: link texts kept, emphasis and code marks dropped."""
     if not text:
         return ""
-    out = _LINK.sub(lambda m: m["text"], text)
-    out = _BOLD.sub(r"\1", out)
-    return _CODE.sub(r"\1", out)
+    out = MD_LINK.sub(lambda m: m["text"], text)
+    out = MD_BOLD.sub(r"\1", out)
+    return MD_CODE.sub(r"\1", out)
 
 
 def other_sections(text: str) -> list[tuple[str, str]]:

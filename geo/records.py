@@ -1,30 +1,39 @@
-"""A feature's properties as a readable record: (label, value) rows and an escaped HTML fragment.
+"""A feature's properties as a readable record: labelled rows of plain text, and the record lookup.
 
-Used by the map's details panel and the incidents explorer. Every string is html.escape'd here;
-source links are kept only for http(s) URLs, anything else is shown as inert text.
+Used by the map's details panel, the incidents explorer and the chronology; views.records turns
+a Record into escaped HTML. Source URLs are checked here (safe_url): only http(s) ones are links.
 """
 
 from __future__ import annotations
 
-import html
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-import pandas as pd
+import geopandas as gpd
+
+from geo.values import present
 
 ALLOWED_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
+class Source:
+    """One cited source of a record: what to call it, its URL as given, its date ('' if none)."""
+
+    label: str
+    url: object
+    date: str
+
+
+@dataclass(frozen=True)
 class Row:
-    """One line of a record: plain text for tests and tables, escaped HTML for display."""
+    """One line of a record: a label and plain text; the sources row also lists its sources."""
 
     label: str
     text: str
-    html: str
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,23 +57,6 @@ class Record:
 # --- values -----------------------------------------------------------------------------------
 
 
-def present(value) -> bool:
-    """False for None, NaN, NaT, pd.NA, empty strings and empty lists."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, (list, tuple, set, dict)):
-        return bool(value)
-    if isinstance(value, float) and math.isnan(value):
-        return False
-    try:
-        missing = pd.isna(value)
-    except (TypeError, ValueError):
-        return True
-    return not (isinstance(missing, bool) and missing)
-
-
 def fmt_date(value) -> str:
     """yyyy-mm-dd for dates, timestamps and ISO strings; '' when missing."""
     if not present(value):
@@ -72,6 +64,23 @@ def fmt_date(value) -> str:
     if isinstance(value, (datetime, date)):
         return value.strftime("%Y-%m-%d")
     return str(value)[:10]
+
+
+# How a date of each precision is qualified after it ("day" needs no word).
+DATE_PRECISION_NOTES = {
+    "day (approx.)": "approx.",
+    "days": "several days",
+    "week": "week only",
+    "month": "month only",
+    "year": "year only",
+}
+
+
+def date_with_precision(value, precision) -> str:
+    """'2021-04-21 (approx.)': the date and, unless it is exact to the day, how precise it is."""
+    text = fmt_date(value)
+    note = DATE_PRECISION_NOTES.get(precision, precision) if present(precision) and precision != "day" else ""
+    return f"{text} ({note})" if text and note else text
 
 
 def fmt_number(value, digits: int = 0) -> str:
@@ -100,19 +109,8 @@ def safe_url(url) -> str | None:
     return url
 
 
-def link_html(text: str, url) -> str:
-    """An <a> for http(s) URLs; otherwise the text (and the rejected URL) as inert text."""
-    good = safe_url(url)
-    label = html.escape(text or (good or str(url or "")))
-    if good:
-        return f'<a href="{html.escape(good, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
-    if present(url) and str(url) != text:
-        return f'{label} <span class="pkir-inert-url">({html.escape(str(url))}, not a web link)</span>'
-    return label
-
-
-def _row(label: str, text: str, html_value: str | None = None) -> Row:
-    return Row(label, text, html_value if html_value is not None else html.escape(text))
+def _row(label: str, text: str) -> Row:
+    return Row(label, text)
 
 
 def _text(props: dict, key: str) -> str:
@@ -232,7 +230,7 @@ def _sources(props: dict) -> Iterable[Row]:
     sources = props.get("sources")
     if not isinstance(sources, (list, tuple)) or not sources:
         return [_row("Sources", "none recorded")]
-    texts, htmls = [], []
+    texts, items = [], []
     for src in sources:
         if not isinstance(src, dict):
             src = {"outlet": str(src), "url": None}
@@ -242,8 +240,8 @@ def _sources(props: dict) -> Iterable[Row]:
         label = outlet or (str(url) if present(url) else "source")
         suffix = f" ({when})" if when else ""
         texts.append(f"{label}{suffix}: {url}" if present(url) else f"{label}{suffix}")
-        htmls.append(f"<li>{link_html(label, url)}{html.escape(suffix)}</li>")
-    return [Row("Sources", "\n".join(texts), '<ul class="pkir-sources">' + "".join(htmls) + "</ul>")]
+        items.append(Source(label, url, when))
+    return [Row("Sources", "\n".join(texts), tuple(items))]
 
 
 def _disputed(props: dict) -> Iterable[Row]:
@@ -391,12 +389,13 @@ def build_record(
     return Record(layer_id, str(props.get("id") or ""), record_title(layer_id, props), tuple(rows))
 
 
-def record_html(record: Record, heading_level: int = 3) -> str:
-    """The record as one escaped HTML fragment: a heading and a definition list."""
-    h = f"h{max(1, min(6, heading_level))}"
-    items = "".join(f"<dt>{html.escape(r.label)}</dt><dd>{r.html}</dd>" for r in record.rows)
-    return (
-        f'<div class="pkir-record" data-layer="{html.escape(record.layer_id, quote=True)}" '
-        f'data-id="{html.escape(record.id, quote=True)}"><{h}>{html.escape(record.title)}</{h}>'
-        f"<dl>{items}</dl></div>"
-    )
+def record_of(gdf: gpd.GeoDataFrame | None, feature_id) -> dict | None:
+    """One feature's properties and its geometry (key "geometry") as a dict; None when the layer
+    is absent, has no id column or no feature with this id."""
+    if gdf is None or "id" not in gdf.columns:
+        return None
+    hits = gdf[gdf["id"].astype(str) == str(feature_id)]
+    if hits.empty:
+        return None
+    row = hits.iloc[0]
+    return {**row.drop(labels=[gdf.geometry.name]).to_dict(), "geometry": row[gdf.geometry.name]}

@@ -18,6 +18,7 @@ import shapely
 from shapely.validation import explain_validity
 
 from geo.schema import Field, LayerSchema
+from geo.values import is_missing
 
 MAX_LISTED = 20  # problems listed in one error message before "... and N more"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -50,7 +51,7 @@ class ValidationReport:
 def feature_label(gdf: gpd.GeoDataFrame, pos: int, id_field: str) -> str:
     """How a message names a feature: its position and, when present, its id."""
     fid = gdf[id_field].iloc[pos] if id_field in gdf.columns else None
-    if fid is None or (isinstance(fid, float) and math.isnan(fid)):
+    if is_missing(fid):
         return f"feature {pos}"
     return f"feature {pos} (id '{fid}')"
 
@@ -75,14 +76,6 @@ def check_crs(gdf: gpd.GeoDataFrame, source: str, report: ValidationReport) -> g
     kind = "projected" if gdf.crs.is_projected else "geographic"
     report.notes.append(f"{source}: reprojected from {kind} CRS {name} to EPSG:4326")
     return out
-
-
-def _is_missing(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return value is pd.NaT or value is pd.NA  # pd.NA: validate's own Int64 output, checked again
 
 
 def _type_problem(value, f: Field) -> str | None:
@@ -179,7 +172,7 @@ def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, li
         if _plainly_valid(values, f):
             continue
         for pos, value in enumerate(values):
-            if _is_missing(value):
+            if is_missing(value):
                 if not f.nullable:
                     errors.setdefault(pos, []).append(f"property '{f.name}' is empty but required")
                 continue
@@ -192,7 +185,7 @@ def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
     """Record missing and duplicate ids."""
     first: dict[str, int] = {}
     for pos, value in enumerate(gdf[schema.id_field].tolist()):
-        if _is_missing(value):
+        if is_missing(value):
             continue
         key = repr(value)  # ids of the wrong type (lists, numbers) are reported elsewhere; don't crash here
         if key in first:

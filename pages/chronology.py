@@ -6,13 +6,17 @@ Diplomacy, violence and infrastructure side by side; click an event (or pick it 
 import pandas as pd
 import streamlit as st
 
-from geo import chronology, explore
+from geo import chronology, incident_stats
+from geo.records import record_of
 from ui import data
 from ui.details import show_record
-from ui.filters import current_filter
+from ui.filters import current_filter, explain_empty
 from ui.links import map_link
+from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
+from ui.sidebar import NARROW_SCREENS_CSS
+from views import charts
 
 ensure_app_shell()
 
@@ -55,11 +59,11 @@ if f.min_fatalities and not hidden.empty:
     st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
 
 if ev.empty:
-    st.info("No events match the filters.")
+    explain_empty(incidents, f)
     st.stop()
 
 st.altair_chart(
-    chronology.timeline_chart(view.drawn, selection_name="event"),
+    charts.chronology_chart(view.drawn, selection_name="event"),
     width="stretch",
     key=CHART_KEY,
     on_select=_from_chart,
@@ -91,30 +95,43 @@ if len(labels) <= PICK_LIMIT:
 else:
     chosen = st.session_state.get(PICK_KEY)
     st.caption(f"{len(labels):,} events match: click one on the chart, or narrow the filters to pick from a list.")
-record = explore.record_of(shown_gdf, chosen) if chosen else None
+record = record_of(shown_gdf, chosen) if chosen else None
 if record is not None:
     with st.container(border=True, key="chronology_record"):
         if record.get("geometry") is not None:
             st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
         else:
             st.caption("This event has no location, so it is not on the map.")
-        show_record("incidents", record, explore.border_km(record.get("geometry"), data.load("border").gdf))
+        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), data.load("border").gdf))
+    scroll_into_view("chronology_record", str(chosen))
+else:
+    forget_scroll("chronology_record")
 
 with st.expander("All events shown, as a table"):
-    st.dataframe(
-        ev,
-        hide_index=True,
-        width="stretch",
-        placeholder="–",
-        key="chronology_table",
-        column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
-        column_config={
-            "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86),
-            "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
-            "track": st.column_config.TextColumn("Track", width=110),
-            "category": st.column_config.TextColumn("Category", width=100),
-            "title": st.column_config.TextColumn("Title", width=260),
-            "date_precision": st.column_config.TextColumn("Date precision", width=80),
-            "fatalities": st.column_config.NumberColumn("Killed", width=52),
-        },
-    )
+    st.html(NARROW_SCREENS_CSS)
+    table = {"hide_index": True, "width": "stretch", "placeholder": "–"}
+    from_column = st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86)
+    with st.container(key="wide_chronology"):
+        st.dataframe(
+            ev,
+            key="chronology_table",
+            column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
+            column_config={
+                "date_start": from_column,
+                "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
+                "track": st.column_config.TextColumn("Track", width=110),
+                "category": st.column_config.TextColumn("Category", width=100),
+                "title": st.column_config.TextColumn("Title", width=260),
+                "date_precision": st.column_config.TextColumn("Date precision", width=80),
+                "fatalities": st.column_config.NumberColumn("Killed", width=52),
+            },
+            **table,
+        )
+    with st.container(key="narrow_chronology"):
+        st.dataframe(
+            ev,
+            key="chronology_table_narrow",
+            column_order=["date_start", "title"],
+            column_config={"date_start": from_column, "title": st.column_config.TextColumn("Title", width=190)},
+            **table,
+        )

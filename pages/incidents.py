@@ -7,17 +7,22 @@ import hashlib
 
 import streamlit as st
 
-from geo import explore, export
+from geo import export, incident_stats
+from geo.records import record_of
 from ui import data
 from ui.details import show_record
-from ui.filters import COUNTRY_NAMES, current_filter
+from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import map_link
+from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
+from ui.sidebar import NARROW_SCREENS_CSS
+from views import charts
 
 ensure_app_shell()
 
 TABLE_KEY = "incidents_table"
+NARROW_TABLE_KEY = "incidents_narrow_table"  # the same rows for a phone: date, title, deaths
 SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
 
@@ -26,7 +31,7 @@ st.title("Incidents explorer")
 everything = data.incidents_or_stop()
 
 f = current_filter()
-view = data.per_session("explorer", everything, f, lambda: explore.explorer_view(everything, f))
+view = data.per_session("explorer", everything, f, lambda: incident_stats.explorer_view(everything, f))
 shown, h = view.shown, view.headline
 st.caption(
     f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
@@ -49,7 +54,11 @@ with left:
     st.markdown("**By country**")
     st.dataframe(
         [
-            {"Country": explore.country_label(c.country, COUNTRY_NAMES), "Events": c.events, "Fatalities": c.fatalities}
+            {
+                "Country": incident_stats.country_label(c.country, COUNTRY_NAMES),
+                "Events": c.events,
+                "Fatalities": c.fatalities,
+            }
             for c in h.by_country
         ],
         hide_index=True,
@@ -59,23 +68,25 @@ with left:
 with right:
     share = f" ({h.approximate_share:.0%})" if h.approximate_share is not None else ""
     st.metric(
-        "Approximate locations",
+        "Not located exactly",
         f"{h.approximate} of {h.events}{share}",
-        help="Location precision other than 'exact': a town or district centre, or 'near' a place.",
+        help="Events placed at a town or district centre, near a place, approximately, or not at all "
+        "(location precision other than 'exact').",
     )
     st.caption(
         "By location precision: "
         + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
-        + f". {h.unlocated} unlocated have no point and are not drawn on the map."
+        + "."
+        + (f" The {h.unlocated} unlocated have no point and are not drawn on the map." if h.unlocated else "")
     )
 
 # --- timeline ---------------------------------------------------------------------------------
 st.subheader("Per month, by country")
 months = view.months
 if months.empty:
-    st.info("No events match the filters.")
+    explain_empty(everything, f)
 else:
-    st.altair_chart(explore.timeline_chart(months, COUNTRY_NAMES), width="stretch")
+    st.altair_chart(charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
 
 # --- table and exports ------------------------------------------------------------------------
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
@@ -108,48 +119,73 @@ ids = rows["id"].tolist()
 # A new key whenever the rows change, so a selection never points at another row than the one clicked.
 digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
 picked = st.session_state.get(SELECTED)
-default = {"selection": {"rows": [ids.index(picked)]}} if picked in ids else None
+position = ids.index(picked) if picked in ids else None
+default = {"selection": {"rows": [position]}} if position is not None else None
 # rows taller than 4rem let Streamlit wrap long text instead of cutting it off
 ROW_HEIGHT = 80
 st.caption("Tick a row to see its full record below. Click a column header to sort.")
-event = st.dataframe(
-    rows,
-    key=f"{TABLE_KEY}_{digest}",
-    on_select="rerun",
-    selection_mode="single-row",
-    selection_default=default,
-    hide_index=True,
-    width="stretch",
-    height=38 + ROW_HEIGHT * min(len(rows), 8),
-    row_height=ROW_HEIGHT,
-    column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
-    placeholder="–",
-    column_config={
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=78),
-        "title": st.column_config.TextColumn("Title", width=196),
-        "category": st.column_config.TextColumn("Category", width=88),
-        "place": st.column_config.TextColumn("Place", width=100),
-        "province": st.column_config.TextColumn("Province", width=92),
-        "country": st.column_config.TextColumn("Country", width=64),
-        "fatalities": st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities"),
-        "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
-        "source": st.column_config.LinkColumn(
-            "Source",
-            width=130,
-            display_text=r"https?://(?:www\.)?([^/]+)",
-            help="The first source (opens in a new tab); all sources in the record",
-        ),
-    },
-)
-selected_rows = event.selection.rows
-if selected_rows and selected_rows[0] < len(ids):
-    st.session_state[SELECTED] = ids[selected_rows[0]]
-elif picked in ids:  # the user cleared the selection of a row that is still shown
-    st.session_state.pop(SELECTED, None)
+st.html(NARROW_SCREENS_CSS)
+common = {
+    "on_select": "rerun",
+    "selection_mode": "single-row",
+    "selection_default": default,
+    "hide_index": True,
+    "width": "stretch",
+    "height": 38 + ROW_HEIGHT * min(len(rows), 8),
+    "row_height": ROW_HEIGHT,
+    "placeholder": "–",
+}
+date_column = st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=78)
+killed_column = st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities")
+# Both tables are keyed by the rows and the picked row: a pick in one redraws the other with it.
+with st.container(key="wide_explorer"):
+    wide = st.dataframe(
+        rows,
+        key=f"{TABLE_KEY}_{digest}_{position}",
+        column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
+        column_config={
+            "date": date_column,
+            "title": st.column_config.TextColumn("Title", width=196),
+            "category": st.column_config.TextColumn("Category", width=88),
+            "place": st.column_config.TextColumn("Place", width=100),
+            "province": st.column_config.TextColumn("Province", width=92),
+            "country": st.column_config.TextColumn("Country", width=64),
+            "fatalities": killed_column,
+            "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
+            "source": st.column_config.LinkColumn(
+                "Source",
+                width=130,
+                display_text=r"https?://(?:www\.)?([^/]+)",
+                help="The first source (opens in a new tab); all sources in the record",
+            ),
+        },
+        **common,
+    )
+with st.container(key="narrow_explorer"):
+    narrow = st.dataframe(
+        rows,
+        key=f"{NARROW_TABLE_KEY}_{digest}_{position}",
+        column_order=["date", "title", "fatalities"],
+        column_config={
+            "date": date_column,
+            "title": st.column_config.TextColumn("Title", width=155),
+            "fatalities": killed_column,
+        },
+        **common,
+    )
+shown_rows = [position] if position is not None else []
+changed = [e.selection.rows for e in (wide, narrow) if e.selection.rows != shown_rows]
+if changed:
+    new_rows = changed[0]
+    if new_rows and new_rows[0] < len(ids):
+        st.session_state[SELECTED] = ids[new_rows[0]]
+    else:  # the user cleared the selection of a row that is still shown
+        st.session_state.pop(SELECTED, None)
+    st.rerun()
 
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
-record = explore.record_of(shown, chosen) if chosen in ids else None
+record = record_of(shown, chosen) if chosen in ids else None
 if record is not None:
     border = data.load("border").gdf
     with st.container(border=True, key="explorer_record"):
@@ -157,4 +193,7 @@ if record is not None:
             st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
         else:
             st.caption("This event has no location, so it is not on the map.")
-        show_record("incidents", record, explore.border_km(record.get("geometry"), border))
+        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), border))
+    scroll_into_view("explorer_record", str(chosen))
+else:
+    forget_scroll("explorer_record")

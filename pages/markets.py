@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo import infrastructure, sitemaps
 from geo.provenance import md_link
-from geo.records import fmt_date, present
+from geo.records import date_with_precision, present
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
@@ -46,11 +46,9 @@ def _site_rows(frame, table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFr
         for col, label in columns.items():
             value = r.get(col)
             if col == "opened":
-                text = md_escape(fmt_date(value)) or (
+                text = md_escape(date_with_precision(value, r.get("date_precision"))) or (
                     "not opened" if r.get("status") == "planned" else "no date in the sources"
                 )
-                if value is not None and r.get("date_precision") and r["date_precision"] != "day":
-                    text += f" ({md_escape(r['date_precision'])})"
             elif col == "location":
                 text = md_escape(value) if r["located"] else f"**{md_escape(value)}**"
             else:
@@ -102,7 +100,7 @@ with open_col:
             pd.DataFrame(
                 {
                     "Opened": [
-                        md_escape(d.isoformat()) + ("" if p == "day" else f" ({md_escape(p)})")
+                        md_escape(date_with_precision(d, p))
                         for d, p in zip(opened["date"], opened["date_precision"], strict=True)
                     ],
                     "Site": [md_escape(f"{n} ({t})") for n, t in zip(opened["name"], opened["type"], strict=True)],

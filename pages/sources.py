@@ -13,6 +13,7 @@ from geo.validation import LayerValidationError
 from ui import data
 from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
+from views.provenance import field_rows_html, markdown_to_html
 
 ensure_app_shell()
 
@@ -22,6 +23,8 @@ _CSS = """<style>
 .pkir-prov dd { margin: 0; overflow-wrap: anywhere; }
 .pkir-prov-missing { color: #a50f15; }
 </style>"""
+# README fields written for whoever rebuilds the data (tools, commands): folded away on this page
+TECHNICAL = ("Method",)
 STATUS_COLOUR = {"ok": "green", "notes": "blue", "warnings": "orange", "error": "red"}
 
 
@@ -100,7 +103,11 @@ for lid, layer in LAYERS.items():
             f"{md_escape(layer.description)}. **{md_escape(counts)}** · file {code(layer.file)} · "
             f"validation: {status_md(status)}"
         )
-        st.html(provenance.field_rows_html(prov))
+        st.html(field_rows_html(prov, leave_out=TECHNICAL))
+        method = prov.get("Method") if prov else None
+        if method:
+            with st.expander("How it was built (technical detail)", key=f"method_{lid}"):
+                st.html(markdown_to_html(method))
         if status.messages:
             with st.expander(
                 f"Validation messages ({len(status.messages)})",

@@ -8,8 +8,8 @@ import pytest
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file, load_layer
-from geo.maps import CATEGORY_COLOURS
-from geo.schema import INCIDENT_CATEGORIES, INCIDENTS, TRACKS
+from geo.schema import CATEGORY, INCIDENT_CATEGORIES, INCIDENTS, TRACKS
+from views.charts import chronology_chart
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
 
@@ -67,13 +67,13 @@ def test_shipped_events_cover_all_three_tracks_including_pipeline_milestones():
 
 
 def test_timeline_chart_rows_by_track_coloured_by_category_selectable(small):
-    chart = chronology.timeline_chart(chronology.events(small), selection_name="event")
+    chart = chronology_chart(chronology.events(small), selection_name="event")
     spec = chart.to_dict()
     points, strip = spec["vconcat"]
     assert points["encoding"]["y"]["field"] == "track"
     assert points["encoding"]["y"]["sort"] == ["security", "diplomacy", "infrastructure & trade"]
     assert points["encoding"]["color"]["field"] == "category"
-    assert points["encoding"]["color"]["scale"]["range"][0] == CATEGORY_COLOURS["attack"]
+    assert points["encoding"]["color"]["scale"]["range"][0] == CATEGORY["attack"].colour
     params = {p["name"]: p for p in spec["params"]}
     assert params["event"]["select"]["fields"] == ["id"] and params["event"]["views"] == [points["name"]]
     # the overview strip carries the brush that sets the period of the events view
@@ -94,7 +94,7 @@ def test_default_window_opens_on_recent_years_only_for_long_periods():
 
 def test_long_period_chart_opens_with_a_brush_on_the_window():
     gdf, _ = load_layer("incidents")
-    spec = chronology.timeline_chart(chronology.events(gdf)).to_dict()
+    spec = chronology_chart(chronology.events(gdf)).to_dict()
     zoom = next(p for p in spec["params"] if p["name"] == "zoom")
     first, last = zoom["value"]["x"]
     assert (first["year"], last["year"]) == (2019, 2024)

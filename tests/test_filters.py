@@ -125,3 +125,31 @@ def test_filter_choices_offer_the_date_range_present_categories_and_countries(la
     assert (lo, hi) == (date(1995, 1, 1), date(2024, 10, 26))
     assert set(categories) == set(incidents["category"]) and categories[0] == "attack"
     assert countries == ["IRN", "PAK", "USA"]
+
+
+def test_why_empty_names_the_filter_that_matches_nothing(incidents):
+    from geo.filters import why_empty
+
+    f = IncidentFilter(countries=("PAK",), keyword="kabul")
+    assert apply_filter(incidents, f).empty
+    result = why_empty(incidents, f)
+    assert result.alone == ("keyword “kabul”",)
+    assert result.sentence() == "Nothing matches keyword “kabul”."
+
+
+def test_why_empty_names_every_filter_when_only_their_combination_is_empty(incidents):
+    from geo.filters import why_empty
+
+    f = IncidentFilter(categories=("agreement",), countries=("IRN",))
+    assert apply_filter(incidents, f).empty
+    result = why_empty(incidents, f)
+    assert result.alone == ()
+    assert result.together == ("categories: agreement", "countries: IRN")
+    assert "none matches all of them together: categories: agreement; countries: IRN" in result.sentence()
+
+
+def test_why_empty_lists_each_filter_that_alone_matches_nothing(incidents):
+    from geo.filters import why_empty
+
+    f = IncidentFilter(date_from=date(2025, 1, 1), min_fatalities=100, countries=("PAK",))
+    assert why_empty(incidents, f).alone == ("dates 2025-01-01 to …", "at least 100 fatalities")

@@ -7,6 +7,7 @@ import pytest
 from geo import provenance
 from geo.catalog import LAYERS
 from geo.validation import ValidationReport
+from views.provenance import field_rows_html, markdown_to_html
 
 FIXTURE = Path(__file__).parent / "data" / "provenance" / "README.md"
 
@@ -47,7 +48,7 @@ def test_absent_readme_gives_nothing(tmp_path):
 
 
 def test_markdown_to_html_links_and_formatting(parsed):
-    out = provenance.markdown_to_html(parsed["markets"].fields["Source"])
+    out = markdown_to_html(parsed["markets"].fields["Source"])
     assert out == (
         "the project&#x27;s fact sheet; see "
         '<a href="https://www.brecorder.com/news/40096901" target="_blank" rel="noopener noreferrer">'
@@ -55,15 +56,15 @@ def test_markdown_to_html_links_and_formatting(parsed):
         '<a href="https://en.irna.ir/news/84732377" target="_blank" rel="noopener noreferrer">'
         "https://en.irna.ir/news/84732377</a>."
     )
-    assert provenance.markdown_to_html("shared **admin-0** `v2`") == "shared <strong>admin-0</strong> <code>v2</code>"
+    assert markdown_to_html("shared **admin-0** `v2`") == "shared <strong>admin-0</strong> <code>v2</code>"
 
 
 def test_markdown_to_html_is_inert(parsed):
-    out = provenance.markdown_to_html(parsed["border"].fields["Source"])
+    out = markdown_to_html(parsed["border"].fields["Source"])
     assert "<script" not in out and "&lt;script&gt;" in out
     assert "<a " not in out  # the javascript: link is not turned into an anchor
     assert "npm" in out  # the link text survives, as plain text
-    tricky = provenance.markdown_to_html('[x](https://a.b/"onmouseover="alert(1)) `<b>` "q" ` `')
+    tricky = markdown_to_html('[x](https://a.b/"onmouseover="alert(1)) `<b>` "q" ` `')
     assert '"onmouseover' not in tricky and "<b>" not in tricky
 
 
@@ -125,13 +126,13 @@ def test_md_link_only_for_http_urls():
 
 
 def test_field_rows_html(parsed):
-    out = provenance.field_rows_html(parsed["border"])
+    out = field_rows_html(parsed["border"])
     assert out.startswith('<dl class="pkir-prov"><dt>Source</dt>')
     assert out.index("<dt>Licence</dt>") < out.index("<dt>Date</dt>") < out.index("<dt>Method</dt>")
     assert '<dt>Known limits</dt><dd class="pkir-prov-missing">not documented</dd>' in out
     assert "<script" not in out
-    assert "<dt>Extra</dt>" in provenance.field_rows_html(parsed["markets"])
-    assert "no section in geo/data/README.md" in provenance.field_rows_html(None)
+    assert "<dt>Extra</dt>" in field_rows_html(parsed["markets"])
+    assert "no section in geo/data/README.md" in field_rows_html(None)
 
 
 def test_counts_dates_version_and_files(tmp_path):

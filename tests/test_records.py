@@ -1,4 +1,4 @@
-"""geo.records: what the details panel shows for each layer, and that it is always inert HTML."""
+"""geo.records and views.records: what the details panel shows for each layer, and that it is always inert HTML."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from geo.loading import load_layer
-from geo.records import build_record, link_html, present, record_html, safe_url
+from geo.records import build_record, present, safe_url
+from views.records import link_html, record_html
 
 NASTY = {
     "id": "EVIL-1",
@@ -165,3 +166,26 @@ def test_disputed_incident_shows_both_versions():
     pairs = dict(build_record("incidents", props).as_pairs())
     assert "Zhob" in pairs["Alternative location"]
     assert "the point uses" in pairs["Where sources disagree"].lower()
+
+
+def test_record_of_without_layer_or_id_column():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.records import record_of
+
+    gdf = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"]}, geometry=[Point(1, 2), None], crs="EPSG:4326")
+    assert record_of(gdf, "b") == {"id": "b", "name": "B", "geometry": None}
+    assert record_of(gdf, "a")["geometry"].equals(Point(1, 2))
+    assert record_of(None, "a") is None
+    assert record_of(gdf.drop(columns="id"), "a") is None
+
+
+def test_date_with_precision_in_plain_words():
+    from geo.records import date_with_precision
+
+    assert date_with_precision(pd.Timestamp("2021-04-21"), "day (approx.)") == "2021-04-21 (approx.)"
+    assert date_with_precision("2021-04-21", "day") == "2021-04-21"
+    assert date_with_precision("2021-04-21", None) == "2021-04-21"
+    assert date_with_precision("2021-04-01", "month") == "2021-04-01 (month only)"
+    assert date_with_precision(None, "month") == ""

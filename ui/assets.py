@@ -9,15 +9,13 @@ replaced by those URLs, so any folium map in the app loads nothing from outside.
 from __future__ import annotations
 
 import filecmp
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import folium
 import folium.plugins
 import streamlit as st
 
+from geo.files import write_atomic
 from geo.maps import VENDOR_FILES, vendor_css, vendor_js
 
 APP_ROOT = Path(__file__).resolve().parents[1]
@@ -50,14 +48,7 @@ def copy_vendor_files(target: Path = VENDOR_DIR) -> list[Path]:
         if dest.is_file() and not dest.is_symlink() and filecmp.cmp(source, dest, shallow=False):
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        # write beside the target, then rename: a concurrent reader never sees half a file
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-        os.close(fd)
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        if dest.is_symlink():
-            dest.unlink()
-        os.replace(tmp, dest)
+        write_atomic(dest, source.read_bytes())  # a concurrent reader never sees half a file
         written.append(dest)
     return written
 
@@ -84,11 +75,7 @@ def publish_json(key: str, text: str, folder: Path = CACHE_DIR) -> str | None:
     try:
         if not target.exists():
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
+            write_atomic(target, text)
             old = sorted(folder.glob("incidents-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
             for stale in old[CACHE_KEEP:]:
                 stale.unlink(missing_ok=True)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.records import build_record, present, record_html
+from geo.records import build_record, present
+from views.records import record_html
 
 _CSS = "<style>" + (Path(__file__).with_name("record.css")).read_text(encoding="utf-8") + "</style>"
 

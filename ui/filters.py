@@ -9,8 +9,9 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
-from geo.filters import IncidentFilter, filter_choices
+from geo.filters import IncidentFilter, filter_choices, why_empty
 from ui.data import per_session
+from ui.safe_text import safe
 
 KEYS = {
     "dates": "filter_dates",
@@ -21,6 +22,16 @@ KEYS = {
 }
 COUNTRY_NAMES = {"PAK": "Pakistan", "IRN": "Iran", "AFG": "Afghanistan", "USA": "United States"}
 STATE = "incident_filter"
+RESET_KEY = "filter_reset"
+
+
+def _reset(lo, hi) -> None:
+    """Every filter back to "all" (a button callback: runs before the widgets are drawn again)."""
+    st.session_state[KEYS["dates"]] = (lo, hi)
+    st.session_state[KEYS["categories"]] = []
+    st.session_state[KEYS["countries"]] = []
+    st.session_state[KEYS["min_fatalities"]] = 0
+    st.session_state[KEYS["keyword"]] = ""
 
 
 def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
@@ -62,6 +73,15 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
         min_fatalities=int(min_fat or 0),
         keyword=keyword or "",
     )
+    st.sidebar.button(
+        "Reset filters",
+        key=RESET_KEY,
+        icon=":material/filter_alt_off:",
+        on_click=_reset,
+        args=(lo, hi),
+        disabled=f == IncidentFilter(),
+        help="Show every event again",
+    )
     st.session_state[STATE] = f
     return f
 
@@ -69,3 +89,12 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
 def current_filter() -> IncidentFilter:
     """The filter drawn by app.py for this run."""
     return st.session_state.get(STATE, IncidentFilter())
+
+
+def explain_empty(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> None:
+    """Say that no event matches and which of the sidebar filters emptied the result."""
+    st.info(
+        safe("No events match the sidebar filters. {}", why_empty(incidents, f).sentence())
+        + " Change them, or use **Reset filters** in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )

@@ -6,8 +6,12 @@ controls such as the map's layer toggles are in view without scrolling past the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+# Shows a "wide_…" keyed container only on wide screens and a "narrow_…" one only on phones
+NARROW_SCREENS_CSS = Path(__file__).resolve().parent / "css" / "narrow_screens.css"
 _SLOT = "_page_sidebar_slot"
 
 

@@ -1,10 +1,8 @@
-"""Shared set-up for the AppTests: every run goes through app.py.
+"""Shared set-up for the AppTests: the `app` marker for every test in this folder.
 
-AppTest resets PagesManager.uses_pages_directory before each run. With a pages/ folder next to
-app.py, Streamlit 1.5x–1.6x then runs the current page alone (the old pages/ mode) instead of
-app.py from the second run on, so the shared sidebar filters vanish. Keeping st.navigation's mode
-on every run makes the AppTests see what a browser sees (the server has the same trap on a first
-visit to a page's URL; ui/shell.py handles it there).
+AppTest starts every run in Streamlit's legacy pages/ mode, so a run after switch_page first
+runs the page file alone; ui/shell.ensure_app_shell reroutes it through app.py exactly as it
+does for a browser's first visit to a page URL (nothing is patched here).
 """
 
 from __future__ import annotations
@@ -12,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,14 +19,3 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.app)
-
-
-@pytest.fixture(autouse=True)
-def app_py_runs_every_time(monkeypatch):
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)

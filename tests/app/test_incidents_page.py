@@ -11,7 +11,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from geo import explore
+from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
 from geo.importers import import_file
 from geo.loading import load_layer
@@ -65,13 +65,13 @@ def csv_rows(downloads) -> pd.DataFrame:
 def test_page_shows_figures_table_and_exports_for_all_incidents(incidents, downloads):
     at = start()
     assert at.title[0].value == "Incidents explorer"
-    h = explore.headline(incidents)
+    h = incident_stats.headline(incidents)
     m = metrics(at)
     assert m["Events"] == str(len(incidents)) == str(h.events)
     assert m["Fatalities"] == str(h.fatalities)
     assert m["Killed: security forces"] == str(h.by_side["security forces"])
     assert m["Killed: civilians"] == str(h.by_side["civilians"])
-    assert m["Approximate locations"].startswith(f"{h.approximate} of {h.events}")
+    assert m["Not located exactly"].startswith(f"{h.approximate} of {h.events}")
     by_precision = next(c.value for c in at.caption if c.value.startswith("By location precision"))
     assert " · ".join(f"{p} {n}" for p, n in h.by_precision) in by_precision
     assert len(table(at)) == len(incidents)
@@ -86,7 +86,7 @@ def test_country_filter_changes_figures_table_and_exports(incidents, downloads):
     at.run()
     assert not at.exception
     expected = apply_filter(incidents, IncidentFilter(countries=("IRN",)))
-    h = explore.headline(expected)
+    h = incident_stats.headline(expected)
     assert 0 < h.events < len(incidents)
     m = metrics(at)
     assert (m["Events"], m["Fatalities"]) == (str(h.events), str(h.fatalities))
@@ -182,8 +182,8 @@ def test_page_works_on_imported_incidents(downloads):
 def test_a_rerun_with_the_same_filter_reuses_the_figures(monkeypatch):
     """Work on the incident set is done once per filter in a session, not on every click."""
     calls = []
-    original = explore.explorer_view
-    monkeypatch.setattr(explore, "explorer_view", lambda gdf, f: calls.append(f) or original(gdf, f))
+    original = incident_stats.explorer_view
+    monkeypatch.setattr(incident_stats, "explorer_view", lambda gdf, f: calls.append(f) or original(gdf, f))
     at = start()
     assert len(calls) == 1
     at.run()
@@ -191,3 +191,14 @@ def test_a_rerun_with_the_same_filter_reuses_the_figures(monkeypatch):
     at.multiselect(key="filter_countries").set_value(["IRN"]).run()
     assert [c.countries for c in calls] == [(), ("IRN",)]
     assert metrics(at)["Events"] == str(len(original(load_layer("incidents")[0], calls[-1]).shown))
+
+
+def test_location_figure_and_its_breakdown_use_different_words(incidents):
+    """The metric of non-exact locations is not called "approximate", which is one of the
+    precision values it sums (51 "approximate" beside "approximate 17" read as a contradiction)."""
+    at = start()
+    h = incident_stats.headline(incidents)
+    labels = [m.label for m in at.metric]
+    assert not [label for label in labels if "pproximate" in label]
+    breakdown = dict(h.by_precision)
+    assert h.approximate == sum(n for p, n in breakdown.items() if p != "exact")

@@ -43,8 +43,8 @@ def test_openings_and_power_line():
     assert opened["Site"].tolist()[0] == r"Gabd – Rimdan \(crossing\)"
     assert opened["Opened"].tolist() == [
         r"2020\-12\-19",
-        r"2021\-04\-21 (day \(approx\.\))",
-        r"2023\-04\-09 (day \(approx\.\))",
+        r"2021\-04\-21 \(approx\.\)",
+        r"2023\-04\-09 \(approx\.\)",
         r"2023\-05\-18",
     ]
     power = next(t.value for t in at.table if "Voltage" in t.value.columns)
@@ -111,3 +111,10 @@ def test_hostile_names_reach_the_tables_as_inert_text(tmp_path, monkeypatch):
     assert sources.startswith(r"[\<img src\=x onerror\=alert\(3\)\>](<https://")
     html = " ".join(m.value for m in at.get("html") if "pkir-record" in m.value)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_dates_say_their_precision_once_in_plain_words():
+    at = start()
+    cells = [str(v) for t in at.table for col in t.value.columns for v in t.value[col]]
+    assert not [c for c in cells if "(day (" in c or "day \\(approx" in c]
+    assert any(c.endswith(r"\(approx\.\)") for c in cells)

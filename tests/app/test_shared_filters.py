@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_layer
 from geo.maps import located
-from tests.app_helpers import ROOT
+from tests.app_helpers import ROOT, open_page
 
 
 def test_country_filter_set_on_the_map_holds_on_every_page():
@@ -38,3 +38,32 @@ def test_country_filter_set_on_the_map_holds_on_every_page():
 
     at.switch_page("pages/map.py").run()
     assert at.session_state["map_panel_last_call"]["incidents_drawn"] == int(located(expected).sum())
+
+
+def test_reset_filters_in_the_sidebar_brings_every_event_back():
+    at = open_page("pages/incidents.py")
+    everything = {m.label: m.value for m in at.metric}["Events"]
+    assert at.button(key="filter_reset").disabled  # nothing to reset yet
+    at.multiselect(key="filter_countries").set_value(["IRN"])
+    at.text_input(key="filter_keyword").set_value("Jaish")
+    at.number_input(key="filter_min_fatalities").set_value(2)
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Events"] != everything
+    assert not at.button(key="filter_reset").disabled
+    at.button(key="filter_reset").click().run()
+    assert not at.exception
+    assert at.multiselect(key="filter_countries").value == []
+    assert at.text_input(key="filter_keyword").value == ""
+    assert at.number_input(key="filter_min_fatalities").value == 0
+    assert {m.label: m.value for m in at.metric}["Events"] == everything
+
+
+def test_an_empty_result_names_the_filter_that_emptied_it():
+    at = open_page("pages/incidents.py")
+    at.multiselect(key="filter_countries").set_value(["IRN"])
+    at.text_input(key="filter_keyword").set_value("no-such-word-anywhere").run()
+    info = " ".join(i.value for i in at.info)
+    assert "Nothing matches keyword “no\\-such\\-word\\-anywhere”" in info
+    assert "IRN" not in info  # the country filter alone still matches events
+    at.switch_page("pages/chronology.py").run()
+    assert "Nothing matches keyword" in " ".join(i.value for i in at.info)

@@ -67,3 +67,16 @@ def test_provenance_is_rendered_from_the_readme_and_escaped(monkeypatch):
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "no section in geo/data/README.md" in html  # layers the fixture does not document
     assert [e.label for e in at.expander if e.label == "How to rebuild"] == ["How to rebuild"]
+
+
+def test_layer_notes_speak_plainly_and_fold_the_technical_method():
+    at = start()
+    expanders = [e for e in at.expander if e.label == "How it was built (technical detail)"]
+    assert len(expanders) == len(LAYERS)
+    technical = " ".join(m.value for e in expanders for m in e.markdown)
+    assert "npm pack" in technical and "make_valid" in technical  # kept, one click away
+    folded = {m.value for e in at.expander for m in e.markdown}  # method and further README notes
+    shown = " ".join(m.value for m in at.markdown if m.value not in folded)
+    for word in ("<code>npm pack", "GDAL", "make_valid", "build_curated_layers"):
+        assert word not in shown, word
+    assert "<dt>In plain words</dt>" in shown

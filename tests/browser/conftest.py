@@ -379,7 +379,9 @@ def run_and_wait(page, action, timeout: float = DEFAULT_TIMEOUT_MS, start_timeou
 
 
 def nav_link(page, title: str):
-    return page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=re.compile(rf"^\W*{re.escape(title)}\s*$"))
+    # a Material icon is drawn from its name as text (a ligature, e.g. "timeline") before the title
+    label = re.compile(rf"^\W*(?:[a-z_]+\W*)?{re.escape(title)}\s*$")
+    return page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=label)
 
 
 def goto_page(page, base_url: str, title: str, timeout: float = DEFAULT_TIMEOUT_MS) -> None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 
 from geo.analysis import distance_to_border_km
-from geo.chronology import default_window, overview_strip, track_for_category, zoom_brush
+from geo.chronology import track_for_category
 from geo.filters import IncidentFilter, apply_filter
 from geo.records import safe_url
 from geo.schema import LOCATION_PRECISION
@@ -198,15 +197,6 @@ def table_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     return rows.sort_values(["date", "id"], ascending=[False, True], kind="stable")[list(TABLE_COLUMNS)]
 
 
-def record_of(gdf: gpd.GeoDataFrame, incident_id: str) -> dict | None:
-    """One record's properties and geometry as a dict, or None when the id is not in gdf."""
-    hits = gdf[gdf["id"].astype(str) == str(incident_id)]
-    if hits.empty:
-        return None
-    row = hits.iloc[0]
-    return {**row.drop(labels=[gdf.geometry.name]).to_dict(), "geometry": row[gdf.geometry.name]}
-
-
 def border_km(geometry, border: gpd.GeoDataFrame | None) -> float | None:
     """Geodesic distance from a point to the Pakistan–Iran border, or None without a point or border."""
     if geometry is None or geometry.is_empty or border is None or border.empty:
@@ -218,71 +208,6 @@ def country_label(value, country_names: dict[str, str] | None = None) -> str:
     """'PAK;IRN' -> 'Pakistan + Iran' with the names given (codes stay where no name is known)."""
     names = country_names or {}
     return " + ".join(names.get(code, code) for code in str(value).split(";"))
-
-
-def _pad_to_a_year(data: pd.DataFrame) -> pd.DataFrame:
-    """Add zero rows around a period shorter than a year, so one month is not drawn page-wide."""
-    if data.empty:
-        return data
-    first, last = data["month"].min(), data["month"].max()
-    missing = 12 - ((last.year - first.year) * 12 + last.month - first.month + 1)
-    if missing <= 0:
-        return data
-    before = pd.DateOffset(months=missing // 2 + missing % 2)
-    pad = data.iloc[[0, 0]].assign(
-        month=[first - before, last + pd.DateOffset(months=missing // 2)], events=0, fatalities=0
-    )
-    return pd.concat([pad.iloc[[0]], data, pad.iloc[[1]]], ignore_index=True)
-
-
-MEASURE_TITLES = {"events": "Events per month", "fatalities": "Fatalities per month"}
-
-
-def timeline_chart(
-    months: pd.DataFrame, country_names: dict[str, str] | None = None, width: int | str = "container"
-) -> alt.VConcatChart:
-    """Monthly bars of events and of fatalities, stacked by country, above an overview strip.
-
-    The strip's brush ("zoom") sets the period of both bar charts; it opens on the last five
-    years when the months span more than eight (geo.chronology.default_window).
-    """
-    data = months.assign(country_name=months["country"].map(lambda c: country_label(c, country_names)))
-    zoom = zoom_brush(default_window(data["month"], data["month"]))
-    data = _pad_to_a_year(data)
-    color = alt.Color(
-        "country_name:N",
-        title="Country",
-        scale=alt.Scale(scheme="set2"),
-        legend=alt.Legend(orient="top", labelLimit=220, labelFontSize=12),
-    )
-    base = alt.Chart(data).mark_bar()
-
-    def detail(measure: str) -> alt.Chart:
-        title = MEASURE_TITLES[measure]
-        return (
-            base.encode(
-                x=alt.X(
-                    "yearmonth(month):T",
-                    title=None,
-                    scale=alt.Scale(domain={"param": zoom.name}),
-                    axis=alt.Axis(format="%b %Y", labelFontSize=12, labelOverlap=True),
-                ),
-                y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(tickMinStep=1, labelFontSize=12)),
-                color=color,
-                tooltip=[
-                    alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                    alt.Tooltip("country_name:N", title="Country"),
-                    alt.Tooltip(f"{measure}:Q", title=title),
-                ],
-            )
-            .properties(height=170, width=width)
-            .mark_bar(clip=True)
-        )
-
-    strip = overview_strip(
-        base.encode(y=alt.Y("sum(events):Q", title=None, axis=None), color=color), "yearmonth(month):T", zoom, width
-    )
-    return alt.vconcat(detail("events"), detail("fatalities"), strip, spacing=12)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Headline figures, the monthly timeline and the table rows of the incidents explorer."""
+"""Headline figures, the monthly timeline and the table rows of the incidents explorer (geo.incident_stats)."""
 
 from datetime import date
 from pathlib import Path
@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
-from geo import explore
+from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file
+from geo.records import record_of
 from geo.schema import INCIDENTS
+from views.charts import monthly_chart
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
 
@@ -23,7 +25,7 @@ def small():
 
 
 def test_headline_counts_events_fatalities_and_sides(small):
-    h = explore.headline(small)
+    h = incident_stats.headline(small)
     assert (h.events, h.security_incidents) == (6, 3)
     assert (h.fatalities, h.with_fatality_figure) == (17, 3)
     assert h.by_side == {"security forces": 7, "militants": 2, "civilians": 4}
@@ -32,7 +34,7 @@ def test_headline_counts_events_fatalities_and_sides(small):
 
 
 def test_headline_by_country_keeps_joint_events_apart(small):
-    h = explore.headline(small)
+    h = incident_stats.headline(small)
     assert [(c.country, c.events, c.fatalities) for c in h.by_country] == [
         ("PAK", 3, 7),
         ("PAK;IRN", 2, 0),
@@ -42,33 +44,33 @@ def test_headline_by_country_keeps_joint_events_apart(small):
 
 
 def test_headline_location_precision(small):
-    h = explore.headline(small)
+    h = incident_stats.headline(small)
     assert (h.approximate, h.unlocated) == (5, 2)
     assert h.approximate_share == pytest.approx(5 / 6)
     assert h.by_precision == (("exact", 1), ("town", 2), ("district", 1), ("unlocated", 2))
 
 
 def test_precision_counts_put_unknown_values_last():
-    got = explore.precision_counts(pd.Series(["zzz", "town", "exact", "town", "aaa"]))
+    got = incident_stats.precision_counts(pd.Series(["zzz", "town", "exact", "town", "aaa"]))
     assert got == (("exact", 1), ("town", 2), ("aaa", 1), ("zzz", 1))
 
 
 def test_headline_follows_the_filter(small):
-    h = explore.headline(apply_filter(small, IncidentFilter(countries=("IRN",))))
+    h = incident_stats.headline(apply_filter(small, IncidentFilter(countries=("IRN",))))
     assert (h.events, h.fatalities, h.unlocated) == (3, 10, 1)
     assert h.by_side["civilians"] == 2
 
 
 def test_headline_of_nothing(small):
-    h = explore.headline(small.iloc[0:0])
+    h = incident_stats.headline(small.iloc[0:0])
     assert (h.events, h.fatalities, h.approximate, h.by_country) == (0, 0, 0, ())
     assert h.approximate_share is None
 
 
 def test_headline_track_falls_back_on_category(small):
     no_track = small.drop(columns="track")
-    assert explore.headline(no_track).security_incidents == 3
-    assert list(explore.track_of(small)) == [
+    assert incident_stats.headline(no_track).security_incidents == 3
+    assert list(incident_stats.track_of(small)) == [
         "security",
         "security",
         "diplomacy",
@@ -87,19 +89,19 @@ def test_monthly_aggregation(small):
             "fatalities": [10, 5, 0, 2, 0],
         }
     ).astype({"month": "datetime64[ns]"})
-    pd.testing.assert_frame_equal(explore.monthly(small), expected)
+    pd.testing.assert_frame_equal(incident_stats.monthly(small), expected)
 
 
 def test_monthly_follows_the_filter_and_handles_empty(small):
-    out = explore.monthly(apply_filter(small, IncidentFilter(min_fatalities=3)))
+    out = incident_stats.monthly(apply_filter(small, IncidentFilter(min_fatalities=3)))
     assert out[["country", "events", "fatalities"]].values.tolist() == [["IRN", 1, 10], ["PAK", 1, 5]]
-    empty = explore.monthly(small.iloc[0:0])
+    empty = incident_stats.monthly(small.iloc[0:0])
     assert empty.empty and list(empty.columns) == ["month", "country", "events", "fatalities"]
 
 
 def test_table_rows_newest_first_with_links_and_outlets(small):
-    rows = explore.table_rows(small)
-    assert list(rows.columns) == list(explore.TABLE_COLUMNS)
+    rows = incident_stats.table_rows(small)
+    assert list(rows.columns) == list(incident_stats.TABLE_COLUMNS)
     assert list(rows["id"]) == ["E-04", "E-05", "E-06", "E-03", "E-02", "E-01"]
     first = rows.set_index("id").loc["E-01"]
     assert first["source"] == "https://one.example/a1"
@@ -128,26 +130,26 @@ def test_table_links_only_http():
         geometry=[Point(61, 27)],
         crs="EPSG:4326",
     )
-    row = explore.table_rows(gdf).iloc[0]
+    row = incident_stats.table_rows(gdf).iloc[0]
     assert row["source"] == "https://good.example/"
     assert row["outlets"] == "Evil; Good"
-    assert explore.first_source_url([{"url": "javascript:alert(1)"}]) is None
+    assert incident_stats.first_source_url([{"url": "javascript:alert(1)"}]) is None
 
 
 def test_record_of_and_border_distance(small):
-    rec = explore.record_of(small, "E-05")
+    rec = record_of(small, "E-05")
     assert rec["title"] == "Strike near Panjgur" and rec["geometry"].equals(Point(64.1, 26.9))
     assert rec["actors"] == ["IRGC"]
-    assert explore.record_of(small, "nope") is None
+    assert record_of(small, "nope") is None
     border = gpd.GeoDataFrame({"id": ["b"]}, geometry=[LineString([(63.0, 26.0), (63.0, 28.0)])], crs="EPSG:4326")
     # 1.1 degrees of longitude at 26.9°N are about 109.2 km
-    assert explore.border_km(rec["geometry"], border) == pytest.approx(109.2, abs=1.0)
-    assert explore.border_km(None, border) is None
-    assert explore.border_km(rec["geometry"], None) is None
+    assert incident_stats.border_km(rec["geometry"], border) == pytest.approx(109.2, abs=1.0)
+    assert incident_stats.border_km(None, border) is None
+    assert incident_stats.border_km(rec["geometry"], None) is None
 
 
 def test_timeline_chart_stacks_by_country_and_names_them(small):
-    chart = explore.timeline_chart(explore.monthly(small), {"PAK": "Pakistan", "IRN": "Iran"})
+    chart = monthly_chart(incident_stats.monthly(small), {"PAK": "Pakistan", "IRN": "Iran"})
     spec = chart.to_dict()
     events, fatalities, _strip = spec["vconcat"]
     assert events["encoding"]["y"]["field"] == "events" and fatalities["encoding"]["y"]["field"] == "fatalities"
@@ -160,20 +162,20 @@ def test_timeline_chart_stacks_by_country_and_names_them(small):
     months = chart.data["month"]
     assert (months.min(), months.max()) == (pd.Timestamp("2023-04-01"), pd.Timestamp("2024-03-01"))
     assert chart.data["events"].sum() == 6 and len(chart.data) == 7
-    assert explore.country_label("PAK;AFG", {"PAK": "Pakistan"}) == "Pakistan + AFG"
+    assert incident_stats.country_label("PAK;AFG", {"PAK": "Pakistan"}) == "Pakistan + AFG"
 
 
 def test_filter_then_headline_matches_table(small):
     f = IncidentFilter(date_from=date(2024, 1, 1), keyword="strike")
     kept = apply_filter(small, f)
-    assert explore.headline(kept).events == len(explore.table_rows(kept)) == 1
+    assert incident_stats.headline(kept).events == len(incident_stats.table_rows(kept)) == 1
 
 
 def test_explorer_view_bundles_the_filtered_records_and_their_figures(small):
     f = IncidentFilter(countries=("IRN",))
-    view = explore.explorer_view(small, f)
+    view = incident_stats.explorer_view(small, f)
     expected = apply_filter(small, f)
     assert sorted(view.shown["id"]) == sorted(expected["id"])
-    assert view.headline == explore.headline(expected)
-    pd.testing.assert_frame_equal(view.months, explore.monthly(expected))
-    pd.testing.assert_frame_equal(view.rows, explore.table_rows(expected).reset_index(drop=True))
+    assert view.headline == incident_stats.headline(expected)
+    pd.testing.assert_frame_equal(view.months, incident_stats.monthly(expected))
+    pd.testing.assert_frame_equal(view.rows, incident_stats.table_rows(expected).reset_index(drop=True))
