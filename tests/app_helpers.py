@@ -18,3 +18,15 @@ def open_page(page: str | None = None, timeout: float = 60) -> AppTest:
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def without_own_scripts(html_text: str) -> str:
+    """The HTML with the app's own page scripts (ui/js/*.js, run by ui.page_scripts) taken out.
+
+    What is left is what the page built from data, for tests that no script came from the data.
+    """
+    from ui.page_scripts import JS_DIR
+
+    for script in JS_DIR.glob("*.js"):
+        html_text = html_text.replace(f"<script>{script.read_text(encoding='utf-8')}</script>", "")
+    return html_text
