@@ -15,8 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.filters import IncidentFilter, apply_filter
-from geo.maps import CATEGORY_COLOURS, OTHER_COLOUR
-from geo.schema import CATEGORIES, TRACKS
+from geo.schema import CATEGORIES, CATEGORY, OTHER_CATEGORY, TRACKS
 
 OTHER_TRACK = "other"
 TRACK_ORDER = (*TRACKS, OTHER_TRACK)
@@ -205,14 +204,14 @@ def timeline_chart(ev: pd.DataFrame, selection_name: str = "event", width: int |
         fatalities_shown=ev["fatalities"].astype("float").fillna(0),
     )
     present = [t for t in TRACK_ORDER if t in set(data["track"])]
-    categories = [c for c in CATEGORY_COLOURS if c in set(data["category"])]
+    categories = [c.name for c in CATEGORIES if c.name in set(data["category"])]
     categories += sorted(set(data["category"].dropna()) - set(categories))
     pick = alt.selection_point(name=selection_name, fields=["id"], on="click", clear="dblclick")
     zoom = zoom_brush(default_window(data["date_start"], data["date_end"]))
     color = alt.Color(
         "category:N",
         title="Category",
-        scale=alt.Scale(domain=categories, range=[CATEGORY_COLOURS.get(c, OTHER_COLOUR) for c in categories]),
+        scale=alt.Scale(domain=categories, range=[CATEGORY.get(c, OTHER_CATEGORY).colour for c in categories]),
         legend=alt.Legend(
             orient="bottom",
             columns=5,

@@ -5,13 +5,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo import infrastructure, penalty, sitemaps
+from geo import infrastructure, penalty
 from geo.provenance import md_escape, md_link
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.map_panel import show_map
 from ui.shell import ensure_app_shell
+from views.map import page_maps
 
 ensure_app_shell()
 
@@ -70,8 +71,8 @@ st.markdown(
     "so the lengths measured on it come out shorter than those reported."
 )
 
-layers = {k: data.load(k).gdf for k in sitemaps.PIPELINE_LAYERS}
-built = sitemaps.pipeline_map(layers, asset_base=ensure_assets())
+layers = {k: data.load(k).gdf for k in page_maps.PIPELINE_LAYERS}
+built = page_maps.pipeline_map(layers, asset_base=ensure_assets())
 pick = show_map(built, key="pipeline_map", height=built.summary["height"])
 st.caption(
     "Indicative route: straight lines between the places the sources name. Click a segment or a town for its record."

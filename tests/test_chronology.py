@@ -8,8 +8,7 @@ import pytest
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file, load_layer
-from geo.maps import CATEGORY_COLOURS
-from geo.schema import INCIDENT_CATEGORIES, INCIDENTS, TRACKS
+from geo.schema import CATEGORY, INCIDENT_CATEGORIES, INCIDENTS, TRACKS
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
 
@@ -73,7 +72,7 @@ def test_timeline_chart_rows_by_track_coloured_by_category_selectable(small):
     assert points["encoding"]["y"]["field"] == "track"
     assert points["encoding"]["y"]["sort"] == ["security", "diplomacy", "infrastructure & trade"]
     assert points["encoding"]["color"]["field"] == "category"
-    assert points["encoding"]["color"]["scale"]["range"][0] == CATEGORY_COLOURS["attack"]
+    assert points["encoding"]["color"]["scale"]["range"][0] == CATEGORY["attack"].colour
     params = {p["name"]: p for p in spec["params"]}
     assert params["event"]["select"]["fields"] == ["id"] and params["event"]["views"] == [points["name"]]
     # the overview strip carries the brush that sets the period of the events view

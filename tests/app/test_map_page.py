@@ -1,7 +1,7 @@
 """AppTest of the border map page: what the page hands to the map, and what the details panel shows.
 
-ui.map_panel records each run's map summary in session_state (LAST_CALL); a fake st_folium
-stands in for the browser where a test needs to see the arguments or to click a feature.
+A MapSpy (tests/app/map_spy.py) records what each run gave the map and stands in for
+st_folium, so a test can see the arguments or click a feature.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.map_panel
-from geo.catalog import LAYERS
+from geo.catalog import LAYER_ORDER, LAYERS
 from geo.loading import load_layer
-from geo.maps import LAYER_ORDER, REF_CLOSE, REF_OPEN
+from tests.app.map_spy import MapSpy
 from tests.app_helpers import ROOT
 
 APP = str(ROOT / "app.py")
@@ -28,8 +28,12 @@ def start(query: dict | None = None) -> AppTest:
     return at
 
 
+SPY: MapSpy | None = None
+
+
 def given(at: AppTest) -> dict:
-    return at.session_state[ui.map_panel.LAST_CALL]
+    """What the latest run of the page gave the map."""
+    return SPY.last
 
 
 def details(at: AppTest) -> str:
@@ -41,27 +45,17 @@ def incidents():
     return load_layer("incidents")[0]
 
 
-class FakeFolium:
-    """Stands in for st_folium: records its arguments and returns a scripted click."""
-
-    def __init__(self):
-        self.calls: list[dict] = []
-        self.value: dict = {"last_object_clicked": None, "last_object_clicked_tooltip": None}
-
-    def __call__(self, fig, **kwargs):
-        self.calls.append(kwargs)
-        return dict(self.value)
-
-    def click(self, layer_id: str, feature_id: str, lat: float = 27.0, lng: float = 62.0):
-        tooltip = f"Some title 2023-01-01 {REF_OPEN}{layer_id}|{feature_id}{REF_CLOSE}"
-        self.value = {"last_object_clicked": {"lat": lat, "lng": lng}, "last_object_clicked_tooltip": tooltip}
+@pytest.fixture(autouse=True)
+def spy(monkeypatch) -> MapSpy:
+    """Every test here sees what the page gives the map (st_folium is scripted, see map_spy)."""
+    global SPY
+    SPY = MapSpy(monkeypatch)
+    return SPY
 
 
 @pytest.fixture
-def fake_folium(monkeypatch):
-    fake = FakeFolium()
-    monkeypatch.setattr(ui.map_panel, "st_folium", fake)
-    return fake
+def fake_folium(spy) -> MapSpy:
+    return spy
 
 
 def test_page_loads_with_every_layer_and_the_count(incidents):
@@ -139,7 +133,7 @@ def test_st_folium_gets_a_stable_key_and_only_click_events(fake_folium):
     start()
     call = fake_folium.calls[-1]
     assert call["key"] == ui.map_panel.MAP_KEY
-    assert set(call["returned_objects"]) == {"last_object_clicked", "last_object_clicked_tooltip"}
+    assert set(call["returned_objects"]) == {"last_object_clicked", "last_active_drawing"}
     assert [g.layer_name for g in call["feature_group_to_add"]][-1] == "Selection"
 
 

@@ -19,7 +19,7 @@ from geo.catalog import LAYERS
 from geo.loading import load_layer
 from ui.links import map_link
 
-from .conftest import (
+from .harness import (
     ARTIFACTS,
     ROOT,
     app_errors,
@@ -50,7 +50,7 @@ FIND_MARKER_JS = """([skip, margin]) => {
   let found = null;
   P.layers.incidents.eachLayer((m) => {
     if (found || !m._map || !m._path) return;
-    const id = m.options.pkirRef.split('|').slice(1).join('|');
+    const id = m.feature.properties.id;
     if (id === skip) return;
     const pt = P.map.latLngToContainerPoint(m.getLatLng());
     if (pt.x < margin || pt.y < margin || pt.x > box.width - margin || pt.y > box.height - margin) return;
@@ -149,7 +149,7 @@ def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
     assert links.count() == len(row["sources"]) > 0
     assert links.first.get_attribute("href") == row["sources"][0]["url"]
     assert re.match(r"https?://", links.first.get_attribute("href"))
-    assert frame.evaluate("() => PKIR.hl && PKIR.hl.ref") == f"incidents|{first['id']}"
+    assert frame.evaluate("() => PKIR.selectedRef()") == f"incidents|{first['id']}"
     assert frame.locator("path.pkir-highlight").count() == 1
     assert f"incident={first['id']}" in page.url
 
@@ -158,7 +158,7 @@ def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
     run_and_wait(page, lambda: click_in_frame(page, second["x"], second["y"]))
     assert record_panel(page).get_attribute("data-id") == second["id"]
     assert incidents.loc[second["id"], "title"] in record_panel(page).inner_text()
-    assert frame.evaluate("() => PKIR.hl && PKIR.hl.ref") == f"incidents|{second['id']}"
+    assert frame.evaluate("() => PKIR.selectedRef()") == f"incidents|{second['id']}"
     assert frame.locator("path.pkir-highlight").count() == 1
     assert not app_errors(page)
 
@@ -250,7 +250,7 @@ def test_map_link_from_the_incidents_page_selects_and_centres(app_server, page, 
     page.wait_for_url(re.compile(r"incident=PKIR-A02"))
     wait_for_app(page)
     frame = wait_for_map(page)
-    frame.wait_for_function("() => window.PKIR && PKIR.hl && PKIR.hl.ref === 'incidents|PKIR-A02'")
+    frame.wait_for_function("() => window.PKIR && PKIR.selectedRef() === 'incidents|PKIR-A02'")
     assert record_panel(page).get_attribute("data-id") == "PKIR-A02"
     assert incident["title"] in record_panel(page).inner_text()
     centre = frame.evaluate("() => PKIR.map.getCenter()")
@@ -266,7 +266,7 @@ def test_screenshot_of_the_map_page(app_server, page, shipped):
     page.set_viewport_size({"width": 1600, "height": 1000})
     frame = open_map(page, urljoin(app_server.rstrip("/") + "/", map_link("PKIR-C12")))
     wait_incidents(frame, drawn_counts(shipped)["incidents"])
-    frame.wait_for_function("() => PKIR.hl")
+    frame.wait_for_function("() => PKIR.highlight")
     frame.evaluate(
         "() => { PKIR.map.invalidateSize(); PKIR.map.fitBounds([[24.9, 58.8], [32.1, 70.3]], {animate: false}); }"
     )
@@ -291,7 +291,7 @@ def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page
     """Above the chunked threshold the map says it is loading, then clustering, then the note goes
     (PKIR.noteLog keeps what the note said: on a fast machine it may show for a frame only)."""
     from bench.synthetic import make_data_dir
-    from geo.maps import CHUNKED_THRESHOLD
+    from views.map.build import CHUNKED_THRESHOLD
 
     server = start_app(data_dir=make_data_dir(tmp_path / "data", CHUNKED_THRESHOLD + 1000))
     drawn = int(load_layer("incidents", tmp_path / "data")[0].geometry.notna().sum())
@@ -338,7 +338,7 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     frame = open_map(page, urljoin(server.url + "/", map_link("EVIL-1")))
-    frame.wait_for_function("() => window.PKIR && PKIR.hl && PKIR.hl.ref === 'incidents|EVIL-1'")
+    frame.wait_for_function("() => window.PKIR && PKIR.selectedRef() === 'incidents|EVIL-1'")
     panel = record_panel(page)
     assert panel.get_attribute("data-id") == "EVIL-1"
     text = panel.inner_text()
@@ -347,7 +347,7 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
     assert panel.locator("img, b, i, script").count() == 0
     # the tooltip shows the title as text
     point = frame.evaluate("""() => { let pt = null; PKIR.layers.incidents.eachLayer((m) => {
-        if (m.options.pkirRef === 'incidents|EVIL-1') pt = PKIR.map.latLngToContainerPoint(m.getLatLng()); });
+        if (m.feature.properties.id === 'EVIL-1') pt = PKIR.map.latLngToContainerPoint(m.getLatLng()); });
         const box = PKIR.map.getContainer().getBoundingClientRect();
         return {x: box.left + pt.x, y: box.top + pt.y}; }""")
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
