@@ -8,6 +8,8 @@ is identified by the clicked feature's own properties (layer, id), returned as l
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -21,6 +23,12 @@ from views.map.layers import IncidentSource, incident_source
 MAP_KEY = "border_map"
 RETURNED_OBJECTS = ("last_object_clicked", "last_active_drawing")
 _PREVIOUS = "map_panel_previous_click"
+PAGE_CSS = Path(__file__).resolve().parent / "map_page.css"
+
+
+def full_window_layout() -> None:
+    """The border map page's layout: the map fills the window, the record lies over its side."""
+    st.html(PAGE_CSS)
 
 
 def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt: IncidentFilter) -> IncidentSource:
