@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from geo.filters import IncidentFilter
 from ui.assets import publish_json
-from ui.data import per_session
+from ui.data import per_session, session_incidents_label
 from views.map.build import BuiltMap, clicked_feature
 from views.map.layers import IncidentSource, incident_source
 
@@ -34,10 +34,14 @@ def full_window_layout() -> None:
 def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt: IncidentFilter) -> IncidentSource:
     """The drawn incidents, prepared once per (incident data, filter) in this session.
 
-    Large sets are written to static/cache and fetched by the browser (see ui.assets.publish_json).
+    Files under static/ are served to anyone, so only the data-folder layer (public already) may
+    be published there when large (see ui.assets.publish_json); incidents imported in this
+    session always travel inline through the map component, to this session only.
     """
+    public = session_incidents_label() is None
+    publish = publish_json if public else None
     return per_session(
-        "map_incident_source", incidents, filt, lambda: incident_source(shown, publish=publish_json), keep=4
+        "map_incident_source", incidents, (filt, public), lambda: incident_source(shown, publish=publish), keep=4
     )
 
 

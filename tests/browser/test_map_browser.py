@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -22,8 +23,10 @@ from ui.links import map_link
 from .harness import (
     ARTIFACTS,
     ROOT,
+    AppServer,
     app_errors,
     external_requests,
+    goto_page,
     instrument,
     run_and_wait,
     wait_for_app,
@@ -516,3 +519,106 @@ def test_a_press_on_the_map_never_scrolls_the_page(browser, app_server, shipped)
         )
     finally:
         context.close()
+
+
+def test_one_sessions_import_cannot_be_fetched_by_anyone_else(browser, app_server, tmp_path):
+    """More than 5,000 imported incidents (once published under static/cache for anyone) reach
+    only the importing session: a cookie-less GET of every URL its map page used returns none
+    of them, and another session's map does not have them."""
+    import csv
+    import urllib.request
+    import uuid
+
+    marker = f"SECRET-{uuid.uuid4().hex[:12]}"
+    rows = 5100
+    upload = tmp_path / "mine.csv"
+    with open(upload, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["latitude", "longitude", "date", "source_url", "country", "title"])
+        for i in range(rows):
+            writer.writerow(
+                [
+                    26 + (i % 100) / 100,
+                    62 + (i // 100) / 100,
+                    "2024-01-01",
+                    "https://example.org/a",
+                    "PAK",
+                    f"{marker}-{i}",
+                ]
+            )
+
+    mine = browser.new_context(viewport={"width": 1366, "height": 768})
+    mine.set_default_timeout(120_000)
+    page = mine.new_page()
+    instrument(page)
+    try:
+        page.goto(app_server.rstrip("/") + "/import_data")
+        wait_for_app(page)
+        run_and_wait(
+            page, lambda: page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(upload)
+        )
+        use = page.get_by_role("button", name=re.compile(r"^Use these"))
+        run_and_wait(page, use.click)
+        # the map's requests only: the Import page's own download link is not the map's to guard
+        page.recorded_requests.clear()
+        goto_page(page, app_server, "Border map")  # in the same session (a new page load would start another)
+        frame = wait_for_map(page)
+        # the import, alone or together with the shipped incidents, is on the map
+        frame.wait_for_function(
+            "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length >= n", arg=rows
+        )
+        used = sorted(
+            {u for u in page.recorded_requests if u.startswith(app_server) and u.split(":")[0] in ("http", "https")}
+        )
+        assert any("/app/static/vendor/" in u for u in used)
+        assert not [u for u in used if "/app/static/cache/" in u], "the import was published as a static file"
+        for url in used:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as resp:  # no cookie, no session
+                    body = resp.read()
+            except OSError:
+                continue
+            assert marker.encode() not in body, url
+        cache = Path(ROOT) / "static" / "cache"
+        for written in cache.glob("*") if cache.is_dir() else []:
+            assert marker.encode() not in written.read_bytes(), written
+    finally:
+        mine.close()
+
+    other = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = other.new_page()
+    try:
+        frame = open_map(page, app_server)
+        frame.wait_for_function(
+            "() => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length > 0"
+        )
+        assert marker not in frame.content() and marker not in page.content()
+        assert frame.evaluate("() => PKIR.layers.incidents.getLayers().length") < rows
+    finally:
+        other.close()
+
+
+def test_a_fresh_checkout_starts_without_a_static_folder_warning(tmp_path):
+    """static/ is served (server.enableStaticServing) and must exist before Streamlit starts; its
+    generated contents (vendor/, cache/) are not in git, so a fresh checkout has only its README."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = Path(ROOT) / name
+        if source.is_file():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp_path / name)
+    assert not (tmp_path / "static" / "vendor").exists()
+    server = AppServer(cwd=tmp_path)
+    try:
+        server.wait_ready()
+        with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+            assert resp.status == 200
+        output = server.output()
+    finally:
+        server.stop()
+    assert "no static folder found" not in output, output
+    assert "WARNING" not in output.upper().replace("WARNINGS", ""), output
