@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.bench_load import data_dir_for
-from tests.browser.conftest import (
+from tests.browser.harness import (
     CHROMIUM_ARGS,
     VIEWPORT,
     app_errors,
@@ -35,7 +35,7 @@ TIMEOUT_MS = 600_000
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-# Drawn paths and markers, and whether the app's map script (geo.maps, window.PKIR) is still
+# Drawn paths and markers, and whether the app's map script (views/map/static/pkir.js, window.PKIR) is still
 # loading a layer: incidents are fetched, turned into markers, then clustered in chunks
 # (markercluster's chunkedLoading; _topClusterLevel._childCount counts the markers clustered).
 _DRAWN_JS = """() => [

@@ -1,6 +1,6 @@
 """How the border map scales with the number of incidents (numbers printed, never asserted).
 
-For N synthetic incidents (bench.synthetic) it times geo.maps.build_map, the conversion
+For N synthetic incidents (bench.synthetic) it times views.map.build.build_map, the conversion
 st_folium does on every rerun (the static map script plus the dynamic layer groups), and the
 size of what reaches the browser: inline through the websocket, and with the app's route for
 large sets (the incidents written once to static/cache as a file the browser fetches).
@@ -22,7 +22,8 @@ from bench.synthetic import make_data_dir
 from geo.catalog import LAYERS
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_layer
-from geo.maps import build_map, incident_source, map_html
+from views.map.build import build_map, map_html
+from views.map.layers import incident_source
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,6 +1,7 @@
-"""The layer registry: one entry per layer, naming its file, schema, style and legend.
+"""The layer registry: one entry per layer, naming its file, schema, style and how it is drawn.
 
-Adding a layer means adding one Layer here (and its schema in geo.schema).
+Adding a layer means adding one Layer here (and its schema in geo.schema); the map (views.map)
+reads the drawing from the entry and never branches on a layer's id.
 """
 
 from __future__ import annotations
@@ -22,6 +23,31 @@ def data_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class Drawing:
+    """How a layer is drawn on the map, declared as data (views.map reads it).
+
+    symbol: a point layer's marker: "square", "diamond", "dot", or "incident" (clustered circles
+    sized by fatalities, coloured by category); None for lines and areas.
+    style_by: the property whose value picks the colour (points) or the style (lines) from the
+    layer's style mapping; fallback is used for a value the mapping lacks.
+    tooltip: one line of context under the name, formatted with the feature's properties.
+    legend: how the legend names the layer ("{}" is the style_by value, one row per style).
+    land: the ground of the offline map (opaque without tiles, transparent over them).
+    """
+
+    symbol: str | None = None
+    size: int = 0
+    style_by: str | None = None
+    fallback: object = None
+    tooltip: str = ""
+    legend: str = ""
+    interactive: bool = True
+    labels: bool = False  # a permanent name label beside each point
+    land: bool = False
+    attribution: str | None = None
+
+
+@dataclass(frozen=True)
 class Layer:
     """One shipped layer: its file, schema, title and how it is drawn."""
 
@@ -34,6 +60,7 @@ class Layer:
     style: dict = field(default_factory=dict)
     # drawn by default on the map; toggled from the sidebar
     default_on: bool = True
+    drawing: Drawing = field(default_factory=Drawing)
 
 
 LAYERS: dict[str, Layer] = {
@@ -47,6 +74,9 @@ LAYERS: dict[str, Layer] = {
             "polygon",
             "Pakistan, Iran and Afghanistan (Natural Earth 1:10m)",
             {"color": "#6b6b6b", "weight": 1, "fill_color": "#f4f1ea", "fill_opacity": 0.6},
+            drawing=Drawing(
+                tooltip="country", interactive=False, land=True, attribution="Boundaries: Natural Earth (public domain)"
+            ),
         ),
         Layer(
             "provinces",
@@ -56,6 +86,7 @@ LAYERS: dict[str, Layer] = {
             "polygon",
             "Balochistan (Pakistan) and Sistan and Baluchestan (Iran)",
             {"color": "#8c6d46", "weight": 1.5, "fill_color": "#e9d8b4", "fill_opacity": 0.35},
+            drawing=Drawing(tooltip="province · {country}"),
         ),
         Layer(
             "border",
@@ -65,6 +96,7 @@ LAYERS: dict[str, Layer] = {
             "line",
             "The international border, derived from Natural Earth 1:10m",
             {"color": "#b2182b", "weight": 3, "dash_array": "8 4"},
+            drawing=Drawing(tooltip="international border", legend="Pakistan–Iran border"),
         ),
         Layer(
             "pipeline",
@@ -78,6 +110,9 @@ LAYERS: dict[str, Layer] = {
                 "claimed built": {"color": "#1b7837", "weight": 4, "dash_array": "2 6"},
                 "not built": {"color": "#762a83", "weight": 4, "dash_array": "10 8"},
             },
+            drawing=Drawing(
+                style_by="status", fallback="not built", tooltip="gas pipeline · {status}", legend="gas pipeline: {}"
+            ),
         ),
         Layer(
             "power_line",
@@ -87,6 +122,7 @@ LAYERS: dict[str, Layer] = {
             "line",
             "Polan–Gabd electricity line to Jiwani and Gwadar (indicative route)",
             {"color": "#f1a340", "weight": 3},
+            drawing=Drawing(tooltip="power line · {status}", legend="Polan–Gabd power line"),
         ),
         Layer(
             "markets",
@@ -96,6 +132,7 @@ LAYERS: dict[str, Layer] = {
             "point",
             "Joint border markets under the April 2021 MoU",
             {"operating": "#2166ac", "partly operating": "#67a9cf", "planned": "#bdbdbd", "closed": "#525252"},
+            drawing=Drawing("square", 14, "status", "#999999", "border market · {status}", "market: {}"),
         ),
         Layer(
             "crossings",
@@ -105,8 +142,18 @@ LAYERS: dict[str, Layer] = {
             "point",
             "Official, trade and local border crossings",
             {"official": "#000000", "trade": "#4d4d4d", "local": "#878787"},
+            drawing=Drawing("diamond", 13, "kind", "#000000", "{kind} crossing", "{} crossing"),
         ),
-        Layer("towns", "towns.geojson", "Towns", s.TOWNS, "point", "Context towns and cities", {"color": "#333333"}),
+        Layer(
+            "towns",
+            "towns.geojson",
+            "Towns",
+            s.TOWNS,
+            "point",
+            "Context towns and cities",
+            {"color": "#333333"},
+            drawing=Drawing("dot", 7, legend="town", labels=True),
+        ),
         Layer(
             "incidents",
             "incidents.geojson",
@@ -115,6 +162,20 @@ LAYERS: dict[str, Layer] = {
             "point",
             "Security incidents, diplomacy and infrastructure milestones with sources",
             {},
+            drawing=Drawing("incident"),
         ),
     )
 }
+
+# Drawing order on the map, bottom to top; the sidebar offers a toggle for each.
+LAYER_ORDER = (
+    "countries",
+    "provinces",
+    "border",
+    "power_line",
+    "pipeline",
+    "towns",
+    "incidents",
+    "markets",
+    "crossings",
+)

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import os
 
-import geopandas as gpd
 import streamlit as st
 
-from geo.analysis import distance_to_border_km
-from geo.catalog import LAYERS
+from geo.catalog import LAYER_ORDER, LAYERS
+from geo.features import located
 from geo.filters import filter_mask
-from geo.maps import BASEMAPS, LAYER_ORDER, POINT_LAYERS, build_map, default_basemap, located, record_for
+from geo.incident_stats import border_km
+from geo.records import record_of
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
-from ui.filters import current_filter
-from ui.links import INCIDENT_PARAM
-from ui.map_panel import incidents_for_map, show_map
-from ui.safe_text import md_escape, safe
+from ui.filters import current_filter, explain_empty
+from ui.map_panel import full_window_layout, incidents_for_map, show_map
+from ui.safe_text import safe
+from ui.selection import map_selection
 from ui.shell import ensure_app_shell
 from ui.sidebar import page_controls
+from views.map.basemaps import BASEMAPS, default_basemap
+from views.map.build import build_map
 
 ensure_app_shell()
 
-SELECTED, FOCUS, PARAM_SEEN, FIND = "map_selected", "map_focus", "map_param_seen", "map_find"
+FIND = "map_find"
 PICK_LIMIT = 3000  # the "find an incident" list is offered up to this many filtered incidents
 
 asset_base = ensure_assets()
@@ -31,6 +33,7 @@ loaded = data.load_all()
 data.show_errors(loaded)
 layers = {layer_id: res.gdf for layer_id, res in loaded.items()}
 incidents = layers.get("incidents")
+selection = map_selection()
 
 with page_controls():
     st.markdown("**Map layers**")
@@ -56,111 +59,99 @@ with page_controls():
     )
 
 
-def focus_on(layer_id: str, feature_id: str) -> None:
-    """Select a feature and ask the map to highlight and centre it."""
-    st.session_state[SELECTED] = (layer_id, feature_id)
-    seq = st.session_state.get(FOCUS, (None, 0))[1] + 1
-    st.session_state[FOCUS] = ((layer_id, feature_id), seq)
-
-
 def picked_from_list() -> None:
+    """'Find an incident': select it, centre the map on it, share it in the URL."""
     if st.session_state.get(FIND):
-        focus_on("incidents", st.session_state[FIND])
+        selection.select("incidents", st.session_state[FIND], centre=True)
 
 
-# ?incident=ID (a link from another page) selects and centres that incident, once per new value
-param = st.query_params.get(INCIDENT_PARAM)
-if param and param != st.session_state.get(PARAM_SEEN):
-    st.session_state[PARAM_SEEN] = param
-    focus_on("incidents", param)
+selection.follow_link()  # ?incident=ID (a shared link or another page's link)
 
 shown = incidents
 if incidents is not None:
     shown = incidents[filter_mask(incidents, current_filter())]
 
-st.title("Border map")
-focus, seq = st.session_state.get(FOCUS, (None, 0))
 source = incidents_for_map(incidents, shown, current_filter()) if incidents is not None else None
 built = build_map(
     layers,
     visible=visible,
     basemap=basemap,
     incidents=shown,
-    focus=focus,
-    focus_seq=seq,
+    focus=selection.focus,
+    focus_seq=selection.focus_seq,
     asset_base=asset_base,
     source=source,
 )
 
-if incidents is not None:
-    total, matched = len(incidents), len(shown)
-    unlocated = int((~located(shown)).sum()) if matched else 0
-    drawn = matched - unlocated
-    line = (
-        f"**{drawn:,} of {total:,} incidents shown**"
-        if "incidents" in visible
-        else f"**Incidents layer is off** ({drawn:,} of {total:,} would be shown)"
-    )
-    if unlocated:
-        line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
-    st.markdown(line + f"  \nFilters: {md_escape(current_filter().describe())}")
-
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    clicked = show_map(built)
-    st.caption(
-        "Colour: category · size: fatalities · ring or dashed ring: approximate location · numbered "
-        "circle: several incidents in one place. The legend on the map explains every symbol."
-    )
-    if clicked:
-        st.session_state[SELECTED] = clicked
-        st.session_state[PARAM_SEEN] = clicked[1] if clicked[0] == "incidents" else param
-        if clicked[0] == "incidents":
-            st.query_params[INCIDENT_PARAM] = clicked[1]  # the URL now shares this selection
-        elif INCIDENT_PARAM in st.query_params:
-            del st.query_params[INCIDENT_PARAM]
-
-with right:
-    selected = st.session_state.get(SELECTED)
-    record = record_for(layers.get(selected[0]), selected[1]) if selected else None
-    if selected and record is None:
-        st.warning(safe("No {} feature with id “{}” in the data.", LAYERS[selected[0]].title.lower(), selected[1]))
-    if record is None:
-        st.info(
-            "Click an incident, market, crossing, pipeline segment or town on the map to read its full "
-            "record here, or pick an incident from the list below."
+full_window_layout()
+with st.container(key="map_head"):
+    title, find = st.columns([3, 2], vertical_alignment="bottom")
+with title:
+    st.title("Border map")
+    if incidents is not None:
+        total, matched = len(incidents), len(shown)
+        unlocated = int((~located(shown)).sum()) if matched else 0
+        drawn = matched - unlocated
+        line = (
+            f"**{drawn:,} of {total:,} incidents shown**"
+            if "incidents" in visible
+            else f"**Incidents layer is off** ({drawn:,} of {total:,} would be shown)"
         )
-    else:
-        layer_id = selected[0]
-        geom = record.get("geometry")
-        border_km = None
-        if layer_id in POINT_LAYERS and geom is not None and not geom.is_empty and layers.get("border") is not None:
-            border_km = float(distance_to_border_km(gpd.GeoSeries([geom], crs="EPSG:4326"), layers["border"])[0])
-        if layer_id == "incidents" and shown is not None and record["id"] not in set(shown["id"]):
-            st.caption("This incident is hidden on the map by the current filters.")
-        if layer_id in POINT_LAYERS and (geom is None or geom.is_empty):
-            st.caption("This feature has no location and is not drawn on the map.")
-        show_record(layer_id, record, border_km=border_km)
+        if unlocated:
+            line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
+        st.markdown(line + safe("  \nFilters: {}", current_filter().describe()))
+with find:
+    if shown is not None and len(shown) and len(shown) <= PICK_LIMIT:
+        ordered = shown.sort_values("date_start", ascending=False)
+        labels = {
+            str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
+            for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)
+        }
+        selected = selection.feature
+        if selected and selected[0] == "incidents" and selected[1] in labels:
+            st.session_state[FIND] = selected[1]
+        elif st.session_state.get(FIND) not in labels:
+            st.session_state[FIND] = None
+        st.selectbox(
+            "Find an incident",
+            list(labels),
+            format_func=labels.get,
+            key=FIND,
+            placeholder="Find an incident…",
+            label_visibility="collapsed",
+            help="Lists the incidents that match the filters",
+            on_change=picked_from_list,
+        )
+    elif shown is not None and len(shown):
+        st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")
 
-    if shown is not None and len(shown):
-        if len(shown) <= PICK_LIMIT:
-            ordered = shown.sort_values("date_start", ascending=False)
-            labels = {
-                str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
-                for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)
-            }
-            if selected and selected[0] == "incidents" and selected[1] in labels:
-                st.session_state[FIND] = selected[1]
-            elif st.session_state.get(FIND) not in labels:
-                st.session_state[FIND] = None
-            st.selectbox(
-                "Find an incident",
-                list(labels),
-                format_func=labels.get,
-                key=FIND,
-                placeholder="Pick an incident to show it",
-                help="Lists the incidents that match the filters",
-                on_change=picked_from_list,
-            )
+if incidents is not None and len(incidents) and not len(shown):
+    explain_empty(incidents, current_filter())
+
+with st.container(key="map_frame"):
+    clicked = show_map(built)
+if clicked:
+    selection.select(*clicked)
+st.caption(
+    "Click an incident, market, crossing, pipeline segment or town for its full record. Colour: category · "
+    "size: fatalities · ring or dashed ring: approximate location · numbered circle: several incidents in "
+    "one place. The legend on the map explains every symbol."
+)
+
+selected = selection.feature
+if selected:
+    record = record_of(layers[selected[0]], selected[1]) if layers.get(selected[0]) is not None else None
+    with st.container(key="map_record"):
+        with st.container(key="map_record_bar", horizontal=True, horizontal_alignment="right"):
+            st.button("Close", key="map_record_close", icon=":material/close:", on_click=selection.clear)
+        if record is None:
+            st.warning(safe("No {} feature with id “{}” in the data.", LAYERS[selected[0]].title.lower(), selected[1]))
         else:
-            st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")
+            layer_id = selected[0]
+            geom = record.get("geometry")
+            point = LAYERS[layer_id].kind == "point"
+            if layer_id == "incidents" and shown is not None and record["id"] not in set(shown["id"]):
+                st.caption("This incident is hidden on the map by the current filters.")
+            if point and (geom is None or geom.is_empty):
+                st.caption("This feature has no location and is not drawn on the map.")
+            show_record(layer_id, record, border_km=border_km(geom, layers.get("border")) if point else None)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from geo import infrastructure, sitemaps
+from geo import infrastructure
 from geo.provenance import md_link
 from geo.records import date_with_precision, present
 from ui import data
@@ -12,6 +12,7 @@ from ui.details import show_record
 from ui.map_panel import show_map
 from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
+from views.map import page_maps
 
 ensure_app_shell()
 
@@ -78,8 +79,8 @@ if markets is not None:
     cols[3].metric("Named and mapped", f"{summary['located']} of {summary['total']}")
 
 with st.container():
-    layers = {k: data.load(k).gdf for k in sitemaps.MARKET_LAYERS}
-    built = sitemaps.markets_map(layers, asset_base=ensure_assets())
+    layers = {k: data.load(k).gdf for k in page_maps.MARKET_LAYERS}
+    built = page_maps.markets_map(layers, asset_base=ensure_assets())
     clicked = show_map(built, key="markets_map", height=built.summary["height"])
     if clicked in [c[:2] for c in choices]:
         # shown in "Full record of a site" below (its selectbox is not drawn yet in this run)

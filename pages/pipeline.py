@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo import infrastructure, penalty, sitemaps
+from geo import infrastructure, penalty
 from geo.provenance import md_link
 from ui import data
 from ui.assets import ensure_assets
@@ -14,6 +14,7 @@ from ui.map_panel import show_map
 from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from views import penalty_chart
+from views.map import page_maps
 
 ensure_app_shell()
 
@@ -72,8 +73,8 @@ st.markdown(
     "so the lengths measured on it come out shorter than those reported."
 )
 
-layers = {k: data.load(k).gdf for k in sitemaps.PIPELINE_LAYERS}
-built = sitemaps.pipeline_map(layers, asset_base=ensure_assets())
+layers = {k: data.load(k).gdf for k in page_maps.PIPELINE_LAYERS}
+built = page_maps.pipeline_map(layers, asset_base=ensure_assets())
 pick = show_map(built, key="pipeline_map", height=built.summary["height"])
 st.caption(
     "Indicative route: straight lines between the places the sources name. Click a segment or a town for its record."

@@ -1,7 +1,7 @@
-"""Serve Leaflet, jQuery and Leaflet.markercluster from the app itself, never from a CDN.
+"""Serve Leaflet, jQuery, Leaflet.markercluster and the map's own pkir.js/css from the app itself.
 
 At start-up the files are copied (not symlinked: Streamlit answers HTTP 400 for a symlink) from
-the xstatic PyPI packages into static/vendor/, which Streamlit serves at /app/static/vendor/
+the xstatic PyPI packages and views/map/static/ into static/vendor/, which Streamlit serves at /app/static/vendor/
 because .streamlit/config.toml sets server.enableStaticServing. folium's CDN defaults are then
 replaced by those URLs, so any folium map in the app loads nothing from outside.
 """
@@ -16,7 +16,7 @@ import folium.plugins
 import streamlit as st
 
 from geo.files import write_atomic
-from geo.maps import VENDOR_FILES, vendor_css, vendor_js
+from views.map.assets import asset_files, vendor_css, vendor_js
 
 APP_ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = APP_ROOT / "static"
@@ -26,24 +26,10 @@ CACHE_DIR = STATIC_DIR / "cache"
 CACHE_KEEP = 12
 
 
-def _sources() -> dict[str, Path]:
-    """Vendor file name (as served) -> the file in its xstatic package."""
-    import xstatic.pkg.jquery as jquery
-    import xstatic.pkg.leaflet as leaflet
-    import xstatic.pkg.leaflet_markercluster as cluster
-
-    roots = {
-        "leaflet": Path(leaflet.BASE_DIR),
-        "jquery": Path(jquery.BASE_DIR),
-        "markercluster": Path(cluster.BASE_DIR),
-    }
-    return {target: roots[package] / source for target, (package, source) in VENDOR_FILES.items()}
-
-
 def copy_vendor_files(target: Path = VENDOR_DIR) -> list[Path]:
     """Copy the vendor files into target when missing or different; return those (re)written."""
     written = []
-    for name, source in _sources().items():
+    for name, source in asset_files().items():
         dest = target / name
         if dest.is_file() and not dest.is_symlink() and filecmp.cmp(source, dest, shallow=False):
             continue
@@ -68,7 +54,9 @@ def publish_json(key: str, text: str, folder: Path = CACHE_DIR) -> str | None:
     """Write text to static/cache/<key>.json (once per key) and return its URL; None if not writable.
 
     Keeps the newest CACHE_KEEP files. Used for large incident sets, so a rerun does not resend
-    them through the websocket and the browser fetches (and caches) them once.
+    them through the websocket and the browser fetches (and caches) them once. Anyone can fetch
+    the file: publish only data that is public already (the data-folder layer), never a
+    session's imported incidents.
     """
     name = f"incidents-{key}.json"
     target = folder / name
@@ -92,8 +80,8 @@ def patch_folium(base: str) -> None:
     Bootstrap, glyphicons and Font Awesome are only used by folium's popups-with-icons and
     awesome markers, which this app does not use.
     """
-    folium.Map.default_js = vendor_js(base, cluster=False)
-    folium.Map.default_css = vendor_css(base, cluster=False)
+    folium.Map.default_js = [js for js in vendor_js(base, cluster=False) if js[0] != "pkir"]
+    folium.Map.default_css = [css for css in vendor_css(base, cluster=False) if css[0] != "pkir_css"]
     folium.plugins.MarkerCluster.default_js = [("markerclusterjs", f"{base}/leaflet.markercluster.js")]
     folium.plugins.MarkerCluster.default_css = [
         ("markerclustercss", f"{base}/MarkerCluster.css"),

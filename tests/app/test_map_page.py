@@ -1,7 +1,7 @@
 """AppTest of the border map page: what the page hands to the map, and what the details panel shows.
 
-ui.map_panel records each run's map summary in session_state (LAST_CALL); a fake st_folium
-stands in for the browser where a test needs to see the arguments or to click a feature.
+A MapSpy (tests/app/map_spy.py) records what each run gave the map and stands in for
+st_folium, so a test can see the arguments or click a feature.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.map_panel
-from geo.catalog import LAYERS
+from geo.catalog import LAYER_ORDER, LAYERS
 from geo.loading import load_layer
-from geo.maps import LAYER_ORDER, REF_CLOSE, REF_OPEN
+from tests.app.map_spy import MapSpy
 from tests.app_helpers import ROOT
 
 APP = str(ROOT / "app.py")
@@ -28,8 +28,12 @@ def start(query: dict | None = None) -> AppTest:
     return at
 
 
+SPY: MapSpy | None = None
+
+
 def given(at: AppTest) -> dict:
-    return at.session_state[ui.map_panel.LAST_CALL]
+    """What the latest run of the page gave the map."""
+    return SPY.last
 
 
 def details(at: AppTest) -> str:
@@ -41,27 +45,17 @@ def incidents():
     return load_layer("incidents")[0]
 
 
-class FakeFolium:
-    """Stands in for st_folium: records its arguments and returns a scripted click."""
-
-    def __init__(self):
-        self.calls: list[dict] = []
-        self.value: dict = {"last_object_clicked": None, "last_object_clicked_tooltip": None}
-
-    def __call__(self, fig, **kwargs):
-        self.calls.append(kwargs)
-        return dict(self.value)
-
-    def click(self, layer_id: str, feature_id: str, lat: float = 27.0, lng: float = 62.0):
-        tooltip = f"Some title 2023-01-01 {REF_OPEN}{layer_id}|{feature_id}{REF_CLOSE}"
-        self.value = {"last_object_clicked": {"lat": lat, "lng": lng}, "last_object_clicked_tooltip": tooltip}
+@pytest.fixture(autouse=True)
+def spy(monkeypatch) -> MapSpy:
+    """Every test here sees what the page gives the map (st_folium is scripted, see map_spy)."""
+    global SPY
+    SPY = MapSpy(monkeypatch)
+    return SPY
 
 
 @pytest.fixture
-def fake_folium(monkeypatch):
-    fake = FakeFolium()
-    monkeypatch.setattr(ui.map_panel, "st_folium", fake)
-    return fake
+def fake_folium(spy) -> MapSpy:
+    return spy
 
 
 def test_page_loads_with_every_layer_and_the_count(incidents):
@@ -139,13 +133,14 @@ def test_st_folium_gets_a_stable_key_and_only_click_events(fake_folium):
     start()
     call = fake_folium.calls[-1]
     assert call["key"] == ui.map_panel.MAP_KEY
-    assert set(call["returned_objects"]) == {"last_object_clicked", "last_object_clicked_tooltip"}
+    assert set(call["returned_objects"]) == {"last_object_clicked", "last_active_drawing"}
     assert [g.layer_name for g in call["feature_group_to_add"]][-1] == "Selection"
 
 
 def test_clicking_features_fills_the_details_panel(fake_folium):
     at = start()
-    assert "Click an incident" in " ".join(i.value for i in at.info)
+    assert "Click an incident" in " ".join(c.value for c in at.caption)
+    assert details(at) == ""  # no record panel (and no empty column) until something is selected
     fake_folium.click("incidents", "PKIR-A01")
     at.run()
     panel = details(at)
@@ -203,3 +198,29 @@ def test_hostile_strings_reach_the_details_panel_only_as_text(incidents):
     assert "&lt;img src=x onerror=alert(1)&gt;" in panel
     assert 'href="javascript' not in panel.lower() and "javascript:alert(1)" in panel  # inert text
     assert 'href="https://example.org/?a=&quot;&gt;&lt;script&gt;"' in panel
+
+
+def test_close_button_clears_the_selection_and_the_link(fake_folium):
+    at = start({"incident": "PKIR-A02"})
+    assert 'data-id="PKIR-A02"' in details(at)
+    at.button(key="map_record_close").click().run()
+    assert details(at) == "" and "incident" not in at.query_params
+
+
+def test_finding_an_incident_updates_the_shareable_link(incidents):
+    at = start()
+    located_id = incidents.loc[incidents.geometry.notna(), "id"].iloc[3]
+    at.selectbox(key="map_find").set_value(located_id).run()
+    assert at.query_params["incident"] in (located_id, [located_id])
+    assert given(at)["focus"] == f"incidents|{located_id}"
+    assert f'data-id="{located_id}"' in details(at)
+
+
+def test_an_empty_result_says_which_filters_emptied_it():
+    at = start()
+    at.multiselect(key="filter_categories").set_value(["diplomatic"]).run()
+    at.number_input(key="filter_min_fatalities").set_value(10).run()
+    assert not at.exception
+    said = " ".join(i.value for i in at.info)
+    assert "none matches all of them together" in said
+    assert "categories: diplomatic" in said and "at least 10 fatalities" in said

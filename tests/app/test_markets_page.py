@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.map_spy import MapSpy
 from tests.app_helpers import open_page
 
 pytestmark = pytest.mark.app
@@ -67,19 +68,12 @@ def test_record_selector_shows_an_unlocated_market():
 
 
 def test_clicking_a_crossing_on_the_map_shows_its_record(monkeypatch):
-    import ui.map_panel
-    from geo.maps import REF_CLOSE, REF_OPEN
-
-    value = {"last_object_clicked": None, "last_object_clicked_tooltip": None}
-    monkeypatch.setattr(ui.map_panel, "st_folium", lambda fig, **kw: dict(value))
+    map_spy = MapSpy(monkeypatch)
     at = start()
-    given = at.session_state[ui.map_panel.LAST_CALL]
+    given = map_spy.last
     assert given["key"] == "markets_map"
     assert given["layers"]["markets"] == 3 and given["layers"]["crossings"] == 5  # M4-M6 and X6 not drawn
-    value.update(
-        last_object_clicked={"lat": 25.31, "lng": 61.63},
-        last_object_clicked_tooltip=f"Gabd {REF_OPEN}crossings|X2{REF_CLOSE}",
-    )
+    map_spy.click("crossings", "X2", lat=25.31, lng=61.63)
     at.run()
     assert not at.exception
     html = " ".join(m.value for m in at.get("html") if "pkir-record" in m.value)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.map_spy import MapSpy
 from tests.app_helpers import open_page
 
 pytestmark = pytest.mark.app
@@ -114,44 +115,20 @@ def test_claims_are_set_side_by_side_with_their_sources():
     assert r"US\$9\.5 bn" in text  # the article's own rate by the time it appeared
 
 
-class FakeFolium:
-    """Stands in for st_folium (as in test_map_page): returns a scripted click."""
-
-    def __init__(self):
-        self.value: dict = {"last_object_clicked": None, "last_object_clicked_tooltip": None}
-        self.keys: list[str] = []
-
-    def __call__(self, fig, **kwargs):
-        self.keys.append(kwargs.get("key"))
-        return dict(self.value)
-
-    def click(self, layer_id: str, feature_id: str):
-        from geo.maps import REF_CLOSE, REF_OPEN
-
-        self.value = {
-            "last_object_clicked": {"lat": 25.2, "lng": 62.0},
-            "last_object_clicked_tooltip": f"x {REF_OPEN}{layer_id}|{feature_id}{REF_CLOSE}",
-        }
-
-
 @pytest.fixture
 def fake_folium(monkeypatch):
-    import ui.map_panel
-
-    fake = FakeFolium()
-    monkeypatch.setattr(ui.map_panel, "st_folium", fake)
-    return fake
+    """Stands in for st_folium (see tests/app/map_spy.py): returns a scripted click."""
+    return MapSpy(monkeypatch)
 
 
 def records(at: AppTest) -> str:
     return "\n".join(m.value for m in at.get("html") if "pkir-record" in m.value)
 
 
-def test_route_map_is_given_the_route_and_its_places():
-    import ui.map_panel
-
-    at = start()
-    given = at.session_state[ui.map_panel.LAST_CALL]
+def test_route_map_is_given_the_route_and_its_places(monkeypatch):
+    map_spy = MapSpy(monkeypatch)
+    start()
+    given = map_spy.last
     assert given["key"] == "pipeline_map"
     assert given["layers"]["pipeline"] == 4 and given["basemap"] == "offline"
     assert sorted(given["labels"]) == ["Asaluyeh", "Gwadar", "Iranshahr", "Nawabshah"]
@@ -159,7 +136,7 @@ def test_route_map_is_given_the_route_and_its_places():
 
 def test_clicking_a_segment_on_the_map_shows_its_record(fake_folium):
     at = start()
-    assert fake_folium.keys[-1] == "pipeline_map"
+    assert fake_folium.calls[-1]["key"] == "pipeline_map"
     assert records(at) == ""
     fake_folium.click("pipeline", "P3")
     at.run()

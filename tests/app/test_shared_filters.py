@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from geo.features import located
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_layer
-from geo.maps import located
+from tests.app.map_spy import MapSpy
 from tests.app_helpers import ROOT, open_page
 
 
-def test_country_filter_set_on_the_map_holds_on_every_page():
+def test_country_filter_set_on_the_map_holds_on_every_page(monkeypatch):
+    map_spy = MapSpy(monkeypatch)
     incidents = load_layer("incidents")[0]
     expected = apply_filter(incidents, IncidentFilter(countries=("IRN",)))
     assert 0 < len(expected) < len(incidents)
@@ -19,7 +21,7 @@ def test_country_filter_set_on_the_map_holds_on_every_page():
     at.run()
     at.multiselect(key="filter_countries").set_value(["IRN"]).run()
     assert not at.exception
-    assert at.session_state["map_panel_last_call"]["incidents_drawn"] == int(located(expected).sum())
+    assert map_spy.last["incidents_drawn"] == int(located(expected).sum())
 
     at.switch_page("pages/incidents.py").run()
     assert not at.exception and at.title[0].value == "Incidents explorer"
@@ -37,7 +39,7 @@ def test_country_filter_set_on_the_map_holds_on_every_page():
         assert at.multiselect(key="filter_countries").value == ["IRN"], page
 
     at.switch_page("pages/map.py").run()
-    assert at.session_state["map_panel_last_call"]["incidents_drawn"] == int(located(expected).sum())
+    assert map_spy.last["incidents_drawn"] == int(located(expected).sum())
 
 
 def test_reset_filters_in_the_sidebar_brings_every_event_back():

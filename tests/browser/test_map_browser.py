@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -19,22 +20,28 @@ from geo.catalog import LAYERS
 from geo.loading import load_layer
 from ui.links import map_link
 
-from .conftest import (
+from .harness import (
     ARTIFACTS,
     ROOT,
+    AppServer,
     app_errors,
     external_requests,
+    goto_page,
+    instrument,
     run_and_wait,
     wait_for_app,
     wait_for_map,
 )
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-# every incident is in its cluster group (drawn alone or counted in a cluster icon)
-INCIDENTS_READY = "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length === n"
+# every incident is in its cluster group (drawn alone or counted in a cluster icon), and the map
+# is still (no zoom or cluster animation running)
+INCIDENTS_READY = """(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length === n
+  && !PKIR.map._animatingZoom && !document.querySelector('.leaflet-cluster-anim')"""
 COUNT_JS = """() => {
   const n = (sel) => document.querySelectorAll(sel).length;
-  const clustered = [...document.querySelectorAll('.pkir-cluster')].reduce((s, e) => s + Number(e.innerText), 0);
+  const clustered = [...document.querySelectorAll('.leaflet-marker-icon .pkir-cluster')]
+    .reduce((s, e) => s + Number(e.innerText), 0);
   return {countries: n('path.pkir-layer-countries'), provinces: n('path.pkir-layer-provinces'),
           border: n('path.pkir-layer-border'), pipeline: n('path.pkir-layer-pipeline'),
           power_line: n('path.pkir-layer-power_line'), towns: n('path.pkir-layer-towns'),
@@ -50,7 +57,7 @@ FIND_MARKER_JS = """([skip, margin]) => {
   let found = null;
   P.layers.incidents.eachLayer((m) => {
     if (found || !m._map || !m._path) return;
-    const id = m.options.pkirRef.split('|').slice(1).join('|');
+    const id = m.feature.properties.id;
     if (id === skip) return;
     const pt = P.map.latLngToContainerPoint(m.getLatLng());
     if (pt.x < margin || pt.y < margin || pt.x > box.width - margin || pt.y > box.height - margin) return;
@@ -149,7 +156,7 @@ def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
     assert links.count() == len(row["sources"]) > 0
     assert links.first.get_attribute("href") == row["sources"][0]["url"]
     assert re.match(r"https?://", links.first.get_attribute("href"))
-    assert frame.evaluate("() => PKIR.hl && PKIR.hl.ref") == f"incidents|{first['id']}"
+    assert frame.evaluate("() => PKIR.selectedRef()") == f"incidents|{first['id']}"
     assert frame.locator("path.pkir-highlight").count() == 1
     assert f"incident={first['id']}" in page.url
 
@@ -158,7 +165,7 @@ def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
     run_and_wait(page, lambda: click_in_frame(page, second["x"], second["y"]))
     assert record_panel(page).get_attribute("data-id") == second["id"]
     assert incidents.loc[second["id"], "title"] in record_panel(page).inner_text()
-    assert frame.evaluate("() => PKIR.hl && PKIR.hl.ref") == f"incidents|{second['id']}"
+    assert frame.evaluate("() => PKIR.selectedRef()") == f"incidents|{second['id']}"
     assert frame.locator("path.pkir-highlight").count() == 1
     assert not app_errors(page)
 
@@ -202,6 +209,7 @@ def test_offline_basemap_makes_no_outside_request(app_server, page, shipped):
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     target = frame.evaluate(FIND_MARKER_JS, [None, 40])
     run_and_wait(page, lambda: click_in_frame(page, target["x"], target["y"]))
+    run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())  # the record lies over the legend
     frame.hover(".pkir-legend")
     page.wait_for_timeout(500)
     urls = page.recorded_requests
@@ -210,8 +218,8 @@ def test_offline_basemap_makes_no_outside_request(app_server, page, shipped):
     assert external_requests(urls) == []
 
 
-def test_unreachable_tiles_are_explained_on_the_map(app_server, page, shipped):
-    """With an online basemap and no network, the map says so and points to the offline basemap."""
+def test_unreachable_tiles_fall_back_to_the_offline_drawing(app_server, page, shipped):
+    """With an online basemap and no network, the map draws the offline basemap by itself and says so."""
     page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
     frame = open_map(page, app_server)
     wait_incidents(frame, drawn_counts(shipped)["incidents"])
@@ -220,7 +228,15 @@ def test_unreachable_tiles_are_explained_on_the_map(app_server, page, shipped):
     run_and_wait(page, lambda: page.get_by_role("option", name="Light map (online)").click())
     note = frame.locator(".pkir-tile-note")
     note.wait_for(timeout=30_000)
-    assert "Offline (no tiles)" in note.inner_text() and "PKIR_OFFLINE=1" in note.inner_text()
+    # the offline drawing takes over by itself, said in one short line; the choice stays in the sidebar
+    assert "offline drawing" in note.inner_text() and len(note.inner_text()) < 80
+    assert frame.evaluate("() => PKIR.map.getContainer().classList.contains('pkir-offline')")
+    fills = frame.evaluate(
+        "() => [...document.querySelectorAll('path.pkir-layer-countries')]"
+        ".map(p => Number(p.getAttribute('fill-opacity')))"
+    )
+    assert fills and min(fills) >= 0.9, fills  # the land is drawn as without tiles
+    assert frame.locator(".leaflet-tile").count() == 0  # the failing tile layer is gone
     assert (
         frame.evaluate("() => document.querySelectorAll('path.pkir-layer-pipeline').length")
         == drawn_counts(shipped)["pipeline"]
@@ -250,7 +266,7 @@ def test_map_link_from_the_incidents_page_selects_and_centres(app_server, page, 
     page.wait_for_url(re.compile(r"incident=PKIR-A02"))
     wait_for_app(page)
     frame = wait_for_map(page)
-    frame.wait_for_function("() => window.PKIR && PKIR.hl && PKIR.hl.ref === 'incidents|PKIR-A02'")
+    frame.wait_for_function("() => window.PKIR && PKIR.selectedRef() === 'incidents|PKIR-A02'")
     assert record_panel(page).get_attribute("data-id") == "PKIR-A02"
     assert incident["title"] in record_panel(page).inner_text()
     centre = frame.evaluate("() => PKIR.map.getCenter()")
@@ -266,7 +282,7 @@ def test_screenshot_of_the_map_page(app_server, page, shipped):
     page.set_viewport_size({"width": 1600, "height": 1000})
     frame = open_map(page, urljoin(app_server.rstrip("/") + "/", map_link("PKIR-C12")))
     wait_incidents(frame, drawn_counts(shipped)["incidents"])
-    frame.wait_for_function("() => PKIR.hl")
+    frame.wait_for_function("() => PKIR.highlight")
     frame.evaluate(
         "() => { PKIR.map.invalidateSize(); PKIR.map.fitBounds([[24.9, 58.8], [32.1, 70.3]], {animate: false}); }"
     )
@@ -291,7 +307,7 @@ def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page
     """Above the chunked threshold the map says it is loading, then clustering, then the note goes
     (PKIR.noteLog keeps what the note said: on a fast machine it may show for a frame only)."""
     from bench.synthetic import make_data_dir
-    from geo.maps import CHUNKED_THRESHOLD
+    from views.map.build import CHUNKED_THRESHOLD
 
     server = start_app(data_dir=make_data_dir(tmp_path / "data", CHUNKED_THRESHOLD + 1000))
     drawn = int(load_layer("incidents", tmp_path / "data")[0].geometry.notna().sum())
@@ -338,7 +354,7 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     frame = open_map(page, urljoin(server.url + "/", map_link("EVIL-1")))
-    frame.wait_for_function("() => window.PKIR && PKIR.hl && PKIR.hl.ref === 'incidents|EVIL-1'")
+    frame.wait_for_function("() => window.PKIR && PKIR.selectedRef() === 'incidents|EVIL-1'")
     panel = record_panel(page)
     assert panel.get_attribute("data-id") == "EVIL-1"
     text = panel.inner_text()
@@ -347,7 +363,7 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
     assert panel.locator("img, b, i, script").count() == 0
     # the tooltip shows the title as text
     point = frame.evaluate("""() => { let pt = null; PKIR.layers.incidents.eachLayer((m) => {
-        if (m.options.pkirRef === 'incidents|EVIL-1') pt = PKIR.map.latLngToContainerPoint(m.getLatLng()); });
+        if (m.feature.properties.id === 'EVIL-1') pt = PKIR.map.latLngToContainerPoint(m.getLatLng()); });
         const box = PKIR.map.getContainer().getBoundingClientRect();
         return {x: box.left + pt.x, y: box.top + pt.y}; }""")
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
@@ -360,3 +376,268 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
     page.wait_for_timeout(500)
     assert dialogs == [], f"data ran code: {dialogs}"
     assert not app_errors(page)
+
+
+# Up to 12 places where a feature of the layer can really be clicked inside the map frame (the
+# feature's own element is on top there): [{id, x, y}] in the frame's coordinates.
+CLICKABLE_JS = """([layerId, margin]) => {
+  const map = PKIR.map, size = map.getSize(), out = [];
+  const inside = (p) => p.x > margin && p.y > margin && p.x < size.x - margin && p.y < size.y - margin;
+  const onTop = (p, el) => document.elementFromPoint(p.x, p.y) === el ||
+    (el.contains && el.contains(document.elementFromPoint(p.x, p.y)));
+  PKIR.layers[layerId].eachLayer((l) => {
+    if (out.length >= 12 || !l._map || !l.feature) return;
+    const el = l._path || l._icon;
+    if (!el) return;
+    let points = [];
+    if (l.getLatLng) {  // the centre, else a visible edge of a symbol partly under another
+      const c = map.latLngToContainerPoint(l.getLatLng());
+      points = [[0, 0], [5, 0], [-5, 0], [0, 5], [0, -5], [6, 6], [-6, -6], [6, -6], [-6, 6]]
+        .map(([dx, dy]) => L.point(c.x + dx, c.y + dy));
+    }
+    else {
+      const ring = l.getLatLngs().flat(3).map((ll) => map.latLngToContainerPoint(ll));
+      for (let i = 1; i < ring.length; i++) for (const t of [0.5, 0.3, 0.7, 0.1, 0.9]) {
+        const a = ring[i - 1], b = ring[i];
+        points.push(L.point(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)));
+      }
+    }
+    const p = points.find((q) => inside(q) && onTop(q, el));
+    if (p) out.push({id: String(l.feature.properties.id), x: p.x, y: p.y});
+  });
+  return out;
+}"""
+# Whether the legend is open and the share of the map it covers (or would cover) open; whether the
+# credits line overlaps the scale bar, and its font size.
+LEGEND_AND_CREDITS_JS = """() => {
+  const size = PKIR.map.getSize(), details = document.querySelector('.pkir-legend details');
+  const wasOpen = details.open;
+  details.open = true;
+  const box = document.querySelector('.pkir-legend').getBoundingClientRect();
+  details.open = wasOpen;
+  const a = document.querySelector('.leaflet-control-attribution').getBoundingClientRect();
+  const s = document.querySelector('.leaflet-control-scale').getBoundingClientRect();
+  const overlaps = a.left < s.right && s.left < a.right && a.top < s.bottom && s.top < a.bottom;
+  const font = parseFloat(getComputedStyle(document.querySelector('.leaflet-control-attribution')).fontSize);
+  return [{open: wasOpen, open_share: box.width * box.height / (size.x * size.y)},
+          {overlaps_scale: overlaps, font_px: font}];
+}"""
+SCREENS = {
+    "1366x768": ({"width": 1366, "height": 768}, False),
+    "1280x720": ({"width": 1280, "height": 720}, False),
+    "1920x1080": ({"width": 1920, "height": 1080}, False),
+    "390x844-touch": ({"width": 390, "height": 844}, True),
+}
+FEATURE_KINDS = ("incidents", "markets", "crossings", "pipeline", "towns")
+SCROLL_JS = """() => [window.scrollY,
+  ...[...document.querySelectorAll('[data-testid=stMain], section.main')].map(e => e.scrollTop)]"""
+
+
+ZOOM_TO_JS = """(layerId) => {
+  let done = false;
+  PKIR.layers[layerId].eachLayer((l) => {
+    if (done || !l.feature) return;
+    done = true;
+    PKIR.map.setView(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter(), 10, {animate: false});
+  });
+}"""
+
+
+def clickable(page, frame, box, kind: str) -> dict | None:
+    """A place where a feature of this kind can be clicked: on top in the map, and nothing of
+    the page (the record panel, the header) over it."""
+    for c in frame.evaluate(CLICKABLE_JS, [kind, 12]):
+        point = [box["x"] + c["x"], box["y"] + c["y"]]
+        if page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.tagName", point) == "IFRAME":
+            return c
+    return None
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser, app_server, shipped, screen):
+    """At common laptop sizes and on a phone (touch), the first click or tap on an incident, a
+    market, a crossing, a pipeline segment and a town opens that record, on screen, and the page
+    does not move. The map covers at least half of a desktop window."""
+    viewport, touch = SCREENS[screen]
+    context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    instrument(page)
+    try:
+        frame = open_map(page, app_server)
+        wait_incidents(frame, drawn_counts(shipped)["incidents"])
+        box = page.locator(MAP_FRAME).bounding_box()
+        width, height = viewport["width"], viewport["height"]
+        seen = max(0.0, min(box["y"] + box["height"], height) - max(box["y"], 0.0)) * box["width"]
+        if not touch:
+            assert seen / (width * height) >= 0.5, f"the map covers {seen / (width * height):.2f} of the window"
+        assert box["y"] + box["height"] <= height + 1, "the map fits in the window"
+        legend, credits = frame.evaluate(LEGEND_AND_CREDITS_JS)
+        assert legend["open_share"] <= 0.25 or not legend["open"], legend  # folded when it would cover > 1/4
+        assert not credits["overlaps_scale"] and credits["font_px"] <= 10, credits
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"map-{screen}.png"))
+        for kind in FEATURE_KINDS:
+            target = clickable(page, frame, box, kind)
+            if target is None:  # every one is under another symbol here: zoom in on one, as a user would
+                frame.evaluate(ZOOM_TO_JS, kind)
+                frame.wait_for_function(
+                    "() => !PKIR.map._animatingZoom && !document.querySelector('.leaflet-cluster-anim')"
+                )
+                target = clickable(page, frame, box, kind)
+            assert target, f"no clickable {kind} feature in view at {screen}"
+            before = page.evaluate(SCROLL_JS)
+            x, y = box["x"] + target["x"], box["y"] + target["y"]
+            if touch:
+                page.touchscreen.tap(x, y)
+            else:
+                page.mouse.click(x, y)
+            page.wait_for_function(
+                "(id) => [...document.querySelectorAll('.pkir-record')].some(r => r.getAttribute('data-id') === id)",
+                arg=target["id"],
+                timeout=20_000,
+            )
+            wait_for_app(page)
+            assert page.evaluate(SCROLL_JS) == before, f"the page moved when a {kind} was clicked at {screen}"
+            record = page.locator(f'.pkir-record[data-id="{target["id"]}"]').bounding_box()
+            assert record and 0 <= record["y"] < height - 60 and record["x"] < width, (kind, record)
+            assert frame.evaluate("() => PKIR.selectedRef()") in (f"{kind}|{target['id']}", None)
+            if kind == FEATURE_KINDS[0]:
+                page.screenshot(path=str(ARTIFACTS / f"map-{screen}-record.png"))
+            run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())
+        assert not app_errors(page)
+    finally:
+        context.close()
+
+
+def test_a_press_on_the_map_never_scrolls_the_page(browser, app_server, shipped):
+    """The cause of the lost first click: Leaflet focuses the map on every press, and focusing a
+    map that reaches below the window scrolled the page between press and release. With the
+    frame made taller than the window on purpose, a click on an incident still lands."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    instrument(page)
+    try:
+        frame = open_map(page, app_server)
+        page.add_style_tag(content="div.st-key-map_frame iframe[title] { height: 1100px !important; }")
+        wait_incidents(frame, drawn_counts(shipped)["incidents"])
+        frame.wait_for_function("() => PKIR.map.getSize().y > 1000")
+        box = page.locator(MAP_FRAME).bounding_box()
+        assert box["y"] + box["height"] > 768 + 200  # the frame reaches well below the window
+        target = clickable(page, frame, box, "incidents")
+        assert target and box["y"] + target["y"] < 700
+        before = page.evaluate(SCROLL_JS)
+        page.mouse.move(box["x"] + target["x"], box["y"] + target["y"])
+        page.mouse.down()
+        assert page.evaluate(SCROLL_JS) == before, "the press scrolled the page"
+        page.mouse.up()
+        page.wait_for_function(
+            "(id) => [...document.querySelectorAll('.pkir-record')].some(r => r.getAttribute('data-id') === id)",
+            arg=target["id"],
+            timeout=20_000,
+        )
+    finally:
+        context.close()
+
+
+def test_one_sessions_import_cannot_be_fetched_by_anyone_else(browser, app_server, tmp_path):
+    """More than 5,000 imported incidents (once published under static/cache for anyone) reach
+    only the importing session: a cookie-less GET of every URL its map page used returns none
+    of them, and another session's map does not have them."""
+    import csv
+    import urllib.request
+    import uuid
+
+    marker = f"SECRET-{uuid.uuid4().hex[:12]}"
+    rows = 5100
+    upload = tmp_path / "mine.csv"
+    with open(upload, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["latitude", "longitude", "date", "source_url", "country", "title"])
+        for i in range(rows):
+            writer.writerow(
+                [
+                    26 + (i % 100) / 100,
+                    62 + (i // 100) / 100,
+                    "2024-01-01",
+                    "https://example.org/a",
+                    "PAK",
+                    f"{marker}-{i}",
+                ]
+            )
+
+    mine = browser.new_context(viewport={"width": 1366, "height": 768})
+    mine.set_default_timeout(120_000)
+    page = mine.new_page()
+    instrument(page)
+    try:
+        page.goto(app_server.rstrip("/") + "/import_data")
+        wait_for_app(page)
+        run_and_wait(
+            page, lambda: page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(upload)
+        )
+        use = page.get_by_role("button", name=re.compile(r"^Use these"))
+        run_and_wait(page, use.click)
+        # the map's requests only: the Import page's own download link is not the map's to guard
+        page.recorded_requests.clear()
+        goto_page(page, app_server, "Border map")  # in the same session (a new page load would start another)
+        frame = wait_for_map(page)
+        # the import, alone or together with the shipped incidents, is on the map
+        frame.wait_for_function(
+            "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length >= n", arg=rows
+        )
+        used = sorted(
+            {u for u in page.recorded_requests if u.startswith(app_server) and u.split(":")[0] in ("http", "https")}
+        )
+        assert any("/app/static/vendor/" in u for u in used)
+        assert not [u for u in used if "/app/static/cache/" in u], "the import was published as a static file"
+        for url in used:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as resp:  # no cookie, no session
+                    body = resp.read()
+            except OSError:
+                continue
+            assert marker.encode() not in body, url
+        cache = Path(ROOT) / "static" / "cache"
+        for written in cache.glob("*") if cache.is_dir() else []:
+            assert marker.encode() not in written.read_bytes(), written
+    finally:
+        mine.close()
+
+    other = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = other.new_page()
+    try:
+        frame = open_map(page, app_server)
+        frame.wait_for_function(
+            "() => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length > 0"
+        )
+        assert marker not in frame.content() and marker not in page.content()
+        assert frame.evaluate("() => PKIR.layers.incidents.getLayers().length") < rows
+    finally:
+        other.close()
+
+
+def test_a_fresh_checkout_starts_without_a_static_folder_warning(tmp_path):
+    """static/ is served (server.enableStaticServing) and must exist before Streamlit starts; its
+    generated contents (vendor/, cache/) are not in git, so a fresh checkout has only its README."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = Path(ROOT) / name
+        if source.is_file():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp_path / name)
+    assert not (tmp_path / "static" / "vendor").exists()
+    server = AppServer(cwd=tmp_path)
+    try:
+        server.wait_ready()
+        with urllib.request.urlopen(server.url + "/", timeout=10) as resp:
+            assert resp.status == 200
+        output = server.output()
+    finally:
+        server.stop()
+    assert "no static folder found" not in output, output
+    assert "WARNING" not in output.upper().replace("WARNINGS", ""), output

@@ -1,8 +1,8 @@
-"""Small maps for the pipeline and the markets pages, built from geo.maps' layers and runtime.
+"""Small maps for the pipeline and the markets pages, built from the border map's layers.
 
 Offline by construction: no tiles, the shipped layers only, Leaflet served by the app
-(asset_base). The result is a geo.maps.BuiltMap, so ui.map_panel.show_map draws it and reports
-clicks the same way as on the main map.
+(asset_base). The result is a views.map.build.BuiltMap, so ui.map_panel.show_map draws it and
+reports clicks the same way as on the main map.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import maps
 from geo.analysis import distance_to_border_km
 from geo.catalog import LAYERS
 from geo.infrastructure import route_nodes, towns_near_route
+from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
+from views.map.build import BuiltMap, region_bounds
+from views.map.elements import Legend, Runtime, Sync
+from views.map.layers import feature_layer
+from views.map.legend import small_legend
 
 PIPELINE_LAYERS = ("countries", "provinces", "border", "pipeline", "towns")
 MARKET_LAYERS = ("countries", "provinces", "border", "power_line", "towns", "crossings", "markets")
@@ -32,36 +36,8 @@ MAP_WIDTH_PX = 800
 LABEL_ROOM_DEG = 2.5  # room east of the route for the last label (labels are drawn to the right)
 
 
-def _legend(rows: Sequence[str]) -> maps.Legend:
-    legend = maps.Legend("<details open><summary>Legend</summary>" + "".join(rows) + "</details>")
-    legend.open_min_width = 0  # a small map: keep it open
-    return legend
-
-
-def _pipeline_legend() -> maps.Legend:
-    pipe = LAYERS["pipeline"].style
-    rows = [
-        maps._row(maps._swatch_line(pipe[status]), f"gas pipeline: {status}")
-        for status in ("built", "claimed built", "not built")
-    ]
-    rows.append(maps._row(maps._swatch_line(LAYERS["border"].style), "Pakistan–Iran border"))
-    rows.append(maps._row(maps._swatch_circle(LAYERS["towns"].style["color"], 0, 3), "town or route end point"))
-    return _legend(rows)
-
-
-def _markets_legend() -> maps.Legend:
-    rows = [
-        maps._row(maps._swatch_symbol("square", colour), f"market: {status}")
-        for status, colour in LAYERS["markets"].style.items()
-    ]
-    rows += [
-        maps._row(maps._swatch_symbol("diamond", colour), f"{kind} crossing")
-        for kind, colour in LAYERS["crossings"].style.items()
-    ]
-    rows.append(maps._row(maps._swatch_line(LAYERS["power_line"].style), "Polan–Gabd power line"))
-    rows.append(maps._row(maps._swatch_line(LAYERS["border"].style), "Pakistan–Iran border"))
-    rows.append(maps._row(maps._swatch_circle(LAYERS["towns"].style["color"], 0, 3), "town"))
-    return _legend(rows)
+def _legend(layer_ids: Sequence[str], town_text: str) -> Legend:
+    return Legend(small_legend(layer_ids, town_text), open_min_width=0, folded_share=1.0)  # a small map: open
 
 
 def fit_zoom(bounds: list[list[float]], size_px: tuple[int, int]) -> float:
@@ -87,32 +63,32 @@ def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalon
         height=f"{height}px" if standalone else "100%",
     )
     m.options.update(minZoom=3, maxZoom=14, zoomSnap=0.25, zoomDelta=0.5)
-    m.default_js = maps.vendor_js(asset_base, cluster=False)
-    m.default_css = maps.vendor_css(asset_base, cluster=False)
-    maps.Runtime().add_to(m)
+    m.default_js = vendor_js(asset_base, cluster=False)
+    m.default_css = vendor_css(asset_base, cluster=False)
+    Runtime().add_to(m)
     return m
 
 
 def _assemble(
     m: folium.Map, layers: Mapping[str, gpd.GeoDataFrame | None], order: Sequence[str], standalone: bool
-) -> maps.BuiltMap:
+) -> BuiltMap:
     groups, counts = [], {}
     for layer_id in order:
         gdf = layers.get(layer_id)
         if gdf is None:
             continue
-        element = maps.feature_layer(layer_id, gdf, "offline")
+        element = feature_layer(layer_id, gdf, "offline")
         group = folium.FeatureGroup(name=LAYERS[layer_id].title)
         element.add_to(group)
         groups.append(group)
         counts[layer_id] = element.count
     sync = folium.FeatureGroup(name="Selection")
-    maps.Sync(list(counts), None, offline=True).add_to(sync)
+    Sync(list(counts), None, offline=True).add_to(sync)
     groups.append(sync)
     if standalone:
         for group in groups:
             group.add_to(m)
-    return maps.BuiltMap(m, groups, {"basemap": "offline", "layers": counts, "visible": list(counts)})
+    return BuiltMap(m, groups, {"basemap": "offline", "layers": counts, "visible": list(counts)})
 
 
 def route_labels(
@@ -158,18 +134,16 @@ def _padded(bounds, pad: float) -> list[list[float]]:
 def pipeline_map(
     layers: Mapping[str, gpd.GeoDataFrame | None],
     *,
-    asset_base: str = maps.DEFAULT_ASSET_BASE,
+    asset_base: str = DEFAULT_ASSET_BASE,
     standalone: bool = False,
     height: int = 380,
-) -> maps.BuiltMap:
+) -> BuiltMap:
     """The route (built, claimed built and unbuilt sections), the border, and the places it passes."""
     pipeline = layers.get("pipeline")
-    bounds = (
-        _padded(pipeline.total_bounds, 0.4) if pipeline is not None and len(pipeline) else maps.region_bounds(layers)
-    )
+    bounds = _padded(pipeline.total_bounds, 0.4) if pipeline is not None and len(pipeline) else region_bounds(layers)
     bounds[1][1] += LABEL_ROOM_DEG
     m = _base_map(bounds, asset_base, height, standalone)
-    _pipeline_legend().add_to(m)
+    _legend(("pipeline", "border", "towns"), "town or route end point").add_to(m)
     shown = dict(layers)
     if pipeline is not None:
         shown["towns"] = route_labels(pipeline, layers.get("towns"), layers.get("border"))
@@ -182,13 +156,13 @@ def pipeline_map(
 def markets_map(
     layers: Mapping[str, gpd.GeoDataFrame | None],
     *,
-    asset_base: str = maps.DEFAULT_ASSET_BASE,
+    asset_base: str = DEFAULT_ASSET_BASE,
     standalone: bool = False,
     height: int = 480,
-) -> maps.BuiltMap:
+) -> BuiltMap:
     """Markets, crossings and the power line near the border; unlocated sites are not drawn."""
     m = _base_map(MARKETS_BOUNDS, asset_base, height, standalone)
-    _markets_legend().add_to(m)
+    _legend(("markets", "crossings", "power_line", "border", "towns"), "town").add_to(m)
     shown = dict(layers)
     towns = layers.get("towns")
     if towns is not None and len(towns):

@@ -4,19 +4,25 @@ import re
 
 import pytest
 
-from geo import maps, sitemaps
+from views.map import build as maps
+from views.map import page_maps
 
 
 @pytest.fixture(scope="module")
 def pipeline_html(layers):
-    built = sitemaps.pipeline_map(layers, standalone=True, asset_base="/app/static/vendor")
+    built = page_maps.pipeline_map(layers, standalone=True, asset_base="/app/static/vendor")
     return built, maps.map_html(built)
 
 
 @pytest.fixture(scope="module")
 def markets_html(layers):
-    built = sitemaps.markets_map(layers, standalone=True, asset_base="/app/static/vendor")
+    built = page_maps.markets_map(layers, standalone=True, asset_base="/app/static/vendor")
     return built, maps.map_html(built)
+
+
+def ref(layer_id: str, feature_id: str) -> str:
+    """How a drawn feature names itself in the page's GeoJSON (what a click returns)."""
+    return f'"layer":"{layer_id}","id":"{feature_id}"'
 
 
 def _external(html: str) -> list[str]:
@@ -40,28 +46,28 @@ def test_pipeline_map_layers_and_labels(pipeline_html):
 
 
 def test_route_labels_prefer_towns_over_end_points(layers):
-    labels = sitemaps.route_labels(layers["pipeline"], layers["towns"], layers["border"])
+    labels = page_maps.route_labels(layers["pipeline"], layers["towns"], layers["border"])
     assert "Border zero point" not in set(labels["name"])  # on the border line, which is drawn
     assert labels["name"].str.lower().is_unique
     assert labels.set_index("name").loc["Gwadar", "id"] == "T-gwadar"
     assert labels.set_index("name").loc["Nawabshah", "id"].startswith("route-node-")
-    assert list(sitemaps.route_labels(layers["pipeline"], None)["name"]) == [
+    assert list(page_maps.route_labels(layers["pipeline"], None)["name"]) == [
         "Asaluyeh",
         "Iranshahr",
         "Border zero point",
         "Gwadar",
         "Nawabshah",
     ]
-    wider = sitemaps.route_labels(layers["pipeline"], layers["towns"], within_km=25)
+    wider = page_maps.route_labels(layers["pipeline"], layers["towns"], within_km=25)
     assert "Rask" in set(wider["name"])
 
 
 def test_fit_zoom():
     # 360 degrees of longitude fill 256 px at zoom 0, so 45 degrees fill 32 px, and 512 px at zoom 4
-    assert sitemaps.fit_zoom([[-1, 0], [1, 45]], (512, 10_000)) == 4.0
-    assert sitemaps.fit_zoom([[-1, 0], [1, 45]], (511, 10_000)) == 3.75
+    assert page_maps.fit_zoom([[-1, 0], [1, 45]], (512, 10_000)) == 4.0
+    assert page_maps.fit_zoom([[-1, 0], [1, 45]], (511, 10_000)) == 3.75
     # the pipeline route, about 20 degrees wide with its margins, fits 800 px at zoom 5.75
-    assert sitemaps.fit_zoom([[24.7, 52.2], [27.9, 71.3]], (800, 380)) == 5.75
+    assert page_maps.fit_zoom([[24.7, 52.2], [27.9, 71.3]], (800, 380)) == 5.75
 
 
 def test_the_maps_open_at_a_zoom_that_shows_everything(pipeline_html, markets_html):
@@ -74,12 +80,12 @@ def test_markets_map_draws_only_located_sites(markets_html):
     assert built.summary["layers"]["markets"] == 3  # M4-M6 have no location
     assert built.summary["layers"]["crossings"] == 5  # X6 has no location
     assert built.summary["layers"]["power_line"] == 3
-    assert "markets|M1" in html and "markets|M4" not in html and "crossings|X6" not in html
+    assert ref("markets", "M1") in html and ref("markets", "M4") not in html and ref("crossings", "X6") not in html
     assert "market: partly operating" in html and "Polan\\u2013Gabd power line" in html
 
 
 def test_groups_are_handed_to_st_folium_when_not_standalone(layers):
-    built = sitemaps.markets_map(layers)
+    built = page_maps.markets_map(layers)
     names = [g.layer_name for g in built.groups]
     assert names[-1] == "Selection" and "Border markets" in names
-    assert "markets|M1" not in maps.map_html(built)  # the features travel in the groups, not the static map
+    assert ref("markets", "M1") not in maps.map_html(built)  # the features travel in the groups, not the static map

@@ -1,4 +1,4 @@
-"""geo.maps: the map rendered to HTML (no browser): layers, styles, escaping, bounds, offline assets."""
+"""views.map: the map rendered to HTML (no browser): layers, styles, escaping, bounds, offline assets."""
 
 from __future__ import annotations
 
@@ -12,23 +12,15 @@ import pytest
 from folium.template import _to_escaped_json
 from shapely.geometry import Point
 
-from geo import maps
-from geo.catalog import LAYERS
-from geo.maps import (
-    BASEMAPS,
-    LAYER_ORDER,
-    IncidentLayer,
-    build_map,
-    default_basemap,
-    fatality_radius,
-    incident_payload,
-    incident_source,
-    js_json,
-    legend_html,
-    map_html,
-    parse_click,
-    region_bounds,
-)
+from geo.catalog import LAYER_ORDER, LAYERS
+from geo.schema import CATEGORY, OTHER_CATEGORY
+from views.map import build as maps
+from views.map.basemaps import BASEMAPS, default_basemap
+from views.map.build import build_map, clicked_feature, map_html, region_bounds
+from views.map.elements import IncidentLayer, Sync, TileFailureNote
+from views.map.layers import feature_layer, incident_payload, incident_source, label_sides, tooltip_html
+from views.map.legend import legend_html
+from views.map.styles import fatality_radius, js_json
 
 EVIL_TITLE = "<script>alert(\"x\")</script> `${document.cookie}` 'q'"
 EVIL_ID = "EV<b>IL|1"
@@ -110,7 +102,7 @@ def test_filtered_incidents_are_what_is_drawn(layers):
 def test_pipeline_built_and_unbuilt_are_drawn_differently(layers):
     data = layer_data(build_map(layers), "pipeline")
     status = dict(zip(layers["pipeline"]["id"], layers["pipeline"]["status"], strict=True))
-    styles = {status[f["properties"]["ref"].split("|")[1]]: f["properties"]["style"] for f in data["features"]}
+    styles = {status[f["properties"]["id"]]: f["properties"]["style"] for f in data["features"]}
     assert styles["built"].get("dashArray") is None
     assert styles["not built"]["dashArray"] and styles["not built"]["color"] != styles["built"]["color"]
     assert styles["claimed built"]["dashArray"] != styles["not built"]["dashArray"]
@@ -127,10 +119,10 @@ def test_markets_by_status_and_crossings_by_kind(layers):
 
 def test_incident_style_category_size_and_precision():
     payload = incident_payload(evil_incidents())
-    assert payload["colours"][payload["c"][0]] == maps.CATEGORY_COLOURS["attack"]
-    assert payload["colours"][payload["c"][1]] == maps.OTHER_COLOUR  # unknown category
-    assert payload["p"] == [0, 2]  # exact drawn solid, district as a dashed ring
-    assert payload["r"][0] > payload["r"][1] == fatality_radius([None])[0]
+    assert payload["colours"][payload["category"][0]] == CATEGORY["attack"].colour
+    assert payload["colours"][payload["category"][1]] == OTHER_CATEGORY.colour  # unknown category
+    assert payload["precision"] == [0, 2]  # exact drawn solid, district as a dashed ring
+    assert payload["radius"][0] > payload["radius"][1] == fatality_radius([None])[0]
     assert list(fatality_radius([0, 1, 10, 100, 10_000])) == sorted(fatality_radius([0, 1, 10, 100, 10_000]))
     assert fatality_radius([10_000])[0] == 22
 
@@ -138,7 +130,8 @@ def test_incident_style_category_size_and_precision():
 def test_frame_is_the_border_region(layers, full):
     (south, west), (north, east) = region_bounds(layers)
     assert 24 < south < 26 and 58 < west < 60 and 31 < north < 33 and 69 < east < 71
-    assert re.search(r"fitBounds\(\s*\[\[24\.89\d*, 58\.77\d*\], \[32\.06\d*, 70\.25\d*\]\]", full[1])
+    # the first view is fitted to it (by pkir.js, once the frame has its size)
+    assert re.search(r"PKIR\.init\(\w+, \S+, \[\[24\.89\d*, 58\.77\d*\], \[32\.06\d*, 70\.25\d*\]\]\)", full[1])
     assert region_bounds({}) == [[24.5, 58.5], [32.5, 70.5]]
 
 
@@ -165,8 +158,8 @@ def test_online_basemaps_are_tile_groups_with_attribution(layers, basemap):
     # scripts and styles still come from the app, only tiles go out
     assert not re.findall(r'(?:src|href)="https?://', page)
     # a failure to load tiles is explained on the map, pointing to the offline basemap
-    assert "tileerror" in page and maps.js_json(maps.TileFailureNote.TEXT) in page
-    assert "Offline (no tiles)" in maps.TileFailureNote.TEXT
+    assert "PKIR.tileFailure(" in page and js_json(TileFailureNote.TEXT) in page
+    assert "offline drawing" in TileFailureNote.TEXT and len(TileFailureNote.TEXT) < 80  # one short line
 
 
 def test_default_basemap_follows_the_environment():
@@ -183,10 +176,10 @@ def test_data_strings_reach_the_map_only_as_inert_text(layers):
     for raw in ("<script>alert", "</script><script>", "<img src=x", "`${document", "javascript:alert", "<b>"):
         assert raw not in page
     payload = incident_payload(evil_incidents())
-    assert payload["t"][0] == (
+    assert payload["title"][0] == (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#96;${document.cookie}&#96; &#x27;q&#x27;"
     )
-    assert payload["categories"][payload["c"][1]] == "other"
+    assert payload["categories"][payload["category"][1]] == "other"
 
 
 def test_js_json_cannot_close_a_script():
@@ -212,15 +205,18 @@ def test_legend_explains_every_symbol_and_is_escaped():
     assert "&lt;i&gt;made-up&lt;/i&gt;" in legend and "<i>" not in legend
 
 
-def test_click_reference_round_trip():
-    tooltip_html = maps.tooltip_html("markets", {"id": "M1", "name": "Mand – Pishin", "status": "operating"})
-    text = html.unescape(re.sub(r"<[^>]+>", "", tooltip_html))  # what the browser's textContent gives
-    assert parse_click({"last_object_clicked_tooltip": text}) == ("markets", "M1")
-    evil = html.unescape(re.sub(r"<[^>]+>", "", maps.ref_span("incidents", EVIL_ID)))
-    assert parse_click({"last_object_clicked_tooltip": "title 2024-01-16" + evil}) == ("incidents", EVIL_ID)
-    assert parse_click({"last_object_clicked_tooltip": "no reference"}) is None
-    assert parse_click({"last_object_clicked_tooltip": "\u27e6nolayer|x\u27e7"}) is None
-    assert parse_click(None) is None and parse_click({}) is None
+def test_a_click_is_identified_by_the_features_own_properties(layers):
+    """st_folium returns the clicked feature (last_active_drawing); its properties name it."""
+    markets = json.loads(feature_layer("markets", layers["markets"], "offline").data_json)["features"]
+    props = next(f["properties"] for f in markets if f["properties"]["id"] == "M1")
+    assert clicked_feature({"last_active_drawing": {"type": "Feature", "properties": props}}) == ("markets", "M1")
+    evil = {"type": "Feature", "properties": {"layer": "incidents", "id": EVIL_ID}}
+    assert clicked_feature({"last_active_drawing": evil}) == ("incidents", EVIL_ID)
+    assert "Mand" in html.unescape(tooltip_html("markets", {"id": "M1", "name": "Mand – Pishin"}))
+    nolayer = {"type": "Feature", "properties": {"layer": "nolayer", "id": "x"}}
+    assert clicked_feature({"last_active_drawing": nolayer}) is None
+    assert clicked_feature({"last_active_drawing": {"type": "Feature", "properties": {}}}) is None
+    assert clicked_feature(None) is None and clicked_feature({}) is None
 
 
 def test_focus_highlights_and_centres_a_located_feature(layers):
@@ -228,7 +224,7 @@ def test_focus_highlights_and_centres_a_located_feature(layers):
     row = layers["incidents"].set_index("id").loc["PKIR-A02"]
     assert built.summary["focus"] == "incidents|PKIR-A02"
     assert built.center == pytest.approx((row.geometry.y, row.geometry.x)) and built.zoom == 9
-    sync = element(built, maps.Sync)
+    sync = element(built, Sync)
     assert sync.focus["seq"] == 3
     unlocated = layers["incidents"].loc[layers["incidents"].geometry.isna(), "id"].iloc[0]
     assert build_map(layers, focus=("incidents", unlocated)).center is None
@@ -271,8 +267,8 @@ def test_large_sets_are_clustered_and_can_be_published():
 
 
 def test_town_labels_turn_left_when_a_neighbour_sits_to_their_right(layers):
-    assert maps.label_sides([(61.45, 29.01), (61.58, 28.95), (63.0, 26.0)]) == ["left", "right", "right"]
-    assert maps.label_sides([(61.0, 29.0), (61.1, 29.5)]) == ["right", "right"]  # far north: no clash
-    towns = maps.feature_layer("towns", layers["towns"], "offline")
+    assert label_sides([(61.45, 29.01), (61.58, 28.95), (63.0, 26.0)]) == ["left", "right", "right"]
+    assert label_sides([(61.0, 29.0), (61.1, 29.5)]) == ["right", "right"]  # far north: no clash
+    towns = feature_layer("towns", layers["towns"], "offline")
     sides = {f["properties"]["label"] for f in json.loads(towns.data_json)["features"]}
     assert sides == {"left", "right"}

@@ -1,0 +1,60 @@
+"""The files every map loads, all served by the app (never a CDN): vendor libraries and pkir.js/css."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEFAULT_ASSET_BASE = "/app/static/vendor"
+# file name as served -> (xstatic package, file inside its data folder)
+VENDOR_FILES: dict[str, tuple[str, str]] = {
+    "leaflet.js": ("leaflet", "leaflet.js"),
+    "leaflet.css": ("leaflet", "leaflet.css"),
+    "images/layers.png": ("leaflet", "images/layers.png"),
+    "images/layers-2x.png": ("leaflet", "images/layers-2x.png"),
+    "images/marker-icon.png": ("leaflet", "images/marker-icon.png"),
+    "images/marker-icon-2x.png": ("leaflet", "images/marker-icon-2x.png"),
+    "images/marker-shadow.png": ("leaflet", "images/marker-shadow.png"),
+    "jquery.min.js": ("jquery", "jquery.min.js"),
+    "leaflet.markercluster.js": ("markercluster", "leaflet.markercluster.js"),
+    "MarkerCluster.css": ("markercluster", "MarkerCluster.css"),
+    "MarkerCluster.Default.css": ("markercluster", "MarkerCluster.Default.css"),
+}
+# the map's own browser code, served beside the vendor files
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+OWN_FILES = ("pkir.js", "pkir.css")
+
+
+def asset_files() -> dict[str, Path]:
+    """Every file the maps load, by name as served -> where it is on disk (xstatic packages, static/)."""
+    import xstatic.pkg.jquery as jquery
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
+
+    roots = {
+        "leaflet": Path(leaflet.BASE_DIR),
+        "jquery": Path(jquery.BASE_DIR),
+        "markercluster": Path(cluster.BASE_DIR),
+    }
+    vendor = {name: roots[package] / source for name, (package, source) in VENDOR_FILES.items()}
+    return {**vendor, **{name: STATIC_DIR / name for name in OWN_FILES}}
+
+
+def vendor_js(base: str = DEFAULT_ASSET_BASE, cluster: bool = True) -> list[tuple[str, str]]:
+    """folium-style (name, url) script list; jQuery because folium's popups call $; pkir.js last."""
+    out = [("leaflet", f"{base}/leaflet.js"), ("jquery", f"{base}/jquery.min.js")]
+    if cluster:
+        out.append(("markerclusterjs", f"{base}/leaflet.markercluster.js"))
+    out.append(("pkir", f"{base}/pkir.js"))
+    return out
+
+
+def vendor_css(base: str = DEFAULT_ASSET_BASE, cluster: bool = True) -> list[tuple[str, str]]:
+    """folium-style (name, url) stylesheet list, pkir.css last."""
+    out = [("leaflet_css", f"{base}/leaflet.css")]
+    if cluster:
+        out += [
+            ("markerclustercss", f"{base}/MarkerCluster.css"),
+            ("markerclusterdefaultcss", f"{base}/MarkerCluster.Default.css"),
+        ]
+    out.append(("pkir_css", f"{base}/pkir.css"))
+    return out

@@ -1,0 +1,210 @@
+"""The border map: every layer in drawing order, the legend, the basemap, the selection.
+
+build_map() returns the static map (Leaflet, the legend, the framing) and one
+folium.FeatureGroup per drawn layer, so a Streamlit page can hand the groups to st_folium as
+dynamic layers (toggling one then keeps the map's position and zoom). Render
+build_map(..., standalone=True).map.get_root().render() for a self-contained HTML page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+
+from geo.catalog import LAYER_ORDER, LAYERS
+from geo.features import located
+from geo.schema import INCIDENT_CATEGORIES
+from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
+from views.map.basemaps import BASEMAPS
+from views.map.elements import IncidentLayer, Legend, Runtime, Sync, TileFailureNote
+from views.map.layers import IncidentSource, feature_layer, incident_source
+from views.map.legend import legend_html
+from views.map.styles import fatality_radius
+
+CLUSTER_THRESHOLD = 2000  # above this many incidents, cluster nearby points, not only co-located ones
+CHUNKED_THRESHOLD = 5000  # above this, markercluster adds markers in chunks (keeps the page responsive)
+REGION_BOUNDS = ((24.5, 58.5), (32.5, 70.5))  # (south, west), (north, east): both provinces
+
+
+@dataclass
+class BuiltMap:
+    """A folium map, its layer groups for st_folium, and what was drawn."""
+
+    map: folium.Map
+    groups: list[folium.FeatureGroup]
+    summary: dict = field(default_factory=dict)
+    center: tuple[float, float] | None = None  # where the page asked to look (a selected feature)
+    zoom: int | None = None
+
+
+def region_bounds(layers: Mapping[str, gpd.GeoDataFrame | None]) -> list[list[float]]:
+    """[[south, west], [north, east]] of the two provinces, or the fixed border region."""
+    provinces = layers.get("provinces")
+    if provinces is not None and len(provinces):
+        west, south, east, north = provinces.total_bounds
+        if np.all(np.isfinite([west, south, east, north])):
+            return [[float(south), float(west)], [float(north), float(east)]]
+    (south, west), (north, east) = REGION_BOUNDS
+    return [[south, west], [north, east]]
+
+
+def _focus(layers: Mapping, incidents: gpd.GeoDataFrame | None, focus: tuple[str, str] | None, seq: int) -> dict | None:
+    """Where to highlight and centre for a (layer, id) request: a located point feature, or None."""
+    if not focus:
+        return None
+    layer_id, fid = focus
+    gdf = incidents if layer_id == "incidents" and incidents is not None else layers.get(layer_id)
+    if gdf is None or layer_id not in LAYERS or LAYERS[layer_id].kind != "point":
+        return None
+    rows = gdf[gdf["id"].astype(str) == str(fid)]
+    if rows.empty or not located(rows).any():
+        return None
+    row = rows[located(rows)].iloc[0]
+    radius = int(fatality_radius([row.get("fatalities_best")])[0]) if "fatalities_best" in rows.columns else 8
+    return {
+        "layer": layer_id,
+        "id": str(fid),
+        "lat": float(row.geometry.y),
+        "lng": float(row.geometry.x),
+        "radius": radius,
+        "seq": seq,
+    }
+
+
+def _present_categories(incidents: gpd.GeoDataFrame | None) -> list[str] | None:
+    if incidents is None or "category" not in incidents.columns:
+        return None
+    seen = set(incidents["category"].astype(str))
+    return [c for c in INCIDENT_CATEGORIES if c in seen] + sorted(seen - set(INCIDENT_CATEGORIES))
+
+
+def build_map(
+    layers: Mapping[str, gpd.GeoDataFrame | None],
+    *,
+    visible: Iterable[str] = LAYER_ORDER,
+    basemap: str = "offline",
+    incidents: gpd.GeoDataFrame | None = None,
+    focus: tuple[str, str] | None = None,
+    focus_seq: int = 0,
+    asset_base: str = DEFAULT_ASSET_BASE,
+    standalone: bool = False,
+    height: int | str = "100%",
+    source: IncidentSource | None = None,
+) -> BuiltMap:
+    """The map and its layer groups.
+
+    layers: loaded layers by id (None or missing = not available); incidents: the filtered
+    incidents to draw (default: layers["incidents"]); visible: layer ids to draw; focus: a
+    (layer id, feature id) to highlight and centre on; focus_seq changes when the page asks
+    again; source: the incidents already prepared (see incident_source; default: built inline
+    from incidents); standalone: add the groups to the map itself (for an HTML file or a test) rather
+    than returning them for st_folium's feature_group_to_add.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
+    visible = set(visible)
+    all_incidents = layers.get("incidents")
+    incidents = all_incidents if incidents is None else incidents
+    bounds = region_bounds(layers)
+    center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
+
+    m = folium.Map(
+        location=center,
+        zoom_start=6,
+        tiles=None,
+        min_zoom=3,
+        max_zoom=18,
+        control_scale=True,
+        prefer_canvas=False,
+        height=height,
+    )
+    # with no tile layer on the map itself Leaflet knows no zoom range; markercluster needs one
+    m.options.update(minZoom=3, maxZoom=18, zoomSnap=0.25, zoomDelta=0.5)
+    m.default_js = vendor_js(asset_base)
+    m.default_css = vendor_css(asset_base)
+    Runtime(frame=bounds).add_to(m)  # fits the first view to bounds once the frame has its size
+    Legend(legend_html(_present_categories(all_incidents))).add_to(m)
+
+    groups: list[folium.FeatureGroup] = []
+    summary: dict = {
+        "basemap": basemap,
+        "layers": {},
+        "visible": [],
+        "incidents_total": 0,
+        "incidents_drawn": 0,
+        "incidents_unlocated": 0,
+        "clustered": False,
+    }
+    provider = BASEMAPS[basemap].provider
+    if provider is not None:
+        g = folium.FeatureGroup(name=f"Basemap: {BASEMAPS[basemap].label}")
+        tiles = folium.TileLayer(tiles=provider, max_zoom=18, max_native_zoom=provider.get("max_zoom", 18))
+        TileFailureNote().add_to(tiles)
+        tiles.add_to(g)
+        groups.append(g)
+
+    for layer_id in LAYER_ORDER:
+        gdf = layers.get(layer_id)
+        if layer_id not in visible or gdf is None:
+            continue
+        g = folium.FeatureGroup(name=LAYERS[layer_id].title)
+        if LAYERS[layer_id].drawing.symbol == "incident":
+            shown = incidents if incidents is not None else gdf.iloc[0:0]
+            src = source if source is not None else incident_source(shown)
+            n = src.count
+            element = IncidentLayer(
+                src, clustered_radius=45 if n > CLUSTER_THRESHOLD else 10, chunked=n > CHUNKED_THRESHOLD
+            )
+            summary.update(
+                incidents_total=len(gdf),
+                incidents_drawn=n,
+                incidents_unlocated=int((~located(shown)).sum()) if len(shown) else 0,
+                clustered=n > CLUSTER_THRESHOLD,
+            )
+        else:
+            element = feature_layer(layer_id, gdf, basemap)
+        element.add_to(g)
+        groups.append(g)
+        summary["layers"][layer_id] = element.count
+        summary["visible"].append(layer_id)
+
+    focus_spec = _focus(layers, incidents, focus, focus_seq)
+    if focus_spec and focus_spec["layer"] not in summary["visible"]:
+        focus_spec = None
+    sync = folium.FeatureGroup(name="Selection")
+    Sync(summary["visible"], focus_spec, offline=provider is None).add_to(sync)
+    groups.append(sync)
+    summary["focus"] = f"{focus_spec['layer']}|{focus_spec['id']}" if focus_spec else None
+
+    if standalone:
+        for g in groups:
+            g.add_to(m)
+    built = BuiltMap(m, groups, summary)
+    if focus_spec:
+        built.center, built.zoom = (focus_spec["lat"], focus_spec["lng"]), 9
+    return built
+
+
+def map_html(built: BuiltMap) -> str:
+    """The whole map as one HTML page (the groups must have been added: standalone=True)."""
+    return built.map.get_root().render()
+
+
+def clicked_feature(value: Mapping | None) -> tuple[str, str] | None:
+    """(layer id, feature id) of the clicked feature from st_folium's return value, or None.
+
+    Every drawn feature carries its layer and id as GeoJSON properties; st_folium returns the
+    clicked one as last_active_drawing.
+    """
+    drawing = (value or {}).get("last_active_drawing")
+    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    if not isinstance(props, Mapping):
+        return None
+    layer_id, feature_id = props.get("layer"), props.get("id")
+    if layer_id not in LAYERS or feature_id is None:
+        return None
+    return str(layer_id), str(feature_id)

@@ -1,0 +1,132 @@
+"""folium elements of the map: a few lines of glue each, calling window.PKIR (static/pkir.js).
+
+Data reaches the script only through js_json (it cannot close a <script>); every string in it
+was escaped in Python.
+"""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from views.map.styles import HIGHLIGHT_COLOUR, js_json
+
+
+def _glue(script: str) -> Template:
+    return Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
+
+
+class Runtime(MacroElement):
+    """Hands the map to window.PKIR; part of the static map, before every layer."""
+
+    _template = _glue(
+        "window.PKIR.init({{ this._parent.get_name() }}, {{ this.colour|tojson }}, {{ this.frame|tojson }});"
+    )
+
+    def __init__(self, colour: str = HIGHLIGHT_COLOUR, frame: list[list[float]] | None = None):
+        super().__init__()
+        self._name = "PkirRuntime"
+        self.colour = colour
+        self.frame = frame  # [[south, west], [north, east]] the first view shows, kept as the frame is sized
+
+
+class Legend(MacroElement):
+    """A collapsible legend control; its HTML is built from escaped text only."""
+
+    _template = _glue(
+        "window.PKIR.legend({{ this._parent.get_name() }}, {{ this.html_json }}, "
+        "{{ this.open_min_width|tojson }}, {{ this.folded_share|tojson }});"
+    )
+
+    def __init__(self, html_fragment: str, open_min_width: int = 700, folded_share: float = 0.25):
+        super().__init__()
+        self._name = "PkirLegend"
+        self.html = html_fragment
+        self.html_json = js_json(html_fragment)
+        self.open_min_width = open_min_width  # narrower maps start with the legend folded
+        self.folded_share = folded_share  # so do maps where the open legend would cover more than this
+
+
+class FeatureLayer(MacroElement):
+    """A small layer (polygons, lines, point symbols) as GeoJSON with per-feature style and tooltip."""
+
+    _template = _glue(
+        "window.PKIR.featureLayer({{ this._parent.get_name() }}, {{ this.data_json }}, {{ this.options_json }});"
+    )
+
+    def __init__(
+        self,
+        layer_id: str,
+        features: list[dict],
+        interactive: bool = True,
+        labels: bool = False,
+        attribution: str | None = None,
+        offline_fill: float | None = None,
+    ):
+        super().__init__()
+        self._name = "PkirLayer"
+        self.layer_id = layer_id
+        self.count = len(features)
+        self.data_json = js_json({"type": "FeatureCollection", "features": features})
+        self.options_json = js_json(
+            {
+                "layer": layer_id,
+                "cls": f"pkir-layer-{layer_id}",
+                "interactive": interactive,
+                "labels": labels,
+                "attribution": attribution,
+                "offlineFill": offline_fill,  # fill opacity when tiles fail and the offline drawing takes over
+            }
+        )
+
+
+class IncidentLayer(MacroElement):
+    """Incidents as compact column arrays, drawn as circle markers in a marker-cluster group."""
+
+    _template = _glue(
+        "window.PKIR.incidentLayer({{ this._parent.get_name() }}, {{ this.options_json }}, {{ this.data_json }});"
+    )
+
+    def __init__(self, source, clustered_radius: int, chunked: bool):
+        super().__init__()
+        self._name = "PkirIncidents"
+        self.count = source.count
+        self.data_json = source.data_json or "null"
+        self.options_json = js_json(
+            {
+                "radius": clustered_radius,
+                "chunked": chunked,
+                "key": source.key,
+                "src": source.url,
+                "count": source.count,
+            }
+        )
+
+
+class TileFailureNote(MacroElement):
+    """Says on the map when an online basemap's tiles cannot be loaded, and what to do instead."""
+
+    _template = _glue(
+        "window.PKIR.tileFailure({{ this._parent.get_name() }}, {{ this.text_json }}, {{ this.after|tojson }});"
+    )
+
+    TEXT = "No basemap tiles (no network?): showing the offline drawing."
+
+    def __init__(self, after: int = 3):
+        super().__init__()
+        self._name = "PkirTileFailureNote"
+        self.after = int(after)
+        self.text_json = js_json(self.TEXT)
+
+
+class Sync(MacroElement):
+    """Runs after every (re)draw of the layers: see PKIR.sync in static/pkir.js."""
+
+    _template = _glue("window.PKIR.sync({{ this.active_json }}, {{ this.focus_json }}, {{ this.offline_json }});")
+
+    def __init__(self, active: list[str], focus: dict | None, offline: bool):
+        super().__init__()
+        self._name = "PkirSync"
+        self.active = active
+        self.focus = focus
+        self.active_json, self.focus_json, self.offline_json = js_json(active), js_json(focus), js_json(offline)

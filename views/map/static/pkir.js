@@ -1,0 +1,336 @@
+/* The border map's browser side: highlight of the selected feature, feature and incident layers,
+ * legend, notes. Python (views.map.elements) emits a line or two of glue that calls these with
+ * JSON data; every string in that data was escaped in Python. */
+(function () {
+  'use strict';
+  var PKIR = window.PKIR = {
+    map: null, layers: {}, present: {}, highlight: null, focusSeq: null, cache: {}, cacheKeys: [],
+    highlightColour: '#00b7ff', noteLog: []
+  };
+  var FILL_OPACITY = [0.85, 0.3, 0.08];  // by precision level: exact, approximate, coarse
+  var ESCAPES = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#96;'};
+
+  PKIR.esc = function (s) { return String(s).replace(/[&<>"'`]/g, function (c) { return ESCAPES[c]; }); };
+
+  // Leaflet's keyboard handler focuses the map's container on every press (mousedown). The
+  // container is in st_folium's iframe; when part of it lies below the window, focus() scrolls
+  // the page to it between press and release, the release lands elsewhere and the click is
+  // lost. Focus without scrolling: the keyboard still pans and zooms the map.
+  if (L.Map.Keyboard && !L.Map.Keyboard.prototype.pkirNoScroll) {
+    L.Map.Keyboard.include({
+      pkirNoScroll: true,
+      _onMouseDown: function () {
+        if (this._focused) return;
+        this._map._container.focus({preventScroll: true});
+      }
+    });
+  }
+
+  // frame: the [[south, west], [north, east]] the first view shows. st_folium sizes the frame
+  // after Leaflet has started (and the page sizes it to the window), so the frame is fitted
+  // again on every resize until the map is moved otherwise (the user, a centred feature).
+  PKIR.init = function (map, highlightColour, frame) {
+    PKIR.map = map;
+    PKIR.highlightColour = highlightColour;
+    PKIR.outsideNote();
+    // Refitted while the view is still centred on the frame; any other centre (a drag, a wheel
+    // zoom, st_folium centring a selected feature, Show all) means the map was moved: stop.
+    var moved = false, fitted = map.getCenter();  // folium starts the map centred on the frame
+    var fit = function () {
+      if (!frame || moved || !map.getSize().y) return;
+      if (map._animatingZoom) { map.once('zoomend', fit); return; }  // the end of a zoom would undo it
+      var here = map.latLngToContainerPoint(map.getCenter());
+      if (here.distanceTo(map.latLngToContainerPoint(fitted)) > 2) { moved = true; return; }
+      map.fitBounds(frame, {padding: [4, 4], animate: false});
+      fitted = map.getCenter();
+    };
+    map.on('resize', fit);
+    fit();
+    // the container's size can change without a window resize (a stylesheet sizing it arrives
+    // late, the page resizes the frame): tell Leaflet (keeping the centre) and fit again
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize(); fit(); }).observe(map.getContainer());
+    }
+    if (!map.getPane('pkirHighlight')) {
+      var pane = map.createPane('pkirHighlight');
+      pane.style.zIndex = 650; pane.style.pointerEvents = 'none';
+    }
+    // markercluster hides and shows markers with setOpacity; circle markers have none
+    if (!L.CircleMarker.prototype.clusterHide) {
+      L.CircleMarker.include({clusterHide: function () { return this; }, clusterShow: function () { return this; }});
+    }
+  };
+
+  // built incident layers by content key; the last few are kept so toggling back is instant
+  PKIR.remember = function (key, entry) {
+    PKIR.cache[key] = entry; PKIR.cacheKeys.push(key);
+    while (PKIR.cacheKeys.length > 3) { delete PKIR.cache[PKIR.cacheKeys.shift()]; }
+    return entry;
+  };
+
+  PKIR.clear = function () {
+    if (PKIR.highlight) { PKIR.map.removeLayer(PKIR.highlight.shape); PKIR.highlight = null; }
+  };
+  // ref: {layer, id} of the feature; shape: the ring or line drawn over it
+  PKIR.draw = function (ref, shape) {
+    PKIR.clear(); shape.addTo(PKIR.map); PKIR.highlight = {layer: ref.layer, id: ref.id, shape: shape};
+  };
+  // 'layer|id' of the highlighted feature, or null
+  PKIR.selectedRef = function () { return PKIR.highlight ? PKIR.highlight.layer + '|' + PKIR.highlight.id : null; };
+  PKIR.highlightOptions = function (extra) {
+    return L.extend({pane: 'pkirHighlight', color: PKIR.highlightColour, weight: 4, opacity: 0.95,
+                     fill: false, interactive: false, className: 'pkir-highlight'}, extra || {});
+  };
+  PKIR.mark = function (target) {
+    var feature = target && target.feature;
+    if (!feature || !feature.properties || !feature.properties.layer) return;
+    var ref = {layer: feature.properties.layer, id: feature.properties.id};
+    if (target.getLatLng) {
+      var radius = (target.options.radius || 8) + 7;
+      PKIR.draw(ref, L.circleMarker(target.getLatLng(), PKIR.highlightOptions({radius: radius})));
+    } else if (target.getLatLngs) {
+      var Shape = (target instanceof L.Polygon) ? L.polygon : L.polyline;
+      PKIR.draw(ref, Shape(target.getLatLngs(), PKIR.highlightOptions({weight: 10, opacity: 0.55})));
+    }
+  };
+  PKIR.onClick = function (e) { PKIR.mark(e.layer || e.sourceTarget); };
+  PKIR.register = function (id, layer) {
+    PKIR.layers[id] = layer; layer.off('click', PKIR.onClick); layer.on('click', PKIR.onClick); return layer;
+  };
+
+  // A note in the map's corner for work that takes a while: say(text) updates it, done() removes
+  // it; noteLog keeps the last texts shown (a quick job's note may come and go within one frame).
+  PKIR.progress = function (text) {
+    var box = null, note = L.control({position: 'topright'});
+    var log = function (t) { PKIR.noteLog.push(t); if (PKIR.noteLog.length > 50) PKIR.noteLog.shift(); };
+    note.onAdd = function () { box = L.DomUtil.create('div', 'pkir-progress'); box.textContent = text; return box; };
+    note.addTo(PKIR.map);
+    log(text);
+    return {say: function (t) { if (box) { box.textContent = t; log(t); } },
+            done: function () { if (box) { note.remove(); box = null; log(null); } }};
+  };
+
+  // Place symbols of different layers at one spot (a market at its crossing) are set side by
+  // side, in drawing order, so that each can be seen and clicked.
+  PKIR.spots = {};
+  PKIR.symbol = function (sym, latlng, cls, layerId) {
+    var s = sym.size, key = latlng.lat.toFixed(4) + ',' + latlng.lng.toFixed(4);
+    var here = PKIR.spots[key] || (PKIR.spots[key] = []);
+    if (here.indexOf(layerId) < 0) here.push(layerId);
+    var shift = here.indexOf(layerId) * 16;
+    // above the incident clusters: a small symbol on a large circle leaves both clickable
+    return L.marker(latlng, {zIndexOffset: 10000, icon: L.divIcon({
+      className: cls, iconSize: [s, s], iconAnchor: [s / 2 - shift, s / 2],
+      html: '<div class="pkir-sym pkir-sym-' + sym.shape + '" style="width:' + s + 'px;height:' + s +
+            'px;background:' + sym.color + '"></div>'})});
+  };
+  PKIR.clusterIcon = function (cluster) {
+    var n = cluster.getChildCount(), s = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 46;
+    return L.divIcon({html: '<div class="pkir-cluster" style="width:' + s + 'px;height:' + s + 'px">' + n + '</div>',
+                      className: 'pkir-cluster-icon', iconSize: [s, s]});
+  };
+
+  PKIR.legend = function (map, html, openMinWidth, foldedShare) {
+    var legend = L.control({position: 'bottomright'});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create('div', 'pkir-legend');
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    legend.addTo(map);
+    // folded on a narrow map, or where the open legend would cover more than foldedShare of the
+    // map; decided again as the frame is sized, until the reader opens or folds it
+    var details = legend.getContainer().querySelector('details'), chosen = false;
+    if (!details) return legend;
+    details.querySelector('summary').addEventListener('click', function () { chosen = true; });
+    var decide = function () {
+      var size = map.getSize();
+      if (chosen || !size.x || !size.y) return;
+      details.open = true;
+      var box = legend.getContainer().getBoundingClientRect();
+      details.open = !(size.x < openMinWidth || box.width * box.height > foldedShare * size.x * size.y);
+    };
+    decide();
+    map.whenReady(function () { setTimeout(decide, 0); });
+    map.on('resize', decide);
+    return legend;
+  };
+
+  PKIR.featureLayer = function (parent, data, options) {
+    var layer = L.geoJSON(data, {
+      attribution: options.attribution || null,
+      style: function (f) { return L.extend({className: options.cls}, f.properties.style); },
+      pointToLayer: function (f, latlng) {
+        var sym = f.properties.sym;
+        if (sym.shape === 'dot') {
+          return L.circleMarker(latlng, {radius: sym.size / 2, color: '#ffffff', weight: 1, fillColor: sym.color,
+                                         fillOpacity: 1, className: options.cls});
+        }
+        return PKIR.symbol(sym, latlng, options.cls, options.layer);
+      },
+      onEachFeature: function (f, l) {
+        if (options.interactive === false) { l.options.interactive = false; return; }
+        var left = f.properties.label === 'left';
+        l.bindTooltip(f.properties.tip, options.labels
+          ? {permanent: true, direction: left ? 'left' : 'right', offset: [left ? -5 : 5, 0],
+             className: 'pkir-town-label'}
+          : {sticky: !f.properties.sym, direction: 'top', className: 'pkir-tip'});
+      }
+    });
+    layer.pkirOfflineFill = options.offlineFill;
+    PKIR.register(options.layer, layer).addTo(parent);
+  };
+
+  function incidentMarkers(data) {
+    var n = data.id.length, markers = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var level = data.precision[i], colour = data.colours[data.category[i]], id = data.id[i];
+      var killed = data.fatalities[i];
+      var marker = L.circleMarker([data.lat[i], data.lon[i]], {
+        radius: data.radius[i], color: level === 0 ? '#ffffff' : colour, weight: level === 0 ? 1 : 2.5,
+        dashArray: level === 2 ? '4 3' : null, fillColor: colour, fillOpacity: FILL_OPACITY[level],
+        className: 'pkir-layer-incidents'
+      });
+      // what st_folium returns as last_active_drawing when the marker is clicked
+      marker.feature = {type: 'Feature', properties: {layer: 'incidents', id: id}};
+      marker.bindTooltip('<div class="pkir-tip-title">' + data.title[i] + '</div><div class="pkir-tip-meta">' +
+                         data.date[i] + ' &middot; ' + data.categories[data.category[i]] +
+                         (killed > 0 ? ' &middot; ' + killed + ' killed' : '') +
+                         '</div><div class="pkir-tip-id">' + PKIR.esc(id) + '</div>',
+                         {direction: 'top', className: 'pkir-tip'});
+      markers[i] = marker;
+    }
+    return markers;
+  }
+
+  PKIR.incidentLayer = function (parent, options, data) {
+    var entry = PKIR.cache[options.key];
+    if (!entry) {
+      // a large set takes seconds to cluster: say so on the map until it is done
+      var progress = options.chunked
+        ? PKIR.progress('Loading ' + options.count.toLocaleString('en') + ' incidents\u2026') : null;
+      var group = L.markerClusterGroup({
+        chunkedLoading: options.chunked, maxClusterRadius: options.radius, showCoverageOnHover: false,
+        spiderfyOnMaxZoom: true, iconCreateFunction: PKIR.clusterIcon,
+        spiderLegPolylineOptions: {weight: 1.5, color: '#222', opacity: 0.6},
+        chunkProgress: progress && function (done, total) {
+          if (!total) return;  // the group's own empty pass when it is added to the map
+          progress.say('Clustering incidents: ' + done.toLocaleString('en') + ' of ' + total.toLocaleString('en'));
+          if (done >= total) progress.done();
+        }
+      });
+      entry = PKIR.remember(options.key, {group: group, parent: null, ids: null});
+      var fill = function (data) {
+        var markers = incidentMarkers(data);
+        entry.ids = new Set(data.id);
+        entry.points = data.lat.map(function (lat, i) { return [lat, data.lon[i]]; });
+        if (PKIR.layers.incidents === group) { PKIR.present.incidents = entry.ids; drop(); }
+        // markercluster adds in bulk quickly only once it is on a map (off the map it is quadratic)
+        var add = function () { group.addLayers(markers); entry.loaded = true; };
+        if (group._map) add(); else group.once('add', add);
+      };
+      if (options.src) {
+        fetch(options.src).then(function (r) { return r.json(); }).then(fill).catch(function (err) {
+          entry.error = String(err); console.error('incidents not loaded', err);
+          if (progress) progress.say('The incidents could not be loaded: ' + entry.error);
+        });
+      } else {
+        fill(data);
+      }
+    }
+    if (entry.parent && entry.parent !== parent) entry.parent.removeLayer(entry.group);
+    entry.parent = parent;
+    PKIR.incidentKey = options.key;
+    PKIR.present.incidents = entry.ids || undefined;
+    PKIR.register('incidents', entry.group).addTo(parent);
+  };
+
+  // The offline drawing: sea-blue ground, land and provinces filled as without tiles.
+  PKIR.drawOffline = function () {
+    L.DomUtil.addClass(PKIR.map.getContainer(), 'pkir-offline');
+    Object.keys(PKIR.layers).forEach(function (id) {
+      var layer = PKIR.layers[id];
+      if (layer.pkirOfflineFill != null && layer.setStyle) layer.setStyle({fillOpacity: layer.pkirOfflineFill});
+    });
+  };
+
+  // When an online basemap's tiles cannot be loaded, fall back to the offline drawing by itself
+  // and say so in one short line (the choice stays in the sidebar).
+  PKIR.tileFailure = function (tiles, text, after) {
+    var map = PKIR.map, failed = 0, loaded = 0;
+    tiles.on('tileload', function () { loaded++; });
+    tiles.on('tileerror', function () {
+      failed++;
+      if (loaded) return;
+      if (PKIR.tilesFailed) { map.removeLayer(tiles); return; }  // failed before: stop asking
+      if (failed < after) return;
+      PKIR.tilesFailed = true;
+      map.removeLayer(tiles);
+      PKIR.drawOffline();
+      var note = L.control({position: 'topright'});
+      note.onAdd = function () {
+        var div = L.DomUtil.create('div', 'pkir-tile-note');
+        div.textContent = text;
+        return div;
+      };
+      note.addTo(map);
+      PKIR.tileNote = note;
+    });
+  };
+
+  // Says how many drawn incidents lie outside the view, with a button that frames them all;
+  // kept up to date as the map moves, hidden when every one is in view.
+  PKIR.outsideNote = function () {
+    var map = PKIR.map, box = L.DomUtil.create('div', 'pkir-outside'), text = L.DomUtil.create('span', '', box);
+    var button = L.DomUtil.create('button', '', box), note = L.control({position: 'topleft'});
+    button.type = 'button'; button.textContent = 'Show all';
+    note.onAdd = function () { return box; };
+    L.DomEvent.disableClickPropagation(box);
+    var points = function () {
+      var entry = PKIR.layers.incidents && PKIR.cache[PKIR.incidentKey];
+      return entry && entry.points && PKIR.active && PKIR.active.indexOf('incidents') >= 0 ? entry.points : [];
+    };
+    L.DomEvent.on(button, 'click', function (e) {
+      L.DomEvent.stop(e);
+      var all = points();
+      if (all.length) map.fitBounds(L.latLngBounds(all), {padding: [20, 20], maxZoom: 9});
+    });
+    var update = function () {
+      var view = map.getBounds(), all = points(), outside = 0;
+      if (!map.getSize().y) return;
+      for (var i = 0; i < all.length; i++) { if (!view.contains(all[i])) outside++; }
+      if (!outside) { note.remove(); return; }
+      text.textContent = outside.toLocaleString('en') + ' of the incidents shown ' +
+        (outside === 1 ? 'lies' : 'lie') + ' outside this view';
+      if (!note._map) note.addTo(map);
+    };
+    map.on('moveend zoomend resize', update);
+    PKIR.updateOutside = update;
+    return update;
+  };
+
+  function drop() {
+    if (!PKIR.highlight || !PKIR.active) return;
+    var hl = PKIR.highlight, present = PKIR.present[hl.layer];
+    if (PKIR.active.indexOf(hl.layer) < 0 || (present && !present.has(hl.id))) PKIR.clear();
+  }
+
+  // Called last on every (re)draw of the layers: drop a highlight whose feature is gone, draw the
+  // highlight the page asked for (once per request), and set the offline background.
+  PKIR.sync = function (active, focus, offline) {
+    if (offline) PKIR.tilesFailed = false;
+    if (!offline && PKIR.tilesFailed) PKIR.drawOffline();
+    L.DomUtil[offline || PKIR.tilesFailed ? 'addClass' : 'removeClass'](PKIR.map.getContainer(), 'pkir-offline');
+    if (offline && PKIR.tileNote) { PKIR.tileNote.remove(); PKIR.tileNote = null; }
+    PKIR.active = active;
+    drop();
+    if (PKIR.updateOutside) setTimeout(PKIR.updateOutside, 0);
+    if (focus && focus.seq !== PKIR.focusSeq) {
+      PKIR.focusSeq = focus.seq;
+      PKIR.draw({layer: focus.layer, id: focus.id},
+                L.circleMarker([focus.lat, focus.lng], PKIR.highlightOptions({radius: focus.radius + 7})));
+    }
+  };
+})();
