@@ -223,4 +223,4 @@ def test_an_empty_result_says_which_filters_emptied_it():
     assert not at.exception
     said = " ".join(i.value for i in at.info)
     assert "none matches all of them together" in said
-    assert "categories: diplomatic" in said and "at least 10 fatalities" in said
+    assert r"categories\: diplomatic" in said and "at least 10 fatalities" in said
