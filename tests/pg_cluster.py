@@ -26,6 +26,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+ROOT = Path(__file__).resolve().parents[1]
 TEST_URL_ENV = "PKIR_TEST_DATABASE_URL"
 REQUIRE_ENV = "PKIR_REQUIRE_POSTGIS"
 TEMPLATE = "pkir_template"
