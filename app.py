@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import data
+from ui import data, datasets
 from ui.filters import sidebar_filters
 from ui.sidebar import reserve_page_controls
 
@@ -22,5 +22,6 @@ PAGES = [
 
 page = st.navigation(PAGES)
 reserve_page_controls()
+datasets.sidebar_chooser()
 sidebar_filters(data.load("incidents").gdf)
 page.run()

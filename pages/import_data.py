@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo.geojson_io import gdf_to_features
 from geo.importers import ImportFormatError, import_file
-from ui import data
+from ui import data, datasets
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -89,3 +89,5 @@ if upload is not None:
             mime="application/geo+json",
             key="import_download",
         )
+
+datasets.keep_section(upload, result if upload is not None else None)

@@ -3,14 +3,28 @@
 The loaded GeoDataFrames are shared between tests: copy before changing one.
 """
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from geo.catalog import DATA_DIR, LAYERS
 from geo.loading import load_layer
+from geo.store.workspace import WORKSPACE_ENV
 
 TEST_DATA = Path(__file__).parent / "data"
+
+
+def pytest_configure(config):
+    """Kept datasets written by any test (AppTests, browser servers) go to a throwaway workspace."""
+    config._pkir_workspace = tempfile.mkdtemp(prefix="pkir-test-workspace-")
+    os.environ[WORKSPACE_ENV] = config._pkir_workspace
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_pkir_workspace", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

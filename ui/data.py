@@ -64,9 +64,13 @@ def session_incidents_label() -> str | None:
 
 
 def load(layer_id: str) -> Loaded:
-    """A layer for this session (imported incidents replace the shipped ones)."""
-    if layer_id == "incidents" and st.session_state.get(SESSION_INCIDENTS) is not None:
-        return st.session_state[SESSION_INCIDENTS]
+    """A layer for this session (incidents: this session's import, else the datasets chosen in the sidebar)."""
+    if layer_id == "incidents":
+        if st.session_state.get(SESSION_INCIDENTS) is not None:
+            return st.session_state[SESSION_INCIDENTS]
+        from ui.datasets import load_incidents  # ui.datasets builds on this module
+
+        return load_incidents()
     layer = LAYERS[layer_id]
     folder = str(layer_path(layer).parent)
     return _load(layer_id, folder, _mtime(layer_id))

@@ -7,6 +7,8 @@ PostGIS table (jsonb) all hold the same values and QGIS shows them as text. ``to
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 from collections.abc import Sequence
 
@@ -27,10 +29,21 @@ BOOL_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind == "bool")
 GEOMETRY = "geometry"
 
 
+def _plain(value):
+    """What json cannot encode by itself inside sources: dates, numpy scalars."""
+    plain = json_value(value)
+    if plain is value:
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return plain
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_plain, allow_nan=False).encode
+
+
 def _json_text(value) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
-    return json.dumps(json_value(value), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value)
 
 
 def _text(value) -> str | None:
@@ -50,6 +63,8 @@ def _flat_column(name: str, col: pd.Series) -> pd.Series:
         return pd.to_numeric(col, errors="coerce").astype("float64")
     if name in BOOL_COLUMNS:
         return col.astype("boolean")
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        return col.where(col.notna(), None) if col.hasnans else col  # already text: no per-value work
     return pd.Series([_text(v) for v in col], index=col.index, dtype=object)
 
 
@@ -64,8 +79,24 @@ def to_flat(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.DataFrame(out), geometry=gpd.GeoSeries(geom, index=incidents.index), crs="EPSG:4326")
 
 
-def _loads(text):
-    return json.loads(text) if isinstance(text, str) else None
+@contextlib.contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector (nothing cyclic is built here; reference counting frees the rest)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def decode_json_column(col: pd.Series) -> pd.Series:
+    """JSON text per row -> Python values, parsed as one JSON array (one C call, not one per row)."""
+    texts = ["null" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v for v in col]
+    with no_gc():  # building 100k small lists and dicts would trigger many full collections
+        values = json.loads("[" + ",".join(texts) + "]")
+    return pd.Series(values, index=col.index, dtype=object)
 
 
 def from_flat(flat: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -76,13 +107,15 @@ def from_flat(flat: pd.DataFrame) -> gpd.GeoDataFrame:
             continue
         col = flat[name]
         if name in JSON_COLUMNS:
-            out[name] = pd.Series([_loads(v) for v in col], index=col.index, dtype=object)
+            out[name] = decode_json_column(col)
         elif name in DATE_COLUMNS:
             out[name] = pd.to_datetime(col).astype("datetime64[us]")
         elif name in INT_COLUMNS:
             out[name] = col.astype("Int64")
         elif name in FLOAT_COLUMNS:
             out[name] = col.astype("float64")
+        elif col.dtype == object:  # stored text: None already marks a missing value
+            out[name] = col
         else:  # text and bool: Python objects with None for missing, as the GeoJSON reader gives
             obj = col.astype(object)
             out[name] = obj.where(pd.notna(obj), None)
@@ -93,19 +126,38 @@ def from_flat(flat: pd.DataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def row_hashes(flat: gpd.GeoDataFrame) -> pd.Series:
-    """A 64-bit hash of every stored row (all columns and the geometry), indexed by id."""
-    values = pd.DataFrame(flat.drop(columns=GEOMETRY))
-    values[GEOMETRY] = shapely.to_wkb(np.asarray(flat.geometry.values), hex=True)
-    hashes = pd.util.hash_pandas_object(values.astype(object).where(values.notna(), None), index=False)
-    return pd.Series(hashes.to_numpy(), index=flat["id"].to_numpy())
+def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
+    """Per row: do the two values differ (two missing values are equal)?"""
+    if old.dtype == object and new.dtype == object:  # stored text: None is the only missing value
+        a, b = old.to_numpy(), new.to_numpy()
+        missing_a, missing_b = np.equal(a, None), np.equal(b, None)
+        both = ~missing_a & ~missing_b
+        equal = np.zeros(len(a), dtype=bool)
+        equal[both] = a[both] == b[both]
+    else:
+        missing_a, missing_b = old.isna().to_numpy(), new.isna().to_numpy()
+        equal = old.eq(new).fillna(False).to_numpy(dtype=bool)
+    return ~(equal | (missing_a & missing_b))
 
 
-def diff_ids(old: pd.Series, new: pd.Series) -> tuple[int, int, int, int]:
-    """(added, changed, removed, unchanged) between two row_hashes series."""
-    common = old.index.intersection(new.index)
-    same = int((old.loc[common].to_numpy() == new.loc[common].to_numpy()).sum())
-    return len(new.index.difference(old.index)), len(common) - same, len(old.index.difference(new.index)), same
+def compare(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[int, int, int, int, np.ndarray]:
+    """(added, changed, removed, unchanged, changed mask over new) between two stored frames, by id."""
+    old_ids, new_ids = pd.Index(old["id"]), pd.Index(new["id"])
+    at_old = old_ids.get_indexer(new_ids)  # -1: not in old
+    common = at_old >= 0
+    a, b = old.iloc[at_old[common]].reset_index(drop=True), new[common].reset_index(drop=True)
+    changed = np.zeros(len(b), dtype=bool)
+    for name in FIELDS:
+        if name in a.columns and name in b.columns:
+            changed |= _differs(a[name], b[name])
+    wkb_a = shapely.to_wkb(np.asarray(a.geometry.values))
+    wkb_b = shapely.to_wkb(np.asarray(b.geometry.values))
+    changed |= _differs(pd.Series(wkb_a, dtype=object), pd.Series(wkb_b, dtype=object))
+    mask = np.zeros(len(new), dtype=bool)
+    mask[np.flatnonzero(common)[changed]] = True
+    added = int((~common).sum())
+    removed = int((~old_ids.isin(new_ids)).sum())
+    return added, int(changed.sum()), removed, int(common.sum() - changed.sum()), mask
 
 
 def filter_columns(columns: Sequence[str] | None, flt_needed: Sequence[str]) -> list[str] | None:

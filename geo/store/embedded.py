@@ -35,7 +35,7 @@ from geo.store.base import (
     filter_fields,
     reference_query,
 )
-from geo.store.columns import diff_ids, filter_columns, from_flat, row_hashes, to_flat
+from geo.store.columns import compare, filter_columns, from_flat, to_flat
 from geo.store.workspace import TMP_PREFIX, default_workspace, locked, prepare, read_json, write_atomic, write_json
 
 MANIFEST = "manifest.json"
@@ -116,8 +116,10 @@ class EmbeddedStore(IncidentStore):
             if rel not in named:
                 (self.folder / rel).unlink(missing_ok=True)
         for path in (self.folder / "datasets").iterdir():
-            if path.name.startswith(TMP_PREFIX) or f"datasets/{path.name}" not in named:
+            if f"datasets/{path.name}" not in named:
                 path.unlink(missing_ok=True)
+        for path in self.folder.glob(TMP_PREFIX + "*"):  # a manifest a killed writer did not finish
+            path.unlink(missing_ok=True)
 
     def _save_kept(self, name: str, incidents: gpd.GeoDataFrame, source: SourceInfo, mode: str) -> SaveReport:
         new = to_flat(incidents).reset_index(drop=True)
@@ -131,7 +133,7 @@ class EmbeddedStore(IncidentStore):
                 )
             entry = doc["datasets"].get(name)
             old = new.iloc[0:0] if entry is None else self.backend.read(self.folder / entry["file"], None, None, None)
-            added, changed, removed, unchanged = diff_ids(row_hashes(old), row_hashes(new))
+            added, changed, removed, unchanged, _ = compare(old, new)
             if mode == "merge":
                 removed = 0
                 kept_old = old[~old[KEY].isin(new[KEY])]

@@ -10,12 +10,13 @@ import geopandas as gpd
 from geo.catalog import LAYERS, data_dir
 from geo.loading import load_layer
 from geo.store.base import SHIPPED, DatasetInfo, SourceInfo, file_sha256
+from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"
 ATTRIBUTION = "Pakistan–Iran border dashboard, curated events; each event cites its sources"
 
 _LOCK = threading.Lock()
-# (path, mtime and size) -> (sha256, frame or the error it raised): one entry per file, shared by every store
+# path -> (mtime and size, sha256, (frame, report) or the error it raised): one entry per file, shared by every store
 _CACHE: dict[str, tuple[str, str, object]] = {}
 
 
@@ -39,7 +40,7 @@ def _loaded(path: Path) -> tuple[str, object] | None:
             return hit[1], hit[2]
     digest = file_sha256(path)
     try:
-        result: object = load_layer("incidents", path.parent)[0]
+        result: object = load_layer("incidents", path.parent)
     except Exception as exc:  # a broken shipped file: reported by read(), listed with 0 rows
         result = exc
     with _LOCK:
@@ -68,7 +69,7 @@ class ShippedIncidents:
         if loaded is None:
             return None
         digest, result = loaded
-        rows = len(result) if isinstance(result, gpd.GeoDataFrame) else 0
+        rows = 0 if isinstance(result, Exception) else len(result[0])
         source = SourceInfo(self.path.name, digest, "GeoJSON (shipped)", rows, rows, 0, LICENCE, ATTRIBUTION)
         return DatasetInfo(SHIPPED, source, "", rows, "shipped-" + digest[:16], read_only=True)
 
@@ -80,4 +81,11 @@ class ShippedIncidents:
         _digest, result = loaded
         if isinstance(result, Exception):
             raise result
-        return result
+        return result[0]
+
+    def report(self) -> ValidationReport | None:
+        """The shipped file's validation report (notes and warnings), None when it did not load."""
+        loaded = _loaded(self.path)
+        if loaded is None or isinstance(loaded[1], Exception):
+            return None
+        return loaded[1][1]

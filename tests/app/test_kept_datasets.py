@@ -1,0 +1,104 @@
+"""AppTest of kept datasets: keep an import, choose what is shown, remove one, a new session."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+
+from geo.importers import import_file
+from geo.store.base import SHIPPED, SourceInfo
+from geo.store.embedded import EmbeddedStore
+from geo.store.workspace import WORKSPACE_ENV
+from tests.app_helpers import ROOT, open_page
+
+ACLED = ROOT / "tests" / "data" / "import" / "acled_new.csv"
+CHOSEN = "datasets_chosen"
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """An empty workspace of its own for the app under test."""
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv(WORKSPACE_ENV, str(folder))
+    return folder
+
+
+def restart() -> None:
+    """What a server restart forgets: every cached store and read."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def keep_acled(name: str):
+    at = open_page("pages/import_data.py")
+    at.file_uploader(key="import_file").set_value((ACLED.name, ACLED.read_bytes(), "text/csv")).run()
+    at.text_input(key="keep_name").set_value(name).run()
+    at.button(key="keep_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_an_import_kept_on_the_import_page_is_shown_and_stays_after_a_restart(workspace):
+    at = keep_acled("ACLED test")
+    assert any("ACLED test" in s.value and "added" in s.value for s in at.success), [s.value for s in at.success]
+    assert at.multiselect(key=CHOSEN).value == [SHIPPED, "ACLED test"]
+    cats = at.multiselect(key="filter_categories").options
+    assert "air/drone strike" in cats and "inauguration" in cats  # ACLED rows and the curated ones
+
+    restart()
+    again = open_page("pages/incidents.py")
+    assert again.multiselect(key=CHOSEN).value == [SHIPPED, "ACLED test"]
+    assert "air/drone strike" in again.multiselect(key="filter_categories").options
+    assert json.loads((workspace / "choice.json").read_text())["shown"] == [SHIPPED, "ACLED test"]
+
+
+def test_keeping_the_same_file_again_changes_nothing(workspace):
+    keep_acled("ACLED test")
+    at = keep_acled("ACLED again")
+    assert any("nothing changed" in s.value and "ACLED test" in s.value for s in at.success)
+    assert EmbeddedStore(workspace).names() == [SHIPPED, "ACLED test"]
+
+
+def test_a_dataset_name_reaches_the_page_as_plain_text(workspace):
+    at = keep_acled("[x](https://example.org/x) **bold**")
+    messages = [s.value for s in at.success]
+    assert any(r"\[x\]\(https\:\/\/example\.org\/x\) \*\*bold\*\*" in m for m in messages), messages
+
+
+def kept_synthetic(workspace, name: str = "kept") -> EmbeddedStore:
+    result = import_file(ACLED)
+    store = EmbeddedStore(workspace)
+    source = SourceInfo.from_file(ACLED, result.format, result.rows_read, len(result.incidents))
+    store.save(name, result.incidents, source)
+    return store
+
+
+def test_the_chooser_decides_which_incidents_every_page_uses(workspace):
+    kept_synthetic(workspace)
+    at = open_page("pages/map.py")
+    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", "kept (3)"]
+    assert at.multiselect(key=CHOSEN).value == [SHIPPED]
+    at.multiselect(key=CHOSEN).set_value(["kept"]).run()
+    cats = at.multiselect(key="filter_categories").options
+    assert "air/drone strike" in cats and "inauguration" not in cats
+    assert json.loads((workspace / "choice.json").read_text())["shown"] == ["kept"]
+    at.multiselect(key=CHOSEN).set_value([]).run()  # nothing chosen: the curated events, not an empty app
+    assert at.multiselect(key=CHOSEN).value == [SHIPPED]
+
+
+def test_removing_a_dataset_asks_first(workspace):
+    store = kept_synthetic(workspace)
+    at = open_page("pages/map.py")
+    at.multiselect(key=CHOSEN).set_value([SHIPPED, "kept"]).run()
+    at.button(key="datasets_remove").click().run()
+    assert any("cannot be undone" in w.value for w in at.warning)
+    at.button(key="datasets_remove_no").click().run()
+    assert store.names() == [SHIPPED, "kept"]
+    at.button(key="datasets_remove").click().run()
+    at.button(key="datasets_remove_yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert store.names() == [SHIPPED]
+    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)"]
+    assert at.multiselect(key=CHOSEN).value == [SHIPPED]

@@ -1,0 +1,77 @@
+"""What only the embedded store has: a workspace folder, files replaced atomically, kill points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.store import open_store
+from geo.store.base import StoreError
+from geo.store.embedded import EmbeddedStore
+from geo.store.workspace import APP_NAME, WORKSPACE_ENV, default_workspace
+from tests.store.test_store_processes import finish, writer
+from tests.store.writer import STAGES
+
+
+def files_named_by_manifest(store: EmbeddedStore) -> set[str]:
+    return {entry["file"].split("/")[-1] for entry in store._manifest()["datasets"].values()}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_writer_killed_mid_save_leaves_a_whole_state(tmp_path, stage):
+    location = str(tmp_path / "ws")
+    code, output = finish(writer(location, "kept", "--n", "120", "--seed", "1"))
+    assert code == 0, output
+    before = open_store(location)
+    old_rows, old_info = before.read("kept"), before.info("kept")
+
+    code, output = finish(writer(location, "kept", "--n", "200", "--seed", "2", "--die-at", stage))
+    assert code == -9, f"the writer was to be killed at {stage}: {output}"
+
+    after = open_store(location)  # a fresh process would see this
+    rows = after.read("kept")
+    if stage == "after-manifest":  # the new version was published whole before the kill
+        assert len(rows) == 200 and after.info("kept").version != old_info.version
+    else:
+        assert after.info("kept") == old_info
+        assert rows.equals(old_rows)
+    # the next save tidies what the killed writer left behind
+    finish(writer(location, "other", "--n", "10", "--seed", "3"))
+    on_disk = {p.name for p in (Path(location) / "datasets").iterdir()}
+    assert on_disk == files_named_by_manifest(after)
+    assert not [p for p in Path(location).iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_the_workspace_setting_and_the_default(monkeypatch, tmp_path):
+    monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "chosen"))
+    assert default_workspace() == tmp_path / "chosen"
+    assert EmbeddedStore().folder == (tmp_path / "chosen").resolve()
+    monkeypatch.delenv(WORKSPACE_ENV)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_workspace() == tmp_path / "xdg" / APP_NAME
+
+
+def test_a_workspace_inside_the_shipped_package_is_refused_and_kept_files_are_git_ignored(tmp_path):
+    with pytest.raises(ValueError, match="inside the shipped data package"):
+        EmbeddedStore(Path(__file__).resolve().parents[2] / "geo" / "data" / "kept")
+    store = EmbeddedStore(tmp_path / "ws")
+    assert (store.folder / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_geopackage_files_hold_the_same_rows(tmp_path, synthetic):
+    from tests.store.test_store_interface import same_rows
+
+    gdf, source = synthetic
+    store = EmbeddedStore(tmp_path / "ws", file_format="gpkg")
+    store.save("kept", gdf, source)
+    assert files_named_by_manifest(store).pop().endswith(".gpkg")
+    same_rows(store.read("kept"), gdf)
+
+
+def test_a_damaged_manifest_is_reported_not_guessed(tmp_path):
+    store = EmbeddedStore(tmp_path / "ws")
+    (store.folder / "manifest.json").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"manifest\.json: not valid JSON"):
+        store.list()
+    assert (store.folder / "manifest.json").read_text(encoding="utf-8") == "{ not json"  # left for a person to see

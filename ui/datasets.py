@@ -1,0 +1,287 @@
+"""Kept datasets in the app: which are shown (a sidebar chooser, remembered in the workspace),
+removing one (with a confirmation), reading them (cached by dataset version and filter) and the
+Import page's "Keep this dataset" section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.filters import IncidentFilter
+from geo.store import DATABASE_ENV, open_store
+from geo.store.base import SHIPPED, IncidentStore, SourceInfo, StoreError
+from geo.store.workspace import WORKSPACE_ENV, default_workspace, read_json, write_json
+from geo.validation import LayerValidationError
+from ui.data import Loaded
+from ui.safe_text import safe
+
+CHOICE_FILE = "choice.json"
+KEYS = {
+    "chosen": "datasets_chosen",
+    "remove_pick": "datasets_remove_pick",
+    "remove": "datasets_remove",
+    "remove_yes": "datasets_remove_yes",
+    "remove_no": "datasets_remove_no",
+    "keep_name": "keep_name",
+    "keep_mode": "keep_mode",
+    "keep_licence": "keep_licence",
+    "keep_attribution": "keep_attribution",
+    "keep_button": "keep_button",
+}
+_PENDING_REMOVE = "_datasets_pending_remove"
+_NEXT_CHOICE = "_datasets_next_choice"  # set after the chooser was drawn; applied before it is drawn next
+_FLASH = "_datasets_flash"
+KEEP_MODES = {
+    "Replace the kept rows with this file (rows it no longer has are removed)": "replace",
+    "Add and update rows only (a partial or newer extract)": "merge",
+}
+
+
+def _location() -> str:
+    """Which store this server uses now (tests change the settings between runs)."""
+    return os.environ.get(DATABASE_ENV, "").strip() or str(default_workspace())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store_at(location: str) -> IncidentStore:
+    return open_store(location)
+
+
+def store() -> IncidentStore:
+    """The store of this server: PKIR_DATABASE_URL, else the workspace (PKIR_WORKSPACE)."""
+    return _store_at(_location())
+
+
+# ---------------------------------------------------------------- the choice
+
+
+def _choice_path() -> Path:
+    return default_workspace() / CHOICE_FILE
+
+
+def saved_choice() -> list[str]:
+    """The datasets last chosen on this workspace (the shipped ones when nothing was chosen yet)."""
+    try:
+        names = read_json(_choice_path(), {}).get("shown")
+    except ValueError:
+        names = None
+    return [str(n) for n in names] if isinstance(names, list) else [SHIPPED]
+
+
+def save_choice(names: list[str]) -> None:
+    """Remember the chosen datasets for the next session (a folder that cannot be written is not fatal)."""
+    try:
+        _choice_path().parent.mkdir(parents=True, exist_ok=True)
+        write_json(_choice_path(), {"shown": list(names)})
+    except OSError:
+        pass
+
+
+def chosen() -> list[str]:
+    """The datasets this session shows, in the chooser's order, dropping any no longer kept."""
+    available = store().names()
+    if _NEXT_CHOICE in st.session_state:
+        names = list(st.session_state[_NEXT_CHOICE])
+    elif KEYS["chosen"] in st.session_state:
+        names = list(st.session_state[KEYS["chosen"]])
+    else:
+        names = saved_choice()
+    names = [n for n in names if n in available]
+    return names or ([SHIPPED] if SHIPPED in available else available[:1])
+
+
+def _on_choice_change() -> None:
+    save_choice(list(st.session_state[KEYS["chosen"]]))
+
+
+def _choose_next(names: list[str]) -> None:
+    """Show these datasets from the next run on (the chooser widget cannot be changed once drawn)."""
+    st.session_state[_NEXT_CHOICE] = names
+    save_choice(names)
+
+
+def _label(info) -> str:
+    if info.name == SHIPPED:
+        return f"Curated events (shipped, {info.rows:,})"
+    return f"{info.name} ({info.rows:,})"
+
+
+def sidebar_chooser() -> None:
+    """Draw the "Datasets shown" chooser and the remove control in the sidebar."""
+    try:
+        infos = {i.name: i for i in store().list()}
+    except (StoreError, OSError, ValueError) as exc:
+        st.sidebar.error(safe("The kept datasets could not be listed: {}", exc))
+        return
+    current = chosen()
+    st.session_state.pop(_NEXT_CHOICE, None)
+    if st.session_state.get(KEYS["chosen"]) != current:
+        st.session_state[KEYS["chosen"]] = current
+    with st.sidebar:
+        st.multiselect(
+            "Datasets shown",
+            list(infos),
+            key=KEYS["chosen"],
+            format_func=lambda n: _label(infos[n]) if n in infos else n,
+            on_change=_on_choice_change,
+            help="Kept datasets are saved in your workspace and stay after a restart.",
+            placeholder="Curated events (shipped)",
+        )
+        kept = [n for n in infos if not infos[n].read_only]
+        if kept:
+            _remove_control(kept)
+        flash = st.session_state.pop(_FLASH, None)
+        if flash:
+            st.success(flash)
+
+
+def _remove_control(kept: list[str]) -> None:
+    with st.expander("Remove a kept dataset"):
+        pending = st.session_state.get(_PENDING_REMOVE)
+        if pending in kept:
+            st.warning(safe("Remove “{}” and all its rows from the workspace? This cannot be undone.", pending))
+            yes, no = st.columns(2)
+            if yes.button("Yes, remove", key=KEYS["remove_yes"], type="primary"):
+                st.session_state.pop(_PENDING_REMOVE, None)
+                try:
+                    store().remove(pending)
+                except StoreError as exc:
+                    st.error(safe("{}", exc))
+                    return
+                _choose_next([n for n in chosen() if n != pending] or [SHIPPED])
+                st.session_state[_FLASH] = safe("Removed “{}”.", pending)
+                st.rerun()
+            if no.button("Cancel", key=KEYS["remove_no"]):
+                st.session_state.pop(_PENDING_REMOVE, None)
+                st.rerun()
+            return
+        pick = st.selectbox("Dataset", kept, key=KEYS["remove_pick"])
+        if st.button("Remove…", key=KEYS["remove"]):
+            st.session_state[_PENDING_REMOVE] = pick
+            st.rerun()
+
+
+# ---------------------------------------------------------------- reading
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _read_all(location: str, names: tuple[str, ...], version_key: str) -> gpd.GeoDataFrame:
+    """Every row of these datasets, shared by the sessions (read-only): keyed by strings only.
+
+    cache_resource, not cache_data: a 100k-row frame copied on every rerun would cost more than
+    the read it saves.
+    """
+    return _store_at(location).read(list(names))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _read_view(
+    location: str, names: tuple[str, ...], version_key: str, flt_json: str, bbox: tuple | None, columns: tuple | None
+) -> gpd.GeoDataFrame:
+    raw = json.loads(flt_json)
+    for key in ("date_from", "date_to"):
+        raw[key] = pd.Timestamp(raw[key]).date() if raw[key] else None
+    flt = IncidentFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+    return _store_at(location).read(list(names), flt, bbox, columns)
+
+
+def filter_key(flt: IncidentFilter) -> str:
+    """The filter as a string a cache can key on."""
+    return json.dumps(asdict(flt), default=str, sort_keys=True)
+
+
+def read_chosen() -> gpd.GeoDataFrame:
+    """Every row of the chosen datasets (shared between sessions: copy before changing)."""
+    names = tuple(chosen())
+    return _read_all(_location(), names, store().version_key(names))
+
+
+def read_view(
+    flt: IncidentFilter | None = None, bbox: tuple | None = None, columns: list[str] | None = None
+) -> gpd.GeoDataFrame:
+    """The chosen datasets' rows passing flt and bbox, only those columns (the store pushes the filter down)."""
+    names = tuple(chosen())
+    key = store().version_key(names)
+    return _read_view(
+        _location(), names, key, filter_key(flt or IncidentFilter()), bbox, tuple(columns) if columns else None
+    )
+
+
+def load_incidents() -> Loaded:
+    """The chosen datasets as one incident layer for the pages; a dataset that cannot be read is an error."""
+    try:
+        gdf = read_chosen()
+    except LayerValidationError as exc:  # the shipped file is broken: name it, as for any layer
+        return Loaded("incidents", None, None, str(exc))
+    except (StoreError, OSError, ValueError) as exc:
+        return Loaded("incidents", None, None, f"kept datasets {chosen_label()}: {type(exc).__name__}: {exc}")
+    report = store().shipped.report() if SHIPPED in chosen() else None
+    return Loaded("incidents", gdf, report, None)
+
+
+def chosen_label() -> str:
+    """What the chosen datasets are, for captions (plain text: escape before Markdown)."""
+    return ", ".join("curated events" if n == SHIPPED else n for n in chosen())
+
+
+# ---------------------------------------------------------------- the Import page
+
+
+def keep_section(upload, result) -> None:
+    """ "Keep this dataset": save an import's accepted rows into the workspace (or team database)."""
+    if upload is None or result is None or result.incidents.empty:
+        return
+    st.subheader("Keep this dataset")
+    st.caption(
+        safe(
+            "Kept datasets are saved in your workspace ({}) and stay there after a restart; choose "
+            "which are shown in the sidebar. ACLED rows stay in your workspace: they are never shipped.",
+            store().location,
+        )
+    )
+    incidents = result.incidents
+    licence = _most_common(incidents, "licence")
+    name = st.text_input("Dataset name", value=Path(upload.name).stem[:80], key=KEYS["keep_name"])
+    mode = st.radio("If a dataset of this name is kept already", list(KEEP_MODES), key=KEYS["keep_mode"])
+    licence = st.text_input("Licence", value=licence, key=KEYS["keep_licence"])
+    attribution = st.text_input("Attribution", value=_most_common(incidents, "dataset"), key=KEYS["keep_attribution"])
+    if not st.button("Keep this dataset", key=KEYS["keep_button"], type="primary"):
+        return
+    data = upload.getvalue()
+    source = SourceInfo(
+        Path(upload.name).name,
+        hashlib.sha256(data).hexdigest(),
+        result.format,
+        result.rows_read,
+        len(incidents),
+        len(result.rejected),
+        licence,
+        attribution,
+    )
+    try:
+        report = store().save(name, incidents, source, mode=KEEP_MODES[mode])
+    except StoreError as exc:
+        st.error(safe("Not kept: {}", exc))
+        return
+    names = chosen()
+    _choose_next(names if report.dataset in names else [*names, report.dataset])
+    st.session_state[_FLASH] = safe("Kept. {}", report.summary())
+    st.rerun()
+
+
+def _most_common(gdf: gpd.GeoDataFrame, column: str) -> str:
+    if column not in gdf.columns:
+        return ""
+    values = gdf[column].dropna().astype(str)
+    return str(values.mode().iloc[0]) if len(values) else ""
+
+
+__all__ = ["WORKSPACE_ENV", "chosen", "keep_section", "read_chosen", "read_view", "sidebar_chooser", "store"]
