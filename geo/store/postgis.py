@@ -41,7 +41,7 @@ from geo.store.base import (
     StoreError,
     already_kept,
 )
-from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, diff_ids, from_flat, row_hashes, to_flat
+from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, to_flat
 
 WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
@@ -72,6 +72,24 @@ def _new_version() -> str:
 def _like(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def row_hashes(flat: gpd.GeoDataFrame) -> pd.Series:
+    """A 64-bit hash of every stored row (all columns and the geometry) as a signed bigint, indexed by id.
+
+    Kept in the table, so a save compares a new file with the kept rows without reading them back.
+    """
+    values = pd.DataFrame(flat.drop(columns=GEOMETRY))
+    values[GEOMETRY] = shapely.to_wkb(np.asarray(flat.geometry.values), hex=True)
+    hashes = pd.util.hash_pandas_object(values.astype(object).where(values.notna(), None), index=False)
+    return pd.Series(hashes.to_numpy().view(np.int64), index=flat[KEY].to_numpy())
+
+
+def diff_ids(old: pd.Series, new: pd.Series) -> tuple[int, int, int, int]:
+    """(added, changed, removed, unchanged) between two row_hashes series."""
+    common = old.index.intersection(new.index)
+    same = int((old.loc[common].to_numpy() == new.loc[common].to_numpy()).sum())
+    return len(new.index.difference(old.index)), len(common) - same, len(old.index.difference(new.index)), same
 
 
 def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Composable, list]:
@@ -216,7 +234,7 @@ class PostgisStore(IncidentStore):
 
     def _save_kept(self, name: str, incidents: gpd.GeoDataFrame, source: SourceInfo, mode: str) -> SaveReport:
         new = to_flat(incidents).reset_index(drop=True)
-        new_hashes = row_hashes(new).astype(np.int64)  # stored as a signed bigint
+        new_hashes = row_hashes(new)
         try:
             with self._connect(write=True) as conn, conn.transaction():
                 return self._save_in(conn, name, new, incidents, new_hashes, source, mode)
@@ -268,7 +286,7 @@ class PostgisStore(IncidentStore):
         """COPY rows into incidents (the caller's transaction)."""
         if flat.empty:
             return
-        hashes = row_hashes(flat).astype(np.int64).to_numpy()
+        hashes = row_hashes(flat).to_numpy()
         search = search_text(original).reset_index(drop=True)
         names = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
         stmt = sql.SQL("COPY incidents ({}) FROM STDIN").format(names)
