@@ -20,6 +20,7 @@ from geo.store import DATABASE_ENV, open_store
 from geo.store.base import SHIPPED, IncidentStore, SourceInfo, StoreError
 from geo.store.workspace import WORKSPACE_ENV, default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
+from ui import access
 from ui.data import Loaded
 from ui.safe_text import safe
 
@@ -136,7 +137,8 @@ def sidebar_chooser() -> None:
             placeholder="Curated events (shipped)",
         )
         kept = [n for n in infos if not infos[n].read_only]
-        if kept:
+        access.sign_in_box()
+        if kept and access.can_change_data():
             _remove_control(kept)
         flash = st.session_state.pop(_FLASH, None)
         if flash:
@@ -240,6 +242,9 @@ def keep_section(upload, result) -> None:
     if upload is None or result is None or result.incidents.empty:
         return
     st.subheader("Keep this dataset")
+    if not access.can_change_data():
+        st.info(access.refusal())
+        return
     st.caption(
         safe(
             "Kept datasets are saved in your workspace ({}) and stay there after a restart; choose "

@@ -161,8 +161,8 @@ class PostgisStore(IncidentStore):
 
     @property
     def location(self) -> str:
-        """The database URL reads go to."""
-        return self.url
+        """The database URL reads go to, without its password (it is shown on pages)."""
+        return safe_url(self.url)
 
     # ---- connections and schema
 
