@@ -136,14 +136,49 @@ def _select_list(columns: list[str]) -> sql.Composable:
     return sql.SQL(", ").join(items)
 
 
-def _row_values(flat: gpd.GeoDataFrame, search: pd.Series, hashes: np.ndarray):
+def read_query(
+    dataset_id: int, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str]
+) -> tuple[sql.Composable, list]:
+    """The SELECT of one dataset's rows passing flt and bbox, those columns and the geometry as WKB."""
+    where, params = where_clause(flt, bbox)
+    query = sql.SQL("SELECT {} FROM incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
+        _select_list(columns), where
+    )
+    return query, [dataset_id, *params]
+
+
+def aggregate_query(
+    names: list[str], flt: IncidentFilter | None, bbox: BBox | None, cell: float
+) -> tuple[sql.Composable, list]:
+    """Per-cell counts and fatalities of these datasets' rows (an id in several counted once, first named wins)."""
+    where, params = where_clause(flt, bbox)
+    picked = sql.SQL(
+        "SELECT DISTINCT ON (i.id) i.geometry, i.fatalities_best FROM incidents i"
+        " JOIN unnest(%s::text[]) WITH ORDINALITY AS d(name, pos) ON TRUE"
+        " JOIN datasets s ON s.name = d.name AND s.dataset_id = i.dataset_id"
+        " WHERE {} ORDER BY i.id, d.pos"
+    ).format(where)
+    if len(names) == 1:  # ids are unique within a dataset: no DISTINCT ON pass
+        picked = sql.SQL(
+            "SELECT i.geometry, i.fatalities_best FROM incidents i"
+            " JOIN datasets s ON s.dataset_id = i.dataset_id AND s.name = ANY(%s::text[]) WHERE {}"
+        ).format(where)
+    query = sql.SQL(
+        "SELECT floor(ST_X(p.geometry) / %s)::bigint AS cx, floor(ST_Y(p.geometry) / %s)::bigint AS cy,"
+        " count(*), sum(coalesce(p.fatalities_best, 0))::bigint FROM ({}) p"
+        " WHERE p.geometry IS NOT NULL AND NOT ST_IsEmpty(p.geometry) GROUP BY 1, 2"
+    ).format(picked)
+    return query, [cell, cell, names, *params]
+
+
+def _row_values(flat: gpd.GeoDataFrame, search: np.ndarray, hashes: np.ndarray):
     values = pd.DataFrame(flat.drop(columns=GEOMETRY)).astype(object)
     values = values.where(values.notna(), None)
     geoms = np.asarray(flat.geometry.values)
     wkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
     cols = [values[c].to_numpy() for c in FIELDS]
     for i in range(len(flat)):
-        yield (*(c[i] for c in cols), wkb[i], search.iloc[i], int(hashes[i]))
+        yield (*(c[i] for c in cols), wkb[i], search[i], int(hashes[i]))
 
 
 class PostgisStore(IncidentStore):
@@ -217,15 +252,11 @@ class PostgisStore(IncidentStore):
         self, name: str, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str] | None
     ) -> gpd.GeoDataFrame:
         cols = list(FIELDS) if columns is None else columns
-        where, params = where_clause(flt, bbox)
-        query = sql.SQL("SELECT {} FROM incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
-            _select_list(cols), where
-        )
         with self._connect() as conn, conn.transaction():
             dataset_id = self._dataset_id(conn, name)
             if dataset_id is None:
                 raise DatasetNotFound(f"no dataset named '{name}'")
-            rows = conn.execute(query, [dataset_id, *params]).fetchall()
+            rows = conn.execute(*read_query(dataset_id, flt, bbox, cols)).fetchall()
         flat = pd.DataFrame.from_records(rows, columns=[*cols, GEOMETRY], coerce_float=False)
         if not rows:
             flat = pd.DataFrame({c: pd.Series(dtype=object) for c in [*cols, GEOMETRY]})
@@ -268,7 +299,8 @@ class PostgisStore(IncidentStore):
         if drop:
             conn.execute("DELETE FROM incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
         write = ~new[KEY].isin(old.index) | new[KEY].isin(changed_ids)
-        self._copy(conn, dataset_id, new[write.to_numpy()], incidents.reset_index(drop=True)[write.to_numpy()])
+        rows = write.to_numpy()
+        self._copy(conn, dataset_id, new[rows], incidents.reset_index(drop=True)[rows], new_hashes.to_numpy()[rows])
         total = len(old) - len(drop) + int(write.sum())
         history = [*(entry.history if entry else ()), _history(source, mode, added, changed, removed)]
         if entry is not None and not (added or changed or removed):
@@ -282,12 +314,11 @@ class PostgisStore(IncidentStore):
         )
         return SaveReport(name, added, changed, removed, unchanged, version=version)
 
-    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, original: gpd.GeoDataFrame) -> None:
+    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, original: gpd.GeoDataFrame, hashes) -> None:
         """COPY rows into incidents (the caller's transaction)."""
         if flat.empty:
             return
-        hashes = row_hashes(flat).to_numpy()
-        search = search_text(original).reset_index(drop=True)
+        search = search_text(original).to_numpy()
         names = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
         stmt = sql.SQL("COPY incidents ({}) FROM STDIN").format(names)
         with conn.cursor().copy(stmt) as copy:
@@ -317,24 +348,12 @@ class PostgisStore(IncidentStore):
         if SHIPPED in names:
             return super().aggregate(names, flt, bbox, cell_deg)
         cell = check_cell(cell_deg)
-        where, params = where_clause(flt, bbox)
-        picked = sql.SQL(
-            "SELECT DISTINCT ON (i.id) i.geometry, i.fatalities_best FROM incidents i"
-            " JOIN unnest(%s::text[]) WITH ORDINALITY AS d(name, pos) ON TRUE"
-            " JOIN datasets s ON s.name = d.name AND s.dataset_id = i.dataset_id"
-            " WHERE {} ORDER BY i.id, d.pos"
-        ).format(where)
-        query = sql.SQL(
-            "SELECT floor(ST_X(p.geometry) / %s)::bigint AS cx, floor(ST_Y(p.geometry) / %s)::bigint AS cy,"
-            " count(*), sum(coalesce(p.fatalities_best, 0))::bigint FROM ({}) p"
-            " WHERE p.geometry IS NOT NULL AND NOT ST_IsEmpty(p.geometry) GROUP BY 1, 2"
-        ).format(picked)
         with self._connect() as conn, conn.transaction():
             have = {r[0] for r in conn.execute("SELECT name FROM datasets WHERE name = ANY(%s)", (names,))}
             missing = [n for n in names if n not in have]
             if missing:
                 raise DatasetNotFound(f"no dataset named '{missing[0]}'")
-            rows = conn.execute(query, [cell, cell, names, *params]).fetchall()
+            rows = conn.execute(*aggregate_query(names, flt, bbox, cell)).fetchall()
         cx, cy, n, fatal = (list(col) for col in zip(*rows, strict=True)) if rows else ([], [], [], [])
         return cell_frame(cx, cy, n, fatal, cell)
 
