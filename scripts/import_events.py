@@ -2,6 +2,7 @@
 dashboard can use: PKIR_DATA_DIR=OUT streamlit run app.py
 
     python -m scripts.import_events events.csv --out mydata [--format acled] [--with-shipped]
+    python -m scripts.import_events events.csv --keep "ACLED Pakistan"   # into the workspace (PKIR_WORKSPACE)
 
 The other layers are copied from geo/data. Rejected rows are listed with the reason; the
 command exits 1 when no row could be imported. An existing incidents.geojson in OUT is only
@@ -22,18 +23,24 @@ from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import gdf_to_features, write_feature_collection
 from geo.importers import ImportFormatError, import_file
 from geo.loading import load_layer
+from geo.store import open_store
+from geo.store.base import StoreError
+from geo.store.imports import keep_import
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path)
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--keep", metavar="NAME", help="keep in the workspace as NAME (rows updated by source id)")
     ap.add_argument("--format", choices=["acled", "ucdp", "csv", "spatial"])
     ap.add_argument("--with-shipped", action="store_true", help="keep the shipped incidents too")
     ap.add_argument("--force", action="store_true", help="replace an existing incidents.geojson")
     args = ap.parse_args(argv)
-    target = args.out / LAYERS["incidents"].file
-    if target.exists() and not args.force:
+    if args.out is None and args.keep is None:
+        ap.error("give --out DIR, --keep NAME, or both")
+    target = args.out / LAYERS["incidents"].file if args.out else None
+    if target is not None and target.exists() and not args.force:
         print(f"{target} exists; use --force to replace it", file=sys.stderr)
         return 2
     try:
@@ -48,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(result.incidents)} of {result.rows_read} rows imported from {args.file.name} ({result.format})")
     if result.incidents.empty:
         return 1
+    if args.keep:
+        try:
+            print("kept:", keep_import(open_store(), args.keep, args.file, result).summary())
+        except StoreError as exc:
+            print(f"not kept: {exc}", file=sys.stderr)
+            return 1
+    if target is None:
+        return 0
     incidents = result.incidents
     if args.with_shipped:
         shipped, _ = load_layer("incidents", DATA_DIR)

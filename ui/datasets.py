@@ -17,11 +17,12 @@ import streamlit as st
 
 from geo.filters import IncidentFilter
 from geo.store import DATABASE_ENV, open_store
-from geo.store.base import SHIPPED, IncidentStore, SourceInfo, StoreError
+from geo.store.base import SHIPPED, IncidentStore, StoreError
+from geo.store.imports import most_common, source_of
 from geo.store.workspace import WORKSPACE_ENV, default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
 from ui import access
-from ui.data import Loaded
+from ui.data import SESSION_INCIDENTS, Loaded
 from ui.safe_text import safe
 
 CHOICE_FILE = "choice.json"
@@ -136,6 +137,8 @@ def sidebar_chooser() -> None:
             help="Kept datasets are saved in your workspace and stay after a restart.",
             placeholder="Curated events (shipped)",
         )
+        if st.session_state.get(SESSION_INCIDENTS) is not None:
+            st.caption("This session shows the file used on the Import page instead, until you go back there.")
         kept = [n for n in infos if not infos[n].read_only]
         access.sign_in_box()
         if kept and access.can_change_data():
@@ -174,7 +177,7 @@ def _remove_control(kept: list[str]) -> None:
 # ---------------------------------------------------------------- reading
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _read_all(location: str, names: tuple[str, ...], version_key: str) -> gpd.GeoDataFrame:
     """Every row of these datasets, shared by the sessions (read-only): keyed by strings only.
 
@@ -253,24 +256,14 @@ def keep_section(upload, result) -> None:
         )
     )
     incidents = result.incidents
-    licence = _most_common(incidents, "licence")
     name = st.text_input("Dataset name", value=Path(upload.name).stem[:80], key=KEYS["keep_name"])
     mode = st.radio("If a dataset of this name is kept already", list(KEEP_MODES), key=KEYS["keep_mode"])
-    licence = st.text_input("Licence", value=licence, key=KEYS["keep_licence"])
-    attribution = st.text_input("Attribution", value=_most_common(incidents, "dataset"), key=KEYS["keep_attribution"])
+    licence = st.text_input("Licence", value=most_common(incidents, "licence"), key=KEYS["keep_licence"])
+    attribution = st.text_input("Attribution", value=most_common(incidents, "dataset"), key=KEYS["keep_attribution"])
     if not st.button("Keep this dataset", key=KEYS["keep_button"], type="primary"):
         return
-    data = upload.getvalue()
-    source = SourceInfo(
-        Path(upload.name).name,
-        hashlib.sha256(data).hexdigest(),
-        result.format,
-        result.rows_read,
-        len(incidents),
-        len(result.rejected),
-        licence,
-        attribution,
-    )
+    digest = hashlib.sha256(upload.getvalue()).hexdigest()
+    source = source_of(result, Path(upload.name).name, digest, licence, attribution)
     try:
         report = store().save(name, incidents, source, mode=KEEP_MODES[mode])
     except StoreError as exc:
@@ -280,13 +273,6 @@ def keep_section(upload, result) -> None:
     _choose_next(names if report.dataset in names else [*names, report.dataset])
     st.session_state[_FLASH] = safe("Kept. {}", report.summary())
     st.rerun()
-
-
-def _most_common(gdf: gpd.GeoDataFrame, column: str) -> str:
-    if column not in gdf.columns:
-        return ""
-    values = gdf[column].dropna().astype(str)
-    return str(values.mode().iloc[0]) if len(values) else ""
 
 
 __all__ = ["WORKSPACE_ENV", "chosen", "keep_section", "read_chosen", "read_view", "sidebar_chooser", "store"]

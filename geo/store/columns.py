@@ -93,7 +93,7 @@ def no_gc():
 
 def decode_json_column(col: pd.Series) -> pd.Series:
     """JSON text per row -> Python values, parsed as one JSON array (one C call, not one per row)."""
-    texts = ["null" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v for v in col]
+    texts = col.fillna("null").tolist()  # vectorised for Arrow-backed text; no per-row Python
     with no_gc():  # building 100k small lists and dicts would trigger many full collections
         values = json.loads("[" + ",".join(texts) + "]")
     return pd.Series(values, index=col.index, dtype=object)
@@ -117,8 +117,7 @@ def from_flat(flat: pd.DataFrame) -> gpd.GeoDataFrame:
         elif col.dtype == object:  # stored text: None already marks a missing value
             out[name] = col
         else:  # text and bool: Python objects with None for missing, as the GeoJSON reader gives
-            obj = col.astype(object)
-            out[name] = obj.where(pd.notna(obj), None)
+            out[name] = pd.Series(col.to_numpy(dtype=object, na_value=None), index=col.index, dtype=object)
     geom = flat[GEOMETRY] if GEOMETRY in flat.columns else gpd.GeoSeries([None] * len(flat), index=flat.index)
     frame = pd.DataFrame(out, index=flat.index)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geom, index=flat.index), crs="EPSG:4326").reset_index(

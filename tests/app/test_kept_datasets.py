@@ -102,3 +102,25 @@ def test_removing_a_dataset_asks_first(workspace):
     assert store.names() == [SHIPPED]
     assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)"]
     assert at.multiselect(key=CHOSEN).value == [SHIPPED]
+
+
+def test_a_cached_view_read_keys_on_the_filter_and_the_dataset_version(workspace):
+    from datetime import date
+
+    from geo.filters import IncidentFilter
+    from geo.store.base import reference_query
+    from ui import datasets
+
+    store = kept_synthetic(workspace)
+    restart()
+    st.session_state.clear()
+    datasets.save_choice([SHIPPED, "kept"])
+    flt = IncidentFilter(date_from=date(2010, 1, 1), categories=("attack", "air/drone strike"))
+    got = datasets.read_view(flt, columns=["title"])
+    want = reference_query(store.read([SHIPPED, "kept"]), flt)
+    assert list(got.columns) == ["id", "title", "geometry"]
+    assert sorted(got["id"]) == sorted(want["id"]) and len(got) > 1
+    result = import_file(ACLED)
+    changed = result.incidents.assign(category="attack")
+    store.save("kept", changed, SourceInfo("v2.csv", "v2", "ACLED", 3, 3, 0))
+    assert len(datasets.read_view(flt, columns=["title"])) > len(got)  # a new version is read, not the cache
