@@ -3,6 +3,7 @@ dashboard can use: PKIR_DATA_DIR=OUT streamlit run app.py
 
     python -m scripts.import_events events.csv --out mydata [--format acled] [--with-shipped]
     python -m scripts.import_events events.csv --keep "ACLED Pakistan"   # into the workspace (PKIR_WORKSPACE)
+    python -m scripts.import_events events.csv --database postgresql://writer@host/db   # team mode
 
 The other layers are copied from geo/data. Rejected rows are listed with the reason; the
 command exits 1 when no row could be imported. An existing incidents.geojson in OUT is only
@@ -12,6 +13,7 @@ replaced with --force, and the write is atomic.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -23,7 +25,7 @@ from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import gdf_to_features, write_feature_collection
 from geo.importers import ImportFormatError, import_file
 from geo.loading import load_layer
-from geo.store import open_store
+from geo.store import DATABASE_ENV, open_store
 from geo.store.base import StoreError
 from geo.store.imports import keep_import
 
@@ -33,10 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file", type=Path)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--keep", metavar="NAME", help="keep in the workspace as NAME (rows updated by source id)")
+    ap.add_argument("--database", metavar="URL", help="keep in this PostGIS database (NAME: --keep, else the file's)")
     ap.add_argument("--format", choices=["acled", "ucdp", "csv", "spatial"])
     ap.add_argument("--with-shipped", action="store_true", help="keep the shipped incidents too")
     ap.add_argument("--force", action="store_true", help="replace an existing incidents.geojson")
     args = ap.parse_args(argv)
+    if args.keep is None and (args.database or (args.out is None and os.environ.get(DATABASE_ENV))):
+        args.keep = args.file.stem  # team mode: into the database under the file's name
     if args.out is None and args.keep is None:
         ap.error("give --out DIR, --keep NAME, or both")
     target = args.out / LAYERS["incidents"].file if args.out else None
@@ -57,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.keep:
         try:
-            print("kept:", keep_import(open_store(), args.keep, args.file, result).summary())
+            print("kept:", keep_import(open_store(args.database), args.keep, args.file, result).summary())
         except StoreError as exc:
             print(f"not kept: {exc}", file=sys.stderr)
             return 1
