@@ -71,6 +71,8 @@ def _choice_path() -> Path:
 
 def saved_choice() -> list[str]:
     """The datasets last chosen on this workspace (the shipped ones when nothing was chosen yet)."""
+    if access.team_mode():  # a replica keeps nothing on its disk: each session starts from the shipped one
+        return [SHIPPED]
     try:
         names = read_json(_choice_path(), {}).get("shown")
     except ValueError:
@@ -80,6 +82,8 @@ def saved_choice() -> list[str]:
 
 def save_choice(names: list[str]) -> None:
     """Remember the chosen datasets for the next session (a folder that cannot be written is not fatal)."""
+    if access.team_mode():
+        return
     try:
         _choice_path().parent.mkdir(parents=True, exist_ok=True)
         write_json(_choice_path(), {"shown": list(names)})
