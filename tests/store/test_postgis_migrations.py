@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import uuid
 
 import psycopg
 import pytest
@@ -11,6 +14,7 @@ from geo.store import migrations, open_store
 from geo.store.base import SHIPPED, StoreError
 from geo.store.columns import FIELDS
 from geo.store.postgis import PostgisStore
+from tests.pg_cluster import ROOT, with_database
 
 
 @pytest.fixture
@@ -103,3 +107,21 @@ def test_a_role_that_may_not_migrate_gets_a_clear_message(empty_db, pg_cluster):
     url = empty_db.replace("postgres@", "pkir_test_nobody@")
     with pytest.raises(StoreError, match=r"schema version 0, this app needs \d+; the database owner runs"):
         open_store(url)
+
+
+def test_the_readme_recipe_an_owner_that_is_not_superuser_migrates_from_the_command_line(pg_cluster):
+    name = f"pkir_readme_{uuid.uuid4().hex[:6]}"
+    pg_cluster.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD 'pw'")
+    pg_cluster.execute(f"CREATE DATABASE {name} OWNER {name}")
+    try:
+        pg_cluster.execute("CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm", name)
+        owner_url = with_database(pg_cluster.admin_url, name).replace("postgres@", f"{name}:pw@")
+        done = subprocess.run(
+            [sys.executable, "-m", "geo.store.migrations", owner_url], cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"schema at version {migrations.latest()}" in done.stdout
+        assert _versions(owner_url) == list(range(1, migrations.latest() + 1))
+    finally:
+        pg_cluster.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        pg_cluster.execute(f"DROP ROLE {name}")
