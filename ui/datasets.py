@@ -19,7 +19,7 @@ from geo.filters import IncidentFilter
 from geo.store import DATABASE_ENV, open_store
 from geo.store.base import SHIPPED, IncidentStore, StoreError
 from geo.store.imports import most_common, source_of
-from geo.store.workspace import WORKSPACE_ENV, default_workspace, read_json, write_json
+from geo.store.workspace import default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
 from ui import access
 from ui.data import SESSION_INCIDENTS, Loaded
@@ -145,15 +145,42 @@ def sidebar_chooser() -> None:
             st.caption("This session shows the file used on the Import page instead, until you go back there.")
         kept = [n for n in infos if not infos[n].read_only]
         access.sign_in_box()
-        if kept and access.can_change_data():
-            _remove_control(kept)
+        if kept:
+            _kept_panel([infos[n] for n in kept])
         flash = st.session_state.pop(_FLASH, None)
         if flash:
             st.success(flash)
 
 
-def _remove_control(kept: list[str]) -> None:
-    with st.expander("Remove a kept dataset"):
+def manifest_rows(infos) -> pd.DataFrame:
+    """The manifest of kept datasets as a table (plain text cells: st.dataframe renders no Markdown)."""
+    return pd.DataFrame(
+        [
+            {
+                "dataset": i.name,
+                "rows": i.rows,
+                "source file": i.source.file_name,
+                "format": i.source.format,
+                "kept at (UTC)": i.imported_at.replace("T", " ")[:16],
+                "rows read": i.source.rows_read,
+                "accepted": i.source.rows_accepted,
+                "rejected": i.source.rows_rejected,
+                "licence": i.source.licence,
+                "attribution": i.source.attribution,
+                "SHA-256": i.source.file_hash[:12],
+            }
+            for i in infos
+        ]
+    )
+
+
+def _kept_panel(infos) -> None:
+    kept = [i.name for i in infos]
+    with st.expander("Kept datasets"):
+        st.dataframe(manifest_rows(infos), hide_index=True, key="datasets_manifest")
+        if not access.can_change_data():
+            st.caption(access.refusal())
+            return
         pending = st.session_state.get(_PENDING_REMOVE)
         if pending in kept:
             st.warning(safe("Remove “{}” and all its rows from the workspace? This cannot be undone.", pending))
@@ -172,7 +199,7 @@ def _remove_control(kept: list[str]) -> None:
                 st.session_state.pop(_PENDING_REMOVE, None)
                 st.rerun()
             return
-        pick = st.selectbox("Dataset", kept, key=KEYS["remove_pick"])
+        pick = st.selectbox("Remove a kept dataset", kept, key=KEYS["remove_pick"])
         if st.button("Remove…", key=KEYS["remove"]):
             st.session_state[_PENDING_REMOVE] = pick
             st.rerun()
@@ -277,6 +304,3 @@ def keep_section(upload, result) -> None:
     _choose_next(names if report.dataset in names else [*names, report.dataset])
     st.session_state[_FLASH] = safe("Kept. {}", report.summary())
     st.rerun()
-
-
-__all__ = ["WORKSPACE_ENV", "chosen", "keep_section", "read_chosen", "read_view", "sidebar_chooser", "store"]

@@ -7,14 +7,20 @@ PKIR_WORKSPACE names the folder; without it, the user's data directory (platform
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import platformdirs
+
+try:
+    import fcntl
+except ImportError:  # Windows: byte-range locks instead (not exercised by the tests, which run on Linux)
+    fcntl = None
+    import msvcrt
 
 WORKSPACE_ENV = "PKIR_WORKSPACE"
 APP_NAME = "pkir-dashboard"
@@ -46,7 +52,9 @@ def prepare(folder: Path) -> Path:
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename inside folder durable."""
+    """Make a rename inside folder durable (POSIX; Windows cannot open a folder for this)."""
+    if os.name == "nt":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -96,12 +104,43 @@ def read_json(path: Path, default: dict) -> dict:
     return doc
 
 
+LOCK_TIMEOUT_S = 300.0
+
+
+def _try_lock(fh) -> bool:
+    """Take the lock without waiting; False when another writer holds it."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fh) -> None:
+    if fcntl is not None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    else:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+
 @contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold the workspace's exclusive write lock (fcntl.flock on .lock); released when the process dies."""
+def locked(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the workspace's exclusive write lock (.lock); the system releases it if the process dies.
+
+    Waits for another writer at most timeout seconds, then raises TimeoutError.
+    """
     with open(folder / ".lock", "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fh):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{folder}: another writer has held the workspace lock for {timeout:.0f} s")
+            time.sleep(0.02)
         try:
             yield
         finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            _unlock(fh)

@@ -92,6 +92,15 @@ def test_removing_a_dataset_asks_first(workspace):
     store = kept_synthetic(workspace)
     at = open_page("pages/map.py")
     at.multiselect(key=CHOSEN).set_value([SHIPPED, "kept"]).run()
+    manifest = at.sidebar.dataframe[0].value
+    assert manifest.iloc[0][["dataset", "rows", "source file", "format", "rows read", "rejected"]].tolist() == [
+        "kept",
+        3,
+        ACLED.name,
+        "ACLED",
+        6,
+        3,
+    ]
     at.button(key="datasets_remove").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     at.button(key="datasets_remove_no").click().run()

@@ -75,3 +75,18 @@ def test_a_damaged_manifest_is_reported_not_guessed(tmp_path):
     with pytest.raises(StoreError, match=r"manifest\.json: not valid JSON"):
         store.list()
     assert (store.folder / "manifest.json").read_text(encoding="utf-8") == "{ not json"  # left for a person to see
+
+
+def test_a_writer_waits_for_the_lock_a_bounded_time(tmp_path):
+    import fcntl
+
+    from geo.store.workspace import locked
+
+    store = EmbeddedStore(tmp_path / "ws")
+    with open(store.folder / ".lock", "a+b") as other:  # another writer holds the lock
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(TimeoutError, match="another writer"), locked(store.folder, timeout=0.2):
+            pass
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+    with locked(store.folder, timeout=0.2):
+        pass

@@ -232,3 +232,14 @@ def test_version_key_changes_when_a_dataset_changes(store, synthetic):
     assert key == store.version_key(["kept", SHIPPED])
     store.save("kept", gdf.iloc[:30], replace(source, file_hash="2" * 64))
     assert store.version_key(["kept", SHIPPED]) != key
+
+
+def test_the_shipped_dataset_reads_with_a_filter_bbox_and_columns_like_any_other(store):
+    shipped, _ = load_layer("incidents")
+    flt = IncidentFilter(categories=("attack", "cross-border strike"))
+    box = (60.0, 24.0, 66.0, 30.0)
+    got = store.read(SHIPPED, flt, bbox=box, columns=["title", "date_start"])
+    want = reference_query(shipped, flt, box)
+    assert 0 < len(want) < len(shipped)
+    assert list(got.columns) == ["id", "title", "date_start", "geometry"]
+    same_rows(got, want[["id", "title", "date_start", "geometry"]])
