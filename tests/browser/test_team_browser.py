@@ -48,11 +48,15 @@ def chooser_options(page) -> list[str]:
     chooser.wait_for(state="visible")
     chosen = chooser.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
     names = [chosen.nth(i).get_attribute("aria-label") for i in range(chosen.count()) if chosen.nth(i).is_visible()]
-    chooser.locator("input").click()
+    field = chooser.locator("input")
+    field.scroll_into_view_if_needed()
+    field.click()
     options = page.locator('[role="listbox"] [role="option"]')
-    for _ in range(30):  # the list opens only when something is left to choose
+    for attempt in range(100):  # the list opens only when something is left to choose; a loaded machine is slow
         if options.count():
             break
+        if attempt % 20 == 19:
+            field.press("ArrowDown")
         page.wait_for_timeout(100)
     names += [t.strip() for t in options.all_inner_texts() if t.strip() != "No results"]
     page.keyboard.press("Escape")
@@ -93,7 +97,7 @@ def test_two_replicas_share_the_datasets_and_only_a_signed_in_user_changes_them(
     goto_page(page, replica_b.url, "Import incidents")
     viewer_upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     run_and_wait(page, lambda: viewer_upload.set_input_files(str(ACLED)))
-    assert page.get_by_text("Viewers can browse every dataset; sign in to import or remove datasets.").count() == 1
+    assert page.get_by_text("Viewers can browse every dataset; sign in to import or remove datasets.").count() >= 1
     assert page.get_by_role("button", name="Keep this dataset").count() == 0
 
     # nothing of the sessions was written to either replica's disk
