@@ -25,6 +25,7 @@ import pandas as pd
 import psycopg
 import shapely
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from geo.filters import IncidentFilter, search_text
 from geo.store import migrations
@@ -310,7 +311,7 @@ class PostgisStore(IncidentStore):
         info = DatasetInfo(name, source, imported_at, total, version, history=tuple(history[-HISTORY_KEPT:]))
         conn.execute(
             "UPDATE datasets SET version = %s, info = %s WHERE dataset_id = %s",
-            (version, psycopg.types.json.Jsonb(info.to_dict()), dataset_id),
+            (version, Jsonb(info.to_dict()), dataset_id),
         )
         return SaveReport(name, added, changed, removed, unchanged, version=version)
 
