@@ -4,6 +4,7 @@ dashboard can use: PKIR_DATA_DIR=OUT streamlit run app.py
     python -m scripts.import_events events.csv --out mydata [--format acled] [--with-shipped]
         [--source "Citation https://…"] [--dayfirst | --monthfirst] [--layer NAME] [--report FILE]
     python -m scripts.import_events events.csv --keep "ACLED Pakistan"   # into the workspace (PKIR_WORKSPACE)
+    python -m scripts.import_events events.csv --database postgresql://writer@host/db   # team mode
 
 The other layers are copied from geo/data. How the file was read comes first, then the
 rejected rows grouped by reason (a count and example rows; --report writes every line). The
@@ -14,6 +15,7 @@ An existing incidents.geojson in OUT is only replaced with --force, and the writ
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -25,7 +27,7 @@ from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import gdf_to_features, write_feature_collection
 from geo.importers import FORMATS, ImportFormatError, import_file
 from geo.loading import load_layer
-from geo.store import open_store
+from geo.store import DATABASE_ENV, open_store
 from geo.store.base import StoreError
 from geo.store.imports import keep_import
 
@@ -35,6 +37,7 @@ def _args(argv):
     ap.add_argument("file", type=Path)
     ap.add_argument("--out", type=Path, help="write a data folder for PKIR_DATA_DIR")
     ap.add_argument("--keep", metavar="NAME", help="keep in the workspace as NAME (rows updated by source id)")
+    ap.add_argument("--database", metavar="URL", help="keep in this PostGIS database (NAME: --keep, else the file's)")
     ap.add_argument("--format", choices=FORMATS)
     ap.add_argument("--source", help="URL (or a citation with one) for rows that carry no source of their own")
     order = ap.add_mutually_exclusive_group()
@@ -62,6 +65,8 @@ def _print_report(result, report: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
+    if args.keep is None and (args.database or (args.out is None and os.environ.get(DATABASE_ENV))):
+        args.keep = args.file.stem  # team mode: into the database under the file's name
     if args.out is None and args.keep is None:
         print("give --out DIR, --keep NAME, or both", file=sys.stderr)
         return 2
@@ -87,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.keep:
         try:
-            print("kept:", keep_import(open_store(), args.keep, args.file, result).summary())
+            print("kept:", keep_import(open_store(args.database), args.keep, args.file, result).summary())
         except StoreError as exc:
             print(f"not kept: {exc}", file=sys.stderr)
             return 1

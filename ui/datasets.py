@@ -21,6 +21,7 @@ from geo.store.base import SHIPPED, IncidentStore, StoreError
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
+from ui import access
 from ui.data import SESSION_INCIDENTS, Loaded
 from ui.safe_text import safe
 
@@ -70,6 +71,8 @@ def _choice_path() -> Path:
 
 def saved_choice() -> list[str]:
     """The datasets last chosen on this workspace (the shipped ones when nothing was chosen yet)."""
+    if access.team_mode():  # a replica keeps nothing on its disk: each session starts from the shipped one
+        return [SHIPPED]
     try:
         names = read_json(_choice_path(), {}).get("shown")
     except ValueError:
@@ -79,6 +82,8 @@ def saved_choice() -> list[str]:
 
 def save_choice(names: list[str]) -> None:
     """Remember the chosen datasets for the next session (a folder that cannot be written is not fatal)."""
+    if access.team_mode():
+        return
     try:
         _choice_path().parent.mkdir(parents=True, exist_ok=True)
         write_json(_choice_path(), {"shown": list(names)})
@@ -139,6 +144,7 @@ def sidebar_chooser() -> None:
         if st.session_state.get(SESSION_INCIDENTS) is not None:
             st.caption("This session shows the file used on the Import page instead, until you go back there.")
         kept = [n for n in infos if not infos[n].read_only]
+        access.sign_in_box()
         if kept:
             _kept_panel([infos[n] for n in kept])
         flash = st.session_state.pop(_FLASH, None)
@@ -172,6 +178,9 @@ def _kept_panel(infos) -> None:
     kept = [i.name for i in infos]
     with st.expander("Kept datasets"):
         st.dataframe(manifest_rows(infos), hide_index=True, key="datasets_manifest")
+        if not access.can_change_data():
+            st.caption(access.refusal())
+            return
         pending = st.session_state.get(_PENDING_REMOVE)
         if pending in kept:
             st.warning(safe("Remove “{}” and all its rows from the workspace? This cannot be undone.", pending))
@@ -267,6 +276,9 @@ def keep_section(upload, result) -> None:
     if upload is None or result is None or result.incidents.empty:
         return
     st.subheader("Keep this dataset")
+    if not access.can_change_data():
+        st.info(access.refusal())
+        return
     st.caption(
         safe(
             "Kept datasets are saved in your workspace ({}) and stay there after a restart; choose "

@@ -331,6 +331,23 @@ class IncidentStore(ABC):
         out.attrs["duplicates_dropped"] = before - len(out)
         return out
 
+    def aggregate(
+        self,
+        names: str | Sequence[str],
+        flt: IncidentFilter | None = None,
+        bbox: BBox | None = None,
+        cell_deg: float = 0.5,
+    ) -> pd.DataFrame:
+        """Incidents and fatalities per grid cell of the rows read() would return (geo.store.aggregate).
+
+        Columns cell_x, cell_y, lon, lat (cell centre), incidents, fatalities; a store may compute it
+        where the data is (PostGIS does, in SQL).
+        """
+        from geo.store.aggregate import check_cell, grid_counts
+
+        check_cell(cell_deg)
+        return grid_counts(self.read(names, flt, bbox, columns=["fatalities_best"]), cell_deg)
+
     def save(self, name: str, incidents: gpd.GeoDataFrame, source: SourceInfo, mode: str = "replace") -> SaveReport:
         """Keep a validated incident frame under a name, updating an existing one by source id.
 

@@ -19,20 +19,39 @@ from geo.schema import INCIDENTS
 from geo.store import open_store
 from geo.store.base import SourceInfo
 from geo.validation import validate
+from tests.pg_cluster import REQUIRE_ENV, required, shared_cluster, stop_shared
 
-IMPLEMENTATIONS = ["embedded"]
+IMPLEMENTATIONS = ["embedded", "postgis"]
 
 
-def _location(kind: str, tmp_path: Path) -> str:
+def _location(kind: str, request, tmp_path: Path) -> str:
     if kind == "embedded":
         return str(tmp_path / "workspace")
+    if kind == "postgis":
+        cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.create_database(migrated=True)
+        request.addfinalizer(lambda: cluster.drop_database(url))
+        return url
     raise ValueError(kind)
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)
 def store_location(request, tmp_path) -> str:
     """Where an empty store of this implementation lives for the test."""
-    return _location(request.param, tmp_path)
+    return _location(request.param, request, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL + PostGIS server (tests/pg_cluster.py); skipped without one unless required."""
+    try:
+        cluster = shared_cluster()
+    except RuntimeError as exc:
+        if required():
+            pytest.fail(f"{exc} ({REQUIRE_ENV} is set, so this is a failure, not a skip)", pytrace=False)
+        pytest.skip(str(exc))
+    yield cluster
+    stop_shared()
 
 
 @pytest.fixture

@@ -1,0 +1,370 @@
+"""The PostGIS store (team mode): kept datasets in one database that every replica of the app shares.
+
+    PKIR_DATABASE_URL=postgresql://reader@host/db          what the app reads with (may be read-only)
+    PKIR_DATABASE_WRITE_URL=postgresql://writer@host/db    optional: what saves and removals use
+
+Tables come from geo.store.migrations (applied on open when the role may, else a clear error).
+Every filter of geo.store.base is pushed down to SQL in the form its docstring gives; only the
+columns asked come back. A save is one transaction under an advisory lock: killed mid-way it leaves
+nothing, and two saves at once both land whole, one after the other.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import psycopg
+import shapely
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from geo.filters import IncidentFilter, search_text
+from geo.store import migrations
+from geo.store.aggregate import cell_frame, check_cell
+from geo.store.base import (
+    KEY,
+    SHIPPED,
+    BBox,
+    DatasetInfo,
+    DatasetNotFound,
+    IncidentStore,
+    SaveReport,
+    SourceInfo,
+    StoreError,
+    already_kept,
+)
+from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, to_flat
+
+WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
+WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
+CONNECT_TIMEOUT_S = 10
+HISTORY_KEPT = 50
+COPY_COLUMNS = ("dataset_id", *FIELDS, GEOMETRY, "search", "row_hash")
+_CHECKED: set[str] = set()  # URLs whose schema is known to be current in this process
+_CHECK_LOCK = threading.Lock()
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _new_version() -> str:
+    return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def row_hashes(flat: gpd.GeoDataFrame) -> pd.Series:
+    """A 64-bit hash of every stored row (all columns and the geometry) as a signed bigint, indexed by id.
+
+    Kept in the table, so a save compares a new file with the kept rows without reading them back.
+    """
+    values = pd.DataFrame(flat.drop(columns=GEOMETRY))
+    values[GEOMETRY] = shapely.to_wkb(np.asarray(flat.geometry.values), hex=True)
+    hashes = pd.util.hash_pandas_object(values.astype(object).where(values.notna(), None), index=False)
+    return pd.Series(hashes.to_numpy().view(np.int64), index=flat[KEY].to_numpy())
+
+
+def diff_ids(old: pd.Series, new: pd.Series) -> tuple[int, int, int, int]:
+    """(added, changed, removed, unchanged) between two row_hashes series."""
+    common = old.index.intersection(new.index)
+    same = int((old.loc[common].to_numpy() == new.loc[common].to_numpy()).sum())
+    return len(new.index.difference(old.index)), len(common) - same, len(old.index.difference(new.index)), same
+
+
+def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Composable, list]:
+    """The SQL condition on table alias ``i`` for a filter and a box (as geo.store.base says), and its parameters."""
+    parts: list[sql.Composable] = []
+    params: list = []
+    if flt is not None:
+        if flt.date_from is not None:
+            parts.append(sql.SQL("i.date_end >= %s"))
+            params.append(pd.Timestamp(flt.date_from).to_pydatetime())
+        if flt.date_to is not None:
+            parts.append(sql.SQL("i.date_start <= %s"))
+            params.append(pd.Timestamp(flt.date_to).to_pydatetime())
+        if flt.categories:
+            parts.append(sql.SQL("i.category = ANY(%s)"))
+            params.append(list(flt.categories))
+        if flt.countries:
+            parts.append(sql.SQL("string_to_array(i.country, ';') && %s::text[]"))
+            params.append(list(flt.countries))
+        if flt.min_fatalities > 0:
+            parts.append(sql.SQL("coalesce(i.fatalities_best, 0) >= %s"))
+            params.append(int(flt.min_fatalities))
+        for word in flt.keyword.strip().lower().split():
+            parts.append(sql.SQL("i.search LIKE %s"))
+            params.append(_like(word))
+    if bbox is not None:
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        parts.append(
+            sql.SQL(
+                "i.geometry && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND NOT ST_IsEmpty(i.geometry)"
+                " AND ST_X(i.geometry) BETWEEN %s AND %s AND ST_Y(i.geometry) BETWEEN %s AND %s"
+            )
+        )
+        params += [minx, miny, maxx, maxy, minx, maxx, miny, maxy]
+    return (sql.SQL(" AND ").join(parts) if parts else sql.SQL("TRUE")), params
+
+
+def _select_list(columns: list[str]) -> sql.Composable:
+    items = []
+    for col in columns:
+        ident = sql.Identifier("i", col)
+        items.append(sql.SQL("{}::text").format(ident) if col in JSON_COLUMNS else ident)
+    items.append(sql.SQL("ST_AsBinary(i.geometry)"))
+    return sql.SQL(", ").join(items)
+
+
+def read_query(
+    dataset_id: int, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str]
+) -> tuple[sql.Composable, list]:
+    """The SELECT of one dataset's rows passing flt and bbox, those columns and the geometry as WKB."""
+    where, params = where_clause(flt, bbox)
+    query = sql.SQL("SELECT {} FROM incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
+        _select_list(columns), where
+    )
+    return query, [dataset_id, *params]
+
+
+def aggregate_query(
+    names: list[str], flt: IncidentFilter | None, bbox: BBox | None, cell: float
+) -> tuple[sql.Composable, list]:
+    """Per-cell counts and fatalities of these datasets' rows (an id in several counted once, first named wins)."""
+    where, params = where_clause(flt, bbox)
+    picked = sql.SQL(
+        "SELECT DISTINCT ON (i.id) i.geometry, i.fatalities_best FROM incidents i"
+        " JOIN unnest(%s::text[]) WITH ORDINALITY AS d(name, pos) ON TRUE"
+        " JOIN datasets s ON s.name = d.name AND s.dataset_id = i.dataset_id"
+        " WHERE {} ORDER BY i.id, d.pos"
+    ).format(where)
+    if len(names) == 1:  # ids are unique within a dataset: no DISTINCT ON pass
+        picked = sql.SQL(
+            "SELECT i.geometry, i.fatalities_best FROM incidents i"
+            " JOIN datasets s ON s.dataset_id = i.dataset_id AND s.name = ANY(%s::text[]) WHERE {}"
+        ).format(where)
+    query = sql.SQL(
+        "SELECT floor(ST_X(p.geometry) / %s)::bigint AS cx, floor(ST_Y(p.geometry) / %s)::bigint AS cy,"
+        " count(*), sum(coalesce(p.fatalities_best, 0))::bigint FROM ({}) p"
+        " WHERE p.geometry IS NOT NULL AND NOT ST_IsEmpty(p.geometry) GROUP BY 1, 2"
+    ).format(picked)
+    return query, [cell, cell, names, *params]
+
+
+def _row_values(flat: gpd.GeoDataFrame, search: np.ndarray, hashes: np.ndarray):
+    values = pd.DataFrame(flat.drop(columns=GEOMETRY)).astype(object)
+    values = values.where(values.notna(), None)
+    geoms = np.asarray(flat.geometry.values)
+    wkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+    cols = [values[c].to_numpy() for c in FIELDS]
+    for i in range(len(flat)):
+        yield (*(c[i] for c in cols), wkb[i], search[i], int(hashes[i]))
+
+
+class PostgisStore(IncidentStore):
+    """Kept datasets in a PostGIS database (geo.store.migrations makes its tables)."""
+
+    def __init__(self, url: str, write_url: str | None = None, migrate: bool = True, shipped=None):
+        super().__init__(shipped)
+        self.url = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        env_write = os.environ.get(WRITE_URL_ENV, "").strip()
+        if write_url is None and env_write and url == os.environ.get("PKIR_DATABASE_URL", "").strip():
+            write_url = env_write
+        self.write_url = write_url or self.url
+        if migrate:
+            self._check_schema()
+
+    @property
+    def location(self) -> str:
+        """The database URL reads go to, without its password (it is shown on pages)."""
+        return safe_url(self.url)
+
+    # ---- connections and schema
+
+    def _connect(self, write: bool = False) -> psycopg.Connection:
+        url = self.write_url if write else self.url
+        try:
+            return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, application_name="pkir-dashboard")
+        except psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"cannot reach the database {safe_url(url)}: {reason}") from exc
+
+    def _check_schema(self) -> None:
+        """Bring the schema to this app's version, or say who must (a read-only role cannot)."""
+        with _CHECK_LOCK:
+            if self.url in _CHECKED:
+                return
+        with self._connect() as conn:
+            version = migrations.current(conn)
+        if version < migrations.latest():
+            try:
+                with self._connect(write=True) as conn:
+                    migrations.migrate(conn)
+            except psycopg.Error as exc:
+                raise StoreError(
+                    f"the database {safe_url(self.url)} is at schema version {version}, this app needs "
+                    f"{migrations.latest()}; the database owner runs: python -m geo.store.migrations URL "
+                    f"({exc.diag.message_primary or type(exc).__name__})"
+                ) from exc
+        elif version > migrations.latest():
+            raise StoreError(f"the database {safe_url(self.url)} was set up by a newer version of the app")
+        with _CHECK_LOCK:
+            _CHECKED.add(self.url)
+
+    def _write_error(self, exc: psycopg.Error) -> StoreError:
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            return StoreError(f"the database role of {safe_url(self.write_url)} may not change kept datasets")
+        return StoreError(f"the database refused the change: {exc.diag.message_primary or exc}")
+
+    # ---- the four kept-dataset methods
+
+    def _kept_infos(self) -> list[DatasetInfo]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT info FROM datasets").fetchall()
+        return [DatasetInfo.from_dict(row[0]) for row in rows]
+
+    def _dataset_id(self, conn, name: str, lock: bool = False) -> int | None:
+        query = "SELECT dataset_id FROM datasets WHERE name = %s" + (" FOR UPDATE" if lock else "")
+        row = conn.execute(query, (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def _read_kept(
+        self, name: str, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str] | None
+    ) -> gpd.GeoDataFrame:
+        cols = list(FIELDS) if columns is None else columns
+        with self._connect() as conn, conn.transaction():
+            dataset_id = self._dataset_id(conn, name)
+            if dataset_id is None:
+                raise DatasetNotFound(f"no dataset named '{name}'")
+            rows = conn.execute(*read_query(dataset_id, flt, bbox, cols)).fetchall()
+        flat = pd.DataFrame.from_records(rows, columns=[*cols, GEOMETRY], coerce_float=False)
+        if not rows:
+            flat = pd.DataFrame({c: pd.Series(dtype=object) for c in [*cols, GEOMETRY]})
+        flat[GEOMETRY] = shapely.from_wkb(flat[GEOMETRY].to_numpy())
+        return from_flat(flat)
+
+    def _save_kept(self, name: str, incidents: gpd.GeoDataFrame, source: SourceInfo, mode: str) -> SaveReport:
+        new = to_flat(incidents).reset_index(drop=True)
+        new_hashes = row_hashes(new)
+        try:
+            with self._connect(write=True) as conn, conn.transaction():
+                return self._save_in(conn, name, new, incidents, new_hashes, source, mode)
+        except psycopg.Error as exc:
+            raise self._write_error(exc) from exc
+
+    def _save_in(self, conn, name, new, incidents, new_hashes, source, mode) -> SaveReport:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM datasets")]
+        entry = next((i for i in infos if i.name == name), None)
+        reason = already_kept(infos, name, source)
+        if reason:
+            return SaveReport(name, unchanged=len(new), skipped=reason, version=entry.version if entry else "")
+        dataset_id = self._dataset_id(conn, name, lock=True)
+        if dataset_id is None:
+            dataset_id = conn.execute(
+                "INSERT INTO datasets (name, version, info) VALUES (%s, '', '{}') RETURNING dataset_id", (name,)
+            ).fetchone()[0]
+            old = pd.Series(dtype=np.int64)
+        else:
+            rows = conn.execute("SELECT id, row_hash FROM incidents WHERE dataset_id = %s", (dataset_id,)).fetchall()
+            old = pd.Series([r[1] for r in rows], index=[r[0] for r in rows], dtype=np.int64)
+        added, changed, removed, unchanged = diff_ids(old, new_hashes)
+        common = old.index.intersection(new_hashes.index)
+        changed_ids = common[old.loc[common].to_numpy() != new_hashes.loc[common].to_numpy()]
+        drop = list(changed_ids)
+        if mode == "merge":
+            removed = 0
+        else:
+            drop += list(old.index.difference(new_hashes.index))
+        if drop:
+            conn.execute("DELETE FROM incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
+        write = ~new[KEY].isin(old.index) | new[KEY].isin(changed_ids)
+        rows = write.to_numpy()
+        self._copy(conn, dataset_id, new[rows], incidents.reset_index(drop=True)[rows], new_hashes.to_numpy()[rows])
+        total = len(old) - len(drop) + int(write.sum())
+        history = [*(entry.history if entry else ()), _history(source, mode, added, changed, removed)]
+        if entry is not None and not (added or changed or removed):
+            version, imported_at = entry.version, entry.imported_at
+        else:
+            version, imported_at = _new_version(), _now()
+        info = DatasetInfo(name, source, imported_at, total, version, history=tuple(history[-HISTORY_KEPT:]))
+        conn.execute(
+            "UPDATE datasets SET version = %s, info = %s WHERE dataset_id = %s",
+            (version, Jsonb(info.to_dict()), dataset_id),
+        )
+        return SaveReport(name, added, changed, removed, unchanged, version=version)
+
+    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, original: gpd.GeoDataFrame, hashes) -> None:
+        """COPY rows into incidents (the caller's transaction)."""
+        if flat.empty:
+            return
+        search = search_text(original).to_numpy()
+        names = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
+        stmt = sql.SQL("COPY incidents ({}) FROM STDIN").format(names)
+        with conn.cursor().copy(stmt) as copy:
+            for row in _row_values(flat, search, hashes):
+                copy.write_row((dataset_id, *row))
+
+    def _remove_kept(self, name: str) -> None:
+        try:
+            with self._connect(write=True) as conn, conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                if conn.execute("DELETE FROM datasets WHERE name = %s", (name,)).rowcount == 0:
+                    raise DatasetNotFound(f"no dataset named '{name}'")
+        except psycopg.Error as exc:
+            raise self._write_error(exc) from exc
+
+    # ---- aggregation in SQL
+
+    def aggregate(
+        self,
+        names: str | Sequence[str],
+        flt: IncidentFilter | None = None,
+        bbox: BBox | None = None,
+        cell_deg: float = 0.5,
+    ) -> pd.DataFrame:
+        """Per-cell counts computed in the database (the shipped dataset, kept in git, goes through pandas)."""
+        names = [names] if isinstance(names, str) else list(dict.fromkeys(names))
+        if SHIPPED in names:
+            return super().aggregate(names, flt, bbox, cell_deg)
+        cell = check_cell(cell_deg)
+        with self._connect() as conn, conn.transaction():
+            have = {r[0] for r in conn.execute("SELECT name FROM datasets WHERE name = ANY(%s)", (names,))}
+            missing = [n for n in names if n not in have]
+            if missing:
+                raise DatasetNotFound(f"no dataset named '{missing[0]}'")
+            rows = conn.execute(*aggregate_query(names, flt, bbox, cell)).fetchall()
+        cx, cy, n, fatal = (list(col) for col in zip(*rows, strict=True)) if rows else ([], [], [], [])
+        return cell_frame(cx, cy, n, fatal, cell)
+
+
+def _history(source: SourceInfo, mode: str, added: int, changed: int, removed: int) -> dict:
+    return {
+        "at": _now(),
+        "file": source.file_name,
+        "mode": mode,
+        "added": added,
+        "changed": changed,
+        "removed": removed,
+    }

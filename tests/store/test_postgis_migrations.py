@@ -1,0 +1,127 @@
+"""The PostGIS schema: numbered migrations on an empty database and on one a version behind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import uuid
+
+import psycopg
+import pytest
+
+from geo.store import migrations, open_store
+from geo.store.base import SHIPPED, StoreError
+from geo.store.columns import FIELDS
+from geo.store.postgis import PostgisStore
+from tests.pg_cluster import ROOT, with_database
+
+
+@pytest.fixture
+def empty_db(pg_cluster):
+    """A database with PostGIS installed and no table of ours."""
+    url = pg_cluster.create_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+def _versions(url: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        return [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+
+
+def _indexes(url: str) -> dict[str, str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'incidents'").fetchall()
+    return dict(rows)
+
+
+def test_the_migration_files_are_numbered_without_gaps():
+    found = migrations.available()
+    assert [m.version for m in found] == list(range(1, len(found) + 1))
+    assert migrations.latest() >= 3
+
+
+def test_opening_an_empty_database_applies_every_migration_once(empty_db):
+    with psycopg.connect(empty_db) as conn:
+        assert migrations.current(conn) == 0
+    store = open_store(empty_db)
+    assert isinstance(store, PostgisStore) and store.names() == [SHIPPED]
+    assert _versions(empty_db) == list(range(1, migrations.latest() + 1))
+    defs = " ".join(_indexes(empty_db).values())
+    assert "USING gist (geometry)" in defs and "gin_trgm_ops" in defs
+    assert "(dataset_id, date_start)" in defs and "(dataset_id, category)" in defs
+    with psycopg.connect(empty_db) as conn:
+        assert migrations.migrate(conn) == []  # nothing left to do
+
+
+def test_the_incidents_table_holds_every_schema_field(empty_db):
+    """A new schema field needs a new migration: this fails until one adds the column."""
+    with psycopg.connect(empty_db) as conn:
+        migrations.migrate(conn)
+        cols = {
+            r[0]
+            for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'incidents'")
+        }
+    assert set(FIELDS) <= cols
+
+
+def test_a_database_one_version_behind_is_upgraded_and_keeps_its_datasets(empty_db, synthetic):
+    gdf, source = synthetic
+    previous = migrations.latest() - 1
+    with psycopg.connect(empty_db) as conn:
+        assert migrations.migrate(conn, upto=previous) == list(range(1, previous + 1))
+    PostgisStore(empty_db, migrate=False).save("kept before", gdf, source)
+    store = open_store(empty_db)
+    assert _versions(empty_db)[-1] == migrations.latest()
+    assert store.names() == [SHIPPED, "kept before"]
+    assert sorted(store.read("kept before")["id"]) == sorted(gdf["id"])
+
+
+def test_two_replicas_starting_at_once_do_not_race(empty_db):
+    errors: list[BaseException] = []
+    applied: list[list[int]] = []
+
+    def start():
+        try:
+            with psycopg.connect(empty_db) as conn:
+                applied.append(migrations.migrate(conn))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors
+    assert sorted(map(len, applied)) == [0, 0, migrations.latest()]
+    assert _versions(empty_db) == list(range(1, migrations.latest() + 1))
+
+
+def test_a_role_that_may_not_migrate_gets_a_clear_message(empty_db, pg_cluster):
+    pg_cluster.execute(
+        "DO $$ BEGIN CREATE ROLE pkir_test_nobody LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    pg_cluster.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC", empty_db.rsplit("/", 1)[1])
+    url = empty_db.replace("postgres@", "pkir_test_nobody@")
+    with pytest.raises(StoreError, match=r"schema version 0, this app needs \d+; the database owner runs"):
+        open_store(url)
+
+
+def test_the_readme_recipe_an_owner_that_is_not_superuser_migrates_from_the_command_line(pg_cluster):
+    name = f"pkir_readme_{uuid.uuid4().hex[:6]}"
+    pg_cluster.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD 'pw'")
+    pg_cluster.execute(f"CREATE DATABASE {name} OWNER {name}")
+    try:
+        pg_cluster.execute("CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm", name)
+        owner_url = with_database(pg_cluster.admin_url, name).replace("postgres@", f"{name}:pw@")
+        done = subprocess.run(
+            [sys.executable, "-m", "geo.store.migrations", owner_url], cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"schema at version {migrations.latest()}" in done.stdout
+        assert _versions(owner_url) == list(range(1, migrations.latest() + 1))
+    finally:
+        pg_cluster.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        pg_cluster.execute(f"DROP ROLE {name}")
