@@ -46,7 +46,8 @@ def test_an_oidc_user_may_change_data_and_editors_narrow_it(team):
     assert access.can_change_data()
     team.setenv(access.EDITORS_ENV, "ana@desk.example")
     assert not access.can_change_data()
-    assert r"Bo\@Desk\.example" in access.refusal() and "view but not change" in access.refusal()
+    shown = access.refusal().replace("\u2060", "")  # md_escape breaks autolinks with a word joiner
+    assert r"Bo\@Desk\.example" in shown and "view but not change" in shown
 
 
 def test_the_refusal_escapes_a_user_name_for_markdown(team):
