@@ -30,35 +30,35 @@ from .harness import (
 )
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-# every incident is in its cluster group (drawn alone or counted in a cluster icon)
-INCIDENTS_READY = "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length === n"
+# every incident is in the incident canvas layer, and it has drawn
+INCIDENTS_READY = (
+    "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.d.n === n && "
+    "PKIR.layers.incidents.drawnCount > 0"
+)
 COUNT_JS = """() => {
   const n = (sel) => document.querySelectorAll(sel).length;
-  const clustered = [...document.querySelectorAll('.pkir-cluster')].reduce((s, e) => s + Number(e.innerText), 0);
   return {countries: n('path.pkir-layer-countries'), provinces: n('path.pkir-layer-provinces'),
           border: n('path.pkir-layer-border'), pipeline: n('path.pkir-layer-pipeline'),
           power_line: n('path.pkir-layer-power_line'), towns: n('path.pkir-layer-towns'),
           markets: n('.leaflet-marker-icon.pkir-layer-markets'),
           crossings: n('.leaflet-marker-icon.pkir-layer-crossings'),
-          incidents: n('path.pkir-layer-incidents') + clustered, tiles: n('.leaflet-tile'),
+          incidents: PKIR.layers.incidents ? PKIR.layers.incidents.d.n : 0, tiles: n('.leaflet-tile'),
           legend: n('.pkir-legend'), highlight: n('.pkir-highlight')};
 }"""
-# An incident marker drawn on its own, whose centre is really clickable (nothing above it), and not
-# the one given: its id and its position in the iframe's coordinates.
+# An incident drawn on its own, whose centre is really clickable (no marker or control above it, the
+# canvas' hit test finds it), and not the one given: its id and its position in the iframe's coordinates.
 FIND_MARKER_JS = """([skip, margin]) => {
-  const P = window.PKIR, box = P.map.getContainer().getBoundingClientRect();
-  let found = null;
-  P.layers.incidents.eachLayer((m) => {
-    if (found || !m._map || !m._path) return;
-    const id = m.feature.properties.id;
-    if (id === skip) return;
-    const pt = P.map.latLngToContainerPoint(m.getLatLng());
-    if (pt.x < margin || pt.y < margin || pt.x > box.width - margin || pt.y > box.height - margin) return;
-    const x = box.left + pt.x, y = box.top + pt.y;
-    if (document.elementFromPoint(x, y) !== m._path) return;
-    found = {id: id, x: x, y: y};
-  });
-  return found;
+  const P = window.PKIR, layer = P.layers.incidents, box = P.map.getContainer().getBoundingClientRect();
+  for (const v of layer.visible()) {
+    if (v.id === skip) continue;
+    if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
+    const el = document.elementFromPoint(box.left + v.x, box.top + v.y);
+    if (el && el.closest('.leaflet-marker-icon, .leaflet-control')) continue;
+    const h = layer.hit(L.point(v.x, v.y));
+    if (!h || h.i !== v.row) continue;
+    return {id: v.id, x: box.left + v.x, y: box.top + v.y};
+  }
+  return null;
 }"""
 
 
@@ -287,8 +287,8 @@ def test_screenshot_of_the_map_page(app_server, page, shipped):
         shutil.copyfile(target, docs / "screenshot-map.png")
 
 
-def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page, tmp_path):
-    """Above the chunked threshold the map says it is loading, then clustering, then the note goes
+def test_a_large_incident_set_shows_its_progress_until_drawn(start_app, page, tmp_path):
+    """Above the chunked threshold the map says it is loading until the incidents are drawn, then the note goes
     (PKIR.noteLog keeps what the note said: on a fast machine it may show for a frame only)."""
     from bench.synthetic import make_data_dir
     from views.map.build import CHUNKED_THRESHOLD
@@ -299,8 +299,7 @@ def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page
     wait_incidents(frame, drawn)
     frame.wait_for_function("() => PKIR.noteLog[PKIR.noteLog.length - 1] === null")
     log = frame.evaluate("() => PKIR.noteLog")
-    assert log[0] == f"Loading {drawn:,} incidents\u2026", log
-    assert log[-2:] == [f"Clustering incidents: {drawn:,} of {drawn:,}", None], log
+    assert log == [f"Loading {drawn:,} incidents\u2026", None], log
     assert frame.locator(".pkir-progress").count() == 0
     assert not app_errors(page)
 
@@ -346,14 +345,13 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
     assert panel.locator("ul.pkir-sources a").first.get_attribute("href") == EVIL_URL
     assert panel.locator("img, b, i, script").count() == 0
     # the tooltip shows the title as text
-    point = frame.evaluate("""() => { let pt = null; PKIR.layers.incidents.eachLayer((m) => {
-        if (m.feature.properties.id === 'EVIL-1') pt = PKIR.map.latLngToContainerPoint(m.getLatLng()); });
+    point = frame.evaluate("""() => { const pt = PKIR.layers.incidents.pointOf('EVIL-1');
         const box = PKIR.map.getContainer().getBoundingClientRect();
         return {x: box.left + pt.x, y: box.top + pt.y}; }""")
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
-    tip = frame.locator(".leaflet-tooltip.pkir-tip")
+    tip = frame.locator(".leaflet-tooltip.pkir-incident-tip")
     tip.wait_for()
     assert EVIL_TITLE in tip.inner_text()
     assert frame.locator(".leaflet-tooltip img, .leaflet-tooltip script").count() == 0
