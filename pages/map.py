@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from geo.catalog import LAYER_ORDER, LAYERS
+from geo.empty_result import empty_sentence
 from geo.explore import border_km, record_of
 from geo.features import located
 from geo.filters import filter_mask
@@ -14,7 +15,7 @@ from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.filters import current_filter
-from ui.map_panel import incidents_for_map, show_map
+from ui.map_panel import full_window_layout, incidents_for_map, show_map
 from ui.safe_text import safe
 from ui.selection import map_selection
 from ui.shell import ensure_app_shell
@@ -70,7 +71,6 @@ shown = incidents
 if incidents is not None:
     shown = incidents[filter_mask(incidents, current_filter())]
 
-st.title("Border map")
 source = incidents_for_map(incidents, shown, current_filter()) if incidents is not None else None
 built = build_map(
     layers,
@@ -83,68 +83,75 @@ built = build_map(
     source=source,
 )
 
-if incidents is not None:
-    total, matched = len(incidents), len(shown)
-    unlocated = int((~located(shown)).sum()) if matched else 0
-    drawn = matched - unlocated
-    line = (
-        f"**{drawn:,} of {total:,} incidents shown**"
-        if "incidents" in visible
-        else f"**Incidents layer is off** ({drawn:,} of {total:,} would be shown)"
-    )
-    if unlocated:
-        line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
-    st.markdown(line + safe("  \nFilters: {}", current_filter().describe()))
-
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    clicked = show_map(built)
-    st.caption(
-        "Colour: category · size: fatalities · ring or dashed ring: approximate location · numbered "
-        "circle: several incidents in one place. The legend on the map explains every symbol."
-    )
-    if clicked:
-        selection.select(*clicked)
-
-with right:
-    selected = selection.feature
-    record = record_of(layers[selected[0]], selected[1]) if selected and layers.get(selected[0]) is not None else None
-    if selected and record is None:
-        st.warning(safe("No {} feature with id “{}” in the data.", LAYERS[selected[0]].title.lower(), selected[1]))
-    if record is None:
-        st.info(
-            "Click an incident, market, crossing, pipeline segment or town on the map to read its full "
-            "record here, or pick an incident from the list below."
+full_window_layout()
+with st.container(key="map_head"):
+    title, find = st.columns([3, 2], vertical_alignment="bottom")
+with title:
+    st.title("Border map")
+    if incidents is not None:
+        total, matched = len(incidents), len(shown)
+        unlocated = int((~located(shown)).sum()) if matched else 0
+        drawn = matched - unlocated
+        line = (
+            f"**{drawn:,} of {total:,} incidents shown**"
+            if "incidents" in visible
+            else f"**Incidents layer is off** ({drawn:,} of {total:,} would be shown)"
         )
-    else:
-        layer_id = selected[0]
-        geom = record.get("geometry")
-        point = LAYERS[layer_id].kind == "point"
-        if layer_id == "incidents" and shown is not None and record["id"] not in set(shown["id"]):
-            st.caption("This incident is hidden on the map by the current filters.")
-        if point and (geom is None or geom.is_empty):
-            st.caption("This feature has no location and is not drawn on the map.")
-        show_record(layer_id, record, border_km=border_km(geom, layers.get("border")) if point else None)
+        if unlocated:
+            line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
+        st.markdown(line + safe("  \nFilters: {}", current_filter().describe()))
+with find:
+    if shown is not None and len(shown) and len(shown) <= PICK_LIMIT:
+        ordered = shown.sort_values("date_start", ascending=False)
+        labels = {
+            str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
+            for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)
+        }
+        selected = selection.feature
+        if selected and selected[0] == "incidents" and selected[1] in labels:
+            st.session_state[FIND] = selected[1]
+        elif st.session_state.get(FIND) not in labels:
+            st.session_state[FIND] = None
+        st.selectbox(
+            "Find an incident",
+            list(labels),
+            format_func=labels.get,
+            key=FIND,
+            placeholder="Find an incident…",
+            label_visibility="collapsed",
+            help="Lists the incidents that match the filters",
+            on_change=picked_from_list,
+        )
+    elif shown is not None and len(shown):
+        st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")
 
-    if shown is not None and len(shown):
-        if len(shown) <= PICK_LIMIT:
-            ordered = shown.sort_values("date_start", ascending=False)
-            labels = {
-                str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
-                for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)
-            }
-            if selected and selected[0] == "incidents" and selected[1] in labels:
-                st.session_state[FIND] = selected[1]
-            elif st.session_state.get(FIND) not in labels:
-                st.session_state[FIND] = None
-            st.selectbox(
-                "Find an incident",
-                list(labels),
-                format_func=labels.get,
-                key=FIND,
-                placeholder="Pick an incident to show it",
-                help="Lists the incidents that match the filters",
-                on_change=picked_from_list,
-            )
+if incidents is not None and len(incidents) and not len(shown):
+    st.warning(safe("{}", empty_sentence(incidents, current_filter())))
+
+with st.container(key="map_frame"):
+    clicked = show_map(built)
+if clicked:
+    selection.select(*clicked)
+st.caption(
+    "Click an incident, market, crossing, pipeline segment or town for its full record. Colour: category · "
+    "size: fatalities · ring or dashed ring: approximate location · numbered circle: several incidents in "
+    "one place. The legend on the map explains every symbol."
+)
+
+selected = selection.feature
+if selected:
+    record = record_of(layers[selected[0]], selected[1]) if layers.get(selected[0]) is not None else None
+    with st.container(key="map_record"):
+        with st.container(key="map_record_bar", horizontal=True, horizontal_alignment="right"):
+            st.button("Close", key="map_record_close", icon=":material/close:", on_click=selection.clear)
+        if record is None:
+            st.warning(safe("No {} feature with id “{}” in the data.", LAYERS[selected[0]].title.lower(), selected[1]))
         else:
-            st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")
+            layer_id = selected[0]
+            geom = record.get("geometry")
+            point = LAYERS[layer_id].kind == "point"
+            if layer_id == "incidents" and shown is not None and record["id"] not in set(shown["id"]):
+                st.caption("This incident is hidden on the map by the current filters.")
+            if point and (geom is None or geom.is_empty):
+                st.caption("This feature has no location and is not drawn on the map.")
+            show_record(layer_id, record, border_km=border_km(geom, layers.get("border")) if point else None)

@@ -10,6 +10,8 @@ for large incident sets the browser knows an incident only by its row in the dra
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -26,6 +28,12 @@ RETURNED_OBJECTS = ("last_object_clicked", "last_active_drawing")
 _PREVIOUS = "map_panel_previous_click"
 _SOURCES = "map_panel_sources"  # payload key -> IncidentSource, the last few drawn in this session
 KEEP_SOURCES = 4
+PAGE_CSS = Path(__file__).resolve().parent / "map_page.css"
+
+
+def full_window_layout() -> None:
+    """The border map page's layout: the map fills the window, the record lies over its side."""
+    st.html(PAGE_CSS)
 
 
 def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt: IncidentFilter) -> IncidentSource:

@@ -31,6 +31,11 @@ class Selection:
             self.focus_seq += 1
         self._write_link()
 
+    def clear(self) -> None:
+        """Nothing selected (the record is closed); the URL no longer names an incident."""
+        self.feature = None
+        self._write_link()
+
     def follow_link(self) -> None:
         """Act on a new ?incident= value (a shared link or another page's link): select and centre."""
         value = st.query_params.get(INCIDENT_PARAM)

@@ -139,7 +139,8 @@ def test_st_folium_gets_a_stable_key_and_only_click_events(fake_folium):
 
 def test_clicking_features_fills_the_details_panel(fake_folium):
     at = start()
-    assert "Click an incident" in " ".join(i.value for i in at.info)
+    assert "Click an incident" in " ".join(c.value for c in at.caption)
+    assert details(at) == ""  # no record panel (and no empty column) until something is selected
     fake_folium.click("incidents", "PKIR-A01")
     at.run()
     panel = details(at)
@@ -197,3 +198,29 @@ def test_hostile_strings_reach_the_details_panel_only_as_text(incidents):
     assert "&lt;img src=x onerror=alert(1)&gt;" in panel
     assert 'href="javascript' not in panel.lower() and "javascript:alert(1)" in panel  # inert text
     assert 'href="https://example.org/?a=&quot;&gt;&lt;script&gt;"' in panel
+
+
+def test_close_button_clears_the_selection_and_the_link(fake_folium):
+    at = start({"incident": "PKIR-A02"})
+    assert 'data-id="PKIR-A02"' in details(at)
+    at.button(key="map_record_close").click().run()
+    assert details(at) == "" and "incident" not in at.query_params
+
+
+def test_finding_an_incident_updates_the_shareable_link(incidents):
+    at = start()
+    located_id = incidents.loc[incidents.geometry.notna(), "id"].iloc[3]
+    at.selectbox(key="map_find").set_value(located_id).run()
+    assert at.query_params["incident"] in (located_id, [located_id])
+    assert given(at)["focus"] == f"incidents|{located_id}"
+    assert f'data-id="{located_id}"' in details(at)
+
+
+def test_an_empty_result_says_which_filters_emptied_it():
+    at = start()
+    at.multiselect(key="filter_categories").set_value(["diplomatic"]).run()
+    at.number_input(key="filter_min_fatalities").set_value(10).run()
+    assert not at.exception
+    said = " ".join(w.value for w in at.warning)
+    assert "the categories and the minimum fatalities together" in said
+    assert "without the minimum fatalities" in said and "without the categories" in said

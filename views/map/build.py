@@ -126,7 +126,7 @@ def build_map(
     m.options.update(minZoom=3, maxZoom=18, zoomSnap=0.25, zoomDelta=0.5)
     m.default_js = vendor_js(asset_base)
     m.default_css = vendor_css(asset_base)
-    Runtime().add_to(m)
+    Runtime(frame=bounds).add_to(m)
     Legend(legend_html(_present_categories(all_incidents))).add_to(m)
     m.fit_bounds(bounds, padding=(4, 4))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from branca.element import MacroElement
 from folium.template import Template
 
-from views.map.basemaps import BASEMAPS, OFFLINE_ENV
 from views.map.styles import HIGHLIGHT_COLOUR, js_json
 
 
@@ -20,12 +19,15 @@ def _glue(script: str) -> Template:
 class Runtime(MacroElement):
     """Hands the map to window.PKIR; part of the static map, before every layer."""
 
-    _template = _glue("window.PKIR.init({{ this._parent.get_name() }}, {{ this.colour|tojson }});")
+    _template = _glue(
+        "window.PKIR.init({{ this._parent.get_name() }}, {{ this.colour|tojson }}, {{ this.frame|tojson }});"
+    )
 
-    def __init__(self, colour: str = HIGHLIGHT_COLOUR):
+    def __init__(self, colour: str = HIGHLIGHT_COLOUR, frame: list[list[float]] | None = None):
         super().__init__()
         self._name = "PkirRuntime"
         self.colour = colour
+        self.frame = frame  # [[south, west], [north, east]] the first view shows, kept as the frame is sized
 
 
 class Legend(MacroElement):
@@ -59,6 +61,7 @@ class FeatureLayer(MacroElement):
         interactive: bool = True,
         labels: bool = False,
         attribution: str | None = None,
+        offline_fill: float | None = None,
     ):
         super().__init__()
         self._name = "PkirLayer"
@@ -72,6 +75,7 @@ class FeatureLayer(MacroElement):
                 "interactive": interactive,
                 "labels": labels,
                 "attribution": attribution,
+                "offlineFill": offline_fill,  # fill opacity when tiles fail and the offline drawing takes over
             }
         )
 
@@ -108,11 +112,7 @@ class TileFailureNote(MacroElement):
         "window.PKIR.tileFailure({{ this._parent.get_name() }}, {{ this.text_json }}, {{ this.after|tojson }});"
     )
 
-    TEXT = (
-        "The basemap's tiles cannot be loaded (no network?). Every layer is still drawn; choose "
-        f"\u201c{BASEMAPS['offline'].label}\u201d under Basemap in the sidebar, or start the app with "
-        f"{OFFLINE_ENV}=1."
-    )
+    TEXT = "No basemap tiles (no network?): showing the offline drawing."
 
     def __init__(self, after: int = 3):
         super().__init__()

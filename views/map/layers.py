@@ -96,6 +96,7 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> Feature
         interactive=layer.drawing.interactive,
         labels=layer.drawing.labels,
         attribution=layer.drawing.attribution,
+        offline_fill=path_style(layer_id, {}, "offline").get("fillOpacity") if layer.kind == "polygon" else None,
     )
 
 

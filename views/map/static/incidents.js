@@ -296,6 +296,30 @@
       L.DomUtil.removeClass(this._map.getContainer(), 'pkir-over-incident');
     },
 
+    // for the note on incidents outside the view (pkir.js): how many lie outside these bounds
+    countOutside: function (bounds) {
+      var d = this.d, s = bounds.getSouth(), n = bounds.getNorth(), w = bounds.getWest(), e = bounds.getEast(), out = 0;
+      for (var i = 0; i < d.n; i++) {
+        var la = d.lat[i], lo = d.lon[i];
+        if (la < s || la > n || lo < w || lo > e) out++;
+      }
+      return out;
+    },
+
+    // the bounds of every incident of the layer, or null when it has none
+    extent: function () {
+      var d = this.d;
+      if (!d.n) return null;
+      if (!this._extent) {
+        var s = 90, n = -90, w = 180, e = -180;
+        for (var i = 0; i < d.n; i++) {
+          s = Math.min(s, d.lat[i]); n = Math.max(n, d.lat[i]); w = Math.min(w, d.lon[i]); e = Math.max(e, d.lon[i]);
+        }
+        this._extent = L.latLngBounds([s, w], [n, e]);
+      }
+      return this._extent;
+    },
+
     // for the highlight's upkeep (PKIR.present): is this incident drawn by this layer?
     has: function (id) {
       if (this.idSet) return this.idSet.has(id);

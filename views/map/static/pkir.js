@@ -11,14 +11,40 @@
 
   PKIR.esc = function (s) { return String(s).replace(/[&<>"'`]/g, function (c) { return ESCAPES[c]; }); };
 
-  // A Leaflet marker is keyboard-focusable; focusing it inside the iframe makes the browser
-  // scroll the page to it between press and release, and the click is lost. Markers here are
-  // not keyboard targets: the "Find an incident" list is the keyboard way to a record.
-  var NOT_FOCUSABLE = {keyboard: false};
+  // Leaflet's keyboard handler focuses the map's container on every press (mousedown). The
+  // container is in st_folium's iframe; when part of it lies below the window, focus() scrolls
+  // the page to it between press and release, the release lands elsewhere and the click is
+  // lost. Focus without scrolling: the keyboard still pans and zooms the map.
+  if (L.Map.Keyboard && !L.Map.Keyboard.prototype.pkirNoScroll) {
+    L.Map.Keyboard.include({
+      pkirNoScroll: true,
+      _onMouseDown: function () {
+        if (this._focused) return;
+        this._map._container.focus({preventScroll: true});
+      }
+    });
+  }
 
-  PKIR.init = function (map, highlightColour) {
+  // frame: the [[south, west], [north, east]] the first view shows. st_folium sizes the frame
+  // after Leaflet has started (and the page sizes it to the window), so the frame is fitted
+  // again on every resize until the user moves the map or a feature is centred.
+  PKIR.init = function (map, highlightColour, frame) {
     PKIR.map = map;
     PKIR.highlightColour = highlightColour;
+    PKIR.outsideNote();
+    var moved = false;
+    var fit = function () {
+      if (!frame || moved || PKIR.focusSeq || !map.getSize().y) return;
+      if (map._animatingZoom) { map.once('zoomend', fit); return; }  // the end of a zoom would undo it
+      map.fitBounds(frame, {padding: [4, 4], animate: false});
+    };
+    L.DomEvent.on(map.getContainer(), 'mousedown touchstart wheel keydown', function () { moved = true; });
+    map.on('resize', fit);
+    // the container's size can change without a window resize (a stylesheet sizing it arrives
+    // late, the page resizes the frame): tell Leaflet and frame the view again
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize({pan: false}); fit(); }).observe(map.getContainer());
+    }
     if (!map.getPane('pkirHighlight')) {
       var pane = map.createPane('pkirHighlight');
       pane.style.zIndex = 650; pane.style.pointerEvents = 'none';
@@ -76,10 +102,10 @@
 
   PKIR.symbol = function (sym, latlng, cls) {
     var s = sym.size;
-    return L.marker(latlng, L.extend({icon: L.divIcon({
+    return L.marker(latlng, {icon: L.divIcon({
       className: cls, iconSize: [s, s], iconAnchor: [s / 2, s / 2],
       html: '<div class="pkir-sym pkir-sym-' + sym.shape + '" style="width:' + s + 'px;height:' + s +
-            'px;background:' + sym.color + '"></div>'})}, NOT_FOCUSABLE));
+            'px;background:' + sym.color + '"></div>'})});
   };
   PKIR.clusterIcon = function (cluster) {
     var n = cluster.getChildCount(), s = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 46;
@@ -97,15 +123,21 @@
       return div;
     };
     legend.addTo(map);
-    // start folded on a narrow map, or when open it would cover more than foldedShare of the map
-    var fold = function () {
-      var details = legend.getContainer().querySelector('details'), size = map.getSize();
-      if (!details || !details.open || !size.x || !size.y) return;
+    // folded on a narrow map, or where the open legend would cover more than foldedShare of the
+    // map; decided again as the frame is sized, until the reader opens or folds it
+    var details = legend.getContainer().querySelector('details'), chosen = false;
+    if (!details) return legend;
+    details.querySelector('summary').addEventListener('click', function () { chosen = true; });
+    var decide = function () {
+      var size = map.getSize();
+      if (chosen || !size.x || !size.y) return;
+      details.open = true;
       var box = legend.getContainer().getBoundingClientRect();
-      if (size.x < openMinWidth || box.width * box.height > foldedShare * size.x * size.y) details.open = false;
+      details.open = !(size.x < openMinWidth || box.width * box.height > foldedShare * size.x * size.y);
     };
-    fold();
-    map.whenReady(function () { setTimeout(fold, 0); });
+    decide();
+    map.whenReady(function () { setTimeout(decide, 0); });
+    map.on('resize', decide);
     return legend;
   };
 
@@ -130,47 +162,72 @@
           : {sticky: !f.properties.sym, direction: 'top', className: 'pkir-tip'});
       }
     });
+    layer.pkirOfflineFill = options.offlineFill;
     PKIR.register(options.layer, layer).addTo(parent);
   };
 
-  // Says on the map when an online basemap's tiles cannot be loaded, and draws the offline
-  // ground instead (the layers are drawn either way).
+  // The offline drawing: sea-blue ground, land and provinces filled as without tiles.
+  PKIR.drawOffline = function () {
+    L.DomUtil.addClass(PKIR.map.getContainer(), 'pkir-offline');
+    Object.keys(PKIR.layers).forEach(function (id) {
+      var layer = PKIR.layers[id];
+      if (layer.pkirOfflineFill != null && layer.setStyle) layer.setStyle({fillOpacity: layer.pkirOfflineFill});
+    });
+  };
+
+  // When an online basemap's tiles cannot be loaded, fall back to the offline drawing by itself
+  // and say so in one short line (the choice stays in the sidebar).
   PKIR.tileFailure = function (tiles, text, after) {
-    var map = PKIR.map, failed = 0, loaded = 0, note = null;
-    var drop = function () { if (note) { map.removeControl(note); note = null; } };
-    tiles.on('tileload', function () { loaded++; drop(); });
-    tiles.on('remove', drop);
+    var map = PKIR.map, failed = 0, loaded = 0;
+    tiles.on('tileload', function () { loaded++; });
     tiles.on('tileerror', function () {
       failed++;
-      if (loaded || note || failed < after) return;
-      L.DomUtil.addClass(map.getContainer(), 'pkir-offline');
+      if (loaded) return;
+      if (PKIR.tilesFailed) { map.removeLayer(tiles); return; }  // failed before: stop asking
+      if (failed < after) return;
       PKIR.tilesFailed = true;
-      note = L.control({position: 'topright'});
+      map.removeLayer(tiles);
+      PKIR.drawOffline();
+      var note = L.control({position: 'topright'});
       note.onAdd = function () {
         var div = L.DomUtil.create('div', 'pkir-tile-note');
         div.textContent = text;
         return div;
       };
       note.addTo(map);
+      PKIR.tileNote = note;
     });
   };
 
-  // Says how many of the drawn incidents lie outside the first view, with a button to show them all.
-  PKIR.outsideNote = function (bounds, points, label) {
-    var map = PKIR.map, box = null, note = L.control({position: 'topleft'});
-    var frame = L.latLngBounds(bounds), outside = 0, all = L.latLngBounds(bounds);
-    points.forEach(function (p) { all.extend(p); if (!frame.contains(p)) outside++; });
-    if (!outside) return;
-    note.onAdd = function () {
-      box = L.DomUtil.create('div', 'pkir-outside');
-      box.textContent = outside.toLocaleString('en') + ' ' + label + ' outside this view';
-      var button = L.DomUtil.create('button', '', box);
-      button.type = 'button'; button.textContent = 'Show all';
-      L.DomEvent.on(button, 'click', function (e) { L.DomEvent.stop(e); map.fitBounds(all, {padding: [8, 8]}); });
-      L.DomEvent.disableClickPropagation(box);
-      return box;
+  // Says how many drawn incidents lie outside the view, with a button that frames them all;
+  // kept up to date as the map moves, hidden when every one is in view.
+  PKIR.outsideNote = function () {
+    var map = PKIR.map, box = L.DomUtil.create('div', 'pkir-outside'), text = L.DomUtil.create('span', '', box);
+    var button = L.DomUtil.create('button', '', box), note = L.control({position: 'topleft'});
+    button.type = 'button'; button.textContent = 'Show all';
+    note.onAdd = function () { return box; };
+    L.DomEvent.disableClickPropagation(box);
+    var layer = function () {  // the incident layer (incidents.js), when it is on
+      var l = PKIR.layers.incidents;
+      return l && l.countOutside && PKIR.active && PKIR.active.indexOf('incidents') >= 0 ? l : null;
     };
-    note.addTo(map);
+    L.DomEvent.on(button, 'click', function (e) {
+      L.DomEvent.stop(e);
+      var l = layer(), all = l && l.extent();
+      if (all) map.fitBounds(all, {padding: [20, 20], maxZoom: 9});
+    });
+    var update = function () {
+      var l = layer();
+      if (!map.getSize().y) return;
+      var outside = l ? l.countOutside(map.getBounds()) : 0;
+      if (!outside) { note.remove(); return; }
+      text.textContent = outside.toLocaleString('en') + ' of the incidents shown ' +
+        (outside === 1 ? 'lies' : 'lie') + ' outside this view';
+      if (!note._map) note.addTo(map);
+    };
+    map.on('moveend zoomend resize', update);
+    PKIR.updateOutside = update;
+    return update;
   };
 
   PKIR.dropStale = function () { drop(); };
@@ -183,9 +240,13 @@
   // Called last on every (re)draw of the layers: drop a highlight whose feature is gone, draw the
   // highlight the page asked for (once per request), and set the offline background.
   PKIR.sync = function (active, focus, offline) {
+    if (offline) PKIR.tilesFailed = false;
+    if (!offline && PKIR.tilesFailed) PKIR.drawOffline();
     L.DomUtil[offline || PKIR.tilesFailed ? 'addClass' : 'removeClass'](PKIR.map.getContainer(), 'pkir-offline');
+    if (offline && PKIR.tileNote) { PKIR.tileNote.remove(); PKIR.tileNote = null; }
     PKIR.active = active;
     drop();
+    if (PKIR.updateOutside) setTimeout(PKIR.updateOutside, 0);
     if (focus && focus.seq !== PKIR.focusSeq) {
       PKIR.focusSeq = focus.seq;
       PKIR.draw({layer: focus.layer, id: focus.id},
