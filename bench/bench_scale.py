@@ -45,9 +45,9 @@ from views.map.layers import incident_source
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_MS = 600_000
 FILTER_CATEGORY = "attack"
-# the app's incident layer has drawn and nothing says it is still loading
+# the app's incident layer has drawn, nothing says it is still loading, no zoom animation runs
 SETTLED_JS = """() => { const l = window.PKIR && PKIR.layers.incidents;
-  return !!(l && l.drawnCount > 0 && !document.querySelector('.pkir-progress')); }"""
+  return !!(l && l.drawnCount > 0 && !document.querySelector('.pkir-progress') && !PKIR.map._animatingZoom); }"""
 # an incident drawn on its own, clickable (no marker or control above it), in the iframe's coordinates
 FIND_JS = """(margin) => {
   const layer = PKIR.layers.incidents, box = PKIR.map.getContainer().getBoundingClientRect();
@@ -86,6 +86,17 @@ def new_page(browser):
     return context, page
 
 
+def find_single(frame, js: str, *args):
+    """An incident drawn on its own (see js), zooming in on the middle of the view until there is one."""
+    for _ in range(6):
+        found = frame.evaluate(js, *args) if args else frame.evaluate(js)
+        if found:
+            return found
+        frame.evaluate("() => PKIR.map.setZoom(PKIR.map.getZoom() + 1.5, {animate: false})")
+        frame.wait_for_timeout(300)
+    return None
+
+
 def app_settled(page, url: str) -> tuple[float, object]:
     t0 = time.perf_counter()
     page.goto(url, timeout=TIMEOUT_MS)
@@ -121,7 +132,7 @@ def measure_app(browser, server: AppServer) -> dict:
     wait_for_app(page, timeout=TIMEOUT_MS)
 
     page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
-    target = frame.evaluate(FIND_JS, 40)
+    target = find_single(frame, FIND_JS, 40)
     say(f"app: warm {out['warm']:.1f} s; click at {target}")
     if target:
         box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()

@@ -118,6 +118,13 @@ def _tip(title: str, date: str, category: str, killed: int, fid: str) -> str:
     )
 
 
+def _coded(values: np.ndarray, code, missing: int) -> np.ndarray:
+    """uint8 codes of values: code(value) worked out once per distinct value; missing for NA."""
+    found, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    table = np.array([code(u) for u in uniques] + [missing], dtype=np.uint8)
+    return table[found]  # NA is -1: the last entry
+
+
 def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -> dict:
     """Column arrays of the located incidents, in drawing order (what the browser receives).
 
@@ -126,31 +133,33 @@ def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -
     DETAIL_LIMIT incidents) also each one's id and an escaped tooltip; without, the browser
     knows an incident by its row and the server turns the row back into an id (see IncidentSource).
     """
-    gdf = incidents[located(incidents)] if len(incidents) else incidents
+    mask = located(incidents) if len(incidents) else np.zeros(0, dtype=bool)
     categories = _categories()
     index = {c: i for i, c in enumerate(categories)}
 
-    def col(name, default=None):
-        return gdf[name] if name in gdf.columns else pd.Series(default, index=gdf.index)
+    def col(name, default=None) -> np.ndarray:  # the located rows of a column, without copying the frame
+        if name not in incidents.columns:
+            return np.full(int(mask.sum()), default, dtype=object)
+        return incidents[name].to_numpy(dtype=object)[mask]
 
-    geoms = gdf.geometry.to_numpy()
-    fat = pd.to_numeric(col("fatalities_best").astype("object"), errors="coerce").to_numpy(dtype=float)
-    cat_codes = col("category").astype(str).map(index).fillna(index["other"]).to_numpy(dtype=np.uint8)
-    precision = col("location_precision").astype(str).map(precision_level)
+    geoms = incidents.geometry.to_numpy()[mask]
+    fat = pd.to_numeric(pd.Series(col("fatalities_best"), dtype=object), errors="coerce").to_numpy(dtype=float)
+    cat_codes = _coded(col("category"), lambda c: index.get(str(c), index["other"]), index["other"])
+    precision = _coded(col("location_precision"), precision_level, precision_level(None))
     payload = {
         "lon": shapely.get_x(geoms).astype("<f4"),
         "lat": shapely.get_y(geoms).astype("<f4"),
         "radius": fatality_radius(fat).astype(np.uint8),
         "fatalities": np.where(np.isfinite(fat), fat, -1).astype(np.int64),
         "category": cat_codes,
-        "precision": precision.to_numpy(dtype=np.uint8) if len(gdf) else np.zeros(0, np.uint8),
-        "ids": col("id").astype(str).to_numpy(dtype=object),
+        "precision": precision,
+        "ids": col("id").astype(str),
         "categories": [esc(c) for c in categories],
         "colours": [category_colour(c) for c in categories],
     }
-    if details if details is not None else len(gdf) <= DETAIL_LIMIT:
+    if details if details is not None else len(geoms) <= DETAIL_LIMIT:
         labels = payload["categories"]
-        dates = _date_text(col("date_start"), col("date_end"))
+        dates = _date_text(pd.Series(col("date_start")), pd.Series(col("date_end")))
         payload["id"] = [str(v) for v in payload["ids"]]
         payload["tip"] = [
             _tip(esc(t), esc(d), labels[c], int(k), esc(i))
