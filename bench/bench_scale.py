@@ -101,6 +101,7 @@ def app_settled(page, url: str) -> tuple[float, object]:
     t0 = time.perf_counter()
     page.goto(url, timeout=TIMEOUT_MS)
     frame = folium_frame(page, timeout=TIMEOUT_MS)
+    page.frame_seen = time.perf_counter() - t0  # Streamlit has run the page and made the map's frame
     frame.wait_for_function(SETTLED_JS, polling=50, timeout=TIMEOUT_MS)
     return time.perf_counter() - t0, frame
 
@@ -127,7 +128,9 @@ def measure_app(browser, server: AppServer) -> dict:
     say(f"app: cold {out['cold']:.1f} s; warm session")
     context, page = new_page(browser)
     out["warm"], frame = app_settled(page, server.url)
+    out["frame"] = page.frame_seen
     out["drawn"] = frame.evaluate("() => PKIR.layers.incidents.d.n")
+    out["browser_ms"] = frame.evaluate("() => PKIR.layers.incidents.timings")
     out["wire"] = page.wire_bytes[0]
     wait_for_app(page, timeout=TIMEOUT_MS)
 
@@ -302,6 +305,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--naive-timeout", type=float, default=240.0, help="give up on the plain map after this")
+    parser.add_argument("--skip-naive", action="store_true", help="do not run the plain folium app")
     args = parser.parse_args(argv)
     exe = shutil.which("chromium")
     if exe is None:
@@ -326,32 +330,43 @@ def main(argv: list[str] | None = None) -> None:
                 row.update(measure_app(browser, server))
             finally:
                 server.stop()
-            say("plain folium app")
-            naive = naive_server(folder)
-            try:
-                naive_settled(browser, naive.url, args.naive_timeout)  # cold: the server loads the file
-                row["naive"], row["naive_wire"] = naive_settled(browser, naive.url, args.naive_timeout)
-            finally:
-                naive.stop()
-                shutil.rmtree(naive.work, ignore_errors=True)
+            if not args.skip_naive:
+                say("plain folium app")
+                naive = naive_server(folder)
+                try:
+                    naive_settled(browser, naive.url, args.naive_timeout)  # cold: the server loads the file
+                    row["naive"], row["naive_wire"] = naive_settled(browser, naive.url, args.naive_timeout)
+                finally:
+                    naive.stop()
+                    shutil.rmtree(naive.work, ignore_errors=True)
             rows[n] = row
             print(f"{n:,}: {row}", flush=True)
         browser.close()
     print(f"load average at end: {load_average()}")
     print()
     print(
-        "n | map settled cold / warm s | filter: server s / to settled map s | click to record s | "
+        "n | map settled cold / warm s (warm: map frame made at) | filter: server s / to settled map s | "
+        "click to record s | "
         "wire bytes per incident (page / incident payload) | server RSS / peak MB | explorer / chronology s | "
         "plain folium warm s | ratio"
     )
     for n, r in rows.items():
-        naive = f"{r['naive']:.1f}" if r.get("naive") else f"> {args.naive_timeout:.0f}"
+        naive = (
+            f"{r['naive']:.1f}" if r.get("naive") else "not run" if args.skip_naive else f"> {args.naive_timeout:.0f}"
+        )
         ratio = (r["naive"] if r.get("naive") else args.naive_timeout) / r["warm"]
         print(
-            f"{n:,} | {r['cold']:.1f} / {r['warm']:.1f} | {r['filter_mask'] + r['filter_payload']:.2f} / "
+            f"{n:,} | {r['cold']:.1f} / {r['warm']:.1f} ({r['frame']:.1f}) | "
+            f"{r['filter_mask'] + r['filter_payload']:.2f} / "
             f"{r['filter']:.1f} | {r.get('click', float('nan')):.1f} | {r['wire'] / r['drawn']:.1f} / "
             f"{r['payload_bytes']:.1f} | {r['rss']:.0f} / {r['peak']:.0f} | {r['explorer']:.1f} / "
             f"{r['chronology']:.1f} | {naive} | {'>= ' if not r.get('naive') else ''}{ratio:.1f}x"
+        )
+    for n, r in rows.items():
+        ms = r["browser_ms"]
+        print(
+            f"{n:,} in the page (warm): decode {ms['decode']:.0f} ms, grouping {ms['group']:.0f} ms, "
+            f"last draw {ms['draw']:.0f} ms"
         )
     for n, s in standalone.items():
         print()

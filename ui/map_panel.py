@@ -61,8 +61,11 @@ def resolve_row(feature: tuple[str, str] | None) -> tuple[str, str] | None:
     return ("incidents", incident_id) if incident_id is not None else None
 
 
-def _tell_selection(built: BuiltMap) -> None:
-    selected = map_selection().feature
+def _tell_selection(built: BuiltMap, key: str) -> None:
+    """Tell the incident layer which incident is selected: a click this run is about to report
+    (the browser already highlights it, by row) or else the page's selection."""
+    pending = _pending_click(st.session_state.get(key), key)
+    selected = pending if pending is not None else map_selection().feature
     incident_id = selected[1] if selected and selected[0] == "incidents" else None
     for group in built.groups:
         for child in group._children.values():
@@ -72,7 +75,7 @@ def _tell_selection(built: BuiltMap) -> None:
 
 def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
     """Draw the map; return (layer id, feature id) when a feature was clicked since the last run."""
-    _tell_selection(built)
+    _tell_selection(built, key)
     value = st_folium(
         built.map,
         key=key,
@@ -86,15 +89,25 @@ def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple
     return new_click(value, key)
 
 
+def _snapshot(value) -> tuple:
+    value = value if isinstance(value, dict) else {}
+    return repr(value.get("last_object_clicked")), clicked_feature(value)
+
+
+def _pending_click(value, key: str) -> tuple[str, str] | None:
+    """The clicked feature when the component's value changed since the previous run, else None
+    (nothing is recorded: new_click does that)."""
+    previous = st.session_state.get(_PREVIOUS + key)
+    if previous is not None and _snapshot(value) == previous:
+        return None
+    return resolve_row(clicked_feature(value if isinstance(value, dict) else {}))
+
+
 def new_click(value, key: str = MAP_KEY) -> tuple[str, str] | None:
     """The clicked feature when the component's value changed since the previous run, else None.
 
     st_folium keeps returning the last click on every rerun; only a change is a new click.
     """
-    value = value if isinstance(value, dict) else {}
-    snapshot = (repr(value.get("last_object_clicked")), clicked_feature(value))
-    previous = st.session_state.get(_PREVIOUS + key)
-    st.session_state[_PREVIOUS + key] = snapshot
-    if previous is not None and snapshot == previous:
-        return None
-    return resolve_row(clicked_feature(value))
+    found = _pending_click(value, key)
+    st.session_state[_PREVIOUS + key] = _snapshot(value)
+    return found
