@@ -63,7 +63,9 @@ def publish_json(key: str, text: str, folder: Path = CACHE_DIR) -> str | None:
     """Write text to static/cache/<key>.json (once per key) and return its URL; None if not writable.
 
     Keeps the newest CACHE_KEEP files. Used for large incident sets, so a rerun does not resend
-    them through the websocket and the browser fetches (and caches) them once.
+    them through the websocket and the browser fetches (and caches) them once. Anyone can fetch
+    the file: publish only data that is public already (the data-folder layer), never a
+    session's imported incidents.
     """
     name = f"incidents-{key}.json"
     target = folder / name

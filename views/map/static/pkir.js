@@ -100,10 +100,17 @@
             done: function () { if (box) { note.remove(); box = null; log(null); } }};
   };
 
-  PKIR.symbol = function (sym, latlng, cls) {
-    var s = sym.size;
-    return L.marker(latlng, {icon: L.divIcon({
-      className: cls, iconSize: [s, s], iconAnchor: [s / 2, s / 2],
+  // Place symbols of different layers at one spot (a market at its crossing) are set side by
+  // side, in drawing order, so that each can be seen and clicked.
+  PKIR.spots = {};
+  PKIR.symbol = function (sym, latlng, cls, layerId) {
+    var s = sym.size, key = latlng.lat.toFixed(4) + ',' + latlng.lng.toFixed(4);
+    var here = PKIR.spots[key] || (PKIR.spots[key] = []);
+    if (here.indexOf(layerId) < 0) here.push(layerId);
+    var shift = here.indexOf(layerId) * 16;
+    // above the incident clusters: a small symbol on a large circle leaves both clickable
+    return L.marker(latlng, {zIndexOffset: 10000, icon: L.divIcon({
+      className: cls, iconSize: [s, s], iconAnchor: [s / 2 - shift, s / 2],
       html: '<div class="pkir-sym pkir-sym-' + sym.shape + '" style="width:' + s + 'px;height:' + s +
             'px;background:' + sym.color + '"></div>'})});
   };
@@ -151,7 +158,7 @@
           return L.circleMarker(latlng, {radius: sym.size / 2, color: '#ffffff', weight: 1, fillColor: sym.color,
                                          fillOpacity: 1, className: options.cls});
         }
-        return PKIR.symbol(sym, latlng, options.cls);
+        return PKIR.symbol(sym, latlng, options.cls, options.layer);
       },
       onEachFeature: function (f, l) {
         if (options.interactive === false) { l.options.interactive = false; return; }
