@@ -53,9 +53,8 @@ FIND_JS = """(margin) => {
   const layer = PKIR.layers.incidents, box = PKIR.map.getContainer().getBoundingClientRect();
   for (const v of layer.visible()) {
     if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
-    if (v.x > box.width * 0.55) continue;  // the record opens over the map's right side
-    const el = document.elementFromPoint(box.left + v.x, box.top + v.y);
-    if (el && el.closest('.leaflet-marker-icon, .leaflet-control')) continue;
+    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
+    if (layer.covered(L.point(v.x, v.y))) continue;
     const h = layer.hit(L.point(v.x, v.y));
     if (h && h.i === v.row) return {x: box.left + v.x, y: box.top + v.y};
   }

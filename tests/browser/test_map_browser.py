@@ -56,9 +56,8 @@ FIND_MARKER_JS = """([skip, margin]) => {
   for (const v of layer.visible()) {
     if (v.id === skip) continue;
     if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
-    if (v.x > box.width * 0.55) continue;  // the record opens over the map's right side
-    const el = document.elementFromPoint(box.left + v.x, box.top + v.y);
-    if (el && el.closest('.leaflet-marker-icon, .leaflet-control')) continue;
+    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
+    if (layer.covered(L.point(v.x, v.y))) continue;
     const h = layer.hit(L.point(v.x, v.y));
     if (!h || h.i !== v.row) continue;
     return {id: v.id, x: box.left + v.x, y: box.top + v.y};
@@ -383,8 +382,8 @@ CLICKABLE_JS = """([layerId, margin]) => {
   const layer = PKIR.layers[layerId];
   if (layer.visible) {  // the incident canvas: places its own hit test finds the incident at
     for (const v of layer.visible()) {
-      const p = L.point(v.x, v.y), el = document.elementFromPoint(p.x, p.y);
-      if (out.length >= 12 || !inside(p) || (el && el.closest('.leaflet-marker-icon, .leaflet-control'))) continue;
+      const p = L.point(v.x, v.y);
+      if (out.length >= 12 || !inside(p) || layer.covered(p)) continue;
       const h = layer.hit(p);
       if (h && h.i === v.row) out.push({id: String(v.id), x: p.x, y: p.y});
     }

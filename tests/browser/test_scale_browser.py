@@ -27,9 +27,8 @@ FIND_JS = """([margin, skip]) => {
   for (const v of layer.visible()) {
     if (v.row === skip) continue;
     if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
-    if (v.x > box.width * 0.55) continue;  // the record opens over the map's right side
-    const el = document.elementFromPoint(box.left + v.x, box.top + v.y);
-    if (el && el.closest('.leaflet-marker-icon, .leaflet-control')) continue;
+    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
+    if (layer.covered(L.point(v.x, v.y))) continue;
     const h = layer.hit(L.point(v.x, v.y));
     if (!h || h.i !== v.row) continue;
     return {row: v.row, id: v.id, lat: layer.d.lat[v.row], lon: layer.d.lon[v.row],

@@ -58,6 +58,18 @@
     return c;
   }
 
+  // A marker, a small dot (a town) or a control under the mouse takes the event: those are what
+  // the mouse really touches (the canvas lets every event through), so they win over an incident.
+  function pointSymbolUnder(e) { return isPointSymbol(e.originalEvent && e.originalEvent.target); }
+
+  function isPointSymbol(target) {
+    if (!target || !target.closest) return false;
+    if (target.closest('.leaflet-marker-icon, .leaflet-control')) return true;
+    if (target.tagName !== 'path' || !target.getBBox) return false;
+    var box = target.getBBox();
+    return box.width <= 30 && box.height <= 30;
+  }
+
   function clusterSize(count) { return count < 10 ? 26 : count < 100 ? 32 : count < 1000 ? 38 : 46; }
 
   function tipFor(d, i) {
@@ -243,8 +255,7 @@
     },
 
     onMapClick: function (e) {
-      var target = e.originalEvent && e.originalEvent.target;
-      if (target && target.closest && target.closest('.leaflet-marker-icon, .leaflet-control')) return;
+      if (pointSymbolUnder(e)) return;
       var h = this.hit(e.containerPoint);
       if (!h) {
         if (this.spreadOut) { this.spreadOut = null; this.draw(); }
@@ -274,7 +285,7 @@
     },
 
     onMove: function (e) {
-      var h = this.hit(e.containerPoint), map = this._map;
+      var h = pointSymbolUnder(e) ? null : this.hit(e.containerPoint), map = this._map;
       map.getContainer().style.cursor = h ? 'pointer' : '';
       L.DomUtil[h ? 'addClass' : 'removeClass'](map.getContainer(), 'pkir-over-incident');
       if (!h) { map.closeTooltip(this.tip); this.tipFor = null; return; }
@@ -347,6 +358,12 @@
         at = this._map.containerPointToLatLng(centre.add([open.dx, open.dy]));
       }
       PKIR.draw({layer: 'incidents', id: selected.id}, L.circleMarker(at, PKIR.highlightOptions({radius: d.rad[i] + 7})));
+    },
+
+    // for tests and the benchmark: is a marker, a dot or a control on top at this container point?
+    covered: function (point) {
+      var box = this._map.getContainer().getBoundingClientRect();
+      return isPointSymbol(document.elementFromPoint(box.left + point.x, box.top + point.y));
     },
 
     // for tests and the benchmark: every incident drawn on its own in view, as {id, row, x, y} in the container

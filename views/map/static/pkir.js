@@ -43,7 +43,11 @@
     // the container's size can change without a window resize (a stylesheet sizing it arrives
     // late, the page resizes the frame): tell Leaflet and frame the view again
     if (window.ResizeObserver) {
-      new ResizeObserver(function () { map.invalidateSize({pan: false}); fit(); }).observe(map.getContainer());
+      new ResizeObserver(function () {
+        // a view the page centred (a link, a pick) or the user moved keeps its centre
+        map.invalidateSize({pan: !!(moved || PKIR.focusSeq), animate: false});
+        fit();
+      }).observe(map.getContainer());
     }
     if (!map.getPane('pkirHighlight')) {
       var pane = map.createPane('pkirHighlight');
