@@ -206,6 +206,7 @@ def test_offline_basemap_makes_no_outside_request(app_server, page, shipped):
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     target = frame.evaluate(FIND_MARKER_JS, [None, 40])
     run_and_wait(page, lambda: click_in_frame(page, target["x"], target["y"]))
+    run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())  # the record lies over the legend
     frame.hover(".pkir-legend")
     page.wait_for_timeout(500)
     urls = page.recorded_requests
@@ -411,6 +412,21 @@ CLICKABLE_JS = """([layerId, margin]) => {
   });
   return out;
 }"""
+# Whether the legend is open and the share of the map it covers (or would cover) open; whether the
+# credits line overlaps the scale bar, and its font size.
+LEGEND_AND_CREDITS_JS = """() => {
+  const size = PKIR.map.getSize(), details = document.querySelector('.pkir-legend details');
+  const wasOpen = details.open;
+  details.open = true;
+  const box = document.querySelector('.pkir-legend').getBoundingClientRect();
+  details.open = wasOpen;
+  const a = document.querySelector('.leaflet-control-attribution').getBoundingClientRect();
+  const s = document.querySelector('.leaflet-control-scale').getBoundingClientRect();
+  const overlaps = a.left < s.right && s.left < a.right && a.top < s.bottom && s.top < a.bottom;
+  const font = parseFloat(getComputedStyle(document.querySelector('.leaflet-control-attribution')).fontSize);
+  return [{open: wasOpen, open_share: box.width * box.height / (size.x * size.y)},
+          {overlaps_scale: overlaps, font_px: font}];
+}"""
 SCREENS = {
     "1366x768": ({"width": 1366, "height": 768}, False),
     "1280x720": ({"width": 1280, "height": 720}, False),
@@ -463,6 +479,9 @@ def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser,
         if not touch:
             assert seen / (width * height) >= 0.5, f"the map covers {seen / (width * height):.2f} of the window"
         assert box["y"] + box["height"] <= height + 1, "the map fits in the window"
+        legend, credits = frame.evaluate(LEGEND_AND_CREDITS_JS)
+        assert legend["open_share"] <= 0.25 or not legend["open"], legend  # folded when it would cover > 1/4
+        assert not credits["overlaps_scale"] and credits["font_px"] <= 10, credits
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"map-{screen}.png"))
         for kind in FEATURE_KINDS:

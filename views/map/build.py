@@ -126,9 +126,8 @@ def build_map(
     m.options.update(minZoom=3, maxZoom=18, zoomSnap=0.25, zoomDelta=0.5)
     m.default_js = vendor_js(asset_base)
     m.default_css = vendor_css(asset_base)
-    Runtime(frame=bounds).add_to(m)
+    Runtime(frame=bounds).add_to(m)  # fits the first view to bounds once the frame has its size
     Legend(legend_html(_present_categories(all_incidents))).add_to(m)
-    m.fit_bounds(bounds, padding=(4, 4))
 
     groups: list[folium.FeatureGroup] = []
     summary: dict = {

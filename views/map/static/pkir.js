@@ -27,27 +27,28 @@
 
   // frame: the [[south, west], [north, east]] the first view shows. st_folium sizes the frame
   // after Leaflet has started (and the page sizes it to the window), so the frame is fitted
-  // again on every resize until the user moves the map or a feature is centred.
+  // again on every resize until the map is moved otherwise (the user, a centred feature).
   PKIR.init = function (map, highlightColour, frame) {
     PKIR.map = map;
     PKIR.highlightColour = highlightColour;
     PKIR.outsideNote();
-    var moved = false;
+    // Refitted while the view is still centred on the frame; any other centre (a drag, a wheel
+    // zoom, st_folium centring a selected feature, Show all) means the map was moved: stop.
+    var moved = false, fitted = map.getCenter();  // folium starts the map centred on the frame
     var fit = function () {
-      if (!frame || moved || PKIR.focusSeq || !map.getSize().y) return;
+      if (!frame || moved || !map.getSize().y) return;
       if (map._animatingZoom) { map.once('zoomend', fit); return; }  // the end of a zoom would undo it
+      var here = map.latLngToContainerPoint(map.getCenter());
+      if (here.distanceTo(map.latLngToContainerPoint(fitted)) > 2) { moved = true; return; }
       map.fitBounds(frame, {padding: [4, 4], animate: false});
+      fitted = map.getCenter();
     };
-    L.DomEvent.on(map.getContainer(), 'mousedown touchstart wheel keydown', function () { moved = true; });
     map.on('resize', fit);
+    fit();
     // the container's size can change without a window resize (a stylesheet sizing it arrives
-    // late, the page resizes the frame): tell Leaflet and frame the view again
+    // late, the page resizes the frame): tell Leaflet (keeping the centre) and fit again
     if (window.ResizeObserver) {
-      new ResizeObserver(function () {
-        // a view the page centred (a link, a pick) or the user moved keeps its centre
-        map.invalidateSize({pan: !!(moved || PKIR.focusSeq), animate: false});
-        fit();
-      }).observe(map.getContainer());
+      new ResizeObserver(function () { map.invalidateSize(); fit(); }).observe(map.getContainer());
     }
     if (!map.getPane('pkirHighlight')) {
       var pane = map.createPane('pkirHighlight');
