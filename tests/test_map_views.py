@@ -121,7 +121,7 @@ def test_incident_style_category_size_and_precision():
     payload = incident_payload(evil_incidents())
     assert payload["colours"][payload["category"][0]] == CATEGORY["attack"].colour
     assert payload["colours"][payload["category"][1]] == OTHER_CATEGORY.colour  # unknown category
-    assert payload["precision"] == [0, 2]  # exact drawn solid, district as a dashed ring
+    assert list(payload["precision"]) == [0, 2]  # exact drawn solid, district as a dashed ring
     assert payload["radius"][0] > payload["radius"][1] == fatality_radius([None])[0]
     assert list(fatality_radius([0, 1, 10, 100, 10_000])) == sorted(fatality_radius([0, 1, 10, 100, 10_000]))
     assert fatality_radius([10_000])[0] == 22
@@ -176,9 +176,11 @@ def test_data_strings_reach_the_map_only_as_inert_text(layers):
     for raw in ("<script>alert", "</script><script>", "<img src=x", "`${document", "javascript:alert", "<b>"):
         assert raw not in page
     payload = incident_payload(evil_incidents())
-    assert payload["title"][0] == (
-        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#96;${document.cookie}&#96; &#x27;q&#x27;"
+    assert payload["tip"][0].startswith(
+        '<div class="pkir-tip-title">'
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#96;${document.cookie}&#96; &#x27;q&#x27;</div>"
     )
+    assert "EV&lt;b&gt;IL|1" in payload["tip"][0]
     assert payload["categories"][payload["category"][1]] == "other"
 
 
@@ -233,7 +235,7 @@ def test_focus_highlights_and_centres_a_located_feature(layers):
     assert build_map(layers, visible=["border"], focus=("incidents", "PKIR-A02")).summary["focus"] is None
 
 
-def test_large_sets_are_clustered_and_can_be_published():
+def test_large_sets_are_clustered_and_travel_without_ids():
     n = maps.CLUSTER_THRESHOLD + 1
     gdf = gpd.GeoDataFrame(
         {
@@ -252,18 +254,10 @@ def test_large_sets_are_clustered_and_can_be_published():
     assert built.summary["clustered"] is True
     assert json.loads(element(built, IncidentLayer).options_json)["radius"] > 10
 
-    published = {}
-
-    def publish(key, text):
-        published[key] = text
-        return f"/app/static/cache/incidents-{key}.json"
-
-    src = incident_source(gdf, publish=publish, inline_limit=100)
-    assert src.url and src.data_json is None and json.loads(published[src.key])["id"][0] == "S0"
-    assert incident_source(gdf, publish=lambda k, t: None, inline_limit=100).data_json  # read-only: inline
-    assert incident_source(gdf).key == src.key  # same content, same key: the browser reuses its layer
+    src = incident_source(gdf, details=False)
+    assert incident_source(gdf, details=False).key == src.key  # same content, same key: the layer is reused
     page = map_html(build_map({"incidents": gdf}, source=src, standalone=True))
-    assert src.url in page and '"S0"' not in page
+    assert src.data_json in page and '"S0"' not in page  # large sets: rows, not ids, in the page
 
 
 def test_town_labels_turn_left_when_a_neighbour_sits_to_their_right(layers):

@@ -80,7 +80,7 @@ def patch_folium(base: str) -> None:
     Bootstrap, glyphicons and Font Awesome are only used by folium's popups-with-icons and
     awesome markers, which this app does not use.
     """
-    folium.Map.default_js = [js for js in vendor_js(base, cluster=False) if js[0] != "pkir"]
+    folium.Map.default_js = [js for js in vendor_js(base, cluster=False) if not js[0].startswith("pkir")]
     folium.Map.default_css = [css for css in vendor_css(base, cluster=False) if css[0] != "pkir_css"]
     folium.plugins.MarkerCluster.default_js = [("markerclusterjs", f"{base}/leaflet.markercluster.js")]
     folium.plugins.MarkerCluster.default_css = [

@@ -3,7 +3,9 @@
 Layers reach the browser as st_folium's dynamic feature groups, so toggling one, changing a
 filter or the basemap redraws them on the same Leaflet map: its position and zoom are kept.
 Panning and zooming do not rerun the script (bounds, zoom and center are not returned). A click
-is identified by the clicked feature's own properties (layer, id), returned as last_active_drawing.
+is identified by the clicked feature's own properties (layer, id), returned as last_active_drawing;
+for large incident sets the browser knows an incident only by its row in the drawn payload
+("#row@key"), and the row is turned back into its id here, from this session's own payloads.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.filters import IncidentFilter
-from ui.assets import publish_json
-from ui.data import per_session, session_incidents_label
+from ui.data import per_session
+from ui.selection import map_selection
 from views.map.build import BuiltMap, clicked_feature
+from views.map.elements import IncidentLayer
 from views.map.layers import IncidentSource, incident_source
 
 MAP_KEY = "border_map"
 RETURNED_OBJECTS = ("last_object_clicked", "last_active_drawing")
 _PREVIOUS = "map_panel_previous_click"
+_SOURCES = "map_panel_sources"  # payload key -> IncidentSource, the last few drawn in this session
+KEEP_SOURCES = 4
 PAGE_CSS = Path(__file__).resolve().parent / "map_page.css"
 
 
@@ -34,19 +39,43 @@ def full_window_layout() -> None:
 def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt: IncidentFilter) -> IncidentSource:
     """The drawn incidents, prepared once per (incident data, filter) in this session.
 
-    Files under static/ are served to anyone, so only the data-folder layer (public already) may
-    be published there when large (see ui.assets.publish_json); incidents imported in this
-    session always travel inline through the map component, to this session only.
+    They travel inline with the map (a compact binary payload): no session's data is a file.
     """
-    public = session_incidents_label() is None
-    publish = publish_json if public else None
-    return per_session(
-        "map_incident_source", incidents, (filt, public), lambda: incident_source(shown, publish=publish), keep=4
-    )
+    source = per_session("map_incident_source", incidents, filt, lambda: incident_source(shown), keep=4)
+    kept: dict = st.session_state.setdefault(_SOURCES, {})
+    kept.pop(source.key, None)
+    kept[source.key] = source
+    while len(kept) > KEEP_SOURCES:
+        kept.pop(next(iter(kept)))
+    return source
+
+
+def resolve_row(feature: tuple[str, str] | None) -> tuple[str, str] | None:
+    """("incidents", "#row@key") -> ("incidents", id) from this session's payloads; other features
+    unchanged; None for a row no payload of this session has."""
+    if not feature or feature[0] != "incidents" or not feature[1].startswith("#"):
+        return feature
+    row, _, key = feature[1][1:].partition("@")
+    source = st.session_state.get(_SOURCES, {}).get(key)
+    incident_id = source.id_of(row) if source is not None else None
+    return ("incidents", incident_id) if incident_id is not None else None
+
+
+def _tell_selection(built: BuiltMap, key: str) -> None:
+    """Tell the incident layer which incident is selected: a click this run is about to report
+    (the browser already highlights it, by row) or else the page's selection."""
+    pending = _pending_click(st.session_state.get(key), key)
+    selected = pending if pending is not None else map_selection().feature
+    incident_id = selected[1] if selected and selected[0] == "incidents" else None
+    for group in built.groups:
+        for child in group._children.values():
+            if isinstance(child, IncidentLayer):
+                child.select(incident_id)
 
 
 def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
     """Draw the map; return (layer id, feature id) when a feature was clicked since the last run."""
+    _tell_selection(built, key)
     value = st_folium(
         built.map,
         key=key,
@@ -60,15 +89,25 @@ def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple
     return new_click(value, key)
 
 
+def _snapshot(value) -> tuple:
+    value = value if isinstance(value, dict) else {}
+    return repr(value.get("last_object_clicked")), clicked_feature(value)
+
+
+def _pending_click(value, key: str) -> tuple[str, str] | None:
+    """The clicked feature when the component's value changed since the previous run, else None
+    (nothing is recorded: new_click does that)."""
+    previous = st.session_state.get(_PREVIOUS + key)
+    if previous is not None and _snapshot(value) == previous:
+        return None
+    return resolve_row(clicked_feature(value if isinstance(value, dict) else {}))
+
+
 def new_click(value, key: str = MAP_KEY) -> tuple[str, str] | None:
     """The clicked feature when the component's value changed since the previous run, else None.
 
     st_folium keeps returning the last click on every rerun; only a change is a new click.
     """
-    value = value if isinstance(value, dict) else {}
-    snapshot = (repr(value.get("last_object_clicked")), clicked_feature(value))
-    previous = st.session_state.get(_PREVIOUS + key)
-    st.session_state[_PREVIOUS + key] = snapshot
-    if previous is not None and snapshot == previous:
-        return None
-    return clicked_feature(value)
+    found = _pending_click(value, key)
+    st.session_state[_PREVIOUS + key] = _snapshot(value)
+    return found

@@ -34,38 +34,35 @@ from .harness import (
 )
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-# every incident is in its cluster group (drawn alone or counted in a cluster icon), and the map
-# is still (no zoom or cluster animation running)
-INCIDENTS_READY = """(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length === n
-  && !PKIR.map._animatingZoom && !document.querySelector('.leaflet-cluster-anim')"""
+# every incident is in the incident canvas layer, it has drawn, and the map is still (no zoom animation)
+INCIDENTS_READY = (
+    "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.d.n === n && "
+    "PKIR.layers.incidents.drawnCount > 0 && !PKIR.map._animatingZoom"
+)
 COUNT_JS = """() => {
   const n = (sel) => document.querySelectorAll(sel).length;
-  const clustered = [...document.querySelectorAll('.leaflet-marker-icon .pkir-cluster')]
-    .reduce((s, e) => s + Number(e.innerText), 0);
   return {countries: n('path.pkir-layer-countries'), provinces: n('path.pkir-layer-provinces'),
           border: n('path.pkir-layer-border'), pipeline: n('path.pkir-layer-pipeline'),
           power_line: n('path.pkir-layer-power_line'), towns: n('path.pkir-layer-towns'),
           markets: n('.leaflet-marker-icon.pkir-layer-markets'),
           crossings: n('.leaflet-marker-icon.pkir-layer-crossings'),
-          incidents: n('path.pkir-layer-incidents') + clustered, tiles: n('.leaflet-tile'),
+          incidents: PKIR.layers.incidents ? PKIR.layers.incidents.d.n : 0, tiles: n('.leaflet-tile'),
           legend: n('.pkir-legend'), highlight: n('.pkir-highlight')};
 }"""
-# An incident marker drawn on its own, whose centre is really clickable (nothing above it), and not
-# the one given: its id and its position in the iframe's coordinates.
+# An incident drawn on its own, whose centre is really clickable (no marker or control above it, the
+# canvas' hit test finds it), and not the one given: its id and its position in the iframe's coordinates.
 FIND_MARKER_JS = """([skip, margin]) => {
-  const P = window.PKIR, box = P.map.getContainer().getBoundingClientRect();
-  let found = null;
-  P.layers.incidents.eachLayer((m) => {
-    if (found || !m._map || !m._path) return;
-    const id = m.feature.properties.id;
-    if (id === skip) return;
-    const pt = P.map.latLngToContainerPoint(m.getLatLng());
-    if (pt.x < margin || pt.y < margin || pt.x > box.width - margin || pt.y > box.height - margin) return;
-    const x = box.left + pt.x, y = box.top + pt.y;
-    if (document.elementFromPoint(x, y) !== m._path) return;
-    found = {id: id, x: x, y: y};
-  });
-  return found;
+  const P = window.PKIR, layer = P.layers.incidents, box = P.map.getContainer().getBoundingClientRect();
+  for (const v of layer.visible()) {
+    if (v.id === skip) continue;
+    if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
+    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
+    if (layer.covered(L.point(v.x, v.y))) continue;
+    const h = layer.hit(L.point(v.x, v.y));
+    if (!h || h.i !== v.row) continue;
+    return {id: v.id, x: box.left + v.x, y: box.top + v.y};
+  }
+  return null;
 }"""
 
 
@@ -303,8 +300,8 @@ def test_screenshot_of_the_map_page(app_server, page, shipped):
         shutil.copyfile(target, docs / "screenshot-map.png")
 
 
-def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page, tmp_path):
-    """Above the chunked threshold the map says it is loading, then clustering, then the note goes
+def test_a_large_incident_set_shows_its_progress_until_drawn(start_app, page, tmp_path):
+    """Above the chunked threshold the map says it is loading until the incidents are drawn, then the note goes
     (PKIR.noteLog keeps what the note said: on a fast machine it may show for a frame only)."""
     from bench.synthetic import make_data_dir
     from views.map.build import CHUNKED_THRESHOLD
@@ -315,8 +312,7 @@ def test_a_large_incident_set_shows_its_progress_until_clustered(start_app, page
     wait_incidents(frame, drawn)
     frame.wait_for_function("() => PKIR.noteLog[PKIR.noteLog.length - 1] === null")
     log = frame.evaluate("() => PKIR.noteLog")
-    assert log[0] == f"Loading {drawn:,} incidents\u2026", log
-    assert log[-2:] == [f"Clustering incidents: {drawn:,} of {drawn:,}", None], log
+    assert log == [f"Loading {drawn:,} incidents\u2026", None], log
     assert frame.locator(".pkir-progress").count() == 0
     assert not app_errors(page)
 
@@ -362,14 +358,13 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
     assert panel.locator("ul.pkir-sources a").first.get_attribute("href") == EVIL_URL
     assert panel.locator("img, b, i, script").count() == 0
     # the tooltip shows the title as text
-    point = frame.evaluate("""() => { let pt = null; PKIR.layers.incidents.eachLayer((m) => {
-        if (m.feature.properties.id === 'EVIL-1') pt = PKIR.map.latLngToContainerPoint(m.getLatLng()); });
+    point = frame.evaluate("""() => { const pt = PKIR.layers.incidents.pointOf('EVIL-1');
         const box = PKIR.map.getContainer().getBoundingClientRect();
         return {x: box.left + pt.x, y: box.top + pt.y}; }""")
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
-    tip = frame.locator(".leaflet-tooltip.pkir-tip")
+    tip = frame.locator(".leaflet-tooltip.pkir-incident-tip")
     tip.wait_for()
     assert EVIL_TITLE in tip.inner_text()
     assert frame.locator(".leaflet-tooltip img, .leaflet-tooltip script").count() == 0
@@ -385,7 +380,17 @@ CLICKABLE_JS = """([layerId, margin]) => {
   const inside = (p) => p.x > margin && p.y > margin && p.x < size.x - margin && p.y < size.y - margin;
   const onTop = (p, el) => document.elementFromPoint(p.x, p.y) === el ||
     (el.contains && el.contains(document.elementFromPoint(p.x, p.y)));
-  PKIR.layers[layerId].eachLayer((l) => {
+  const layer = PKIR.layers[layerId];
+  if (layer.visible) {  // the incident canvas: places its own hit test finds the incident at
+    for (const v of layer.visible()) {
+      const p = L.point(v.x, v.y);
+      if (out.length >= 12 || !inside(p) || layer.covered(p)) continue;
+      const h = layer.hit(p);
+      if (h && h.i === v.row) out.push({id: String(v.id), x: p.x, y: p.y});
+    }
+    return out;
+  }
+  layer.eachLayer((l) => {
     if (out.length >= 12 || !l._map || !l.feature) return;
     const el = l._path || l._icon;
     if (!el) return;
@@ -434,6 +439,8 @@ SCROLL_JS = """() => [window.scrollY,
 
 
 ZOOM_TO_JS = """(layerId) => {
+  const layer = PKIR.layers[layerId];
+  if (layer.d) { PKIR.map.setView([layer.d.lat[0], layer.d.lon[0]], 10, {animate: false}); return; }
   let done = false;
   PKIR.layers[layerId].eachLayer((l) => {
     if (done || !l.feature) return;
@@ -584,7 +591,7 @@ def test_one_sessions_import_cannot_be_fetched_by_anyone_else(browser, app_serve
         frame = wait_for_map(page)
         # the import, alone or together with the shipped incidents, is on the map
         frame.wait_for_function(
-            "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length >= n", arg=rows
+            "(n) => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.d.n >= n", arg=rows
         )
         used = sorted(
             {u for u in page.recorded_requests if u.startswith(app_server) and u.split(":")[0] in ("http", "https")}
@@ -608,11 +615,9 @@ def test_one_sessions_import_cannot_be_fetched_by_anyone_else(browser, app_serve
     page = other.new_page()
     try:
         frame = open_map(page, app_server)
-        frame.wait_for_function(
-            "() => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.getLayers().length > 0"
-        )
+        frame.wait_for_function("() => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.d.n > 0")
         assert marker not in frame.content() and marker not in page.content()
-        assert frame.evaluate("() => PKIR.layers.incidents.getLayers().length") < rows
+        assert frame.evaluate("() => PKIR.layers.incidents.d.n") < rows
     finally:
         other.close()
 

@@ -21,7 +21,7 @@ VENDOR_FILES: dict[str, tuple[str, str]] = {
 }
 # the map's own browser code, served beside the vendor files
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-OWN_FILES = ("pkir.js", "pkir.css")
+OWN_FILES = ("pkir.js", "incidents.js", "pkir.css")
 
 
 def asset_files() -> dict[str, Path]:
@@ -44,7 +44,7 @@ def vendor_js(base: str = DEFAULT_ASSET_BASE, cluster: bool = True) -> list[tupl
     out = [("leaflet", f"{base}/leaflet.js"), ("jquery", f"{base}/jquery.min.js")]
     if cluster:
         out.append(("markerclusterjs", f"{base}/leaflet.markercluster.js"))
-    out.append(("pkir", f"{base}/pkir.js"))
+    out += [("pkir", f"{base}/pkir.js"), ("pkir_incidents", f"{base}/incidents.js")]
     return out
 
 

@@ -81,7 +81,8 @@ class FeatureLayer(MacroElement):
 
 
 class IncidentLayer(MacroElement):
-    """Incidents as compact column arrays, drawn as circle markers in a marker-cluster group."""
+    """Incidents drawn on a canvas from a compact binary payload, clustered on a grid by zoom
+    (static/incidents.js); a click on one reports its id, or its row for large sets."""
 
     _template = _glue(
         "window.PKIR.incidentLayer({{ this._parent.get_name() }}, {{ this.options_json }}, {{ this.data_json }});"
@@ -91,16 +92,17 @@ class IncidentLayer(MacroElement):
         super().__init__()
         self._name = "PkirIncidents"
         self.count = source.count
-        self.data_json = source.data_json or "null"
-        self.options_json = js_json(
-            {
-                "radius": clustered_radius,
-                "chunked": chunked,
-                "key": source.key,
-                "src": source.url,
-                "count": source.count,
-            }
-        )
+        self.source = source
+        self.data_json = source.data_json
+        self.options = {"radius": clustered_radius, "chunked": chunked, "key": source.key, "count": source.count}
+        self.options_json = js_json(self.options)
+
+    def select(self, incident_id: str | None) -> None:
+        """Tell the browser which incident the page has selected and where it is drawn (row -1 if
+        not drawn), so a highlight drawn for a row takes the incident's id."""
+        row = self.source.row_of(incident_id) if incident_id is not None else -1
+        self.options["selected"] = {"id": str(incident_id), "row": row} if incident_id is not None else None
+        self.options_json = js_json(self.options)
 
 
 class TileFailureNote(MacroElement):

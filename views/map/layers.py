@@ -1,8 +1,9 @@
 """What each layer sends to the browser: GeoJSON features with style and escaped tooltip, or,
-for incidents, compact column arrays (100,000 of them stay usable)."""
+for incidents, a compact binary column buffer (13 bytes an incident before base64)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ from views.map.styles import (
     precision_level,
 )
 
-INLINE_LIMIT = 5000  # above this many incidents, st_folium is given a URL to fetch them from (if it can)
+DETAIL_LIMIT = 5000  # up to this many incidents, each one's id and tooltip travel with it
+UNKNOWN_FATALITIES = 65535
 
 
 class _Blank(dict):
@@ -104,61 +106,122 @@ def _date_text(start: pd.Series, end: pd.Series) -> list[str]:
     return [a if not b or a == b else f"{a} to {b}" for a, b in zip(s, e, strict=True)]
 
 
-def incident_payload(incidents: gpd.GeoDataFrame) -> dict:
-    """Column arrays of the located incidents, strings escaped (what the browser receives).
+def _categories() -> list[str]:
+    return [c for c in INCIDENT_CATEGORIES if c != "other"] + ["other"]
 
-    category holds an index into categories and colours; precision a drawing level (0-2);
-    fatalities -1 when unknown.
+
+def _tip(title: str, date: str, category: str, killed: int, fid: str) -> str:
+    meta = f"{date} &middot; {category}" + (f" &middot; {killed} killed" if killed > 0 else "")
+    return (
+        f'<div class="pkir-tip-title">{title}</div><div class="pkir-tip-meta">{meta}</div>'
+        f'<div class="pkir-tip-id">{fid}</div>'
+    )
+
+
+def _coded(values: np.ndarray, code, missing: int) -> np.ndarray:
+    """uint8 codes of values: code(value) worked out once per distinct value; missing for NA."""
+    found, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    table = np.array([code(u) for u in uniques] + [missing], dtype=np.uint8)
+    return table[found]  # NA is -1: the last entry
+
+
+def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -> dict:
+    """Column arrays of the located incidents, in drawing order (what the browser receives).
+
+    lon/lat float32; category an index into categories and colours; precision a drawing level
+    (0-2); radius in pixels; fatalities -1 when unknown. With details (default: up to
+    DETAIL_LIMIT incidents) also each one's id and an escaped tooltip; without, the browser
+    knows an incident by its row and the server turns the row back into an id (see IncidentSource).
     """
-    gdf = incidents[located(incidents)] if len(incidents) else incidents
-    categories = [c for c in INCIDENT_CATEGORIES if c != "other"] + ["other"]
+    mask = located(incidents) if len(incidents) else np.zeros(0, dtype=bool)
+    categories = _categories()
     index = {c: i for i, c in enumerate(categories)}
 
-    def col(name, default=None):
-        return gdf[name] if name in gdf.columns else pd.Series(default, index=gdf.index)
+    def col(name, default=None) -> np.ndarray:  # the located rows of a column, without copying the frame
+        if name not in incidents.columns:
+            return np.full(int(mask.sum()), default, dtype=object)
+        return incidents[name].to_numpy(dtype=object)[mask]
 
-    geoms = gdf.geometry.to_numpy()
-    fat = pd.to_numeric(col("fatalities_best").astype("object"), errors="coerce").to_numpy(dtype=float)
-    return {
-        "id": [str(v) for v in col("id")],
-        "lat": np.round(shapely.get_y(geoms), 5).tolist(),
-        "lon": np.round(shapely.get_x(geoms), 5).tolist(),
-        "radius": fatality_radius(fat).tolist(),
-        "fatalities": np.where(np.isfinite(fat), fat, -1).astype(int).tolist(),
-        "category": [index.get(str(c), index["other"]) for c in col("category")],
-        "precision": [precision_level(p) for p in col("location_precision")],
-        "title": [esc(t) for t in col("title", "")],
-        "date": [esc(d) for d in _date_text(col("date_start"), col("date_end"))],
+    geoms = incidents.geometry.to_numpy()[mask]
+    fat = pd.to_numeric(pd.Series(col("fatalities_best"), dtype=object), errors="coerce").to_numpy(dtype=float)
+    cat_codes = _coded(col("category"), lambda c: index.get(str(c), index["other"]), index["other"])
+    precision = _coded(col("location_precision"), precision_level, precision_level(None))
+    payload = {
+        "lon": shapely.get_x(geoms).astype("<f4"),
+        "lat": shapely.get_y(geoms).astype("<f4"),
+        "radius": fatality_radius(fat).astype(np.uint8),
+        "fatalities": np.where(np.isfinite(fat), fat, -1).astype(np.int64),
+        "category": cat_codes,
+        "precision": precision,
+        "ids": col("id").astype(str),
         "categories": [esc(c) for c in categories],
         "colours": [category_colour(c) for c in categories],
     }
+    if details if details is not None else len(geoms) <= DETAIL_LIMIT:
+        labels = payload["categories"]
+        dates = _date_text(pd.Series(col("date_start")), pd.Series(col("date_end")))
+        payload["id"] = [str(v) for v in payload["ids"]]
+        payload["tip"] = [
+            _tip(esc(t), esc(d), labels[c], int(k), esc(i))
+            for t, d, c, k, i in zip(
+                col("title", ""), dates, payload["category"], payload["fatalities"], payload["id"], strict=True
+            )
+        ]
+    return payload
 
 
-@dataclass(frozen=True)
+def encode_points(payload: dict) -> bytes:
+    """The per-point columns as one little-endian buffer: lon, lat (float32), fatalities (uint16,
+    65535 unknown, capped at 65534), category, radius, precision (uint8): 13 bytes an incident.
+    The float32 columns come first, so the browser can view the buffer without copying."""
+    fat = payload["fatalities"]
+    fat16 = np.where(fat < 0, UNKNOWN_FATALITIES, np.minimum(fat, UNKNOWN_FATALITIES - 1)).astype("<u2")
+    parts = (payload["lon"], payload["lat"], fat16, payload["category"], payload["radius"], payload["precision"])
+    return b"".join(np.ascontiguousarray(p).tobytes() for p in parts)
+
+
+@dataclass(frozen=True, eq=False)
 class IncidentSource:
-    """The incidents the browser draws: inline JSON, or a URL it fetches (large sets).
+    """The incidents the browser draws, as the JSON handed to PKIR.incidentLayer, and their ids.
 
-    key is a hash of the content: the browser keeps the Leaflet layer built for a key and reuses
-    it when only other layers, the basemap or the selection change.
+    key is a hash of the content: the browser keeps the layer built for a key and reuses it when
+    only other layers, the basemap or the selection change. ids (in drawing order) turn a row the
+    browser reports back into an incident id, for sets too large to ship every id.
     """
 
     key: str
     count: int
-    data_json: str | None = None
-    url: str | None = None
+    data_json: str
+    ids: np.ndarray
+
+    def id_of(self, row) -> str | None:
+        """The id of the incident drawn at this row, or None for a row this source does not have."""
+        try:
+            row = int(row)
+        except (TypeError, ValueError):
+            return None
+        return str(self.ids[row]) if 0 <= row < len(self.ids) else None
+
+    def row_of(self, incident_id: str) -> int:
+        """The row at which this incident is drawn, -1 if it is not drawn."""
+        hits = np.flatnonzero(self.ids == str(incident_id))
+        return int(hits[0]) if len(hits) else -1
 
 
-def incident_source(incidents: gpd.GeoDataFrame, publish=None, inline_limit: int = INLINE_LIMIT) -> IncidentSource:
-    """Build the incident payload; above inline_limit hand it to publish(key, json) -> URL if given.
-
-    publish may return None (e.g. a read-only install): the data then goes inline.
-    """
-    payload = incident_payload(incidents)
-    text = js_json(payload)
+def incident_source(incidents: gpd.GeoDataFrame, details: bool | None = None) -> IncidentSource:
+    """Build the incident payload once: points base64-encoded (see encode_points), ids and
+    tooltips only for small sets. Everything goes inline (through the app's own connection):
+    nothing of one session's data is served as a file."""
+    payload = incident_payload(incidents, details)
+    blob = encode_points(payload)
+    data = {
+        "n": len(payload["ids"]),
+        "b64": base64.b64encode(blob).decode("ascii"),
+        "categories": payload["categories"],
+        "colours": payload["colours"],
+    }
+    if "id" in payload:
+        data["id"], data["tip"] = payload["id"], payload["tip"]
+    text = js_json(data)
     key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-    count = len(payload["id"])
-    if publish is not None and count > inline_limit:
-        url = publish(key, text)
-        if url:
-            return IncidentSource(key, count, None, url)
-    return IncidentSource(key, count, text, None)
+    return IncidentSource(key, data["n"], text, payload["ids"])

@@ -1,13 +1,12 @@
 /* The border map's browser side: highlight of the selected feature, feature and incident layers,
  * legend, notes. Python (views.map.elements) emits a line or two of glue that calls these with
- * JSON data; every string in that data was escaped in Python. */
+ * JSON data; every string in that data was escaped in Python. The incident layer is in incidents.js. */
 (function () {
   'use strict';
   var PKIR = window.PKIR = {
     map: null, layers: {}, present: {}, highlight: null, focusSeq: null, cache: {}, cacheKeys: [],
     highlightColour: '#00b7ff', noteLog: []
   };
-  var FILL_OPACITY = [0.85, 0.3, 0.08];  // by precision level: exact, approximate, coarse
   var ESCAPES = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#96;'};
 
   PKIR.esc = function (s) { return String(s).replace(/[&<>"'`]/g, function (c) { return ESCAPES[c]; }); };
@@ -54,10 +53,6 @@
     if (!map.getPane('pkirHighlight')) {
       var pane = map.createPane('pkirHighlight');
       pane.style.zIndex = 650; pane.style.pointerEvents = 'none';
-    }
-    // markercluster hides and shows markers with setOpacity; circle markers have none
-    if (!L.CircleMarker.prototype.clusterHide) {
-      L.CircleMarker.include({clusterHide: function () { return this; }, clusterShow: function () { return this; }});
     }
   };
 
@@ -183,70 +178,6 @@
     PKIR.register(options.layer, layer).addTo(parent);
   };
 
-  function incidentMarkers(data) {
-    var n = data.id.length, markers = new Array(n);
-    for (var i = 0; i < n; i++) {
-      var level = data.precision[i], colour = data.colours[data.category[i]], id = data.id[i];
-      var killed = data.fatalities[i];
-      var marker = L.circleMarker([data.lat[i], data.lon[i]], {
-        radius: data.radius[i], color: level === 0 ? '#ffffff' : colour, weight: level === 0 ? 1 : 2.5,
-        dashArray: level === 2 ? '4 3' : null, fillColor: colour, fillOpacity: FILL_OPACITY[level],
-        className: 'pkir-layer-incidents'
-      });
-      // what st_folium returns as last_active_drawing when the marker is clicked
-      marker.feature = {type: 'Feature', properties: {layer: 'incidents', id: id}};
-      marker.bindTooltip('<div class="pkir-tip-title">' + data.title[i] + '</div><div class="pkir-tip-meta">' +
-                         data.date[i] + ' &middot; ' + data.categories[data.category[i]] +
-                         (killed > 0 ? ' &middot; ' + killed + ' killed' : '') +
-                         '</div><div class="pkir-tip-id">' + PKIR.esc(id) + '</div>',
-                         {direction: 'top', className: 'pkir-tip'});
-      markers[i] = marker;
-    }
-    return markers;
-  }
-
-  PKIR.incidentLayer = function (parent, options, data) {
-    var entry = PKIR.cache[options.key];
-    if (!entry) {
-      // a large set takes seconds to cluster: say so on the map until it is done
-      var progress = options.chunked
-        ? PKIR.progress('Loading ' + options.count.toLocaleString('en') + ' incidents\u2026') : null;
-      var group = L.markerClusterGroup({
-        chunkedLoading: options.chunked, maxClusterRadius: options.radius, showCoverageOnHover: false,
-        spiderfyOnMaxZoom: true, iconCreateFunction: PKIR.clusterIcon,
-        spiderLegPolylineOptions: {weight: 1.5, color: '#222', opacity: 0.6},
-        chunkProgress: progress && function (done, total) {
-          if (!total) return;  // the group's own empty pass when it is added to the map
-          progress.say('Clustering incidents: ' + done.toLocaleString('en') + ' of ' + total.toLocaleString('en'));
-          if (done >= total) progress.done();
-        }
-      });
-      entry = PKIR.remember(options.key, {group: group, parent: null, ids: null});
-      var fill = function (data) {
-        var markers = incidentMarkers(data);
-        entry.ids = new Set(data.id);
-        entry.points = data.lat.map(function (lat, i) { return [lat, data.lon[i]]; });
-        if (PKIR.layers.incidents === group) { PKIR.present.incidents = entry.ids; drop(); }
-        // markercluster adds in bulk quickly only once it is on a map (off the map it is quadratic)
-        var add = function () { group.addLayers(markers); entry.loaded = true; };
-        if (group._map) add(); else group.once('add', add);
-      };
-      if (options.src) {
-        fetch(options.src).then(function (r) { return r.json(); }).then(fill).catch(function (err) {
-          entry.error = String(err); console.error('incidents not loaded', err);
-          if (progress) progress.say('The incidents could not be loaded: ' + entry.error);
-        });
-      } else {
-        fill(data);
-      }
-    }
-    if (entry.parent && entry.parent !== parent) entry.parent.removeLayer(entry.group);
-    entry.parent = parent;
-    PKIR.incidentKey = options.key;
-    PKIR.present.incidents = entry.ids || undefined;
-    PKIR.register('incidents', entry.group).addTo(parent);
-  };
-
   // The offline drawing: sea-blue ground, land and provinces filled as without tiles.
   PKIR.drawOffline = function () {
     L.DomUtil.addClass(PKIR.map.getContainer(), 'pkir-offline');
@@ -288,19 +219,19 @@
     button.type = 'button'; button.textContent = 'Show all';
     note.onAdd = function () { return box; };
     L.DomEvent.disableClickPropagation(box);
-    var points = function () {
-      var entry = PKIR.layers.incidents && PKIR.cache[PKIR.incidentKey];
-      return entry && entry.points && PKIR.active && PKIR.active.indexOf('incidents') >= 0 ? entry.points : [];
+    var layer = function () {  // the incident layer (incidents.js), when it is on
+      var l = PKIR.layers.incidents;
+      return l && l.countOutside && PKIR.active && PKIR.active.indexOf('incidents') >= 0 ? l : null;
     };
     L.DomEvent.on(button, 'click', function (e) {
       L.DomEvent.stop(e);
-      var all = points();
-      if (all.length) map.fitBounds(L.latLngBounds(all), {padding: [20, 20], maxZoom: 9});
+      var l = layer(), all = l && l.extent();
+      if (all) map.fitBounds(all, {padding: [20, 20], maxZoom: 9});
     });
     var update = function () {
-      var view = map.getBounds(), all = points(), outside = 0;
+      var l = layer();
       if (!map.getSize().y) return;
-      for (var i = 0; i < all.length; i++) { if (!view.contains(all[i])) outside++; }
+      var outside = l ? l.countOutside(map.getBounds()) : 0;
       if (!outside) { note.remove(); return; }
       text.textContent = outside.toLocaleString('en') + ' of the incidents shown ' +
         (outside === 1 ? 'lies' : 'lie') + ' outside this view';
@@ -311,6 +242,7 @@
     return update;
   };
 
+  PKIR.dropStale = function () { drop(); };
   function drop() {
     if (!PKIR.highlight || !PKIR.active) return;
     var hl = PKIR.highlight, present = PKIR.present[hl.layer];

@@ -1,0 +1,95 @@
+"""The map's compact incident payload (views.map.layers): what each incident costs on the wire,
+that the browser's buffer decodes to the same points, and that a row maps back to its id."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import Point
+
+from views.map.layers import DETAIL_LIMIT, UNKNOWN_FATALITIES, incident_source
+from views.map.styles import fatality_radius
+
+
+def incidents(n: int, start: int = 0) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(n)
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"SYN-{i:07d}" for i in range(start, start + n)],
+            "title": [f"<b>Incident {i}</b>" for i in range(n)],
+            "category": rng.choice(["attack", "arrest", "no such category"], n),
+            "date_start": pd.Timestamp("2020-01-01"),
+            "date_end": pd.Timestamp("2020-01-02"),
+            "location_precision": rng.choice(["exact", "town", "district"], n),
+            "fatalities_best": pd.array([None if i % 7 == 0 else i % 40 for i in range(n)], dtype="Int64"),
+        },
+        geometry=[Point(60 + 8 * x, 25 + 6 * y) for x, y in rng.random((n, 2))],
+        crs="EPSG:4326",
+    )
+
+
+def decode(src) -> dict:
+    """The buffer read as incidents.js reads it."""
+    data = json.loads(src.data_json)
+    n, buf = data["n"], base64.b64decode(data["b64"])
+    col = lambda off, dtype: np.frombuffer(buf, dtype=dtype, count=n, offset=off)  # noqa: E731
+    return {
+        "n": n,
+        "lon": col(0, "<f4"),
+        "lat": col(4 * n, "<f4"),
+        "fat": col(8 * n, "<u2"),
+        "cat": col(10 * n, "u1"),
+        "rad": col(11 * n, "u1"),
+        "prec": col(12 * n, "u1"),
+        "data": data,
+        "size": len(buf),
+    }
+
+
+def test_buffer_decodes_to_the_drawn_points():
+    gdf = incidents(500)
+    gdf.loc[3, "geometry"] = None  # unlocated: not drawn
+    src = incident_source(gdf)
+    got = decode(src)
+    drawn = gdf[gdf.geometry.notna()]
+    assert got["n"] == src.count == len(drawn) == got["size"] // 13
+    assert np.allclose(got["lon"], drawn.geometry.x, atol=1e-5) and np.allclose(got["lat"], drawn.geometry.y, atol=1e-5)
+    fat = drawn["fatalities_best"]
+    assert list(got["fat"]) == [UNKNOWN_FATALITIES if pd.isna(v) else int(v) for v in fat]
+    assert list(got["rad"]) == list(fatality_radius(fat.astype("object")))
+    names = got["data"]["categories"]
+    assert [names[c] for c in got["cat"]] == [c if c != "no such category" else "other" for c in drawn["category"]]
+    assert set(got["prec"]) == {0, 1, 2}
+
+
+def test_small_sets_carry_ids_and_escaped_tooltips():
+    src = incident_source(incidents(20))
+    data = json.loads(src.data_json)
+    assert data["id"][0] == "SYN-0000000"
+    assert "&lt;b&gt;Incident 0&lt;/b&gt;" in data["tip"][0] and "<b>" not in src.data_json
+
+
+def test_large_sets_cost_under_24_bytes_an_incident_and_carry_no_text():
+    n = DETAIL_LIMIT + 1000
+    src = incident_source(incidents(n))
+    data = json.loads(src.data_json)
+    assert "id" not in data and "tip" not in data and "Incident" not in src.data_json
+    assert len(src.data_json.encode()) / n <= 24
+
+
+def test_rows_map_back_to_ids():
+    src = incident_source(incidents(50, start=100), details=False)
+    assert src.id_of(0) == "SYN-0000100" and src.id_of("49") == "SYN-0000149"
+    assert src.id_of(50) is None and src.id_of(-1) is None and src.id_of("x") is None
+    assert src.row_of("SYN-0000120") == 20 and src.row_of("nope") == -1
+
+
+def test_key_follows_the_content():
+    a, b = incidents(30), incidents(30)
+    assert incident_source(a).key == incident_source(b).key
+    b.loc[0, "category"] = "arrest" if b.loc[0, "category"] != "arrest" else "attack"
+    assert incident_source(a).key != incident_source(b).key

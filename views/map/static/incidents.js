@@ -1,0 +1,401 @@
+/* Incidents on one canvas. The payload is a base64 buffer of columns (views.map.layers.encode_points:
+ * lon, lat float32; fatalities uint16; category, radius, precision uint8), plus ids and escaped
+ * tooltips for small sets only. Points are grouped on a pixel grid at each zoom: a cell holding
+ * one incident draws it (colour by category, size by fatalities, ring by location precision), a
+ * cell holding more draws a numbered circle. A click on a numbered circle zooms in, or, when its
+ * incidents share one place, spreads them around it; a click on an incident reports it to
+ * st_folium as a clicked feature whose properties carry {layer, id} (id "#row@key" for large sets:
+ * the server turns the row back into an id). Needs pkir.js. */
+(function () {
+  'use strict';
+  var PKIR = window.PKIR;
+  var FILL_OPACITY = [0.85, 0.3, 0.08];  // by precision level: exact, approximate, coarse
+  var PRECISION_TEXT = ['exact site', 'approximate location', 'district or wider (a centroid)'];
+  var UNKNOWN = 65535;                   // fatalities not known
+  var SPREAD_LIMIT = 1000;               // at most this many incidents spread around one place
+  var PAD = 0.25;                        // the canvas reaches this share of the view beyond each edge
+
+  function decode(data) {
+    var n = data.n, bin = atob(data.b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var buf = bytes.buffer;
+    var d = {
+      n: n, lon: new Float32Array(buf, 0, n), lat: new Float32Array(buf, 4 * n, n),
+      fat: new Uint16Array(buf, 8 * n, n), cat: new Uint8Array(buf, 10 * n, n),
+      rad: new Uint8Array(buf, 11 * n, n), prec: new Uint8Array(buf, 12 * n, n),
+      mx: new Float64Array(n), my: new Float64Array(n),
+      categories: data.categories, colours: data.colours, ids: data.id || null, tips: data.tip || null
+    };
+    for (var j = 0; j < n; j++) {  // Web Mercator in [0, 1): world pixels at zoom z are these * 256 * 2^z
+      var s = Math.sin(d.lat[j] * Math.PI / 180);
+      d.mx[j] = (d.lon[j] + 180) / 360;
+      d.my[j] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+    }
+    return d;
+  }
+
+  // Incidents grouped by grid cell (cellPx pixels square) at a zoom: per group its count, mean
+  // position, known fatalities, extent, and its members (order[start[g] .. start[g] + count[g])).
+  function group(d, zoom, cellPx) {
+    var n = d.n, scale = 256 * Math.pow(2, zoom) / cellPx, cells = new Map(), of = new Int32Array(n), m = 0;
+    for (var i = 0; i < n; i++) {
+      var key = Math.floor(d.mx[i] * scale) * 67108864 + Math.floor(d.my[i] * scale), g = cells.get(key);
+      if (g === undefined) { g = m++; cells.set(key, g); }
+      of[i] = g;
+    }
+    var c = {m: m, count: new Int32Array(m), x: new Float64Array(m), y: new Float64Array(m),
+             killed: new Float64Array(m), spread: new Uint8Array(m), start: new Int32Array(m), order: new Int32Array(n)};
+    var first = new Int32Array(m).fill(-1);
+    for (i = 0; i < n; i++) {
+      g = of[i]; c.count[g]++; c.x[g] += d.mx[i]; c.y[g] += d.my[i];
+      if (d.fat[i] !== UNKNOWN) c.killed[g] += d.fat[i];
+      if (first[g] < 0) first[g] = i;
+      else if (d.lon[i] !== d.lon[first[g]] || d.lat[i] !== d.lat[first[g]]) c.spread[g] = 1;
+    }
+    for (g = 0, i = 0; g < m; g++) { c.start[g] = i; i += c.count[g]; c.x[g] /= c.count[g]; c.y[g] /= c.count[g]; }
+    var fill = c.start.slice();
+    for (i = 0; i < n; i++) c.order[fill[of[i]]++] = i;
+    return c;
+  }
+
+  // A marker, a small dot (a town) or a control under the mouse takes the event: those are what
+  // the mouse really touches (the canvas lets every event through), so they win over an incident.
+  function pointSymbolUnder(e) { return isPointSymbol(e.originalEvent && e.originalEvent.target); }
+
+  function isPointSymbol(target) {
+    if (!target || !target.closest) return false;
+    if (target.closest('.leaflet-marker-icon, .leaflet-control')) return true;
+    if (target.tagName !== 'path' || !target.getBBox) return false;
+    var box = target.getBBox();
+    return box.width <= 30 && box.height <= 30;
+  }
+
+  function clusterSize(count) { return count < 10 ? 26 : count < 100 ? 32 : count < 1000 ? 38 : 46; }
+
+  function tipFor(d, i) {
+    if (d.tips) return d.tips[i];
+    var killed = d.fat[i] === UNKNOWN ? 'fatalities unknown' : d.fat[i] + ' killed';
+    return '<div class="pkir-tip-title">' + d.categories[d.cat[i]] + '</div><div class="pkir-tip-meta">' + killed +
+           ' &middot; ' + PRECISION_TEXT[d.prec[i]] + '</div><div class="pkir-tip-id">click for the full record</div>';
+  }
+
+  var IncidentCanvas = L.Layer.extend({
+    options: {pane: 'pkirIncidents', radius: 45},
+
+    initialize: function (data, options) {
+      L.setOptions(this, options);
+      this.key = options.key;
+      var t0 = performance.now();
+      this.d = decode(data);
+      this.timings = {decode: performance.now() - t0, group: 0, draw: 0};  // ms, read by the benchmark
+      this.idSet = this.d.ids ? new Set(this.d.ids) : null;
+      this.groups = {};      // by zoom
+      this.drawn = [];       // what the last draw put where: {x, y, r, g, i} (i: an incident, else -1)
+      this.spreadOut = null; // the group spread around its place: {g, zoom, ll, items}
+      this.selected = null;
+    },
+
+    onAdd: function (map) {
+      if (!map.getPane(this.options.pane)) {
+        var pane = map.createPane(this.options.pane);
+        pane.style.zIndex = 450; pane.style.pointerEvents = 'none';
+      }
+      this.canvas = L.DomUtil.create('canvas', 'pkir-incidents leaflet-zoom-hide');
+      map.getPane(this.options.pane).appendChild(this.canvas);
+      this.tip = L.tooltip({direction: 'top', className: 'pkir-tip pkir-incident-tip', offset: [0, -6]});
+      this.draw();
+    },
+
+    onRemove: function (map) {
+      L.DomUtil.remove(this.canvas); this.canvas = null;
+      map.closeTooltip(this.tip);
+      map.getContainer().style.cursor = '';
+    },
+
+    getEvents: function () {
+      return {moveend: this.draw, zoomend: this.onZoom, resize: this.draw, viewreset: this.draw,
+              click: this.onMapClick, mousemove: this.onMove, mouseout: this.onOut};
+    },
+
+    groupsAt: function (zoom) {
+      var key = zoom.toFixed(2);
+      if (!this.groups[key]) {
+        var keys = Object.keys(this.groups);
+        if (keys.length > 8) delete this.groups[keys[0]];
+        var t0 = performance.now();
+        this.groups[key] = group(this.d, zoom, this.options.radius);
+        this.timings.group = performance.now() - t0;
+      }
+      return this.groups[key];
+    },
+
+    onZoom: function () {
+      if (this.spreadOut && this.spreadOut.zoom !== this._map.getZoom()) this.spreadOut = null;
+      this.draw();
+    },
+
+    // world pixel -> canvas pixel
+    draw: function () {
+      var map = this._map;
+      if (!map || !this.canvas) return;
+      var started = performance.now();
+      var size = map.getSize(), pad = size.multiplyBy(PAD).round(), full = size.add(pad.multiplyBy(2));
+      var ratio = window.devicePixelRatio || 1, canvas = this.canvas;
+      var topLeft = map.containerPointToLayerPoint(pad.multiplyBy(-1));
+      L.DomUtil.setPosition(canvas, topLeft);
+      canvas.width = Math.round(full.x * ratio); canvas.height = Math.round(full.y * ratio);
+      canvas.style.width = full.x + 'px'; canvas.style.height = full.y + 'px';
+      var ctx = canvas.getContext('2d');
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, full.x, full.y);
+      var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom), c = this.groupsAt(zoom), d = this.d;
+      var origin = map.getPixelBounds().min.subtract(pad);  // world pixel at the canvas' corner
+      this.origin = origin; this.pad = pad; this.scale = scale;
+      var singles = [], clusters = [], drawn = [], open = this.spreadOut;
+      for (var g = 0; g < c.m; g++) {
+        var x = c.x[g] * scale - origin.x, y = c.y[g] * scale - origin.y;
+        if (x < -50 || y < -50 || x > full.x + 50 || y > full.y + 50) continue;
+        if (open && open.g === g) continue;
+        if (c.count[g] === 1) {
+          var i = c.order[c.start[g]];
+          x = d.mx[i] * scale - origin.x; y = d.my[i] * scale - origin.y;
+          singles.push(i); drawn.push({x: x, y: y, r: d.rad[i], g: g, i: i});
+        } else {
+          clusters.push(g); drawn.push({x: x, y: y, r: clusterSize(c.count[g]) / 2, g: g, i: -1});
+        }
+      }
+      this.paintPoints(ctx, singles, function (i) { return [d.mx[i] * scale - origin.x, d.my[i] * scale - origin.y]; });
+      for (var k = 0; k < clusters.length; k++) {
+        g = clusters[k];
+        this.paintCluster(ctx, c.x[g] * scale - origin.x, c.y[g] * scale - origin.y, c.count[g]);
+      }
+      if (open) drawn = drawn.concat(this.paintSpread(ctx, open));
+      this.drawn = drawn;
+      this.drawnCount = singles.length + clusters.reduce(function (s, gg) { return s + c.count[gg]; }, 0) +
+                        (open ? open.items.length : 0);
+      this.timings.draw = performance.now() - started;  // grouping of a new zoom level included
+    },
+
+    // incidents with one style drawn as one path: by precision level, then category
+    paintPoints: function (ctx, rows, at) {
+      var d = this.d, buckets = {};
+      rows.forEach(function (i) { var b = d.prec[i] * 256 + d.cat[i]; (buckets[b] = buckets[b] || []).push(i); });
+      Object.keys(buckets).forEach(function (b) {
+        var level = Math.floor(b / 256), colour = d.colours[b % 256], list = buckets[b];
+        ctx.beginPath();
+        list.forEach(function (i) { var p = at(i); ctx.moveTo(p[0] + d.rad[i], p[1]); ctx.arc(p[0], p[1], d.rad[i], 0, 2 * Math.PI); });
+        ctx.globalAlpha = FILL_OPACITY[level]; ctx.fillStyle = colour; ctx.fill();
+        ctx.globalAlpha = 1;
+        ctx.setLineDash(level === 2 ? [4, 3] : []);
+        ctx.lineWidth = level === 0 ? 1 : 2.5; ctx.strokeStyle = level === 0 ? '#ffffff' : colour; ctx.stroke();
+      });
+      ctx.setLineDash([]);
+    },
+
+    paintCluster: function (ctx, x, y, count) {
+      var r = clusterSize(count) / 2;
+      ctx.beginPath(); ctx.arc(x, y, r - 1, 0, 2 * Math.PI);
+      ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fill();
+      ctx.lineWidth = 2; ctx.strokeStyle = '#333'; ctx.stroke();
+      ctx.fillStyle = '#111'; ctx.font = '600 12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      ctx.fillText(String(count), x, y + 0.5);
+    },
+
+    // a stack of incidents at one place, spread around it with a leg to each
+    paintSpread: function (ctx, open) {
+      var centre = this._map.latLngToContainerPoint(open.ll).add(this.pad), out = [], self = this;
+      ctx.beginPath();
+      open.items.forEach(function (it) { ctx.moveTo(centre.x, centre.y); ctx.lineTo(centre.x + it.dx, centre.y + it.dy); });
+      ctx.lineWidth = 1.5; ctx.strokeStyle = 'rgba(34,34,34,0.6)'; ctx.stroke();
+      this.paintPoints(ctx, open.items.map(function (it) { return it.i; }), function (i) {
+        var it = open.byRow[i]; return [centre.x + it.dx, centre.y + it.dy];
+      });
+      open.items.forEach(function (it) {
+        out.push({x: centre.x + it.dx, y: centre.y + it.dy, r: self.d.rad[it.i], g: open.g, i: it.i, spread: true});
+      });
+      return out;
+    },
+
+    spread: function (g) {
+      var c = this.groupsAt(this._map.getZoom()), d = this.d, total = c.count[g];
+      var rows = Array.prototype.slice.call(c.order.subarray(c.start[g], c.start[g] + Math.min(total, SPREAD_LIMIT)));
+      var items = [], byRow = {};
+      if (rows.length <= 9) {
+        var ring = Math.max(24, (rows.length * 26) / (2 * Math.PI));
+        rows.forEach(function (i, k) {
+          var a = 2 * Math.PI * k / rows.length - Math.PI / 2;
+          items.push({i: i, dx: ring * Math.cos(a), dy: ring * Math.sin(a)});
+        });
+      } else {  // a spiral with about 16 px between neighbours and between turns
+        var theta = 0, radius = 20;
+        rows.forEach(function (i) {
+          items.push({i: i, dx: radius * Math.cos(theta), dy: radius * Math.sin(theta)});
+          theta += 16 / radius; radius = 20 + 16 * theta / (2 * Math.PI);
+        });
+      }
+      items.forEach(function (it) { byRow[it.i] = it; });
+      var first = c.order[c.start[g]];
+      this.spreadOut = {g: g, zoom: this._map.getZoom(), ll: L.latLng(d.lat[first], d.lon[first]), items: items,
+                        byRow: byRow, total: total};
+      this.draw();
+    },
+
+    // the drawn incident or numbered circle under a container point (spread incidents first), or null
+    hit: function (point) {
+      var p = point.add(this.pad), best = null, bestD = Infinity;
+      for (var pass = 0; pass < 2 && !best; pass++) {
+        for (var k = 0; k < this.drawn.length; k++) {
+          var h = this.drawn[k];
+          if (!h.spread !== (pass === 1)) continue;
+          var dx = h.x - p.x, dy = h.y - p.y, dd = dx * dx + dy * dy, reach = h.r + 3;
+          if (dd <= reach * reach && dd < bestD) { best = h; bestD = dd; }
+        }
+      }
+      return best;
+    },
+
+    onMapClick: function (e) {
+      if (pointSymbolUnder(e)) return;
+      var h = this.hit(e.containerPoint);
+      if (!h) {
+        if (this.spreadOut) { this.spreadOut = null; this.draw(); }
+        return;
+      }
+      if (h.i >= 0) { this.report(h); return; }
+      var map = this._map, c = this.groupsAt(map.getZoom());
+      if (c.spread[h.g] && map.getZoom() < map.getMaxZoom()) {
+        var d = this.d, bounds = L.latLngBounds([]);
+        for (var k = c.start[h.g]; k < c.start[h.g] + c.count[h.g]; k++) {
+          bounds.extend([d.lat[c.order[k]], d.lon[c.order[k]]]);
+        }
+        map.fitBounds(bounds, {padding: [40, 40], maxZoom: map.getMaxZoom()});
+      } else {
+        this.spread(h.g);
+      }
+    },
+
+    // tell st_folium (and the highlight) which incident was clicked
+    report: function (h) {
+      var i = h.i, d = this.d, map = this._map;
+      var ll = h.spread ? map.containerPointToLatLng(L.point(h.x, h.y).subtract(this.pad)) : L.latLng(d.lat[i], d.lon[i]);
+      var id = d.ids ? d.ids[i] : '#' + i + '@' + this.key;
+      var marker = L.circleMarker(ll, {radius: d.rad[i]});
+      marker.feature = {type: 'Feature', properties: {layer: 'incidents', id: id, row: i, key: this.key}};
+      this.fire('click', {latlng: ll, layer: marker, sourceTarget: marker, propagatedFrom: marker});
+    },
+
+    onMove: function (e) {
+      var h = pointSymbolUnder(e) ? null : this.hit(e.containerPoint), map = this._map;
+      map.getContainer().style.cursor = h ? 'pointer' : '';
+      L.DomUtil[h ? 'addClass' : 'removeClass'](map.getContainer(), 'pkir-over-incident');
+      if (!h) { map.closeTooltip(this.tip); this.tipFor = null; return; }
+      if (this.tipFor === h) return;
+      this.tipFor = h;
+      var html;
+      if (h.i >= 0) {
+        html = tipFor(this.d, h.i);
+      } else {
+        var c = this.groupsAt(map.getZoom()), n = c.count[h.g], killed = c.killed[h.g];
+        html = '<div class="pkir-tip-title">' + n.toLocaleString('en') + ' incidents</div><div class="pkir-tip-meta">' +
+               (killed > 0 ? killed.toLocaleString('en') + ' killed &middot; ' : '') +
+               (c.spread[h.g] && map.getZoom() < map.getMaxZoom() ? 'click to zoom in' : 'at one place: click to list them') +
+               '</div>';
+      }
+      this.tip.setLatLng(map.containerPointToLatLng(L.point(h.x, h.y).subtract(this.pad))).setContent(html);
+      this.tip.options.offset = [0, -h.r];
+      map.openTooltip(this.tip);
+    },
+
+    onOut: function () {
+      if (!this._map) return;
+      this._map.closeTooltip(this.tip); this.tipFor = null;
+      this._map.getContainer().style.cursor = '';
+      L.DomUtil.removeClass(this._map.getContainer(), 'pkir-over-incident');
+    },
+
+    // for the note on incidents outside the view (pkir.js): how many lie outside these bounds
+    countOutside: function (bounds) {
+      var d = this.d, s = bounds.getSouth(), n = bounds.getNorth(), w = bounds.getWest(), e = bounds.getEast(), out = 0;
+      for (var i = 0; i < d.n; i++) {
+        var la = d.lat[i], lo = d.lon[i];
+        if (la < s || la > n || lo < w || lo > e) out++;
+      }
+      return out;
+    },
+
+    // the bounds of every incident of the layer, or null when it has none
+    extent: function () {
+      var d = this.d;
+      if (!d.n) return null;
+      if (!this._extent) {
+        var s = 90, n = -90, w = 180, e = -180;
+        for (var i = 0; i < d.n; i++) {
+          s = Math.min(s, d.lat[i]); n = Math.max(n, d.lat[i]); w = Math.min(w, d.lon[i]); e = Math.max(e, d.lon[i]);
+        }
+        this._extent = L.latLngBounds([s, w], [n, e]);
+      }
+      return this._extent;
+    },
+
+    // for the highlight's upkeep (PKIR.present): is this incident drawn by this layer?
+    has: function (id) {
+      if (this.idSet) return this.idSet.has(id);
+      var m = /^#(\d+)@(.+)$/.exec(id);
+      if (m) return m[2] === this.key && Number(m[1]) < this.d.n;
+      return !!(this.selected && this.selected.id === id && this.selected.row >= 0);
+    },
+
+    // the page's selection ({id, row}, row -1 when not drawn): the highlight follows it, so one
+    // drawn for a clicked row takes the incident's id and one kept through a filter change stays
+    select: function (selected) {
+      this.selected = selected || null;
+      var hl = PKIR.highlight, d = this.d, i = selected ? selected.row : -1;
+      if (i < 0 || i >= d.n || !PKIR.map) return;
+      if (hl && (hl.layer !== 'incidents' || hl.id === selected.id)) return;
+      var at = L.latLng(d.lat[i], d.lon[i]), open = this.spreadOut && this.spreadOut.byRow[i];
+      if (open && this._map) {  // spread around its place: ring it where it is drawn
+        var centre = this._map.latLngToContainerPoint(this.spreadOut.ll);
+        at = this._map.containerPointToLatLng(centre.add([open.dx, open.dy]));
+      }
+      PKIR.draw({layer: 'incidents', id: selected.id}, L.circleMarker(at, PKIR.highlightOptions({radius: d.rad[i] + 7})));
+    },
+
+    // for tests and the benchmark: is a marker, a dot or a control on top at this container point?
+    covered: function (point) {
+      var box = this._map.getContainer().getBoundingClientRect();
+      return isPointSymbol(document.elementFromPoint(box.left + point.x, box.top + point.y));
+    },
+
+    // for tests and the benchmark: every incident drawn on its own in view, as {id, row, x, y} in the container
+    visible: function () {
+      var pad = this.pad, d = this.d, key = this.key;
+      return this.drawn.filter(function (h) { return h.i >= 0; }).map(function (h) {
+        return {id: d.ids ? d.ids[h.i] : '#' + h.i + '@' + key, row: h.i, x: h.x - pad.x, y: h.y - pad.y};
+      });
+    },
+
+    // where an incident is in the container (by id, or by row for large sets), or null
+    pointOf: function (id) {
+      var i = this.d.ids ? this.d.ids.indexOf(id) : Number(id);
+      if (i < 0 || !(i < this.d.n)) return null;
+      return this._map.latLngToContainerPoint([this.d.lat[i], this.d.lon[i]]);
+    }
+  });
+
+  PKIR.incidentLayer = function (parent, options, data) {
+    var entry = PKIR.cache[options.key], layer;
+    if (entry) {
+      layer = entry.layer;
+    } else {
+      var note = options.chunked ? PKIR.progress('Loading ' + options.count.toLocaleString('en') + ' incidents\u2026') : null;
+      layer = new IncidentCanvas(data, {radius: options.radius, key: options.key});
+      entry = PKIR.remember(options.key, {layer: layer, parent: null, loaded: true});
+      if (note) setTimeout(function () { note.done(); }, 0);
+    }
+    layer.select(options.selected);
+    if (entry.parent && entry.parent !== parent) entry.parent.removeLayer(layer);
+    entry.parent = parent;
+    PKIR.present.incidents = layer;
+    PKIR.register('incidents', layer).addTo(parent);
+  };
+})();
