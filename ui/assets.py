@@ -21,9 +21,6 @@ from views.map.assets import asset_files, vendor_css, vendor_js
 APP_ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = APP_ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
-# large map data handed to the browser as files (see publish_json); regenerated, never committed
-CACHE_DIR = STATIC_DIR / "cache"
-CACHE_KEEP = 12
 
 
 def copy_vendor_files(target: Path = VENDOR_DIR) -> list[Path]:
@@ -48,30 +45,6 @@ def static_url(relative: str) -> str:
 def asset_base() -> str:
     """URL under which the vendor files are served."""
     return static_url("vendor")
-
-
-def publish_json(key: str, text: str, folder: Path = CACHE_DIR) -> str | None:
-    """Write text to static/cache/<key>.json (once per key) and return its URL; None if not writable.
-
-    Keeps the newest CACHE_KEEP files. Used for large incident sets, so a rerun does not resend
-    them through the websocket and the browser fetches (and caches) them once. Anyone can fetch
-    the file: publish only data that is public already (the data-folder layer), never a
-    session's imported incidents.
-    """
-    name = f"incidents-{key}.json"
-    target = folder / name
-    try:
-        if not target.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, text)
-            old = sorted(folder.glob("incidents-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for stale in old[CACHE_KEEP:]:
-                stale.unlink(missing_ok=True)
-        else:
-            target.touch()
-    except OSError:
-        return None
-    return static_url(f"cache/{name}")
 
 
 def patch_folium(base: str) -> None:
