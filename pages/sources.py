@@ -13,6 +13,7 @@ from geo.validation import LayerValidationError
 from ui import data
 from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
+from ui.tables import table_for_any_screen
 from views.provenance import field_rows_html, markdown_to_html
 
 ensure_app_shell()
@@ -68,7 +69,7 @@ for lid, layer in LAYERS.items():
             "Date": readme_field(prov, "Date"),
         }
     )
-st.table(pd.DataFrame(rows), hide_index=True)
+table_for_any_screen(pd.DataFrame(rows), key="layers", title=["Layer", "Id"])
 if not readme:
     st.warning("geo/data/README.md was not found: the layers' sources, licences and methods cannot be shown.")
 
@@ -129,7 +130,7 @@ data_date = provenance.newest_update(res.gdf for res in loaded.values())
 text, bibtex = provenance.citation(version, data_date, date.today().isoformat())
 st.markdown("Cite the dashboard, and the original sources of any fact you use (each feature lists them):")
 st.code(text, language=None, wrap_lines=True)
-st.code(bibtex, language="bibtex")
+st.code(bibtex, language="bibtex", wrap_lines=True)
 st.caption(
     "Boundaries: Natural Earth (public domain). Curated layers: this project's compilation, "
     "CC BY 4.0; every fact links to the outlet that reported it. Software: MIT licence."
