@@ -2,6 +2,7 @@
 
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -18,12 +19,7 @@ from views.provenance import field_rows_html, markdown_to_html
 
 ensure_app_shell()
 
-_CSS = """<style>
-.pkir-prov { margin: 0; display: grid; grid-template-columns: max-content 1fr; column-gap: 1rem; row-gap: .3rem; }
-.pkir-prov dt { font-weight: 600; color: #444; }
-.pkir-prov dd { margin: 0; overflow-wrap: anywhere; }
-.pkir-prov-missing { color: #a50f15; }
-</style>"""
+PROVENANCE_CSS = Path(__file__).resolve().parents[1] / "ui" / "css" / "provenance.css"
 # README fields written for whoever rebuilds the data (tools, commands): folded away on this page
 TECHNICAL = ("Method",)
 STATUS_COLOUR = {"ok": "green", "notes": "blue", "warnings": "orange", "error": "red"}
@@ -73,7 +69,7 @@ table_for_any_screen(pd.DataFrame(rows), key="layers", title=["Layer", "Id"])
 if not readme:
     st.warning("geo/data/README.md was not found: the layers' sources, licences and methods cannot be shown.")
 
-st.html(_CSS)
+st.html(PROVENANCE_CSS)
 for lid, layer in LAYERS.items():
     res, status, prov = loaded[lid], statuses[lid], readme.get(lid)
     total, unlocated = provenance.feature_counts(res.gdf)

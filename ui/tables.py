@@ -20,7 +20,9 @@ def stacked_markdown(frame: pd.DataFrame, title: list[str]) -> str:
     for row in frame.to_dict("records"):
         head = " · ".join(str(row[c]) for c in title if str(row[c]).strip())
         lines = [f"**{head}**"] if head else []
-        lines += [f"{label}: {value}" for label, value in row.items() if label not in title and str(value).strip()]
+        lines += [
+            f":gray[{label}:] {value}" for label, value in row.items() if label not in title and str(value).strip()
+        ]
         items.append("- " + "  \n  ".join(lines))
     return "\n".join(items)
 

@@ -9,6 +9,7 @@ import pytest
 from .conftest import DEFAULT_TIMEOUT_MS, app_errors, instrument, sideways_overflow, wait_for_app
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
 # Every visible element of the main area that scrolls sideways, with how far it scrolls
 SCROLLS_SIDEWAYS = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
@@ -18,19 +19,32 @@ SCROLLS_SIDEWAYS = """() => [...document.querySelectorAll('[data-testid="stMain"
                by: el.scrollWidth - el.clientWidth}))
   .filter(x => x.by > 1)"""
 
-# Facts that the wide tables hold and a phone reader must still find (each visible on the page)
+# Facts only the tables hold, which a phone reader must still find on the page (visible text)
 PAGES = {
-    "markets": ("Mand", "Gabd – Rimdan", "Polan", "not mapped"),
-    "sources": ("Incidents", "CC BY 4.0", "Natural Earth"),
+    "markets": ("Difference: +10.9%", "Quetta-Zahedan railway", "dailythebusiness.com", "Phase: 2"),
+    "sources": ("Features: 51", "Not mapped: 10", "Validation: ok"),
 }
+TABLES = {"markets": ("openings", "markets", "crossings", "power_line"), "sources": ("layers",)}
+
+
+def _open(browser, device: dict):
+    context = browser.new_context(**device)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    instrument(page)
+    return context, page
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(**PHONE)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    instrument(page)
+    context, page = _open(browser, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser):
+    context, page = _open(browser, LAPTOP)
     yield page
     context.close()
 
@@ -50,4 +64,17 @@ def test_tables_read_without_sideways_scrolling_on_a_phone(phone, app_server, pa
     text = visible_text(phone)
     for fact in PAGES[path]:
         assert fact in text, fact
+    for key in TABLES[path]:
+        assert phone.locator(f".st-key-wide_{key}").is_hidden()
     assert app_errors(phone) == []
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_a_laptop_shows_the_full_tables_only(laptop, app_server, path):
+    laptop.goto(f"{app_server}/{path}")
+    wait_for_app(laptop)
+    for key in TABLES[path]:
+        laptop.locator(f".st-key-wide_{key} [data-testid='stTable']").wait_for()
+        assert laptop.locator(f".st-key-narrow_{key}").is_hidden()
+    assert sideways_overflow(laptop) == 0
+    assert app_errors(laptop) == []
