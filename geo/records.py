@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import geopandas as gpd
 
+from geo.countries import country_name
 from geo.values import present
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -137,6 +138,13 @@ def field(label: str, key: str, note: str | None = None) -> RowFn:
         return [_row(label, text)] if text else []
 
     return rows
+
+
+def _country(props: dict) -> Iterable[Row]:
+    """'PSE' -> 'Palestine (PSE)', 'PAK;IRN' -> 'Pakistan + Iran (PAK;IRN)' (geo.countries names)."""
+    text = _text(props, "country")
+    label = " + ".join(country_name(c) for c in text.split(";"))
+    return [_row("Country", f"{label} ({text})" if label != text else text)] if text else []
 
 
 def number(label: str, key: str, unit: str = "", digits: int = 0, note: str | None = None) -> RowFn:
@@ -267,7 +275,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         field("Place", "place"),
         field("Province", "admin1"),
         field("District", "admin2"),
-        field("Country", "country"),
+        _country,
         _location,
         _coordinates,
         _alt_location,
@@ -336,7 +344,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _ID,
     ),
     "towns": (
-        field("Country", "country"),
+        _country,
         field("Province", "admin1"),
         field("District", "admin2"),
         field("Relevance", "relevance"),
@@ -348,7 +356,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _ID,
     ),
     "provinces": (
-        field("Country", "country"),
+        _country,
         field("Name in source", "name_source"),
         field("Code", "code_hasc"),
         number("Reported area", "area_reported_km2", "km²"),

@@ -12,6 +12,7 @@ from ui.details import show_record
 from ui.map_panel import show_map
 from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
+from ui.tables import table_for_any_screen
 from views.map import page_maps
 
 ensure_app_shell()
@@ -97,7 +98,7 @@ with open_col:
     st.markdown("**What is open, and since when**")
     if markets is not None and crossings is not None:
         opened = infrastructure.openings(markets, crossings)
-        st.table(
+        table_for_any_screen(
             pd.DataFrame(
                 {
                     "Opened": [
@@ -108,7 +109,8 @@ with open_col:
                     "Status": opened["status"].map(md_escape),
                 }
             ),
-            hide_index=True,
+            key="openings",
+            title=["Site"],
         )
         undated = [n for n, d in zip(crossings["name"], crossings["opened"], strict=True) if not present(d)]
         st.caption("No opening date in the sources for the crossings " + md_escape(", ".join(undated)) + ".")
@@ -130,7 +132,7 @@ with record_col:
 if markets is not None:
     st.subheader("The six planned joint markets")
     table = infrastructure.site_table(markets)
-    st.table(
+    table_for_any_screen(
         _site_rows(
             markets,
             table,
@@ -145,13 +147,14 @@ if markets is not None:
                 "location": "Location",
             },
         ),
-        hide_index=True,
+        key="markets",
+        title=["Id", "Market"],
     )
 
 if crossings is not None:
     st.subheader("Border crossings")
     table = infrastructure.site_table(crossings)
-    st.table(
+    table_for_any_screen(
         _site_rows(
             crossings,
             table,
@@ -166,7 +169,8 @@ if crossings is not None:
                 "location": "Location",
             },
         ),
-        hide_index=True,
+        key="crossings",
+        title=["Id", "Crossing"],
     )
     unlocated = table.loc[~table["located"], "id"].tolist()
     note = md_escape(", ".join(unlocated)) + " cannot be placed from the sources found and is not mapped. "
@@ -189,7 +193,7 @@ if power is not None:
     notes = sorted({n for n in seg["capacity_note"] if n})
     if notes:
         st.markdown("**Capacity, as reported:** " + md_escape("; ".join(notes)))
-    st.table(
+    table_for_any_screen(
         pd.DataFrame(
             {
                 "Segment": seg["segment"].map(md_escape),
@@ -202,6 +206,7 @@ if power is not None:
                 "Date": [md_escape(d.isoformat()) if d else "–" for d in seg["date"]],
             }
         ),
-        hide_index=True,
+        key="power_line",
+        title=["Segment"],
     )
     st.caption("The route is a straight line between approximate end points, not a surveyed alignment.")

@@ -2,6 +2,7 @@
 
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -13,16 +14,12 @@ from geo.validation import LayerValidationError
 from ui import data
 from ui.safe_text import md_escape
 from ui.shell import ensure_app_shell
+from ui.tables import table_for_any_screen
 from views.provenance import field_rows_html, markdown_to_html
 
 ensure_app_shell()
 
-_CSS = """<style>
-.pkir-prov { margin: 0; display: grid; grid-template-columns: max-content 1fr; column-gap: 1rem; row-gap: .3rem; }
-.pkir-prov dt { font-weight: 600; color: #444; }
-.pkir-prov dd { margin: 0; overflow-wrap: anywhere; }
-.pkir-prov-missing { color: #a50f15; }
-</style>"""
+PROVENANCE_CSS = Path(__file__).resolve().parents[1] / "ui" / "css" / "provenance.css"
 # README fields written for whoever rebuilds the data (tools, commands): folded away on this page
 TECHNICAL = ("Method",)
 STATUS_COLOUR = {"ok": "green", "notes": "blue", "warnings": "orange", "error": "red"}
@@ -68,11 +65,11 @@ for lid, layer in LAYERS.items():
             "Date": readme_field(prov, "Date"),
         }
     )
-st.table(pd.DataFrame(rows), hide_index=True)
+table_for_any_screen(pd.DataFrame(rows), key="layers", title=["Layer", "Id"])
 if not readme:
     st.warning("geo/data/README.md was not found: the layers' sources, licences and methods cannot be shown.")
 
-st.html(_CSS)
+st.html(PROVENANCE_CSS)
 for lid, layer in LAYERS.items():
     res, status, prov = loaded[lid], statuses[lid], readme.get(lid)
     total, unlocated = provenance.feature_counts(res.gdf)
@@ -129,7 +126,7 @@ data_date = provenance.newest_update(res.gdf for res in loaded.values())
 text, bibtex = provenance.citation(version, data_date, date.today().isoformat())
 st.markdown("Cite the dashboard, and the original sources of any fact you use (each feature lists them):")
 st.code(text, language=None, wrap_lines=True)
-st.code(bibtex, language="bibtex")
+st.code(bibtex, language="bibtex", wrap_lines=True)
 st.caption(
     "Boundaries: Natural Earth (public domain). Curated layers: this project's compilation, "
     "CC BY 4.0; every fact links to the outlet that reported it. Software: MIT licence."

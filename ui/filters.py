@@ -9,6 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
+from geo.countries import NAMES, country_name
 from geo.filters import IncidentFilter, filter_choices, why_empty
 from ui.data import per_session
 from ui.safe_text import safe
@@ -20,9 +21,16 @@ KEYS = {
     "min_fatalities": "filter_min_fatalities",
     "keyword": "filter_keyword",
 }
-COUNTRY_NAMES = {"PAK": "Pakistan", "IRN": "Iran", "AFG": "Afghanistan", "USA": "United States"}
+# every ISO alpha-3 code -> its name (the one lookup, shared with the explorer and the importers)
+COUNTRY_NAMES = NAMES
 STATE = "incident_filter"
 RESET_KEY = "filter_reset"
+
+
+def _country_option(code: str) -> str:
+    """'KEN' -> 'Kenya (KEN)'; a code without a known name stays as it is."""
+    name = country_name(code)
+    return f"{name} ({code})" if name != code else code
 
 
 def _reset(lo, hi) -> None:
@@ -54,7 +62,7 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
             codes,
             key=KEYS["countries"],
             placeholder="All countries",
-            format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})",
+            format_func=_country_option,
         )
         min_fat = st.number_input("Minimum fatalities", min_value=0, step=1, key=KEYS["min_fatalities"])
         keyword = st.text_input("Keyword", key=KEYS["keyword"], placeholder="title, description, actors, place")

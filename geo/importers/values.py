@@ -9,6 +9,7 @@ import numpy as np
 import pycountry
 
 from geo.catalog import DATA_DIR
+from geo.countries import country_name
 
 _OTHER_NAMES = {"iran": "IRN", "russia": "RUS", "syria": "SYR", "turkey": "TUR", "palestine": "PSE"}
 
@@ -67,12 +68,6 @@ def country_code(text: str) -> str | None:
         return pycountry.countries.lookup(s).alpha_3
     except LookupError:
         return None
-
-
-def country_name(code: str) -> str:
-    """A readable name for an alpha-3 code (the code itself when unknown)."""
-    hit = pycountry.countries.get(alpha_3=code) if isinstance(code, str) and len(code) == 3 else None
-    return getattr(hit, "common_name", None) or getattr(hit, "name", None) or str(code)
 
 
 def country(*candidates: str) -> str | None:

@@ -112,3 +112,22 @@ def test_dates_say_their_precision_once_in_plain_words():
     cells = [str(v) for t in at.table for col in t.value.columns for v in t.value[col]]
     assert not [c for c in cells if "(day (" in c or "day \\(approx" in c]
     assert any(c.endswith(r"\(approx\.\)") for c in cells)
+
+
+def stacked_lists(at: AppTest) -> list[list[str]]:
+    """The phone form of the tables (ui.tables): one Markdown list per table, one item per row."""
+    return [m.value.split("\n- ") for m in at.markdown if m.value.startswith("- **") and ":gray[" in m.value]
+
+
+def test_a_phone_gets_every_cell_of_every_table_as_stacked_rows():
+    at = start()
+    tables, lists = [t.value for t in at.table], stacked_lists(at)
+    assert len(tables) == len(lists) == 4
+    for table, items in zip(tables, lists, strict=True):
+        assert len(items) == len(table)
+        for item, row in zip(items, table.to_dict("records"), strict=True):
+            for label, cell in row.items():
+                if cell:
+                    assert cell in item, (label, cell, item)
+    markets = lists[1]
+    assert markets[0].startswith("- **M1 · Mand – Pishin**  \n  :gray[Phase:] 1")

@@ -80,3 +80,13 @@ def test_layer_notes_speak_plainly_and_fold_the_technical_method():
     for word in ("<code>npm pack", "GDAL", "make_valid", "build_curated_layers"):
         assert word not in shown, word
     assert "<dt>In plain words</dt>" in shown
+
+
+def test_a_phone_gets_the_layer_table_as_stacked_rows():
+    at = start()
+    (items,) = [m.value.split("\n- ") for m in at.markdown if m.value.startswith("- **") and ":gray[" in m.value]
+    rows = at.table[0].value.to_dict("records")
+    assert len(items) == len(rows) == len(LAYERS)
+    for item, row in zip(items, rows, strict=True):
+        assert item.lstrip("- ").startswith(f"**{row['Layer']} · {row['Id']}**")
+        assert all(cell in item for cell in row.values() if cell)
