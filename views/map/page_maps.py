@@ -37,7 +37,8 @@ LABEL_ROOM_DEG = 2.5  # room east of the route for the last label (labels are dr
 
 
 def _legend(layer_ids: Sequence[str], town_text: str) -> Legend:
-    return Legend(small_legend(layer_ids, town_text), open_min_width=0, folded_share=1.0)  # a small map: open
+    # open unless it would cover more than a quarter of the map (a phone), as on the border map
+    return Legend(small_legend(layer_ids, town_text), open_min_width=0)
 
 
 def fit_zoom(bounds: list[list[float]], size_px: tuple[int, int]) -> float:
