@@ -123,18 +123,21 @@ def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int =
 
 def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
     """Per track: events shown after filtering, of how many, and the first and last date shown."""
+    totals = total["track"].value_counts()
+    grouped = shown.groupby("track", sort=False)
+    counts, first, last = grouped.size(), grouped["date_start"].min(), grouped["date_end"].max()
     rows = []
     for track in TRACK_ORDER:
-        s, t = shown[shown["track"] == track], total[total["track"] == track]
-        if t.empty and track == OTHER_TRACK:
+        if track == OTHER_TRACK and not totals.get(track, 0):
             continue
+        n = int(counts.get(track, 0))
         rows.append(
             {
                 "track": track,
-                "shown": len(s),
-                "total": len(t),
-                "first": s["date_start"].min() if len(s) else pd.NaT,
-                "last": s["date_end"].max() if len(s) else pd.NaT,
+                "shown": n,
+                "total": int(totals.get(track, 0)),
+                "first": first.get(track) if n else pd.NaT,
+                "last": last.get(track) if n else pd.NaT,
             }
         )
     return pd.DataFrame(rows, columns=["track", "shown", "total", "first", "last"])
