@@ -90,6 +90,30 @@ def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFr
     return ev.loc[sorted(idx for part in keep for idx in part)], left_out
 
 
+def monthly_density(ev: pd.DataFrame) -> pd.DataFrame:
+    """Events per month and category (months without events absent), for a timeline's overview strip.
+
+    Columns: date_start (first of the month), date_next (first of the next month), category, events.
+    A few hundred rows stand for any number of events, so the browser draws counts, not every event.
+    """
+    month = ev["date_start"].dt.to_period("M")
+    out = (
+        pd.DataFrame({"month": month, "category": ev["category"].fillna("unknown")})
+        .groupby(["month", "category"], sort=True)
+        .size()
+        .rename("events")
+        .reset_index()
+    )
+    return pd.DataFrame(
+        {
+            "date_start": out["month"].dt.to_timestamp().astype("datetime64[ns]"),
+            "date_next": (out["month"] + 1).dt.to_timestamp().astype("datetime64[ns]"),
+            "category": out["category"],
+            "events": out["events"].astype("int64"),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class ChronologyView:
     """What the chronology shows for one filter."""
@@ -98,6 +122,7 @@ class ChronologyView:
     events: pd.DataFrame  # their events
     drawn: pd.DataFrame  # the events the chart draws (see thin_for_chart)
     left_out: dict[str, int] = field(default_factory=dict)
+    density: pd.DataFrame | None = None  # monthly_density of every event, for the overview strip
 
     def thinning(self) -> str | None:
         """What the chart leaves out, in words (None when it draws every event)."""
@@ -118,7 +143,7 @@ def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int =
     shown = apply_filter(incidents, f)
     ev = events(shown)
     drawn, left_out = thin_for_chart(ev, limit)
-    return ChronologyView(shown, ev, drawn, left_out)
+    return ChronologyView(shown, ev, drawn, left_out, monthly_density(ev))
 
 
 def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:

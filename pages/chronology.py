@@ -65,7 +65,7 @@ if ev.empty:
     st.stop()
 
 st.altair_chart(
-    charts.chronology_chart(view.drawn, selection_name="event"),
+    charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
     width="stretch",
     key=CHART_KEY,
     on_select=_from_chart,

@@ -134,3 +134,20 @@ def test_chronology_view_follows_the_filter(small):
     assert len(view.drawn) == 2 and sum(view.left_out.values()) == len(expected) - 2
     assert view.thinning().startswith(f"The chart draws 2 of the {len(expected)} events")
     assert chronology.chronology_view(small, f).thinning() is None
+
+
+def test_overview_strip_draws_monthly_counts_of_every_event_also_those_thinned_out():
+    ev = _events([(f"S{i}", "security", i % 5) for i in range(40)] + [("D1", "diplomacy", None)]).assign(
+        category="attack", title="t", date_precision="day", date_end=lambda d: d["date_start"]
+    )
+    view_drawn, _ = chronology.thin_for_chart(ev, limit=5)
+    density = chronology.monthly_density(ev)
+    assert density["events"].sum() == len(ev) == 41
+    assert list(density["date_start"].dt.month) == [1, 2] and list(density["date_next"].dt.month) == [2, 3]
+    chart = chronology_chart(view_drawn, density=density)
+    _points, strip = chart.vconcat
+    assert len(chart.data) == 5  # the events view draws the thinned events
+    assert strip.data is density  # the strip: one bar per month and category, not one tick per event
+    spec = chart.to_dict()
+    assert spec["vconcat"][1]["mark"]["type"] == "bar"
+    assert spec["vconcat"][1]["encoding"]["y"]["aggregate"] == "sum"
