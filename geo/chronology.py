@@ -90,24 +90,32 @@ def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFr
     return ev.loc[sorted(idx for part in keep for idx in part)], left_out
 
 
-def monthly_density(ev: pd.DataFrame) -> pd.DataFrame:
-    """Events per month and category (months without events absent), for a timeline's overview strip.
+DENSITY_ROWS = 1500  # at most this many (period, category) counts for the overview strip
 
-    Columns: date_start (first of the month), date_next (first of the next month), category, events.
+
+def monthly_density(ev: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFrame:
+    """Events per month and category (periods without events absent), for a timeline's overview strip;
+    per quarter, then per year, when months would give more than max_rows counts.
+
+    Columns: date_start (first day of the period), date_next (first day of the next), category, events.
     A few hundred rows stand for any number of events, so the browser draws counts, not every event.
     """
-    month = ev["date_start"].dt.to_period("M")
-    out = (
-        pd.DataFrame({"month": month, "category": ev["category"].fillna("unknown")})
-        .groupby(["month", "category"], sort=True)
-        .size()
-        .rename("events")
-        .reset_index()
-    )
+    category = ev["category"].fillna("unknown").to_numpy()
+    for freq in ("M", "Q", "Y"):
+        period = ev["date_start"].dt.to_period(freq)
+        out = (
+            pd.DataFrame({"period": period, "category": category})
+            .groupby(["period", "category"], sort=True)
+            .size()
+            .rename("events")
+            .reset_index()
+        )
+        if len(out) <= max_rows:
+            break
     return pd.DataFrame(
         {
-            "date_start": out["month"].dt.to_timestamp().astype("datetime64[ns]"),
-            "date_next": (out["month"] + 1).dt.to_timestamp().astype("datetime64[ns]"),
+            "date_start": out["period"].dt.to_timestamp().astype("datetime64[ns]"),
+            "date_next": (out["period"] + 1).dt.to_timestamp().astype("datetime64[ns]"),
             "category": out["category"],
             "events": out["events"].astype("int64"),
         }

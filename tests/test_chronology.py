@@ -151,3 +151,18 @@ def test_overview_strip_draws_monthly_counts_of_every_event_also_those_thinned_o
     spec = chart.to_dict()
     assert spec["vconcat"][1]["mark"]["type"] == "bar"
     assert spec["vconcat"][1]["encoding"]["y"]["aggregate"] == "sum"
+
+
+def test_density_counts_per_quarter_or_year_when_months_would_be_too_many():
+    ev = pd.DataFrame(
+        {"date_start": pd.date_range("2000-01-01", periods=48, freq="MS"), "category": ["attack", "visit"] * 24}
+    )
+    assert len(chronology.monthly_density(ev)) == 48
+    quarters = chronology.monthly_density(ev, max_rows=40)
+    assert len(quarters) == 32 and quarters["events"].sum() == 48  # 16 quarters x 2 categories
+    assert (quarters["date_next"] - quarters["date_start"]).dt.days.between(89, 92).all()
+    years = chronology.monthly_density(ev, max_rows=10)
+    assert len(years) == 8 and years["events"].sum() == 48
+    assert years["date_start"].iloc[0] == pd.Timestamp("2000-01-01") and years["date_next"].iloc[0] == pd.Timestamp(
+        "2001-01-01"
+    )
