@@ -39,10 +39,20 @@ def track_for_category(category) -> str:
     return _CATEGORY_TRACK.get(category, OTHER_TRACK)
 
 
+def _tracks(gdf: pd.DataFrame) -> pd.Series:
+    derived = gdf["category"].map(track_for_category)
+    return gdf["track"].where(gdf["track"].isin(TRACK_ORDER), derived) if "track" in gdf.columns else derived
+
+
+def dated_tracks(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The track of every dated event (one column, "track"): all track_counts needs of the totals,
+    without building every event's row."""
+    return pd.DataFrame({"track": _tracks(gdf)[gdf["date_start"].notna()]}).reset_index(drop=True)
+
+
 def events(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per dated event, oldest first (ties by id): the columns in EVENT_COLUMNS."""
-    derived = gdf["category"].map(track_for_category)
-    track = gdf["track"].where(gdf["track"].isin(TRACK_ORDER), derived) if "track" in gdf.columns else derived
+    track = _tracks(gdf)
     fatalities = (
         gdf["fatalities_best"].astype("Int64")
         if "fatalities_best" in gdf.columns

@@ -43,7 +43,7 @@ st.title("Chronology")
 incidents = data.incidents_or_stop()
 
 f = current_filter()
-total = data.per_session("chronology_all", incidents, None, lambda: chronology.events(incidents))
+total = data.per_session("chronology_all", incidents, None, lambda: chronology.dated_tracks(incidents))
 view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
 shown_gdf, ev = view.shown, view.events
 st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")

@@ -166,3 +166,11 @@ def test_density_counts_per_quarter_or_year_when_months_would_be_too_many():
     assert years["date_start"].iloc[0] == pd.Timestamp("2000-01-01") and years["date_next"].iloc[0] == pd.Timestamp(
         "2001-01-01"
     )
+
+
+def test_dated_tracks_count_like_the_events(small):
+    ev = chronology.events(small)
+    assert chronology.dated_tracks(small)["track"].value_counts().to_dict() == ev["track"].value_counts().to_dict()
+    pd.testing.assert_frame_equal(
+        chronology.track_counts(ev, chronology.dated_tracks(small)), chronology.track_counts(ev, ev)
+    )
