@@ -39,10 +39,20 @@ def track_for_category(category) -> str:
     return _CATEGORY_TRACK.get(category, OTHER_TRACK)
 
 
+def _tracks(gdf: pd.DataFrame) -> pd.Series:
+    derived = gdf["category"].map(track_for_category)
+    return gdf["track"].where(gdf["track"].isin(TRACK_ORDER), derived) if "track" in gdf.columns else derived
+
+
+def dated_tracks(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The track of every dated event (one column, "track"): all track_counts needs of the totals,
+    without building every event's row."""
+    return pd.DataFrame({"track": _tracks(gdf)[gdf["date_start"].notna()]}).reset_index(drop=True)
+
+
 def events(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per dated event, oldest first (ties by id): the columns in EVENT_COLUMNS."""
-    derived = gdf["category"].map(track_for_category)
-    track = gdf["track"].where(gdf["track"].isin(TRACK_ORDER), derived) if "track" in gdf.columns else derived
+    track = _tracks(gdf)
     fatalities = (
         gdf["fatalities_best"].astype("Int64")
         if "fatalities_best" in gdf.columns
@@ -90,6 +100,38 @@ def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFr
     return ev.loc[sorted(idx for part in keep for idx in part)], left_out
 
 
+DENSITY_ROWS = 1500  # at most this many (period, category) counts for the overview strip
+
+
+def monthly_density(ev: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFrame:
+    """Events per month and category (periods without events absent), for a timeline's overview strip;
+    per quarter, then per year, when months would give more than max_rows counts.
+
+    Columns: date_start (first day of the period), date_next (first day of the next), category, events.
+    A few hundred rows stand for any number of events, so the browser draws counts, not every event.
+    """
+    category = ev["category"].fillna("unknown").to_numpy()
+    for freq in ("M", "Q", "Y"):
+        period = ev["date_start"].dt.to_period(freq)
+        out = (
+            pd.DataFrame({"period": period, "category": category})
+            .groupby(["period", "category"], sort=True)
+            .size()
+            .rename("events")
+            .reset_index()
+        )
+        if len(out) <= max_rows:
+            break
+    return pd.DataFrame(
+        {
+            "date_start": out["period"].dt.to_timestamp().astype("datetime64[ns]"),
+            "date_next": (out["period"] + 1).dt.to_timestamp().astype("datetime64[ns]"),
+            "category": out["category"],
+            "events": out["events"].astype("int64"),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class ChronologyView:
     """What the chronology shows for one filter."""
@@ -98,6 +140,7 @@ class ChronologyView:
     events: pd.DataFrame  # their events
     drawn: pd.DataFrame  # the events the chart draws (see thin_for_chart)
     left_out: dict[str, int] = field(default_factory=dict)
+    density: pd.DataFrame | None = None  # monthly_density of every event, for the overview strip
 
     def thinning(self) -> str | None:
         """What the chart leaves out, in words (None when it draws every event)."""
@@ -118,23 +161,26 @@ def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int =
     shown = apply_filter(incidents, f)
     ev = events(shown)
     drawn, left_out = thin_for_chart(ev, limit)
-    return ChronologyView(shown, ev, drawn, left_out)
+    return ChronologyView(shown, ev, drawn, left_out, monthly_density(ev))
 
 
 def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
     """Per track: events shown after filtering, of how many, and the first and last date shown."""
+    totals = total["track"].value_counts()
+    grouped = shown.groupby("track", sort=False)
+    counts, first, last = grouped.size(), grouped["date_start"].min(), grouped["date_end"].max()
     rows = []
     for track in TRACK_ORDER:
-        s, t = shown[shown["track"] == track], total[total["track"] == track]
-        if t.empty and track == OTHER_TRACK:
+        if track == OTHER_TRACK and not totals.get(track, 0):
             continue
+        n = int(counts.get(track, 0))
         rows.append(
             {
                 "track": track,
-                "shown": len(s),
-                "total": len(t),
-                "first": s["date_start"].min() if len(s) else pd.NaT,
-                "last": s["date_end"].max() if len(s) else pd.NaT,
+                "shown": n,
+                "total": int(totals.get(track, 0)),
+                "first": first.get(track) if n else pd.NaT,
+                "last": last.get(track) if n else pd.NaT,
             }
         )
     return pd.DataFrame(rows, columns=["track", "shown", "total", "first", "last"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.analysis import distance_to_border_km
@@ -172,8 +173,9 @@ def outlets(sources) -> str:
     return "; ".join(dict.fromkeys(n for n in names if n))
 
 
-def table_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """One row per record for the explorer's table, newest first, keeping the input's index."""
+def table_rows(gdf: gpd.GeoDataFrame, ordered: bool = False) -> pd.DataFrame:
+    """One row per record for the explorer's table, keeping the input's index: newest first, or in
+    the input's order when ordered is True (a page already sorted by table_order)."""
     rows = pd.DataFrame(
         {
             "id": gdf["id"].astype(str),
@@ -194,7 +196,35 @@ def table_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     rows["precision"] = (
         rows["location_precision"].fillna("–").astype(str) + " / " + rows["date_precision"].fillna("–").astype(str)
     )
-    return rows.sort_values(["date", "id"], ascending=[False, True], kind="stable")[list(TABLE_COLUMNS)]
+    if not ordered:
+        rows = rows.sort_values(["date", "id"], ascending=[False, True], kind="stable")
+    return rows[list(TABLE_COLUMNS)]
+
+
+# How the explorer's table can be ordered: (column, ascending) pairs, ties broken by id.
+TABLE_SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "newest": (("date", False), ("id", True)),
+    "oldest": (("date", True), ("id", True)),
+    "deadliest": (("fatalities", False), ("date", False), ("id", True)),
+    "title": (("title", True), ("id", True)),
+}
+
+
+def table_order(gdf: pd.DataFrame, sort: str = "newest") -> np.ndarray:
+    """Positions of gdf's rows in the order TABLE_SORTS[sort] gives (missing values last).
+
+    Sorting needs only these few columns, so a table can show one page without building every row.
+    """
+    sources = {
+        "date": lambda: gdf["date_start"].astype("datetime64[ns]"),
+        "id": lambda: gdf["id"].astype(str),
+        "fatalities": lambda: _column(gdf, "fatalities_best"),
+        "title": lambda: gdf["title"].astype(str).str.casefold(),
+    }
+    spec = TABLE_SORTS[sort]
+    keys = pd.DataFrame({name: sources[name]().to_numpy() for name, _ in spec})
+    ranked = keys.sort_values([n for n, _ in spec], ascending=[a for _, a in spec], kind="stable", na_position="last")
+    return ranked.index.to_numpy()
 
 
 def border_km(geometry, border: gpd.GeoDataFrame | None) -> float | None:
@@ -210,6 +240,14 @@ def country_label(value, country_names: dict[str, str] | None = None) -> str:
     return " + ".join(names.get(code, code) for code in str(value).split(";"))
 
 
+PAGE_SIZE = 200  # table rows sent to the browser at a time
+
+
+def page_count(rows: int, size: int = PAGE_SIZE) -> int:
+    """Pages needed for rows table rows (at least one, possibly empty)."""
+    return max(1, -(-rows // size))
+
+
 @dataclass(frozen=True)
 class ExplorerView:
     """Everything the explorer shows for one filter: the matching records and their figures."""
@@ -217,10 +255,23 @@ class ExplorerView:
     shown: gpd.GeoDataFrame
     headline: Headline
     months: pd.DataFrame
-    rows: pd.DataFrame  # table_rows, newest first, index reset
+    orders: dict[str, np.ndarray] = field(default_factory=dict)  # table_order per sort, filled on use
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Every table row, newest first, index reset (the page shows one page of them at a time)."""
+        return table_rows(self.shown).reset_index(drop=True)
+
+    def page(self, number: int, sort: str = "newest", size: int = PAGE_SIZE) -> pd.DataFrame:
+        """Table rows of page number (1 = first) in the given order, index reset."""
+        if sort not in self.orders:
+            self.orders[sort] = table_order(self.shown, sort)
+        number = min(max(number, 1), page_count(len(self.shown), size))
+        positions = self.orders[sort][(number - 1) * size : number * size]
+        return table_rows(self.shown.iloc[positions], ordered=True).reset_index(drop=True)
 
 
 def explorer_view(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> ExplorerView:
-    """Everything the explorer page shows for one filter, computed once."""
+    """Everything the explorer page shows for one filter, computed once (table rows per page, on use)."""
     shown = apply_filter(incidents, f)
-    return ExplorerView(shown, headline(shown), monthly(shown), table_rows(shown).reset_index(drop=True))
+    return ExplorerView(shown, headline(shown), monthly(shown))

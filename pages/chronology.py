@@ -23,6 +23,8 @@ ensure_app_shell()
 CHART_KEY = "chronology_chart"
 PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its id here
 PICK_LIMIT = 3000  # above this many events the list is left out (the chart still selects)
+TABLE_PAGE_KEY = "chronology_table_page"
+TABLE_PAGE_OF = "_chronology_table_page_of"  # the filter the table's page number belongs to
 
 
 def _from_chart() -> None:
@@ -41,7 +43,7 @@ st.title("Chronology")
 incidents = data.incidents_or_stop()
 
 f = current_filter()
-total = data.per_session("chronology_all", incidents, None, lambda: chronology.events(incidents))
+total = data.per_session("chronology_all", incidents, None, lambda: chronology.dated_tracks(incidents))
 view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
 shown_gdf, ev = view.shown, view.events
 st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
@@ -63,7 +65,7 @@ if ev.empty:
     st.stop()
 
 st.altair_chart(
-    charts.chronology_chart(view.drawn, selection_name="event"),
+    charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
     width="stretch",
     key=CHART_KEY,
     on_select=_from_chart,
@@ -80,10 +82,12 @@ st.caption(
     "Hover for details; click an event to open its record below."
 )
 
-labels = _label(ev)
-if st.session_state.get(PICK_KEY) not in labels:
+listed = len(ev) <= PICK_LIMIT
+labels = _label(ev) if listed else {}
+picked = st.session_state.get(PICK_KEY)
+if picked is not None and not (picked in labels if listed else (ev["id"] == picked).any()):
     st.session_state.pop(PICK_KEY, None)
-if len(labels) <= PICK_LIMIT:
+if listed:
     chosen = st.selectbox(
         "Event",
         list(labels),
@@ -94,7 +98,7 @@ if len(labels) <= PICK_LIMIT:
     )
 else:
     chosen = st.session_state.get(PICK_KEY)
-    st.caption(f"{len(labels):,} events match: click one on the chart, or narrow the filters to pick from a list.")
+    st.caption(f"{len(ev):,} events match: click one on the chart, or narrow the filters to pick from a list.")
 record = record_of(shown_gdf, chosen) if chosen else None
 if record is not None:
     with st.container(border=True, key="chronology_record"):
@@ -109,6 +113,15 @@ else:
 
 with st.expander("All events shown, as a table"):
     st.html(NARROW_SCREENS_CSS)
+    pages = incident_stats.page_count(len(ev))
+    if pages > 1:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
+        if st.session_state.get(TABLE_PAGE_OF) != f or not 1 <= st.session_state.get(TABLE_PAGE_KEY, 1) <= pages:
+            st.session_state[TABLE_PAGE_OF] = f
+            st.session_state[TABLE_PAGE_KEY] = 1
+        number = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=TABLE_PAGE_KEY)
+        size = incident_stats.PAGE_SIZE
+        ev = ev.iloc[(number - 1) * size : number * size]
+        st.caption(f"Events {(number - 1) * size + 1:,}–{(number - 1) * size + len(ev):,}, oldest first")
     table = {"hide_index": True, "width": "stretch", "placeholder": "–"}
     from_column = st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86)
     with st.container(key="wide_chronology"):

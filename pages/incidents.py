@@ -24,6 +24,14 @@ ensure_app_shell()
 TABLE_KEY = "incidents_table"
 NARROW_TABLE_KEY = "incidents_narrow_table"  # the same rows for a phone: date, title, deaths
 SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes
+SORT_KEY, PAGE_KEY = "explorer_sort", "explorer_page"
+PAGE_OF = "_explorer_page_of"  # the (filter, sort) the page number belongs to: page 1 again when either changes
+SORT_LABELS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "deadliest": "Most killed first",
+    "title": "Title A–Z",
+}
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
 
 
@@ -114,7 +122,16 @@ geo_col.download_button(
     help="Exactly the filtered events; attribution in the top-level 'attribution' member.",
 )
 
-rows = view.rows
+sort_col, page_col, count_col = st.columns([2, 1.2, 2.2], vertical_alignment="bottom")
+sort = sort_col.selectbox("Order", list(SORT_LABELS), format_func=SORT_LABELS.get, key=SORT_KEY)
+pages = incident_stats.page_count(h.events)
+if st.session_state.get(PAGE_OF) != (f, sort) or not 1 <= st.session_state.get(PAGE_KEY, 1) <= pages:
+    st.session_state[PAGE_OF] = (f, sort)
+    st.session_state[PAGE_KEY] = 1
+number = page_col.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+rows = view.page(number, sort)
+first = (number - 1) * incident_stats.PAGE_SIZE
+count_col.caption(f"Rows {first + 1 if len(rows) else 0:,}–{first + len(rows):,} of {h.events:,}")
 ids = rows["id"].tolist()
 # A new key whenever the rows change, so a selection never points at another row than the one clicked.
 digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
@@ -123,7 +140,10 @@ position = ids.index(picked) if picked in ids else None
 default = {"selection": {"rows": [position]}} if position is not None else None
 # rows taller than 4rem let Streamlit wrap long text instead of cutting it off
 ROW_HEIGHT = 80
-st.caption("Tick a row to see its full record below. Click a column header to sort.")
+st.caption(
+    "Tick a row to see its full record below. Order and page choose the rows shown; "
+    "a click on a column header sorts this page only."
+)
 st.html(NARROW_SCREENS_CSS)
 common = {
     "on_select": "rerun",
@@ -185,7 +205,7 @@ if changed:
 
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
-record = record_of(shown, chosen) if chosen in ids else None
+record = record_of(shown, chosen) if chosen else None  # on this page or another of the filtered set
 if record is not None:
     border = data.load("border").gdf
     with st.container(border=True, key="explorer_record"):

@@ -134,3 +134,43 @@ def test_chronology_view_follows_the_filter(small):
     assert len(view.drawn) == 2 and sum(view.left_out.values()) == len(expected) - 2
     assert view.thinning().startswith(f"The chart draws 2 of the {len(expected)} events")
     assert chronology.chronology_view(small, f).thinning() is None
+
+
+def test_overview_strip_draws_monthly_counts_of_every_event_also_those_thinned_out():
+    ev = _events([(f"S{i}", "security", i % 5) for i in range(40)] + [("D1", "diplomacy", None)]).assign(
+        category="attack", title="t", date_precision="day", date_end=lambda d: d["date_start"]
+    )
+    view_drawn, _ = chronology.thin_for_chart(ev, limit=5)
+    density = chronology.monthly_density(ev)
+    assert density["events"].sum() == len(ev) == 41
+    assert list(density["date_start"].dt.month) == [1, 2] and list(density["date_next"].dt.month) == [2, 3]
+    chart = chronology_chart(view_drawn, density=density)
+    _points, strip = chart.vconcat
+    assert len(chart.data) == 5  # the events view draws the thinned events
+    assert strip.data is density  # the strip: one bar per month and category, not one tick per event
+    spec = chart.to_dict()
+    assert spec["vconcat"][1]["mark"]["type"] == "bar"
+    assert spec["vconcat"][1]["encoding"]["y"]["aggregate"] == "sum"
+
+
+def test_density_counts_per_quarter_or_year_when_months_would_be_too_many():
+    ev = pd.DataFrame(
+        {"date_start": pd.date_range("2000-01-01", periods=48, freq="MS"), "category": ["attack", "visit"] * 24}
+    )
+    assert len(chronology.monthly_density(ev)) == 48
+    quarters = chronology.monthly_density(ev, max_rows=40)
+    assert len(quarters) == 32 and quarters["events"].sum() == 48  # 16 quarters x 2 categories
+    assert (quarters["date_next"] - quarters["date_start"]).dt.days.between(89, 92).all()
+    years = chronology.monthly_density(ev, max_rows=10)
+    assert len(years) == 8 and years["events"].sum() == 48
+    assert years["date_start"].iloc[0] == pd.Timestamp("2000-01-01") and years["date_next"].iloc[0] == pd.Timestamp(
+        "2001-01-01"
+    )
+
+
+def test_dated_tracks_count_like_the_events(small):
+    ev = chronology.events(small)
+    assert chronology.dated_tracks(small)["track"].value_counts().to_dict() == ev["track"].value_counts().to_dict()
+    pd.testing.assert_frame_equal(
+        chronology.track_counts(ev, chronology.dated_tracks(small)), chronology.track_counts(ev, ev)
+    )

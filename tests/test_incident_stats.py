@@ -179,3 +179,28 @@ def test_explorer_view_bundles_the_filtered_records_and_their_figures(small):
     assert view.headline == incident_stats.headline(expected)
     pd.testing.assert_frame_equal(view.months, incident_stats.monthly(expected))
     pd.testing.assert_frame_equal(view.rows, incident_stats.table_rows(expected).reset_index(drop=True))
+
+
+def test_pages_of_the_table_hold_every_row_once_in_the_chosen_order(small):
+    view = incident_stats.explorer_view(small, IncidentFilter())
+    everything = view.rows
+    for sort in incident_stats.TABLE_SORTS:
+        pages = [view.page(n, sort, size=2) for n in range(1, incident_stats.page_count(len(small), 2) + 1)]
+        assert all(len(p) <= 2 for p in pages)
+        joined = pd.concat(pages, ignore_index=True)
+        assert sorted(joined["id"]) == sorted(small["id"].astype(str))
+        pd.testing.assert_frame_equal(
+            joined.sort_values("id", ignore_index=True), everything.sort_values("id", ignore_index=True)
+        )
+    newest = pd.concat([view.page(n, "newest", size=2) for n in (1, 2)], ignore_index=True)
+    assert newest["id"].tolist() == everything["id"].head(len(newest)).tolist()
+    deadliest = view.page(1, "deadliest", size=2)
+    assert deadliest["fatalities"].iloc[0] == small["fatalities_best"].max()
+    oldest = view.page(1, "oldest", size=1)
+    assert oldest["date"].iloc[0] == small["date_start"].min()
+    # a page past the end is the last page
+    assert view.page(99, "newest", size=2)["id"].tolist() == everything["id"].iloc[4:6].tolist()
+
+
+def test_page_count_is_at_least_one():
+    assert [incident_stats.page_count(n, 200) for n in (0, 1, 200, 201, 100_000)] == [1, 1, 1, 2, 500]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from geo.chronology import TRACK_ORDER, default_window
+from geo.chronology import TRACK_ORDER, default_window, monthly_density
 from geo.incident_stats import country_label
 from geo.schema import CATEGORY, OTHER_CATEGORY
 
@@ -119,8 +119,12 @@ def monthly_chart(
     return alt.vconcat(detail("events"), detail("fatalities"), strip, spacing=12)
 
 
+# the columns of the events the chart uses (the rest is left out of the page)
+CHART_COLUMNS = ["id", "track", "category", "title", "date_start", "date_precision", "fatalities"]
+
+
 def chronology_chart(
-    ev: pd.DataFrame, selection_name: str = "event", width: int | str = "container"
+    ev: pd.DataFrame, selection_name: str = "event", width: int | str = "container", density: pd.DataFrame | None = None
 ) -> alt.VConcatChart:
     """Events (geo.chronology.events) as points on one row per track, categories offset within the
     row, above an overview strip whose brush sets the period shown.
@@ -128,19 +132,23 @@ def chronology_chart(
     Colour: category; size: fatalities; a square marks an event that spans more than one day
     (its dates are in the tooltip). Clicking a point selects it through the point selection
     named selection_name (field "id"). One mark per view: Streamlit stretches a concatenated
-    chart to the page only when no view is layered.
+    chart to the page only when no view is layered. The strip draws monthly counts per category
+    (density: geo.chronology.monthly_density of every event, also those thinned out of ev;
+    by default those of ev), so its size does not grow with the events.
     """
-    data = ev.assign(
+    data = ev[CHART_COLUMNS].assign(
         date_label=ev["date_start"].dt.strftime("%Y-%m-%d")
         + ev["date_end"].where(ev["date_end"] != ev["date_start"]).dt.strftime(" to %Y-%m-%d").fillna(""),
         span=(ev["date_end"] > ev["date_start"]).map({True: "several days or more", False: "one day"}),
         fatalities_shown=ev["fatalities"].astype("float").fillna(0),
     )
     present = [t for t in TRACK_ORDER if t in set(data["track"])]
-    categories = [c for c in CATEGORY if c in set(data["category"])]
-    categories += sorted(set(data["category"].dropna()) - set(categories))
+    months = monthly_density(ev) if density is None else density
+    named = set(data["category"].dropna()) | set(months["category"])
+    categories = [c for c in CATEGORY if c in named]
+    categories += sorted(named - set(categories))
     pick = alt.selection_point(name=selection_name, fields=["id"], on="click", clear="dblclick")
-    zoom = zoom_brush(default_window(data["date_start"], data["date_end"]))
+    zoom = zoom_brush(default_window(ev["date_start"], ev["date_end"]))
     color = alt.Color(
         "category:N",
         title="Category",
@@ -163,9 +171,9 @@ def chronology_chart(
         alt.Tooltip("fatalities:Q", title="Fatalities"),
         alt.Tooltip("id:N", title="ID"),
     ]
-    base = alt.Chart(data)
     points = (
-        base.mark_point(filled=True, stroke="#222", strokeWidth=0.5, clip=True)
+        alt.Chart()
+        .mark_point(filled=True, stroke="#222", strokeWidth=0.5, clip=True)
         .encode(
             x=alt.X(
                 "date_start:T",
@@ -203,5 +211,10 @@ def chronology_chart(
         .add_params(pick)
         .properties(height=120 * max(len(present), 1), width=width)
     )
-    strip = overview_strip(base.mark_tick(thickness=2, size=14).encode(color=color), "date_start:T", zoom, width)
-    return alt.vconcat(points, strip, spacing=14)
+    bars = (
+        alt.Chart(months)
+        .mark_bar()
+        .encode(x2="date_next:T", y=alt.Y("sum(events):Q", title=None, axis=None), color=color)
+    )
+    strip = overview_strip(bars, "date_start:T", zoom, width)
+    return alt.vconcat(points, strip, spacing=14, data=data)

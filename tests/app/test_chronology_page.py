@@ -2,13 +2,17 @@
 
 import json
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
+from geo.incident_stats import PAGE_SIZE
 from geo.loading import load_layer
 from tests.app_helpers import ROOT, open_page
+from ui.data import Loaded
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/chronology.py"
@@ -99,3 +103,32 @@ def test_no_events_says_so():
     at.text_input(key="filter_keyword").set_value("no-such-word-anywhere").run()
     assert not at.exception
     assert any("No events match" in i.value for i in at.info)
+
+
+def test_the_event_table_is_paged():
+    gdf = load_layer("incidents")[0]
+    many = gpd.GeoDataFrame(
+        pd.concat([gdf.assign(id=gdf["id"] + f"-{k}") for k in range(5)], ignore_index=True),
+        geometry="geometry",
+        crs=gdf.crs,
+    )
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["session_incidents"] = Loaded("incidents", many, None, None)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    oldest = chronology.events(many)["id"].tolist()
+    assert len(oldest) > PAGE_SIZE
+
+    def table_ids():
+        tables = [d.value["id"].tolist() for d in at.dataframe]  # the wide table and the phone one
+        assert len(tables) == 2 and tables[0] == tables[1]
+        return tables[0]
+
+    assert table_ids() == oldest[:PAGE_SIZE]
+    at.number_input(key="chronology_table_page").increment().run()
+    assert not at.exception
+    assert table_ids() == oldest[PAGE_SIZE:]
+    # the pick list still offers every event
+    assert len(at.selectbox(key="chronology_event").options) == len(oldest)

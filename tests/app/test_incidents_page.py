@@ -6,6 +6,7 @@ import json
 import zipfile
 from datetime import date
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -202,3 +203,52 @@ def test_location_figure_and_its_breakdown_use_different_words(incidents):
     assert not [label for label in labels if "pproximate" in label]
     breakdown = dict(h.by_precision)
     assert h.approximate == sum(n for p, n in breakdown.items() if p != "exact")
+
+
+@pytest.fixture(scope="module")
+def many(incidents):
+    """255 incidents (the shipped ones five times, ids made unique): two pages of the table."""
+    copies = [incidents.assign(id=incidents["id"] + f"-{k}") for k in range(5)]
+    return gpd.GeoDataFrame(pd.concat(copies, ignore_index=True), geometry="geometry", crs=incidents.crs)
+
+
+def start_with(gdf) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["session_incidents"] = Loaded("incidents", gdf, None, None)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_the_grid_holds_one_page_and_the_next_page_shows_the_next_rows(many):
+    at = start_with(many)
+    newest = incident_stats.table_rows(many)["id"].tolist()
+    assert len(newest) == 255 > incident_stats.PAGE_SIZE
+    assert table(at)["id"].tolist() == newest[: incident_stats.PAGE_SIZE]
+    assert any(c.value == "Rows 1–200 of 255" for c in at.caption)
+    at.number_input(key="explorer_page").increment().run()
+    assert not at.exception
+    assert table(at)["id"].tolist() == newest[incident_stats.PAGE_SIZE :]
+    assert any(c.value == "Rows 201–255 of 255" for c in at.caption)
+    # another order starts again on page 1
+    at.selectbox(key="explorer_sort").set_value("deadliest").run()
+    assert at.number_input(key="explorer_page").value == 1
+    rows = table(at)
+    assert len(rows) == incident_stats.PAGE_SIZE
+    assert rows["fatalities"].iloc[0] == many["fatalities_best"].max()
+    assert rows["fatalities"].fillna(-1).is_monotonic_decreasing
+
+
+def test_selecting_a_row_on_page_two_opens_that_record(many):
+    at = start_with(many)
+    at.number_input(key="explorer_page").set_value(2).run()
+    wanted = incident_stats.table_rows(many)["id"].iloc[incident_stats.PAGE_SIZE + 3]
+    assert wanted not in table(at)["id"].iloc[:3].tolist()
+    _select(at, wanted)
+    assert _record_ids(at) == [wanted]
+    # the record stays while the user goes back to page 1, where its row is not
+    at.number_input(key="explorer_page").set_value(1).run()
+    assert wanted not in table(at)["id"].tolist()
+    assert _record_ids(at) == [wanted]
