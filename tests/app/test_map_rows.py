@@ -18,7 +18,7 @@ def spy(monkeypatch) -> MapSpy:
 
 
 def panel(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown if "pkir-record" in m.value)
+    return "\n".join(m.value for m in at.get("html") if "pkir-record" in m.value)
 
 
 def test_a_clicked_row_opens_that_incidents_record(spy):
