@@ -122,6 +122,34 @@ def _plain_point(raw) -> bool:
     return isinstance(c, list) and len(c) == 2 and all(type(v) in (int, float) for v in c)
 
 
+def _shared(value, memo: dict):
+    """value with every text inside it replaced by the first equal text seen (lists and dicts changed in place)."""
+    if type(value) is str:
+        return memo.setdefault(value, value)
+    if type(value) is list:
+        for i, item in enumerate(value):
+            value[i] = _shared(item, memo)
+    elif type(value) is dict:
+        for key, item in value.items():
+            value[key] = _shared(item, memo)
+    return value
+
+
+def share_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Make equal texts in object columns one Python object (in place; values and dtypes unchanged).
+
+    JSON parsing makes a new string for every cell, so 100,000 rows of "Pakistan" are 100,000
+    objects; shared, they are one, and a column costs little more than its pointers.
+    """
+    memo: dict = {}
+    for name in frame.columns:
+        col = frame[name]
+        if col.dtype != object or name == getattr(frame, "_geometry_column_name", None):
+            continue
+        frame[name] = pd.Series([_shared(v, memo) for v in col.tolist()], index=col.index, dtype=object)
+    return frame
+
+
 def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoDataFrame:
     """Parse a GeoJSON FeatureCollection, keeping list and object properties as Python values.
 
@@ -170,6 +198,8 @@ def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoD
     # keep Python objects (lists, None) rather than pandas' inferred dtypes
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
     frame = frame.where(frame.notna(), None) if rows else frame
+    del doc, rows
+    share_repeated_text(frame)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
 
 
