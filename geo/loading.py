@@ -122,17 +122,24 @@ def _plain_point(raw) -> bool:
     return isinstance(c, list) and len(c) == 2 and all(type(v) in (int, float) for v in c)
 
 
-def _shared(value, memo: dict):
+def share_texts_in(value, memo: dict):
     """value with every text inside it replaced by the first equal text seen (lists and dicts changed in place)."""
     if type(value) is str:
         return memo.setdefault(value, value)
     if type(value) is list:
         for i, item in enumerate(value):
-            value[i] = _shared(item, memo)
+            value[i] = share_texts_in(item, memo)
     elif type(value) is dict:
         for key, item in value.items():
-            value[key] = _shared(item, memo)
+            value[key] = share_texts_in(item, memo)
     return value
+
+
+def shared_texts(col: pd.Series) -> pd.Series:
+    """A column of texts (and missing values) as Python objects, each distinct text one object, None for missing."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    values = np.array([*uniques.tolist(), None], dtype=object)  # code -1 (missing) takes the last: None
+    return pd.Series(values[codes], index=col.index, dtype=object)
 
 
 def share_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -146,7 +153,10 @@ def share_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame[name]
         if col.dtype != object or name == getattr(frame, "_geometry_column_name", None):
             continue
-        frame[name] = pd.Series([_shared(v, memo) for v in col.tolist()], index=col.index, dtype=object)
+        if pd.api.types.infer_dtype(col, skipna=True) == "string":  # only texts: hashed in C
+            frame[name] = shared_texts(col)
+        else:  # lists, dicts, mixed types: text by text, everything else kept as it is
+            frame[name] = pd.Series([share_texts_in(v, memo) for v in col.tolist()], index=col.index, dtype=object)
     return frame
 
 
