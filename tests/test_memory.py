@@ -125,3 +125,23 @@ def test_no_cache_in_team_mode_or_under_static(data_folder, monkeypatch):
     monkeypatch.delenv(DATABASE_ENV)
     monkeypatch.setenv(WORKSPACE_ENV, str(shipped._STATIC / "ws"))
     assert shipped.cache_dir() is None
+
+
+def test_a_large_file_is_parsed_in_a_child_process(data_folder, monkeypatch):
+    expected = _read_fresh(data_folder)
+    for entry in shipped.cache_dir().glob("shipped-*"):
+        entry.unlink()
+    monkeypatch.setattr(shipped, "CHILD_PARSE_BYTES", 0)
+
+    def no_parse(*_args, **_kwargs):
+        raise AssertionError("the file was parsed in the server's process")
+
+    monkeypatch.setattr(shipped, "load_layer", no_parse)
+    pd.testing.assert_frame_equal(_read_fresh(data_folder), expected)
+
+
+def test_a_broken_large_file_still_names_its_problem(data_folder, monkeypatch):
+    monkeypatch.setattr(shipped, "CHILD_PARSE_BYTES", 0)
+    (data_folder / LAYERS["incidents"].file).write_text('{"type": "FeatureCollection"}', encoding="utf-8")
+    with pytest.raises(LayerValidationError, match="not a GeoJSON FeatureCollection"):
+        _read_fresh(data_folder)

@@ -15,6 +15,8 @@ import dataclasses
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -158,17 +160,49 @@ def _to_cache(digest: str, result: tuple[gpd.GeoDataFrame, ValidationReport]) ->
         pass
 
 
-def _parsed(path: Path, stamp: str) -> tuple[str, object]:
+# a file this large is parsed in a child process that writes the cache: the parser's peak (several
+# times the file's size) is then the child's, and the server only ever holds the compact frame
+CHILD_PARSE_BYTES = 16 * 2**20
+CHILD_TIMEOUT_S = 900
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cached(digest: str) -> tuple[gpd.GeoDataFrame, ValidationReport] | None:
+    try:
+        return _from_cache(digest)
+    except Exception:  # a damaged entry: parse the file again, which rewrites the entry
+        return None
+
+
+def _parse_in_child(path: Path) -> None:
+    """Parse and cache the file in a child process; any failure there is left to the parse here."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(
+            [sys.executable, "-m", "geo.store.shipped", str(path)],
+            cwd=_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=CHILD_TIMEOUT_S,
+            check=False,
+        )
+
+
+def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
     """(sha256, (frame, report)) of the file, from the cache when it holds these bytes."""
     # through the loader's checks: a link out of the folder, a pipe or an oversize file is refused, never read
-    digest = hashlib.sha256(read_bytes(path, path.parent)).hexdigest()
-    try:
-        cached = _from_cache(digest)
-    except Exception:  # a damaged entry: parse the file again, which rewrites the entry
-        cached = None
+    data = read_bytes(path, path.parent)
+    digest, size = hashlib.sha256(data).hexdigest(), len(data)
+    del data
+    cached = _cached(digest)
+    if cached is None and child and size >= CHILD_PARSE_BYTES and cache_dir() is not None:
+        _parse_in_child(path)
+        cached = _cached(digest)
     if cached is not None:
         return digest, cached
-    result = load_layer("incidents", path.parent)
+    result = load_layer("incidents", path.parent)  # a broken file raises its errors here, in this process
     if _stamp(path) == stamp:  # unchanged while it was parsed: these bytes are the ones hashed
         _to_cache(digest, result)
     return digest, result
@@ -235,3 +269,8 @@ class ShippedIncidents:
         if loaded is None or isinstance(loaded[1], Exception):
             return None
         return loaded[1][1]
+
+
+if __name__ == "__main__":  # the child of _parse_in_child: python -m geo.store.shipped FILE
+    target = Path(sys.argv[1])
+    _parsed(target, _stamp(target) or "", child=False)
