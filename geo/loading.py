@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -67,9 +70,9 @@ def checked_file(path: str | Path, folder: str | Path | None = None, cap: int | 
     return resolved
 
 
-def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> bytes:
-    """The bytes of a file that passes checked_file, read without blocking or following a last link."""
-    cap = MAX_FILE_BYTES if cap is None else cap
+@contextlib.contextmanager
+def _opened(path: str | Path, folder: str | Path | None, cap: int) -> Iterator:
+    """The open file (binary) of a file that passes checked_file, opened without blocking or following a last link."""
     resolved = checked_file(path, folder, cap)
     source = Path(path).name
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -82,6 +85,14 @@ def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | No
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
         _check_kind(source, info.st_mode, info.st_size, cap)
+        yield fh
+
+
+def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> bytes:
+    """The bytes of a file that passes checked_file, read without blocking or following a last link."""
+    cap = MAX_FILE_BYTES if cap is None else cap
+    source = Path(path).name
+    with _opened(path, folder, cap) as fh:
         try:
             data = fh.read(cap + 1)
         except OSError as exc:
@@ -89,6 +100,23 @@ def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | No
     if len(data) > cap:
         raise _refused(source, f"grew past the {_size(cap)} limit for a file read here")
     return data
+
+
+def file_digest(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> str:
+    """Hex SHA-256 of a file that passes the same checks as read_bytes, read a megabyte at a time."""
+    cap = MAX_FILE_BYTES if cap is None else cap
+    source = Path(path).name
+    digest, size = hashlib.sha256(), 0
+    with _opened(path, folder, cap) as fh:
+        try:
+            while block := fh.read(2**20):
+                size += len(block)
+                if size > cap:
+                    raise _refused(source, f"grew past the {_size(cap)} limit for a file read here")
+                digest.update(block)
+        except OSError as exc:
+            raise _refused(source, f"cannot be read: {exc.strerror or exc}") from exc
+    return digest.hexdigest()
 
 
 def _refuse_constant(name: str):

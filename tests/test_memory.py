@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geo.catalog import DATA_DIR, LAYERS
-from geo.loading import load_layer, read_geojson
+from geo.loading import file_digest, load_layer, read_geojson
 from geo.store import DATABASE_ENV, shipped
 from geo.store.workspace import WORKSPACE_ENV
 from geo.validation import LayerValidationError
@@ -145,3 +146,20 @@ def test_a_broken_large_file_still_names_its_problem(data_folder, monkeypatch):
     (data_folder / LAYERS["incidents"].file).write_text('{"type": "FeatureCollection"}', encoding="utf-8")
     with pytest.raises(LayerValidationError, match="not a GeoJSON FeatureCollection"):
         _read_fresh(data_folder)
+
+
+def test_file_digest_hashes_the_bytes_through_the_same_checks(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    inside = folder / "x.geojson"
+    inside.write_bytes(b"x" * (3 * 2**20 + 5))
+    assert file_digest(inside, folder) == hashlib.sha256(inside.read_bytes()).hexdigest()
+    outside = tmp_path / "secret.geojson"
+    outside.write_text("{}", encoding="utf-8")
+    (folder / "link.geojson").symlink_to(outside)
+    with pytest.raises(LayerValidationError, match="leads outside the data folder"):
+        file_digest(folder / "link.geojson", folder)
+    with pytest.raises(LayerValidationError, match="over the"):
+        file_digest(inside, folder, cap=2**20)
+    with pytest.raises(LayerValidationError, match="is a folder"):
+        file_digest(folder, tmp_path)

@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.catalog import LAYERS, data_dir
-from geo.loading import load_layer, read_bytes, share_texts_in, shared_texts
+from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
 from geo.store import DATABASE_ENV, formats
 from geo.store.base import SHIPPED, DatasetInfo, SourceInfo
@@ -190,14 +190,19 @@ def _parse_in_child(path: Path) -> None:
         )
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
     """(sha256, (frame, report)) of the file, from the cache when it holds these bytes."""
     # through the loader's checks: a link out of the folder, a pipe or an oversize file is refused, never read
-    data = read_bytes(path, path.parent)
-    digest, size = hashlib.sha256(data).hexdigest(), len(data)
-    del data
+    digest = file_digest(path, path.parent)
     cached = _cached(digest)
-    if cached is None and child and size >= CHILD_PARSE_BYTES and cache_dir() is not None:
+    if cached is None and child and _size(path) >= CHILD_PARSE_BYTES and cache_dir() is not None:
         _parse_in_child(path)
         cached = _cached(digest)
     if cached is not None:
