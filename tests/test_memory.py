@@ -126,6 +126,8 @@ def test_no_cache_in_team_mode_or_under_static(data_folder, monkeypatch):
     monkeypatch.delenv(DATABASE_ENV)
     monkeypatch.setenv(WORKSPACE_ENV, str(shipped._STATIC / "ws"))
     assert shipped.cache_dir() is None
+    monkeypatch.setenv(WORKSPACE_ENV, str(DATA_DIR / "ws"))
+    assert shipped.cache_dir() is None
 
 
 def test_a_large_file_is_parsed_in_a_child_process(data_folder, monkeypatch):

@@ -29,7 +29,7 @@ from geo.schema import INCIDENTS
 from geo.store import DATABASE_ENV, formats
 from geo.store.base import SHIPPED, DatasetInfo, SourceInfo
 from geo.store.columns import decode_json_column
-from geo.store.workspace import default_workspace, write_atomic, write_json
+from geo.store.workspace import REPO_GEO, default_workspace, write_atomic, write_json
 from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"
@@ -57,11 +57,14 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=
 
 
 def cache_dir() -> Path | None:
-    """Where parsed shipped files are kept: the workspace's cache folder (None in team mode or under static/)."""
+    """Where parsed shipped files are kept: the workspace's cache folder.
+
+    None in team mode, and for a workspace under static/ (served to anyone) or geo/ (shipped).
+    """
     if os.environ.get(DATABASE_ENV, "").strip():
         return None
     folder = (default_workspace() / CACHE_FOLDER).expanduser().resolve()
-    if folder == _STATIC or _STATIC in folder.parents:
+    if any(folder == top or top in folder.parents for top in (_STATIC, REPO_GEO)):
         return None
     return folder
 
