@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -67,9 +70,9 @@ def checked_file(path: str | Path, folder: str | Path | None = None, cap: int | 
     return resolved
 
 
-def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> bytes:
-    """The bytes of a file that passes checked_file, read without blocking or following a last link."""
-    cap = MAX_FILE_BYTES if cap is None else cap
+@contextlib.contextmanager
+def _opened(path: str | Path, folder: str | Path | None, cap: int) -> Iterator:
+    """The open file (binary) of a file that passes checked_file, opened without blocking or following a last link."""
     resolved = checked_file(path, folder, cap)
     source = Path(path).name
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -82,6 +85,14 @@ def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | No
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
         _check_kind(source, info.st_mode, info.st_size, cap)
+        yield fh
+
+
+def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> bytes:
+    """The bytes of a file that passes checked_file, read without blocking or following a last link."""
+    cap = MAX_FILE_BYTES if cap is None else cap
+    source = Path(path).name
+    with _opened(path, folder, cap) as fh:
         try:
             data = fh.read(cap + 1)
         except OSError as exc:
@@ -89,6 +100,23 @@ def read_bytes(path: str | Path, folder: str | Path | None = None, cap: int | No
     if len(data) > cap:
         raise _refused(source, f"grew past the {_size(cap)} limit for a file read here")
     return data
+
+
+def file_digest(path: str | Path, folder: str | Path | None = None, cap: int | None = None) -> str:
+    """Hex SHA-256 of a file that passes the same checks as read_bytes, read a megabyte at a time."""
+    cap = MAX_FILE_BYTES if cap is None else cap
+    source = Path(path).name
+    digest, size = hashlib.sha256(), 0
+    with _opened(path, folder, cap) as fh:
+        try:
+            while block := fh.read(2**20):
+                size += len(block)
+                if size > cap:
+                    raise _refused(source, f"grew past the {_size(cap)} limit for a file read here")
+                digest.update(block)
+        except OSError as exc:
+            raise _refused(source, f"cannot be read: {exc.strerror or exc}") from exc
+    return digest.hexdigest()
 
 
 def _refuse_constant(name: str):
@@ -120,6 +148,44 @@ def _plain_point(raw) -> bool:
         return False
     c = raw.get("coordinates")
     return isinstance(c, list) and len(c) == 2 and all(type(v) in (int, float) for v in c)
+
+
+def share_texts_in(value, memo: dict):
+    """value with every text inside it replaced by the first equal text seen (lists and dicts changed in place)."""
+    if type(value) is str:
+        return memo.setdefault(value, value)
+    if type(value) is list:
+        for i, item in enumerate(value):
+            value[i] = share_texts_in(item, memo)
+    elif type(value) is dict:
+        for key, item in value.items():
+            value[key] = share_texts_in(item, memo)
+    return value
+
+
+def shared_texts(col: pd.Series) -> pd.Series:
+    """A column of texts (and missing values) as Python objects, each distinct text one object, None for missing."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    values = np.array([*uniques.tolist(), None], dtype=object)  # code -1 (missing) takes the last: None
+    return pd.Series(values[codes], index=col.index, dtype=object)
+
+
+def share_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Make equal texts in object columns one Python object (in place; values and dtypes unchanged).
+
+    JSON parsing makes a new string for every cell, so 100,000 rows of "Pakistan" are 100,000
+    objects; shared, they are one, and a column costs little more than its pointers.
+    """
+    memo: dict = {}
+    for name in frame.columns:
+        col = frame[name]
+        if col.dtype != object or name == getattr(frame, "_geometry_column_name", None):
+            continue
+        if pd.api.types.infer_dtype(col, skipna=True) == "string":  # only texts: hashed in C
+            frame[name] = shared_texts(col)
+        else:  # lists, dicts, mixed types: text by text, everything else kept as it is
+            frame[name] = pd.Series([share_texts_in(v, memo) for v in col.tolist()], index=col.index, dtype=object)
+    return frame
 
 
 def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -170,6 +236,8 @@ def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoD
     # keep Python objects (lists, None) rather than pandas' inferred dtypes
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
     frame = frame.where(frame.notna(), None) if rows else frame
+    del doc, rows
+    share_repeated_text(frame)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
 
 

@@ -1,16 +1,35 @@
-"""The shipped curated incidents (GeoJSON in git) as the read-only dataset "shipped"."""
+"""The shipped curated incidents (GeoJSON in git) as the read-only dataset "shipped".
+
+The first load of a file parses and validates the GeoJSON and keeps the result as GeoParquet in
+the workspace (WORKSPACE/cache/shipped-<key>.parquet and .json, the key a hash of the file's bytes
+and of the cache format), so the next server start reads it in a fraction of the time and without
+the parser's memory peak. A changed file has another hash, so a cache never serves a stale file;
+team mode (PKIR_DATABASE_URL) keeps nothing on disk.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import dataclasses
 import hashlib
+import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.catalog import LAYERS, data_dir
-from geo.loading import load_layer, read_bytes
+from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
+from geo.schema import INCIDENTS
+from geo.store import DATABASE_ENV, formats
 from geo.store.base import SHIPPED, DatasetInfo, SourceInfo
+from geo.store.columns import decode_json_column
+from geo.store.workspace import REPO_GEO, default_workspace, write_atomic, write_json
 from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"
@@ -29,6 +48,174 @@ def _stamp(path: Path) -> str | None:
     return f"{st.st_mtime_ns:x}-{st.st_size:x}"
 
 
+CACHE_FORMAT = 1
+CACHE_FOLDER = "cache"
+_STATIC = Path(__file__).resolve().parents[2] / "static"  # served to anyone: a cache never goes there
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def cache_dir() -> Path | None:
+    """Where parsed shipped files are kept: the workspace's cache folder.
+
+    None in team mode, and for a workspace under static/ (served to anyone) or geo/ (shipped).
+    """
+    if os.environ.get(DATABASE_ENV, "").strip():
+        return None
+    folder = (default_workspace() / CACHE_FOLDER).expanduser().resolve()
+    if any(folder == top or top in folder.parents for top in (_STATIC, REPO_GEO)):
+        return None
+    return folder
+
+
+def cache_key(digest: str) -> str:
+    """The cache entry's name: the file's hash with the cache format and the schema's fields."""
+    fields = ",".join(f"{f.name}:{f.kind}" for f in INCIDENTS.fields)
+    return hashlib.sha256(f"{digest}|{CACHE_FORMAT}|{fields}".encode()).hexdigest()[:32]
+
+
+def _release_free_memory() -> None:
+    """Hand memory freed after a load back to the system (Arrow's pool and glibc keep it otherwise)."""
+    with contextlib.suppress(ImportError, AttributeError):
+        import pyarrow  # its allocator keeps freed pages for the next read otherwise
+
+        pyarrow.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _stored_kind(col: pd.Series) -> str:
+    """How a column is kept: "text" (texts and None), "json" (lists, dicts, mixed values) or "typed"."""
+    if col.dtype != object:
+        return "typed"
+    return "text" if pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty") else "json"
+
+
+def _from_cache(digest: str) -> tuple[gpd.GeoDataFrame, ValidationReport] | None:
+    """The frame and report kept for this file's hash, or None (no entry, unreadable entry)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    name = f"shipped-{cache_key(digest)}"
+    try:
+        doc = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        if doc.get("digest") != digest:
+            return None
+        report = ValidationReport(**doc["report"])
+        kinds = dict(doc["columns"])
+        flat = gpd.read_parquet(folder / f"{name}.parquet")
+        if list(flat.columns) != [*kinds, flat.geometry.name]:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    columns = {}
+    for column, kind in kinds.items():  # one column at a time: a small peak
+        col = flat[column]
+        if kind == "text":  # straight from Arrow, one object per distinct text
+            columns[column] = shared_texts(col)
+        elif kind == "json":
+            values = decode_json_column(col).tolist()
+            memo: dict = {}
+            columns[column] = pd.Series([share_texts_in(v, memo) for v in values], index=col.index, dtype=object)
+        else:
+            columns[column] = col
+        del flat[column]
+    frame = gpd.GeoDataFrame(columns, index=flat.index, geometry=flat.geometry.values, crs=flat.crs)
+    if frame.geometry.name != flat.geometry.name:
+        frame = frame.rename_geometry(flat.geometry.name)
+    return frame, report
+
+
+KEEP_ENTRIES = 3  # data folders used in turn with one workspace (tests, a bench) each keep theirs
+
+
+def _drop_old_entries(folder: Path) -> None:
+    """Remove all but the KEEP_ENTRIES most recently written entries."""
+    entries = sorted(folder.glob("shipped-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEEP_ENTRIES:]:
+        old.unlink(missing_ok=True)  # the report first: an entry without it is never read
+        old.with_suffix(".parquet").unlink(missing_ok=True)
+
+
+def _to_cache(digest: str, result: tuple[gpd.GeoDataFrame, ValidationReport]) -> None:
+    """Keep a loaded file for the next start; a folder that cannot be written only costs the next start time."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    name = f"shipped-{cache_key(digest)}"
+    frame, report = result
+    geometry = frame.geometry.name
+    kinds = {c: _stored_kind(frame[c]) for c in frame.columns if c != geometry}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = frame.copy()
+        for column, kind in kinds.items():
+            if kind == "json":
+                stored[column] = pd.Series(
+                    [None if v is None else _ENCODE(v) for v in frame[column]], index=frame.index, dtype=object
+                )
+        write_atomic(folder / f"{name}.parquet", lambda tmp: formats.BACKENDS["parquet"].write(stored, tmp))
+        doc = {"digest": digest, "columns": list(kinds.items()), "report": dataclasses.asdict(report)}
+        write_json(folder / f"{name}.json", doc)
+        _drop_old_entries(folder)
+    except (OSError, ValueError, TypeError):
+        pass
+
+
+# a file this large is parsed in a child process that writes the cache: the parser's peak (several
+# times the file's size) is then the child's, and the server only ever holds the compact frame
+CHILD_PARSE_BYTES = 16 * 2**20
+CHILD_TIMEOUT_S = 900
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cached(digest: str) -> tuple[gpd.GeoDataFrame, ValidationReport] | None:
+    try:
+        return _from_cache(digest)
+    except Exception:  # a damaged entry: parse the file again, which rewrites the entry
+        return None
+
+
+def _parse_in_child(path: Path) -> None:
+    """Parse and cache the file in a child process; any failure there is left to the parse here."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(
+            [sys.executable, "-m", "geo.store.shipped", str(path)],
+            cwd=_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=CHILD_TIMEOUT_S,
+            check=False,
+        )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
+    """(sha256, (frame, report)) of the file, from the cache when it holds these bytes."""
+    # through the loader's checks: a link out of the folder, a pipe or an oversize file is refused, never read
+    digest = file_digest(path, path.parent)
+    cached = _cached(digest)
+    if cached is None and child and _size(path) >= CHILD_PARSE_BYTES and cache_dir() is not None:
+        _parse_in_child(path)
+        cached = _cached(digest)
+    if cached is not None:
+        return digest, cached
+    result = load_layer("incidents", path.parent)  # a broken file raises its errors here, in this process
+    if _stamp(path) == stamp:  # unchanged while it was parsed: these bytes are the ones hashed
+        _to_cache(digest, result)
+    return digest, result
+
+
 def _loaded(path: Path) -> tuple[str, object] | None:
     """(sha256, frame or exception) for the file as it is now; None when there is no file."""
     stamp = _stamp(path)
@@ -40,11 +227,10 @@ def _loaded(path: Path) -> tuple[str, object] | None:
         if hit is not None and hit[0] == stamp:
             return hit[1], hit[2]
     try:
-        # through the loader's checks: a link out of the folder, a pipe or an oversize file is refused, never read
-        digest = hashlib.sha256(read_bytes(path, path.parent)).hexdigest()
-        result: object = load_layer("incidents", path.parent)
+        digest, result = _parsed(path, stamp)
     except Exception as exc:  # a broken or refused shipped file: reported by read(), listed with 0 rows
         digest, result = "", exc
+    _release_free_memory()
     with _LOCK:
         _CACHE[key] = (stamp, digest, result)
     return digest, result
@@ -91,3 +277,8 @@ class ShippedIncidents:
         if loaded is None or isinstance(loaded[1], Exception):
             return None
         return loaded[1][1]
+
+
+if __name__ == "__main__":  # the child of _parse_in_child: python -m geo.store.shipped FILE
+    target = Path(sys.argv[1])
+    _parsed(target, _stamp(target) or "", child=False)
