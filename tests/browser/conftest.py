@@ -164,3 +164,31 @@ def page(browser):
 @pytest.fixture
 def requests_log(page) -> list[str]:
     return page.recorded_requests
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+
+
+def _device_page(browser, device: dict):
+    context = browser.new_context(**device)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    instrument(page)
+    return context, page
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh 390x844 touch page (a phone), instrumented like `page`."""
+    context, page = _device_page(browser, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser):
+    """A fresh 1366x768 page (a common laptop), instrumented like `page`."""
+    context, page = _device_page(browser, LAPTOP)
+    yield page
+    context.close()

@@ -7,42 +7,16 @@ from __future__ import annotations
 import pytest
 
 from .conftest import (
-    DEFAULT_TIMEOUT_MS,
     app_errors,
     external_requests,
     goto_page,
-    instrument,
     nav_link,
     run_and_wait,
     sideways_overflow,
     wait_for_app,
 )
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 RECORD = ".pkir-record[data-id='{}']"
-
-
-def _open(browser, device: dict):
-    context = browser.new_context(**device)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    instrument(page)
-    return context, page
-
-
-@pytest.fixture
-def phone(browser):
-    context, page = _open(browser, PHONE)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def laptop(browser):
-    context, page = _open(browser, LAPTOP)
-    yield page
-    context.close()
 
 
 def open_page(page, base_url: str, path: str) -> None:

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DEFAULT_TIMEOUT_MS, app_errors, instrument, sideways_overflow, wait_for_app
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+from .conftest import app_errors, sideways_overflow, wait_for_app
 
 # Every visible element of the main area that scrolls sideways, with how far it scrolls
 SCROLLS_SIDEWAYS = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
@@ -26,28 +23,6 @@ PAGES = {
 }
 LAST_WORDS = {"markets": "not a surveyed alignment", "sources": "Software: MIT licence"}  # the page is drawn
 TABLES = {"markets": ("openings", "markets", "crossings", "power_line"), "sources": ("layers",)}
-
-
-def _open(browser, device: dict):
-    context = browser.new_context(**device)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    instrument(page)
-    return context, page
-
-
-@pytest.fixture
-def phone(browser):
-    context, page = _open(browser, PHONE)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def laptop(browser):
-    context, page = _open(browser, LAPTOP)
-    yield page
-    context.close()
 
 
 def visible_text(page) -> str:
