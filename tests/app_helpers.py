@@ -30,3 +30,15 @@ def without_own_scripts(html_text: str) -> str:
     for script in JS_DIR.glob("*.js"):
         html_text = html_text.replace(f"<script>{script.read_text(encoding='utf-8')}</script>", "")
     return html_text
+
+
+# every page of the app, as app.py's navigation lists them
+PAGES = [
+    "pages/map.py",
+    "pages/incidents.py",
+    "pages/chronology.py",
+    "pages/pipeline.py",
+    "pages/markets.py",
+    "pages/sources.py",
+    "pages/import_data.py",
+]

@@ -5,7 +5,7 @@ Markdown. A value from the data, a file name or the URL must never be parsed: it
 link, an image (a request to another host), an emoji or colour directive, or end an HTML block.
 Build messages as `safe("No feature with id “{}”", value)`: the template is ours, the values
 are escaped. HTML built from data goes through st.html (no Markdown), never
-st.markdown(unsafe_allow_html=True).
+st.markdown with raw HTML allowed.
 """
 
 from __future__ import annotations

@@ -5,17 +5,8 @@ import shutil
 import pytest
 
 from geo.catalog import DATA_DIR, DATA_DIR_ENV, LAYERS
-from tests.app_helpers import open_page
+from tests.app_helpers import PAGES, open_page
 
-PAGES = [
-    "pages/map.py",
-    "pages/incidents.py",
-    "pages/chronology.py",
-    "pages/pipeline.py",
-    "pages/markets.py",
-    "pages/sources.py",
-    "pages/import_data.py",
-]
 # which pages read which layer (the sources page reads them all)
 READS = {
     "incidents": {"pages/map.py", "pages/incidents.py", "pages/chronology.py", "pages/sources.py"},

@@ -14,20 +14,11 @@ from streamlit.testing.v1 import AppTest
 
 from geo.catalog import DATA_DIR_ENV, LAYERS
 from geo.loading import load_layer
-from tests.app_helpers import APP, without_own_scripts
+from tests.app_helpers import APP, PAGES, without_own_scripts
 from tests.hostile.folders import ATTACKS, attack, hostile_data_dir, shipped_copy
 from tests.hostile.payloads import HOST, PAYLOADS, alive_in_html, alive_in_markdown
 from ui.safe_text import md_escape
 
-PAGES = [
-    "pages/map.py",
-    "pages/incidents.py",
-    "pages/chronology.py",
-    "pages/pipeline.py",
-    "pages/markets.py",
-    "pages/sources.py",
-    "pages/import_data.py",
-]
 # proto fields that Streamlit renders as Markdown (body of text and alerts, labels, help)
 MARKDOWN_FIELDS = {"body", "label", "help", "caption"}
 NOT_MARKDOWN = {"code", "html", "arrow_data_frame", "component_instance", "json", "text"}
