@@ -81,6 +81,7 @@ built = build_map(
     focus_seq=selection.focus_seq,
     asset_base=asset_base,
     source=source,
+    payload_beside=True,
 )
 
 full_window_layout()

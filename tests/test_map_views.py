@@ -140,7 +140,8 @@ def test_offline_map_has_no_tiles_and_no_outside_url(full):
     assert "L.tileLayer" not in page
     assert not re.findall(r"https?://", page), "no URL of any host in the offline map"
     assert '<script src="/app/static/vendor/leaflet.js">' in page
-    assert '<script src="/app/static/vendor/leaflet.markercluster.js">' in page
+    assert '<script src="/app/static/vendor/incidents.js">' in page
+    assert "jquery" not in page and "markercluster" not in page  # unused: each script is one more round trip
     assert '<link rel="stylesheet" href="/app/static/vendor/leaflet.css"/>' in page
     for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fontawesome"):
         assert cdn not in page

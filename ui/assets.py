@@ -1,4 +1,4 @@
-"""Serve Leaflet, jQuery, Leaflet.markercluster and the map's own pkir.js/css from the app itself.
+"""Serve Leaflet and the map's own pkir.js/css from the app itself.
 
 At start-up the files are copied (not symlinked: Streamlit answers HTTP 400 for a symlink) from
 the xstatic PyPI packages and views/map/static/ into static/vendor/, which Streamlit serves at /app/static/vendor/
@@ -12,7 +12,6 @@ import filecmp
 from pathlib import Path
 
 import folium
-import folium.plugins
 import streamlit as st
 
 from geo.files import write_atomic
@@ -53,13 +52,8 @@ def patch_folium(base: str) -> None:
     Bootstrap, glyphicons and Font Awesome are only used by folium's popups-with-icons and
     awesome markers, which this app does not use.
     """
-    folium.Map.default_js = [js for js in vendor_js(base, cluster=False) if not js[0].startswith("pkir")]
-    folium.Map.default_css = [css for css in vendor_css(base, cluster=False) if css[0] != "pkir_css"]
-    folium.plugins.MarkerCluster.default_js = [("markerclusterjs", f"{base}/leaflet.markercluster.js")]
-    folium.plugins.MarkerCluster.default_css = [
-        ("markerclustercss", f"{base}/MarkerCluster.css"),
-        ("markerclusterdefaultcss", f"{base}/MarkerCluster.Default.css"),
-    ]
+    folium.Map.default_js = [js for js in vendor_js(base) if not js[0].startswith("pkir")]
+    folium.Map.default_css = [css for css in vendor_css(base) if css[0] != "pkir_css"]
 
 
 @st.cache_resource(show_spinner=False)

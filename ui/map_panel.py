@@ -10,6 +10,7 @@ for large incident sets the browser knows an incident only by its row in the dra
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import geopandas as gpd
@@ -67,15 +68,35 @@ def _tell_selection(built: BuiltMap, key: str) -> None:
     pending = _pending_click(st.session_state.get(key), key)
     selected = pending if pending is not None else map_selection().feature
     incident_id = selected[1] if selected and selected[0] == "incidents" else None
-    for group in built.groups:
-        for child in group._children.values():
-            if isinstance(child, IncidentLayer):
-                child.select(incident_id)
+    for layer in _incident_layers(built):
+        layer.select(incident_id)
+
+
+def _incident_layers(built: BuiltMap) -> list[IncidentLayer]:
+    return [c for g in built.groups for c in g._children.values() if isinstance(c, IncidentLayer)]
+
+
+def _payload_beside(built: BuiltMap, key: str) -> None:
+    """Put the incidents' payload in the page, in a hidden element of its own, before the map.
+
+    The map's script then names it by key (static/incidents.js reads it from the page). Streamlit
+    does not send an element again while it is unchanged (its message cache), so a rerun for a
+    click or the selection sends the map's few kilobytes, not the payload again.
+    """
+    for layer in _incident_layers(built):
+        if layer.beside:
+            with st.container(key=f"{key}_payload"):
+                st.html(
+                    f"<style>.st-key-{key}_payload {{ display: none; }}</style>"
+                    f'<div class="pkir-payload" hidden data-key="{html.escape(layer.source.key, quote=True)}" '
+                    f'data-json="{html.escape(layer.source.data_json, quote=True)}"></div>'
+                )
 
 
 def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
     """Draw the map; return (layer id, feature id) when a feature was clicked since the last run."""
     _tell_selection(built, key)
+    _payload_beside(built, key)
     value = st_folium(
         built.map,
         key=key,

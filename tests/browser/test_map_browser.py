@@ -211,7 +211,7 @@ def test_offline_basemap_makes_no_outside_request(app_server, page, shipped):
     page.wait_for_timeout(500)
     urls = page.recorded_requests
     assert any(u.endswith("/app/static/vendor/leaflet.js") for u in urls), "Leaflet comes from the app"
-    assert any(u.endswith("/app/static/vendor/leaflet.markercluster.js") for u in urls)
+    assert any(u.endswith("/app/static/vendor/incidents.js") for u in urls)
     assert external_requests(urls) == []
 
 

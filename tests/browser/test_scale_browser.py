@@ -82,7 +82,15 @@ def record_point(page) -> tuple[str, float, float]:
     return panel.get_attribute("data-id"), float(match.group(1)), float(match.group(2))
 
 
+def received_bytes(page) -> list[int]:
+    """A counter of what the page's websocket brings in (register before the page loads)."""
+    got = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: got.__setitem__(0, got[0] + len(data))))
+    return got
+
+
 def test_click_filter_and_click_again_at_100k(large_app, page):
+    received = received_bytes(page)
     frame = open_map(page, large_app.url)
     shown, total = (int(v.replace(",", "")) for v in SHOWN.search(page.inner_text("body")).groups())
     assert total == N and frame.evaluate("() => PKIR.layers.incidents.d.n") == shown
@@ -91,11 +99,19 @@ def test_click_filter_and_click_again_at_100k(large_app, page):
     first = find_single(frame)
     assert first, "no incident drawn on its own in view"
     assert first["id"].startswith("#")
+    # the payload travels beside the map, hidden, and is not sent again for a click
+    payload = page.locator(".pkir-payload")
+    assert payload.count() == 1 and not payload.is_visible()
+    assert payload.get_attribute("data-key") == frame.evaluate("() => PKIR.layers.incidents.key")
+    payload_size = len(payload.get_attribute("data-json"))
+    assert payload_size > 13 * shown
+    before = received[0]
     click(page, frame, first)
     incident_id, lat, lon = record_point(page)
     assert (lat, lon) == (pytest.approx(first["lat"], abs=2e-4), pytest.approx(first["lon"], abs=2e-4))
     assert re.fullmatch(r"SYN-\d{7}", incident_id)
     assert f"incident={incident_id}" in page.url
+    assert received[0] - before < payload_size / 4, "a click sent the incidents again"
     frame.wait_for_function("(id) => PKIR.selectedRef() === 'incidents|' + id", arg=incident_id)
     assert frame.locator("path.pkir-highlight").count() == 1
 

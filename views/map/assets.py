@@ -14,10 +14,6 @@ VENDOR_FILES: dict[str, tuple[str, str]] = {
     "images/marker-icon.png": ("leaflet", "images/marker-icon.png"),
     "images/marker-icon-2x.png": ("leaflet", "images/marker-icon-2x.png"),
     "images/marker-shadow.png": ("leaflet", "images/marker-shadow.png"),
-    "jquery.min.js": ("jquery", "jquery.min.js"),
-    "leaflet.markercluster.js": ("markercluster", "leaflet.markercluster.js"),
-    "MarkerCluster.css": ("markercluster", "MarkerCluster.css"),
-    "MarkerCluster.Default.css": ("markercluster", "MarkerCluster.Default.css"),
 }
 # the map's own browser code, served beside the vendor files
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -26,35 +22,22 @@ OWN_FILES = ("pkir.js", "incidents.js", "pkir.css")
 
 def asset_files() -> dict[str, Path]:
     """Every file the maps load, by name as served -> where it is on disk (xstatic packages, static/)."""
-    import xstatic.pkg.jquery as jquery
     import xstatic.pkg.leaflet as leaflet
-    import xstatic.pkg.leaflet_markercluster as cluster
 
-    roots = {
-        "leaflet": Path(leaflet.BASE_DIR),
-        "jquery": Path(jquery.BASE_DIR),
-        "markercluster": Path(cluster.BASE_DIR),
-    }
+    roots = {"leaflet": Path(leaflet.BASE_DIR)}
     vendor = {name: roots[package] / source for name, (package, source) in VENDOR_FILES.items()}
     return {**vendor, **{name: STATIC_DIR / name for name in OWN_FILES}}
 
 
-def vendor_js(base: str = DEFAULT_ASSET_BASE, cluster: bool = True) -> list[tuple[str, str]]:
-    """folium-style (name, url) script list; jQuery because folium's popups call $; pkir.js last."""
-    out = [("leaflet", f"{base}/leaflet.js"), ("jquery", f"{base}/jquery.min.js")]
-    if cluster:
-        out.append(("markerclusterjs", f"{base}/leaflet.markercluster.js"))
-    out += [("pkir", f"{base}/pkir.js"), ("pkir_incidents", f"{base}/incidents.js")]
-    return out
+def vendor_js(base: str = DEFAULT_ASSET_BASE) -> list[tuple[str, str]]:
+    """folium-style (name, url) script list: Leaflet, then pkir.js and incidents.js.
+
+    Nothing else: the maps use no folium popups (jQuery) and no marker clustering (the incident
+    layer groups on its own canvas), and every script is one more round trip before the map draws.
+    """
+    return [("leaflet", f"{base}/leaflet.js"), ("pkir", f"{base}/pkir.js"), ("pkir_incidents", f"{base}/incidents.js")]
 
 
-def vendor_css(base: str = DEFAULT_ASSET_BASE, cluster: bool = True) -> list[tuple[str, str]]:
+def vendor_css(base: str = DEFAULT_ASSET_BASE) -> list[tuple[str, str]]:
     """folium-style (name, url) stylesheet list, pkir.css last."""
-    out = [("leaflet_css", f"{base}/leaflet.css")]
-    if cluster:
-        out += [
-            ("markerclustercss", f"{base}/MarkerCluster.css"),
-            ("markerclusterdefaultcss", f"{base}/MarkerCluster.Default.css"),
-        ]
-    out.append(("pkir_css", f"{base}/pkir.css"))
-    return out
+    return [("leaflet_css", f"{base}/leaflet.css"), ("pkir_css", f"{base}/pkir.css")]

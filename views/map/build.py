@@ -26,7 +26,7 @@ from views.map.legend import legend_html
 from views.map.styles import fatality_radius
 
 CLUSTER_THRESHOLD = 2000  # above this many incidents, cluster nearby points, not only co-located ones
-CHUNKED_THRESHOLD = 5000  # above this, markercluster adds markers in chunks (keeps the page responsive)
+CHUNKED_THRESHOLD = 5000  # above this, a note on the map says the incidents are loading
 REGION_BOUNDS = ((24.5, 58.5), (32.5, 70.5))  # (south, west), (north, east): both provinces
 
 
@@ -94,6 +94,7 @@ def build_map(
     standalone: bool = False,
     height: int | str = "100%",
     source: IncidentSource | None = None,
+    payload_beside: bool = False,
 ) -> BuiltMap:
     """The map and its layer groups.
 
@@ -102,7 +103,9 @@ def build_map(
     (layer id, feature id) to highlight and centre on; focus_seq changes when the page asks
     again; source: the incidents already prepared (see incident_source; default: built inline
     from incidents); standalone: add the groups to the map itself (for an HTML file or a test) rather
-    than returning them for st_folium's feature_group_to_add.
+    than returning them for st_folium's feature_group_to_add; payload_beside: the incidents'
+    payload is not in the map's script: the page puts it beside the map (ui.map_panel), so that a
+    rerun that changes only the selection does not send it again.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -122,7 +125,7 @@ def build_map(
         prefer_canvas=False,
         height=height,
     )
-    # with no tile layer on the map itself Leaflet knows no zoom range; markercluster needs one
+    # with no tile layer on the map itself Leaflet knows no zoom range: the incident grouping needs one
     m.options.update(minZoom=3, maxZoom=18, zoomSnap=0.25, zoomDelta=0.5)
     m.default_js = vendor_js(asset_base)
     m.default_css = vendor_css(asset_base)
@@ -157,7 +160,10 @@ def build_map(
             src = source if source is not None else incident_source(shown)
             n = src.count
             element = IncidentLayer(
-                src, clustered_radius=45 if n > CLUSTER_THRESHOLD else 10, chunked=n > CHUNKED_THRESHOLD
+                src,
+                clustered_radius=45 if n > CLUSTER_THRESHOLD else 10,
+                chunked=n > CHUNKED_THRESHOLD,
+                beside=payload_beside and not standalone,
             )
             summary.update(
                 incidents_total=len(gdf),

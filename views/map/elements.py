@@ -88,13 +88,20 @@ class IncidentLayer(MacroElement):
         "window.PKIR.incidentLayer({{ this._parent.get_name() }}, {{ this.options_json }}, {{ this.data_json }});"
     )
 
-    def __init__(self, source, clustered_radius: int, chunked: bool):
+    def __init__(self, source, clustered_radius: int, chunked: bool, beside: bool = False):
         super().__init__()
         self._name = "PkirIncidents"
         self.count = source.count
         self.source = source
-        self.data_json = source.data_json
-        self.options = {"radius": clustered_radius, "chunked": chunked, "key": source.key, "count": source.count}
+        self.beside = beside  # the payload travels beside the map in the page (ui.map_panel), not in it
+        self.data_json = "null" if beside else source.data_json
+        self.options = {
+            "radius": clustered_radius,
+            "chunked": chunked,
+            "key": source.key,
+            "count": source.count,
+            "beside": beside,
+        }
         self.options_json = js_json(self.options)
 
     def select(self, incident_id: str | None) -> None:

@@ -64,8 +64,8 @@ def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalon
         height=f"{height}px" if standalone else "100%",
     )
     m.options.update(minZoom=3, maxZoom=14, zoomSnap=0.25, zoomDelta=0.5)
-    m.default_js = vendor_js(asset_base, cluster=False)
-    m.default_css = vendor_css(asset_base, cluster=False)
+    m.default_js = vendor_js(asset_base)
+    m.default_css = vendor_css(asset_base)
     Runtime().add_to(m)
     return m
 

@@ -382,7 +382,21 @@
     }
   });
 
-  PKIR.incidentLayer = function (parent, options, data) {
+  // A payload sent beside the map (options.beside): a hidden element of the Streamlit page that
+  // holds it (ui/map_panel.py), found by its key; it is normally there before this frame loads.
+  function payloadFromPage(key, then) {
+    var tries = 0;
+    (function look() {
+      var page = null;
+      try { page = window.parent.document; } catch (e) { page = null; }
+      var el = page && page.querySelector('.pkir-payload[data-key="' + key + '"]');
+      if (el) { then(JSON.parse(el.getAttribute('data-json'))); return; }
+      if (++tries === 200) PKIR.progress('The incidents have not arrived: reload the page if this stays.');
+      setTimeout(look, 50);
+    })();
+  }
+
+  function addIncidents(parent, options, data) {
     var entry = PKIR.cache[options.key], layer;
     if (entry) {
       layer = entry.layer;
@@ -397,5 +411,18 @@
     entry.parent = parent;
     PKIR.present.incidents = layer;
     PKIR.register('incidents', layer).addTo(parent);
+  }
+
+  PKIR.incidentLayer = function (parent, options, data) {
+    if (data !== null || PKIR.cache[options.key] || !options.beside) {
+      addIncidents(parent, options, data);
+      return;
+    }
+    var now = true;  // found at once: added in order, before the glue that follows this call
+    payloadFromPage(options.key, function (found) {
+      addIncidents(parent, options, found);
+      if (!now && PKIR.updateOutside) PKIR.updateOutside();
+    });
+    now = false;
   };
 })();

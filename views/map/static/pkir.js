@@ -88,7 +88,26 @@
       PKIR.draw(ref, Shape(target.getLatLngs(), PKIR.highlightOptions({weight: 10, opacity: 0.55})));
     }
   };
-  PKIR.onClick = function (e) { PKIR.mark(e.layer || e.sourceTarget); };
+  // st_folium tells Streamlit of a click only after 250 ms without another event. Tell it at
+  // once instead, with the very value st_folium would send: its own call then finds the value
+  // unchanged and sends nothing. Only for click fields; anything else is left to st_folium.
+  var CLICK_FIELDS = ['last_clicked', 'last_object_clicked', 'last_object_clicked_count',
+                      'last_object_clicked_tooltip', 'last_object_clicked_popup', 'last_active_drawing'];
+  PKIR.sendClick = function () {
+    var g = window.__GLOBAL_DATA__, asked = g && g.returned_objects;
+    if (!asked || g.wrap_longitude || window.parent === window) return;
+    if (asked.some(function (k) { return CLICK_FIELDS.indexOf(k) < 0; })) return;
+    var value = {}, from = {last_clicked: g.lat_lng_clicked};
+    CLICK_FIELDS.forEach(function (k) {
+      if (asked.indexOf(k) >= 0) value[k] = k in from ? from[k] : g[k];
+    });
+    if (JSON.stringify(g.previous_data) === JSON.stringify(value)) return;
+    g.previous_data = value;
+    window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',
+                               value: value, dataType: 'json'}, '*');
+  };
+  // st_folium's own click handler runs after this one: send once it has noted the click
+  PKIR.onClick = function (e) { PKIR.mark(e.layer || e.sourceTarget); setTimeout(PKIR.sendClick, 0); };
   PKIR.register = function (id, layer) {
     PKIR.layers[id] = layer; layer.off('click', PKIR.onClick); layer.on('click', PKIR.onClick); return layer;
   };
