@@ -267,3 +267,21 @@ def test_town_labels_turn_left_when_a_neighbour_sits_to_their_right(layers):
     towns = feature_layer("towns", layers["towns"], "offline")
     sides = {f["properties"]["label"] for f in json.loads(towns.data_json)["features"]}
     assert sides == {"left", "right"}
+
+
+def test_a_layers_features_are_made_once_per_frame_and_anew_for_an_edited_frame(layers, monkeypatch):
+    import views.map.layers as layer_module
+
+    made = []
+    real = layer_module._features
+    monkeypatch.setattr(layer_module, "_features", lambda *a: made.append(a[0]) or real(*a))
+    markets = layers["markets"].copy()  # a frame no other test has drawn
+    first = json.loads(feature_layer("markets", markets, "offline").data_json)
+    again = json.loads(feature_layer("markets", markets, "offline").data_json)
+    assert first == again and made == ["markets"]
+    edited = markets.copy()
+    edited.loc[edited.index[0], "name"] = "Renamed market"
+    tips = [
+        f["properties"]["tip"] for f in json.loads(feature_layer("markets", edited, "offline").data_json)["features"]
+    ]
+    assert made == ["markets", "markets"] and any("Renamed market" in t for t in tips)

@@ -78,7 +78,7 @@ def _focus(layers: Mapping, incidents: gpd.GeoDataFrame | None, focus: tuple[str
 def _present_categories(incidents: gpd.GeoDataFrame | None) -> list[str] | None:
     if incidents is None or "category" not in incidents.columns:
         return None
-    seen = set(incidents["category"].astype(str))
+    seen = {str(c) for c in incidents["category"].unique()}
     return [c for c in INCIDENT_CATEGORIES if c in seen] + sorted(seen - set(INCIDENT_CATEGORIES))
 
 
