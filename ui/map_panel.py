@@ -11,6 +11,7 @@ for large incident sets the browser knows an incident only by its row in the dra
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -86,11 +87,16 @@ def _payload_beside(built: BuiltMap, key: str) -> None:
     for layer in _incident_layers(built):
         if layer.beside:
             with st.container(key=f"{key}_payload"):
-                st.html(
-                    f"<style>.st-key-{key}_payload {{ display: none; }}</style>"
-                    f'<div class="pkir-payload" hidden data-key="{html.escape(layer.source.key, quote=True)}" '
-                    f'data-json="{html.escape(layer.source.data_json, quote=True)}"></div>'
-                )
+                st.html(f"<style>.st-key-{key}_payload {{ display: none; }}</style>{_payload_markup(layer.source)}")
+
+
+@lru_cache(maxsize=8)
+def _payload_markup(source: IncidentSource) -> str:
+    """The hidden element holding a payload (made once a payload: escaping 2 MB takes a while)."""
+    return (
+        f'<div class="pkir-payload" hidden data-key="{html.escape(source.key, quote=True)}" '
+        f'data-json="{html.escape(source.data_json, quote=True)}"></div>'
+    )
 
 
 def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
