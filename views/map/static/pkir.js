@@ -138,14 +138,9 @@
       html: '<div class="pkir-sym pkir-sym-' + sym.shape + '" style="width:' + s + 'px;height:' + s +
             'px;background:' + sym.color + '"></div>'})});
   };
-  PKIR.clusterIcon = function (cluster) {
-    var n = cluster.getChildCount(), s = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 46;
-    return L.divIcon({html: '<div class="pkir-cluster" style="width:' + s + 'px;height:' + s + 'px">' + n + '</div>',
-                      className: 'pkir-cluster-icon', iconSize: [s, s]});
-  };
-
+  // bottom left: an open record lies over the map's right side
   PKIR.legend = function (map, html, openMinWidth, foldedShare) {
-    var legend = L.control({position: 'bottomright'});
+    var legend = L.control({position: 'bottomleft'});
     legend.onAdd = function () {
       var div = L.DomUtil.create('div', 'pkir-legend');
       div.innerHTML = html;
