@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.countries import country_name
 from geo.schema import INCIDENT_CATEGORIES
 
 SEARCH_FIELDS = ("title", "description", "place", "perpetrator", "admin1", "admin2")
@@ -34,7 +35,7 @@ class IncidentFilter:
         if self.categories:
             parts.append(("categories", "categories: " + ", ".join(self.categories)))
         if self.countries:
-            parts.append(("countries", "countries: " + ", ".join(self.countries)))
+            parts.append(("countries", "countries: " + ", ".join(country_name(c) for c in self.countries)))
         if self.min_fatalities:
             parts.append(("min_fatalities", f"at least {self.min_fatalities} fatalities"))
         if self.keyword.strip():

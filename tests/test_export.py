@@ -120,7 +120,7 @@ def test_attribution_lists_only_what_is_exported(small):
     assert attr["records"] == 1
     assert attr["source_outlets"] == ["Outlet Three"]
     assert attr["licences"] == ["CC0 1.0"] and attr["data_date"] == "2024-02-01"
-    assert attr["filters"] == "countries: IRN; keyword “bomb”"
+    assert attr["filters"] == "countries: Iran; keyword “bomb”"
     assert attr["dashboard"] in attr["citation"] and "://" not in attr["citation"]
 
 

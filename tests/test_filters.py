@@ -103,7 +103,7 @@ def test_describe():
         keyword=" Jaish ",
     )
     assert f.describe() == (
-        "dates 2023-01-01 to 2023-12-31; categories: armed clash, attack; countries: PAK, IRN; "
+        "dates 2023-01-01 to 2023-12-31; categories: armed clash, attack; countries: Pakistan, Iran; "
         "at least 3 fatalities; keyword “Jaish”"
     )
     assert IncidentFilter(date_to=date(2023, 12, 31)).describe() == "dates … to 2023-12-31"
@@ -144,8 +144,8 @@ def test_why_empty_names_every_filter_when_only_their_combination_is_empty(incid
     assert apply_filter(incidents, f).empty
     result = why_empty(incidents, f)
     assert result.alone == ()
-    assert result.together == ("categories: agreement", "countries: IRN")
-    assert "none matches all of them together: categories: agreement; countries: IRN" in result.sentence()
+    assert result.together == ("categories: agreement", "countries: Iran")
+    assert "none matches all of them together: categories: agreement; countries: Iran" in result.sentence()
 
 
 def test_why_empty_lists_each_filter_that_alone_matches_nothing(incidents):

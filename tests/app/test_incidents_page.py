@@ -99,7 +99,7 @@ def test_country_filter_changes_figures_table_and_exports(incidents, downloads):
     assert sorted(exported["id"]) == sorted(expected["id"])
     geo = json.loads(downloads["pkir-incidents.geojson"]())
     assert sorted(f["properties"]["id"] for f in geo["features"]) == sorted(expected["id"])
-    assert geo["attribution"]["filters"] == "countries: IRN"
+    assert geo["attribution"]["filters"] == "countries: Iran"
 
 
 def test_keyword_fatalities_and_dates_narrow_the_table_and_csv(incidents, downloads):
