@@ -9,7 +9,7 @@ and popup) on it, in headless Chromium. Printed per N, seconds from navigation s
     session): the incident layer has drawn and no note says it is loading;
   - filter: a category picked in the sidebar until the map has drawn the filtered set, and the
     server's own map work for it (filter mask + payload, timed in this process);
-  - click: an incident clicked until its record is on the page;
+  - click: an incident clicked until its record is on the page (and the bytes its rerun brought);
   - bytes: what the websocket brought in the warm session, per incident drawn (the whole page,
     not only the incident payload), and the incident payload alone per incident;
   - server memory: the app's peak resident set (VmHWM) after every measurement;
@@ -139,12 +139,13 @@ def measure_app(browser, server: AppServer) -> dict:
     say(f"app: warm {out['warm']:.1f} s; click at {target}")
     if target:
         box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
-        t0 = time.perf_counter()
+        t0, before = time.perf_counter(), page.wire_bytes[0]
         page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
         page.wait_for_selector(".pkir-record[data-id]", timeout=TIMEOUT_MS)
         out["click"] = time.perf_counter() - t0
         out["clicked"] = page.locator(".pkir-record").first.get_attribute("data-id")
         wait_for_app(page, timeout=TIMEOUT_MS)
+        out["click_bytes"] = page.wire_bytes[0] - before
     say(f"app: click {out.get('click', float('nan')):.1f} s; filter")
     key = frame.evaluate("() => PKIR.layers.incidents.key")
     t0 = time.perf_counter()
@@ -362,6 +363,9 @@ def main(argv: list[str] | None = None) -> None:
             f"{r['payload_bytes']:.1f} | {r['rss']:.0f} / {r['peak']:.0f} | {r['explorer']:.1f} / "
             f"{r['chronology']:.1f} | {naive} | {'>= ' if not r.get('naive') else ''}{ratio:.1f}x"
         )
+    for n, r in rows.items():
+        if "click_bytes" in r:
+            print(f"{n:,}: the click's rerun brought {r['click_bytes'] / 1e3:,.0f} kB over the websocket")
     for n, r in rows.items():
         ms = r["browser_ms"]
         print(
