@@ -5,8 +5,10 @@
 For each N up to 100,000: a synthetic data folder (bench.synthetic, made once under --out), the app
 and a plain-folium app (bench/naive_app.py: one folium.GeoJson circle marker per incident, tooltip
 and popup) on it, in headless Chromium. Printed per N, seconds from navigation start:
-  - map settled, cold (first session after start: includes the server's load) and warm (a new
-    session): the incident layer has drawn and no note says it is loading;
+  - map settled, cold (first session after start: includes the server's load), warm (a new
+    session in a new browser profile) and returning (a new session in the warm session's browser
+    profile, whose HTTP cache holds Streamlit's and Leaflet's files, as a returning reader's
+    does): the incident layer has drawn and no note says it is loading;
   - filter: a category picked in the sidebar until the map has drawn the filtered set, and the
     server's own map work for it (filter mask + payload, timed in this process);
   - click: an incident clicked until its record is on the page (and the bytes its rerun brought);
@@ -157,9 +159,13 @@ def measure_app(browser, server: AppServer) -> dict:
         timeout=TIMEOUT_MS,
     )
     out["filter"] = time.perf_counter() - t0
+    wait_for_app(page, timeout=TIMEOUT_MS)
+    say(f"app: filter {out['filter']:.1f} s; a returning browser (same profile: its HTTP cache is warm)")
+    again = context.new_page()
+    out["returning"], _ = app_settled(again, server.url)
     context.close()
 
-    say(f"app: filter {out['filter']:.1f} s; explorer and chronology")
+    say(f"app: returning {out['returning']:.1f} s; explorer and chronology")
     for name, path in (("explorer", "incidents"), ("chronology", "chronology")):
         context, page = new_page(browser)
         t0 = time.perf_counter()
@@ -346,7 +352,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"load average at end: {load_average()}")
     print()
     print(
-        "n | map settled cold / warm s (warm: map frame made at) | filter: server s / to settled map s | "
+        "n | map settled cold / warm / returning browser s (warm: map frame made at) | "
+        "filter: server s / to settled map s | "
         "click to record s | "
         "wire bytes per incident (page / incident payload) | server RSS / peak MB | explorer / chronology s | "
         "plain folium warm s | ratio"
@@ -357,7 +364,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         ratio = (r["naive"] if r.get("naive") else args.naive_timeout) / r["warm"]
         print(
-            f"{n:,} | {r['cold']:.1f} / {r['warm']:.1f} ({r['frame']:.1f}) | "
+            f"{n:,} | {r['cold']:.1f} / {r['warm']:.1f} / {r['returning']:.1f} ({r['frame']:.1f}) | "
             f"{r['filter_mask'] + r['filter_payload']:.2f} / "
             f"{r['filter']:.1f} | {r.get('click', float('nan')):.1f} | {r['wire'] / r['drawn']:.1f} / "
             f"{r['payload_bytes']:.1f} | {r['rss']:.0f} / {r['peak']:.0f} | {r['explorer']:.1f} / "
