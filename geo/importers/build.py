@@ -57,6 +57,11 @@ class SharedTexts:
         self.seen = 0
         self.parts: dict = {}
 
+    def settle(self, seen: int) -> None:
+        """Stop looking texts up when more than half of the `seen` ones were distinct."""
+        if self.memo is not None and len(self.memo) > seen // 2:
+            self.memo = None
+
     def __call__(self, value):
         """value, or the equal text seen first (lists and dicts changed in place)."""
         kind = type(value)
@@ -65,8 +70,8 @@ class SharedTexts:
             if memo is None:
                 return value
             self.seen += 1
-            if self.seen >= self.SAMPLE and not self.seen & (self.seen - 1) and len(memo) > self.seen // 2:
-                self.memo = None
+            if self.seen >= self.SAMPLE and not self.seen & (self.seen - 1):
+                self.settle(self.seen)
             return memo.setdefault(value, value)
         if kind is list:
             part = self._part(None)
@@ -120,20 +125,30 @@ class Collector:
     def add(self, n: int, label: str, rec: dict, lat: float | None, lon: float | None) -> None:
         """Keep one converted row (dates still as written; lat/lon None for an unlocated row)."""
         pos, filled = len(self.rows), 0
-        columns = self.columns
+        columns, shared = self.columns, self._shared
         for name, value in rec.items():
             values = columns.get(name)
             if values is None:
                 if name not in FIELD_SET:
                     continue
                 values = columns[name] = [None] * pos
-                self._shared[name] = SharedTexts()
-            values.append(None if value is None else self._shared[name](value))
+                shared[name] = SharedTexts()
+            kind = type(value)
+            if kind is str:  # SharedTexts' own work, inline: this runs for every cell
+                memo = shared[name].memo
+                if memo is not None:
+                    value = memo.setdefault(value, value)
+            elif kind is list or kind is dict:
+                value = shared[name](value)
+            values.append(value)
             filled += 1
         if filled != len(columns):
             for values in columns.values():
                 if len(values) == pos:
                     values.append(None)
+        if pos >= SharedTexts.SAMPLE and not pos & (pos - 1):
+            for texts in shared.values():
+                texts.settle(pos)
         if label != self.label_of(rec.get("id")):
             self.labels[pos] = label
         self.lats.append(np.nan if lat is None else lat)
