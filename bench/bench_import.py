@@ -1,11 +1,13 @@
-"""Time and peak memory of imports: UCDP GED rows and plain lat/lon CSVs of a given size.
+"""Time and peak memory of imports: UCDP GED and ACLED rows and plain lat/lon CSVs of a given size.
 
-    python -m bench.bench_import [--ucdp 50000] [--csv-mb 4 40] [--out bench/out]
+    python -m bench.bench_import [--ucdp 50000] [--acled 0] [--csv-mb 4 40] [--out bench/out]
 
-Each import runs in its own process; the peak RSS printed is that process's, with the memory
-of the imported modules (measured before the import) shown apart; "cpu s" is the process's CPU
-time, which says more than wall time when other work shares the machine. Files are synthetic,
-made once under --out and reused. Numbers are printed, never asserted.
+Each file is imported in its own process, then kept in a fresh workspace (the CLI's --keep, the
+Import page's "Keep this dataset"). The baseline is the process's RSS with every module loaded,
+before the import; "import" and "+ keep" are the peak RSS above it, after the import and after
+the keep, and "x file" divides them by the file's size. "cpu s" is the import's CPU time, which
+says more than wall time when other work shares the machine. Files are synthetic, made once
+under --out and reused. Numbers are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -62,18 +64,57 @@ def make_latlon(path: Path, megabytes: float, seed: int = 0) -> None:
             )
 
 
+ACLED_HEADER = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
+    "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
+    "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp"
+)
+ACLED_KINDS = [("Violence against civilians", "Attack", "Unidentified Armed Group (Pakistan)", "Civilians (Pakistan)"),
+               ("Battles", "Armed clash", "Military Forces of Pakistan (2018-)", "TTP: Tehreek-i-Taliban Pakistan"),
+               ("Explosions/Remote violence", "Remote explosive/landmine/IED", "BLA: Balochistan Liberation Army",
+                "Police Forces of Pakistan (2018-)"),
+               ("Protests", "Peaceful protest", "Protesters (Pakistan)", "")]  # fmt: skip
+
+
+def make_acled(path: Path, n: int, seed: int = 0) -> None:
+    """n synthetic rows in ACLED's current export layout, in Pakistan (ids PAK1..PAKn)."""
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(ACLED_HEADER + "\n")
+        for i in range(1, n + 1):
+            kind, sub, a1, a2 = rnd.choice(ACLED_KINDS)
+            y, m, d = rnd.randint(2010, 2024), rnd.randint(1, 12), rnd.randint(1, 28)
+            lat, lon, deaths = rnd.uniform(25.5, 33.5), rnd.uniform(62.5, 71.0), rnd.randint(0, 9)
+            fh.write(
+                f"PAK{i},{y}-{m:02}-{d:02},{y},1,Political violence,{kind},{sub},{a1},,3,{a2},,7,37,,586,Southern Asia,"
+                f"Pakistan,Balochistan,District {i % 40},Tehsil {i % 90},Place {i % 500},{lat:.4f},{lon:.4f},"
+                f"{rnd.randint(1, 3)},Dawn; Express Tribune,National,"
+                f'"On {d} {m} {y}, in Place {i % 500} (District {i % 40}, Balochistan), {a1} and {a2}: event {i}; '
+                f'{deaths} reported killed.",{deaths},,{1600000000 + i}\n'
+            )
+
+
 CHILD = """
-import json, resource, sys, time
+import json, resource, sys, tempfile, time
+from pathlib import Path
+import pyarrow.parquet
 from geo.importers import import_file
 import geo.importers.values as v
+from geo.store.embedded import EmbeddedStore
+from geo.store.imports import keep_import
 v._outlines()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+maxrss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # MB, as the file sizes
+base = int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 1e6
 t, c = time.perf_counter(), time.process_time()
 r = import_file(sys.argv[1])
 secs, cpu = time.perf_counter() - t, time.process_time() - c
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"secs": secs, "cpu": cpu, "base_mb": before / 1024, "peak_mb": peak / 1024,
-                  "rows": r.rows_read, "ok": len(r.incidents), "rejected": len(r.rejected)}))
+imported = maxrss()
+with tempfile.TemporaryDirectory() as ws:
+    t = time.perf_counter()
+    keep_import(EmbeddedStore(ws), "bench", sys.argv[1], r)
+    keep_secs = time.perf_counter() - t
+print(json.dumps({"secs": secs, "cpu": cpu, "keep_secs": keep_secs, "base_mb": base, "import_mb": imported,
+                  "keep_mb": maxrss(), "rows": r.rows_read, "ok": len(r.incidents), "rejected": len(r.rejected)}))
 """
 
 
@@ -86,33 +127,35 @@ def measure(path: Path) -> dict:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ucdp", type=int, nargs="*", default=[50_000])
+    ap.add_argument("--acled", type=int, nargs="*", default=[])
     ap.add_argument("--csv-mb", type=float, nargs="*", default=[4, 40])
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     files = []
-    for n in args.ucdp:
-        path = args.out / f"ucdp_{n}.csv"
-        if not path.exists():
-            make_ucdp(path, n)
-        files.append(path)
+    for kind, sizes, make in (("ucdp", args.ucdp, make_ucdp), ("acled", args.acled, make_acled)):
+        for n in sizes:
+            path = args.out / f"{kind}_{n}.csv"
+            if not path.exists():
+                make(path, n)
+            files.append(path)
     for mb in args.csv_mb:
         path = args.out / f"latlon_{mb:g}mb.csv"
         if not path.exists():
             make_latlon(path, mb)
         files.append(path)
     print(
-        f"{'file':24} {'MB':>6} {'rows':>8} {'ok':>8} {'secs':>6} {'cpu s':>6} {'peak MB':>8} "
-        f"{'modules MB':>10} {'import/file':>11}"
+        f"{'file':20} {'MB':>5} {'rows':>8} {'ok':>8} {'secs':>6} {'cpu s':>6} {'keep s':>6} {'base MB':>7} "
+        f"{'import MB':>9} {'x file':>6} {'+ keep MB':>9} {'x file':>6}"
     )
     for path in files:
         size = path.stat().st_size / 1e6
         m = measure(path)
-        ratio = (m["peak_mb"] - m["base_mb"]) / size
+        imported, kept = m["import_mb"] - m["base_mb"], m["keep_mb"] - m["base_mb"]
         print(
-            f"{path.name:24} {size:6.1f} {m['rows']:8,} {m['ok']:8,} {m['secs']:6.2f} {m['cpu']:6.2f} "
-            f"{m['peak_mb']:8.0f} "
-            f"{m['base_mb']:10.0f} {ratio:10.1f}x"
+            f"{path.name:20} {size:5.1f} {m['rows']:8,} {m['ok']:8,} {m['secs']:6.2f} {m['cpu']:6.2f} "
+            f"{m['keep_secs']:6.2f} {m['base_mb']:7.0f} {imported:9.0f} {imported / size:5.1f}x {kept:9.0f} "
+            f"{kept / size:5.1f}x"
         )
 
 

@@ -20,6 +20,8 @@ from shapely.validation import explain_validity
 from geo.schema import Field, LayerSchema
 from geo.values import is_missing
 
+# Copy-on-write (always on from pandas 3): a shallow copy is as safe as a deep one and copies no data.
+COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or bool(pd.get_option("mode.copy_on_write"))
 MAX_LISTED = 20  # problems listed in one error message before "... and N more"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -187,7 +189,8 @@ def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
     for pos, value in enumerate(gdf[schema.id_field].tolist()):
         if is_missing(value):
             continue
-        key = repr(value)  # ids of the wrong type (lists, numbers) are reported elsewhere; don't crash here
+        # ids of the wrong type (lists, numbers) are reported elsewhere; don't crash here
+        key = value if type(value) is str else (type(value).__name__, repr(value))
         if key in first:
             errors.setdefault(pos, []).append(f"duplicate id '{value}' (also used by feature {first[key]})")
         else:
@@ -345,7 +348,7 @@ def validate(
         keep = np.ones(len(gdf), dtype=bool)
         keep[sorted(errors)] = False
         gdf = gdf[keep]
-    gdf = gdf.copy()
+    gdf = gdf.copy(deep=not COPY_ON_WRITE)
     for f in schema.fields:
         if f.kind == "int" and f.name in gdf.columns:
             gdf[f.name] = pd.array(pd.to_numeric(gdf[f.name], errors="coerce"), dtype="Int64")

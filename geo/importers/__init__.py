@@ -14,7 +14,7 @@ import csv
 from pathlib import Path
 
 from geo.importers import acled, dashboard, spatial, ucdp
-from geo.importers.build import Collector, Progress, dataset_source
+from geo.importers.build import Collector, Progress, dataset_source, id_label
 from geo.importers.csvfile import CsvTable, Row, open_csv
 from geo.importers.dates import parse_date
 from geo.importers.latlon import LatLon
@@ -77,7 +77,7 @@ def _convert_csv(table: CsvTable, collector: Collector, label, convert, progress
 def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> ImportResult:
     table = open_csv(path)
     fmt = fmt or _sniff_table(table)
-    default = None
+    default, label_of = None, id_label
     if fmt == "acled":
         acled.check(table)
         name, label, convert, default = (
@@ -86,11 +86,13 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
             lambda r, n: acled.convert(r),
             acled.DAY_FIRST,
         )
+        label_of = acled.label_of
     elif fmt == "ucdp":
         name = ucdp.check(table)
         label, convert = lambda r, n: ucdp.label(r), ucdp.make_convert("UCDP GED")
         convert = (lambda c: lambda r, n: c(r))(convert)
         default = ucdp.MONTH_FIRST if name == "UCDP web download" else None
+        label_of = ucdp.label_of
     elif fmt == "dashboard":
         dashboard.check(table)
         name, label, convert = "dashboard CSV", lambda r, n: dashboard.label(r), lambda r, n: dashboard.convert(r)
@@ -99,7 +101,7 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
         name, label, convert = "CSV lat/lon", reader.label, reader.convert
     else:
         raise ImportFormatError(f"{path.name}: format {fmt!r} is not a CSV format")
-    collector = Collector(path.name, name, source=dataset_source(source, path.name))
+    collector = Collector(path.name, name, source=dataset_source(source, path.name), label_of=label_of)
     _convert_csv(table, collector, label, convert, progress)
     if collector.rows_read == 0:
         raise ImportFormatError(f"{path.name}: the file has a header but no data rows ({table.describe()})")

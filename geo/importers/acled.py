@@ -62,6 +62,11 @@ def label(row: Row) -> str:
     return f"event_id_cnty '{row['event_id_cnty']}'"
 
 
+def label_of(rec_id) -> str:
+    """The label of a row whose record id is rec_id (the id is the row's event_id_cnty)."""
+    return f"event_id_cnty '{rec_id}'"
+
+
 def convert(row: Row) -> tuple[dict, float, float]:
     """One ACLED row as an incident record (dates as written), latitude, longitude."""
     lat, lon = lat_lon(row["latitude"], row["longitude"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
+from itertools import chain, compress
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +19,7 @@ from geo.schema import INCIDENTS
 from geo.validation import LayerValidationError, validate
 
 FIELDS = [f.name for f in INCIDENTS.fields]
+FIELD_SET = frozenset(FIELDS)
 URL_IN_TEXT = re.compile(r"https?://\S+", re.IGNORECASE)
 Progress = Callable[[float, str], None]
 
@@ -40,44 +43,152 @@ def dataset_source(text: str | None, file_name: str) -> dict | None:
     }
 
 
-class Collector:
-    """Accepted rows as columns, rejected rows as report lines, each named by its file row."""
+class SharedTexts:
+    """Equal texts of one column, also inside its lists and dicts, as one object.
 
-    def __init__(self, file_name: str, fmt: str, *, source: dict | None = None, unit: str = "row"):
+    A column whose texts prove mostly distinct (ids, descriptions) stops being looked up, so
+    the memo never costs more than the copies it saves.
+    """
+
+    SAMPLE = 4096  # texts seen before the first check; checked again at each doubling
+
+    def __init__(self):
+        self.memo: dict | None = {}
+        self.seen = 0
+        self.parts: dict = {}
+
+    def settle(self, seen: int) -> None:
+        """Stop looking texts up when more than half of the `seen` ones were distinct."""
+        if self.memo is not None and len(self.memo) > seen // 2:
+            self.memo = None
+
+    def __call__(self, value):
+        """value, or the equal text seen first (lists and dicts changed in place)."""
+        kind = type(value)
+        if kind is str:
+            memo = self.memo
+            if memo is None:
+                return value
+            self.seen += 1
+            if self.seen >= self.SAMPLE and not self.seen & (self.seen - 1):
+                self.settle(self.seen)
+            return memo.setdefault(value, value)
+        if kind is list:
+            part = self._part(None)
+            for i, item in enumerate(value):
+                value[i] = part(item)
+        elif kind is dict:
+            for key, item in value.items():
+                value[key] = self._part(key)(item)
+        return value
+
+    def _part(self, key) -> SharedTexts:
+        part = self.parts.get(key)
+        if part is None:
+            part = self.parts[key] = SharedTexts()
+        return part
+
+
+def id_label(rec_id) -> str:
+    """How a report names a row by its record id (most formats; the collector keeps no label it can rebuild)."""
+    return f"id '{rec_id}'"
+
+
+class Collector:
+    """Accepted rows as columns, rejected rows as report lines, each named by its file row.
+
+    Only the columns converters fill are kept (the others become null columns at the end);
+    points and file rows sit in typed arrays; a row's label is kept only when label_of(its id)
+    does not give it back; equal texts of a column are one object (SharedTexts).
+    """
+
+    def __init__(
+        self,
+        file_name: str,
+        fmt: str,
+        *,
+        source: dict | None = None,
+        unit: str = "row",
+        label_of: Callable[[object], str] = id_label,
+    ):
         self.file_name, self.fmt, self.source, self.unit = file_name, fmt, source, unit
         self.geoms: list | None = None  # set by spatial imports (any geometry); else points from lats/lons
-        self.columns: dict[str, list] = {name: [] for name in FIELDS}
-        self.lats: list[float] = []
-        self.lons: list[float] = []
-        self.rows: list[int] = []
-        self.labels: list[str] = []
+        self.columns: dict[str, list] = {}
+        self._shared: dict[str, SharedTexts] = {}
+        self.lats, self.lons, self.rows = array("d"), array("d"), array("q")
+        self.label_of = label_of
+        self.labels: dict[int, str] = {}  # position -> label, where label_of(id) differs
         self.rejected: list[tuple[int, str]] = []
         self.notes: list[str] = []
         self.rows_read = 0
 
     def add(self, n: int, label: str, rec: dict, lat: float | None, lon: float | None) -> None:
         """Keep one converted row (dates still as written; lat/lon None for an unlocated row)."""
-        for name, values in self.columns.items():
-            values.append(rec.get(name))
+        pos, filled = len(self.rows), 0
+        columns, shared = self.columns, self._shared
+        for name, value in rec.items():
+            values = columns.get(name)
+            if values is None:
+                if name not in FIELD_SET:
+                    continue
+                values = columns[name] = [None] * pos
+                shared[name] = SharedTexts()
+            kind = type(value)
+            if kind is str:  # SharedTexts' own work, inline: this runs for every cell
+                memo = shared[name].memo
+                if memo is not None:
+                    value = memo.setdefault(value, value)
+            elif kind is list or kind is dict:
+                value = shared[name](value)
+            values.append(value)
+            filled += 1
+        if filled != len(columns):
+            for values in columns.values():
+                if len(values) == pos:
+                    values.append(None)
+        if pos >= SharedTexts.SAMPLE and not pos & (pos - 1):
+            for texts in shared.values():
+                texts.settle(pos)
+        if label != self.label_of(rec.get("id")):
+            self.labels[pos] = label
         self.lats.append(np.nan if lat is None else lat)
         self.lons.append(np.nan if lon is None else lon)
         self.rows.append(n)
-        self.labels.append(label)
+
+    def column(self, name: str) -> list:
+        """The values of one field by position (all None for a field no row filled)."""
+        if name not in self.columns:
+            self.columns[name] = [None] * len(self.rows)
+        return self.columns[name]
+
+    def label(self, pos: int) -> str:
+        """How a report names the row at this position."""
+        if pos in self.labels:
+            return self.labels[pos]
+        ids = self.columns.get("id")
+        return self.label_of(ids[pos] if ids is not None else None)
 
     def reject(self, n: int, label: str, reason: str) -> None:
         """Refuse one row with the reason."""
         self.rejected.append((n, f"{self.file_name}: {self.unit} {n} ({label}): {reason}"))
 
+    def _reject_at(self, pos: int, reason: str) -> None:
+        self.reject(self.rows[pos], self.label(pos), reason)
+
     def _drop(self, keep: np.ndarray) -> None:
+        flags = keep.tolist()
         for name, values in self.columns.items():
-            self.columns[name] = [v for v, k in zip(values, keep, strict=True) if k]
-        for name in ("lats", "lons", "rows", "labels", "geoms"):
-            if getattr(self, name) is not None:
-                setattr(self, name, [v for v, k in zip(getattr(self, name), keep, strict=True) if k])
+            self.columns[name] = list(compress(values, flags))
+        self.lats, self.lons = array("d", compress(self.lats, flags)), array("d", compress(self.lons, flags))
+        self.rows = array("q", compress(self.rows, flags))
+        if self.geoms is not None:
+            self.geoms = list(compress(self.geoms, flags))
+        new_pos = np.cumsum(keep) - 1
+        self.labels = {int(new_pos[pos]): label for pos, label in self.labels.items() if flags[pos]}
 
     def _dates(self, dayfirst: bool | None, default: tuple[bool, str] | None) -> None:
-        start, end = self.columns["date_start"], self.columns["date_end"]
-        order, note = decide_order([v for v in start + end if v], self.file_name, "dates", dayfirst, default)
+        start, end = self.column("date_start"), self.column("date_end")
+        order, note = decide_order((v for v in chain(start, end) if v), self.file_name, "dates", dayfirst, default)
         if note:
             self.notes.append(note)
         cache: dict[str, str] = {}
@@ -86,38 +197,38 @@ class Collector:
             try:
                 if not s:
                     raise ValueError("no date")
-                for col, text in (("date_start", s), ("date_end", e or s)):
+                for values, text in ((start, s), (end, e or s)):
                     if text not in cache:
                         cache[text] = parse_date(text, order).isoformat()
-                    self.columns[col][i] = cache[text]
+                    values[i] = cache[text]
             except ValueError as exc:
-                self.reject(self.rows[i], self.labels[i], str(exc))
+                self._reject_at(i, str(exc))
                 keep[i] = False
         if not keep.all():
             self._drop(keep)
 
     def _places(self) -> None:
-        missing = [i for i, c in enumerate(self.columns["country"]) if not c and not np.isnan(self.lats[i])]
+        country = self.column("country")
+        missing = [i for i, c in enumerate(country) if not c and not np.isnan(self.lats[i])]
         if not missing:
             return
         codes, provinces, covered = place_points(
             np.array([self.lons[i] for i in missing]), np.array([self.lats[i] for i in missing])
         )
+        admin1 = self.column("admin1")
         keep = np.ones(len(self.rows), dtype=bool)
         derived = 0
         for i, code, province in zip(missing, codes, provinces, strict=True):
             if code is None:
-                self.reject(
-                    self.rows[i],
-                    self.labels[i],
-                    f"no country given and the point lies outside the shipped country outlines ({covered})",
+                self._reject_at(
+                    i, f"no country given and the point lies outside the shipped country outlines ({covered})"
                 )
                 keep[i] = False
                 continue
             derived += 1
-            self.columns["country"][i] = code
-            if province and not self.columns["admin1"][i]:
-                self.columns["admin1"][i] = province
+            country[i] = code
+            if province and not admin1[i]:
+                admin1[i] = province
         if derived:
             self.notes.append(
                 f"{self.file_name}: country (and province) derived from the point for {derived} row(s) "
@@ -127,10 +238,11 @@ class Collector:
             self._drop(keep)
 
     def _sources(self) -> None:
-        empty = [i for i, s in enumerate(self.columns["sources"]) if not s]
+        sources = self.column("sources")
+        empty = [i for i, s in enumerate(sources) if not s]
         if empty and self.source:
             for i in empty:
-                self.columns["sources"][i] = [dict(self.source)]
+                sources[i] = [dict(self.source)]
             self.notes.append(
                 f"{self.file_name}: {len(empty)} row(s) without a source take the dataset-level source "
                 f"({self.source['url']})"
@@ -138,13 +250,35 @@ class Collector:
         elif empty:
             keep = np.ones(len(self.rows), dtype=bool)
             for i in empty:
-                self.reject(
-                    self.rows[i],
-                    self.labels[i],
-                    "no source_url: every incident needs a source (one per row, or a dataset-level source)",
+                self._reject_at(
+                    i, "no source_url: every incident needs a source (one per row, or a dataset-level source)"
                 )
                 keep[i] = False
             self._drop(keep)
+
+    def _frame(self) -> gpd.GeoDataFrame:
+        """The kept rows as a GeoDataFrame of object columns; the collector's lists are freed as it goes."""
+        n = len(self.rows)
+        if self.geoms is not None:
+            geoms = np.array([*self.geoms, None], dtype=object)[:-1]  # never a 2-D array of parts
+            self.geoms = None
+        else:
+            lats, lons = np.frombuffer(self.lats, dtype=float), np.frombuffer(self.lons, dtype=float)
+            geoms = shapely.points(lons, lats)
+            geoms[np.isnan(lats)] = None
+            del lats, lons
+            self.lats = self.lons = array("d")
+        nulls = np.full(n, None, dtype=object)  # one array shared by every column no row filled
+        series = {}
+        for name in FIELDS:
+            values = self.columns.pop(name, None)
+            series[name] = pd.Series(nulls if values is None else values, dtype=object, copy=False)
+            del values  # the list goes once its column exists
+        frame = pd.DataFrame(series, copy=False)
+        del series
+        self.columns = {}
+        geometry = gpd.GeoSeries(geoms, crs="EPSG:4326")
+        return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326", copy=False)  # no consolidating copy
 
     def finish(
         self,
@@ -162,20 +296,7 @@ class Collector:
         self._sources()
         if progress:
             progress(0.8, "checking against the schema")
-        lats, lons = np.array(self.lats, dtype=float), np.array(self.lons, dtype=float)
-        if self.geoms is not None:
-            geoms = np.array([*self.geoms, None], dtype=object)[:-1]
-        else:
-            geoms = shapely.points(lons, lats) if len(lats) else np.array([], dtype=object)
-            if len(lats):
-                geoms[np.isnan(lats)] = None
-        series = {}
-        for name in FIELDS:  # one column at a time, each list freed once the frame's copy exists
-            series[name] = pd.Series(self.columns.pop(name), dtype=object)
-        frame = pd.DataFrame(series, copy=False)
-        del series
-        self.columns = {name: [] for name in FIELDS}
-        gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
+        gdf = self._frame()
         try:
             gdf, report = validate(gdf, INCIDENTS, self.file_name, on_error="drop")
         except LayerValidationError as exc:

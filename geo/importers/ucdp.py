@@ -74,6 +74,11 @@ def label(row: Row) -> str:
     return f"id '{row['id']}'"
 
 
+def label_of(rec_id) -> str:
+    """The label of a row whose record id is rec_id ('UCDP-' and the row's id)."""
+    return f"id '{str(rec_id).removeprefix('UCDP-')}'"
+
+
 def make_convert(version: str):
     """A row converter citing `version` (e.g. 'UCDP GED 24.1')."""
 

@@ -43,6 +43,8 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_p
 def _json_text(value) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
+    if type(value) is list and not value:
+        return "[]"  # one text for every empty list (most rows' actors)
     return _ENCODE(value)
 
 
@@ -64,19 +66,20 @@ def _flat_column(name: str, col: pd.Series) -> pd.Series:
     if name in BOOL_COLUMNS:
         return col.astype("boolean")
     if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
-        return col.where(col.notna(), None) if col.hasnans else col  # already text: no per-value work
+        odd = col.isna().to_numpy() & ~np.equal(col.to_numpy(), None)  # NaN or pd.NA, not None
+        return col.where(~odd, None) if odd.any() else col  # already text: no per-value work, no copy
     return pd.Series([_text(v) for v in col], index=col.index, dtype=object)
 
 
 def to_flat(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Schema columns in order (absent optional ones as nulls), typed for storage; extra columns dropped."""
     out = {}
-    n = len(incidents)
+    nulls = pd.Series(np.full(len(incidents), None, dtype=object), index=incidents.index)
     for name in FIELDS:
-        col = incidents[name] if name in incidents.columns else pd.Series([None] * n, index=incidents.index)
-        out[name] = _flat_column(name, col)
-    geom = incidents.geometry.to_crs("EPSG:4326").values
-    return gpd.GeoDataFrame(pd.DataFrame(out), geometry=gpd.GeoSeries(geom, index=incidents.index), crs="EPSG:4326")
+        out[name] = _flat_column(name, incidents[name] if name in incidents.columns else nulls)
+    geom = gpd.GeoSeries(incidents.geometry.to_crs("EPSG:4326").values, index=incidents.index)
+    frame = pd.DataFrame(out, copy=False)  # columns kept as they are: no consolidating copy
+    return gpd.GeoDataFrame(frame, geometry=geom, crs="EPSG:4326", copy=False)
 
 
 @contextlib.contextmanager

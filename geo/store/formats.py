@@ -13,12 +13,22 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
 
 from geo.filters import IncidentFilter
 from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, GEOMETRY
 
+try:  # how geopandas' to_parquet converts a frame; without them a save converts the whole frame at once
+    from geopandas.io.arrow import _create_metadata as _geo_metadata
+    from geopandas.io.arrow import _encode_metadata as _encode_geo
+    from geopandas.io.arrow import _geopandas_to_arrow as _to_arrow
+except ImportError:  # pragma: no cover - another geopandas
+    _to_arrow = None
+
 LAYER = "incidents"
+PARQUET_CHUNK = 20_000  # rows converted to Arrow at a time when a dataset version is written
 
 
 def _arrow_filters(flt: IncidentFilter | None) -> list[tuple] | None:
@@ -36,8 +46,39 @@ def _arrow_filters(flt: IncidentFilter | None) -> list[tuple] | None:
     return out or None
 
 
+def _arrow_type(col: pd.Series, first: pa.DataType) -> pa.DataType:
+    """A column's Arrow type over all rows, where the first chunk had only nulls to go by."""
+    if not pa.types.is_null(first) or not col.notna().any():
+        return first
+    return pa.array(col[col.notna()].iloc[:1], from_pandas=True).type
+
+
 def _write_parquet(flat: gpd.GeoDataFrame, path: Path) -> None:
-    flat.to_parquet(path, index=False, compression="zstd", write_covering_bbox=True)
+    """The file to_parquet writes (zstd, covering bbox), converted to Arrow PARQUET_CHUNK rows at a time.
+
+    An Arrow copy of the whole frame would cost about twice the imported file's size on top of
+    the frame; this way a write holds one chunk's. Each chunk is a row group (a file of many
+    rows is somewhat larger than one row group would make it); the file-level GeoParquet
+    metadata (bbox, geometry types) is the whole frame's, as to_parquet writes it.
+    """
+    if _to_arrow is None or len(flat) <= PARQUET_CHUNK:
+        flat.to_parquet(path, index=False, compression="zstd", write_covering_bbox=True)
+        return
+    chunks = (
+        _to_arrow(flat.iloc[at : at + PARQUET_CHUNK], index=False, write_covering_bbox=True)
+        for at in range(0, len(flat), PARQUET_CHUNK)
+    )
+    table = next(chunks)
+    schema = pa.schema(
+        [f.with_type(_arrow_type(flat[f.name], f.type)) if f.name in flat.columns else f for f in table.schema],
+        metadata=table.schema.metadata | {b"geo": _encode_geo(_geo_metadata(flat, write_covering_bbox=True))},
+    )
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        while table is not None:
+            writer.write_table(table.cast(schema))
+            table = None
+            pa.default_memory_pool().release_unused()  # else mimalloc keeps every chunk's pages until the end
+            table = next(chunks, None)
 
 
 def _read_parquet(

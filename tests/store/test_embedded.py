@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
+from geopandas.testing import assert_geodataframe_equal
 
-from geo.store import open_store
+from geo.filters import IncidentFilter
+from geo.store import formats, open_store
 from geo.store.base import StoreError
+from geo.store.columns import to_flat
 from geo.store.embedded import EmbeddedStore
 from geo.store.workspace import APP_NAME, WORKSPACE_ENV, default_workspace
 from tests.store.test_store_processes import finish, writer
@@ -90,3 +96,21 @@ def test_a_writer_waits_for_the_lock_a_bounded_time(tmp_path):
         fcntl.flock(other.fileno(), fcntl.LOCK_UN)
     with locked(store.folder, timeout=0.2):
         pass
+
+
+def test_a_version_written_in_chunks_reads_back_as_one_written_at_once(tmp_path, monkeypatch, synthetic):
+    incidents = synthetic[0].copy()
+    incidents["perpetrator"] = None
+    incidents.loc[250:, "perpetrator"] = "TTP"  # text only after the first chunks: the type comes from every row
+    flat = to_flat(incidents)
+    chunked, whole = tmp_path / "chunked.parquet", tmp_path / "whole.parquet"
+    monkeypatch.setattr(formats, "PARQUET_CHUNK", 64)
+    formats._write_parquet(flat, chunked)
+    flat.to_parquet(whole, index=False, compression="zstd", write_covering_bbox=True)
+    assert pq.ParquetFile(chunked).metadata.num_row_groups == 5
+    assert json.loads(pq.read_schema(chunked).metadata[b"geo"]) == json.loads(pq.read_schema(whole).metadata[b"geo"])
+    recent = IncidentFilter(date_from=date(2022, 1, 1), categories=("attack", "armed clash"))
+    for columns, flt, bbox in [(None, None, None), (["id", "perpetrator"], recent, (60.0, 25.0, 66.0, 30.0))]:
+        got = formats._read_parquet(chunked, columns, flt, bbox)
+        assert len(got) > 0
+        assert_geodataframe_equal(got, formats._read_parquet(whole, columns, flt, bbox))

@@ -1,0 +1,52 @@
+"""An import holds a few times the file's size at its peak, not twenty (issue 9).
+
+Measured with tracemalloc (Python's own allocations: not a time, and not disturbed by other
+jobs' memory); each layout is imported and kept once from a small file first, so tables loaded
+lazily on first use (pycountry, pyproj) are not counted. The limits sit between the peaks of
+main before the change (in the comments) and after it (bench/README.md, "Imports: time and
+memory", has the whole-process figures).
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import pytest
+
+from bench.bench_import import make_latlon, make_ucdp
+from geo.importers import import_file
+from geo.store.embedded import EmbeddedStore
+from geo.store.imports import keep_import
+
+
+def traced_peak(action) -> tuple[object, int]:
+    """What action() returns and the peak of the Python allocations it made."""
+    tracemalloc.start()
+    try:
+        return action(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+LAYOUTS = {  # writer of a file about `scale` times 1.8 / 0.75 MB; import limit, keep limit (x file size)
+    "ucdp": (lambda path, scale: make_ucdp(path, int(6_000 * scale)), 6, 2.5),  # before: 8.7x, 3.3x
+    "latlon": (lambda path, scale: make_latlon(path, 0.75 * scale), 13, 5),  # before: 17.7x, 8.0x
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_import_and_its_keep_peak_at_a_few_times_the_file_size(tmp_path, layout):
+    make, import_limit, keep_limit = LAYOUTS[layout]
+    small, path = tmp_path / f"small_{layout}.csv", tmp_path / f"{layout}.csv"
+    make(small, 0.01)
+    keep_import(EmbeddedStore(tmp_path / "warm"), "warm", small, import_file(small))
+    make(path, 1)
+    size = path.stat().st_size
+
+    result, import_peak = traced_peak(lambda: import_file(path))
+    assert len(result.incidents) == result.rows_read > 5000
+    assert import_peak < import_limit * size, f"the import peaked at {import_peak / size:.1f}x the file"
+
+    report, keep_peak = traced_peak(lambda: keep_import(EmbeddedStore(tmp_path / "ws"), layout, path, result))
+    assert report.added == len(result.incidents)
+    assert keep_peak < keep_limit * size, f"keeping it added {keep_peak / size:.1f}x the file at its peak"
