@@ -77,7 +77,13 @@ def free_port() -> int:
 class AppServer:
     """One `streamlit run app.py` in its own process group, logging to temporary files."""
 
-    def __init__(self, data_dir: str | Path | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT):
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path = ROOT,
+        preload: bool = False,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._logs = tempfile.TemporaryDirectory(prefix="pkir-app-")
@@ -87,12 +93,11 @@ class AppServer:
         if data_dir is not None:
             full_env["PKIR_DATA_DIR"] = str(data_dir)
         full_env.update(env or {})
+        # preload: `python -m ui.serve` (loads the data, then runs Streamlit), else `streamlit run app.py`
         cmd = [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            *(["ui.serve"] if preload else ["streamlit", "run", "app.py"]),
             "--server.port",
             str(self.port),
             "--server.address",
@@ -158,10 +163,13 @@ class AppServer:
 
 
 def launch_app(
-    data_dir: str | Path | None = None, env: dict[str, str] | None = None, timeout: float = STARTUP_TIMEOUT_S
+    data_dir: str | Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = STARTUP_TIMEOUT_S,
+    preload: bool = False,
 ) -> AppServer:
     """Start the app and wait until it is healthy (also usable outside pytest, e.g. bench/)."""
-    server = AppServer(data_dir=data_dir, env=env)
+    server = AppServer(data_dir=data_dir, env=env, preload=preload)
     server.wait_ready(timeout)
     return server
 

@@ -111,3 +111,21 @@ def test_start_up_does_not_look_up_the_public_address(tmp_path):
     text = log.read_text()
     assert "URL: http://localhost" in text, text
     assert "External URL" not in text and "Did not auto detect external IP" not in text, text
+
+
+def test_the_preloading_launcher_serves_the_whole_app(page):
+    """`python -m ui.serve` loads the data before Streamlit starts: the map (a component, whose
+    files must still be served) draws its incidents, and no page shows an exception."""
+    from .harness import launch_app, wait_for_map
+
+    server = launch_app(preload=True)
+    try:
+        assert "Data loaded in" in server.output()
+        page.goto(server.url)
+        wait_for_app(page)
+        frame = wait_for_map(page)
+        frame.wait_for_function("() => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.drawnCount > 0")
+        goto_page(page, server.url, "Incidents explorer")
+        assert app_errors(page) == []
+    finally:
+        server.stop()
