@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import chronology, incident_stats
+from geo.filters import IncidentFilter
 from geo.records import record_of
 from ui import data
 from ui.details import show_record
@@ -25,6 +26,7 @@ PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its 
 PICK_LIMIT = 3000  # above this many events the list is left out (the chart still selects)
 TABLE_PAGE_KEY = "chronology_table_page"
 TABLE_PAGE_OF = "_chronology_table_page_of"  # the filter the table's page number belongs to
+TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
 
 
 def _from_chart() -> None:
@@ -37,6 +39,46 @@ def _from_chart() -> None:
 
 def _label(ev: pd.DataFrame) -> dict[str, str]:
     return {row.id: f"{row.date_start:%Y-%m-%d} · {row.track} · {row.title}" for row in ev.itertuples()}
+
+
+def _event_table(ev: pd.DataFrame, f: IncidentFilter) -> None:
+    """The events of filter f as a paged table, wide and phone versions (page 1 again when f changes)."""
+    st.html(NARROW_SCREENS_CSS)
+    pages = incident_stats.page_count(len(ev))
+    if pages > 1:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
+        if st.session_state.get(TABLE_PAGE_OF) != f or not 1 <= st.session_state.get(TABLE_PAGE_KEY, 1) <= pages:
+            st.session_state[TABLE_PAGE_OF] = f
+            st.session_state[TABLE_PAGE_KEY] = 1
+        number = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=TABLE_PAGE_KEY)
+        size = incident_stats.PAGE_SIZE
+        ev = ev.iloc[(number - 1) * size : number * size]
+        st.caption(f"Events {(number - 1) * size + 1:,}–{(number - 1) * size + len(ev):,}, oldest first")
+    table = {"hide_index": True, "width": "stretch", "placeholder": "–"}
+    from_column = st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86)
+    with st.container(key="wide_chronology"):
+        st.dataframe(
+            ev,
+            key="chronology_table",
+            column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
+            column_config={
+                "date_start": from_column,
+                "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
+                "track": st.column_config.TextColumn("Track", width=110),
+                "category": st.column_config.TextColumn("Category", width=100),
+                "title": st.column_config.TextColumn("Title", width=260),
+                "date_precision": st.column_config.TextColumn("Date precision", width=80),
+                "fatalities": st.column_config.NumberColumn("Killed", width=52),
+            },
+            **table,
+        )
+    with st.container(key="narrow_chronology"):
+        st.dataframe(
+            ev,
+            key="chronology_table_narrow",
+            column_order=["date_start", "title"],
+            column_config={"date_start": from_column, "title": st.column_config.TextColumn("Title", width=190)},
+            **table,
+        )
 
 
 st.title("Chronology")
@@ -111,40 +153,8 @@ if record is not None:
 else:
     forget_scroll("chronology_record")
 
-with st.expander("All events shown, as a table"):
-    st.html(NARROW_SCREENS_CSS)
-    pages = incident_stats.page_count(len(ev))
-    if pages > 1:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
-        if st.session_state.get(TABLE_PAGE_OF) != f or not 1 <= st.session_state.get(TABLE_PAGE_KEY, 1) <= pages:
-            st.session_state[TABLE_PAGE_OF] = f
-            st.session_state[TABLE_PAGE_KEY] = 1
-        number = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=TABLE_PAGE_KEY)
-        size = incident_stats.PAGE_SIZE
-        ev = ev.iloc[(number - 1) * size : number * size]
-        st.caption(f"Events {(number - 1) * size + 1:,}–{(number - 1) * size + len(ev):,}, oldest first")
-    table = {"hide_index": True, "width": "stretch", "placeholder": "–"}
-    from_column = st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86)
-    with st.container(key="wide_chronology"):
-        st.dataframe(
-            ev,
-            key="chronology_table",
-            column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
-            column_config={
-                "date_start": from_column,
-                "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
-                "track": st.column_config.TextColumn("Track", width=110),
-                "category": st.column_config.TextColumn("Category", width=100),
-                "title": st.column_config.TextColumn("Title", width=260),
-                "date_precision": st.column_config.TextColumn("Date precision", width=80),
-                "fatalities": st.column_config.NumberColumn("Killed", width=52),
-            },
-            **table,
-        )
-    with st.container(key="narrow_chronology"):
-        st.dataframe(
-            ev,
-            key="chronology_table_narrow",
-            column_order=["date_start", "title"],
-            column_config={"date_start": from_column, "title": st.column_config.TextColumn("Title", width=190)},
-            **table,
-        )
+# The table is built only while its expander is open: a first visit does not wait for two grids nobody opened.
+table_box = st.expander("All events shown, as a table", key=TABLE_OPEN_KEY, on_change="rerun")
+if table_box.open:
+    with table_box:
+        _event_table(ev, f)

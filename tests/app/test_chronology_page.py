@@ -118,6 +118,9 @@ def test_the_event_table_is_paged():
     at.switch_page(PAGE)
     at.run()
     assert not at.exception
+    assert at.dataframe.len == 0  # the table is built only once its expander is opened
+    at.session_state["chronology_table_open"] = True
+    at.run()
     oldest = chronology.events(many)["id"].tolist()
     assert len(oldest) > PAGE_SIZE
 
