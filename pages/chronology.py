@@ -113,10 +113,10 @@ st.altair_chart(
     on_select=_from_chart,
     selection_mode="event",
 )
-if view.thinning():
+thinning = view.thinning()
+if thinning:
     st.warning(
-        view.thinning() + " Every event is in the counts above and the table below; narrow the filters "
-        "to draw them all."
+        thinning + " Every event is in the counts above and the table below; narrow the filters to draw them all."
     )
 st.caption(
     "Each row is a track; colour is the category, size the fatalities, a square an event of several days "
