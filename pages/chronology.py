@@ -106,8 +106,14 @@ if ev.empty:
     explain_empty(incidents, f)
     st.stop()
 
+chart = data.per_session(  # built once per dataset and filter
+    "chronology_chart",
+    incidents,
+    f,
+    lambda: charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
+)
 st.altair_chart(
-    charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
+    chart,
     width="stretch",
     key=CHART_KEY,
     on_select=_from_chart,

@@ -5,6 +5,7 @@ import json
 import geopandas as gpd
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import chronology
@@ -13,6 +14,7 @@ from geo.incident_stats import PAGE_SIZE
 from geo.loading import load_layer
 from tests.app_helpers import ROOT, open_page
 from ui.data import Loaded
+from views import charts
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/chronology.py"
@@ -135,3 +137,15 @@ def test_the_event_table_is_paged():
     assert table_ids() == oldest[PAGE_SIZE:]
     # the pick list still offers every event
     assert len(at.selectbox(key="chronology_event").options) == len(oldest)
+
+
+def test_a_rerun_with_the_same_filter_reuses_the_chart(monkeypatch):
+    st.cache_resource.clear()  # charts kept for all sessions by earlier tests would hide the first build
+    built = []
+    original = charts.chronology_chart
+    monkeypatch.setattr(charts, "chronology_chart", lambda *a, **k: built.append(a) or original(*a, **k))
+    at = start()
+    at.run()
+    assert len(built) == 1
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    assert not at.exception and len(built) == 2

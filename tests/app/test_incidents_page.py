@@ -9,6 +9,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -18,6 +19,7 @@ from geo.importers import import_file
 from geo.loading import load_layer
 from tests.app_helpers import ROOT, open_page
 from ui.data import Loaded
+from views import charts
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/incidents.py"
@@ -182,15 +184,18 @@ def test_page_works_on_imported_incidents(downloads):
 
 def test_a_rerun_with_the_same_filter_reuses_the_figures(monkeypatch):
     """Work on the incident set is done once per filter in a session, not on every click."""
-    calls = []
-    original = incident_stats.explorer_view
+    st.cache_resource.clear()  # work kept for all sessions by earlier tests would hide the first call
+    calls, charts_built = [], []
+    original, original_chart = incident_stats.explorer_view, charts.monthly_chart
     monkeypatch.setattr(incident_stats, "explorer_view", lambda gdf, f: calls.append(f) or original(gdf, f))
+    monkeypatch.setattr(charts, "monthly_chart", lambda *a: charts_built.append(a) or original_chart(*a))
     at = start()
-    assert len(calls) == 1
+    assert len(calls) == len(charts_built) == 1
     at.run()
-    assert len(calls) == 1
+    assert len(calls) == len(charts_built) == 1
     at.multiselect(key="filter_countries").set_value(["IRN"]).run()
     assert [c.countries for c in calls] == [(), ("IRN",)]
+    assert len(charts_built) == 2
     assert metrics(at)["Events"] == str(len(original(load_layer("incidents")[0], calls[-1]).shown))
 
 
