@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import chronology, incident_stats
+from geo.filters import IncidentFilter
 from geo.records import record_of
 from ui import data
 from ui.details import show_record
@@ -25,6 +26,7 @@ PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its 
 PICK_LIMIT = 3000  # above this many events the list is left out (the chart still selects)
 TABLE_PAGE_KEY = "chronology_table_page"
 TABLE_PAGE_OF = "_chronology_table_page_of"  # the filter the table's page number belongs to
+TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
 
 
 def _from_chart() -> None:
@@ -39,79 +41,8 @@ def _label(ev: pd.DataFrame) -> dict[str, str]:
     return {row.id: f"{row.date_start:%Y-%m-%d} · {row.track} · {row.title}" for row in ev.itertuples()}
 
 
-st.title("Chronology")
-incidents = data.incidents_or_stop()
-
-f = current_filter()
-total = data.per_session("chronology_all", incidents, None, lambda: chronology.dated_tracks(incidents))
-view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
-shown_gdf, ev = view.shown, view.events
-st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
-
-counts = chronology.track_counts(ev, total)
-for col, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
-    span = f"{row.first:%Y}–{row.last:%Y}" if row.shown else "none shown"
-    col.metric(
-        f"{row.track.capitalize()} ({row.total:,})",
-        f"{row.shown:,}",
-        help=f"{row.shown:,} of the {row.total:,} events on this track match the filters; dates: {span}",
-    )
-hidden = counts[counts["shown"] < counts["total"]]
-if f.min_fatalities and not hidden.empty:
-    st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
-
-if ev.empty:
-    explain_empty(incidents, f)
-    st.stop()
-
-st.altair_chart(
-    charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
-    width="stretch",
-    key=CHART_KEY,
-    on_select=_from_chart,
-    selection_mode="event",
-)
-if view.thinning():
-    st.warning(
-        view.thinning() + " Every event is in the counts above and the table below; narrow the filters "
-        "to draw them all."
-    )
-st.caption(
-    "Each row is a track; colour is the category, size the fatalities, a square an event of several days "
-    "or more. A long period opens on its last five years (the grey window on the strip). "
-    "Hover for details; click an event to open its record below."
-)
-
-listed = len(ev) <= PICK_LIMIT
-labels = _label(ev) if listed else {}
-picked = st.session_state.get(PICK_KEY)
-if picked is not None and not (picked in labels if listed else (ev["id"] == picked).any()):
-    st.session_state.pop(PICK_KEY, None)
-if listed:
-    chosen = st.selectbox(
-        "Event",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        key=PICK_KEY,
-        placeholder="Click an event on the chart, or pick one here",
-    )
-else:
-    chosen = st.session_state.get(PICK_KEY)
-    st.caption(f"{len(ev):,} events match: click one on the chart, or narrow the filters to pick from a list.")
-record = record_of(shown_gdf, chosen) if chosen else None
-if record is not None:
-    with st.container(border=True, key="chronology_record"):
-        if record.get("geometry") is not None:
-            st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
-        else:
-            st.caption("This event has no location, so it is not on the map.")
-        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), data.load("border").gdf))
-    scroll_into_view("chronology_record", str(chosen))
-else:
-    forget_scroll("chronology_record")
-
-with st.expander("All events shown, as a table"):
+def _event_table(ev: pd.DataFrame, f: IncidentFilter) -> None:
+    """The events of filter f as a paged table, wide and phone versions (page 1 again when f changes)."""
     st.html(NARROW_SCREENS_CSS)
     pages = incident_stats.page_count(len(ev))
     if pages > 1:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
@@ -148,3 +79,88 @@ with st.expander("All events shown, as a table"):
             column_config={"date_start": from_column, "title": st.column_config.TextColumn("Title", width=190)},
             **table,
         )
+
+
+st.title("Chronology")
+incidents = data.incidents_or_stop()
+
+f = current_filter()
+total = data.per_session("chronology_all", incidents, None, lambda: chronology.dated_tracks(incidents))
+view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
+shown_gdf, ev = view.shown, view.events
+st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
+
+counts = chronology.track_counts(ev, total)
+for col, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
+    span = f"{row.first:%Y}–{row.last:%Y}" if row.shown else "none shown"
+    col.metric(
+        f"{row.track.capitalize()} ({row.total:,})",
+        f"{row.shown:,}",
+        help=f"{row.shown:,} of the {row.total:,} events on this track match the filters; dates: {span}",
+    )
+hidden = counts[counts["shown"] < counts["total"]]
+if f.min_fatalities and not hidden.empty:
+    st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
+
+if ev.empty:
+    explain_empty(incidents, f)
+    st.stop()
+
+chart = data.per_session(  # built once per dataset and filter
+    "chronology_chart",
+    incidents,
+    f,
+    lambda: charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
+)
+st.altair_chart(
+    chart,
+    width="stretch",
+    key=CHART_KEY,
+    on_select=_from_chart,
+    selection_mode="event",
+)
+thinning = view.thinning()
+if thinning:
+    st.warning(
+        thinning + " Every event is in the counts above and the table below; narrow the filters to draw them all."
+    )
+st.caption(
+    "Each row is a track; colour is the category, size the fatalities, a square an event of several days "
+    "or more. A long period opens on its last five years (the grey window on the strip). "
+    "Hover for details; click an event to open its record below."
+)
+
+listed = len(ev) <= PICK_LIMIT
+labels = _label(ev) if listed else {}
+picked = st.session_state.get(PICK_KEY)
+if picked is not None and not (picked in labels if listed else (ev["id"] == picked).any()):
+    st.session_state.pop(PICK_KEY, None)
+if listed:
+    chosen = st.selectbox(
+        "Event",
+        list(labels),
+        format_func=labels.get,
+        index=None,
+        key=PICK_KEY,
+        placeholder="Click an event on the chart, or pick one here",
+    )
+else:
+    chosen = st.session_state.get(PICK_KEY)
+    st.caption(f"{len(ev):,} events match: click one on the chart, or narrow the filters to pick from a list.")
+record = record_of(shown_gdf, chosen) if chosen else None
+if record is not None:
+    with st.container(border=True, key="chronology_record"):
+        if record.get("geometry") is not None:
+            st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
+        else:
+            st.caption("This event has no location, so it is not on the map.")
+        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), data.load("border").gdf))
+    scroll_into_view("chronology_record", str(chosen))
+else:
+    forget_scroll("chronology_record")
+
+# The table is built only while its expander is open: a first visit does not wait for two grids nobody opened.
+table_box = st.expander("All events shown, as a table", key=TABLE_OPEN_KEY, on_change="rerun")
+if table_box.open:
+    with table_box:
+        _event_table(ev, f)

@@ -94,7 +94,8 @@ months = view.months
 if months.empty:
     explain_empty(everything, f)
 else:
-    st.altair_chart(charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
+    chart = data.per_session("explorer_chart", everything, f, lambda: charts.monthly_chart(months, COUNTRY_NAMES))
+    st.altair_chart(chart, width="stretch")  # the chart is built once per dataset and filter
 
 # --- table and exports ------------------------------------------------------------------------
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")

@@ -9,7 +9,7 @@ from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file, load_layer
 from geo.schema import CATEGORY, INCIDENT_CATEGORIES, INCIDENTS, TRACKS
-from views.charts import chronology_chart
+from views.charts import CANVAS_ABOVE, chronology_chart
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
 
@@ -151,6 +151,19 @@ def test_overview_strip_draws_monthly_counts_of_every_event_also_those_thinned_o
     spec = chart.to_dict()
     assert spec["vconcat"][1]["mark"]["type"] == "bar"
     assert spec["vconcat"][1]["encoding"]["y"]["aggregate"] == "sum"
+
+
+def test_a_crowded_chart_is_drawn_on_a_canvas_without_a_label_per_mark():
+    many = CANVAS_ABOVE + 1
+    ev = _events([(f"S{i}", "security", i % 5) for i in range(many)]).assign(
+        category="attack", title="t", date_precision="day", date_end=lambda d: d["date_start"]
+    )
+    crowded = chronology_chart(ev).to_dict()
+    assert crowded["usermeta"]["embedOptions"]["renderer"] == "canvas"
+    assert crowded["config"]["mark"]["aria"] is False
+    assert {p["name"]: p for p in crowded["params"]}["event"]["select"]["fields"] == ["id"]  # still clickable
+    few = chronology_chart(ev.head(CANVAS_ABOVE)).to_dict()
+    assert "usermeta" not in few and "aria" not in few["config"].get("mark", {})  # SVG, a label per event
 
 
 def test_density_counts_per_quarter_or_year_when_months_would_be_too_many():

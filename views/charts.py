@@ -119,6 +119,15 @@ def monthly_chart(
     return alt.vconcat(detail("events"), detail("fatalities"), strip, spacing=12)
 
 
+# Above CANVAS_ABOVE events the chronology is drawn on a canvas, without a text description computed for
+# every mark: those (ARIA labels) reach the page only when Vega draws SVG, one element per mark, and with
+# many marks they and the elements take most of the chart's time in the browser. Tooltips and clicks work
+# the same on a canvas; a smaller chart stays SVG, each event labelled.
+CANVAS_ABOVE = 1000
+ON_CANVAS = {
+    "usermeta": {"embedOptions": {"renderer": "canvas"}},
+    "config": alt.Config(mark=alt.MarkConfig(aria=False)),
+}
 # the columns of the events the chart uses (the rest is left out of the page)
 CHART_COLUMNS = ["id", "track", "category", "title", "date_start", "date_precision", "fatalities"]
 
@@ -217,4 +226,4 @@ def chronology_chart(
         .encode(x2="date_next:T", y=alt.Y("sum(events):Q", title=None, axis=None), color=color)
     )
     strip = overview_strip(bars, "date_start:T", zoom, width)
-    return alt.vconcat(points, strip, spacing=14, data=data)
+    return alt.vconcat(points, strip, spacing=14, data=data, **(ON_CANVAS if len(data) > CANVAS_ABOVE else {}))

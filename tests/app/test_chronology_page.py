@@ -7,12 +7,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.data
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.incident_stats import PAGE_SIZE
 from geo.loading import load_layer
 from tests.app_helpers import ROOT, open_page
 from ui.data import Loaded
+from views import charts
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/chronology.py"
@@ -118,6 +120,9 @@ def test_the_event_table_is_paged():
     at.switch_page(PAGE)
     at.run()
     assert not at.exception
+    assert at.dataframe.len == 0  # the table is built only once its expander is opened
+    at.session_state["chronology_table_open"] = True
+    at.run()
     oldest = chronology.events(many)["id"].tolist()
     assert len(oldest) > PAGE_SIZE
 
@@ -132,3 +137,16 @@ def test_the_event_table_is_paged():
     assert table_ids() == oldest[PAGE_SIZE:]
     # the pick list still offers every event
     assert len(at.selectbox(key="chronology_event").options) == len(oldest)
+
+
+def test_a_rerun_with_the_same_filter_reuses_the_chart(monkeypatch):
+    """The chart is built once per filter, not on every rerun."""
+    built = []
+    original = charts.chronology_chart
+    monkeypatch.setattr(charts, "chronology_chart", lambda *a, **k: built.append(a) or original(*a, **k))
+    ui.data._shared_memo()[1].clear()  # charts other tests built on the shipped incidents are kept for every session
+    at = start()
+    at.run()
+    assert len(built) == 1
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    assert not at.exception and len(built) == 2

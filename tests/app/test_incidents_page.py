@@ -19,6 +19,7 @@ from geo.importers import import_file
 from geo.loading import load_layer
 from tests.app_helpers import ROOT, open_page
 from ui.data import Loaded
+from views import charts
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/incidents.py"
@@ -254,3 +255,16 @@ def test_selecting_a_row_on_page_two_opens_that_record(many):
     at.number_input(key="explorer_page").set_value(1).run()
     assert wanted not in table(at)["id"].tolist()
     assert _record_ids(at) == [wanted]
+
+
+def test_a_rerun_with_the_same_filter_reuses_the_chart(monkeypatch):
+    """The monthly chart is built once per filter, not on every rerun."""
+    built = []
+    original = charts.monthly_chart
+    monkeypatch.setattr(charts, "monthly_chart", lambda *a: built.append(a) or original(*a))
+    ui.data._shared_memo()[1].clear()  # charts other tests built on the shipped incidents are kept for every session
+    at = start()
+    at.run()
+    assert len(built) == 1
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    assert not at.exception and len(built) == 2
