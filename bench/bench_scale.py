@@ -179,7 +179,7 @@ def measure_app(browser, server: AppServer) -> dict:
 
 
 def naive_server(folder: Path) -> AppServer:
-    """The plain folium app in a temporary folder of its own (its static/ holds the local Leaflet)."""
+    """The plain folium app in a temporary folder of its own (its static/ holds Leaflet and jQuery)."""
     from ui.assets import copy_vendor_files
 
     work = Path(tempfile.mkdtemp(prefix="pkir-naive-"))
@@ -187,7 +187,10 @@ def naive_server(folder: Path) -> AppServer:
     (work / ".streamlit").mkdir()
     shutil.copyfile(ROOT / ".streamlit" / "config.toml", work / ".streamlit" / "config.toml")
     copy_vendor_files(work / "static" / "vendor")
-    server = AppServer(data_dir=folder, env={"PKIR_REPO": str(ROOT)}, cwd=work)
+    import xstatic.pkg.jquery as jquery  # folium's popups need it; the app does not (requirements-dev.txt)
+
+    shutil.copyfile(Path(jquery.BASE_DIR) / "jquery.min.js", work / "static" / "vendor" / "jquery.min.js")
+    server = AppServer(data_dir=folder, cwd=work)
     server.wait_ready(120)
     server.work = work
     return server

@@ -8,7 +8,6 @@ of the app.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import folium
@@ -16,9 +15,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-sys.path.insert(0, os.environ["PKIR_REPO"])
-
-from views.map.assets import vendor_css, vendor_js
+BASE = "/app/static/vendor"
 
 
 @st.cache_resource
@@ -29,8 +26,9 @@ def incidents() -> gpd.GeoDataFrame:
 
 
 st.set_page_config(layout="wide")
-folium.Map.default_js = vendor_js("/app/static/vendor", cluster=False)
-folium.Map.default_css = vendor_css("/app/static/vendor", cluster=False)
+# folium's own defaults, served locally: Leaflet, and jQuery for the popups (the app needs neither)
+folium.Map.default_js = [("leaflet", f"{BASE}/leaflet.js"), ("jquery", f"{BASE}/jquery.min.js")]
+folium.Map.default_css = [("leaflet_css", f"{BASE}/leaflet.css")]
 gdf = incidents()
 m = folium.Map(location=[28.5, 64.5], zoom_start=6, tiles=None, max_zoom=18)
 folium.GeoJson(
