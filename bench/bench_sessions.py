@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.browser.conftest import _IDLE_JS, CHROMIUM_ARGS, VIEWPORT, chromium_path, launch_app
+from tests.browser.harness import _IDLE_JS, CHROMIUM_ARGS, VIEWPORT, chromium_path, launch_app
 
 PAGES = {"map": "", "incidents": "incidents", "chronology": "chronology"}
 KEYWORDS = ["attack", "quetta", "", "border", "iran", "zahedan", "", "militants", "pipeline", ""]
