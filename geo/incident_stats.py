@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.analysis import distance_to_border_km
 from geo.chronology import track_for_category
+from geo.countries import NAMES
 from geo.filters import IncidentFilter, apply_filter
 from geo.records import safe_url
 from geo.schema import LOCATION_PRECISION
@@ -175,7 +176,8 @@ def outlets(sources) -> str:
 
 def table_rows(gdf: gpd.GeoDataFrame, ordered: bool = False) -> pd.DataFrame:
     """One row per record for the explorer's table, keeping the input's index: newest first, or in
-    the input's order when ordered is True (a page already sorted by table_order)."""
+    the input's order when ordered is True (a page already sorted by table_order). Countries are
+    named ('Pakistan + Iran'), not coded."""
     rows = pd.DataFrame(
         {
             "id": gdf["id"].astype(str),
@@ -184,7 +186,7 @@ def table_rows(gdf: gpd.GeoDataFrame, ordered: bool = False) -> pd.DataFrame:
             "category": gdf["category"],
             "place": gdf["place"] if "place" in gdf.columns else None,
             "province": gdf["admin1"] if "admin1" in gdf.columns else None,
-            "country": gdf["country"],
+            "country": gdf["country"].map(lambda v: country_label(v, NAMES) if isinstance(v, str) else v),
             "fatalities": _column(gdf, "fatalities_best"),
             "location_precision": gdf["location_precision"],
             "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,

@@ -95,7 +95,7 @@ def test_country_filter_changes_figures_table_and_exports(incidents, downloads):
     assert (m["Events"], m["Fatalities"]) == (str(h.events), str(h.fatalities))
     rows = table(at)
     assert sorted(rows["id"]) == sorted(expected["id"])
-    assert all("IRN" in c.split(";") for c in rows["country"])
+    assert all("Iran" in c.split(" + ") for c in rows["country"])  # named, not coded
     assert at.download_button(key="download_incidents_csv").label == f"CSV ({h.events})"
     exported = csv_rows(downloads)
     assert sorted(exported["id"]) == sorted(expected["id"])
