@@ -138,9 +138,8 @@
       html: '<div class="pkir-sym pkir-sym-' + sym.shape + '" style="width:' + s + 'px;height:' + s +
             'px;background:' + sym.color + '"></div>'})});
   };
-  // bottom left: an open record lies over the map's right side
   PKIR.legend = function (map, html, openMinWidth, foldedShare) {
-    var legend = L.control({position: 'bottomleft'});
+    var legend = L.control({position: 'bottomright'});
     legend.onAdd = function () {
       var div = L.DomUtil.create('div', 'pkir-legend');
       div.innerHTML = html;
