@@ -7,12 +7,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.data
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.incident_stats import PAGE_SIZE
 from geo.loading import load_layer
-from tests.app_helpers import ROOT, open_page
+from tests.app_helpers import ROOT, built_once_per_filter, open_page
 from ui.data import Loaded
 from views import charts
 
@@ -144,9 +143,4 @@ def test_a_rerun_with_the_same_filter_reuses_the_chart(monkeypatch):
     built = []
     original = charts.chronology_chart
     monkeypatch.setattr(charts, "chronology_chart", lambda *a, **k: built.append(a) or original(*a, **k))
-    ui.data._shared_memo()[1].clear()  # charts other tests built on the shipped incidents are kept for every session
-    at = start()
-    at.run()
-    assert len(built) == 1
-    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
-    assert not at.exception and len(built) == 2
+    built_once_per_filter(PAGE, built)
