@@ -51,3 +51,36 @@ def test_a_row_of_an_unknown_payload_selects_nothing(spy):
     at.run()
     assert not at.exception
     assert panel(at) == ""
+
+
+def test_the_payload_travels_beside_the_map_hidden_and_unchanged_by_a_click(spy):
+    """The map's own script names the payload by key (no data in it); the page holds it in one
+    hidden element whose markup stays the same when only the selection changes, so Streamlit
+    need not send it again; its attribute holds exactly the payload, with no raw < or >."""
+    import html
+    import re
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    source = next(iter(at.session_state["map_panel_sources"].values()))
+    layer = next(
+        child
+        for group in spy.calls[-1]["feature_group_to_add"]
+        for child in group._children.values()
+        if isinstance(child, IncidentLayer)
+    )
+    assert layer.data_json == "null" and layer.options["beside"] and layer.options["key"] == source.key
+
+    def payload_markup() -> str:
+        found = [m.value for m in at.get("html") if "pkir-payload" in m.value]
+        assert len(found) == 1
+        return found[0]
+
+    before = payload_markup()
+    value = re.search(r'data-json="([^"]*)"', before).group(1)
+    assert "<" not in value and ">" not in value and html.unescape(value) == source.data_json
+    assert f'data-key="{source.key}"' in before and " hidden " in before
+    spy.click("incidents", f"#3@{source.key}")
+    at.session_state[MAP_KEY] = spy.value
+    at.run()
+    assert not at.exception and payload_markup() == before
