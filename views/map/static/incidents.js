@@ -392,7 +392,7 @@
       var el = page && page.querySelector('.pkir-payload[data-key="' + key + '"]');
       if (el) { then(JSON.parse(el.getAttribute('data-json'))); return; }
       if (++tries === 200) PKIR.progress('The incidents have not arrived: reload the page if this stays.');
-      setTimeout(look, 50);
+      if (tries < 1200) setTimeout(look, 50);  // a minute, then give up (a rerun sends a new key)
     })();
   }
 
