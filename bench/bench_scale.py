@@ -42,7 +42,15 @@ from bench.synthetic import WEIGHTS, _points_in, _provinces
 from geo.filters import IncidentFilter, filter_mask
 from geo.loading import load_layer
 from geo.schema import INCIDENT_CATEGORIES, LOCATION_PRECISION
-from tests.browser.harness import CHROMIUM_ARGS, VIEWPORT, AppServer, folium_frame, launch_app, wait_for_app
+from tests.browser.harness import (
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    AppServer,
+    find_single_incident,
+    folium_frame,
+    launch_app,
+    wait_for_app,
+)
 from views.map.layers import incident_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,18 +59,6 @@ FILTER_CATEGORY = "attack"
 # the app's incident layer has drawn, nothing says it is still loading, no zoom animation runs
 SETTLED_JS = """() => { const l = window.PKIR && PKIR.layers.incidents;
   return !!(l && l.drawnCount > 0 && !document.querySelector('.pkir-progress') && !PKIR.map._animatingZoom); }"""
-# an incident drawn on its own, clickable (no marker or control above it), in the iframe's coordinates
-FIND_JS = """(margin) => {
-  const layer = PKIR.layers.incidents, box = PKIR.map.getContainer().getBoundingClientRect();
-  for (const v of layer.visible()) {
-    if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
-    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
-    if (layer.covered(L.point(v.x, v.y))) continue;
-    const h = layer.hit(L.point(v.x, v.y));
-    if (h && h.i === v.row) return {x: box.left + v.x, y: box.top + v.y};
-  }
-  return null;
-}"""
 NAIVE_COUNT_JS = "() => document.querySelectorAll('path.leaflet-interactive').length"
 
 
@@ -87,17 +83,6 @@ def new_page(browser):
 
     page.on("websocket", on_ws)
     return context, page
-
-
-def find_single(frame, js: str, *args):
-    """An incident drawn on its own (see js), zooming in on the middle of the view until there is one."""
-    for _ in range(6):
-        found = frame.evaluate(js, *args) if args else frame.evaluate(js)
-        if found:
-            return found
-        frame.evaluate("() => PKIR.map.setZoom(PKIR.map.getZoom() + 1.5, {animate: false})")
-        frame.wait_for_timeout(300)
-    return None
 
 
 def app_settled(page, url: str) -> tuple[float, object]:
@@ -138,7 +123,7 @@ def measure_app(browser, server: AppServer) -> dict:
     wait_for_app(page, timeout=TIMEOUT_MS)
 
     page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
-    target = find_single(frame, FIND_JS, 40)
+    target = find_single_incident(frame)
     say(f"app: warm {out['warm']:.1f} s; click at {target}")
     if target:
         box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()

@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.browser.harness import _IDLE_JS, CHROMIUM_ARGS, VIEWPORT, chromium_path, launch_app
+from tests.browser.harness import CHROMIUM_ARGS, IDLE_FOR_JS, VIEWPORT, chromium_path, launch_app
 
 PAGES = {"map": "", "incidents": "incidents", "chronology": "chronology"}
 KEYWORDS = ["attack", "quetta", "", "border", "iran", "zahedan", "", "militants", "pipeline", ""]
@@ -65,12 +65,7 @@ async def wait_idle(page, timeout_ms: float = RERUN_TIMEOUT_MS) -> None:
     """Streamlit idle and the page drawn, for SETTLE_MS without a break."""
     await page.evaluate("window.__pkirIdleSince = null")
     await page.wait_for_function(
-        "(settle) => {"
-        f" const ok = ({_IDLE_JS.strip()})();"
-        " const now = performance.now();"
-        " if (!ok) { window.__pkirIdleSince = null; return false; }"
-        " if (window.__pkirIdleSince == null) window.__pkirIdleSince = now;"
-        " return now - window.__pkirIdleSince >= settle; }",
+        IDLE_FOR_JS,
         arg=SETTLE_MS,
         polling=50,
         timeout=timeout_ms,

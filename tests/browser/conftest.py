@@ -11,18 +11,9 @@ Fixtures
                              ``page.ws_messages`` one entry per websocket message received
   requests_log               function: the same list as ``page.recorded_requests``
 
-Helpers live in harness.py (importable from bench/ too); they are re-exported here for the
-tests that import them from conftest (``from .harness import wait_for_app, ...`` is preferred):
-  wait_for_app(page)         wait until Streamlit has finished running and drawn the page
-  run_and_wait(page, action) do action() and wait for the rerun it triggers to start and finish
-  goto_page(page, base_url, title)  open a page by clicking its sidebar navigation link
-  app_errors(page)           texts of Streamlit exception elements on the page
-  sideways_overflow(page)    pixels the page or its main area would scroll sideways (0 = none)
-  external_requests(urls)    the URLs that go to a host other than 127.0.0.1 / localhost
-  folium_frame(page, index=0)           the Frame inside the index-th st_folium iframe
-  wait_for_map(page, index=0, min_features=1)  wait until that map drew paths/markers; returns the Frame
-  nav_link(page, title)      the sidebar navigation link Locator of a page
-  launch_app(data_dir=None, env=None) -> AppServer; instrument(page)  for use outside pytest (bench/)
+Helpers live in harness.py (importable from bench/ too; its docstring lists them); they are
+re-exported here for the tests that import them from conftest (``from .harness import ...`` is
+preferred).
 
 Without Chromium the tests are skipped locally and fail when CI is set.
 """

@@ -13,6 +13,7 @@ and its maps. The pytest fixtures built on it are in conftest.py.
   folium_frame(page, index=0)           the Frame inside the index-th st_folium iframe
   wait_for_map(page, index=0, min_features=1)  wait until that map drew paths/markers; returns the Frame
   nav_link(page, title)      the sidebar navigation link Locator of a page
+  find_single_incident(frame, skip=None)  an incident drawn on its own, clickable (zooms in until one is)
 """
 
 from __future__ import annotations
@@ -223,6 +224,48 @@ _IDLE_JS = """
 """
 
 
+# True once the app has been idle (_IDLE_JS) for `settle` ms without a break (reset
+# window.__pkirIdleSince first).
+IDLE_FOR_JS = (
+    "(settle) => {"
+    f" const ok = ({_IDLE_JS.strip()})();"
+    " const now = performance.now();"
+    " if (!ok) { window.__pkirIdleSince = null; return false; }"
+    " if (window.__pkirIdleSince == null) window.__pkirIdleSince = now;"
+    " return now - window.__pkirIdleSince >= settle; }"
+)
+
+# An incident drawn on its own whose centre is really clickable (no marker or control above it,
+# the canvas' hit test finds it), left of where the record opens, not the one to skip (an id or
+# a row): its row, id, position, and where it is in the iframe.
+SINGLE_INCIDENT_JS = """([skip, margin]) => {
+  const layer = PKIR.layers.incidents, box = PKIR.map.getContainer().getBoundingClientRect();
+  for (const v of layer.visible()) {
+    if (v.id === skip || v.row === skip) continue;
+    if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
+    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
+    if (layer.covered(L.point(v.x, v.y))) continue;
+    const h = layer.hit(L.point(v.x, v.y));
+    if (!h || h.i !== v.row) continue;
+    return {row: v.row, id: v.id, lat: layer.d.lat[v.row], lon: layer.d.lon[v.row],
+            x: box.left + v.x, y: box.top + v.y};
+  }
+  return null;
+}"""
+
+
+def find_single_incident(frame, skip=None, margin: int = 40):
+    """SINGLE_INCIDENT_JS, zooming in on the middle of the view until there is one (large sets are
+    grouped at first); None if six steps find none."""
+    for _ in range(6):
+        found = frame.evaluate(SINGLE_INCIDENT_JS, [skip, margin])
+        if found:
+            return found
+        frame.evaluate("() => PKIR.map.setZoom(PKIR.map.getZoom() + 1.5, {animate: false})")
+        frame.wait_for_timeout(300)
+    return None
+
+
 def wait_for_app(page, timeout: float = DEFAULT_TIMEOUT_MS, settle_ms: int = 500) -> None:
     """Wait until Streamlit is idle and the page is drawn, and has stayed so for settle_ms.
 
@@ -231,12 +274,7 @@ def wait_for_app(page, timeout: float = DEFAULT_TIMEOUT_MS, settle_ms: int = 500
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.evaluate("window.__pkirIdleSince = null")  # the window outlives a page switch (one document)
     page.wait_for_function(
-        "(settle) => {"
-        f" const ok = ({_IDLE_JS.strip()})();"
-        " const now = performance.now();"
-        " if (!ok) { window.__pkirIdleSince = null; return false; }"
-        " if (window.__pkirIdleSince == null) window.__pkirIdleSince = now;"
-        " return now - window.__pkirIdleSince >= settle; }",
+        IDLE_FOR_JS,
         arg=settle_ms,
         polling=100,
         timeout=timeout,

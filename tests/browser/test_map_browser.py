@@ -26,6 +26,7 @@ from .harness import (
     AppServer,
     app_errors,
     external_requests,
+    find_single_incident,
     goto_page,
     instrument,
     run_and_wait,
@@ -48,21 +49,6 @@ COUNT_JS = """() => {
           crossings: n('.leaflet-marker-icon.pkir-layer-crossings'),
           incidents: PKIR.layers.incidents ? PKIR.layers.incidents.d.n : 0, tiles: n('.leaflet-tile'),
           legend: n('.pkir-legend'), highlight: n('.pkir-highlight')};
-}"""
-# An incident drawn on its own, whose centre is really clickable (no marker or control above it, the
-# canvas' hit test finds it), and not the one given: its id and its position in the iframe's coordinates.
-FIND_MARKER_JS = """([skip, margin]) => {
-  const P = window.PKIR, layer = P.layers.incidents, box = P.map.getContainer().getBoundingClientRect();
-  for (const v of layer.visible()) {
-    if (v.id === skip) continue;
-    if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
-    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
-    if (layer.covered(L.point(v.x, v.y))) continue;
-    const h = layer.hit(L.point(v.x, v.y));
-    if (!h || h.i !== v.row) continue;
-    return {id: v.id, x: box.left + v.x, y: box.top + v.y};
-  }
-  return null;
 }"""
 
 
@@ -137,7 +123,7 @@ def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
     frame = open_map(page, app_server)
     wait_incidents(frame, drawn_counts(shipped)["incidents"])
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
-    first = frame.evaluate(FIND_MARKER_JS, [None, 40])
+    first = find_single_incident(frame)
     assert first, "no incident marker is drawn on its own and clickable"
     run_and_wait(page, lambda: click_in_frame(page, first["x"], first["y"]))
 
@@ -157,7 +143,7 @@ def test_clicking_an_incident_shows_its_record(app_server, page, shipped):
     assert frame.locator("path.pkir-highlight").count() == 1
     assert f"incident={first['id']}" in page.url
 
-    second = frame.evaluate(FIND_MARKER_JS, [first["id"], 40])
+    second = find_single_incident(frame, first["id"])
     assert second, "a second clickable incident"
     run_and_wait(page, lambda: click_in_frame(page, second["x"], second["y"]))
     assert record_panel(page).get_attribute("data-id") == second["id"]
@@ -204,7 +190,7 @@ def test_offline_basemap_makes_no_outside_request(app_server, page, shipped):
     frame = open_map(page, app_server)
     wait_incidents(frame, drawn_counts(shipped)["incidents"])
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
-    target = frame.evaluate(FIND_MARKER_JS, [None, 40])
+    target = find_single_incident(frame)
     run_and_wait(page, lambda: click_in_frame(page, target["x"], target["y"]))
     run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())  # the record lies over the legend
     frame.hover(".pkir-legend")

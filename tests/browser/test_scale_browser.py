@@ -15,27 +15,11 @@ import pytest
 
 from geo.catalog import DATA_DIR, LAYERS
 
-from .harness import app_errors, launch_app, run_and_wait, wait_for_app, wait_for_map
+from .harness import app_errors, find_single_incident, launch_app, run_and_wait, wait_for_app, wait_for_map
 
 N = 100_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 READY = "() => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.drawnCount > 0"
-# an incident drawn on its own, clickable (no marker or control above it): row, id as the browser
-# knows it, map position (lat, lon) and where it is in the iframe
-FIND_JS = """([margin, skip]) => {
-  const layer = PKIR.layers.incidents, box = PKIR.map.getContainer().getBoundingClientRect();
-  for (const v of layer.visible()) {
-    if (v.row === skip) continue;
-    if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
-    if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
-    if (layer.covered(L.point(v.x, v.y))) continue;
-    const h = layer.hit(L.point(v.x, v.y));
-    if (!h || h.i !== v.row) continue;
-    return {row: v.row, id: v.id, lat: layer.d.lat[v.row], lon: layer.d.lon[v.row],
-            x: box.left + v.x, y: box.top + v.y};
-  }
-  return null;
-}"""
 SHOWN = re.compile(r"([\d,]+) of ([\d,]+) incidents shown")
 POINT = re.compile(r"Map point \(lat, lon\)\s*(-?\d+\.\d+), (-?\d+\.\d+)")
 
@@ -57,17 +41,6 @@ def open_map(page, url: str):
     frame.wait_for_function(READY, polling=100, timeout=300_000)
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     return frame
-
-
-def find_single(frame, skip: int = -1):
-    """An incident drawn on its own (FIND_JS), zooming in until there is one (100k are clustered at first)."""
-    for _ in range(6):
-        found = frame.evaluate(FIND_JS, [40, skip])
-        if found:
-            return found
-        frame.evaluate("() => PKIR.map.setZoom(PKIR.map.getZoom() + 1.5, {animate: false})")
-        frame.wait_for_timeout(300)
-    return None
 
 
 def click(page, frame, target) -> None:
@@ -96,7 +69,7 @@ def test_click_filter_and_click_again_at_100k(large_app, page):
     assert total == N and frame.evaluate("() => PKIR.layers.incidents.d.n") == shown
     assert frame.evaluate("() => PKIR.layers.incidents.d.ids") is None, "100k incidents travel without ids"
 
-    first = find_single(frame)
+    first = find_single_incident(frame)
     assert first, "no incident drawn on its own in view"
     assert first["id"].startswith("#")
     # the payload travels beside the map, hidden, and is not sent again for a click
@@ -127,7 +100,7 @@ def test_click_filter_and_click_again_at_100k(large_app, page):
     hidden = page.get_by_text("This incident is hidden on the map by the current filters.").count() == 1
     assert frame.locator("path.pkir-highlight").count() == (0 if hidden else 1)
 
-    second = find_single(frame, first["row"])
+    second = find_single_incident(frame, first["row"])
     assert second, "no incident drawn on its own in the filtered view"
     click(page, frame, second)
     second_id, lat, lon = record_point(page)
