@@ -165,3 +165,9 @@ def test_file_digest_hashes_the_bytes_through_the_same_checks(tmp_path):
         file_digest(inside, folder, cap=2**20)
     with pytest.raises(LayerValidationError, match="is a folder"):
         file_digest(folder, tmp_path)
+
+
+def test_the_public_static_folder_holds_only_its_readme_and_the_vendor_assets():
+    """Anything else under static/ is served to anyone at /app/static/ (a dataset left there once
+    was even committed)."""
+    assert sorted(p.name for p in shipped._STATIC.iterdir()) in (["README.md"], ["README.md", "vendor"])
