@@ -6,6 +6,7 @@ a Record into escaped HTML. Source URLs are checked here (safe_url): only http(s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -120,9 +121,11 @@ def _text(props: dict, key: str) -> str:
 
 
 def _with_note(main: str, note: str) -> str:
-    if main and note:
+    """'near — about 10 km from town'; the note alone when it already starts with the value
+    ('13' and '13' -> '13'; 'approximate' and 'approximate (road segment)' -> the note)."""
+    if main and note and not re.match(re.escape(main) + r"(?!\w)", note, re.IGNORECASE):
         return f"{main} — {note}"
-    return main or note
+    return note or main
 
 
 # --- row builders (each returns zero or more rows) ---------------------------------------------

@@ -189,3 +189,25 @@ def test_date_with_precision_in_plain_words():
     assert date_with_precision("2021-04-21", None) == "2021-04-21"
     assert date_with_precision("2021-04-01", "month") == "2021-04-01 (month only)"
     assert date_with_precision(None, "month") == ""
+
+
+@pytest.mark.parametrize(
+    ("precision", "note", "shown"),
+    [
+        ("approximate", "approximate (road segment SE of Zahedan)", "approximate (road segment SE of Zahedan)"),
+        ("town", "Town centroid; site not reported", "Town centroid; site not reported"),
+        ("near", "about 10 km from town", "near — about 10 km from town"),
+        ("town", "townland of Kech", "town — townland of Kech"),  # a word that only begins the same way
+    ],
+)
+def test_a_note_that_starts_with_the_value_is_not_preceded_by_it_again(precision, note, shown):
+    props = {"location_precision": precision, "location_note": note}
+    assert dict(build_record("incidents", props).as_pairs())["Location precision"] == shown
+
+
+@pytest.mark.parametrize(
+    ("injured", "note", "shown"), [(13, "13", "13"), (6, "6-8 police", "6-8 police"), (2, "", "2")]
+)
+def test_injured_is_shown_once_when_the_note_repeats_it(injured, note, shown):
+    props = {"injured": injured, "injured_note": note}
+    assert dict(build_record("incidents", props).as_pairs())["Injured"] == shown
