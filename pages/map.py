@@ -82,6 +82,7 @@ built = build_map(
     asset_base=asset_base,
     source=source,
     payload_beside=True,
+    legend_clear_of=".st-key-map_record",  # the record panel below lies over the map's right side
 )
 
 full_window_layout()

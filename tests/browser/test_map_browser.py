@@ -633,3 +633,59 @@ def test_a_fresh_checkout_starts_without_a_static_folder_warning(tmp_path):
         server.stop()
     assert "no static folder found" not in output, output
     assert "WARNING" not in output.upper().replace("WARNINGS", ""), output
+
+
+LEGEND_BOX_JS = """() => { const r = document.querySelector('.pkir-legend').getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height}; }"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and (b["y"] < a["y"] + a["height"])
+    )
+
+
+@pytest.mark.parametrize("screen", ["1366x768", "1920x1080", "390x844-touch"])
+def test_an_open_record_does_not_hide_the_legend(browser, app_server, shipped, screen):
+    """The record lies over the map's right side (a sheet at the bottom on a phone), where the
+    legend is: while it is open the legend moves out from under it, folded (open it would cover the
+    map's middle), and comes back as it was when the record closes."""
+    viewport, touch = SCREENS[screen]
+    context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    instrument(page)
+    try:
+        frame = open_map(page, app_server)
+        wait_incidents(frame, drawn_counts(shipped)["incidents"])
+        box = page.locator(MAP_FRAME).bounding_box()
+
+        def legend() -> dict:
+            inner = frame.evaluate(LEGEND_BOX_JS)
+            return {**inner, "x": box["x"] + inner["x"], "y": box["y"] + inner["y"]}
+
+        closed = legend()
+        target = clickable(page, frame, box, "incidents")
+        assert target
+        if touch:
+            page.touchscreen.tap(box["x"] + target["x"], box["y"] + target["y"])
+        else:
+            page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+        page.wait_for_selector(f'.pkir-record[data-id="{target["id"]}"]')
+        wait_for_app(page)
+        panel = page.locator(".st-key-map_record").bounding_box()
+        assert _overlap(closed, panel), "the record no longer lies where the legend is: this test checks nothing"
+        for _ in range(20):
+            if not _overlap(legend(), panel):
+                break
+            page.wait_for_timeout(100)
+        assert not _overlap(legend(), panel), (legend(), panel)
+        assert not frame.evaluate("() => document.querySelector('.pkir-legend details').open")
+        run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())
+        page.wait_for_timeout(300)
+        assert legend() == closed
+    finally:
+        context.close()

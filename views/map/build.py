@@ -95,6 +95,7 @@ def build_map(
     height: int | str = "100%",
     source: IncidentSource | None = None,
     payload_beside: bool = False,
+    legend_clear_of: str | None = None,
 ) -> BuiltMap:
     """The map and its layer groups.
 
@@ -105,7 +106,8 @@ def build_map(
     from incidents); standalone: add the groups to the map itself (for an HTML file or a test) rather
     than returning them for st_folium's feature_group_to_add; payload_beside: the incidents'
     payload is not in the map's script: the page puts it beside the map (ui.map_panel), so that a
-    rerun that changes only the selection does not send it again.
+    rerun that changes only the selection does not send it again; legend_clear_of: a CSS selector
+    of a panel the page may lay over the map (the legend moves out from under it).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -130,7 +132,7 @@ def build_map(
     m.default_js = vendor_js(asset_base)
     m.default_css = vendor_css(asset_base)
     Runtime(frame=bounds).add_to(m)  # fits the first view to bounds once the frame has its size
-    Legend(legend_html(_present_categories(all_incidents))).add_to(m)
+    Legend(legend_html(_present_categories(all_incidents)), clear_of=legend_clear_of).add_to(m)
 
     groups: list[folium.FeatureGroup] = []
     summary: dict = {

@@ -35,16 +35,19 @@ class Legend(MacroElement):
 
     _template = _glue(
         "window.PKIR.legend({{ this._parent.get_name() }}, {{ this.html_json }}, "
-        "{{ this.open_min_width|tojson }}, {{ this.folded_share|tojson }});"
+        "{{ this.open_min_width|tojson }}, {{ this.folded_share|tojson }}, {{ this.clear_of|tojson }});"
     )
 
-    def __init__(self, html_fragment: str, open_min_width: int = 700, folded_share: float = 0.25):
+    def __init__(
+        self, html_fragment: str, open_min_width: int = 700, folded_share: float = 0.25, clear_of: str | None = None
+    ):
         super().__init__()
         self._name = "PkirLegend"
         self.html = html_fragment
         self.html_json = js_json(html_fragment)
         self.open_min_width = open_min_width  # narrower maps start with the legend folded
         self.folded_share = folded_share  # so do maps where the open legend would cover more than this
+        self.clear_of = clear_of  # CSS selector of a page panel that may lie over the map: keep out from under it
 
 
 class FeatureLayer(MacroElement):

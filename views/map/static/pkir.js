@@ -138,7 +138,7 @@
       html: '<div class="pkir-sym pkir-sym-' + sym.shape + '" style="width:' + s + 'px;height:' + s +
             'px;background:' + sym.color + '"></div>'})});
   };
-  PKIR.legend = function (map, html, openMinWidth, foldedShare) {
+  PKIR.legend = function (map, html, openMinWidth, foldedShare, clearOf) {
     var legend = L.control({position: 'bottomright'});
     legend.onAdd = function () {
       var div = L.DomUtil.create('div', 'pkir-legend');
@@ -150,20 +150,63 @@
     legend.addTo(map);
     // folded on a narrow map, or where the open legend would cover more than foldedShare of the
     // map; decided again as the frame is sized, until the reader opens or folds it
-    var details = legend.getContainer().querySelector('details'), chosen = false;
-    if (!details) return legend;
-    details.querySelector('summary').addEventListener('click', function () { chosen = true; });
-    var decide = function () {
-      var size = map.getSize();
-      if (chosen || !size.x || !size.y) return;
-      details.open = true;
-      var box = legend.getContainer().getBoundingClientRect();
-      details.open = !(size.x < openMinWidth || box.width * box.height > foldedShare * size.x * size.y);
-    };
-    decide();
-    map.whenReady(function () { setTimeout(decide, 0); });
-    map.on('resize', decide);
+    var details = legend.getContainer().querySelector('details'), chosen = false, before = null;
+    if (details) {
+      details.querySelector('summary').addEventListener('click', function () { chosen = true; before = null; });
+      var decide = function () {
+        var size = map.getSize();
+        if (chosen || before !== null || !size.x || !size.y) return;
+        details.open = true;
+        var box = legend.getContainer().getBoundingClientRect();
+        details.open = !(size.x < openMinWidth || box.width * box.height > foldedShare * size.x * size.y);
+      };
+      decide();
+      map.whenReady(function () { setTimeout(decide, 0); });
+      map.on('resize', decide);
+    }
+    // out from under a panel, folded (it would cover the map's middle), as it was once the panel goes
+    if (clearOf) PKIR.keepClearOf(legend.getContainer(), clearOf, function (moved) {
+      if (!details) return;
+      if (moved && before === null) { before = details.open; details.open = false; }
+      else if (!moved && before !== null) { details.open = before; before = null; }
+    });
     return legend;
+  };
+
+  // Keep a bottom-right control out from under a panel the page lays over this frame: beside it
+  // when the panel covers part of the width (a record on the right), above it when it spans the
+  // frame (a sheet at the bottom on a phone), where it is when there is no room. moved(bool) is
+  // called first, so the control can make itself smaller.
+  PKIR.keepClearOf = function (el, selector, moved) {
+    var frame = window.frameElement, doc;
+    try { doc = window.parent.document; } catch (e) { return; }
+    if (!frame || !doc || !doc.body) return;
+    var queued = false, last = '';
+    var place = function () {
+      queued = false;
+      var panel = doc.querySelector(selector), f = frame.getBoundingClientRect(), right = 0, bottom = 0;
+      if (panel) {
+        var p = panel.getBoundingClientRect();
+        var w = Math.min(p.right, f.right) - Math.max(p.left, f.left);
+        var h = Math.min(p.bottom, f.bottom) - Math.max(p.top, f.top);
+        if (w > 0 && h > 0) {
+          if (w < 0.75 * f.width) right = f.right - Math.max(p.left, f.left);
+          else bottom = f.bottom - Math.max(p.top, f.top);
+        }
+      }
+      var now = right + ',' + bottom;
+      if (now === last) return;
+      last = now;
+      if (moved) moved(!!(right || bottom));
+      if (right + el.offsetWidth + 20 > f.width || bottom + el.offsetHeight + 20 > f.height) right = bottom = 0;
+      el.style.marginRight = right ? (right + 10) + 'px' : '';
+      el.style.marginBottom = bottom ? (bottom + 10) + 'px' : '';
+    };
+    var soon = function () { if (!queued) { queued = true; window.requestAnimationFrame(place); } };
+    new MutationObserver(soon).observe(doc.body, {childList: true, subtree: true});
+    window.parent.addEventListener('resize', soon);
+    window.addEventListener('resize', soon);
+    place();
   };
 
   PKIR.featureLayer = function (parent, data, options) {
