@@ -197,12 +197,25 @@ def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
             first[key] = pos
 
 
+def to_dates(col: pd.Series) -> pd.Series:
+    """pd.to_datetime(col, format="ISO8601", errors="coerce"), each distinct text parsed once
+    (pandas' own cache of distinct dates holds several objects a row while it maps them back)."""
+    try:
+        codes, distinct = pd.factorize(col) if col.dtype == object else (None, None)
+    except TypeError:  # something unhashable, which validation reports
+        codes = None
+    if codes is None:
+        return pd.to_datetime(col, format="ISO8601", errors="coerce")
+    parsed = pd.to_datetime(pd.Series(distinct, dtype=object), format="ISO8601", errors="coerce")
+    return pd.Series(parsed.array.take(codes, allow_fill=True), index=col.index, name=col.name, copy=False)
+
+
 def check_date_order(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
     """Record features whose end date comes before their start date."""
     if not {"date_start", "date_end"} <= set(gdf.columns):
         return
-    start = pd.to_datetime(gdf["date_start"], format="ISO8601", errors="coerce")
-    end = pd.to_datetime(gdf["date_end"], format="ISO8601", errors="coerce")
+    start = to_dates(gdf["date_start"])
+    end = to_dates(gdf["date_end"])
     for pos in np.flatnonzero((end < start).to_numpy()):
         errors.setdefault(int(pos), []).append(
             f"date_end {gdf['date_end'].iloc[pos]} is before date_start {gdf['date_start'].iloc[pos]}"
@@ -356,5 +369,5 @@ def validate(
             gdf[f.name] = pd.to_numeric(gdf[f.name], errors="coerce").astype("float64")
     for name in schema.date_fields:
         if name in gdf.columns:
-            gdf[name] = pd.to_datetime(gdf[name], format="ISO8601", errors="coerce")
+            gdf[name] = to_dates(gdf[name])
     return gdf.reset_index(drop=True), report
