@@ -361,13 +361,33 @@ def validate(
         keep = np.ones(len(gdf), dtype=bool)
         keep[sorted(errors)] = False
         gdf = gdf[keep]
-    gdf = gdf.copy(deep=not COPY_ON_WRITE)
+    typed = typed_columns(gdf, schema)
+    frame = pd.DataFrame(
+        {c: pd.Series(typed[c], index=gdf.index, copy=False) if c in typed else gdf[c] for c in gdf.columns},
+        copy=not COPY_ON_WRITE,
+    )  # setting the columns one by one would copy each array
+    gdf = gpd.GeoDataFrame(frame, geometry=gdf.geometry.name, crs=gdf.crs, copy=False)
+    return gdf.reset_index(drop=True), report
+
+
+def typed_columns(gdf: gpd.GeoDataFrame, schema: LayerSchema) -> dict:
+    """The int, float and date columns as Int64, float64 and datetime64 arrays; the int (float)
+    columns with no value at all share one array, which copy-on-write keeps from being written."""
+    out, empty = {}, {}
     for f in schema.fields:
-        if f.kind == "int" and f.name in gdf.columns:
-            gdf[f.name] = pd.array(pd.to_numeric(gdf[f.name], errors="coerce"), dtype="Int64")
-        elif f.kind == "float" and f.name in gdf.columns:
-            gdf[f.name] = pd.to_numeric(gdf[f.name], errors="coerce").astype("float64")
+        if f.kind not in ("int", "float") or f.name not in gdf.columns:
+            continue
+        col = gdf[f.name]
+        if COPY_ON_WRITE and col.isna().all():
+            if f.kind not in empty:
+                nan = np.full(len(col), np.nan)
+                empty[f.kind] = pd.array(nan, dtype="Int64") if f.kind == "int" else nan
+            out[f.name] = empty[f.kind]
+        elif f.kind == "int":
+            out[f.name] = pd.array(pd.to_numeric(col, errors="coerce"), dtype="Int64")
+        else:
+            out[f.name] = pd.to_numeric(col, errors="coerce").astype("float64").to_numpy()
     for name in schema.date_fields:
         if name in gdf.columns:
-            gdf[name] = to_dates(gdf[name])
-    return gdf.reset_index(drop=True), report
+            out[name] = to_dates(gdf[name]).array
+    return out

@@ -15,6 +15,7 @@ import pytest
 
 from bench.bench_import import make_latlon, make_ucdp
 from geo.importers import import_file
+from geo.importers.build import SharedTexts, value_key
 from geo.store.embedded import EmbeddedStore
 from geo.store.imports import keep_import
 
@@ -54,3 +55,25 @@ def test_an_import_and_its_keep_peak_at_a_few_times_the_file_size(tmp_path, layo
     report, keep_peak = traced_peak(lambda: keep_import(EmbeddedStore(tmp_path / "ws"), layout, path, result))
     assert report.added == len(result.incidents)
     assert keep_peak < keep_limit * size, f"keeping it added {keep_peak / size:.1f}x the file at its peak"
+
+
+def test_rows_citing_the_same_source_hold_one_list_and_other_values_stay_apart(tmp_path):
+    path = tmp_path / "shared.csv"
+    path.write_text(
+        "id,date,latitude,longitude,source_url,source\n"
+        "a,2023-01-01,30,66,https://example.org/1,Dawn\n"
+        "b,2023-01-02,30,66,https://example.org/1,Dawn\n"
+        "c,2023-01-03,30,66,https://example.org/1,Geo\n"
+        "d,2023-01-04,30,66,https://example.org/2,Dawn\n",
+        encoding="utf-8",
+    )
+    sources = import_file(path).incidents["sources"].tolist()
+    assert sources[0] is sources[1] and sources[0] == [{"outlet": "Dawn", "url": "https://example.org/1", "date": None}]
+    assert sources[2][0]["outlet"] == "Geo" and sources[3][0]["url"] == "https://example.org/2"
+    assert len({id(s) for s in sources}) == 3
+
+    shared = SharedTexts()
+    kept = [shared(v) for v in ([1], [1.0], [True], ["1"], [["a"], "b"], [["a", "b"]], {"a": None}, [1])]
+    assert [type(v[0]) for v in kept[:3]] == [int, float, bool]  # equal in Python, but not the same value
+    assert kept[-1] is kept[0] and len({id(v) for v in kept}) == 7
+    assert value_key([["a"], "b"]) != value_key([["a", "b"]])
