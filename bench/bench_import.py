@@ -1,6 +1,6 @@
 """Time and peak memory of imports: UCDP GED and ACLED rows and plain lat/lon CSVs of a given size.
 
-    python -m bench.bench_import [--ucdp 50000] [--acled 0] [--csv-mb 4 40] [--out bench/out]
+    python -m bench.bench_import [--ucdp 50000] [--acled 0] [--csv-mb 4 40] [--csv-rows-per-url 0] [--out bench/out]
 
 Each file is imported in its own process, then kept in a fresh workspace (the CLI's --keep, the
 Import page's "Keep this dataset"). The baseline is the process's RSS with every module loaded,
@@ -49,19 +49,28 @@ def make_ucdp(path: Path, n: int, seed: int = 0) -> None:
             )
 
 
-def make_latlon(path: Path, megabytes: float, seed: int = 0) -> None:
-    """A plain lat/lon CSV of about this size (about 150 bytes a row)."""
+def make_latlon(path: Path, megabytes: float, seed: int = 0, *, rows_per_url: int = 0) -> None:
+    """A plain lat/lon CSV of about this size (about 120 bytes a row).
+
+    rows_per_url=0: every row cites its own URL; else each run of that many rows cites one article (with
+    its outlet), as a file where one report covers several events does.
+    """
     rnd = random.Random(seed)
     with path.open("w", encoding="utf-8") as fh:
-        fh.write("id,date,latitude,longitude,title,category,country,place,fatalities,description,source_url\n")
+        fh.write("id,date,latitude,longitude,title,category,country,place,fatalities,description,source_url")
+        fh.write(",source\n" if rows_per_url else "\n")
         i = 0
         while fh.tell() < megabytes * 1_000_000:
             i += 1
             fh.write(
                 f"R-{i},2023-{rnd.randint(1, 12):02}-{rnd.randint(1, 28):02},{rnd.uniform(25.5, 33.5):.4f},"
                 f"{rnd.uniform(62.5, 71.0):.4f},Attack {i},attack,PAK,Place {i % 300},{rnd.randint(0, 9)},"
-                f"Synthetic row {i},https://example.org/r/{i}\n"
             )
+            if rows_per_url:
+                k = i // rows_per_url
+                fh.write(f"Synthetic row {i},https://example.org/report/{k},Outlet {k % 7}\n")
+            else:
+                fh.write(f"Synthetic row {i},https://example.org/r/{i}\n")
 
 
 ACLED_HEADER = (
@@ -129,6 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ucdp", type=int, nargs="*", default=[50_000])
     ap.add_argument("--acled", type=int, nargs="*", default=[])
     ap.add_argument("--csv-mb", type=float, nargs="*", default=[4, 40])
+    ap.add_argument("--csv-rows-per-url", type=int, default=0, help="lat/lon rows citing one article (0: a URL a row)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -140,9 +150,10 @@ def main(argv: list[str] | None = None) -> None:
                 make(path, n)
             files.append(path)
     for mb in args.csv_mb:
-        path = args.out / f"latlon_{mb:g}mb.csv"
+        tail = f"_{args.csv_rows_per_url}_per_url" if args.csv_rows_per_url else ""
+        path = args.out / f"latlon_{mb:g}mb{tail}.csv"
         if not path.exists():
-            make_latlon(path, mb)
+            make_latlon(path, mb, rows_per_url=args.csv_rows_per_url)
         files.append(path)
     print(
         f"{'file':20} {'MB':>5} {'rows':>8} {'ok':>8} {'secs':>6} {'cpu s':>6} {'keep s':>6} {'base MB':>7} "

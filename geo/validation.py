@@ -197,12 +197,25 @@ def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
             first[key] = pos
 
 
+def to_dates(col: pd.Series) -> pd.Series:
+    """pd.to_datetime(col, format="ISO8601", errors="coerce"), each distinct text parsed once
+    (pandas' own cache of distinct dates holds several objects a row while it maps them back)."""
+    try:
+        codes, distinct = pd.factorize(col) if col.dtype == object else (None, None)
+    except TypeError:  # something unhashable, which validation reports
+        codes = None
+    if codes is None:
+        return pd.to_datetime(col, format="ISO8601", errors="coerce")
+    parsed = pd.to_datetime(pd.Series(distinct, dtype=object), format="ISO8601", errors="coerce")
+    return pd.Series(parsed.array.take(codes, allow_fill=True), index=col.index, name=col.name, copy=False)
+
+
 def check_date_order(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
     """Record features whose end date comes before their start date."""
     if not {"date_start", "date_end"} <= set(gdf.columns):
         return
-    start = pd.to_datetime(gdf["date_start"], format="ISO8601", errors="coerce")
-    end = pd.to_datetime(gdf["date_end"], format="ISO8601", errors="coerce")
+    start = to_dates(gdf["date_start"])
+    end = to_dates(gdf["date_end"])
     for pos in np.flatnonzero((end < start).to_numpy()):
         errors.setdefault(int(pos), []).append(
             f"date_end {gdf['date_end'].iloc[pos]} is before date_start {gdf['date_start'].iloc[pos]}"
@@ -348,13 +361,33 @@ def validate(
         keep = np.ones(len(gdf), dtype=bool)
         keep[sorted(errors)] = False
         gdf = gdf[keep]
-    gdf = gdf.copy(deep=not COPY_ON_WRITE)
+    typed = typed_columns(gdf, schema)
+    frame = pd.DataFrame(
+        {c: pd.Series(typed[c], index=gdf.index, copy=False) if c in typed else gdf[c] for c in gdf.columns},
+        copy=not COPY_ON_WRITE,
+    )  # setting the columns one by one would copy each array
+    gdf = gpd.GeoDataFrame(frame, geometry=gdf.geometry.name, crs=gdf.crs, copy=False)
+    return gdf.reset_index(drop=True), report
+
+
+def typed_columns(gdf: gpd.GeoDataFrame, schema: LayerSchema) -> dict:
+    """The int, float and date columns as Int64, float64 and datetime64 arrays; the int (float)
+    columns with no value at all share one array, which copy-on-write keeps from being written."""
+    out, empty = {}, {}
     for f in schema.fields:
-        if f.kind == "int" and f.name in gdf.columns:
-            gdf[f.name] = pd.array(pd.to_numeric(gdf[f.name], errors="coerce"), dtype="Int64")
-        elif f.kind == "float" and f.name in gdf.columns:
-            gdf[f.name] = pd.to_numeric(gdf[f.name], errors="coerce").astype("float64")
+        if f.kind not in ("int", "float") or f.name not in gdf.columns:
+            continue
+        col = gdf[f.name]
+        if COPY_ON_WRITE and col.isna().all():
+            if f.kind not in empty:
+                nan = np.full(len(col), np.nan)
+                empty[f.kind] = pd.array(nan, dtype="Int64") if f.kind == "int" else nan
+            out[f.name] = empty[f.kind]
+        elif f.kind == "int":
+            out[f.name] = pd.array(pd.to_numeric(col, errors="coerce"), dtype="Int64")
+        else:
+            out[f.name] = pd.to_numeric(col, errors="coerce").astype("float64").to_numpy()
     for name in schema.date_fields:
         if name in gdf.columns:
-            gdf[name] = pd.to_datetime(gdf[name], format="ISO8601", errors="coerce")
-    return gdf.reset_index(drop=True), report
+            out[name] = to_dates(gdf[name]).array
+    return out

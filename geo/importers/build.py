@@ -43,14 +43,44 @@ def dataset_source(text: str | None, file_name: str) -> dict | None:
     }
 
 
-class SharedTexts:
-    """Equal texts of one column, also inside its lists and dicts, as one object.
+def value_key(value) -> tuple:
+    """A hashable key equal for equal lists and dicts of texts and numbers (1, 1.0 and True kept apart).
 
-    A column whose texts prove mostly distinct (ids, descriptions) stops being looked up, so
-    the memo never costs more than the copies it saves.
+    Raises TypeError for a value holding anything unhashable.
+    """
+    out: list = []
+    _walk(value, out)
+    return tuple(out)
+
+
+def _walk(value, out: list) -> None:
+    kind = type(value)
+    if kind is str or value is None:
+        out.append(value)
+    elif kind is list:
+        out.append(list)
+        for item in value:
+            _walk(item, out)
+        out.append(tuple)  # closes the list or dict
+    elif kind is dict:
+        out.append(dict)
+        for k, item in value.items():
+            _walk(k, out)
+            _walk(item, out)
+        out.append(tuple)
+    else:
+        out.append((kind, value))
+
+
+class SharedTexts:
+    """Equal texts of one column, and equal lists and dicts (texts inside them too), as one object.
+
+    A column whose values prove mostly distinct (ids, descriptions, a URL a row) stops being
+    looked up, so the memo never costs more than the copies it saves. Shared lists and dicts
+    must never be changed in place; nothing after the collector does.
     """
 
-    SAMPLE = 4096  # texts seen before the first check; checked again at each doubling
+    SAMPLE = 4096  # values seen before the first check; checked again at each doubling
 
     def __init__(self):
         self.memo: dict | None = {}
@@ -58,28 +88,47 @@ class SharedTexts:
         self.parts: dict = {}
 
     def settle(self, seen: int) -> None:
-        """Stop looking texts up when more than half of the `seen` ones were distinct."""
+        """Stop looking values up when more than half of the `seen` ones were distinct."""
         if self.memo is not None and len(self.memo) > seen // 2:
             self.memo = None
 
+    def _count(self) -> None:
+        self.seen += 1
+        if self.seen >= self.SAMPLE and not self.seen & (self.seen - 1):
+            self.settle(self.seen)
+
     def __call__(self, value):
-        """value, or the equal text seen first (lists and dicts changed in place)."""
+        """value, or the equal one seen first (a new list or dict has its texts shared in place)."""
         kind = type(value)
         if kind is str:
             memo = self.memo
             if memo is None:
                 return value
-            self.seen += 1
-            if self.seen >= self.SAMPLE and not self.seen & (self.seen - 1):
-                self.settle(self.seen)
+            self._count()
             return memo.setdefault(value, value)
+        if kind is not list and kind is not dict:
+            return value
+        key, memo = None, self.memo
+        if memo is not None:
+            try:
+                key = value_key(value)
+            except TypeError:
+                memo = None
+            else:
+                found = memo.get(key)
+                if found is not None:
+                    self._count()
+                    return found
         if kind is list:
             part = self._part(None)
             for i, item in enumerate(value):
                 value[i] = part(item)
-        elif kind is dict:
-            for key, item in value.items():
-                value[key] = self._part(key)(item)
+        else:
+            for k, item in value.items():
+                value[k] = self._part(k)(item)
+        if memo is not None:
+            memo[key] = value
+            self._count()
         return value
 
     def _part(self, key) -> SharedTexts:
@@ -99,7 +148,7 @@ class Collector:
 
     Only the columns converters fill are kept (the others become null columns at the end);
     points and file rows sit in typed arrays; a row's label is kept only when label_of(its id)
-    does not give it back; equal texts of a column are one object (SharedTexts).
+    does not give it back; equal texts, lists and dicts of a column are one object (SharedTexts).
     """
 
     def __init__(
@@ -241,8 +290,9 @@ class Collector:
         sources = self.column("sources")
         empty = [i for i, s in enumerate(sources) if not s]
         if empty and self.source:
+            given = [dict(self.source)]  # one list for all of them, like any repeated sources
             for i in empty:
-                sources[i] = [dict(self.source)]
+                sources[i] = given
             self.notes.append(
                 f"{self.file_name}: {len(empty)} row(s) without a source take the dataset-level source "
                 f"({self.source['url']})"
@@ -276,7 +326,7 @@ class Collector:
             del values  # the list goes once its column exists
         frame = pd.DataFrame(series, copy=False)
         del series
-        self.columns = {}
+        self.columns, self._shared = {}, {}
         geometry = gpd.GeoSeries(geoms, crs="EPSG:4326")
         return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326", copy=False)  # no consolidating copy
 

@@ -48,6 +48,17 @@ def _json_text(value) -> str | None:
     return _ENCODE(value)
 
 
+def _json_texts(col: pd.Series) -> list:
+    """_json_text of each value; a row holding the very object of the row before (an import's
+    shared sources) gets the same text, not an equal copy."""
+    out, last, text = [], object(), None
+    for value in col:
+        if value is not last:
+            last, text = value, _json_text(value)
+        out.append(text)
+    return out
+
+
 def _text(value) -> str | None:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -56,7 +67,7 @@ def _text(value) -> str | None:
 
 def _flat_column(name: str, col: pd.Series) -> pd.Series:
     if name in JSON_COLUMNS:
-        return pd.Series([_json_text(v) for v in col], index=col.index, dtype=object)
+        return pd.Series(_json_texts(col), index=col.index, dtype=object)
     if name in DATE_COLUMNS:
         return pd.to_datetime(col).astype("datetime64[us]")
     if name in INT_COLUMNS:
