@@ -35,6 +35,9 @@ EVENT_COLUMNS = (
     "fatalities",
 )
 
+# the columns events reads
+SOURCE_COLUMNS = (*EVENT_COLUMNS[:-1], "fatalities_best")
+
 
 def track_for_category(category) -> str:
     """The track a record of this category belongs on when it names none."""
@@ -170,7 +173,7 @@ class ChronologyView:
 def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int = MARK_LIMIT) -> ChronologyView:
     """The chronology page's figures for the filtered incidents, thinned to at most limit marks."""
     selected = select(incidents, f)
-    ev = events(selected.frame)
+    ev = events(selected.columns(SOURCE_COLUMNS))
     drawn, left_out = thin_for_chart(ev, limit)
     return ChronologyView(selected, ev, drawn, left_out, monthly_density(ev))
 

@@ -109,6 +109,13 @@ class Selected:
         """The rows themselves, in order (a new frame on every call)."""
         return self.source.iloc[self.positions]
 
+    def columns(self, names) -> pd.DataFrame:
+        """The rows with only these of the frame's columns (those it has): a smaller frame to compute on
+        (the columns themselves when every row is selected)."""
+        wanted, every = set(names), len(self.positions) == len(self.source)
+        taken = {c: col if every else col.take(self.positions) for c, col in self.source.items() if c in wanted}
+        return pd.DataFrame(taken, index=self.source.index[self.positions], copy=False)
+
     def rows(self, at) -> gpd.GeoDataFrame:
         """The rows at these places of the selection (a slice or an array of them)."""
         return self.source.iloc[self.positions[at]]

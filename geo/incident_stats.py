@@ -251,6 +251,18 @@ def page_count(rows: int, size: int = PAGE_SIZE) -> int:
     return max(1, -(-rows // size))
 
 
+# the columns headline and monthly read
+FIGURE_COLUMNS = (
+    "fatalities_best",
+    *SIDES.values(),
+    "country",
+    "location_precision",
+    "category",
+    "track",
+    "date_start",
+)
+
+
 @dataclass(frozen=True)
 class ExplorerView:
     """Everything the explorer shows for one filter: the matching records and their figures."""
@@ -273,10 +285,8 @@ class ExplorerView:
     def page(self, number: int, sort: str = "newest", size: int = PAGE_SIZE) -> pd.DataFrame:
         """Table rows of page number (1 = first) in the given order, index reset."""
         if sort not in self.orders:  # sorted on the few columns the order reads, not a copy of every row
-            source = self.selected.source
-            wanted = {SORT_COLUMNS[name] for name, _ in TABLE_SORTS[sort]}
-            columns = [n for n, c in enumerate(source.columns) if c in wanted]
-            self.orders[sort] = table_order(source.iloc[self.selected.positions, columns], sort)
+            keys = self.selected.columns(SORT_COLUMNS[name] for name, _ in TABLE_SORTS[sort])
+            self.orders[sort] = table_order(keys, sort)
         number = min(max(number, 1), page_count(len(self.selected), size))
         positions = self.orders[sort][(number - 1) * size : number * size]
         return table_rows(self.selected.rows(positions), ordered=True).reset_index(drop=True)
@@ -291,5 +301,5 @@ def explorer_view(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> ExplorerVie
 
     It keeps the matching rows' positions, not a copy of them (bench/README.md, server memory)."""
     selected = select(incidents, f)
-    shown = selected.frame
+    shown = selected.columns(FIGURE_COLUMNS)
     return ExplorerView(selected, headline(shown), monthly(shown))

@@ -165,6 +165,8 @@ def test_a_selection_holds_positions_into_the_frame_not_a_copy_of_its_rows(incid
     assert len(picked) == 3 and picked.positions.tolist() == [2, 3, 5]
     pd.testing.assert_frame_equal(picked.frame, apply_filter(incidents, f))
     assert picked.rows([2, 0])["id"].tolist() == ["S-6", "S-3"]
+    few = picked.columns(["title", "id", "no such column"])
+    assert list(few.columns) == ["id", "title"] and few["id"].tolist() == ["S-3", "S-4", "S-6"]
     assert picked.record("S-6") == record_of(incidents, "S-6")
     assert picked.record("S-1") is None  # in the frame, not in the selection
     assert picked.record("nope") is None
