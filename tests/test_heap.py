@@ -42,3 +42,11 @@ def kept_mb(mode: str) -> float:
 def test_freed_large_blocks_leave_the_process():
     assert kept_mb("off") > 100  # glibc's own threshold: the freed blocks stay in the heap
     assert kept_mb("on") < 20
+
+
+def test_arrow_allocates_through_the_same_heap():
+    code = (
+        "import pyarrow, ui.heap; ui.heap.give_back_large_blocks(); print(pyarrow.default_memory_pool().backend_name)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "system"
