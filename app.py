@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import data, datasets
 from ui.filters import sidebar_filters
+from ui.heap import give_back_large_blocks
 from ui.page_scripts import close_sidebar_after_page_change
 from ui.shell import run_page
 from ui.sidebar import reserve_page_controls
@@ -27,6 +28,7 @@ PAGES = [
     st.Page("pages/import_data.py", title="Import incidents", icon=":material/upload_file:", url_path="import_data"),
 ]
 
+give_back_large_blocks()  # once a process (`python -m ui.serve` does it before loading)
 page = st.navigation(PAGES)
 reserve_page_controls()
 datasets.sidebar_chooser()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.filters import IncidentFilter, apply_filter
+from geo.filters import IncidentFilter, Selected, select
 from geo.schema import CATEGORIES, TRACKS
 
 OTHER_TRACK = "other"
@@ -34,6 +34,9 @@ EVENT_COLUMNS = (
     "place",
     "fatalities",
 )
+
+# the columns events reads
+SOURCE_COLUMNS = (*EVENT_COLUMNS[:-1], "fatalities_best")
 
 
 def track_for_category(category) -> str:
@@ -138,11 +141,20 @@ def monthly_density(ev: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFr
 class ChronologyView:
     """What the chronology shows for one filter."""
 
-    shown: gpd.GeoDataFrame  # the records matching the filter
+    selected: Selected  # the records matching the filter, as positions in the incident set
     events: pd.DataFrame  # their events
     drawn: pd.DataFrame  # the events the chart draws (see thin_for_chart)
     left_out: dict[str, int] = field(default_factory=dict)
     density: pd.DataFrame | None = None  # monthly_density of every event, for the overview strip
+
+    @property
+    def shown(self) -> gpd.GeoDataFrame:
+        """The records matching the filter (a new frame each time)."""
+        return self.selected.frame
+
+    def record(self, feature_id) -> dict | None:
+        """The record of one matching incident (None when it does not match)."""
+        return self.selected.record(feature_id)
 
     def thinning(self) -> str | None:
         """What the chart leaves out, in words (None when it draws every event)."""
@@ -160,10 +172,10 @@ class ChronologyView:
 
 def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int = MARK_LIMIT) -> ChronologyView:
     """The chronology page's figures for the filtered incidents, thinned to at most limit marks."""
-    shown = apply_filter(incidents, f)
-    ev = events(shown)
+    selected = select(incidents, f)
+    ev = events(selected.columns(SOURCE_COLUMNS))
     drawn, left_out = thin_for_chart(ev, limit)
-    return ChronologyView(shown, ev, drawn, left_out, monthly_density(ev))
+    return ChronologyView(selected, ev, drawn, left_out, monthly_density(ev))
 
 
 def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:

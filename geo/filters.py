@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geo.countries import country_name
+from geo.records import record_of
 from geo.schema import INCIDENT_CATEGORIES
 
 SEARCH_FIELDS = ("title", "description", "place", "perpetrator", "admin1", "admin2")
@@ -90,6 +91,47 @@ def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
 def apply_filter(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:
     """The incidents that pass the filter."""
     return gdf[filter_mask(gdf, f)]
+
+
+@dataclass(frozen=True, eq=False)
+class Selected:
+    """Rows of a frame held as their positions in it: what a kept view holds instead of a copy of
+    the rows (a filtered copy of 100k incidents is tens of MB; its positions 4 bytes a row)."""
+
+    source: gpd.GeoDataFrame
+    positions: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def frame(self) -> gpd.GeoDataFrame:
+        """The rows themselves, in order (a new frame on every call)."""
+        return self.source.iloc[self.positions]
+
+    def columns(self, names) -> pd.DataFrame:
+        """The rows with only these of the frame's columns (those it has): a smaller frame to compute on
+        (the columns themselves when every row is selected)."""
+        wanted, every = set(names), len(self.positions) == len(self.source)
+        taken = {c: col if every else col.take(self.positions) for c, col in self.source.items() if c in wanted}
+        return pd.DataFrame(taken, index=self.source.index[self.positions], copy=False)
+
+    def rows(self, at) -> gpd.GeoDataFrame:
+        """The rows at these places of the selection (a slice or an array of them)."""
+        return self.source.iloc[self.positions[at]]
+
+    def record(self, feature_id) -> dict | None:
+        """record_of the selected rows, without copying them."""
+        if "id" not in self.source.columns:
+            return None
+        hits = (self.source["id"].iloc[self.positions].astype(str) == str(feature_id)).to_numpy()
+        return record_of(self.source.iloc[self.positions[hits][:1]], feature_id)
+
+
+def select(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> Selected:
+    """The incidents that pass the filter, as positions in gdf (apply_filter's rows, not copied)."""
+    positions = np.flatnonzero(filter_mask(gdf, f))
+    return Selected(gdf, positions.astype(np.int32) if len(gdf) < 2**31 else positions)
 
 
 def country_codes(gdf: gpd.GeoDataFrame) -> list[str]:

@@ -14,7 +14,7 @@ import pandas as pd
 from geo.analysis import distance_to_border_km
 from geo.chronology import track_for_category
 from geo.countries import NAMES
-from geo.filters import IncidentFilter, apply_filter
+from geo.filters import IncidentFilter, Selected, select
 from geo.records import safe_url
 from geo.schema import LOCATION_PRECISION
 
@@ -210,6 +210,7 @@ TABLE_SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
     "deadliest": (("fatalities", False), ("date", False), ("id", True)),
     "title": (("title", True), ("id", True)),
 }
+SORT_COLUMNS = {"date": "date_start", "id": "id", "fatalities": "fatalities_best", "title": "title"}  # read by each
 
 
 def table_order(gdf: pd.DataFrame, sort: str = "newest") -> np.ndarray:
@@ -218,10 +219,10 @@ def table_order(gdf: pd.DataFrame, sort: str = "newest") -> np.ndarray:
     Sorting needs only these few columns, so a table can show one page without building every row.
     """
     sources = {
-        "date": lambda: gdf["date_start"].astype("datetime64[ns]"),
-        "id": lambda: gdf["id"].astype(str),
-        "fatalities": lambda: _column(gdf, "fatalities_best"),
-        "title": lambda: gdf["title"].astype(str).str.casefold(),
+        "date": lambda: gdf[SORT_COLUMNS["date"]].astype("datetime64[ns]"),
+        "id": lambda: gdf[SORT_COLUMNS["id"]].astype(str),
+        "fatalities": lambda: _column(gdf, SORT_COLUMNS["fatalities"]),
+        "title": lambda: gdf[SORT_COLUMNS["title"]].astype(str).str.casefold(),
     }
     spec = TABLE_SORTS[sort]
     keys = pd.DataFrame({name: sources[name]().to_numpy() for name, _ in spec})
@@ -250,14 +251,31 @@ def page_count(rows: int, size: int = PAGE_SIZE) -> int:
     return max(1, -(-rows // size))
 
 
+# the columns headline and monthly read
+FIGURE_COLUMNS = (
+    "fatalities_best",
+    *SIDES.values(),
+    "country",
+    "location_precision",
+    "category",
+    "track",
+    "date_start",
+)
+
+
 @dataclass(frozen=True)
 class ExplorerView:
     """Everything the explorer shows for one filter: the matching records and their figures."""
 
-    shown: gpd.GeoDataFrame
+    selected: Selected  # the matching records, as positions in the incident set
     headline: Headline
     months: pd.DataFrame
     orders: dict[str, np.ndarray] = field(default_factory=dict)  # table_order per sort, filled on use
+
+    @property
+    def shown(self) -> gpd.GeoDataFrame:
+        """The matching records (a new frame each time: for exports, not for every run)."""
+        return self.selected.frame
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -266,14 +284,22 @@ class ExplorerView:
 
     def page(self, number: int, sort: str = "newest", size: int = PAGE_SIZE) -> pd.DataFrame:
         """Table rows of page number (1 = first) in the given order, index reset."""
-        if sort not in self.orders:
-            self.orders[sort] = table_order(self.shown, sort)
-        number = min(max(number, 1), page_count(len(self.shown), size))
+        if sort not in self.orders:  # sorted on the few columns the order reads, not a copy of every row
+            keys = self.selected.columns(SORT_COLUMNS[name] for name, _ in TABLE_SORTS[sort])
+            self.orders[sort] = table_order(keys, sort)
+        number = min(max(number, 1), page_count(len(self.selected), size))
         positions = self.orders[sort][(number - 1) * size : number * size]
-        return table_rows(self.shown.iloc[positions], ordered=True).reset_index(drop=True)
+        return table_rows(self.selected.rows(positions), ordered=True).reset_index(drop=True)
+
+    def record(self, feature_id) -> dict | None:
+        """The record of one matching incident (None when it does not match)."""
+        return self.selected.record(feature_id)
 
 
 def explorer_view(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> ExplorerView:
-    """Everything the explorer page shows for one filter, computed once (table rows per page, on use)."""
-    shown = apply_filter(incidents, f)
-    return ExplorerView(shown, headline(shown), monthly(shown))
+    """Everything the explorer page shows for one filter, computed once (table rows per page, on use).
+
+    It keeps the matching rows' positions, not a copy of them (bench/README.md, server memory)."""
+    selected = select(incidents, f)
+    shown = selected.columns(FIGURE_COLUMNS)
+    return ExplorerView(selected, headline(shown), monthly(shown))

@@ -8,7 +8,6 @@ import streamlit as st
 
 from geo import chronology, incident_stats
 from geo.filters import IncidentFilter
-from geo.records import record_of
 from ui import data
 from ui.details import show_record
 from ui.filters import current_filter, explain_empty
@@ -87,7 +86,7 @@ incidents = data.incidents_or_stop()
 f = current_filter()
 total = data.per_session("chronology_all", incidents, None, lambda: chronology.dated_tracks(incidents))
 view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
-shown_gdf, ev = view.shown, view.events
+ev = view.events
 st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
 
 counts = chronology.track_counts(ev, total)
@@ -147,7 +146,7 @@ if listed:
 else:
     chosen = st.session_state.get(PICK_KEY)
     st.caption(f"{len(ev):,} events match: click one on the chart, or narrow the filters to pick from a list.")
-record = record_of(shown_gdf, chosen) if chosen else None
+record = view.record(chosen) if chosen else None
 if record is not None:
     with st.container(border=True, key="chronology_record"):
         if record.get("geometry") is not None:

@@ -8,7 +8,6 @@ import hashlib
 import streamlit as st
 
 from geo import export, incident_stats
-from geo.records import record_of
 from ui import data
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
@@ -40,7 +39,7 @@ everything = data.incidents_or_stop()
 
 f = current_filter()
 view = data.per_session("explorer", everything, f, lambda: incident_stats.explorer_view(everything, f))
-shown, h = view.shown, view.headline
+h = view.headline
 st.caption(
     f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
     "Events include diplomacy and infrastructure milestones as well as security incidents."
@@ -102,7 +101,7 @@ head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
 head.subheader("Events")
 csv_col.download_button(
     f"CSV ({h.events})",
-    data=lambda: export.to_csv_zip(shown, f),
+    data=lambda: export.to_csv_zip(view.shown, f),
     file_name="pkir-incidents.zip",
     mime="application/zip",
     key=CSV_KEY,
@@ -113,7 +112,7 @@ csv_col.download_button(
 )
 geo_col.download_button(
     f"GeoJSON ({h.events})",
-    data=lambda: export.to_geojson(shown, f),
+    data=lambda: export.to_geojson(view.shown, f),
     file_name="pkir-incidents.geojson",
     mime="application/geo+json",
     key=GEOJSON_KEY,
@@ -206,7 +205,7 @@ if changed:
 
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
-record = record_of(shown, chosen) if chosen else None  # on this page or another of the filtered set
+record = view.record(chosen) if chosen else None  # on this page or another of the filtered set
 if record is not None:
     border = data.load("border").gdf
     with st.container(border=True, key="explorer_record"):

@@ -136,6 +136,16 @@ def test_chronology_view_follows_the_filter(small):
     assert chronology.chronology_view(small, f).thinning() is None
 
 
+def test_chronology_view_keeps_positions_in_the_incident_set_not_a_copy_of_its_rows(small):
+    f = IncidentFilter(countries=("IRN",))
+    view = chronology.chronology_view(small, f)
+    assert view.selected.source is small
+    pd.testing.assert_frame_equal(view.shown, apply_filter(small, f))
+    first = view.events["id"].iloc[0]
+    assert view.record(first)["id"] == first
+    assert view.record(small.loc[~small["id"].isin(view.events["id"]), "id"].iloc[0]) is None
+
+
 def test_overview_strip_draws_monthly_counts_of_every_event_also_those_thinned_out():
     ev = _events([(f"S{i}", "security", i % 5) for i in range(40)] + [("D1", "diplomacy", None)]).assign(
         category="attack", title="t", date_precision="day", date_end=lambda d: d["date_start"]

@@ -10,11 +10,14 @@ S-6 2023-07-01 bombing/IED IRN, fatalities unknown, perpetrator "Jaish al-Adl cl
 
 from datetime import date
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from geo import schema as s
-from geo.filters import IncidentFilter, apply_filter, country_codes, filter_mask, search_text
+from geo.filters import IncidentFilter, apply_filter, country_codes, filter_mask, search_text, select
 from geo.loading import load_file
+from geo.records import record_of
 from tests.conftest import TEST_DATA
 
 
@@ -153,3 +156,17 @@ def test_why_empty_lists_each_filter_that_alone_matches_nothing(incidents):
 
     f = IncidentFilter(date_from=date(2025, 1, 1), min_fatalities=100, countries=("PAK",))
     assert why_empty(incidents, f).alone == ("dates 2025-01-01 to …", "at least 100 fatalities")
+
+
+def test_a_selection_holds_positions_into_the_frame_not_a_copy_of_its_rows(incidents):
+    f = IncidentFilter(countries=("IRN",))
+    picked = select(incidents, f)
+    assert picked.source is incidents and picked.positions.dtype == np.int32
+    assert len(picked) == 3 and picked.positions.tolist() == [2, 3, 5]
+    pd.testing.assert_frame_equal(picked.frame, apply_filter(incidents, f))
+    assert picked.rows([2, 0])["id"].tolist() == ["S-6", "S-3"]
+    few = picked.columns(["title", "id", "no such column"])
+    assert list(few.columns) == ["id", "title"] and few["id"].tolist() == ["S-3", "S-4", "S-6"]
+    assert picked.record("S-6") == record_of(incidents, "S-6")
+    assert picked.record("S-1") is None  # in the frame, not in the selection
+    assert picked.record("nope") is None

@@ -181,6 +181,20 @@ def test_explorer_view_bundles_the_filtered_records_and_their_figures(small):
     pd.testing.assert_frame_equal(view.rows, incident_stats.table_rows(expected).reset_index(drop=True))
 
 
+def test_explorer_view_keeps_positions_in_the_incident_set_not_a_copy_of_its_rows(small):
+    f = IncidentFilter(countries=("IRN",))
+    view = incident_stats.explorer_view(small, f)
+    assert view.selected.source is small
+    kept = [v for v in vars(view).values() if isinstance(v, pd.DataFrame)]
+    assert kept == [view.months]  # the figures' few rows, no frame of the matching records
+    first = apply_filter(small, f)["id"].iloc[0]
+    assert view.record(first) == record_of(small, first)
+    outside = small.loc[~small["id"].isin(apply_filter(small, f)["id"]), "id"].iloc[0]
+    assert view.record(outside) is None
+    view.page(1, "deadliest")
+    assert set(view.orders) == {"deadliest"} and len(view.orders["deadliest"]) == len(view.selected)
+
+
 def test_pages_of_the_table_hold_every_row_once_in_the_chosen_order(small):
     view = incident_stats.explorer_view(small, IncidentFilter())
     everything = view.rows
