@@ -17,13 +17,13 @@ Numbers are printed, never asserted; the machine's load average is printed with 
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from bench.bench_load import data_dir_for
 from bench.bench_scale import ROOT, app_settled, load_average, memory_mb, new_page, say
+from bench.chromium import chromium_or_exit
 from tests.browser.harness import CHROMIUM_ARGS, AppServer
 
 
@@ -49,9 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repo", type=Path, nargs="+", default=[ROOT])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args(argv)
-    exe = shutil.which("chromium")
-    if exe is None:
-        raise SystemExit("chromium not found on PATH (apt-get install chromium)")
+    exe = chromium_or_exit()
     from playwright.sync_api import sync_playwright
 
     folder = data_dir_for(args.out, args.n).resolve()

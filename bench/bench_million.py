@@ -25,6 +25,7 @@ import pandas as pd
 
 from bench.bench_load import data_dir_for
 from bench.bench_scale import STEPS_JS, TIMEOUT_MS, app_settled, load_average, measure_app, new_page, say
+from bench.chromium import chromium_or_exit
 from geo.loading import load_layer
 from geo.store import open_store
 from geo.store.base import SourceInfo
@@ -77,9 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args(argv)
-    exe = shutil.which("chromium")
-    if exe is None:
-        raise SystemExit("chromium not found on PATH (apt-get install chromium)")
+    exe = chromium_or_exit()
     from playwright.sync_api import sync_playwright
 
     ws = workspace_for(args.out, args.n)

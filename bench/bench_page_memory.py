@@ -13,13 +13,13 @@ memory after each step, and the load average. Numbers are printed, never asserte
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from bench.bench_load import data_dir_for
 from bench.bench_scale import ROOT, TIMEOUT_MS, app_settled, load_average, memory_mb, new_page, pick_category
+from bench.chromium import chromium_or_exit
 from tests.browser.harness import CHROMIUM_ARGS, AppServer, wait_for_app
 
 CHANGED_JS = "(k) => PKIR.layers.incidents && PKIR.layers.incidents.key !== k && PKIR.layers.incidents.drawnCount > 0"
@@ -59,9 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args(argv)
-    exe = shutil.which("chromium")
-    if exe is None:
-        raise SystemExit("chromium not found on PATH (apt-get install chromium)")
+    exe = chromium_or_exit()
     from playwright.sync_api import sync_playwright
 
     folder = data_dir_for(args.out, args.n).resolve()

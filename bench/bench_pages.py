@@ -14,7 +14,6 @@ Numbers are printed, never asserted; the machine's load average is printed with 
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.bench_load import data_dir_for
 from bench.bench_scale import load_average
+from bench.chromium import chromium_or_exit
 from tests.browser.harness import CHROMIUM_ARGS, VIEWPORT, launch_app, nav_link, wait_for_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     server = launch_app(data_dir=folder, timeout=600)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=chromium_or_exit(), args=CHROMIUM_ARGS)
             first = visit(browser, f"{server.url}/{PAGES[0][1]}")  # the server loads the incidents here
             print(f"first session (loads the data): {first['idle']:.1f} s", flush=True)
             results: dict[str, list[dict]] = {}

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from bench.bench_load import data_dir_for
+from bench.chromium import chromium_or_exit
 from bench.synthetic import WEIGHTS, _points_in, _provinces
 from geo.filters import IncidentFilter, filter_mask
 from geo.loading import load_layer
@@ -303,9 +304,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--naive-timeout", type=float, default=240.0, help="give up on the plain map after this")
     parser.add_argument("--skip-naive", action="store_true", help="do not run the plain folium app")
     args = parser.parse_args(argv)
-    exe = shutil.which("chromium")
-    if exe is None:
-        raise SystemExit("chromium not found on PATH (apt-get install chromium)")
+    exe = chromium_or_exit()
     from playwright.sync_api import sync_playwright
 
     print(f"load average at start: {load_average()}")

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -447,11 +448,9 @@ def clickable(page, frame, box, kind: str) -> dict | None:
     return None
 
 
-@pytest.mark.parametrize("screen", list(SCREENS))
-def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser, app_server, shipped, screen):
-    """At common laptop sizes and on a phone (touch), the first click or tap on an incident, a
-    market, a crossing, a pipeline segment and a town opens that record, on screen, and the page
-    does not move. The map covers at least half of a desktop window."""
+@contextmanager
+def map_on_screen(browser, app_server, shipped, screen: str):
+    """(page, frame, map frame's box) of the map opened at one of SCREENS, every incident drawn."""
     viewport, touch = SCREENS[screen]
     context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
     context.set_default_timeout(60_000)
@@ -460,7 +459,25 @@ def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser,
     try:
         frame = open_map(page, app_server)
         wait_incidents(frame, drawn_counts(shipped)["incidents"])
-        box = page.locator(MAP_FRAME).bounding_box()
+        yield page, frame, page.locator(MAP_FRAME).bounding_box()
+    finally:
+        context.close()
+
+
+def tap_or_click(page, touch: bool, x: float, y: float) -> None:
+    if touch:
+        page.touchscreen.tap(x, y)
+    else:
+        page.mouse.click(x, y)
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser, app_server, shipped, screen):
+    """At common laptop sizes and on a phone (touch), the first click or tap on an incident, a
+    market, a crossing, a pipeline segment and a town opens that record, on screen, and the page
+    does not move. The map covers at least half of a desktop window."""
+    viewport, touch = SCREENS[screen]
+    with map_on_screen(browser, app_server, shipped, screen) as (page, frame, box):
         width, height = viewport["width"], viewport["height"]
         seen = max(0.0, min(box["y"] + box["height"], height) - max(box["y"], 0.0)) * box["width"]
         if not touch:
@@ -482,10 +499,7 @@ def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser,
             assert target, f"no clickable {kind} feature in view at {screen}"
             before = page.evaluate(SCROLL_JS)
             x, y = box["x"] + target["x"], box["y"] + target["y"]
-            if touch:
-                page.touchscreen.tap(x, y)
-            else:
-                page.mouse.click(x, y)
+            tap_or_click(page, touch, x, y)
             page.wait_for_function(
                 "(id) => [...document.querySelectorAll('.pkir-record')].some(r => r.getAttribute('data-id') === id)",
                 arg=target["id"],
@@ -500,8 +514,6 @@ def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser,
                 page.screenshot(path=str(ARTIFACTS / f"map-{screen}-record.png"))
             run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())
         assert not app_errors(page)
-    finally:
-        context.close()
 
 
 def test_a_press_on_the_map_never_scrolls_the_page(browser, app_server, shipped):
@@ -653,15 +665,8 @@ def test_an_open_record_does_not_hide_the_legend(browser, app_server, shipped, s
     """The record lies over the map's right side (a sheet at the bottom on a phone), where the
     legend is: while it is open the legend moves out from under it, folded (open it would cover the
     map's middle), and comes back as it was when the record closes."""
-    viewport, touch = SCREENS[screen]
-    context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    instrument(page)
-    try:
-        frame = open_map(page, app_server)
-        wait_incidents(frame, drawn_counts(shipped)["incidents"])
-        box = page.locator(MAP_FRAME).bounding_box()
+    touch = SCREENS[screen][1]
+    with map_on_screen(browser, app_server, shipped, screen) as (page, frame, box):
 
         def legend() -> dict:
             inner = frame.evaluate(LEGEND_BOX_JS)
@@ -670,10 +675,7 @@ def test_an_open_record_does_not_hide_the_legend(browser, app_server, shipped, s
         closed = legend()
         target = clickable(page, frame, box, "incidents")
         assert target
-        if touch:
-            page.touchscreen.tap(box["x"] + target["x"], box["y"] + target["y"])
-        else:
-            page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+        tap_or_click(page, touch, box["x"] + target["x"], box["y"] + target["y"])
         page.wait_for_selector(f'.pkir-record[data-id="{target["id"]}"]')
         wait_for_app(page)
         panel = page.locator(".st-key-map_record").bounding_box()
@@ -687,8 +689,6 @@ def test_an_open_record_does_not_hide_the_legend(browser, app_server, shipped, s
         run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())
         page.wait_for_timeout(300)
         assert legend() == closed
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("screen", ["1366x768", "390x844-touch"])
