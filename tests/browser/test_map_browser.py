@@ -703,3 +703,24 @@ def test_the_map_title_does_not_run_into_the_line_under_it(browser, app_server, 
         assert title["y"] + title["height"] <= line["y"] + 1, (title, line)
     finally:
         context.close()
+
+
+def test_the_map_stops_watching_the_page_when_it_goes(laptop, app_server, shipped):
+    """The legend watches the page for the record panel; a map left (another page, then back)
+    stops watching, so maps opened one after another do not pile up listeners on the page."""
+    cdp = laptop.context.new_cdp_session(laptop)
+
+    def resize_listeners() -> int:
+        window = cdp.send("Runtime.evaluate", {"expression": "window"})["result"]["objectId"]
+        found = cdp.send("DOMDebugger.getEventListeners", {"objectId": window})["listeners"]
+        return sum(1 for entry in found if entry["type"] == "resize")
+
+    drawn = drawn_counts(shipped)["incidents"]
+    wait_incidents(open_map(laptop, app_server), drawn)
+    counts = []
+    for _ in range(3):
+        goto_page(laptop, app_server, "Incidents explorer")
+        goto_page(laptop, app_server, "Border map")
+        wait_incidents(wait_for_map(laptop), drawn)
+        counts.append(resize_listeners())
+    assert counts[0] == counts[1] == counts[2], counts

@@ -203,9 +203,15 @@
       el.style.marginBottom = bottom ? (bottom + 10) + 'px' : '';
     };
     var soon = function () { if (!queued) { queued = true; window.requestAnimationFrame(place); } };
-    new MutationObserver(soon).observe(doc.body, {childList: true, subtree: true});
+    var watch = new MutationObserver(soon);
+    watch.observe(doc.body, {childList: true, subtree: true});
     window.parent.addEventListener('resize', soon);
     window.addEventListener('resize', soon);
+    // the page outlives this frame (another page, a new map): stop watching it with the frame
+    window.addEventListener('pagehide', function () {
+      watch.disconnect();
+      window.parent.removeEventListener('resize', soon);
+    });
     place();
   };
 
