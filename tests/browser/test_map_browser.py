@@ -692,7 +692,7 @@ def test_an_open_record_does_not_hide_the_legend(browser, app_server, shipped, s
 
 
 @pytest.mark.parametrize("screen", ["1366x768", "390x844-touch"])
-def test_the_map_title_does_not_run_into_the_line_under_it(browser, app_server, screen):
+def test_the_map_title_is_whole_on_screen(browser, app_server, screen):
     viewport, touch = SCREENS[screen]
     context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
     page = context.new_page()
@@ -701,6 +701,11 @@ def test_the_map_title_does_not_run_into_the_line_under_it(browser, app_server, 
         title = page.locator(".st-key-map_head h1").bounding_box()
         line = page.locator(".st-key-map_head [data-testid='stMarkdownContainer'] p").first.bounding_box()
         assert title["y"] + title["height"] <= line["y"] + 1, (title, line)
+        top = page.evaluate(
+            "([x, y]) => !!document.elementFromPoint(x, y)?.closest('.st-key-map_head h1')",
+            [title["x"] + 20, title["y"] + 4],
+        )
+        assert top, "the title's top is under something else (Streamlit's header)"
     finally:
         context.close()
 
