@@ -96,7 +96,7 @@ if isinstance(outcome, ImportFormatError):
     st.stop()
 
 result = outcome
-ok = len(result.incidents)
+ok = result.count
 st.caption(safe("{}", result.reading))
 if len(result.layers) > 1:
     st.selectbox("Layer to read", result.layers, index=result.layers.index(result.layer), key="import_layer")

@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"{args.report}: cannot write the report ({exc.strerror})", file=sys.stderr)
         return 2
-    print(f"{len(result.incidents)} of {result.rows_read} rows imported from {args.file.name} ({result.format})")
-    if result.incidents.empty:
+    print(f"{result.count} of {result.rows_read} rows imported from {args.file.name} ({result.format})")
+    if not result.count:
         return 1
     if args.keep:
         try:

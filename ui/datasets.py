@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.filters import IncidentFilter
+from geo.importers.compact import stored
 from geo.store import DATABASE_ENV, open_store
 from geo.store.base import SHIPPED, IncidentStore, StoreError
 from geo.store.imports import most_common, source_of
@@ -273,7 +274,7 @@ def chosen_label() -> str:
 
 def keep_section(upload, result) -> None:
     """ "Keep this dataset": save an import's accepted rows into the workspace (or team database)."""
-    if upload is None or result is None or result.incidents.empty:
+    if upload is None or result is None or not result.count:
         return
     st.subheader("Keep this dataset")
     if not access.can_change_data():
@@ -286,7 +287,7 @@ def keep_section(upload, result) -> None:
             store().location,
         )
     )
-    incidents = result.incidents
+    incidents = result.flat  # compact (geo.importers.compact)
     name = st.text_input("Dataset name", value=Path(upload.name).stem[:80], key=KEYS["keep_name"])
     mode = st.radio("If a dataset of this name is kept already", list(KEEP_MODES), key=KEYS["keep_mode"])
     licence = st.text_input("Licence", value=most_common(incidents, "licence"), key=KEYS["keep_licence"])
@@ -296,7 +297,7 @@ def keep_section(upload, result) -> None:
     digest = hashlib.sha256(upload.getvalue()).hexdigest()
     source = source_of(result, Path(upload.name).name, digest, licence, attribution)
     try:
-        report = store().save(name, incidents, source, mode=KEEP_MODES[mode])
+        report = store().save(name, stored(incidents), source, mode=KEEP_MODES[mode])
     except StoreError as exc:
         st.error(safe("Not kept: {}", exc))
         return

@@ -16,7 +16,7 @@ from pathlib import Path
 from geo.importers import acled, dashboard, spatial, ucdp
 from geo.importers.build import Collector, Progress, dataset_source, id_label
 from geo.importers.csvfile import CsvTable, Row, open_csv
-from geo.importers.dates import parse_date
+from geo.importers.dates import decide_order, parse_date
 from geo.importers.latlon import LatLon
 from geo.importers.result import DateOrderUndecided, ImportFormatError, ImportResult, ReasonGroup, group_reasons
 from geo.importers.values import country_name
@@ -59,7 +59,7 @@ def sniff_format(path: str | Path) -> str:
 def _convert_csv(table: CsvTable, collector: Collector, label, convert, progress: Progress | None) -> None:
     names = table.header
     size = max(table.path.stat().st_size, 1)
-    step = 5000
+    step, count = 5000, 0
     for count, (n, cells) in enumerate(table.rows(), start=1):
         row = Row(names, cells)
         try:
@@ -70,14 +70,26 @@ def _convert_csv(table: CsvTable, collector: Collector, label, convert, progress
             collector.add(n, label(row, n), rec, lat, lon)
         if progress and count % step == 0:
             progress(min(0.7 * count * 200 / size, 0.69), f"{count:,} rows read")
-    collector.rows_read = len(collector.rows) + len(collector.rejected)
+    collector.rows_read = count
     collector.notes[:0] = table.notes
+
+
+def _date_texts(table: CsvTable, columns: tuple[str, ...]) -> set[str]:
+    """The distinct dates written in these columns: the day/month order is decided from all of them
+    before any row is converted, so rows can be validated and stored a part at a time."""
+    at = [table.header.index(c) for c in dict.fromkeys(columns) if c in table.header]
+    seen: set[str] = set()
+    for _, cells in table.rows():
+        for i in at:
+            if i < len(cells) and cells[i].strip():
+                seen.add(cells[i].strip())
+    return seen
 
 
 def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> ImportResult:
     table = open_csv(path)
     fmt = fmt or _sniff_table(table)
-    default, label_of = None, id_label
+    default, label_of, date_columns = None, id_label, ("date_start", "date_end")
     if fmt == "acled":
         acled.check(table)
         name, label, convert, default = (
@@ -86,7 +98,7 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
             lambda r, n: acled.convert(r),
             acled.DAY_FIRST,
         )
-        label_of = acled.label_of
+        label_of, date_columns = acled.label_of, ("event_date",)
     elif fmt == "ucdp":
         name = ucdp.check(table)
         label, convert = lambda r, n: ucdp.label(r), ucdp.make_convert("UCDP GED")
@@ -99,9 +111,11 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
     elif fmt == "csv":
         reader = LatLon(table)
         name, label, convert = "CSV lat/lon", reader.label, reader.convert
+        date_columns = (reader.cols["date"], "date_end")
     else:
         raise ImportFormatError(f"{path.name}: format {fmt!r} is not a CSV format")
-    collector = Collector(path.name, name, source=dataset_source(source, path.name), label_of=label_of)
+    order = decide_order(_date_texts(table, date_columns), path.name, "dates", dayfirst, default)
+    collector = Collector(path.name, name, source=dataset_source(source, path.name), label_of=label_of, order=order)
     _convert_csv(table, collector, label, convert, progress)
     if collector.rows_read == 0:
         raise ImportFormatError(f"{path.name}: the file has a header but no data rows ({table.describe()})")

@@ -12,16 +12,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.importers.compact import combine, compact, give_back_free_pages
 from geo.importers.dates import decide_order, parse_date
 from geo.importers.result import ImportFormatError, ImportResult
 from geo.importers.values import place_points
 from geo.schema import INCIDENTS
+from geo.store.columns import repeated
 from geo.validation import LayerValidationError, validate
 
 FIELDS = [f.name for f in INCIDENTS.fields]
 FIELD_SET = frozenset(FIELDS)
 URL_IN_TEXT = re.compile(r"https?://\S+", re.IGNORECASE)
 Progress = Callable[[float, str], None]
+PART_ROWS = 8192  # rows validated and made compact at a time when the date order is known before
+FILE_ROW = "__file_row__"  # carries each row's file row through validation
 
 
 def dataset_source(text: str | None, file_name: str) -> dict | None:
@@ -92,6 +96,13 @@ class SharedTexts:
         if self.memo is not None and len(self.memo) > seen // 2:
             self.memo = None
 
+    def forget(self) -> None:
+        """Drop the values seen (a new part of the file begins); a column found distinct stays unlooked-up."""
+        if self.memo is not None:
+            self.memo.clear()
+        for part in self.parts.values():
+            part.forget()
+
     def _count(self) -> None:
         self.seen += 1
         if self.seen >= self.SAMPLE and not self.seen & (self.seen - 1):
@@ -159,8 +170,14 @@ class Collector:
         source: dict | None = None,
         unit: str = "row",
         label_of: Callable[[object], str] = id_label,
+        order: tuple[bool | None, str | None] | None = None,
     ):
         self.file_name, self.fmt, self.source, self.unit = file_name, fmt, source, unit
+        self.order = order  # the date order, decided before the rows came (then rows go in parts)
+        self.parts: list[gpd.GeoDataFrame] = []  # validated rows, compact (geo.importers.compact)
+        self.part_rows: list[np.ndarray] = []  # the file row of each of them
+        self.derived = self.given = 0  # rows whose country was derived, that took the dataset-level source
+        self.checks: list[str] = []  # validation's notes and warnings
         self.geoms: list | None = None  # set by spatial imports (any geometry); else points from lats/lons
         self.columns: dict[str, list] = {}
         self._shared: dict[str, SharedTexts] = {}
@@ -168,7 +185,7 @@ class Collector:
         self.label_of = label_of
         self.labels: dict[int, str] = {}  # position -> label, where label_of(id) differs
         self.rejected: list[tuple[int, str]] = []
-        self.notes: list[str] = []
+        self.notes: list[str] = [order[1]] if order is not None and order[1] else []
         self.rows_read = 0
 
     def add(self, n: int, label: str, rec: dict, lat: float | None, lon: float | None) -> None:
@@ -181,7 +198,8 @@ class Collector:
                 if name not in FIELD_SET:
                     continue
                 values = columns[name] = [None] * pos
-                shared[name] = SharedTexts()
+                if name not in shared:
+                    shared[name] = SharedTexts()
             kind = type(value)
             if kind is str:  # SharedTexts' own work, inline: this runs for every cell
                 memo = shared[name].memo
@@ -203,6 +221,8 @@ class Collector:
         self.lats.append(np.nan if lat is None else lat)
         self.lons.append(np.nan if lon is None else lon)
         self.rows.append(n)
+        if self.order is not None and len(self.rows) >= PART_ROWS:
+            self._close_part()
 
     def column(self, name: str) -> list:
         """The values of one field by position (all None for a field no row filled)."""
@@ -237,9 +257,11 @@ class Collector:
 
     def _dates(self, dayfirst: bool | None, default: tuple[bool, str] | None) -> None:
         start, end = self.column("date_start"), self.column("date_end")
-        order, note = decide_order((v for v in chain(start, end) if v), self.file_name, "dates", dayfirst, default)
-        if note:
-            self.notes.append(note)
+        if self.order is None:
+            self.order = decide_order((v for v in chain(start, end) if v), self.file_name, "dates", dayfirst, default)
+            if self.order[1]:
+                self.notes.append(self.order[1])
+        order = self.order[0]
         cache: dict[str, str] = {}
         keep = np.ones(len(start), dtype=bool)
         for i, (s, e) in enumerate(zip(start, end, strict=True)):
@@ -266,7 +288,6 @@ class Collector:
         )
         admin1 = self.column("admin1")
         keep = np.ones(len(self.rows), dtype=bool)
-        derived = 0
         for i, code, province in zip(missing, codes, provinces, strict=True):
             if code is None:
                 self._reject_at(
@@ -274,15 +295,10 @@ class Collector:
                 )
                 keep[i] = False
                 continue
-            derived += 1
+            self.derived += 1
             country[i] = code
             if province and not admin1[i]:
                 admin1[i] = province
-        if derived:
-            self.notes.append(
-                f"{self.file_name}: country (and province) derived from the point for {derived} row(s) "
-                "with the shipped outlines"
-            )
         if not keep.all():
             self._drop(keep)
 
@@ -293,10 +309,7 @@ class Collector:
             given = [dict(self.source)]  # one list for all of them, like any repeated sources
             for i in empty:
                 sources[i] = given
-            self.notes.append(
-                f"{self.file_name}: {len(empty)} row(s) without a source take the dataset-level source "
-                f"({self.source['url']})"
-            )
+            self.given += len(empty)
         elif empty:
             keep = np.ones(len(self.rows), dtype=bool)
             for i in empty:
@@ -317,7 +330,7 @@ class Collector:
             geoms = shapely.points(lons, lats)
             geoms[np.isnan(lats)] = None
             del lats, lons
-            self.lats = self.lons = array("d")
+        self.lats, self.lons = array("d"), array("d")
         nulls = np.full(n, None, dtype=object)  # one array shared by every column no row filled
         series = {}
         for name in FIELDS:
@@ -326,9 +339,73 @@ class Collector:
             del values  # the list goes once its column exists
         frame = pd.DataFrame(series, copy=False)
         del series
-        self.columns, self._shared = {}, {}
+        self.columns = {}
+        for texts in self._shared.values():
+            texts.forget()
         geometry = gpd.GeoSeries(geoms, crs="EPSG:4326")
         return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326", copy=False)  # no consolidating copy
+
+    def _close_part(self, dayfirst: bool | None = None, default: tuple[bool, str] | None = None) -> None:
+        """Date, locate and validate the rows collected since the last part, and keep them compact."""
+        self._dates(dayfirst, default)
+        self._places()
+        self._sources()
+        if not self.rows and self.parts:
+            return
+        rows = self.rows
+        gdf = self._frame()
+        gdf[FILE_ROW] = np.asarray(rows, dtype=np.int64)
+        try:
+            gdf, report = validate(gdf, INCIDENTS, self.file_name, on_error="drop")
+        except LayerValidationError as exc:
+            raise ImportFormatError(" ".join(str(exc).split())) from exc
+        unit = self.unit
+
+        def as_row(message: str) -> str:  # validation counts features; the user counts file rows
+            message = re.sub(
+                r"^(.*?): feature (\d+)", lambda m: f"{m.group(1)}: {unit} {rows[int(m.group(2))]}", message
+            )
+            return re.sub(
+                r"\(also used by feature (\d+)\)$", lambda m: f"(also used by {unit} {rows[int(m.group(1))]})", message
+            )
+
+        self.rejected += [(int(re.search(unit + r" (\d+)", r).group(1)), r) for r in map(as_row, report.rejected)]
+        self.checks += [as_row(n) for n in report.notes + report.warnings]
+        self.part_rows.append(gdf.pop(FILE_ROW).to_numpy(dtype=np.int64))
+        self.parts.append(compact(gdf))
+        self.rows, self.labels = array("q"), {}
+
+    def _drop_repeated_ids(self, frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+        """Rows whose id an earlier part holds are refused, as validation refuses them within one part."""
+        ids = frame["id"]
+        again = repeated(ids)
+        if not again.any():
+            return frame
+        firsts = ids[ids.isin(set(ids[again])) & ~again]
+        first_row = dict(zip(firsts, rows[firsts.index], strict=True))
+        for rec_id, row in zip(ids[again], rows[again], strict=True):
+            self.rejected.append(
+                (
+                    int(row),
+                    f"{self.file_name}: {self.unit} {row} (id '{rec_id}'): duplicate id '{rec_id}' "
+                    f"(also used by {self.unit} {first_row[rec_id]})",
+                )
+            )
+        return frame[~again].reset_index(drop=True)
+
+    def _summary(self) -> list[str]:
+        notes = []
+        if self.derived:
+            notes.append(
+                f"{self.file_name}: country (and province) derived from the point for {self.derived} row(s) "
+                "with the shipped outlines"
+            )
+        if self.given:
+            notes.append(
+                f"{self.file_name}: {self.given} row(s) without a source take the dataset-level source "
+                f"({self.source['url']})"
+            )
+        return notes
 
     def finish(
         self,
@@ -340,36 +417,23 @@ class Collector:
     ) -> ImportResult:
         """Dates, country, sources, then schema validation; rows named by their file row throughout."""
         if progress:
-            progress(0.7, "dates and places")
-        self._dates(dayfirst, default_order)
-        self._places()
-        self._sources()
-        if progress:
-            progress(0.8, "checking against the schema")
-        gdf = self._frame()
-        try:
-            gdf, report = validate(gdf, INCIDENTS, self.file_name, on_error="drop")
-        except LayerValidationError as exc:
-            raise ImportFormatError(" ".join(str(exc).split())) from exc
-        rows, unit = self.rows, self.unit
-
-        def as_row(message: str) -> str:  # validation counts features; the user counts file rows
-            return re.sub(
-                r"^(.*?): feature (\d+)", lambda m: f"{m.group(1)}: {unit} {rows[int(m.group(2))]}", message, count=1
-            )
-
-        rejected = self.rejected + [
-            (int(re.search(unit + r" (\d+)", r).group(1)), r) for r in map(as_row, report.rejected)
-        ]
-        rejected.sort(key=lambda item: item[0])
+            progress(0.8, "dates, places and the schema")
+        self._close_part(dayfirst, default_order)
+        several = len(self.parts) > 1
+        rows = np.concatenate(self.part_rows)
+        frame = combine(self.parts)
+        if several:
+            frame = self._drop_repeated_ids(frame, rows)
+        self.rejected.sort(key=lambda item: item[0])
+        give_back_free_pages()  # the parts' columns, joined, leave free pages between what stays
         if progress:
             progress(1.0, "done")
         return ImportResult(
             self.file_name,
             self.fmt,
-            gdf,
-            [line for _, line in rejected],
-            self.notes + [as_row(n) for n in report.notes + report.warnings],
+            frame,
+            [line for _, line in self.rejected],
+            self.notes + self._summary() + self.checks,
             self.rows_read,
             reading=reading,
         )

@@ -112,7 +112,9 @@ class CsvTable:
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue
                     if n == self.first_row and _is_hashtag_row(cells):
-                        self.notes.append(f"{self.path.name}: row {n} is an HXL hashtag row ({cells[0]} …), not data")
+                        note = f"{self.path.name}: row {n} is an HXL hashtag row ({cells[0]} …), not data"
+                        if note not in self.notes:  # the rows are read twice: dates first
+                            self.notes.append(note)
                         continue
                     yield n, cells
             except csv.Error as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.importers.compact import expand
 from geo.importers.result import ImportResult, ReasonGroup
 
 PREVIEW_COLUMNS = ["id", "date_start", "title", "category", "country", "fatalities_best", "location_precision"]
@@ -23,7 +24,7 @@ def safe_upload_name(name: str) -> str:
 
 def preview(result: ImportResult, rows: int = 200) -> pd.DataFrame:
     """The first rows of what was accepted; dates shown as dates (no 00:00:00)."""
-    frame = pd.DataFrame(result.incidents[PREVIEW_COLUMNS].head(rows))
+    frame = pd.DataFrame(expand(result.flat.head(rows))[PREVIEW_COLUMNS])  # only the rows shown
     frame["date_start"] = frame["date_start"].dt.strftime("%Y-%m-%d")
     return frame
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
+from geo.importers.compact import expand
+
 
 class ImportFormatError(ValueError):
     """The file cannot be read as the format asked for; str() is one line naming file and problem."""
@@ -21,19 +23,30 @@ class DateOrderUndecided(ImportFormatError):
 class ImportResult:
     """What an import gave: the accepted incidents, the rejected rows with reasons, notes.
 
-    `reading` says first how the file was read (format, separator, encoding); `layers` lists the
-    layers of a multi-layer file (the one read is `layer`).
+    `flat` holds the accepted rows compactly (geo.importers.compact); `incidents` gives them as the
+    usual frame, built anew at each use. `reading` says first how the file was read (format,
+    separator, encoding); `layers` lists the layers of a multi-layer file (the one read is `layer`).
     """
 
     source: str
     format: str
-    incidents: gpd.GeoDataFrame
+    flat: gpd.GeoDataFrame
     rejected: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
     reading: str = ""
     layers: list[str] = field(default_factory=list)
     layer: str | None = None
+
+    @property
+    def incidents(self) -> gpd.GeoDataFrame:
+        """The accepted rows as an incident frame (lists, dicts and Python strings)."""
+        return expand(self.flat)
+
+    @property
+    def count(self) -> int:
+        """How many rows were accepted."""
+        return len(self.flat)
 
     def rejected_groups(self, examples: int = 3) -> list[ReasonGroup]:
         """The rejections with the same reason once each, with a count and example rows."""

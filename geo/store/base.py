@@ -36,6 +36,7 @@ import pandas as pd
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter, filter_mask
 from geo.schema import INCIDENTS
+from geo.store.columns import repeated
 
 SHIPPED = "shipped"
 KEY = "id"  # the source id: ACLED event_id_cnty, UCDP "UCDP-<id>", the curated "PKIR-..."
@@ -178,7 +179,7 @@ def check_frame(incidents: gpd.GeoDataFrame, name: str) -> None:
     ids = incidents[KEY]
     if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
         raise InvalidDataset(f"{name}: every incident needs an id (the source's event id)")
-    dup = ids[ids.duplicated()]
+    dup = ids[repeated(ids)]
     if len(dup):
         raise InvalidDataset(f"{name}: id '{dup.iloc[0]}' occurs more than once ({len(dup)} repeated ids)")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from geo.importers.compact import stored
 from geo.store.base import IncidentStore, SaveReport, SourceInfo, file_sha256
 
 
@@ -22,7 +23,7 @@ def source_of(
     result, file_name: str, file_hash: str, licence: str | None = None, attribution: str | None = None
 ) -> SourceInfo:
     """The manifest's source part for an importer's result (geo.importers.ImportResult)."""
-    incidents = result.incidents
+    incidents = result.flat
     return SourceInfo(
         file_name,
         file_hash,
@@ -38,4 +39,4 @@ def source_of(
 def keep_import(store: IncidentStore, name: str, path: str | Path, result, mode: str = "replace") -> SaveReport:
     """Save an import of the file at path under name (updating rows by source id when it is kept already)."""
     path = Path(path)
-    return store.save(name, result.incidents, source_of(result, path.name, file_sha256(path)), mode=mode)
+    return store.save(name, stored(result.flat), source_of(result, path.name, file_sha256(path)), mode=mode)
