@@ -51,13 +51,16 @@ def _json_text(value) -> str | None:
 
 
 def _json_texts(col: pd.Series) -> list:
-    """_json_text of each value; a row holding the very object of the row before (an import's
-    shared sources) gets the same text, not an equal copy."""
-    out, last, text = [], object(), None
-    for value in col:
-        if value is not last:
-            last, text = value, _json_text(value)
-        out.append(text)
+    """_json_text of each value, once for each object: rows holding the very same list (an
+    import's shared sources and actors) get one text, not equal copies."""
+    values = col.tolist()
+    texts: dict[int, str | None] = {}  # by id(): every value stays alive in `values` meanwhile
+    out = []
+    for value in values:
+        key = id(value)
+        if key not in texts:
+            texts[key] = _json_text(value)
+        out.append(texts[key])
     return out
 
 
