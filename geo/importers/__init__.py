@@ -4,7 +4,8 @@ Supported: ACLED CSV exports (current and old), UCDP GED (the CSV, its HDX copy 
 explorer's download), a plain CSV with latitude/longitude, this dashboard's own CSV export, and
 spatial files (GeoJSON, GeoPackage, KML). One shared CSV reader finds the encoding, separator
 and header; dates are read with a day/month order decided per file; every row that cannot be
-used is reported with its file row and reason, grouped for reading (ImportResult).
+used is reported with its file row and reason, grouped for reading (ImportResult). Rows are
+validated a part at a time and held compactly until used (geo.importers.compact).
 ACLED's terms do not allow redistribution: imported ACLED rows are for the user's own use.
 """
 
