@@ -5,6 +5,7 @@ after choosing a page, and records that come into view when a row or an event is
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import (
     app_errors,
@@ -22,6 +23,20 @@ RECORD = ".pkir-record[data-id='{}']"
 def open_page(page, base_url: str, path: str) -> None:
     page.goto(f"{base_url}/{path}")
     wait_for_app(page)
+
+
+def open_expander(page, label: str, tries: int = 3) -> None:
+    """Tap an expander's label until it is open: on a loaded machine a tap while the page is still
+    running can land on an element Streamlit then replaces."""
+    opened = page.locator("details[open]", has_text=label)
+    for _ in range(tries):
+        page.get_by_text(label).tap()
+        try:
+            opened.wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the expander {label!r} did not open after {tries} taps")
 
 
 def in_view(page, selector: str) -> bool:
@@ -178,7 +193,7 @@ def test_an_event_picked_on_the_chronology_chart_comes_into_view(laptop, app_ser
 
 def test_the_chronology_table_reads_without_sideways_scrolling_on_a_phone(phone, app_server):
     open_page(phone, app_server, "chronology")
-    phone.get_by_text("All events shown, as a table").tap()
+    open_expander(phone, "All events shown, as a table")
     table = phone.locator(".st-key-narrow_chronology [data-testid='stDataFrame']")
     table.wait_for()
     phone.wait_for_timeout(500)
