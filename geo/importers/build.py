@@ -160,6 +160,9 @@ class Collector:
     Only the columns converters fill are kept (the others become null columns at the end);
     points and file rows sit in typed arrays; a row's label is kept only when label_of(its id)
     does not give it back; equal texts, lists and dicts of a column are one object (SharedTexts).
+    When the date order is known before the rows come (`order`), every PART_ROWS rows are dated,
+    located, validated and kept compact (geo.importers.compact), so the rows of Python objects
+    never outnumber one part.
     """
 
     def __init__(
@@ -174,7 +177,7 @@ class Collector:
     ):
         self.file_name, self.fmt, self.source, self.unit = file_name, fmt, source, unit
         self.order = order  # the date order, decided before the rows came (then rows go in parts)
-        self.parts: list[gpd.GeoDataFrame] = []  # validated rows, compact (geo.importers.compact)
+        self.parts: list[pd.DataFrame] = []  # validated rows, compact (geo.importers.compact)
         self.part_rows: list[np.ndarray] = []  # the file row of each of them
         self.derived = self.given = 0  # rows whose country was derived, that took the dataset-level source
         self.checks: list[str] = []  # validation's notes and warnings
@@ -394,6 +397,7 @@ class Collector:
         return frame[~again].reset_index(drop=True)
 
     def _summary(self) -> list[str]:
+        """The notes that count rows over the whole file."""
         notes = []
         if self.derived:
             notes.append(
@@ -419,7 +423,7 @@ class Collector:
         if progress:
             progress(0.8, "dates, places and the schema")
         self._close_part(dayfirst, default_order)
-        several = len(self.parts) > 1
+        several = len(self.parts) > 1  # one part was checked for repeated ids by validation
         rows = np.concatenate(self.part_rows)
         frame = combine(self.parts)
         if several:

@@ -50,6 +50,11 @@ def _json_text(value) -> str | None:
     return _ENCODE(value)
 
 
+def is_arrow_text(col: pd.Series) -> bool:
+    """Is the column text held in Arrow (an import's compact frame, geo.importers.compact)?"""
+    return isinstance(col.dtype, pd.ArrowDtype) and pa.types.is_string(col.dtype.pyarrow_dtype)
+
+
 def _json_texts(col: pd.Series) -> list:
     """_json_text of each value, once for each object: rows holding the very same list (an
     import's shared sources and actors) get one text, not equal copies."""
@@ -71,7 +76,7 @@ def _text(value) -> str | None:
 
 
 def _flat_column(name: str, col: pd.Series) -> pd.Series:
-    if isinstance(col.dtype, pd.ArrowDtype) and pa.types.is_string(col.dtype.pyarrow_dtype):
+    if is_arrow_text(col):
         return col  # stored text already (an import's compact frame, geo.importers.compact)
     if name in JSON_COLUMNS:
         return pd.Series(_json_texts(col), index=col.index, dtype=object)
@@ -92,7 +97,7 @@ def _flat_column(name: str, col: pd.Series) -> pd.Series:
 def repeated(col: pd.Series) -> np.ndarray:
     """Per row: does an earlier row hold the same value? An Arrow text column is sorted (stably),
     which takes a tenth of the memory pandas' hashing of its texts does."""
-    if not (isinstance(col.dtype, pd.ArrowDtype) and pa.types.is_string(col.dtype.pyarrow_dtype)):
+    if not is_arrow_text(col):
         return col.duplicated(keep="first").to_numpy(dtype=bool) & col.notna().to_numpy(dtype=bool)
     texts = pa.array(col.array)
     if len(texts) < 2:
