@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.importers.compact import expand
 
@@ -30,7 +31,7 @@ class ImportResult:
 
     source: str
     format: str
-    flat: gpd.GeoDataFrame
+    flat: pd.DataFrame
     rejected: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
