@@ -35,8 +35,8 @@ st.title("Import incidents")
 st.caption(
     safe(
         "Bring your own event data into this session: every page then shows it. Files up to {} MB. Nothing is "
-        "saved on the server and the shipped data is never changed. ACLED's terms forbid redistribution, so "
-        "imported ACLED rows stay in your session only.",
+        "saved unless you keep it (below, in your workspace), and the shipped data is never changed. ACLED's "
+        "terms forbid redistribution: imported ACLED rows are for your own use.",
         LIMIT_MB,
     )
 )
