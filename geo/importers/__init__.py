@@ -78,7 +78,8 @@ def _convert_csv(table: CsvTable, collector: Collector, label, convert, progress
 def _date_texts(table: CsvTable, columns: tuple[str, ...]) -> set[str]:
     """The distinct dates written in these columns: the day/month order is decided from all of them
     before any row is converted, so rows can be validated and stored a part at a time."""
-    at = [table.header.index(c) for c in dict.fromkeys(columns) if c in table.header]
+    last = {name: i for i, name in enumerate(table.header)}  # a repeated column: the row reads its last
+    at = [last[c] for c in dict.fromkeys(columns) if c in last]
     seen: set[str] = set()
     for _, cells in table.rows():
         for i in at:

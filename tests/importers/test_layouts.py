@@ -149,3 +149,10 @@ def test_a_cut_down_acled_extract_reads_as_events_with_a_dataset_source(tmp_path
     assert rows["category"].tolist() == ["bombing/IED", "protest"]
     assert rows.loc["extract-1", "title"] == "Remote explosive/landmine/IED — Turbat"
     assert rows.loc["extract-1", "actors"] == ["BLA"] and rows.loc["extract-1", "description"] == "IED"
+
+
+def test_a_repeated_date_column_decides_the_order_from_the_cells_the_rows_read(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("date,latitude,longitude,source_url,date\n07/02/2016,27,63,https://e.org/a,2016-02-07\n")
+    result = import_file(path)  # the rows read the last 'date'; the first alone could not settle the order
+    assert result.count == 1 and result.incidents["date_start"].dt.strftime("%Y-%m-%d").tolist() == ["2016-02-07"]
