@@ -35,9 +35,11 @@ def zoom_brush(window: tuple[pd.Timestamp, pd.Timestamp] | None, name: str = "zo
     return alt.selection_interval(name=name, encodings=["x"], value={"x": [_datetime(w) for w in window]})
 
 
-def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) -> alt.Chart:
+STRIP_TITLE = "Drag across this strip to choose the period shown above; double-click shows all years"
+
+
+def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width, title: str = STRIP_TITLE) -> alt.Chart:
     """A thin full-period strip carrying the zoom brush."""
-    title = "Drag across this strip to choose the period shown above; double-click shows all years"
     return (
         chart.encode(
             x=alt.X(
@@ -128,6 +130,7 @@ ON_CANVAS = {
     "usermeta": {"embedOptions": {"renderer": "canvas"}},
     "config": alt.Config(mark=alt.MarkConfig(aria=False)),
 }
+CHRONOLOGY_STRIP_TITLE = "Drag across this strip to zoom in; double-click shows the whole period again"
 # the columns of the events the chart uses (the rest is left out of the page)
 CHART_COLUMNS = ["id", "track", "category", "title", "date_start", "date_precision", "fatalities"]
 
@@ -157,7 +160,7 @@ def chronology_chart(
     categories = [c for c in CATEGORY if c in named]
     categories += sorted(named - set(categories))
     pick = alt.selection_point(name=selection_name, fields=["id"], on="click", clear="dblclick")
-    zoom = zoom_brush(default_window(ev["date_start"], ev["date_end"]))
+    zoom = zoom_brush(None)  # the page chooses the period (years); the brush zooms within it
     color = alt.Color(
         "category:N",
         title="Category",
@@ -225,5 +228,5 @@ def chronology_chart(
         .mark_bar()
         .encode(x2="date_next:T", y=alt.Y("sum(events):Q", title=None, axis=None), color=color)
     )
-    strip = overview_strip(bars, "date_start:T", zoom, width)
+    strip = overview_strip(bars, "date_start:T", zoom, width, title=CHRONOLOGY_STRIP_TITLE)
     return alt.vconcat(points, strip, spacing=14, data=data, **(ON_CANVAS if len(data) > CANVAS_ABOVE else {}))
