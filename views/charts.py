@@ -111,6 +111,7 @@ def monthly_chart(
                     alt.Tooltip(f"{measure}:Q", title=title),
                 ],
             )
+            .transform_filter(zoom)  # only the months in the window: the y scale follows the period shown
             .properties(height=170, width=width)
             .mark_bar(clip=True)
         )

@@ -1,0 +1,58 @@
+"""The explorer and the chronology in a real browser on a realistic imported set (UCDP GED + ACLED
+shaped files over 1989–2024, with one violent year far outside the default period)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo import incident_stats
+from geo.filters import IncidentFilter
+from tests.real_data import realistic_data_dir, realistic_incidents
+
+from .harness import app_errors, goto_page, launch_app
+
+SPIKE_MONTH = "2012-06-15"  # a month with many events, outside the default period (2020–2024)
+Y_LABELS = """(n) => {
+  const views = [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')];
+  if (!views.length) return null;
+  const axes = [...views[0].querySelectorAll('g.role-axis')].filter(
+    a => a.getAttribute('aria-label') && a.getAttribute('aria-label').startsWith('Y-axis'));
+  if (axes.length < n) return null;
+  return axes.slice(0, n).map(a => [...a.querySelectorAll('g.role-axis-label text')].map(t => t.textContent));
+}"""
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    gdf = realistic_incidents(tmp_path_factory.mktemp("real"))
+    spike = gdf.index[gdf["id"].str.startswith("UCDP-")][:400]  # a violent month, as real series have
+    gdf.loc[spike, ["date_start", "date_end"]] = pd.Timestamp(SPIKE_MONTH)
+    return gdf
+
+
+@pytest.fixture(scope="module")
+def real_server(real, tmp_path_factory):
+    server = launch_app(data_dir=realistic_data_dir(tmp_path_factory.mktemp("data"), real))
+    yield server.url
+    server.stop()
+
+
+def _number(label: str) -> float:
+    return float(label.replace(",", "").replace("\u2009", ""))
+
+
+def test_the_explorer_charts_y_axes_follow_the_years_shown(page, real_server, real):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    goto_page(page, real_server, "Incidents explorer")
+    months = incident_stats.explorer_view(real, IncidentFilter()).months
+    per_month = months.groupby("month")[["events", "fatalities"]].sum()
+    shown = per_month[per_month.index >= "2019-12-01"]  # the default window: the last five years
+    assert per_month["events"].max() > 4 * shown["events"].max()  # the spike is far above the period's bars
+    page.locator('[data-testid="stVegaLiteChart"]').first.scroll_into_view_if_needed()
+    labels = page.wait_for_function(Y_LABELS, arg=2).json_value()
+    for measure, ticks in zip(("events", "fatalities"), labels, strict=True):
+        top = max(_number(t) for t in ticks)
+        peak = shown[measure].max()
+        assert peak / 2 <= top <= 2 * peak, f"{measure}: the y axis reaches {top}, the highest month shown {peak}"
+    assert app_errors(page) == []
