@@ -11,9 +11,9 @@ from geo import export, incident_stats
 from ui import data
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
-from ui.links import map_link
+from ui.links import INCIDENT_PARAM, map_link
 from ui.page_scripts import forget_scroll, scroll_into_view
-from ui.safe_text import md_escape
+from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.sidebar import NARROW_SCREENS_CSS
 from views import charts
@@ -32,12 +32,32 @@ SORT_LABELS = {
     "title": "Title A–Z",
 }
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
+LINK_SEEN = "_explorer_link_seen"  # the last ?incident= value acted on (a link is followed once)
+
+
+def _follow_link() -> None:
+    """A new ?incident= value (a shared link, a bookmark) selects that incident, once."""
+    value = st.query_params.get(INCIDENT_PARAM)
+    if value and value != st.session_state.get(LINK_SEEN):
+        st.session_state[LINK_SEEN] = value
+        st.session_state[SELECTED] = value
+
+
+def _write_link(shown: str | None) -> None:
+    """Keep ?incident= naming the record shown, and nothing when none is: the URL never names a stale one."""
+    st.session_state[LINK_SEEN] = shown
+    if shown is None:
+        if INCIDENT_PARAM in st.query_params:
+            del st.query_params[INCIDENT_PARAM]
+    elif st.query_params.get(INCIDENT_PARAM) != shown:
+        st.query_params[INCIDENT_PARAM] = shown
 
 
 st.title("Incidents explorer")
 everything = data.incidents_or_stop()
 
 f = current_filter()
+_follow_link()
 view = data.per_session("explorer", everything, f, lambda: incident_stats.explorer_view(everything, f))
 h = view.headline
 st.caption(
@@ -206,6 +226,9 @@ if changed:
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
 record = view.record(chosen) if chosen else None  # on this page or another of the filtered set
+if chosen and record is None and st.query_params.get(INCIDENT_PARAM) == chosen:
+    st.info(safe("The link names incident “{}”, which is not among the events the filters show.", chosen))
+_write_link(chosen if record is not None else None)
 if record is not None:
     border = data.load("border").gdf
     with st.container(border=True, key="explorer_record"):

@@ -263,3 +263,26 @@ def test_a_rerun_with_the_same_filter_reuses_the_chart(monkeypatch):
     original = charts.monthly_chart
     monkeypatch.setattr(charts, "monthly_chart", lambda *a: built.append(a) or original(*a))
     built_once_per_filter(PAGE, built)
+
+
+def test_a_link_opens_its_incident_and_the_url_follows_the_record_shown():
+    """Issue 20 item 5: the explorer ignored ?incident= and kept a stale one while showing another record."""
+    at = start()
+    at.query_params["incident"] = "PKIR-C12"
+    at.run()
+    assert not at.exception
+    assert _record_ids(at) == ["PKIR-C12"]
+    _select(at, "PKIR-A02")
+    assert _record_ids(at) == ["PKIR-A02"]
+    assert at.query_params["incident"] == "PKIR-A02"
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()  # filters the record out
+    assert _record_ids(at) == [] and "incident" not in at.query_params
+
+
+def test_a_link_to_an_incident_the_filters_hide_says_so():
+    at = start()
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    at.query_params["incident"] = "PKIR-C12"
+    at.run()
+    assert _record_ids(at) == []
+    assert any("not among the events the filters show" in i.value for i in at.info)
