@@ -53,9 +53,11 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
     if old not in (None, (lo, hi)) and tuple(st.session_state.get(KEYS["dates"], old)) in (old, ()):
         st.session_state[KEYS["dates"]] = (lo, hi)
     st.session_state[KEYS["dates"] + "_bounds"] = (lo, hi)
+    # the range starts in session state, not as value=: a widget given both logs a warning when Reset sets it
+    st.session_state.setdefault(KEYS["dates"], (lo, hi))
     with st.sidebar:
         st.markdown("**Filter incidents**")
-        picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi, key=KEYS["dates"])
+        picked = st.date_input("Date range", min_value=lo, max_value=hi, key=KEYS["dates"])
         cats = st.multiselect("Category", present, key=KEYS["categories"], placeholder="All categories")
         countries = st.multiselect(
             "Country",

@@ -10,7 +10,7 @@ from geo import incident_stats
 from geo.filters import IncidentFilter
 from tests.real_data import realistic_data_dir, realistic_incidents
 
-from .harness import app_errors, goto_page, launch_app
+from .harness import app_errors, goto_page, launch_app, run_and_wait
 
 SPIKE_MONTH = "2012-06-15"  # a month with many events, outside the default period (2020–2024)
 Y_LABELS = """(n) => {
@@ -55,4 +55,21 @@ def test_the_explorer_charts_y_axes_follow_the_years_shown(page, real_server, re
         top = max(_number(t) for t in ticks)
         peak = shown[measure].max()
         assert peak / 2 <= top <= 2 * peak, f"{measure}: the y axis reaches {top}, the highest month shown {peak}"
+    assert app_errors(page) == []
+
+
+def test_reset_filters_logs_no_session_state_warning(page, start_app):
+    """Issue 20 item 11: every "Reset filters" printed a Session State warning with a stack trace."""
+    server = start_app()
+    goto_page(page, server.url, "Incidents explorer")
+    box = page.get_by_role("textbox", name="Keyword")
+    box.fill("Quetta")
+    run_and_wait(page, lambda: box.press("Enter"))
+    reset = page.get_by_role("button", name="Reset filters")
+    run_and_wait(page, reset.click)
+    box.wait_for()
+    page.wait_for_function("() => !document.querySelector('input[aria-label=Keyword]').value")
+    assert reset.is_disabled()  # everything is back to "all"
+    log = server.output()
+    assert "Session State" not in log and "Stack (most recent call last)" not in log, log[-2000:]
     assert app_errors(page) == []
