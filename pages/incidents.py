@@ -100,12 +100,13 @@ with right:
         help="Events placed at a town or district centre, near a place, approximately, or not at all "
         "(location precision other than 'exact').",
     )
-    st.caption(
-        "By location precision: "
-        + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
-        + "."
-        + (f" The {h.unlocated} unlocated have no point and are not drawn on the map." if h.unlocated else "")
-    )
+    if h.by_precision:  # nothing to list when no event matches
+        st.caption(
+            "By location precision: "
+            + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
+            + "."
+            + (f" The {h.unlocated} unlocated have no point and are not drawn on the map." if h.unlocated else "")
+        )
 
 # --- timeline ---------------------------------------------------------------------------------
 st.subheader("Per month, by country")
@@ -119,28 +120,29 @@ else:
 # --- table and exports ------------------------------------------------------------------------
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
 head.subheader("Events")
-csv_col.download_button(
-    f"CSV ({h.events})",
-    data=lambda: export.to_csv_zip(view.shown, f),
-    file_name="pkir-incidents.zip",
-    mime="application/zip",
-    key=CSV_KEY,
-    on_click="ignore",
-    icon=":material/download:",
-    width="stretch",
-    help="Exactly the filtered events: a zip of the CSV (header first) and CITATION.txt, its attribution.",
-)
-geo_col.download_button(
-    f"GeoJSON ({h.events})",
-    data=lambda: export.to_geojson(view.shown, f),
-    file_name="pkir-incidents.geojson",
-    mime="application/geo+json",
-    key=GEOJSON_KEY,
-    on_click="ignore",
-    icon=":material/download:",
-    width="stretch",
-    help="Exactly the filtered events; attribution in the top-level 'attribution' member.",
-)
+if h.events:  # no empty files to download when no event matches
+    csv_col.download_button(
+        f"CSV ({h.events})",
+        data=lambda: export.to_csv_zip(view.shown, f),
+        file_name="pkir-incidents.zip",
+        mime="application/zip",
+        key=CSV_KEY,
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        help="Exactly the filtered events: a zip of the CSV (header first) and CITATION.txt, its attribution.",
+    )
+    geo_col.download_button(
+        f"GeoJSON ({h.events})",
+        data=lambda: export.to_geojson(view.shown, f),
+        file_name="pkir-incidents.geojson",
+        mime="application/geo+json",
+        key=GEOJSON_KEY,
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        help="Exactly the filtered events; attribution in the top-level 'attribution' member.",
+    )
 
 sort_col, page_col, count_col = st.columns([2, 1.2, 2.2], vertical_alignment="bottom")
 sort = sort_col.selectbox("Order", list(SORT_LABELS), format_func=SORT_LABELS.get, key=SORT_KEY)
