@@ -35,10 +35,13 @@ def zoom_brush(window: tuple[pd.Timestamp, pd.Timestamp] | None, name: str = "zo
     return alt.selection_interval(name=name, encodings=["x"], value={"x": [_datetime(w) for w in window]})
 
 
-STRIP_TITLE = "Drag across this strip to choose the period shown above; double-click shows all years"
+# two lines, each short enough for a phone: a one-line title was cut off at 390 px
+STRIP_TITLE = ["Drag across this strip to choose", "the months shown above;", "double-click shows all years"]
 
 
-def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width, title: str = STRIP_TITLE) -> alt.Chart:
+def overview_strip(
+    chart: alt.Chart, field: str, brush: alt.Parameter, width, title: list[str] = STRIP_TITLE
+) -> alt.Chart:
     """A thin full-period strip carrying the zoom brush."""
     return (
         chart.encode(
@@ -53,7 +56,7 @@ def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width, ti
                     titleFontWeight="normal",
                     titleColor="#555",
                     titleAnchor="start",
-                    titleLimit=_by_width(220, 1000),
+                    titleLimit=_by_width(330, 1000),
                 ),
             ),
         )
@@ -131,7 +134,9 @@ ON_CANVAS = {
     "usermeta": {"embedOptions": {"renderer": "canvas"}},
     "config": alt.Config(mark=alt.MarkConfig(aria=False)),
 }
-CHRONOLOGY_STRIP_TITLE = "Drag across this strip to zoom in; double-click shows the whole period again"
+CHRONOLOGY_STRIP_TITLE = ["Drag across this strip to zoom in;", "double-click shows it all again"]
+# on a phone a long track name goes on two lines ("infrastructure &" / "trade") instead of being cut
+TRACK_LABEL = f"containerSize()[0] < {NARROW_PX} ? split(replace(datum.value, ' & ', ' &|'), '|') : datum.value"
 # the columns of the events the chart uses (the rest is left out of the page)
 CHART_COLUMNS = ["id", "track", "category", "title", "date_start", "date_precision", "fatalities"]
 
@@ -168,8 +173,8 @@ def chronology_chart(
         scale=alt.Scale(domain=categories, range=[CATEGORY.get(c, OTHER_CATEGORY).colour for c in categories]),
         legend=alt.Legend(
             orient="bottom",
-            columns=_by_width(2, 5),
-            labelLimit=_by_width(105, 200),
+            columns=_by_width(1, 5),  # one column on a phone: two ran past the screen's edge
+            labelLimit=200,
             labelFontSize=12,
             symbolType="circle",
             symbolStrokeWidth=0,
@@ -198,7 +203,7 @@ def chronology_chart(
                 "track:N",
                 sort=present,
                 title=None,
-                axis=alt.Axis(labelFontSize=13, labelLimit=_by_width(80, 180)),
+                axis=alt.Axis(labelFontSize=13, labelLimit=_by_width(110, 180), labelExpr=TRACK_LABEL),
             ),
             yOffset=alt.YOffset("category:N", sort=categories),
             color=color,

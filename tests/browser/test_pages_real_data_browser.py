@@ -10,7 +10,7 @@ from geo import incident_stats
 from geo.filters import IncidentFilter
 from tests.real_data import realistic_data_dir, realistic_incidents
 
-from .harness import app_errors, goto_page, launch_app, run_and_wait
+from .harness import app_errors, goto_page, launch_app, run_and_wait, wait_for_app
 
 SPIKE_MONTH = "2012-06-15"  # a month with many events, outside the default period (2020–2024)
 Y_LABELS = """(n) => {
@@ -73,3 +73,28 @@ def test_reset_filters_logs_no_session_state_warning(page, start_app):
     log = server.output()
     assert "Session State" not in log and "Stack (most recent call last)" not in log, log[-2000:]
     assert app_errors(page) == []
+
+
+CHART_TEXT = """() => {
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  const svg = charts.length && charts[0].querySelector('svg');
+  if (!svg || !svg.querySelector('g.role-legend')) return null;
+  const width = document.documentElement.clientWidth;
+  return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, left: r.left, right: r.right, width};
+  });
+}"""
+
+
+@pytest.mark.parametrize("path", ["chronology", "incidents"])
+def test_on_a_phone_no_chart_text_is_cut_or_runs_off_the_screen(phone, app_server, path):
+    """Issue 20 item 11: the phone chronology clipped its track labels, strip title and legend."""
+    phone.goto(f"{app_server}/{path}")
+    wait_for_app(phone)
+    texts = phone.wait_for_function(CHART_TEXT).json_value()
+    assert len(texts) > 10
+    cut = [t["text"] for t in texts if t["text"].endswith("…") or t["left"] < 0 or t["right"] > t["width"]]
+    assert cut == [], cut
+    if path == "chronology":
+        assert "Hover" not in phone.locator('[data-testid="stMain"]').inner_text()  # a phone cannot hover
