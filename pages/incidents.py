@@ -16,6 +16,7 @@ from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.sidebar import NARROW_SCREENS_CSS
+from ui.tables import place_label, shorten
 from views import charts
 
 ensure_app_shell()
@@ -152,6 +153,12 @@ if st.session_state.get(PAGE_OF) != (f, sort) or not 1 <= st.session_state.get(P
     st.session_state[PAGE_KEY] = 1
 number = page_col.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE_KEY)
 rows = view.page(number, sort)
+# a cell shows about four wrapped lines: longer texts end in "…" instead of being cut off unmarked;
+# place and province share a column, so every column keeps its width on a 1280 px screen
+cells = rows.assign(
+    title=rows["title"].map(lambda t: shorten(t, 88)),
+    place=[shorten(place_label(p, a), 72) for p, a in zip(rows["place"], rows["province"], strict=True)],
+)
 first = (number - 1) * incident_stats.PAGE_SIZE
 count_col.caption(f"Rows {first + 1 if len(rows) else 0:,}–{first + len(rows):,} of {h.events:,}")
 ids = rows["id"].tolist()
@@ -182,21 +189,20 @@ killed_column = st.column_config.NumberColumn("Killed", width=44, help="Best est
 # Both tables are keyed by the rows and the picked row: a pick in one redraws the other with it.
 with st.container(key="wide_explorer"):
     wide = st.dataframe(
-        rows,
+        cells,
         key=f"{TABLE_KEY}_{digest}_{position}",
-        column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
+        column_order=["date", "title", "category", "place", "country", "fatalities", "precision", "source"],
         column_config={
             "date": date_column,
-            "title": st.column_config.TextColumn("Title", width=196),
+            "title": st.column_config.TextColumn("Title", width=176),
             "category": st.column_config.TextColumn("Category", width=88),
-            "place": st.column_config.TextColumn("Place", width=100),
-            "province": st.column_config.TextColumn("Province", width=92),
-            "country": st.column_config.TextColumn("Country", width=64),
+            "place": st.column_config.TextColumn("Place", width=150, help="Place, then province"),
+            "country": st.column_config.TextColumn("Country", width=76),
             "fatalities": killed_column,
             "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
             "source": st.column_config.LinkColumn(
                 "Source",
-                width=130,
+                width=170,  # an outlet's host such as thetruthinternational.com in full
                 display_text=r"https?://(?:www\.)?([^/]+)",
                 help="The first source (opens in a new tab); all sources in the record",
             ),
@@ -205,7 +211,7 @@ with st.container(key="wide_explorer"):
     )
 with st.container(key="narrow_explorer"):
     narrow = st.dataframe(
-        rows,
+        cells,
         key=f"{NARROW_TABLE_KEY}_{digest}_{position}",
         column_order=["date", "title", "fatalities"],
         column_config={

@@ -288,3 +288,19 @@ def test_a_link_to_an_incident_the_filters_hide_says_so():
     at.run()
     assert _record_ids(at) == []
     assert any("not among the events the filters show" in i.value for i in at.info)
+
+
+def test_table_cells_end_in_an_ellipsis_instead_of_being_cut(incidents):
+    """Issue 20 item 11: long Place cells were cut off unmarked; place and province now share a column."""
+    at = start()
+    rows = table(at).set_index("id")
+    long_place = incidents.loc[incidents["place"].str.len() > 72].iloc[0]
+    cell = rows.loc[long_place["id"], "place"]
+    assert cell.endswith("…") and len(cell) <= 72 and long_place["place"].startswith(cell[:-1])
+    short = incidents.loc[incidents["place"].str.len() < 30].iloc[0]
+    if short["id"] in rows.index:
+        assert rows.loc[short["id"], "place"] == f"{short['place']} · {short['admin1']}"
+    assert rows["title"].str.len().max() <= 88
+    _select(at, long_place["id"])
+    record = next(m.value for m in at.get("html") if 'class="pkir-record"' in m.value)
+    assert long_place["place"].split(",")[0] in record  # the record keeps the full place
