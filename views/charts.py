@@ -1,7 +1,9 @@
 """Altair charts of the incidents: the explorer's monthly bars and the chronology's event rows.
 
-Both carry an overview strip under the detail view whose brush ("zoom") sets the period shown;
-a long period opens on its last five years (geo.chronology.default_window).
+Both carry an overview strip under the detail view whose brush ("zoom") sets the period shown.
+The explorer's opens a long period on its last five years (geo.chronology.default_window) and its
+bars keep only the months brushed, so the y scales follow them; the chronology page chooses its
+years itself (a slider) and draws only their events, so its brush zooms within them.
 """
 
 from __future__ import annotations
