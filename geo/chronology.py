@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.filters import IncidentFilter, Selected, select
@@ -82,12 +83,21 @@ def events(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     return out.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)[list(EVENT_COLUMNS)]
 
 
+def _evenly(rows: pd.DataFrame, n: int) -> pd.DataFrame:
+    """n of rows spread evenly through their order (oldest to newest): every k-th, first and last kept."""
+    if n <= 0:
+        return rows.iloc[:0]
+    picks = np.unique(np.linspace(0, len(rows) - 1, n).round().astype(int))
+    return rows.iloc[picks]
+
+
 def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFrame, dict[str, int]]:
     """At most `limit` events for the chart, and per track how many were left out.
 
     Tracks that fit their share of the limit are drawn whole (the smallest first, so diplomacy is
-    never crowded out by violence); a track that does not keeps its deadliest events, the newest
-    first among equals. The result stays in ev's order.
+    never crowded out by violence); a track that does not keeps events spread evenly through its
+    dates (every k-th), so a busy year keeps its share and no kind of event is favoured, the
+    deadly ones included. The result stays in ev's (date) order.
     """
     if len(ev) <= limit:
         return ev, {}
@@ -97,12 +107,35 @@ def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFr
         quota = budget // (len(sizes) - n)
         rows = ev[ev["track"] == track]
         if size > quota:
-            ranked = rows.assign(_f=rows["fatalities"].astype("float").fillna(-1))
-            rows = ranked.sort_values(["_f", "date_start"], ascending=False, kind="stable").head(quota)
-            left_out[str(track)] = int(size - quota)
+            rows = _evenly(rows, quota)
+            left_out[str(track)] = int(size - len(rows))
         keep.append(rows.index)
         budget -= len(rows)
     return ev.loc[sorted(idx for part in keep for idx in part)], left_out
+
+
+def year_span(ev: pd.DataFrame) -> tuple[int, int] | None:
+    """The first and last year of the events (None without events)."""
+    if ev.empty:
+        return None
+    return int(ev["date_start"].min().year), int(ev["date_end"].max().year)
+
+
+def default_years(ev: pd.DataFrame, years: int = 5, longer_than: int = 8) -> tuple[int, int] | None:
+    """The years the chronology opens on: the last `years` calendar years when the events span more
+    than `longer_than` years, else all of them (None without events)."""
+    span = year_span(ev)
+    if span is None:
+        return None
+    first, last = span
+    return (last - years + 1, last) if last - first + 1 > longer_than else span
+
+
+def in_years(ev: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """The events that overlap the calendar years first..last (both included)."""
+    first, last = years
+    start, end = pd.Timestamp(year=first, month=1, day=1), pd.Timestamp(year=last + 1, month=1, day=1)
+    return ev[(ev["date_start"] < end) & (ev["date_end"] >= start)]
 
 
 DENSITY_ROWS = 1500  # at most this many (period, category) counts for the overview strip
@@ -139,13 +172,15 @@ def monthly_density(ev: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFr
 
 @dataclass(frozen=True)
 class ChronologyView:
-    """What the chronology shows for one filter."""
+    """What the chronology shows for one filter and one period."""
 
     selected: Selected  # the records matching the filter, as positions in the incident set
-    events: pd.DataFrame  # their events
-    drawn: pd.DataFrame  # the events the chart draws (see thin_for_chart)
+    events: pd.DataFrame  # their events, all years
+    drawn: pd.DataFrame  # the events the chart draws: those of the period, thinned (see thin_for_chart)
     left_out: dict[str, int] = field(default_factory=dict)
-    density: pd.DataFrame | None = None  # monthly_density of every event, for the overview strip
+    density: pd.DataFrame | None = None  # monthly_density of every event of the period, for the overview strip
+    years: tuple[int, int] | None = None  # the period shown (calendar years, both included); None: all
+    in_period: int = 0  # how many events overlap the period
 
     @property
     def shown(self) -> gpd.GeoDataFrame:
@@ -156,26 +191,48 @@ class ChronologyView:
         """The record of one matching incident (None when it does not match)."""
         return self.selected.record(feature_id)
 
+    def period_label(self) -> str:
+        """'2020–2024', '2023', or 'all years'."""
+        if self.years is None:
+            return "all years"
+        first, last = self.years
+        return str(first) if first == last else f"{first}–{last}"
+
     def thinning(self) -> str | None:
-        """What the chart leaves out, in words (None when it draws every event)."""
-        if not self.left_out:
-            return None
-        sizes = self.events["track"].value_counts()
-        parts = [
-            f"the {track} track leaves out {n:,} of its {int(sizes[track]):,}" for track, n in self.left_out.items()
-        ]
-        return (
-            f"The chart draws {len(self.drawn):,} of the {len(self.events):,} events, keeping whole the "
-            f"tracks that fit and the deadliest events of the others: {'; '.join(parts)}."
-        )
+        """What the chart leaves out, in plain words (None when it draws every matching event)."""
+        outside = len(self.events) - self.in_period
+        where = f"in {self.period_label()}" if self.years is not None else "in this period"
+        if self.left_out:
+            parts = [f"{n:,} of the {track} track" for track, n in self.left_out.items()]
+            return (
+                f"Showing {len(self.drawn):,} of {self.in_period:,} events {where}: too many to draw, so the chart "
+                f"leaves out {' and '.join(parts)}, keeping events spread evenly through the period (not the "
+                "deadliest). Choose fewer years or narrow the filters to draw them all."
+            )
+        if outside:
+            return f"Showing all {self.in_period:,} events {where}; {outside:,} more match the filters in other years."
+        return None
 
 
-def chronology_view(incidents: gpd.GeoDataFrame, f: IncidentFilter, limit: int = MARK_LIMIT) -> ChronologyView:
-    """The chronology page's figures for the filtered incidents, thinned to at most limit marks."""
+def chronology_view(
+    incidents: gpd.GeoDataFrame, f: IncidentFilter, years: tuple[int, int] | None = None, limit: int = MARK_LIMIT
+) -> ChronologyView:
+    """The chronology page's figures for the filtered incidents: the chart draws the events of the
+    period `years` (None: all), thinned evenly to at most limit marks."""
+    return for_years(*matching_events(incidents, f), years, limit)
+
+
+def matching_events(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> tuple[Selected, pd.DataFrame]:
+    """The records matching f and their events (all years)."""
     selected = select(incidents, f)
-    ev = events(selected.columns(SOURCE_COLUMNS))
-    drawn, left_out = thin_for_chart(ev, limit)
-    return ChronologyView(selected, ev, drawn, left_out, monthly_density(ev))
+    return selected, events(selected.columns(SOURCE_COLUMNS))
+
+
+def for_years(selected: Selected, ev: pd.DataFrame, years: tuple[int, int] | None, limit: int = MARK_LIMIT):
+    """The ChronologyView of these selected records and their events ev, for the period `years`."""
+    period = in_years(ev, years) if years is not None else ev
+    drawn, left_out = thin_for_chart(period, limit)
+    return ChronologyView(selected, ev, drawn, left_out, monthly_density(period), years, len(period))
 
 
 def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -26,6 +27,9 @@ class IncidentFilter:
     countries: tuple[str, ...] = ()
     min_fatalities: int = 0
     keyword: str = ""
+    # Off by default: a part of a word finds the forms analysts expect ("attack" finds "attacks",
+    # "Baloch" finds "Balochistan"); on, each word matches only whole ("BLA" no longer finds "blast").
+    whole_words: bool = False
 
     def parts(self) -> list[tuple[str, str]]:
         """The active criteria as (name, description); names are the IncidentFilter fields
@@ -40,7 +44,8 @@ class IncidentFilter:
         if self.min_fatalities:
             parts.append(("min_fatalities", f"at least {self.min_fatalities} fatalities"))
         if self.keyword.strip():
-            parts.append(("keyword", f"keyword “{self.keyword.strip()}”"))
+            whole = " (whole words)" if self.whole_words else ""
+            parts.append(("keyword", f"keyword “{self.keyword.strip()}”{whole}"))
         return parts
 
     def describe(self) -> str:
@@ -52,6 +57,8 @@ class IncidentFilter:
         """This filter's criterion `name` (see parts) alone."""
         if name == "dates":
             return IncidentFilter(date_from=self.date_from, date_to=self.date_to)
+        if name == "keyword":
+            return IncidentFilter(keyword=self.keyword, whole_words=self.whole_words)
         return replace(IncidentFilter(), **{name: getattr(self, name)})
 
 
@@ -84,8 +91,15 @@ def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
     if words:
         text = search_text(gdf)
         for word in words:
-            keep &= text.str.contains(word, regex=False).to_numpy()
+            keep &= _contains(text, word, f.whole_words)
     return keep
+
+
+def _contains(text: pd.Series, word: str, whole: bool) -> np.ndarray:
+    """Which texts hold word: anywhere, or (whole) not joined to a letter or digit on either side."""
+    if not whole:
+        return text.str.contains(word, regex=False).to_numpy()
+    return text.str.contains(rf"(?<!\w){re.escape(word)}(?!\w)", regex=True).to_numpy()
 
 
 def apply_filter(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:

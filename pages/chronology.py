@@ -13,7 +13,7 @@ from ui.details import show_record
 from ui.filters import current_filter, explain_empty
 from ui.links import map_link
 from ui.page_scripts import forget_scroll, scroll_into_view
-from ui.safe_text import md_escape
+from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.sidebar import NARROW_SCREENS_CSS
 from views import charts
@@ -26,6 +26,8 @@ PICK_LIMIT = 3000  # above this many events the list is left out (the chart stil
 TABLE_PAGE_KEY = "chronology_table_page"
 TABLE_PAGE_OF = "_chronology_table_page_of"  # the filter the table's page number belongs to
 TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
+PERIOD_KEY = "chronology_years"  # the years the chart shows
+PERIOD_OF = "_chronology_years_of"  # the span of years the period's choices were made for
 
 
 def _from_chart() -> None:
@@ -80,13 +82,32 @@ def _event_table(ev: pd.DataFrame, f: IncidentFilter) -> None:
         )
 
 
+def _period(ev: pd.DataFrame) -> tuple[int, int] | None:
+    """The years the chart shows, chosen on a slider that opens on the last five years of a long span."""
+    span = chronology.year_span(ev)
+    if span is None or span[0] == span[1]:
+        return span
+    if st.session_state.get(PERIOD_OF) != span or PERIOD_KEY not in st.session_state:  # other data or filters
+        st.session_state[PERIOD_OF] = span
+        st.session_state[PERIOD_KEY] = chronology.default_years(ev)
+    first, last = st.slider(
+        "Years shown on the chart",
+        min_value=span[0],
+        max_value=span[1],
+        step=1,
+        key=PERIOD_KEY,
+        help="The chart draws the events of these years (all of them, or an even sample when there are too many).",
+    )
+    return int(first), int(last)
+
+
 st.title("Chronology")
 incidents = data.incidents_or_stop()
 
 f = current_filter()
 total = data.per_session("chronology_all", incidents, None, lambda: chronology.dated_tracks(incidents))
-view = data.per_session("chronology", incidents, f, lambda: chronology.chronology_view(incidents, f))
-ev = view.events
+matching = data.per_session("chronology", incidents, f, lambda: chronology.matching_events(incidents, f))
+ev = matching[1]
 st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
 
 counts = chronology.track_counts(ev, total)
@@ -105,10 +126,12 @@ if ev.empty:
     explain_empty(incidents, f)
     st.stop()
 
+years = _period(ev)
+view = data.per_session("chronology_period", incidents, (f, years), lambda: chronology.for_years(*matching, years))
 chart = data.per_session(  # built once per dataset and filter
     "chronology_chart",
     incidents,
-    f,
+    (f, years),
     lambda: charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
 )
 st.altair_chart(
@@ -120,13 +143,12 @@ st.altair_chart(
 )
 thinning = view.thinning()
 if thinning:
-    st.warning(
-        thinning + " Every event is in the counts above and the table below; narrow the filters to draw them all."
-    )
+    note = " Every matching event is in the counts above and the table below."
+    (st.warning if view.left_out else st.info)(safe("{}", thinning + note), icon=":material/filter_list:")
 st.caption(
     "Each row is a track; colour is the category, size the fatalities, a square an event of several days "
-    "or more. A long period opens on its last five years (the grey window on the strip). "
-    "Hover for details; click an event to open its record below."
+    "or more. A long period opens on its last five years: choose the years above the chart. "
+    "Point at an event for its details; click or tap it to open its record below."
 )
 
 listed = len(ev) <= PICK_LIMIT

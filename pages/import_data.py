@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.geojson_io import gdf_to_features
 from geo.importers import DateOrderUndecided, ImportFormatError, import_file
-from geo.importers.present import full_report, groups_table, preview, safe_upload_name
+from geo.importers.present import full_report, groups_table, headline, preview, safe_upload_name
 from ui import data, datasets
 from ui.safe_text import safe
 from ui.shell import ensure_app_shell
@@ -97,6 +97,9 @@ if isinstance(outcome, ImportFormatError):
 
 result = outcome
 ok = result.count
+lacks = headline(result)
+if lacks:
+    st.warning(safe("{}", lacks), icon=":material/link_off:")
 st.caption(safe("{}", result.reading))
 if len(result.layers) > 1:
     st.selectbox("Layer to read", result.layers, index=result.layers.index(result.layer), key="import_layer")

@@ -11,11 +11,12 @@ from geo import export, incident_stats
 from ui import data
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
-from ui.links import map_link
+from ui.links import INCIDENT_PARAM, map_link
 from ui.page_scripts import forget_scroll, scroll_into_view
-from ui.safe_text import md_escape
+from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.sidebar import NARROW_SCREENS_CSS
+from ui.tables import place_label, shorten
 from views import charts
 
 ensure_app_shell()
@@ -32,12 +33,32 @@ SORT_LABELS = {
     "title": "Title A–Z",
 }
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
+LINK_SEEN = "_explorer_link_seen"  # the last ?incident= value acted on (a link is followed once)
+
+
+def _follow_link() -> None:
+    """A new ?incident= value (a shared link, a bookmark) selects that incident, once."""
+    value = st.query_params.get(INCIDENT_PARAM)
+    if value and value != st.session_state.get(LINK_SEEN):
+        st.session_state[LINK_SEEN] = value
+        st.session_state[SELECTED] = value
+
+
+def _write_link(shown: str | None) -> None:
+    """Keep ?incident= naming the record shown, and nothing when none is: the URL never names a stale one."""
+    st.session_state[LINK_SEEN] = shown
+    if shown is None:
+        if INCIDENT_PARAM in st.query_params:
+            del st.query_params[INCIDENT_PARAM]
+    elif st.query_params.get(INCIDENT_PARAM) != shown:
+        st.query_params[INCIDENT_PARAM] = shown
 
 
 st.title("Incidents explorer")
 everything = data.incidents_or_stop()
 
 f = current_filter()
+_follow_link()
 view = data.per_session("explorer", everything, f, lambda: incident_stats.explorer_view(everything, f))
 h = view.headline
 st.caption(
@@ -80,12 +101,13 @@ with right:
         help="Events placed at a town or district centre, near a place, approximately, or not at all "
         "(location precision other than 'exact').",
     )
-    st.caption(
-        "By location precision: "
-        + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
-        + "."
-        + (f" The {h.unlocated} unlocated have no point and are not drawn on the map." if h.unlocated else "")
-    )
+    if h.by_precision:  # nothing to list when no event matches
+        st.caption(
+            "By location precision: "
+            + " · ".join(f"{md_escape(p)} {n}" for p, n in h.by_precision)
+            + "."
+            + (f" The {h.unlocated} unlocated have no point and are not drawn on the map." if h.unlocated else "")
+        )
 
 # --- timeline ---------------------------------------------------------------------------------
 st.subheader("Per month, by country")
@@ -99,28 +121,29 @@ else:
 # --- table and exports ------------------------------------------------------------------------
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
 head.subheader("Events")
-csv_col.download_button(
-    f"CSV ({h.events})",
-    data=lambda: export.to_csv_zip(view.shown, f),
-    file_name="pkir-incidents.zip",
-    mime="application/zip",
-    key=CSV_KEY,
-    on_click="ignore",
-    icon=":material/download:",
-    width="stretch",
-    help="Exactly the filtered events: a zip of the CSV (header first) and CITATION.txt, its attribution.",
-)
-geo_col.download_button(
-    f"GeoJSON ({h.events})",
-    data=lambda: export.to_geojson(view.shown, f),
-    file_name="pkir-incidents.geojson",
-    mime="application/geo+json",
-    key=GEOJSON_KEY,
-    on_click="ignore",
-    icon=":material/download:",
-    width="stretch",
-    help="Exactly the filtered events; attribution in the top-level 'attribution' member.",
-)
+if h.events:  # no empty files to download when no event matches
+    csv_col.download_button(
+        f"CSV ({h.events})",
+        data=lambda: export.to_csv_zip(view.shown, f),
+        file_name="pkir-incidents.zip",
+        mime="application/zip",
+        key=CSV_KEY,
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        help="Exactly the filtered events: a zip of the CSV (header first) and CITATION.txt, its attribution.",
+    )
+    geo_col.download_button(
+        f"GeoJSON ({h.events})",
+        data=lambda: export.to_geojson(view.shown, f),
+        file_name="pkir-incidents.geojson",
+        mime="application/geo+json",
+        key=GEOJSON_KEY,
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        help="Exactly the filtered events; attribution in the top-level 'attribution' member.",
+    )
 
 sort_col, page_col, count_col = st.columns([2, 1.2, 2.2], vertical_alignment="bottom")
 sort = sort_col.selectbox("Order", list(SORT_LABELS), format_func=SORT_LABELS.get, key=SORT_KEY)
@@ -130,6 +153,12 @@ if st.session_state.get(PAGE_OF) != (f, sort) or not 1 <= st.session_state.get(P
     st.session_state[PAGE_KEY] = 1
 number = page_col.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE_KEY)
 rows = view.page(number, sort)
+# a cell shows about four wrapped lines: longer texts end in "…" instead of being cut off unmarked;
+# place and province share a column, so every column keeps its width on a 1280 px screen
+cells = rows.assign(
+    title=rows["title"].map(lambda t: shorten(t, 88)),
+    place=[shorten(place_label(p, a), 72) for p, a in zip(rows["place"], rows["province"], strict=True)],
+)
 first = (number - 1) * incident_stats.PAGE_SIZE
 count_col.caption(f"Rows {first + 1 if len(rows) else 0:,}–{first + len(rows):,} of {h.events:,}")
 ids = rows["id"].tolist()
@@ -160,21 +189,20 @@ killed_column = st.column_config.NumberColumn("Killed", width=44, help="Best est
 # Both tables are keyed by the rows and the picked row: a pick in one redraws the other with it.
 with st.container(key="wide_explorer"):
     wide = st.dataframe(
-        rows,
+        cells,
         key=f"{TABLE_KEY}_{digest}_{position}",
-        column_order=["date", "title", "category", "place", "province", "country", "fatalities", "precision", "source"],
+        column_order=["date", "title", "category", "place", "country", "fatalities", "precision", "source"],
         column_config={
             "date": date_column,
-            "title": st.column_config.TextColumn("Title", width=196),
+            "title": st.column_config.TextColumn("Title", width=176),
             "category": st.column_config.TextColumn("Category", width=88),
-            "place": st.column_config.TextColumn("Place", width=100),
-            "province": st.column_config.TextColumn("Province", width=92),
-            "country": st.column_config.TextColumn("Country", width=64),
+            "place": st.column_config.TextColumn("Place", width=150, help="Place, then province"),
+            "country": st.column_config.TextColumn("Country", width=76),
             "fatalities": killed_column,
             "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
             "source": st.column_config.LinkColumn(
                 "Source",
-                width=130,
+                width=170,  # an outlet's host such as thetruthinternational.com in full
                 display_text=r"https?://(?:www\.)?([^/]+)",
                 help="The first source (opens in a new tab); all sources in the record",
             ),
@@ -183,7 +211,7 @@ with st.container(key="wide_explorer"):
     )
 with st.container(key="narrow_explorer"):
     narrow = st.dataframe(
-        rows,
+        cells,
         key=f"{NARROW_TABLE_KEY}_{digest}_{position}",
         column_order=["date", "title", "fatalities"],
         column_config={
@@ -206,6 +234,9 @@ if changed:
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
 record = view.record(chosen) if chosen else None  # on this page or another of the filtered set
+if chosen and record is None and st.query_params.get(INCIDENT_PARAM) == chosen:
+    st.info(safe("The link names incident “{}”, which is not among the events the filters show.", chosen))
+_write_link(chosen if record is not None else None)
 if record is not None:
     border = data.load("border").gdf
     with st.container(border=True, key="explorer_record"):

@@ -10,9 +10,10 @@ import streamlit as st
 from geo import provenance
 from geo.catalog import LAYERS
 from geo.loading import layer_file, read_bytes
+from geo.store.base import SHIPPED, StoreError
 from geo.validation import LayerValidationError
-from ui import data
-from ui.safe_text import md_escape
+from ui import data, datasets
+from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
 from views.provenance import field_rows_html, markdown_to_html
@@ -31,6 +32,34 @@ def status_md(status: provenance.Status) -> str:
 
 def code(text: str) -> str:
     return "`" + str(text).replace("`", "") + "`"
+
+
+def kept_datasets() -> list | None:
+    """The kept datasets (not the shipped one); None, with a warning, when the store cannot be read."""
+    try:
+        return [info for info in datasets.store().list() if not info.read_only and info.name != SHIPPED]
+    except StoreError as exc:  # a team database out of reach: the rest of the page still reads
+        st.warning(safe("The kept datasets cannot be listed: {}", exc))
+        return None
+
+
+def kept_rows(infos, shown: set[str]) -> pd.DataFrame:
+    """One row per kept dataset: where it came from and under which licence (cells made safe for Markdown)."""
+    return pd.DataFrame(
+        [
+            {
+                "Dataset": md_escape(i.name),
+                "Rows": f"{i.rows:,}",
+                "Source file": md_escape(i.source.file_name),
+                "Format": md_escape(i.source.format),
+                "Kept (UTC)": md_escape(i.imported_at.replace("T", " ")[:16]),
+                "Licence": md_escape(i.source.licence) if i.source.licence.strip() else "_not given_",
+                "Attribution": md_escape(i.source.attribution) if i.source.attribution.strip() else "_not given_",
+                "Shown": "yes" if i.name in shown else "no",
+            }
+            for i in infos
+        ]
+    )
 
 
 def readme_field(prov, label: str) -> str:
@@ -112,6 +141,17 @@ for lid, layer in LAYERS.items():
                 key=f"validation_{lid}",
             ):
                 st.code("\n".join(status.messages), language=None, wrap_lines=True)
+
+st.subheader("Kept datasets")
+kept = kept_datasets()
+if kept:
+    st.markdown(
+        "Datasets imported and kept in this workspace (or team database), each with the licence and attribution "
+        "given when it was kept. Cite them as their licence asks."
+    )
+    table_for_any_screen(kept_rows(kept, set(datasets.chosen())), key="kept_datasets", title=["Dataset"])
+elif kept is not None:
+    st.caption("No imported dataset is kept: the pages show the curated events shipped with the dashboard.")
 
 notes = provenance.other_sections(provenance.README.read_text(encoding="utf-8")) if readme else []
 if notes:

@@ -33,12 +33,16 @@ from geo.store.imports import keep_import
 
 
 def _args(argv):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("file", type=Path)
+    ap = argparse.ArgumentParser(
+        prog="python -m scripts.import_events",
+        description=__doc__,  # whole: its first sentence runs over two lines, and the examples help
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("file", type=Path, help="the event file (.csv, .tsv, .txt, .geojson, .json, .gpkg, .kml)")
     ap.add_argument("--out", type=Path, help="write a data folder for PKIR_DATA_DIR")
     ap.add_argument("--keep", metavar="NAME", help="keep in the workspace as NAME (rows updated by source id)")
     ap.add_argument("--database", metavar="URL", help="keep in this PostGIS database (NAME: --keep, else the file's)")
-    ap.add_argument("--format", choices=FORMATS)
+    ap.add_argument("--format", choices=FORMATS, help="the file's format (default: found from the file)")
     ap.add_argument("--source", help="URL (or a citation with one) for rows that carry no source of their own")
     order = ap.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 07/02/2016 as 7 Feb")

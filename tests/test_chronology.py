@@ -9,6 +9,7 @@ from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file, load_layer
 from geo.schema import CATEGORY, INCIDENT_CATEGORIES, INCIDENTS, TRACKS
+from tests.real_data import realistic_incidents
 from views.charts import CANVAS_ABOVE, chronology_chart
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
@@ -92,12 +93,47 @@ def test_default_window_opens_on_recent_years_only_for_long_periods():
     assert chronology.default_window(start[:0], end[:0]) is None
 
 
-def test_long_period_chart_opens_with_a_brush_on_the_window():
-    gdf, _ = load_layer("incidents")
-    spec = chronology_chart(chronology.events(gdf)).to_dict()
-    zoom = next(p for p in spec["params"] if p["name"] == "zoom")
-    first, last = zoom["value"]["x"]
-    assert (first["year"], last["year"]) == (2019, 2024)
+def test_a_long_period_opens_on_its_last_five_calendar_years():
+    ev = chronology.events(load_layer("incidents")[0])
+    first, last = chronology.year_span(ev)
+    assert last - first + 1 > 8
+    assert chronology.default_years(ev) == (last - 4, last)
+    short = ev[ev["date_start"].dt.year >= last - 3]
+    assert chronology.default_years(short) == chronology.year_span(short)
+    assert chronology.default_years(ev.iloc[:0]) is None
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    return realistic_incidents(tmp_path_factory.mktemp("real"))
+
+
+def test_the_chart_draws_the_events_of_the_period_shown_not_the_deadliest_of_all_years(real):
+    """UCDP + ACLED over 1989–2024: the default period is 2020–2024 and every event of it is drawn."""
+    ev = chronology.events(real)
+    years = chronology.default_years(ev)
+    assert years == (2020, 2024)
+    view = chronology.chronology_view(real, IncidentFilter(), years)
+    in_period = ev[(ev["date_end"] >= "2020-01-01") & (ev["date_start"] < "2025-01-01")]
+    assert len(ev) > chronology.MARK_LIMIT > len(in_period) > 500
+    assert sorted(view.drawn["id"]) == sorted(in_period["id"])
+    assert view.thinning() == (
+        f"Showing all {len(in_period):,} events in 2020–2024; {len(ev) - len(in_period):,} more match the "
+        "filters in other years."
+    )
+
+
+def test_a_crowded_period_is_thinned_evenly_within_it_and_says_so(real):
+    view = chronology.chronology_view(real, IncidentFilter(), (2010, 2024), limit=300)
+    drawn = view.drawn
+    assert len(drawn) == 300 and drawn["date_start"].dt.year.between(2010, 2024).all()
+    assert view.thinning().startswith(f"Showing 300 of {view.in_period:,} events in 2010–2024: too many to draw")
+    # spread through the years like the events of the period, not bunched on the deadliest
+    period = chronology.in_years(view.events, (2010, 2024))
+    share = drawn["date_start"].dt.year.value_counts(normalize=True)
+    expected = period["date_start"].dt.year.value_counts(normalize=True)
+    assert (share - expected).abs().max() < 0.03
+    assert abs(drawn["fatalities"].mean() - period["fatalities"].mean()) < 1
 
 
 def _events(spec: list[tuple[str, str, int | None]]) -> pd.DataFrame:
@@ -112,11 +148,12 @@ def _events(spec: list[tuple[str, str, int | None]]) -> pd.DataFrame:
     )
 
 
-def test_thinning_keeps_small_tracks_whole_and_the_deadliest_of_large_ones():
-    spec = [(f"S{i}", "security", i % 5) for i in range(10)] + [("D1", "diplomacy", None), ("D2", "diplomacy", None)]
+def test_thinning_keeps_small_tracks_whole_and_spreads_large_ones_evenly_over_their_dates():
+    spec = [(f"S{i}", "security", 50 if i in (4, 5) else 0) for i in range(10)]
+    spec += [("D1", "diplomacy", None), ("D2", "diplomacy", None)]
     drawn, left_out = chronology.thin_for_chart(_events(spec), limit=6)
     assert left_out == {"security": 6}
-    assert set(drawn["id"]) == {"D1", "D2", "S4", "S9", "S3", "S8"}  # 4 deadliest, newest first among equals
+    assert set(drawn["id"]) == {"D1", "D2", "S0", "S3", "S6", "S9"}  # every third, the deadliest not favoured
     assert list(drawn.index) == sorted(drawn.index)  # the input's (date) order is kept
 
 
@@ -132,7 +169,7 @@ def test_chronology_view_follows_the_filter(small):
     expected = chronology.events(apply_filter(small, f))
     assert list(view.events["id"]) == list(expected["id"])
     assert len(view.drawn) == 2 and sum(view.left_out.values()) == len(expected) - 2
-    assert view.thinning().startswith(f"The chart draws 2 of the {len(expected)} events")
+    assert view.thinning().startswith(f"Showing 2 of {len(expected)} events in this period: too many to draw")
     assert chronology.chronology_view(small, f).thinning() is None
 
 

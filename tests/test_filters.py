@@ -170,3 +170,16 @@ def test_a_selection_holds_positions_into_the_frame_not_a_copy_of_its_rows(incid
     assert picked.record("S-6") == record_of(incidents, "S-6")
     assert picked.record("S-1") is None  # in the frame, not in the selection
     assert picked.record("nope") is None
+
+
+def test_keyword_whole_words_finds_the_group_not_a_word_that_contains_it(incidents):
+    rows = incidents.iloc[:4].copy()
+    rows["title"] = ["BLA claims the attack", "Blast at a market", "BLA's statement", "Tablas and songs"]
+    rows["description"] = rows["title"]
+    part = apply_filter(rows, IncidentFilter(keyword="BLA"))["title"].tolist()
+    whole = apply_filter(rows, IncidentFilter(keyword="BLA", whole_words=True))["title"].tolist()
+    assert part == rows["title"].tolist()  # by default a part of a word matches too
+    assert whole == ["BLA claims the attack", "BLA's statement"]
+    assert IncidentFilter(keyword="bla", whole_words=True).describe() == "keyword “bla” (whole words)"
+    assert kept(incidents, keyword="Jaish al", whole_words=True) == kept(incidents, keyword="Jaish al")
+    assert kept(incidents, keyword="Jai", whole_words=True) == []

@@ -20,6 +20,7 @@ KEYS = {
     "countries": "filter_countries",
     "min_fatalities": "filter_min_fatalities",
     "keyword": "filter_keyword",
+    "whole_words": "filter_whole_words",
 }
 # every ISO alpha-3 code -> its name (the one lookup, shared with the explorer and the importers)
 COUNTRY_NAMES = NAMES
@@ -40,6 +41,7 @@ def _reset(lo, hi) -> None:
     st.session_state[KEYS["countries"]] = []
     st.session_state[KEYS["min_fatalities"]] = 0
     st.session_state[KEYS["keyword"]] = ""
+    st.session_state[KEYS["whole_words"]] = False
 
 
 def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
@@ -53,9 +55,11 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
     if old not in (None, (lo, hi)) and tuple(st.session_state.get(KEYS["dates"], old)) in (old, ()):
         st.session_state[KEYS["dates"]] = (lo, hi)
     st.session_state[KEYS["dates"] + "_bounds"] = (lo, hi)
+    # the range starts in session state, not as value=: a widget given both logs a warning when Reset sets it
+    st.session_state.setdefault(KEYS["dates"], (lo, hi))
     with st.sidebar:
         st.markdown("**Filter incidents**")
-        picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi, key=KEYS["dates"])
+        picked = st.date_input("Date range", min_value=lo, max_value=hi, key=KEYS["dates"])
         cats = st.multiselect("Category", present, key=KEYS["categories"], placeholder="All categories")
         countries = st.multiselect(
             "Country",
@@ -66,6 +70,11 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
         )
         min_fat = st.number_input("Minimum fatalities", min_value=0, step=1, key=KEYS["min_fatalities"])
         keyword = st.text_input("Keyword", key=KEYS["keyword"], placeholder="title, description, actors, place")
+        whole_words = st.checkbox(
+            "Whole words only",
+            key=KEYS["whole_words"],
+            help="On: BLA finds BLA, not blast. Off: a part of a word also matches (attack finds attacks).",
+        )
     start, end = (
         picked
         if isinstance(picked, (tuple, list)) and len(picked) == 2
@@ -80,6 +89,7 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
         countries=tuple(countries),
         min_fatalities=int(min_fat or 0),
         keyword=keyword or "",
+        whole_words=bool(whole_words and (keyword or "").strip()),
     )
     st.sidebar.button(
         "Reset filters",

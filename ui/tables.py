@@ -27,6 +27,24 @@ def stacked_markdown(frame: pd.DataFrame, title: list[str]) -> str:
     return "\n".join(items)
 
 
+def shorten(value, limit: int):
+    """value cut at a word to at most limit characters, with "…" when cut (None and NaN stay as they are).
+
+    A grid cell shows a few wrapped lines and cuts the rest off without a mark; a shortened text
+    says it goes on (the full text is in the record)."""
+    if not isinstance(value, str) or len(value) <= limit:
+        return value
+    cut = value[: limit - 1].rstrip()
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:(") + "…"
+
+
+def place_label(place, province) -> str | None:
+    """'Sui area · Balochistan': the place, then its province (either alone when the other is missing)."""
+    parts = [str(v) for v in (place, province) if isinstance(v, str) and v.strip()]
+    return " · ".join(parts) if parts else None
+
+
 def table_for_any_screen(frame: pd.DataFrame, key: str, title: list[str]) -> None:
     """frame as an st.table on wide screens and as stacked rows on a phone (keys wide_/narrow_+key)."""
     st.html(NARROW_SCREENS_CSS)

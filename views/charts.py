@@ -1,7 +1,9 @@
 """Altair charts of the incidents: the explorer's monthly bars and the chronology's event rows.
 
-Both carry an overview strip under the detail view whose brush ("zoom") sets the period shown;
-a long period opens on its last five years (geo.chronology.default_window).
+Both carry an overview strip under the detail view whose brush ("zoom") sets the period shown.
+The explorer's opens a long period on its last five years (geo.chronology.default_window) and its
+bars keep only the months brushed, so the y scales follow them; the chronology page chooses its
+years itself (a slider) and draws only their events, so its brush zooms within them.
 """
 
 from __future__ import annotations
@@ -35,9 +37,14 @@ def zoom_brush(window: tuple[pd.Timestamp, pd.Timestamp] | None, name: str = "zo
     return alt.selection_interval(name=name, encodings=["x"], value={"x": [_datetime(w) for w in window]})
 
 
-def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) -> alt.Chart:
+# two lines, each short enough for a phone: a one-line title was cut off at 390 px
+STRIP_TITLE = ["Drag across this strip to choose", "the months shown above;", "double-click shows all years"]
+
+
+def overview_strip(
+    chart: alt.Chart, field: str, brush: alt.Parameter, width, title: list[str] = STRIP_TITLE
+) -> alt.Chart:
     """A thin full-period strip carrying the zoom brush."""
-    title = "Drag across this strip to choose the period shown above; double-click shows all years"
     return (
         chart.encode(
             x=alt.X(
@@ -51,7 +58,7 @@ def overview_strip(chart: alt.Chart, field: str, brush: alt.Parameter, width) ->
                     titleFontWeight="normal",
                     titleColor="#555",
                     titleAnchor="start",
-                    titleLimit=_by_width(220, 1000),
+                    titleLimit=_by_width(330, 1000),
                 ),
             ),
         )
@@ -109,6 +116,7 @@ def monthly_chart(
                     alt.Tooltip(f"{measure}:Q", title=title),
                 ],
             )
+            .transform_filter(zoom)  # only the months in the window: the y scale follows the period shown
             .properties(height=170, width=width)
             .mark_bar(clip=True)
         )
@@ -128,6 +136,9 @@ ON_CANVAS = {
     "usermeta": {"embedOptions": {"renderer": "canvas"}},
     "config": alt.Config(mark=alt.MarkConfig(aria=False)),
 }
+CHRONOLOGY_STRIP_TITLE = ["Drag across this strip to zoom in;", "double-click shows it all again"]
+# on a phone a long track name goes on two lines ("infrastructure &" / "trade") instead of being cut
+TRACK_LABEL = f"containerSize()[0] < {NARROW_PX} ? split(replace(datum.value, ' & ', ' &|'), '|') : datum.value"
 # the columns of the events the chart uses (the rest is left out of the page)
 CHART_COLUMNS = ["id", "track", "category", "title", "date_start", "date_precision", "fatalities"]
 
@@ -157,15 +168,15 @@ def chronology_chart(
     categories = [c for c in CATEGORY if c in named]
     categories += sorted(named - set(categories))
     pick = alt.selection_point(name=selection_name, fields=["id"], on="click", clear="dblclick")
-    zoom = zoom_brush(default_window(ev["date_start"], ev["date_end"]))
+    zoom = zoom_brush(None)  # the page chooses the period (years); the brush zooms within it
     color = alt.Color(
         "category:N",
         title="Category",
         scale=alt.Scale(domain=categories, range=[CATEGORY.get(c, OTHER_CATEGORY).colour for c in categories]),
         legend=alt.Legend(
             orient="bottom",
-            columns=_by_width(2, 5),
-            labelLimit=_by_width(105, 200),
+            columns=_by_width(1, 5),  # one column on a phone: two ran past the screen's edge
+            labelLimit=200,
             labelFontSize=12,
             symbolType="circle",
             symbolStrokeWidth=0,
@@ -194,7 +205,7 @@ def chronology_chart(
                 "track:N",
                 sort=present,
                 title=None,
-                axis=alt.Axis(labelFontSize=13, labelLimit=_by_width(80, 180)),
+                axis=alt.Axis(labelFontSize=13, labelLimit=_by_width(110, 180), labelExpr=TRACK_LABEL),
             ),
             yOffset=alt.YOffset("category:N", sort=categories),
             color=color,
@@ -225,5 +236,5 @@ def chronology_chart(
         .mark_bar()
         .encode(x2="date_next:T", y=alt.Y("sum(events):Q", title=None, axis=None), color=color)
     )
-    strip = overview_strip(bars, "date_start:T", zoom, width)
+    strip = overview_strip(bars, "date_start:T", zoom, width, title=CHRONOLOGY_STRIP_TITLE)
     return alt.vconcat(points, strip, spacing=14, data=data, **(ON_CANVAS if len(data) > CANVAS_ABOVE else {}))

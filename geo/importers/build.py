@@ -373,7 +373,9 @@ class Collector:
             )
 
         self.rejected += [(int(re.search(unit + r" (\d+)", r).group(1)), r) for r in map(as_row, report.rejected)]
-        self.checks += [as_row(n) for n in report.notes + report.warnings]
+        # an empty part is "a layer with no features" to validation; here it means every row was refused
+        checks = [n for n in report.notes + report.warnings if not (len(gdf) == 0 and n.endswith("has no features"))]
+        self.checks += [as_row(n) for n in checks]
         self.part_rows.append(gdf.pop(FILE_ROW).to_numpy(dtype=np.int64))
         self.parts.append(compact(gdf))
         self.rows, self.labels = array("q"), {}

@@ -29,15 +29,43 @@ def preview(result: ImportResult, rows: int = 200) -> pd.DataFrame:
     return frame
 
 
+_COUNTED = re.compile(r"\b(\d[\d,]*) (?:row|feature)")
+NO_SOURCE = "no source_url"  # how a row refused for want of a source is reported (geo.importers.build)
+
+
+def rows_of(group: ReasonGroup) -> int | None:
+    """How many rows a group is about: its count for row-by-row reasons; for a note on the whole file,
+    the number of rows it names ("… for 1,705 row(s) …"), or None when it names none."""
+    if group.examples:
+        return group.count
+    found = _COUNTED.search(group.reason)
+    return int(found.group(1).replace(",", "")) if found else None
+
+
 def groups_table(groups: list[ReasonGroup]) -> pd.DataFrame:
     """Grouped reasons as a table: rows, reason, example rows."""
     return pd.DataFrame(
         {
-            "rows": [g.count for g in groups],
+            "rows": pd.array([rows_of(g) for g in groups], dtype="Int64"),
             "reason": [g.reason for g in groups],
             "for example": [", ".join(g.examples) for g in groups],
         }
     )
+
+
+def headline(result: ImportResult) -> str | None:
+    """One line on what the file lacks and what to give, when rows were refused for want of a source
+    (the one thing the page can supply); None otherwise."""
+    lacking = sum(g.count for g in result.rejected_groups() if g.reason.startswith(NO_SOURCE))
+    if not lacking:
+        return None
+    where = "in “Source for rows without one” above"
+    if not result.count:
+        return (
+            f"This file has no source column (source_url or url): give a dataset-level source {where} to accept "
+            f"its {lacking:,} rows."
+        )
+    return f"{lacking:,} rows of this file have no source: give a dataset-level source {where} to accept them."
 
 
 def full_report(result: ImportResult) -> str:

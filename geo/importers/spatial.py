@@ -122,6 +122,22 @@ def _plain(value):
     return value
 
 
+def _refuse_outlines(gdf: gpd.GeoDataFrame, name: str, source_of: dict[str, list[str]]) -> None:
+    """A file of areas or lines only (district outlines, roads) is not a file of events: one line says so."""
+    kinds = gdf.geometry.dropna().geom_type
+    kinds = kinds[~gdf.geometry.dropna().is_empty]
+    if kinds.empty or kinds.isin(["Point"]).any():
+        return
+    counts = kinds.value_counts()
+    what = ", ".join(f"{n:,} {kind}" for kind, n in counts.items())
+    dated = "date_start" in source_of and gdf[source_of["date_start"]].notna().any(axis=None)
+    dates = "" if dated else ", and none has a date"
+    raise ImportFormatError(
+        f"{name}: its {len(kinds):,} features are areas or lines ({what}), not events{dates}. An incident is a "
+        "point (or has no location) with a date: import a file of events, not of outlines."
+    )
+
+
 def to_collector(gdf: gpd.GeoDataFrame, name: str, collector: Collector) -> None:
     """Each feature as a record (aliases mapped, missing optional properties null) into collector."""
     columns = {c: c for c in gdf.columns if c != gdf.geometry.name}
@@ -143,6 +159,7 @@ def to_collector(gdf: gpd.GeoDataFrame, name: str, collector: Collector) -> None
         collector.notes.append(f"{name}: reprojected to EPSG:4326")
     elif gdf.crs is None:
         raise ImportFormatError(f"{name}: no CRS: the file does not say which coordinate system it uses")
+    _refuse_outlines(gdf, name, source_of)
     collector.geoms = []
     records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
     for pos, (props, geom) in enumerate(zip(records, gdf.geometry, strict=True)):

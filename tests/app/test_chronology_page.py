@@ -4,6 +4,7 @@ import json
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -144,3 +145,43 @@ def test_a_rerun_with_the_same_filter_reuses_the_chart(monkeypatch):
     original = charts.chronology_chart
     monkeypatch.setattr(charts, "chronology_chart", lambda *a, **k: built.append(a) or original(*a, **k))
     built_once_per_filter(PAGE, built)
+
+
+def _with(gdf) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["session_incidents"] = Loaded("incidents", gdf, None, None)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def chart_ids(at: AppTest) -> list[str]:
+    """The event ids the chart draws (its data, as sent to the browser)."""
+    tables = [pa.ipc.open_stream(d.data.data).read_all() for d in at.get("vega_lite_chart")[0].proto.datasets]
+    (events,) = [t for t in tables if "id" in t.column_names]
+    return sorted(events.column("id").to_pylist())
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    from tests.real_data import realistic_incidents
+
+    return realistic_incidents(tmp_path_factory.mktemp("real"))
+
+
+def test_with_real_data_the_chart_draws_every_event_of_the_years_shown_and_says_so(real):
+    at = _with(real)
+    assert at.slider(key="chronology_years").value == (2020, 2024)
+    ev = chronology.events(real)
+    period = chronology.in_years(ev, (2020, 2024))
+    assert chart_ids(at) == sorted(period["id"])
+    assert any(f"Showing all {len(period):,} events in 2020–2024" in i.value.replace("\\", "") for i in at.info)
+    at.slider(key="chronology_years").set_value((1989, 2024)).run()
+    assert not at.exception
+    assert len(chart_ids(at)) == chronology.MARK_LIMIT
+    assert any(
+        f"Showing {chronology.MARK_LIMIT:,} of {len(ev):,} events in 1989–2024" in w.value.replace("\\", "")
+        for w in at.warning
+    )

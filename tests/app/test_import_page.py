@@ -171,3 +171,50 @@ def test_a_geopackage_with_two_layers_says_so_and_offers_the_choice(tmp_path):
     at.selectbox(key="import_layer").set_value("second").run()
     assert at.metric[0].value == "2 of 2"
     assert sorted(frame(at, "date_start")["id"]) == ["G-2", "G-3"]
+
+
+def _cut_down_acled(rows: int) -> bytes:
+    """An ACLED extract its author cut down to a few columns: no event id, no source."""
+    lines = ["event_date,event_type,country,location,latitude,longitude,fatalities,notes"]
+    lines += [
+        f"2023-{1 + i % 12:02}-{1 + i % 28:02},Battles,Pakistan,Place {i},{26 + i % 5}.5,{63 + i % 4}.25,{i % 4},R{i}"
+        for i in range(rows)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_file_without_sources_says_first_what_it_lacks_and_what_to_give():
+    at = upload(start(), "acled-cut.csv", _cut_down_acled(1705))
+    assert not at.exception
+    first = plain(at.warning[0].value)
+    assert first == (
+        "This file has no source column (source_url or url): give a dataset-level source in “Source for rows "
+        "without one” above to accept its 1,705 rows."
+    )
+    at.text_input(key="import_source").set_value("ACLED extract https://acleddata.com/").run()
+    assert not at.exception
+    assert at.metric[0].value == "1705 of 1705" and not at.warning
+    notes = frame(at, "note")
+    given = notes[notes["note"].str.contains("dataset-level source")]
+    assert given["rows"].tolist() == [1705]  # the note is about 1,705 rows, not "1"
+
+
+def test_a_kml_of_district_outlines_gets_one_coherent_message(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    outlines = gpd.GeoDataFrame(
+        {"Name": [f"District {i}" for i in range(140)]},
+        geometry=[box(60 + i * 0.05, 25, 60.04 + i * 0.05, 25.04) for i in range(140)],
+        crs="EPSG:4326",
+    )
+    outlines.to_file(tmp_path / "districts.kml", driver="KML")
+    at = upload(start(), "districts.kml", (tmp_path / "districts.kml").read_bytes())
+    assert not at.exception
+    (error,) = at.error
+    assert plain(error.value) == (
+        "The file could not be imported: districts.kml: its 140 features are areas or lines (140 Polygon), not "
+        "events, and none has a date. An incident is a point (or has no location) with a date: import a file of "
+        "events, not of outlines."
+    )
+    assert not at.warning and not at.dataframe  # no "no date" table beside "the layer has no features"

@@ -124,14 +124,16 @@ def test_keyword_fatalities_and_dates_narrow_the_table_and_csv(incidents, downlo
     assert sorted(csv_rows(downloads)["id"]) == sorted(expected["id"])
 
 
-def test_no_match_says_so_and_exports_nothing(downloads):
+def test_no_match_says_so_and_exports_nothing():
     at = start()
     at.text_input(key="filter_keyword").set_value("no-such-word-anywhere")
     at.run()
     assert not at.exception
     assert metrics(at)["Events"] == "0"
     assert any("No events match" in i.value for i in at.info)
-    assert csv_rows(downloads).empty
+    # no empty files to download and no "By location precision: ." with nothing after it
+    assert not at.get("download_button")
+    assert not [c.value for c in at.caption if c.value.startswith("By location precision")]
 
 
 def _select(at: AppTest, incident_id: str) -> None:
@@ -263,3 +265,42 @@ def test_a_rerun_with_the_same_filter_reuses_the_chart(monkeypatch):
     original = charts.monthly_chart
     monkeypatch.setattr(charts, "monthly_chart", lambda *a: built.append(a) or original(*a))
     built_once_per_filter(PAGE, built)
+
+
+def test_a_link_opens_its_incident_and_the_url_follows_the_record_shown():
+    """Issue 20 item 5: the explorer ignored ?incident= and kept a stale one while showing another record."""
+    at = start()
+    at.query_params["incident"] = "PKIR-C12"
+    at.run()
+    assert not at.exception
+    assert _record_ids(at) == ["PKIR-C12"]
+    _select(at, "PKIR-A02")
+    assert _record_ids(at) == ["PKIR-A02"]
+    assert at.query_params["incident"] == "PKIR-A02"
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()  # filters the record out
+    assert _record_ids(at) == [] and "incident" not in at.query_params
+
+
+def test_a_link_to_an_incident_the_filters_hide_says_so():
+    at = start()
+    at.multiselect(key="filter_countries").set_value(["IRN"]).run()
+    at.query_params["incident"] = "PKIR-C12"
+    at.run()
+    assert _record_ids(at) == []
+    assert any("not among the events the filters show" in i.value for i in at.info)
+
+
+def test_table_cells_end_in_an_ellipsis_instead_of_being_cut(incidents):
+    """Issue 20 item 11: long Place cells were cut off unmarked; place and province now share a column."""
+    at = start()
+    rows = table(at).set_index("id")
+    long_place = incidents.loc[incidents["place"].str.len() > 72].iloc[0]
+    cell = rows.loc[long_place["id"], "place"]
+    assert cell.endswith("…") and len(cell) <= 72 and long_place["place"].startswith(cell[:-1])
+    short = incidents.loc[incidents["place"].str.len() < 30].iloc[0]
+    if short["id"] in rows.index:
+        assert rows.loc[short["id"], "place"] == f"{short['place']} · {short['admin1']}"
+    assert rows["title"].str.len().max() <= 88
+    _select(at, long_place["id"])
+    record = next(m.value for m in at.get("html") if 'class="pkir-record"' in m.value)
+    assert long_place["place"].split(",")[0] in record  # the record keeps the full place

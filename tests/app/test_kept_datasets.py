@@ -133,3 +133,25 @@ def test_a_cached_view_read_keys_on_the_filter_and_the_dataset_version(workspace
     changed = result.incidents.assign(category="attack")
     store.save("kept", changed, SourceInfo("v2.csv", "v2", "ACLED", 3, 3, 0))
     assert len(datasets.read_view(flt, columns=["title"])) > len(got)  # a new version is read, not the cache
+
+
+def test_the_sources_page_lists_kept_datasets_with_their_licences(workspace):
+    """Issue 20 item 11: the Sources and data page did not list kept datasets and their licences."""
+    result = import_file(ACLED)
+    store = EmbeddedStore(workspace)
+    source = SourceInfo.from_file(
+        ACLED, result.format, result.rows_read, len(result.incidents), licence="ACLED terms of use",
+        attribution="ACLED, www.acleddata.com",
+    )  # fmt: skip
+    store.save("ACLED [Pakistan](https://example.org)", result.incidents, source)
+    at = open_page("pages/sources.py")
+    (table,) = [t for t in at.table if "Licence" in t.value.columns and "Dataset" in t.value.columns]
+    row = table.value.iloc[0]
+    assert row["Dataset"] == r"ACLED \[Pakistan\]\(https\:" + "\u2060" + r"\/\/example\.org\)"  # text, no link
+    assert row["Licence"] == "ACLED terms of use" and "acleddata" in row["Attribution"]
+    assert row["Rows"] == "3" and row["Shown"] == "no"
+
+
+def test_the_sources_page_says_when_nothing_is_kept(workspace):
+    at = open_page("pages/sources.py")
+    assert any("No imported dataset is kept" in c.value for c in at.caption)

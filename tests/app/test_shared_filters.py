@@ -69,3 +69,16 @@ def test_an_empty_result_names_the_filter_that_emptied_it():
     assert "IRN" not in info  # the country filter alone still matches events
     at.switch_page("pages/chronology.py").run()
     assert "Nothing matches keyword" in " ".join(i.value for i in at.info)
+
+
+def test_whole_words_keyword_is_offered_and_reset():
+    at = open_page("pages/incidents.py")
+    at.text_input(key="filter_keyword").set_value("Jai").run()
+    some = {m.label: m.value for m in at.metric}["Events"]
+    assert some != "0"
+    at.checkbox(key="filter_whole_words").check().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Events"] == "0"
+    assert any("whole words" in c.value for c in at.caption)
+    at.button(key="filter_reset").click().run()
+    assert at.checkbox(key="filter_whole_words").value is False and at.text_input(key="filter_keyword").value == ""
