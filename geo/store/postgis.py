@@ -27,7 +27,7 @@ import shapely
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from geo.filters import IncidentFilter, search_text
+from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
 from geo.store import migrations
 from geo.store.aggregate import cell_frame, check_cell
 from geo.store.base import (
@@ -172,6 +172,13 @@ def aggregate_query(
     return query, [cell, cell, names, *params]
 
 
+def stored_search_text(flat: pd.DataFrame) -> pd.Series:
+    """search_text of stored rows: their JSON actors decoded first, so a kept import (whose actors are
+    JSON text) is found by its actors as the pandas filter finds it."""
+    wanted = [c for c in (*SEARCH_FIELDS, "actors") if c in flat.columns]
+    return search_text(from_flat(pd.DataFrame(flat[wanted]))).set_axis(flat.index)
+
+
 def _row_values(flat: gpd.GeoDataFrame, search: np.ndarray, hashes: np.ndarray):
     values = pd.DataFrame(flat.drop(columns=GEOMETRY)).astype(object)
     values = values.where(values.notna(), None)
@@ -269,11 +276,11 @@ class PostgisStore(IncidentStore):
         new_hashes = row_hashes(new)
         try:
             with self._connect(write=True) as conn, conn.transaction():
-                return self._save_in(conn, name, new, incidents, new_hashes, source, mode)
+                return self._save_in(conn, name, new, new_hashes, source, mode)
         except psycopg.Error as exc:
             raise self._write_error(exc) from exc
 
-    def _save_in(self, conn, name, new, incidents, new_hashes, source, mode) -> SaveReport:
+    def _save_in(self, conn, name, new, new_hashes, source, mode) -> SaveReport:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM datasets")]
         entry = next((i for i in infos if i.name == name), None)
@@ -301,7 +308,7 @@ class PostgisStore(IncidentStore):
             conn.execute("DELETE FROM incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
         write = ~new[KEY].isin(old.index) | new[KEY].isin(changed_ids)
         rows = write.to_numpy()
-        self._copy(conn, dataset_id, new[rows], incidents.reset_index(drop=True)[rows], new_hashes.to_numpy()[rows])
+        self._copy(conn, dataset_id, new[rows], new_hashes.to_numpy()[rows])
         total = len(old) - len(drop) + int(write.sum())
         history = [*(entry.history if entry else ()), _history(source, mode, added, changed, removed)]
         if entry is not None and not (added or changed or removed):
@@ -315,11 +322,11 @@ class PostgisStore(IncidentStore):
         )
         return SaveReport(name, added, changed, removed, unchanged, version=version)
 
-    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, original: gpd.GeoDataFrame, hashes) -> None:
+    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, hashes) -> None:
         """COPY rows into incidents (the caller's transaction)."""
         if flat.empty:
             return
-        search = search_text(original).to_numpy()
+        search = stored_search_text(flat).to_numpy()
         names = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
         stmt = sql.SQL("COPY incidents ({}) FROM STDIN").format(names)
         with conn.cursor().copy(stmt) as copy:
