@@ -142,7 +142,7 @@ def read_query(
 ) -> tuple[sql.Composable, list]:
     """The SELECT of one dataset's rows passing flt and bbox, those columns and the geometry as WKB."""
     where, params = where_clause(flt, bbox)
-    query = sql.SQL("SELECT {} FROM incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
+    query = sql.SQL("SELECT {} FROM pkir.incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
         _select_list(columns), where
     )
     return query, [dataset_id, *params]
@@ -154,15 +154,15 @@ def aggregate_query(
     """Per-cell counts and fatalities of these datasets' rows (an id in several counted once, first named wins)."""
     where, params = where_clause(flt, bbox)
     picked = sql.SQL(
-        "SELECT DISTINCT ON (i.id) i.geometry, i.fatalities_best FROM incidents i"
+        "SELECT DISTINCT ON (i.id) i.geometry, i.fatalities_best FROM pkir.incidents i"
         " JOIN unnest(%s::text[]) WITH ORDINALITY AS d(name, pos) ON TRUE"
-        " JOIN datasets s ON s.name = d.name AND s.dataset_id = i.dataset_id"
+        " JOIN pkir.datasets s ON s.name = d.name AND s.dataset_id = i.dataset_id"
         " WHERE {} ORDER BY i.id, d.pos"
     ).format(where)
     if len(names) == 1:  # ids are unique within a dataset: no DISTINCT ON pass
         picked = sql.SQL(
-            "SELECT i.geometry, i.fatalities_best FROM incidents i"
-            " JOIN datasets s ON s.dataset_id = i.dataset_id AND s.name = ANY(%s::text[]) WHERE {}"
+            "SELECT i.geometry, i.fatalities_best FROM pkir.incidents i"
+            " JOIN pkir.datasets s ON s.dataset_id = i.dataset_id AND s.name = ANY(%s::text[]) WHERE {}"
         ).format(where)
     query = sql.SQL(
         "SELECT floor(ST_X(p.geometry) / %s)::bigint AS cx, floor(ST_Y(p.geometry) / %s)::bigint AS cy,"
@@ -228,6 +228,8 @@ class PostgisStore(IncidentStore):
             try:
                 with self._connect(write=True) as conn:
                     migrations.migrate(conn)
+            except migrations.MigrationRefused as exc:
+                raise StoreError(f"the database {safe_url(self.url)} cannot be migrated: {exc}") from exc
             except psycopg.Error as exc:
                 raise StoreError(
                     f"the database {safe_url(self.url)} is at schema version {version}, this app needs "
@@ -248,11 +250,11 @@ class PostgisStore(IncidentStore):
 
     def _kept_infos(self) -> list[DatasetInfo]:
         with self._connect() as conn:
-            rows = conn.execute("SELECT info FROM datasets").fetchall()
+            rows = conn.execute("SELECT info FROM pkir.datasets").fetchall()
         return [DatasetInfo.from_dict(row[0]) for row in rows]
 
     def _dataset_id(self, conn, name: str, lock: bool = False) -> int | None:
-        query = "SELECT dataset_id FROM datasets WHERE name = %s" + (" FOR UPDATE" if lock else "")
+        query = "SELECT dataset_id FROM pkir.datasets WHERE name = %s" + (" FOR UPDATE" if lock else "")
         row = conn.execute(query, (name,)).fetchone()
         return None if row is None else row[0]
 
@@ -282,7 +284,7 @@ class PostgisStore(IncidentStore):
 
     def _save_in(self, conn, name, new, new_hashes, source, mode) -> SaveReport:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM datasets")]
+        infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM pkir.datasets")]
         entry = next((i for i in infos if i.name == name), None)
         reason = already_kept(infos, name, source)
         if reason:
@@ -290,11 +292,13 @@ class PostgisStore(IncidentStore):
         dataset_id = self._dataset_id(conn, name, lock=True)
         if dataset_id is None:
             dataset_id = conn.execute(
-                "INSERT INTO datasets (name, version, info) VALUES (%s, '', '{}') RETURNING dataset_id", (name,)
+                "INSERT INTO pkir.datasets (name, version, info) VALUES (%s, '', '{}') RETURNING dataset_id", (name,)
             ).fetchone()[0]
             old = pd.Series(dtype=np.int64)
         else:
-            rows = conn.execute("SELECT id, row_hash FROM incidents WHERE dataset_id = %s", (dataset_id,)).fetchall()
+            rows = conn.execute(
+                "SELECT id, row_hash FROM pkir.incidents WHERE dataset_id = %s", (dataset_id,)
+            ).fetchall()
             old = pd.Series([r[1] for r in rows], index=[r[0] for r in rows], dtype=np.int64)
         added, changed, removed, unchanged = diff_ids(old, new_hashes)
         common = old.index.intersection(new_hashes.index)
@@ -305,7 +309,7 @@ class PostgisStore(IncidentStore):
         else:
             drop += list(old.index.difference(new_hashes.index))
         if drop:
-            conn.execute("DELETE FROM incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
+            conn.execute("DELETE FROM pkir.incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
         write = ~new[KEY].isin(old.index) | new[KEY].isin(changed_ids)
         rows = write.to_numpy()
         self._copy(conn, dataset_id, new[rows], new_hashes.to_numpy()[rows])
@@ -317,7 +321,7 @@ class PostgisStore(IncidentStore):
             version, imported_at = _new_version(), _now()
         info = DatasetInfo(name, source, imported_at, total, version, history=tuple(history[-HISTORY_KEPT:]))
         conn.execute(
-            "UPDATE datasets SET version = %s, info = %s WHERE dataset_id = %s",
+            "UPDATE pkir.datasets SET version = %s, info = %s WHERE dataset_id = %s",
             (version, Jsonb(info.to_dict()), dataset_id),
         )
         return SaveReport(name, added, changed, removed, unchanged, version=version)
@@ -328,7 +332,7 @@ class PostgisStore(IncidentStore):
             return
         search = stored_search_text(flat).to_numpy()
         names = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
-        stmt = sql.SQL("COPY incidents ({}) FROM STDIN").format(names)
+        stmt = sql.SQL("COPY pkir.incidents ({}) FROM STDIN").format(names)
         with conn.cursor().copy(stmt) as copy:
             for row in _row_values(flat, search, hashes):
                 copy.write_row((dataset_id, *row))
@@ -337,7 +341,7 @@ class PostgisStore(IncidentStore):
         try:
             with self._connect(write=True) as conn, conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                if conn.execute("DELETE FROM datasets WHERE name = %s", (name,)).rowcount == 0:
+                if conn.execute("DELETE FROM pkir.datasets WHERE name = %s", (name,)).rowcount == 0:
                     raise DatasetNotFound(f"no dataset named '{name}'")
         except psycopg.Error as exc:
             raise self._write_error(exc) from exc
@@ -357,7 +361,7 @@ class PostgisStore(IncidentStore):
             return super().aggregate(names, flt, bbox, cell_deg)
         cell = check_cell(cell_deg)
         with self._connect() as conn, conn.transaction():
-            have = {r[0] for r in conn.execute("SELECT name FROM datasets WHERE name = ANY(%s)", (names,))}
+            have = {r[0] for r in conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (names,))}
             missing = [n for n in names if n not in have]
             if missing:
                 raise DatasetNotFound(f"no dataset named '{missing[0]}'")

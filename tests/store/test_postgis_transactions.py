@@ -42,7 +42,7 @@ def _wait_for_line(proc: subprocess.Popen, text: str, timeout: float = 120) -> N
 
 def _rows(url: str) -> int:
     with psycopg.connect(url) as conn:
-        return conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        return conn.execute("SELECT count(*) FROM pkir.incidents").fetchone()[0]
 
 
 def test_a_writer_killed_mid_save_leaves_the_previous_version_whole(pg_url, tmp_path):
