@@ -61,11 +61,13 @@ class Owner:
         cluster.execute(f"CREATE DATABASE {self.name} OWNER {self.name}")
         cluster.execute("CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm", self.name)
         self.url = with_database(cluster.admin_url, self.name).replace("postgres@", f"{self.name}:pw@")
+        self.others: list[str] = []
 
     def login(self, prefix: str) -> tuple[str, str]:
         """Another login role of the server and its URL to this database."""
         role = f"{prefix}_{uuid.uuid4().hex[:6]}"
         self.cluster.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'")
+        self.others.append(role)
         return role, self.url.replace(f"{self.name}:pw@", f"{role}:pw@")
 
     def run(self, statements: str, url: str) -> None:
@@ -75,7 +77,8 @@ class Owner:
     def drop(self) -> None:
         self.cluster.execute(f"DROP DATABASE {self.name} WITH (FORCE)")
         self.cluster.execute(f"DROP OWNED BY {self.name} CASCADE")
-        self.cluster.execute(f"DROP ROLE {self.name}")
+        for role in [*self.others, self.name]:
+            self.cluster.execute(f"DROP ROLE {role}")
 
 
 @pytest.fixture
