@@ -12,6 +12,7 @@ nothing, and two saves at once both land whole, one after the other.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import uuid
@@ -37,12 +38,14 @@ from geo.store.base import (
     DatasetInfo,
     DatasetNotFound,
     IncidentStore,
+    InvalidDataset,
     SaveReport,
     SourceInfo,
     StoreError,
     already_kept,
 )
-from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, to_flat
+from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, is_arrow_text, to_flat
+from geo.validation import NUL
 
 WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
@@ -73,6 +76,27 @@ def _new_version() -> str:
 def _like(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _without_nul(values) -> list[str]:
+    """Filter values a text may equal: one holding NUL matches no kept text, and PostgreSQL refuses it."""
+    return [v for v in values if NUL not in v]
+
+
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # a \u0000 escape, not an escaped backslash
+
+
+def nul_cell(flat: pd.DataFrame) -> tuple[str, str] | None:
+    """(id, field) of the first stored text holding NUL (JSON columns: a \u0000 escape), or None."""
+    for name in flat.columns:
+        col = flat[name]
+        if name == GEOMETRY or not (is_arrow_text(col) or col.dtype == object):
+            continue
+        texts = col.astype(object).where(col.notna(), "").astype(str)
+        hits = texts.str.contains(_JSON_NUL) if name in JSON_COLUMNS else texts.str.contains(NUL, regex=False)
+        if hits.any():
+            return str(flat[KEY].iloc[int(np.flatnonzero(hits.to_numpy())[0])]), name
+    return None
 
 
 def row_hashes(flat: gpd.GeoDataFrame) -> pd.Series:
@@ -106,14 +130,17 @@ def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Com
             params.append(pd.Timestamp(flt.date_to).to_pydatetime())
         if flt.categories:
             parts.append(sql.SQL("i.category = ANY(%s)"))
-            params.append(list(flt.categories))
+            params.append(_without_nul(flt.categories))
         if flt.countries:
             parts.append(sql.SQL("string_to_array(i.country, ';') && %s::text[]"))
-            params.append(list(flt.countries))
+            params.append(_without_nul(flt.countries))
         if flt.min_fatalities > 0:
             parts.append(sql.SQL("coalesce(i.fatalities_best, 0) >= %s"))
             params.append(int(flt.min_fatalities))
         for word in flt.keyword.strip().lower().split():
+            if NUL in word:  # no kept text holds one (geo.validation.nul_problem): it matches nothing
+                parts.append(sql.SQL("FALSE"))
+                continue
             parts.append(sql.SQL("i.search LIKE %s"))
             params.append(_like(word))
     if bbox is not None:
@@ -275,6 +302,12 @@ class PostgisStore(IncidentStore):
 
     def _save_kept(self, name: str, incidents: gpd.GeoDataFrame, source: SourceInfo, mode: str) -> SaveReport:
         new = to_flat(incidents).reset_index(drop=True)
+        found = nul_cell(new)
+        if found:
+            raise InvalidDataset(
+                f"the row with id '{found[0]}': {found[1]} holds a NUL character (U+0000), which the database"
+                " cannot store; nothing was saved"
+            )
         new_hashes = row_hashes(new)
         try:
             with self._connect(write=True) as conn, conn.transaction():
