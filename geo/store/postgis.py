@@ -49,6 +49,7 @@ from geo.validation import NUL
 
 WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
+WRITE_LOCK_WAIT_S = 120  # how long a save or removal waits for the write lock (another save holds it)
 CONNECT_TIMEOUT_S = 10
 HISTORY_KEPT = 50
 COPY_COLUMNS = ("dataset_id", *FIELDS, GEOMETRY, "search", "row_hash")
@@ -269,6 +270,12 @@ class PostgisStore(IncidentStore):
             _CHECKED.add(self.url)
 
     def _write_error(self, exc: psycopg.Error) -> StoreError:
+        if isinstance(exc, psycopg.errors.LockNotAvailable):
+            return StoreError(
+                f"the store's write lock in {safe_url(self.write_url)} was held by another session for over"
+                f" {WRITE_LOCK_WAIT_S:g} s (a long save, or a session holding it); nothing was changed, try again"
+                " later or ask the database admin to end that session (pg_stat_activity)"
+            )
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return StoreError(f"the database role of {safe_url(self.write_url)} may not change kept datasets")
         return StoreError(f"the database refused the change: {exc.diag.message_primary or exc}")
@@ -316,7 +323,7 @@ class PostgisStore(IncidentStore):
             raise self._write_error(exc) from exc
 
     def _save_in(self, conn, name, new, new_hashes, source, mode) -> SaveReport:
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        _write_lock(conn)
         infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM pkir.datasets")]
         entry = next((i for i in infos if i.name == name), None)
         reason = already_kept(infos, name, source)
@@ -373,7 +380,7 @@ class PostgisStore(IncidentStore):
     def _remove_kept(self, name: str) -> None:
         try:
             with self._connect(write=True) as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                _write_lock(conn)
                 if conn.execute("DELETE FROM pkir.datasets WHERE name = %s", (name,)).rowcount == 0:
                     raise DatasetNotFound(f"no dataset named '{name}'")
         except psycopg.Error as exc:
@@ -401,6 +408,14 @@ class PostgisStore(IncidentStore):
             rows = conn.execute(*aggregate_query(names, flt, bbox, cell)).fetchall()
         cx, cy, n, fatal = (list(col) for col in zip(*rows, strict=True)) if rows else ([], [], [], [])
         return cell_frame(cx, cy, n, fatal, cell)
+
+
+def _write_lock(conn) -> None:
+    """Take the store's write lock for this transaction, waiting at most WRITE_LOCK_WAIT_S
+    (psycopg.errors.LockNotAvailable after that): any role may take an advisory lock, a reader too."""
+    conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(WRITE_LOCK_WAIT_S * 1000)}ms")))
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+    conn.execute("SET LOCAL lock_timeout = 0")
 
 
 def _history(source: SourceInfo, mode: str, added: int, changed: int, removed: int) -> dict:

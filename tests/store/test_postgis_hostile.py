@@ -246,3 +246,29 @@ def test_two_databases_of_one_server_migrating_at_once_both_succeed(fresh_cluste
         holder.close()
         fresh_cluster.drop_database(first)
         fresh_cluster.drop_database(second)
+
+
+def test_a_session_holding_the_migration_lock_makes_a_migration_give_up_with_a_message(owner, monkeypatch):
+    """The worker's join only bounds a hang (before the lock wait had a timeout, the migration waited forever)."""
+    monkeypatch.setattr(migrations, "MIGRATION_LOCK_WAIT_S", 1, raising=False)
+    _, other_url = owner.login("holder")
+    outcome: list = []
+
+    def run():
+        try:
+            with psycopg.connect(owner.url) as conn:
+                outcome.append(migrations.migrate(conn))
+        except Exception as exc:  # read below
+            outcome.append(exc)
+
+    with psycopg.connect(other_url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (migrations.MIGRATION_LOCK,))
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(timeout=120)
+        assert not worker.is_alive(), "the migration is still waiting for the lock"
+    assert isinstance(outcome[0], migrations.MigrationRefused), outcome
+    assert "held the migration lock" in str(outcome[0])
+    with psycopg.connect(owner.url) as conn:
+        assert migrations.current(conn) == 0
+        assert migrations.migrate(conn) == list(range(1, migrations.latest() + 1))

@@ -27,6 +27,7 @@ from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
 MIGRATION_LOCK = 7_064_626_901  # pg_advisory_xact_lock key: "pkir" migrations
+MIGRATION_LOCK_WAIT_S = 300  # how long a migration waits for another one (a replica starting) before giving up
 SCHEMA = "pkir"
 TABLES = ("schema_migrations", "datasets", "incidents")  # what an earlier version kept in public
 GROUP_ROLES = ("pkir_reader", "pkir_writer")
@@ -241,6 +242,22 @@ def _exists(conn, role: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
 
 
+def _migration_lock(conn) -> None:
+    """Wait for another migration (another replica starting) at most MIGRATION_LOCK_WAIT_S."""
+    import psycopg
+
+    conn.execute(f"SET LOCAL lock_timeout = '{int(MIGRATION_LOCK_WAIT_S)}s'")
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+    except psycopg.errors.LockNotAvailable as exc:
+        raise MigrationRefused(
+            f"another session has held the migration lock for over {int(MIGRATION_LOCK_WAIT_S)} s; nothing was"
+            " changed (see pg_stat_activity)"
+        ) from exc
+    conn.execute("SET LOCAL lock_timeout = 0")
+
+
 def migrate(conn, upto: int | None = None) -> list[int]:
     """Apply the migrations this database lacks (up to ``upto``), in one transaction; the versions applied.
 
@@ -250,7 +267,7 @@ def migrate(conn, upto: int | None = None) -> list[int]:
     target = latest() if upto is None else upto
     applied = []
     with conn.transaction():
-        conn.execute("SELECT pg_catalog.pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        _migration_lock(conn)
         me = conn.execute("SELECT current_user").fetchone()[0]
         _take_schema(conn, me)
         conn.execute(f"SET LOCAL search_path = {_search_path(conn)}")
