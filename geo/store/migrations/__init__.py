@@ -178,7 +178,7 @@ def _take_schema(conn, me: str) -> None:
             conn.execute(f"ALTER TABLE public.{name} SET SCHEMA {SCHEMA}")
 
 
-def _search_path(conn) -> str:
+def _search_path(conn) -> list[str]:
     """pkir, then the schemas holding the extensions (installed into public when missing and allowed)."""
     for ext in EXTENSIONS:
         if conn.execute("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = %s", (ext,)).fetchone():
@@ -186,7 +186,7 @@ def _search_path(conn) -> str:
         try:
             with conn.transaction():
                 conn.execute(f"CREATE EXTENSION IF NOT EXISTS {ext} SCHEMA public")
-        except Exception as exc:
+        except Exception as exc:  # psycopg.Error: no privilege, or the extension is not on the server
             raise MigrationRefused(
                 f"the extension {ext} is not installed and {_one_line(exc)}; the database's admin runs"
                 f" CREATE EXTENSION {ext}"
@@ -196,7 +196,7 @@ def _search_path(conn) -> str:
         " ON n.oid = e.extnamespace WHERE e.extname = ANY(%s) ORDER BY 1",
         (list(EXTENSIONS),),
     ).fetchall()
-    return ", ".join([SCHEMA, *(f'"{r[0]}"' for r in rows)])
+    return [SCHEMA, *(r[0] for r in rows)]
 
 
 def _role_problem(conn, role: str) -> str | None:
@@ -264,13 +264,16 @@ def migrate(conn, upto: int | None = None) -> list[int]:
     ``conn`` is a psycopg connection that may run DDL (the database owner). MigrationRefused, in one
     line, when the database holds an object or role this role did not make (module docstring).
     """
+    from psycopg import sql
+
     target = latest() if upto is None else upto
     applied = []
     with conn.transaction():
         _migration_lock(conn)
         me = conn.execute("SELECT current_user").fetchone()[0]
         _take_schema(conn, me)
-        conn.execute(f"SET LOCAL search_path = {_search_path(conn)}")
+        path = sql.SQL(", ").join(map(sql.Identifier, _search_path(conn)))
+        conn.execute(sql.SQL("SET LOCAL search_path = {}").format(path))
         conn.execute(TABLE_SQL)
         done = {row[0] for row in conn.execute("SELECT version FROM pkir.schema_migrations")}
         pending = [m for m in available() if m.version not in done and m.version <= target]
