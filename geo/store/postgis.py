@@ -24,6 +24,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from psycopg import sql
 from psycopg.types.json import Jsonb
@@ -87,16 +89,29 @@ def _without_nul(values) -> list[str]:
 _JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # a \u0000 escape, not an escaped backslash
 
 
+def _containing(col: pd.Series, needle: str) -> np.ndarray:
+    """Positions of the texts holding needle (one pass in C for the common case of none)."""
+    if is_arrow_text(col):
+        found = pc.match_substring(pa.array(col), needle).fill_null(False)
+        return np.flatnonzero(found.to_numpy(zero_copy_only=False)) if pc.any(found).as_py() else np.empty(0, int)
+    texts = [v if isinstance(v, str) else "" for v in col.tolist()]
+    if needle not in "".join(texts):
+        return np.empty(0, int)
+    return np.flatnonzero([needle in t for t in texts])
+
+
 def nul_cell(flat: pd.DataFrame) -> tuple[str, str] | None:
-    """(id, field) of the first stored text holding NUL (JSON columns: a \u0000 escape), or None."""
+    """(id, field) of the first stored text holding NUL (JSON columns: a \\u0000 escape), or None."""
     for name in flat.columns:
         col = flat[name]
         if name == GEOMETRY or not (is_arrow_text(col) or col.dtype == object):
             continue
-        texts = col.astype(object).where(col.notna(), "").astype(str)
-        hits = texts.str.contains(_JSON_NUL) if name in JSON_COLUMNS else texts.str.contains(NUL, regex=False)
-        if hits.any():
-            return str(flat[KEY].iloc[int(np.flatnonzero(hits.to_numpy())[0])]), name
+        if name in JSON_COLUMNS:
+            at = [p for p in _containing(col, "\\u0000") if _JSON_NUL.search(str(col.iloc[p]))]
+        else:
+            at = list(_containing(col, NUL))
+        if at:
+            return str(flat[KEY].iloc[int(at[0])]), name
     return None
 
 
