@@ -393,6 +393,8 @@ class PostgisStore(IncidentStore):
                 copy.write_row((dataset_id, *row))
 
     def _remove_kept(self, name: str) -> None:
+        if NUL in name:  # no kept name holds one (geo.store.base.check_name), and PostgreSQL refuses it
+            raise DatasetNotFound(f"no dataset named '{name}'")
         try:
             with self._connect(write=True) as conn, conn.transaction():
                 _write_lock(conn)
@@ -416,7 +418,8 @@ class PostgisStore(IncidentStore):
             return super().aggregate(names, flt, bbox, cell_deg)
         cell = check_cell(cell_deg)
         with self._connect() as conn, conn.transaction():
-            have = {r[0] for r in conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (names,))}
+            asked = _without_nul(names)
+            have = {r[0] for r in conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (asked,))}
             missing = [n for n in names if n not in have]
             if missing:
                 raise DatasetNotFound(f"no dataset named '{missing[0]}'")

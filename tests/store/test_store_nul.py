@@ -12,7 +12,7 @@ from bench.synthetic import make_incidents
 from geo.filters import IncidentFilter
 from geo.importers import import_file
 from geo.store import open_store
-from geo.store.base import InvalidDataset, reference_query
+from geo.store.base import DatasetNotFound, InvalidDataset, reference_query
 from geo.store.imports import keep_import
 
 
@@ -79,3 +79,14 @@ def test_the_database_store_refuses_a_frame_holding_a_nul_naming_the_row_and_fie
         assert store.names() == ["shipped"]
     finally:
         pg_cluster.drop_database(url)
+
+
+def test_a_dataset_name_holding_a_nul_is_not_found_in_every_store(store, synthetic):
+    gdf, source = synthetic
+    store.save("kept", gdf.iloc[:5], source)
+    for call in (store.read, store.aggregate, store.remove, store.info):
+        with pytest.raises(DatasetNotFound, match="no dataset named"):
+            call("kept\x00")
+    with pytest.raises(DatasetNotFound):
+        store.aggregate(["kept", "x\x00"])
+    assert store.names() == ["shipped", "kept"]
