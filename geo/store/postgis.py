@@ -3,10 +3,13 @@
     PKIR_DATABASE_URL=postgresql://reader@host/db          what the app reads with (may be read-only)
     PKIR_DATABASE_WRITE_URL=postgresql://writer@host/db    optional: what saves and removals use
 
-Tables come from geo.store.migrations (applied on open when the role may, else a clear error).
+Tables come from geo.store.migrations, in the schema pkir (applied on open when the role may, else a
+clear error); every query names them with that schema.
 Every filter of geo.store.base is pushed down to SQL in the form its docstring gives; only the
 columns asked come back. A save is one transaction under an advisory lock: killed mid-way it leaves
-nothing, and two saves at once both land whole, one after the other.
+nothing, and two saves at once both land whole, one after the other; the lock is waited for at most
+WRITE_LOCK_WAIT_S. No text holding NUL is stored (PostgreSQL cannot): a filter value holding one
+matches nothing, and a frame holding one is refused naming the row and field.
 """
 
 from __future__ import annotations
