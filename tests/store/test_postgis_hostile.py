@@ -111,6 +111,20 @@ def test_a_planted_schema_migrations_with_a_trigger_is_refused_naming_it_and_its
     assert not _is_member(owner.url, attacker, "pkir_writer")
 
 
+def test_an_operator_planted_in_public_is_refused_before_any_migration_runs(owner):
+    """CVE-2018-1058's shape: an operator on the search path that a better type match would pick."""
+    owner.cluster.execute("GRANT CREATE ON SCHEMA public TO PUBLIC", owner.name)
+    attacker, attacker_url = owner.login("mallory")
+    owner.run(
+        "CREATE FUNCTION public.cat(text, varchar) RETURNS text LANGUAGE sql AS 'SELECT $1';"
+        " CREATE OPERATOR public.|| (LEFTARG = text, RIGHTARG = varchar, FUNCTION = public.cat)",
+        attacker_url,
+    )
+    _refused_in_one_line(_cli(owner.url), "public.", f"is owned by {attacker}", "search path")
+    with psycopg.connect(owner.url) as conn:
+        assert migrations.current(conn) == 0
+
+
 def test_a_schema_pkir_made_by_another_role_is_refused(owner):
     attacker, attacker_url = owner.login("mallory")
     owner.cluster.execute(f"GRANT CREATE ON DATABASE {owner.name} TO {attacker}")

@@ -199,6 +199,27 @@ def _search_path(conn) -> list[str]:
     return [SCHEMA, *(r[0] for r in rows)]
 
 
+def _planted_routine(conn, schemas: list[str]) -> str | None:
+    """A function or operator in a schema on the migration's search path that neither an extension,
+    a superuser nor the migrating role made (one could be picked over the built-in one), or None."""
+    row = conn.execute(
+        "SELECT n.nspname, o.name, o.kind, pg_catalog.pg_get_userbyid(o.owner) FROM ("
+        "  SELECT p.oid, p.proname::text AS name, 'function' AS kind, p.proowner AS owner, p.pronamespace AS ns,"
+        "         'pg_catalog.pg_proc'::regclass AS cls FROM pg_catalog.pg_proc p"
+        "  UNION ALL SELECT o.oid, o.oprname::text, 'operator', o.oprowner, o.oprnamespace,"
+        "         'pg_catalog.pg_operator'::regclass FROM pg_catalog.pg_operator o) o"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = o.ns JOIN pg_catalog.pg_roles r ON r.oid = o.owner"
+        " WHERE n.nspname = ANY(%s) AND r.rolname <> current_user AND NOT r.rolsuper"
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+        "                 WHERE d.classid = o.cls AND d.objid = o.oid AND d.deptype = 'e')"
+        " ORDER BY 1, 2 LIMIT 1",
+        (schemas,),
+    ).fetchone()
+    if row is None:
+        return None
+    return f"the {row[2]} {row[0]}.{row[1]} is owned by {row[3]}, on the migration's search path"
+
+
 def _role_problem(conn, role: str) -> str | None:
     """Why an existing group role may not be granted to (it logs in, has attributes, belongs elsewhere)."""
     cols = ", ".join(_ROLE_ATTRIBUTES)
@@ -272,7 +293,11 @@ def migrate(conn, upto: int | None = None) -> list[int]:
         _migration_lock(conn)
         me = conn.execute("SELECT current_user").fetchone()[0]
         _take_schema(conn, me)
-        path = sql.SQL(", ").join(map(sql.Identifier, _search_path(conn)))
+        schemas = _search_path(conn)
+        planted = _planted_routine(conn, schemas)
+        if planted:
+            raise MigrationRefused(planted + "; the migration runs no code another role made (drop it, or move it)")
+        path = sql.SQL(", ").join(map(sql.Identifier, schemas))
         conn.execute(sql.SQL("SET LOCAL search_path = {}").format(path))
         conn.execute(TABLE_SQL)
         done = {row[0] for row in conn.execute("SELECT version FROM pkir.schema_migrations")}
