@@ -137,8 +137,8 @@ def run(url: str, n: int, chunk: int, repeat: int) -> None:
     load(store, n, chunk)
     print(f"loaded {store.info(NAME).rows:,} incidents in {time.perf_counter() - t0:.1f} s")
     with store._connect() as conn:
-        size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('incidents'))").fetchone()[0]
-        dataset_id = conn.execute("SELECT dataset_id FROM datasets WHERE name = %s", (NAME,)).fetchone()[0]
+        size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('pkir.incidents'))").fetchone()[0]
+        dataset_id = conn.execute("SELECT dataset_id FROM pkir.datasets WHERE name = %s", (NAME,)).fetchone()[0]
     print(f"table with indexes: {size}\n")
     print(f"{'query':38} {'rows/cells':>10} {'store s':>8} {'server ms':>10}  plan scans")
     for label, flt, bbox, cols in READS:

@@ -6,6 +6,8 @@ always quoted; lists are flattened to '; '-joined text. Text that begins with = 
 or carriage return) gets a leading ' so spreadsheets show it instead of running it; the
 citation text is guarded the same way wherever a spreadsheet could split it into cells.
 
+NUL characters (U+0000) are left out of both, so an export always imports back.
+
 GeoJSON: an RFC 7946 FeatureCollection with a top-level "attribution" member; lists and
 source records are kept as JSON arrays and objects.
 """
@@ -71,6 +73,8 @@ CSV_ORDER = (
     "updated_at",
 )
 LIST_SEP = "; "
+NUL = "\x00"  # never written: no store keeps one (geo.validation.nul_problem), so an export imports back
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")  # a \u0000 escape (not an escaped backslash)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -146,7 +150,7 @@ def _csv_cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
-    text = str(value)
+    text = str(value).replace(NUL, "")
     if text.startswith(_FORMULA_START):
         text = "'" + text
     return '"' + text.replace('"', '""') + '"'
@@ -158,7 +162,7 @@ _CELL_START = re.compile(r"(^|[,;\t|])(\s*)(?=[=+\-@])")
 def guard_text(text: str) -> str:
     """One line of attribution that a spreadsheet may split at , ; tab or |: every piece that
     would start a formula gets a leading ', and line breaks of any kind become spaces."""
-    return _CELL_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", " ".join(str(text).split()))
+    return _CELL_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", " ".join(str(text).replace(NUL, "").split()))
 
 
 def citation_text(attr: dict) -> str:
@@ -210,4 +214,5 @@ def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
         for rec, geom in zip(props.to_dict("records"), gdf.geometry, strict=True)
     ]
     doc = {"type": "FeatureCollection", "attribution": attribution(gdf, f), "features": features}
-    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
+    return _JSON_NUL.sub(r"\1", text) + "\n"

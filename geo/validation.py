@@ -144,6 +144,19 @@ def _sources_problem(value) -> str | None:
 
 
 _PLAIN_TYPES = {"str": {str}, "int": {int}, "float": {int, float}}
+NUL = "\x00"
+
+
+def nul_problem(value) -> str | None:
+    """The one NUL rule: a text holding U+0000 (anywhere in a list or source too) is refused, since
+    PostgreSQL cannot store it and every store keeps the same rows."""
+    if isinstance(value, str):
+        return "holds a NUL character (U+0000)" if NUL in value else None
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return next((p for p in map(nul_problem, value) if p), None)
+    return None
 
 
 def _plainly_valid(values: list, f: Field) -> bool:
@@ -156,7 +169,7 @@ def _plainly_valid(values: list, f: Field) -> bool:
         return False
     present = [v for v in values if v is not None]
     if f.kind == "str":
-        return not f.choices or set(present) <= set(f.choices)
+        return (not f.choices or set(present) <= set(f.choices)) and NUL not in "".join(present)
     if f.kind == "int":
         return min(present, default=0) >= 0
     return bool(np.isfinite(np.asarray(present, dtype=float)).all())
@@ -178,7 +191,7 @@ def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, li
                 if not f.nullable:
                     errors.setdefault(pos, []).append(f"property '{f.name}' is empty but required")
                 continue
-            problem = _type_problem(value, f)
+            problem = _type_problem(value, f) or nul_problem(value)
             if problem:
                 errors.setdefault(pos, []).append(f"property '{f.name}': {problem}")
 

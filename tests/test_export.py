@@ -152,3 +152,26 @@ def test_export_of_nothing_still_carries_attribution(small):
     assert "records: 0" in files["CITATION.txt"] and "data_date: unknown" in files["CITATION.txt"]
     assert pd.read_csv(io.StringIO(files["pkir-incidents.csv"])).empty
     assert json.loads(export.to_geojson(kept, none))["features"] == []
+
+
+def test_an_export_never_writes_a_nul_and_imports_back(small, tmp_path):
+    """Rows kept before NULs were refused may hold one: the export leaves it out, so the file imports back."""
+    from geo.importers import import_file
+
+    gdf = small.copy()
+    gdf["title"] = gdf["title"].astype(object)
+    gdf.at[gdf.index[0], "title"] = "Attack\x00 near the border"
+    gdf.at[gdf.index[1], "actors"] = ["Police", "Jaish\x00al-Adl"]
+    gdf.at[gdf.index[2], "dataset"] = "curated\x00set"
+    text = export.to_csv(gdf)
+    citation = export.citation_text(export.attribution(gdf, IncidentFilter()))
+    geojson = export.to_geojson(gdf, IncidentFilter(keyword="a\x00b"))
+    for written in (text, citation, geojson):
+        assert "\x00" not in written and "\\u0000" not in written
+    assert "Attack near the border" in text and "JaishalAdl" not in text and "Jaishal-Adl" in text
+    assert json.loads(geojson)["features"][0]["properties"]["title"] == "Attack near the border"
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    back = import_file(path)
+    assert not back.rejected and sorted(back.incidents["id"]) == sorted(gdf["id"])
+    assert "Attack near the border" in set(back.incidents["title"])

@@ -3,15 +3,19 @@
     PKIR_DATABASE_URL=postgresql://reader@host/db          what the app reads with (may be read-only)
     PKIR_DATABASE_WRITE_URL=postgresql://writer@host/db    optional: what saves and removals use
 
-Tables come from geo.store.migrations (applied on open when the role may, else a clear error).
+Tables come from geo.store.migrations, in the schema pkir (applied on open when the role may, else a
+clear error); every query names them with that schema.
 Every filter of geo.store.base is pushed down to SQL in the form its docstring gives; only the
 columns asked come back. A save is one transaction under an advisory lock: killed mid-way it leaves
-nothing, and two saves at once both land whole, one after the other.
+nothing, and two saves at once both land whole, one after the other; the lock is waited for at most
+WRITE_LOCK_WAIT_S. No text holding NUL is stored (PostgreSQL cannot): a filter value holding one
+matches nothing, and a frame holding one is refused naming the row and field.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import uuid
@@ -23,11 +27,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from geo.filters import IncidentFilter, search_text
+from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
 from geo.store import migrations
 from geo.store.aggregate import cell_frame, check_cell
 from geo.store.base import (
@@ -37,15 +43,18 @@ from geo.store.base import (
     DatasetInfo,
     DatasetNotFound,
     IncidentStore,
+    InvalidDataset,
     SaveReport,
     SourceInfo,
     StoreError,
     already_kept,
 )
-from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, to_flat
+from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, is_arrow_text, to_flat
+from geo.validation import NUL
 
 WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
+WRITE_LOCK_WAIT_S = 120  # how long a save or removal waits for the write lock (another save holds it)
 CONNECT_TIMEOUT_S = 10
 HISTORY_KEPT = 50
 COPY_COLUMNS = ("dataset_id", *FIELDS, GEOMETRY, "search", "row_hash")
@@ -73,6 +82,40 @@ def _new_version() -> str:
 def _like(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _without_nul(values) -> list[str]:
+    """Filter values a text may equal: one holding NUL matches no kept text, and PostgreSQL refuses it."""
+    return [v for v in values if NUL not in v]
+
+
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # a \u0000 escape, not an escaped backslash
+
+
+def _containing(col: pd.Series, needle: str) -> np.ndarray:
+    """Positions of the texts holding needle (one pass in C for the common case of none)."""
+    if is_arrow_text(col):
+        found = pc.match_substring(pa.array(col), needle).fill_null(False)
+        return np.flatnonzero(found.to_numpy(zero_copy_only=False)) if pc.any(found).as_py() else np.empty(0, int)
+    texts = [v if isinstance(v, str) else "" for v in col.tolist()]
+    if needle not in "".join(texts):
+        return np.empty(0, int)
+    return np.flatnonzero([needle in t for t in texts])
+
+
+def nul_cell(flat: pd.DataFrame) -> tuple[str, str] | None:
+    """(id, field) of the first stored text holding NUL (JSON columns: a \\u0000 escape), or None."""
+    for name in flat.columns:
+        col = flat[name]
+        if name == GEOMETRY or not (is_arrow_text(col) or col.dtype == object):
+            continue
+        if name in JSON_COLUMNS:
+            at = [p for p in _containing(col, "\\u0000") if _JSON_NUL.search(str(col.iloc[p]))]
+        else:
+            at = list(_containing(col, NUL))
+        if at:
+            return str(flat[KEY].iloc[int(at[0])]), name
+    return None
 
 
 def row_hashes(flat: gpd.GeoDataFrame) -> pd.Series:
@@ -106,14 +149,17 @@ def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Com
             params.append(pd.Timestamp(flt.date_to).to_pydatetime())
         if flt.categories:
             parts.append(sql.SQL("i.category = ANY(%s)"))
-            params.append(list(flt.categories))
+            params.append(_without_nul(flt.categories))
         if flt.countries:
             parts.append(sql.SQL("string_to_array(i.country, ';') && %s::text[]"))
-            params.append(list(flt.countries))
+            params.append(_without_nul(flt.countries))
         if flt.min_fatalities > 0:
             parts.append(sql.SQL("coalesce(i.fatalities_best, 0) >= %s"))
             params.append(int(flt.min_fatalities))
         for word in flt.keyword.strip().lower().split():
+            if NUL in word:  # no kept text holds one (geo.validation.nul_problem): it matches nothing
+                parts.append(sql.SQL("FALSE"))
+                continue
             parts.append(sql.SQL("i.search LIKE %s"))
             params.append(_like(word))
     if bbox is not None:
@@ -142,7 +188,7 @@ def read_query(
 ) -> tuple[sql.Composable, list]:
     """The SELECT of one dataset's rows passing flt and bbox, those columns and the geometry as WKB."""
     where, params = where_clause(flt, bbox)
-    query = sql.SQL("SELECT {} FROM incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
+    query = sql.SQL("SELECT {} FROM pkir.incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
         _select_list(columns), where
     )
     return query, [dataset_id, *params]
@@ -154,15 +200,15 @@ def aggregate_query(
     """Per-cell counts and fatalities of these datasets' rows (an id in several counted once, first named wins)."""
     where, params = where_clause(flt, bbox)
     picked = sql.SQL(
-        "SELECT DISTINCT ON (i.id) i.geometry, i.fatalities_best FROM incidents i"
+        "SELECT DISTINCT ON (i.id) i.geometry, i.fatalities_best FROM pkir.incidents i"
         " JOIN unnest(%s::text[]) WITH ORDINALITY AS d(name, pos) ON TRUE"
-        " JOIN datasets s ON s.name = d.name AND s.dataset_id = i.dataset_id"
+        " JOIN pkir.datasets s ON s.name = d.name AND s.dataset_id = i.dataset_id"
         " WHERE {} ORDER BY i.id, d.pos"
     ).format(where)
     if len(names) == 1:  # ids are unique within a dataset: no DISTINCT ON pass
         picked = sql.SQL(
-            "SELECT i.geometry, i.fatalities_best FROM incidents i"
-            " JOIN datasets s ON s.dataset_id = i.dataset_id AND s.name = ANY(%s::text[]) WHERE {}"
+            "SELECT i.geometry, i.fatalities_best FROM pkir.incidents i"
+            " JOIN pkir.datasets s ON s.dataset_id = i.dataset_id AND s.name = ANY(%s::text[]) WHERE {}"
         ).format(where)
     query = sql.SQL(
         "SELECT floor(ST_X(p.geometry) / %s)::bigint AS cx, floor(ST_Y(p.geometry) / %s)::bigint AS cy,"
@@ -170,6 +216,13 @@ def aggregate_query(
         " WHERE p.geometry IS NOT NULL AND NOT ST_IsEmpty(p.geometry) GROUP BY 1, 2"
     ).format(picked)
     return query, [cell, cell, names, *params]
+
+
+def stored_search_text(flat: pd.DataFrame) -> pd.Series:
+    """search_text of stored rows: their JSON actors decoded first, so a kept import (whose actors are
+    JSON text) is found by its actors as the pandas filter finds it."""
+    wanted = [c for c in (*SEARCH_FIELDS, "actors") if c in flat.columns]
+    return search_text(from_flat(pd.DataFrame(flat[wanted]))).set_axis(flat.index)
 
 
 def _row_values(flat: gpd.GeoDataFrame, search: np.ndarray, hashes: np.ndarray):
@@ -221,6 +274,8 @@ class PostgisStore(IncidentStore):
             try:
                 with self._connect(write=True) as conn:
                     migrations.migrate(conn)
+            except migrations.MigrationRefused as exc:
+                raise StoreError(f"the database {safe_url(self.url)} cannot be migrated: {exc}") from exc
             except psycopg.Error as exc:
                 raise StoreError(
                     f"the database {safe_url(self.url)} is at schema version {version}, this app needs "
@@ -233,6 +288,12 @@ class PostgisStore(IncidentStore):
             _CHECKED.add(self.url)
 
     def _write_error(self, exc: psycopg.Error) -> StoreError:
+        if isinstance(exc, psycopg.errors.LockNotAvailable):
+            return StoreError(
+                f"the store's write lock in {safe_url(self.write_url)} was held by another session for over"
+                f" {WRITE_LOCK_WAIT_S:g} s (a long save, or a session holding it); nothing was changed, try again"
+                " later or ask the database admin to end that session (pg_stat_activity)"
+            )
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return StoreError(f"the database role of {safe_url(self.write_url)} may not change kept datasets")
         return StoreError(f"the database refused the change: {exc.diag.message_primary or exc}")
@@ -241,11 +302,11 @@ class PostgisStore(IncidentStore):
 
     def _kept_infos(self) -> list[DatasetInfo]:
         with self._connect() as conn:
-            rows = conn.execute("SELECT info FROM datasets").fetchall()
+            rows = conn.execute("SELECT info FROM pkir.datasets").fetchall()
         return [DatasetInfo.from_dict(row[0]) for row in rows]
 
     def _dataset_id(self, conn, name: str, lock: bool = False) -> int | None:
-        query = "SELECT dataset_id FROM datasets WHERE name = %s" + (" FOR UPDATE" if lock else "")
+        query = "SELECT dataset_id FROM pkir.datasets WHERE name = %s" + (" FOR UPDATE" if lock else "")
         row = conn.execute(query, (name,)).fetchone()
         return None if row is None else row[0]
 
@@ -266,16 +327,22 @@ class PostgisStore(IncidentStore):
 
     def _save_kept(self, name: str, incidents: gpd.GeoDataFrame, source: SourceInfo, mode: str) -> SaveReport:
         new = to_flat(incidents).reset_index(drop=True)
+        found = nul_cell(new)
+        if found:
+            raise InvalidDataset(
+                f"the row with id '{found[0]}': {found[1]} holds a NUL character (U+0000), which the database"
+                " cannot store; nothing was saved"
+            )
         new_hashes = row_hashes(new)
         try:
             with self._connect(write=True) as conn, conn.transaction():
-                return self._save_in(conn, name, new, incidents, new_hashes, source, mode)
+                return self._save_in(conn, name, new, new_hashes, source, mode)
         except psycopg.Error as exc:
             raise self._write_error(exc) from exc
 
-    def _save_in(self, conn, name, new, incidents, new_hashes, source, mode) -> SaveReport:
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM datasets")]
+    def _save_in(self, conn, name, new, new_hashes, source, mode) -> SaveReport:
+        _write_lock(conn)
+        infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM pkir.datasets")]
         entry = next((i for i in infos if i.name == name), None)
         reason = already_kept(infos, name, source)
         if reason:
@@ -283,11 +350,13 @@ class PostgisStore(IncidentStore):
         dataset_id = self._dataset_id(conn, name, lock=True)
         if dataset_id is None:
             dataset_id = conn.execute(
-                "INSERT INTO datasets (name, version, info) VALUES (%s, '', '{}') RETURNING dataset_id", (name,)
+                "INSERT INTO pkir.datasets (name, version, info) VALUES (%s, '', '{}') RETURNING dataset_id", (name,)
             ).fetchone()[0]
             old = pd.Series(dtype=np.int64)
         else:
-            rows = conn.execute("SELECT id, row_hash FROM incidents WHERE dataset_id = %s", (dataset_id,)).fetchall()
+            rows = conn.execute(
+                "SELECT id, row_hash FROM pkir.incidents WHERE dataset_id = %s", (dataset_id,)
+            ).fetchall()
             old = pd.Series([r[1] for r in rows], index=[r[0] for r in rows], dtype=np.int64)
         added, changed, removed, unchanged = diff_ids(old, new_hashes)
         common = old.index.intersection(new_hashes.index)
@@ -298,10 +367,10 @@ class PostgisStore(IncidentStore):
         else:
             drop += list(old.index.difference(new_hashes.index))
         if drop:
-            conn.execute("DELETE FROM incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
+            conn.execute("DELETE FROM pkir.incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
         write = ~new[KEY].isin(old.index) | new[KEY].isin(changed_ids)
         rows = write.to_numpy()
-        self._copy(conn, dataset_id, new[rows], incidents.reset_index(drop=True)[rows], new_hashes.to_numpy()[rows])
+        self._copy(conn, dataset_id, new[rows], new_hashes.to_numpy()[rows])
         total = len(old) - len(drop) + int(write.sum())
         history = [*(entry.history if entry else ()), _history(source, mode, added, changed, removed)]
         if entry is not None and not (added or changed or removed):
@@ -310,27 +379,29 @@ class PostgisStore(IncidentStore):
             version, imported_at = _new_version(), _now()
         info = DatasetInfo(name, source, imported_at, total, version, history=tuple(history[-HISTORY_KEPT:]))
         conn.execute(
-            "UPDATE datasets SET version = %s, info = %s WHERE dataset_id = %s",
+            "UPDATE pkir.datasets SET version = %s, info = %s WHERE dataset_id = %s",
             (version, Jsonb(info.to_dict()), dataset_id),
         )
         return SaveReport(name, added, changed, removed, unchanged, version=version)
 
-    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, original: gpd.GeoDataFrame, hashes) -> None:
+    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, hashes) -> None:
         """COPY rows into incidents (the caller's transaction)."""
         if flat.empty:
             return
-        search = search_text(original).to_numpy()
+        search = stored_search_text(flat).to_numpy()
         names = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
-        stmt = sql.SQL("COPY incidents ({}) FROM STDIN").format(names)
+        stmt = sql.SQL("COPY pkir.incidents ({}) FROM STDIN").format(names)
         with conn.cursor().copy(stmt) as copy:
             for row in _row_values(flat, search, hashes):
                 copy.write_row((dataset_id, *row))
 
     def _remove_kept(self, name: str) -> None:
+        if NUL in name:  # no kept name holds one (geo.store.base.check_name), and PostgreSQL refuses it
+            raise DatasetNotFound(f"no dataset named '{name}'")
         try:
             with self._connect(write=True) as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                if conn.execute("DELETE FROM datasets WHERE name = %s", (name,)).rowcount == 0:
+                _write_lock(conn)
+                if conn.execute("DELETE FROM pkir.datasets WHERE name = %s", (name,)).rowcount == 0:
                     raise DatasetNotFound(f"no dataset named '{name}'")
         except psycopg.Error as exc:
             raise self._write_error(exc) from exc
@@ -350,13 +421,22 @@ class PostgisStore(IncidentStore):
             return super().aggregate(names, flt, bbox, cell_deg)
         cell = check_cell(cell_deg)
         with self._connect() as conn, conn.transaction():
-            have = {r[0] for r in conn.execute("SELECT name FROM datasets WHERE name = ANY(%s)", (names,))}
+            asked = _without_nul(names)
+            have = {r[0] for r in conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (asked,))}
             missing = [n for n in names if n not in have]
             if missing:
                 raise DatasetNotFound(f"no dataset named '{missing[0]}'")
             rows = conn.execute(*aggregate_query(names, flt, bbox, cell)).fetchall()
         cx, cy, n, fatal = (list(col) for col in zip(*rows, strict=True)) if rows else ([], [], [], [])
         return cell_frame(cx, cy, n, fatal, cell)
+
+
+def _write_lock(conn) -> None:
+    """Take the store's write lock for this transaction, waiting at most WRITE_LOCK_WAIT_S
+    (psycopg.errors.LockNotAvailable after that): any role may take an advisory lock, a reader too."""
+    conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(WRITE_LOCK_WAIT_S * 1000)}ms")))
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+    conn.execute("SET LOCAL lock_timeout = 0")
 
 
 def _history(source: SourceInfo, mode: str, added: int, changed: int, removed: int) -> dict:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.pg_cluster import REQUIRE_ENV, required, shared_cluster
 
+from .appending_proxy import AppendingProxy
 from .conftest import DEFAULT_TIMEOUT_MS, ROOT, VIEWPORT, app_errors, goto_page, instrument, run_and_wait, wait_for_app
 
 ACLED = ROOT / "tests" / "data" / "import" / "acled_new.csv"
@@ -106,3 +107,26 @@ def test_two_replicas_share_the_datasets_and_only_a_signed_in_user_changes_them(
     for disk in ("disk-a", "disk-b"):
         folder = tmp_path / disk
         assert not folder.exists() or not any(p.is_file() and p.name != ".gitignore" for p in folder.rglob("*"))
+
+
+def test_a_sign_in_header_the_proxy_appends_to_the_clients_own_is_not_trusted(browser, start_app, team_database):
+    """Behind a proxy that appends its header, a client's own header comes first: the request is refused."""
+    server = start_app(
+        env={"PKIR_DATABASE_URL": team_database, "PKIR_AUTH_HEADER": USER_HEADER, "PKIR_EDITORS": "boss@desk.example"}
+    )
+    with AppendingProxy(server.port, USER_HEADER, "mallory@desk.example") as proxy:
+        for own, shown in ((None, "Signed in as mallory"), ("boss@desk.example", "Signed in, not trusted")):
+            context = browser.new_context(viewport=VIEWPORT, extra_http_headers={USER_HEADER: own} if own else {})
+            context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+            visitor = context.new_page()
+            instrument(visitor)
+            try:
+                goto_page(visitor, proxy.url, "Import incidents")
+                upload = visitor.locator('[data-testid="stFileUploader"] input[type="file"]')
+                run_and_wait(visitor, lambda u=upload: u.set_input_files(str(ACLED)))
+                assert app_errors(visitor) == []
+                assert visitor.get_by_text(shown).count() >= 1, own
+                assert visitor.get_by_text(re.compile("Signed in as boss")).count() == 0
+                assert visitor.get_by_role("button", name="Keep this dataset").count() == 0
+            finally:
+                context.close()

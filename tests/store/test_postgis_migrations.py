@@ -27,12 +27,14 @@ def empty_db(pg_cluster):
 
 def _versions(url: str) -> list[int]:
     with psycopg.connect(url) as conn:
-        return [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+        return [r[0] for r in conn.execute("SELECT version FROM pkir.schema_migrations ORDER BY version")]
 
 
 def _indexes(url: str) -> dict[str, str]:
     with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'incidents'").fetchall()
+        rows = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'pkir' AND tablename = 'incidents'"
+        ).fetchall()
     return dict(rows)
 
 
@@ -61,7 +63,10 @@ def test_the_incidents_table_holds_every_schema_field(empty_db):
         migrations.migrate(conn)
         cols = {
             r[0]
-            for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'incidents'")
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = 'pkir' AND table_name = 'incidents'"
+            )
         }
     assert set(FIELDS) <= cols
 

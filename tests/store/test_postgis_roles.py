@@ -49,7 +49,7 @@ def test_the_reader_role_reads_and_is_refused_a_write(pg_cluster, pg_url, synthe
         psycopg.connect(reader_url) as conn,
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
-        conn.execute("DELETE FROM incidents")
+        conn.execute("DELETE FROM pkir.incidents")
     assert open_store(pg_url).info("kept").rows == len(gdf)
 
 

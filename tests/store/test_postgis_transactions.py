@@ -42,7 +42,7 @@ def _wait_for_line(proc: subprocess.Popen, text: str, timeout: float = 120) -> N
 
 def _rows(url: str) -> int:
     with psycopg.connect(url) as conn:
-        return conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        return conn.execute("SELECT count(*) FROM pkir.incidents").fetchone()[0]
 
 
 def test_a_writer_killed_mid_save_leaves_the_previous_version_whole(pg_url, tmp_path):
@@ -125,3 +125,41 @@ def test_imports_at_once_all_land_whole(pg_url, tmp_path):
     assert titles in (c1, c2)  # one import or the other, whole, never a mix
     assert store.info("C").rows == len(titles)
     assert [h["file"] for h in store.info("C").history] in (["c1.geojson", "c2.geojson"], ["c2.geojson", "c1.geojson"])
+
+
+def test_a_reader_holding_the_write_lock_makes_a_keep_stop_waiting_with_a_message(
+    pg_cluster, pg_url, synthetic, monkeypatch
+):
+    """Any role may take an advisory lock: a reader's session holding the store's forever is waited for a
+    bounded time, then the keep says why and changes nothing (the worker's join only bounds a hang)."""
+    import threading
+    import uuid
+
+    from geo.store import postgis
+    from geo.store.base import StoreError
+
+    gdf, source = synthetic
+    reader = f"pkir_test_lock_{uuid.uuid4().hex[:6]}"
+    pg_cluster.execute(f"CREATE ROLE {reader} LOGIN PASSWORD 'pw' IN ROLE pkir_reader")
+    monkeypatch.setattr(postgis, "WRITE_LOCK_WAIT_S", 1, raising=False)
+    store = open_store(pg_url)
+    outcome: list = []
+
+    def keep():
+        try:
+            outcome.append(store.save("kept", gdf, source))
+        except Exception as exc:  # the assertion below reads it
+            outcome.append(exc)
+
+    with psycopg.connect(pg_url.replace("postgres@", f"{reader}:pw@"), autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (postgis.WRITE_LOCK,))
+        worker = threading.Thread(target=keep, daemon=True)
+        worker.start()
+        worker.join(timeout=120)
+        assert not worker.is_alive(), "the keep is still waiting for the lock"
+        assert isinstance(outcome[0], StoreError), outcome
+        assert "write lock" in str(outcome[0]) and "nothing was changed" in str(outcome[0])
+        assert "\n" not in str(outcome[0]) and "pw@" not in str(outcome[0])
+    assert store.names() == [SHIPPED]
+    assert store.save("kept", gdf, source).added == len(gdf)  # the lock released, keeps land again
+    pg_cluster.execute(f"DROP ROLE {reader}")

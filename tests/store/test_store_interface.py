@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
@@ -11,7 +12,9 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point
 
-from geo.filters import IncidentFilter
+from bench.synthetic import make_incidents
+from geo.filters import SEARCH_FIELDS, IncidentFilter
+from geo.importers import import_file
 from geo.loading import load_layer
 from geo.store import open_store
 from geo.store.base import (
@@ -22,6 +25,7 @@ from geo.store.base import (
     StoreError,
     reference_query,
 )
+from geo.store.imports import keep_import
 
 
 def same_rows(got: gpd.GeoDataFrame, want: gpd.GeoDataFrame) -> None:
@@ -243,3 +247,44 @@ def test_the_shipped_dataset_reads_with_a_filter_bbox_and_columns_like_any_other
     assert 0 < len(want) < len(shipped)
     assert list(got.columns) == ["id", "title", "date_start", "geometry"]
     same_rows(got, want[["id", "title", "date_start", "geometry"]])
+
+
+# One row per searchable field holds a word no other row has (actors as a list, as a file gives them).
+SEARCHED = {
+    "title": "Zephyrtitle",
+    "description": "Quillondescription",
+    "place": "Xandarplace",
+    "perpetrator": "Wolvenperp",
+    "admin1": "Vortexadminone",
+    "admin2": "Umbraadmintwo",
+    "actors": "Jaish al-Adl",
+}
+
+
+def searchable_file(folder) -> tuple:
+    """A GeoJSON file of 30 incidents, row i holding the i-th SEARCHED word in its field; the ids by field."""
+    doc = make_incidents(30, 7)
+    ids = {}
+    for feat, (field, word) in zip(doc["features"], SEARCHED.items(), strict=False):
+        props = feat["properties"]
+        props[field] = [word, "Police"] if field == "actors" else word
+        ids[field] = props["id"]
+    path = folder / "searchable.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path, ids
+
+
+def test_the_searchable_fields_are_the_ones_this_suite_covers():
+    assert set(SEARCHED) == {*SEARCH_FIELDS, "actors"}
+
+
+@pytest.mark.parametrize("field", list(SEARCHED))
+def test_a_keyword_finds_a_kept_import_by_every_searchable_field(store, tmp_path, field):
+    path, ids = searchable_file(tmp_path)
+    result = import_file(path)
+    keep_import(store, "searchable", path, result)
+    for keyword in (SEARCHED[field], SEARCHED[field].upper().split()[-1]):
+        flt = IncidentFilter(keyword=keyword)
+        got = store.read("searchable", flt)
+        assert list(got["id"]) == [ids[field]], (field, keyword)
+        assert list(got["id"]) == list(reference_query(result.incidents, flt)["id"])
