@@ -84,6 +84,11 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+def _whole_word(word: str) -> str:
+    """A PostgreSQL regular expression matching word only where no word character touches it."""
+    return r"(^|\W)" + re.sub(r"([^\w\s])", r"\\\1", word) + r"(\W|$)"
+
+
 def _without_nul(values) -> list[str]:
     """Filter values a text may equal: one holding NUL matches no kept text, and PostgreSQL refuses it."""
     return [v for v in values if NUL not in v]
@@ -160,8 +165,12 @@ def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Com
             if NUL in word:  # no kept text holds one (geo.validation.nul_problem): it matches nothing
                 parts.append(sql.SQL("FALSE"))
                 continue
-            parts.append(sql.SQL("i.search LIKE %s"))
-            params.append(_like(word))
+            if flt.whole_words:  # as geo.filters: not joined to a letter, digit or _ on either side
+                parts.append(sql.SQL("i.search ~ %s"))
+                params.append(_whole_word(word))
+            else:
+                parts.append(sql.SQL("i.search LIKE %s"))
+                params.append(_like(word))
     if bbox is not None:
         minx, miny, maxx, maxy = (float(v) for v in bbox)
         parts.append(

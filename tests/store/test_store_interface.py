@@ -134,6 +134,8 @@ FILTERS = [
     IncidentFilter(min_fatalities=3),
     IncidentFilter(keyword="Quetta"),
     IncidentFilter(keyword="frontier corps"),
+    IncidentFilter(keyword="Quetta", whole_words=True),
+    IncidentFilter(keyword="quett", whole_words=True),  # a part of a word: nothing, where LIKE finds Quetta
     IncidentFilter(date_from=date(2005, 1, 1), categories=("attack",), countries=("PAK",), min_fatalities=1),
 ]
 
