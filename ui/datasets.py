@@ -18,7 +18,7 @@ import streamlit as st
 from geo.filters import IncidentFilter
 from geo.importers.compact import stored
 from geo.store import DATABASE_ENV, open_store
-from geo.store.base import SHIPPED, IncidentStore, StoreError
+from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
@@ -58,9 +58,32 @@ def _store_at(location: str) -> IncidentStore:
     return open_store(location)
 
 
+STORE_PROBLEMS = (StoreError, OSError, ValueError)  # what a store that cannot be opened or listed raises
+
+
 def store() -> IncidentStore:
-    """The store of this server: PKIR_DATABASE_URL, else the workspace (PKIR_WORKSPACE)."""
-    return _store_at(_location())
+    """The store of this server: PKIR_DATABASE_URL, else the workspace (PKIR_WORKSPACE).
+
+    A store that cannot be opened or listed (a broken or unreadable workspace) is replaced by
+    ShippedOnly: the curated events stay shown and its problem says, in one line, what is wrong.
+    """
+    location = _location()
+    try:
+        opened = _store_at(location)
+        opened.list()
+    except STORE_PROBLEMS as exc:
+        return ShippedOnly(location, problem_line(location, exc))
+    return opened
+
+
+def store_notice() -> tuple[str, str]:
+    """("error" or "warning", one line) about the store in use, or ("", "") when all is well."""
+    current = store()
+    if isinstance(current, ShippedOnly):
+        return "error", f"Kept datasets are not shown: {current.problem}. The curated events are."
+    warning = getattr(current, "warning", None)
+    text = warning() if warning else ""
+    return ("warning", text) if text else ("", "")
 
 
 # ---------------------------------------------------------------- the choice
@@ -123,9 +146,12 @@ def _label(info) -> str:
 
 def sidebar_chooser() -> None:
     """Draw the "Datasets shown" chooser and the remove control in the sidebar."""
+    kind, notice = store_notice()
+    if kind:
+        getattr(st.sidebar, kind)(safe("{}", notice))
     try:
         infos = {i.name: i for i in store().list()}
-    except (StoreError, OSError, ValueError) as exc:
+    except STORE_PROBLEMS as exc:
         st.sidebar.error(safe("The kept datasets could not be listed: {}", exc))
         return
     current = chosen()
@@ -255,10 +281,12 @@ def read_view(
 def load_incidents() -> Loaded:
     """The chosen datasets as one incident layer for the pages; a dataset that cannot be read is an error."""
     try:
+        if not chosen():  # not even the shipped file is there: the loader names the missing file
+            store().shipped.read()
         gdf = read_chosen()
     except LayerValidationError as exc:  # the shipped file is broken: name it, as for any layer
         return Loaded("incidents", None, None, str(exc))
-    except (StoreError, OSError, ValueError) as exc:
+    except STORE_PROBLEMS as exc:
         return Loaded("incidents", None, None, f"kept datasets {chosen_label()}: {type(exc).__name__}: {exc}")
     report = store().shipped.report() if SHIPPED in chosen() else None
     return Loaded("incidents", gdf, report, None)
