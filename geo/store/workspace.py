@@ -103,9 +103,10 @@ def open_beside(path: Path, flags: int = os.O_RDONLY, create: bool = False) -> i
         if os.path.isdir(path):
             raise WorkspaceError(f"{path} is a folder, not a file") from exc
         raise WorkspaceError(f"{path} cannot be opened ({exc.strerror or exc})") from exc
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
         os.close(fd)
-        raise WorkspaceError(f"{path} is not a regular file")
+        raise WorkspaceError(f"{path} is {'a folder, not a file' if stat.S_ISDIR(mode) else 'not a regular file'}")
     return fd
 
 
