@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo.filters import IncidentFilter
 from geo.importers.compact import stored
-from geo.store import DATABASE_ENV, open_store
+from geo.store import DATABASE_ENV, DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
@@ -67,7 +67,11 @@ def store() -> IncidentStore:
     A store that cannot be opened or listed (a broken or unreadable workspace) is replaced by
     ShippedOnly: the curated events stay shown and its problem says, in one line, what is wrong.
     """
-    location = _location()
+    return _usable(_location())
+
+
+def _usable(location: str) -> IncidentStore:
+    """The store at location when it opens and lists, else the shipped-only stand-in naming its problem."""
     try:
         opened = _store_at(location)
         opened.list()
@@ -80,7 +84,8 @@ def store_notice() -> tuple[str, str]:
     """("error" or "warning", one line) about the store in use, or ("", "") when all is well."""
     current = store()
     if isinstance(current, ShippedOnly):
-        return "error", f"Kept datasets are not shown: {current.problem}. The curated events are."
+        kind = "database" if current.location.startswith(DATABASE_SCHEMES) else "workspace"
+        return "error", f"The {kind} cannot be used, so only the curated events are shown: {current.problem}"
     warning = getattr(current, "warning", None)
     text = warning() if warning else ""
     return ("warning", text) if text else ("", "")
@@ -99,14 +104,14 @@ def saved_choice() -> list[str]:
         return [SHIPPED]
     try:
         names = read_json(_choice_path(), {}).get("shown")
-    except ValueError:
+    except (ValueError, StoreError):  # unreadable, a link, a folder: start from the shipped dataset
         names = None
     return [str(n) for n in names] if isinstance(names, list) else [SHIPPED]
 
 
 def save_choice(names: list[str]) -> None:
     """Remember the chosen datasets for the next session (a folder that cannot be written is not fatal)."""
-    if access.team_mode():
+    if access.team_mode() or isinstance(store(), ShippedOnly):  # never write into a workspace refused
         return
     try:
         _choice_path().parent.mkdir(parents=True, exist_ok=True)
@@ -242,7 +247,7 @@ def _read_all(location: str, names: tuple[str, ...], version_key: str) -> gpd.Ge
     cache_resource, not cache_data: a 100k-row frame copied on every rerun would cost more than
     the read it saves.
     """
-    return _store_at(location).read(list(names))
+    return _usable(location).read(list(names))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -253,7 +258,7 @@ def _read_view(
     for key in ("date_from", "date_to"):
         raw[key] = pd.Timestamp(raw[key]).date() if raw[key] else None
     flt = IncidentFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
-    return _store_at(location).read(list(names), flt, bbox, columns)
+    return _usable(location).read(list(names), flt, bbox, columns)
 
 
 def filter_key(flt: IncidentFilter) -> str:
