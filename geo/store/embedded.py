@@ -47,7 +47,7 @@ from geo.store.base import (
     reference_query,
 )
 from geo.store.columns import compare, filter_columns, from_flat, to_flat
-from geo.store.manifest import MANIFEST_FORMAT, check_manifest, store_owned
+from geo.store.manifest import IN_DATASETS, MANIFEST_FORMAT, MANIFEST_TMP, check_manifest, store_owned
 from geo.store.workspace import (
     default_workspace,
     locked,
@@ -185,14 +185,14 @@ class EmbeddedStore(IncidentStore):
     def _publish(self, doc: dict) -> None:
         """Write the manifest, then delete the store's own files it no longer names (old versions, leftovers).
 
-        Only regular files whose names the store gives (VERSION_FILE, temporary files) are deleted,
-        and only inside datasets/ and the workspace folder itself; links, folders and anything else
-        stay as they are.
+        Only regular files whose names the store gives are deleted: versions and temporary files in
+        datasets/, a killed writer's temporary manifest beside the manifest; links, folders and
+        anything else stay as they are.
         """
         write_json(self.folder / MANIFEST, doc)
         named = {Path(entry["file"]).name for entry in doc["datasets"].values()}
-        for folder in (self._datasets, self.folder):
-            for path in store_owned(folder):
+        for folder, names in ((self._datasets, IN_DATASETS), (self.folder, MANIFEST_TMP)):
+            for path in store_owned(folder, names):
                 if path.name not in named:
                     path.unlink(missing_ok=True)
 

@@ -20,7 +20,9 @@ MAX_COUNT = 2**53  # any count a JSON reader elsewhere can hold exactly
 # a dataset version's file, as EmbeddedStore names it: f"{time_ns:x}-{uuid4 hex[:8]}{suffix}"
 VERSION = re.compile(r"[0-9a-f]{1,24}-[0-9a-f]{8}")
 VERSION_FILE = re.compile(VERSION.pattern + r"\.(parquet|gpkg)")
-TMP_FILE = re.compile(r"\.tmp-[a-z0-9_]{8}(\.parquet|\.gpkg|\.json)?")  # what write_atomic leaves when killed
+TMP_FILE = re.compile(r"\.tmp-[a-z0-9_]{8}(\.parquet|\.gpkg)")  # what write_atomic leaves in datasets/ when killed
+MANIFEST_TMP = re.compile(r"\.tmp-[a-z0-9_]{8}\.json")  # and beside the manifest
+IN_DATASETS = re.compile(f"{VERSION_FILE.pattern}|{TMP_FILE.pattern}")  # every name the store gives in datasets/
 
 TEXTS = ("imported_at", "version")
 SOURCE_TEXTS = ("file_name", "file_hash", "format")
@@ -103,14 +105,14 @@ def check_manifest(doc: dict, path: str, suffixes: tuple[str, ...]) -> dict:
     return doc
 
 
-def store_owned(folder: Path) -> Iterator[Path]:
-    """The regular files in folder whose names the store gives (versions, temporary files): never links or folders."""
+def store_owned(folder: Path, names: re.Pattern) -> Iterator[Path]:
+    """The regular files in folder whose whole name matches names (the store's own): never links or folders."""
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
         return
     for entry in entries:
-        if not (VERSION_FILE.fullmatch(entry.name) or TMP_FILE.fullmatch(entry.name)):
+        if not names.fullmatch(entry.name):
             continue
         try:
             if stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
