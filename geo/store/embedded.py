@@ -74,6 +74,11 @@ def _new_version() -> str:
     return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
 
 
+def _missing(name: str, entry: dict) -> str:
+    """Why a dataset whose file is gone cannot be read or updated."""
+    return f"dataset '{name}': its file {entry['file']} is missing from the workspace; remove it and keep it again"
+
+
 @contextlib.contextmanager
 def _damaged(name: str, entry: dict) -> Iterator[None]:
     """Turn what a damaged or foreign dataset file raises into one StoreError naming the dataset and file."""
@@ -132,15 +137,18 @@ class EmbeddedStore(IncidentStore):
         self, name: str, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str] | None
     ) -> gpd.GeoDataFrame:
         fetch = filter_columns(columns, filter_fields(flt))
+        missing = set()
         for _attempt in range(READ_RETRIES):
             entry = self._manifest()["datasets"].get(name)
             if entry is None:
                 raise DatasetNotFound(f"no dataset named '{name}'")
+            if entry["file"] in missing:  # named again after it was found missing: not a writer's replacement
+                raise StoreError(_missing(name, entry))
             try:
                 gdf = self._read_version(name, entry, fetch, flt, bbox)
                 break
             except FileNotFoundError:  # a writer replaced this version after we read the manifest
-                continue
+                missing.add(entry["file"])
         else:
             raise StoreError(f"dataset '{name}' kept changing while it was read; try again")
         gdf = reference_query(gdf, flt, bbox)  # what the backend could not push down
@@ -207,7 +215,10 @@ class EmbeddedStore(IncidentStore):
                     name, unchanged=len(new), skipped=reason, version=doc["datasets"].get(name, {}).get("version", "")
                 )
             entry = doc["datasets"].get(name)
-            old = new.iloc[0:0] if entry is None else self._read_flat(name, entry, None, None, None)
+            try:
+                old = new.iloc[0:0] if entry is None else self._read_flat(name, entry, None, None, None)
+            except FileNotFoundError as exc:  # under the lock nobody replaces it: it is gone
+                raise StoreError(_missing(name, entry)) from exc
             added, changed, removed, unchanged, _ = compare(old, new)
             if mode == "merge":
                 removed = 0

@@ -195,6 +195,12 @@ def _try_lock(fh) -> bool:
     return True
 
 
+def _only_mine(fd: int) -> None:
+    """Make a file of this user's readable and writable by this user alone (POSIX; elsewhere a no-op)."""
+    if hasattr(os, "fchmod") and hasattr(os, "geteuid") and os.fstat(fd).st_uid == os.geteuid():
+        os.fchmod(fd, 0o600)
+
+
 def _unlock(fh) -> None:
     if fcntl is not None:
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
@@ -212,6 +218,7 @@ def locked(folder: Path, timeout: float | None = None) -> Iterator[None]:
     """
     timeout = LOCK_TIMEOUT_S if timeout is None else timeout
     with os.fdopen(open_beside(folder / ".lock", os.O_RDWR, create=True), "r+b") as fh:
+        _only_mine(fh.fileno())  # another user who can open the lock file can hold every writer off
         deadline = time.monotonic() + timeout
         while not _try_lock(fh):
             if time.monotonic() > deadline:

@@ -388,3 +388,20 @@ def test_a_cache_folder_others_may_write_is_not_used(shipped_folder):
     folder = shipped.cache_dir()
     os.chmod(folder, 0o777)
     assert shipped.cache_dir() is None
+
+
+def test_the_lock_file_is_the_owners_alone(kept, synthetic):
+    lock = kept.folder / ".lock"
+    os.chmod(lock, 0o666)  # as an older version left it, or someone widened it
+    kept.save("other", synthetic[0].iloc[:3], other_source("other.geojson"))
+    assert lock.stat().st_mode & 0o777 == 0o600  # nobody else can open it to hold every writer off
+
+
+def test_a_dataset_whose_file_is_gone_is_named_on_read_and_on_keep(kept, synthetic):
+    (kept.folder / kept._manifest()["datasets"]["kept"]["file"]).unlink()
+    with pytest.raises(StoreError, match=r"dataset 'kept': its file datasets/.*\.parquet is missing"):
+        kept.read("kept")
+    with pytest.raises(StoreError, match="is missing from the workspace"):
+        kept.save("kept", synthetic[0].iloc[:3], other_source("v2.geojson"))
+    kept.remove("kept")
+    assert kept.names() == ["shipped"]
