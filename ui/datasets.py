@@ -313,6 +313,10 @@ def keep_section(upload, result) -> None:
     if not access.can_change_data():
         st.info(access.refusal())
         return
+    current = store()
+    if isinstance(current, ShippedOnly):  # say so before the form, not after a click
+        st.error(safe("Nothing can be kept now: {}", current.problem))
+        return
     st.caption(
         safe(
             "Kept datasets are saved in your workspace ({}) and stay there after a restart; choose "

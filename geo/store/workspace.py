@@ -76,6 +76,8 @@ def prepare(folder: Path) -> Path:
     if place:
         raise WorkspaceError(f"workspace {folder} is inside {place}; choose a folder outside it")
     real_folder(folder, "workspace")
+    if folder.exists() and not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise WorkspaceError(f"workspace {folder} cannot be read and written by this user (check its permissions)")
     real_folder(folder / "datasets", "the workspace's datasets folder")
     try:
         (folder / "datasets").mkdir(parents=True, exist_ok=True)

@@ -165,3 +165,16 @@ def test_a_data_folder_without_incidents_names_the_missing_file(workspace_folder
     at = open_page("pages/incidents.py")
     text = " ".join(e.value for e in at.error) + " ".join(c.value for c in at.code)
     assert LAYERS["incidents"].file in text and "file not found" in text, text
+
+
+def test_the_import_page_says_nothing_can_be_kept_before_the_form(workspace_folder):
+    kept_synthetic(workspace_folder)
+    (workspace_folder / "manifest.json").unlink()
+    (workspace_folder / "manifest.json").mkdir()
+    restart()
+    at = open_page("pages/import_data.py")
+    at.file_uploader(key="import_file").set_value((ACLED.name, ACLED.read_bytes(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value.replace("\\", "") for e in at.main.error]
+    assert any("Nothing can be kept now" in e and "manifest.json is a folder" in e for e in errors), errors
+    assert not [b for b in at.button if b.key == "keep_button"]

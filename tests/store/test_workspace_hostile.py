@@ -405,3 +405,20 @@ def test_a_dataset_whose_file_is_gone_is_named_on_read_and_on_keep(kept, synthet
         kept.save("kept", synthetic[0].iloc[:3], other_source("v2.geojson"))
     kept.remove("kept")
     assert kept.names() == ["shipped"]
+
+
+def test_a_workspace_this_user_may_not_use_is_refused_by_what_the_system_says(tmp_path, monkeypatch):
+    """The mode-000 case as the system reports it to a user who is not root (root may open anything,
+    so os.access is what is made to answer here, as it would for that user)."""
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    os.chmod(folder, 0o000)
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False if Path(path) == folder else real_access(path, mode)
+    )
+    try:
+        with pytest.raises(WorkspaceError, match=rf"workspace {folder} cannot be read and written by this user"):
+            EmbeddedStore(folder)
+    finally:
+        os.chmod(folder, 0o755)
