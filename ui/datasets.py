@@ -74,7 +74,8 @@ def _usable(location: str) -> IncidentStore:
     """The store at location when it opens and lists, else the shipped-only stand-in naming its problem."""
     try:
         opened = _store_at(location)
-        opened.list()
+        if not location.startswith(DATABASE_SCHEMES):  # a workspace is checked on every use (a file read);
+            opened.list()  # a database is asked only what the page needs (its errors are reported where met)
     except STORE_PROBLEMS as exc:
         return ShippedOnly(location, problem_line(location, exc))
     return opened
