@@ -47,7 +47,7 @@ from geo.store.base import (
     reference_query,
 )
 from geo.store.columns import compare, filter_columns, from_flat, to_flat
-from geo.store.manifest import IN_DATASETS, MANIFEST_FORMAT, MANIFEST_TMP, check_manifest, store_owned
+from geo.store.manifest import IN_DATASETS, MANIFEST_FORMAT, MANIFEST_TMP, check_manifest, tidy
 from geo.store.workspace import (
     default_workspace,
     locked,
@@ -199,10 +199,8 @@ class EmbeddedStore(IncidentStore):
         """
         write_json(self.folder / MANIFEST, doc)
         named = {Path(entry["file"]).name for entry in doc["datasets"].values()}
-        for folder, names in ((self._datasets, IN_DATASETS), (self.folder, MANIFEST_TMP)):
-            for path in store_owned(folder, names):
-                if path.name not in named:
-                    path.unlink(missing_ok=True)
+        tidy(self._datasets, IN_DATASETS, named)
+        tidy(self.folder, MANIFEST_TMP, set())
 
     def _save_kept(self, name: str, incidents: gpd.GeoDataFrame, source: SourceInfo, mode: str) -> SaveReport:
         new = to_flat(incidents).reset_index(drop=True)

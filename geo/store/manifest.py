@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 from geo.store.base import StoreError, WorkspaceError, check_name
@@ -105,17 +104,32 @@ def check_manifest(doc: dict, path: str, suffixes: tuple[str, ...]) -> dict:
     return doc
 
 
-def store_owned(folder: Path, names: re.Pattern) -> Iterator[Path]:
-    """The regular files in folder whose whole name matches names (the store's own): never links or folders."""
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        if not names.fullmatch(entry.name):
-            continue
+def tidy(folder: Path, names: re.Pattern, keep: set[str]) -> None:
+    """Delete the regular files in folder whose whole name matches names (the store's own), except keep.
+
+    Links, folders and every other name stay. The folder is opened once, without following a link,
+    and everything is done relative to that handle, so swapping it for a link midway changes nothing.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    if os.unlink not in os.supports_dir_fd or os.scandir not in os.supports_fd:  # not POSIX: by path
+        fd, where = None, folder
+    else:
         try:
-            if stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
-                yield Path(entry.path)
+            fd = os.open(folder, flags)
         except FileNotFoundError:
-            continue
+            return
+        except OSError as exc:
+            raise WorkspaceError(f"{folder} cannot be opened as a folder ({exc.strerror or exc})") from exc
+        where = fd
+    try:
+        for entry in list(os.scandir(where)):
+            if entry.name in keep or not names.fullmatch(entry.name):
+                continue
+            try:
+                if stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
+                    os.unlink(entry.name if fd is not None else entry.path, dir_fd=fd)
+            except FileNotFoundError:
+                continue
+    finally:
+        if fd is not None:
+            os.close(fd)
