@@ -422,3 +422,16 @@ def test_a_workspace_this_user_may_not_use_is_refused_by_what_the_system_says(tm
             EmbeddedStore(folder)
     finally:
         os.chmod(folder, 0o755)
+
+
+def test_a_geopackage_version_of_the_wrong_schema_is_refused_naming_the_field(tmp_path, synthetic):
+    import pyogrio
+
+    store = EmbeddedStore(tmp_path / "ws", file_format="gpkg")
+    store.save("kept", synthetic[0].iloc[:20], synthetic[1])
+    path = store.folder / store._manifest()["datasets"]["kept"]["file"]
+    frame = pyogrio.read_dataframe(path, layer="incidents")
+    frame["fatalities_best"] = "many"
+    pyogrio.write_dataframe(frame, path, layer="incidents", driver="GPKG")
+    with pytest.raises(StoreError, match=r"dataset 'kept' .*'fatalities_best' holds text, expected whole numbers"):
+        store.read("kept")
