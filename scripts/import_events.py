@@ -28,8 +28,9 @@ from geo.geojson_io import gdf_to_features, write_feature_collection
 from geo.importers import FORMATS, ImportFormatError, import_file
 from geo.loading import load_layer
 from geo.store import DATABASE_ENV, open_store
-from geo.store.base import StoreError
+from geo.store.base import StoreError, problem_line
 from geo.store.imports import keep_import
+from geo.store.workspace import default_workspace
 
 
 def _args(argv):
@@ -52,6 +53,11 @@ def _args(argv):
     ap.add_argument("--with-shipped", action="store_true", help="keep the shipped incidents too")
     ap.add_argument("--force", action="store_true", help="replace an existing incidents.geojson")
     return ap.parse_args(argv)
+
+
+def _store_location(database: str | None) -> str:
+    """Where --keep saves: the database given or configured, else the workspace folder."""
+    return database or os.environ.get(DATABASE_ENV, "").strip() or str(default_workspace())
 
 
 def _print_report(result, report: Path | None) -> None:
@@ -96,9 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.keep:
         try:
-            print("kept:", keep_import(open_store(args.database), args.keep, args.file, result).summary())
-        except StoreError as exc:
-            print(f"not kept: {exc}", file=sys.stderr)
+            store = open_store(args.database)
+            warning = getattr(store, "warning", lambda: "")()
+            if warning:
+                print(f"warning: {warning}", file=sys.stderr)
+            print("kept:", keep_import(store, args.keep, args.file, result).summary())
+        except (StoreError, OSError) as exc:  # a workspace or database that cannot be used: one line
+            print(f"not kept: {problem_line(_store_location(args.database), exc)}", file=sys.stderr)
             return 1
     if target is None:
         return 0

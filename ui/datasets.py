@@ -17,8 +17,8 @@ import streamlit as st
 
 from geo.filters import IncidentFilter
 from geo.importers.compact import stored
-from geo.store import DATABASE_ENV, open_store
-from geo.store.base import SHIPPED, IncidentStore, StoreError
+from geo.store import DATABASE_ENV, DATABASE_SCHEMES, open_store
+from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
 from geo.validation import LayerValidationError
@@ -58,9 +58,38 @@ def _store_at(location: str) -> IncidentStore:
     return open_store(location)
 
 
+STORE_PROBLEMS = (StoreError, OSError, ValueError)  # what a store that cannot be opened or listed raises
+
+
 def store() -> IncidentStore:
-    """The store of this server: PKIR_DATABASE_URL, else the workspace (PKIR_WORKSPACE)."""
-    return _store_at(_location())
+    """The store of this server: PKIR_DATABASE_URL, else the workspace (PKIR_WORKSPACE).
+
+    A store that cannot be opened or listed (a broken or unreadable workspace) is replaced by
+    ShippedOnly: the curated events stay shown and its problem says, in one line, what is wrong.
+    """
+    return _usable(_location())
+
+
+def _usable(location: str) -> IncidentStore:
+    """The store at location when it opens and lists, else the shipped-only stand-in naming its problem."""
+    try:
+        opened = _store_at(location)
+        if not location.startswith(DATABASE_SCHEMES):  # a workspace is checked on every use (a file read);
+            opened.list()  # a database is asked only what the page needs (its errors are reported where met)
+    except STORE_PROBLEMS as exc:
+        return ShippedOnly(location, problem_line(location, exc))
+    return opened
+
+
+def store_notice() -> tuple[str, str]:
+    """("error" or "warning", one line) about the store in use, or ("", "") when all is well."""
+    current = store()
+    if isinstance(current, ShippedOnly):
+        kind = "database" if current.location.startswith(DATABASE_SCHEMES) else "workspace"
+        return "error", f"The {kind} cannot be used, so only the curated events are shown: {current.problem}"
+    warning = getattr(current, "warning", None)
+    text = warning() if warning else ""
+    return ("warning", text) if text else ("", "")
 
 
 # ---------------------------------------------------------------- the choice
@@ -76,14 +105,14 @@ def saved_choice() -> list[str]:
         return [SHIPPED]
     try:
         names = read_json(_choice_path(), {}).get("shown")
-    except ValueError:
+    except (ValueError, StoreError):  # unreadable, a link, a folder: start from the shipped dataset
         names = None
     return [str(n) for n in names] if isinstance(names, list) else [SHIPPED]
 
 
 def save_choice(names: list[str]) -> None:
     """Remember the chosen datasets for the next session (a folder that cannot be written is not fatal)."""
-    if access.team_mode():
+    if access.team_mode() or isinstance(store(), ShippedOnly):  # never write into a workspace refused
         return
     try:
         _choice_path().parent.mkdir(parents=True, exist_ok=True)
@@ -123,9 +152,12 @@ def _label(info) -> str:
 
 def sidebar_chooser() -> None:
     """Draw the "Datasets shown" chooser and the remove control in the sidebar."""
+    kind, notice = store_notice()
+    if kind:
+        getattr(st.sidebar, kind)(safe("{}", notice))
     try:
         infos = {i.name: i for i in store().list()}
-    except (StoreError, OSError, ValueError) as exc:
+    except STORE_PROBLEMS as exc:
         st.sidebar.error(safe("The kept datasets could not be listed: {}", exc))
         return
     current = chosen()
@@ -216,7 +248,7 @@ def _read_all(location: str, names: tuple[str, ...], version_key: str) -> gpd.Ge
     cache_resource, not cache_data: a 100k-row frame copied on every rerun would cost more than
     the read it saves.
     """
-    return _store_at(location).read(list(names))
+    return _usable(location).read(list(names))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -227,7 +259,7 @@ def _read_view(
     for key in ("date_from", "date_to"):
         raw[key] = pd.Timestamp(raw[key]).date() if raw[key] else None
     flt = IncidentFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
-    return _store_at(location).read(list(names), flt, bbox, columns)
+    return _usable(location).read(list(names), flt, bbox, columns)
 
 
 def filter_key(flt: IncidentFilter) -> str:
@@ -255,10 +287,12 @@ def read_view(
 def load_incidents() -> Loaded:
     """The chosen datasets as one incident layer for the pages; a dataset that cannot be read is an error."""
     try:
+        if not chosen():  # not even the shipped file is there: the loader names the missing file
+            store().shipped.read()
         gdf = read_chosen()
     except LayerValidationError as exc:  # the shipped file is broken: name it, as for any layer
         return Loaded("incidents", None, None, str(exc))
-    except (StoreError, OSError, ValueError) as exc:
+    except STORE_PROBLEMS as exc:
         return Loaded("incidents", None, None, f"kept datasets {chosen_label()}: {type(exc).__name__}: {exc}")
     report = store().shipped.report() if SHIPPED in chosen() else None
     return Loaded("incidents", gdf, report, None)
@@ -279,6 +313,10 @@ def keep_section(upload, result) -> None:
     st.subheader("Keep this dataset")
     if not access.can_change_data():
         st.info(access.refusal())
+        return
+    current = store()
+    if isinstance(current, ShippedOnly):  # say so before the form, not after a click
+        st.error(safe("Nothing can be kept now: {}", current.problem))
         return
     st.caption(
         safe(

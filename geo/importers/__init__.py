@@ -116,7 +116,8 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
         date_columns = (reader.cols["date"], "date_end")
     else:
         raise ImportFormatError(f"{path.name}: format {fmt!r} is not a CSV format")
-    order = decide_order(_date_texts(table, date_columns), path.name, "dates", dayfirst, default)
+    named = "/".join(c for c in dict.fromkeys(date_columns) if c in table.header) or date_columns[0]
+    order = decide_order(_date_texts(table, date_columns), path.name, named, dayfirst, default)
     collector = Collector(path.name, name, source=dataset_source(source, path.name), label_of=label_of, order=order)
     _convert_csv(table, collector, label, convert, progress)
     if collector.rows_read == 0:
@@ -127,7 +128,13 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
 
 def _import_spatial(path: Path, dayfirst, source, layer, progress) -> ImportResult:
     gdf, layers, chosen = spatial.read(path, layer)
-    collector = Collector(path.name, "spatial", source=dataset_source(source, path.name), unit="feature")
+    collector = Collector(
+        path.name,
+        "spatial",
+        source=dataset_source(source, path.name),
+        unit="feature",
+        date_fields=("date_start", "date_end"),  # the properties as the README names them, whatever the file's
+    )
     spatial.to_collector(gdf, path.name, collector)
     if len(layers) > 1:
         collector.notes.insert(

@@ -174,8 +174,10 @@ class Collector:
         unit: str = "row",
         label_of: Callable[[object], str] = id_label,
         order: tuple[bool | None, str | None] | None = None,
+        date_fields: tuple[str, str] | None = None,
     ):
         self.file_name, self.fmt, self.source, self.unit = file_name, fmt, source, unit
+        self.date_fields = date_fields  # names a date rejection gives its field by (None: the message alone)
         self.order = order  # the date order, decided before the rows came (then rows go in parts)
         self.parts: list[pd.DataFrame] = []  # validated rows, compact (geo.importers.compact)
         self.part_rows: list[np.ndarray] = []  # the file row of each of them
@@ -261,25 +263,32 @@ class Collector:
     def _dates(self, dayfirst: bool | None, default: tuple[bool, str] | None) -> None:
         start, end = self.column("date_start"), self.column("date_end")
         if self.order is None:
-            self.order = decide_order((v for v in chain(start, end) if v), self.file_name, "dates", dayfirst, default)
+            named = "/".join(self.date_fields or ("date_start", "date_end"))
+            self.order = decide_order((v for v in chain(start, end) if v), self.file_name, named, dayfirst, default)
             if self.order[1]:
                 self.notes.append(self.order[1])
         order = self.order[0]
         cache: dict[str, str] = {}
         keep = np.ones(len(start), dtype=bool)
         for i, (s, e) in enumerate(zip(start, end, strict=True)):
+            at = 0  # which date is being read: 0 start, 1 end
             try:
                 if not s:
                     raise ValueError("no date")
-                for values, text in ((start, s), (end, e or s)):
+                for n, (values, text) in enumerate(((start, s), (end, e or s))):
+                    at = n
                     if text not in cache:
                         cache[text] = parse_date(text, order).isoformat()
                     values[i] = cache[text]
             except ValueError as exc:
-                self._reject_at(i, str(exc))
+                self._reject_at(i, self._date_problem(at, exc))
                 keep[i] = False
         if not keep.all():
             self._drop(keep)
+
+    def _date_problem(self, at: int, exc: ValueError) -> str:
+        """A date rejection, naming the field at fault (0 start, 1 end) when the format gives their names."""
+        return str(exc) if self.date_fields is None else f"{self.date_fields[at]}: {exc}"
 
     def _places(self) -> None:
         country = self.column("country")

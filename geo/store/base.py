@@ -50,6 +50,14 @@ class StoreError(Exception):
     """A store operation was refused; the message says why in one line."""
 
 
+class WorkspaceError(StoreError):
+    """The workspace cannot be used as it is on disk; the message names the workspace and the problem."""
+
+
+class LockTimeout(StoreError, TimeoutError):
+    """Another writer held the store's write lock longer than a writer waits."""
+
+
 class DatasetNotFound(StoreError):
     """No dataset of that name is kept."""
 
@@ -143,10 +151,13 @@ class SaveReport:
 
 
 def check_name(name: str) -> str:
-    """A dataset name as kept (stripped); refuse empty, over-long, control characters, "shipped"."""
+    """A dataset name as kept (stripped, NFC); refuse empty, over-long, control characters, "shipped".
+
+    NFC: the same name typed with composed or decomposed accents is one dataset, not two that look alike.
+    """
     if not isinstance(name, str) or not name.strip():
         raise StoreError("a dataset needs a name")
-    name = name.strip()
+    name = unicodedata.normalize("NFC", name.strip())
     if len(name) > MAX_NAME:
         raise StoreError(f"dataset name is {len(name)} characters long; at most {MAX_NAME}")
     if any(unicodedata.category(ch).startswith("C") for ch in name):
@@ -366,7 +377,7 @@ class IncidentStore(ABC):
         """Remove a kept dataset and its rows."""
         if name == SHIPPED:
             raise ReadOnlyDataset("the shipped curated dataset cannot be removed")
-        self._remove_kept(name)
+        self._remove_kept(unicodedata.normalize("NFC", name) if isinstance(name, str) else name)
 
 
 def already_kept(infos: Sequence[DatasetInfo], name: str, source: SourceInfo) -> str:
@@ -380,3 +391,37 @@ def already_kept(infos: Sequence[DatasetInfo], name: str, source: SourceInfo) ->
                 return f"{source.file_name} is already kept with the same content"
             return f"{source.file_name} is already kept, as '{info.name}'"
     return ""
+
+
+class ShippedOnly(IncidentStore):
+    """The shipped dataset alone, standing in for a store that cannot be used: saving and removing say why.
+
+    problem is the one line naming the store's location and what is wrong with it.
+    """
+
+    def __init__(self, location: str, problem: str, shipped=None):
+        super().__init__(shipped)
+        self._location, self.problem = location, problem
+
+    @property
+    def location(self) -> str:
+        """Where the store that could not be used lives."""
+        return self._location
+
+    def _kept_infos(self) -> list[DatasetInfo]:
+        return []
+
+    def _read_kept(self, name, flt, bbox, columns) -> gpd.GeoDataFrame:
+        raise DatasetNotFound(f"no dataset named '{name}'")
+
+    def _save_kept(self, name, incidents, source, mode) -> SaveReport:
+        raise StoreError(self.problem)
+
+    def _remove_kept(self, name) -> None:
+        raise StoreError(self.problem)
+
+
+def problem_line(location: str, exc: BaseException) -> str:
+    """One line naming a store's location and what is wrong with it (the location once)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if location in text else f"{location}: {text}"

@@ -7,9 +7,11 @@ bench/bench_store.py measures both; DEFAULT is the one the numbers chose (bench/
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import geopandas as gpd
 import pandas as pd
@@ -18,7 +20,7 @@ import pyarrow.parquet as pq
 import pyogrio
 
 from geo.filters import IncidentFilter
-from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, GEOMETRY
+from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, GEOMETRY, INT_COLUMNS
 
 try:  # how geopandas' to_parquet converts a frame; without them a save converts the whole frame at once
     from geopandas.io.arrow import _create_metadata as _geo_metadata
@@ -82,11 +84,29 @@ def _write_parquet(flat: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def _read_parquet(
-    path: Path, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
+    path: Path | BinaryIO, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
 ) -> gpd.GeoDataFrame:
     cols = None if columns is None else [*columns, GEOMETRY]
     gdf = gpd.read_parquet(path, columns=cols, filters=_arrow_filters(flt), bbox=bbox)
     return gdf.reset_index(drop=True)
+
+
+def _arrow_kind(kind: pa.DataType) -> str:
+    """What an Arrow column holds, in the words check_columns uses."""
+    checks = [
+        (pa.types.is_null, "null"),
+        (lambda t: pa.types.is_string(t) or pa.types.is_large_string(t), "text"),
+        (pa.types.is_boolean, "bool"),
+        (pa.types.is_integer, "int"),
+        (pa.types.is_floating, "float"),
+        (lambda t: pa.types.is_timestamp(t) or pa.types.is_date(t), "date"),
+        (lambda t: pa.types.is_binary(t) or pa.types.is_large_binary(t), "binary"),
+    ]
+    return next((word for test, word in checks if test(kind)), str(kind))
+
+
+def _parquet_kinds(fh: BinaryIO) -> dict[str, str]:
+    return {f.name: _arrow_kind(f.type) for f in pq.read_schema(fh)}
 
 
 def _sql_text(value: str) -> str:
@@ -116,11 +136,15 @@ def _write_gpkg(flat: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def _read_gpkg(
-    path: Path, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
+    path: Path | BinaryIO, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
 ) -> gpd.GeoDataFrame:
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         raise FileNotFoundError(path)
-    gdf = pyogrio.read_dataframe(path, layer=LAYER, columns=columns, where=_gpkg_where(flt), bbox=bbox, use_arrow=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
+        gdf = pyogrio.read_dataframe(
+            path, layer=LAYER, columns=columns, where=_gpkg_where(flt), bbox=bbox, use_arrow=True
+        )
     for col in DATE_COLUMNS:
         if col in gdf.columns:
             gdf[col] = pd.to_datetime(gdf[col]).dt.tz_localize(None).astype("datetime64[us]")
@@ -130,6 +154,22 @@ def _read_gpkg(
     return gdf.rename_geometry(GEOMETRY) if gdf.geometry.name != GEOMETRY else gdf
 
 
+def _numpy_kind(dtype: str) -> str:
+    """What a column pyogrio describes holds (OGR keeps booleans as small integers)."""
+    for prefix, word in (("int", "int"), ("float", "float"), ("datetime", "date"), ("bool", "bool")):
+        if dtype.startswith(prefix):
+            return word
+    return "text" if dtype == "object" else dtype
+
+
+def _gpkg_kinds(fh: BinaryIO) -> dict[str, str]:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
+        info = pyogrio.read_info(fh, layer=LAYER)
+    kinds = {str(n): _numpy_kind(str(d)) for n, d in zip(info["fields"], info["dtypes"], strict=True)}
+    return kinds | {GEOMETRY: "binary"}  # OGR decodes the geometry itself, or fails on reading it
+
+
 @dataclass(frozen=True)
 class Backend:
     """One file format for dataset versions."""
@@ -137,11 +177,53 @@ class Backend:
     name: str
     suffix: str
     write: Callable[[gpd.GeoDataFrame, Path], None]
-    read: Callable[[Path, list[str] | None, IncidentFilter | None, tuple | None], gpd.GeoDataFrame]
+    read: Callable[[Path | BinaryIO, list[str] | None, IncidentFilter | None, tuple | None], gpd.GeoDataFrame]
+    kinds: Callable[[BinaryIO], dict[str, str]]  # column -> "text", "int", "float", "date", "bool", "binary", "null"
 
 
 BACKENDS = {
-    "parquet": Backend("GeoParquet", ".parquet", _write_parquet, _read_parquet),
-    "gpkg": Backend("GeoPackage", ".gpkg", _write_gpkg, _read_gpkg),
+    "parquet": Backend("GeoParquet", ".parquet", _write_parquet, _read_parquet, _parquet_kinds),
+    "gpkg": Backend("GeoPackage", ".gpkg", _write_gpkg, _read_gpkg, _gpkg_kinds),
 }
 DEFAULT = "parquet"
+
+
+def by_suffix(file_name: str) -> Backend:
+    """The backend that writes files of this name's suffix (the manifest check allows no other)."""
+    return next(b for b in BACKENDS.values() if file_name.endswith(b.suffix))
+
+
+def _expected(name: str) -> tuple[str, ...]:
+    """The kinds a stored column may hold (besides "null", a column of no values)."""
+    if name == GEOMETRY:
+        return ("binary",)
+    if name in DATE_COLUMNS:
+        return ("date",)
+    if name in INT_COLUMNS:
+        return ("int",)
+    if name in FLOAT_COLUMNS:
+        return ("float", "int")
+    if name in BOOL_COLUMNS:
+        return ("bool", "int")
+    return ("text",)
+
+
+WORDS = {
+    "text": "text",
+    "int": "whole numbers",
+    "float": "numbers",
+    "date": "dates",
+    "bool": "true/false",
+    "binary": "WKB geometry",
+}
+
+
+def check_columns(backend: Backend, fh: BinaryIO) -> list[str]:
+    """What is wrong with a dataset file's columns (types the store would not write), naming each field."""
+    kinds = backend.kinds(fh)
+    problems = [f"field '{n}' is missing" for n in ("id", GEOMETRY) if n not in kinds]
+    for name, kind in kinds.items():
+        if (name in FIELDS or name == GEOMETRY) and kind != "null" and kind not in _expected(name):
+            want = " or ".join(WORDS[k] for k in _expected(name))
+            problems.append(f"field '{name}' holds {WORDS.get(kind, kind)}, expected {want}")
+    return problems

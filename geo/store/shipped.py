@@ -4,7 +4,9 @@ The first load of a file parses and validates the GeoJSON and keeps the result a
 the workspace (WORKSPACE/cache/shipped-<key>.parquet and .json, the key a hash of the file's bytes
 and of the cache format), so the next server start reads it in a fraction of the time and without
 the parser's memory peak. A changed file has another hash, so a cache never serves a stale file;
-team mode (PKIR_DATABASE_URL) keeps nothing on disk.
+team mode (PKIR_DATABASE_URL) keeps nothing on disk. An entry is read only when its files are
+this user's own regular files that nobody else may write, and the Parquet file's bytes have the
+SHA-256 its report names: anything else (a planted or damaged entry) is parsed again from the file.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import contextlib
 import ctypes
 import dataclasses
 import hashlib
+import io
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -27,9 +31,10 @@ from geo.catalog import LAYERS, data_dir
 from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
 from geo.store import DATABASE_ENV, formats
-from geo.store.base import SHIPPED, DatasetInfo, SourceInfo
+from geo.store.base import SHIPPED, DatasetInfo, SourceInfo, StoreError, file_sha256
 from geo.store.columns import decode_json_column
-from geo.store.workspace import REPO_GEO, default_workspace, write_atomic, write_json
+from geo.store.workspace import STATIC as _STATIC  # noqa: F401 (tests name the served folder through this module)
+from geo.store.workspace import default_workspace, forbidden_place, open_beside, real_folder, write_atomic, write_json
 from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"
@@ -48,9 +53,8 @@ def _stamp(path: Path) -> str | None:
     return f"{st.st_mtime_ns:x}-{st.st_size:x}"
 
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the report names the Parquet file's SHA-256
 CACHE_FOLDER = "cache"
-_STATIC = Path(__file__).resolve().parents[2] / "static"  # served to anyone: a cache never goes there
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -59,14 +63,39 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=
 def cache_dir() -> Path | None:
     """Where parsed shipped files are kept: the workspace's cache folder.
 
-    None in team mode, and for a workspace under static/ (served to anyone) or geo/ (shipped).
+    None in team mode, for a workspace under static/ (served to anyone) or geo/ (shipped), and
+    when the cache folder is a link or can be written by others.
     """
     if os.environ.get(DATABASE_ENV, "").strip():
         return None
-    folder = (default_workspace() / CACHE_FOLDER).expanduser().resolve()
-    if any(folder == top or top in folder.parents for top in (_STATIC, REPO_GEO)):
+    workspace = default_workspace().expanduser().resolve()
+    folder = workspace / CACHE_FOLDER
+    if forbidden_place(folder):
         return None
-    return folder
+    try:
+        real_folder(folder, "the shipped cache folder")
+    except StoreError:
+        return None
+    return folder if not _others_may_change(folder) else None
+
+
+def _others_may_change(path: Path) -> bool:
+    """Can anyone but this user change path (another owner, or group/other write permission)?"""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False  # not there yet: it is made by this user
+    foreign = hasattr(os, "geteuid") and info.st_uid != os.geteuid()
+    return foreign or bool(info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _own_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of this user's that nobody else may write (OSError otherwise)."""
+    with os.fdopen(open_beside(path), "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if (hasattr(os, "geteuid") and info.st_uid != os.geteuid()) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise PermissionError(f"{path} may be changed by another user")
+        return fh.read()
 
 
 def cache_key(digest: str) -> str:
@@ -99,15 +128,19 @@ def _from_cache(digest: str) -> tuple[gpd.GeoDataFrame, ValidationReport] | None
         return None
     name = f"shipped-{cache_key(digest)}"
     try:
-        doc = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        doc = json.loads(_own_bytes(folder / f"{name}.json").decode("utf-8"))
         if doc.get("digest") != digest:
             return None
         report = ValidationReport(**doc["report"])
         kinds = dict(doc["columns"])
-        flat = gpd.read_parquet(folder / f"{name}.parquet")
+        content = _own_bytes(folder / f"{name}.parquet")
+        if hashlib.sha256(content).hexdigest() != doc.get("content"):
+            return None  # not the bytes this entry was written with: planted or damaged
+        flat = gpd.read_parquet(io.BytesIO(content))
+        del content
         if list(flat.columns) != [*kinds, flat.geometry.name]:
             return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, StoreError):
         return None
     columns = {}
     for column, kind in kinds.items():  # one column at a time: a small peak
@@ -148,7 +181,7 @@ def _to_cache(digest: str, result: tuple[gpd.GeoDataFrame, ValidationReport]) ->
     geometry = frame.geometry.name
     kinds = {c: _stored_kind(frame[c]) for c in frame.columns if c != geometry}
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o755, parents=True, exist_ok=True)  # nobody else may write it, whatever the umask
         stored = frame.copy()
         for column, kind in kinds.items():
             if kind == "json":
@@ -156,10 +189,16 @@ def _to_cache(digest: str, result: tuple[gpd.GeoDataFrame, ValidationReport]) ->
                     [None if v is None else _ENCODE(v) for v in frame[column]], index=frame.index, dtype=object
                 )
         write_atomic(folder / f"{name}.parquet", lambda tmp: formats.BACKENDS["parquet"].write(stored, tmp))
-        doc = {"digest": digest, "columns": list(kinds.items()), "report": dataclasses.asdict(report)}
+        content = file_sha256(folder / f"{name}.parquet")
+        doc = {
+            "digest": digest,
+            "content": content,
+            "columns": list(kinds.items()),
+            "report": dataclasses.asdict(report),
+        }
         write_json(folder / f"{name}.json", doc)
         _drop_old_entries(folder)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, StoreError):
         pass
 
 

@@ -152,7 +152,7 @@ def test_kml_name_and_description_become_title_and_description(tmp_path):
     assert rec["date_start"] == rec["date_end"] == pd.Timestamp("2024-03-01")
     path.write_text(kml.format(when=""))
     assert import_file(path, source="https://example.org/notes").rejected == [
-        "places.kml: feature 0 (id 'places-0'): no date"
+        "places.kml: feature 0 (id 'places-0'): date_start: no date"
     ]
 
 

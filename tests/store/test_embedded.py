@@ -12,7 +12,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geo.filters import IncidentFilter
 from geo.store import formats, open_store
-from geo.store.base import StoreError
+from geo.store.base import StoreError, WorkspaceError
 from geo.store.columns import to_flat
 from geo.store.embedded import EmbeddedStore
 from geo.store.workspace import APP_NAME, WORKSPACE_ENV, default_workspace
@@ -59,7 +59,7 @@ def test_the_workspace_setting_and_the_default(monkeypatch, tmp_path):
 
 
 def test_a_workspace_inside_the_shipped_package_is_refused_and_kept_files_are_git_ignored(tmp_path):
-    with pytest.raises(ValueError, match="inside the shipped data package"):
+    with pytest.raises(WorkspaceError, match="inside the shipped data package"):
         EmbeddedStore(Path(__file__).resolve().parents[2] / "geo" / "data" / "kept")
     store = EmbeddedStore(tmp_path / "ws")
     assert (store.folder / ".gitignore").read_text().splitlines()[-1] == "*"

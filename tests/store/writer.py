@@ -77,13 +77,19 @@ def arm(stage: str, store) -> None:
             return real_write_text(self, text, *a, **kw)
 
         Path.write_text = write_text
-    elif stage == "after-manifest":
+    elif stage == "after-manifest":  # the first deletion is the old version's, after the manifest
+        real_os_unlink = os.unlink
 
         def unlink(self, *a, **kw):
             die()
             return real_unlink(self, *a, **kw)
 
+        def os_unlink(path, *a, **kw):  # the store deletes relative to the folder's handle
+            die()
+            return real_os_unlink(path, *a, **kw)
+
         Path.unlink = unlink
+        os.unlink = os_unlink
 
 
 def main(argv: list[str] | None = None) -> int:
