@@ -61,6 +61,8 @@ def assign_districts(incidents: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -
     ids = np.append(districts["id"].to_numpy(dtype=object), None)  # position -1 takes the None
     precision = incidents["location_precision"] if "location_precision" in incidents.columns else None
     return pd.DataFrame(
-        {DISTRICT_ID: ids[found], APPROXIMATE: approximate_placement(precision, len(incidents))},
-        index=incidents.index,
+        {
+            DISTRICT_ID: pd.Series(ids[found], index=incidents.index, dtype=object),  # None stays None
+            APPROXIMATE: pd.Series(approximate_placement(precision, len(incidents)), index=incidents.index),
+        }
     )
