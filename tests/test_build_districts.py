@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 
 import geopandas as gpd
 import pytest
 import shapely
 
+from geo.catalog import DATA_DIR
 from geo.loading import load_file
 from geo.schema import DISTRICTS
 from scripts import build_districts as bd
@@ -127,3 +129,13 @@ def test_a_failed_build_leaves_the_previous_file_whole(tmp_path):
     before = out.read_bytes()
     assert bd.main(["--iran", str(tmp_path / "missing.geojson"), "--out", str(out)]) == 2
     assert out.read_bytes() == before
+
+
+@pytest.mark.skipif(
+    not os.environ.get("PKIR_IRAN_COUNTIES"),
+    reason="set PKIR_IRAN_COUNTIES to the fetched IR-11.all.geojson to check the shipped layer against it",
+)
+def test_the_shipped_layer_is_what_the_builder_makes_from_the_fetched_file(tmp_path):
+    out = tmp_path / "districts.geojson"
+    assert bd.main(["--iran", os.environ["PKIR_IRAN_COUNTIES"], "--out", str(out)]) == 0
+    assert out.read_bytes() == (DATA_DIR / "districts.geojson").read_bytes()
