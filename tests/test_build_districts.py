@@ -62,7 +62,9 @@ def test_simplification_drops_wiggles_but_keeps_one_shared_border():
     union = shapely.union_all([west, east, north])
     assert union.area == pytest.approx(west.area + east.area + north.area, rel=1e-9)
     assert union.geom_type == "Polygon" and len(union.interiors) == 0
-    assert west.intersection(east).length == pytest.approx(1.0, abs=1e-3)  # the shared border, kept whole
+    # each shared border kept whole: 61°E up to the bowed 28°N line, and that line on both sides
+    assert west.intersection(east).length == pytest.approx(1.0015, abs=2e-4)
+    assert north.intersection(west).length + north.intersection(east).length == pytest.approx(2.0, abs=2e-3)
 
 
 def test_the_built_file_validates_as_the_districts_layer(tmp_path, capsys):
