@@ -1,5 +1,5 @@
 """Placing N incidents in the shipped districts, measured: geo.districts.assign_districts against
-a plain geopandas sjoin of the same points (printed, never asserted).
+a plain geopandas sjoin of the same points, and geo.district_counts (printed, never asserted).
 
     python -m bench.bench_districts [--n 100000] [--repeat 3]
 
@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.districts import DISTRICT_ID, assign_districts
+from geo.districts import DISTRICT_ID, assign_districts, district_counts
 from geo.loading import load_layer
 from geo.schema import LOCATION_PRECISION
 
@@ -53,9 +53,11 @@ def main(argv: list[str] | None = None) -> None:
     sjoin, _ = best_of(
         args.repeat, lambda: gpd.sjoin(located, districts[["id", "geometry"]], how="left", predicate="intersects")
     )
+    counted, _ = best_of(args.repeat, lambda: district_counts(incidents, districts))
     inside = int(placed[DISTRICT_ID].notna().sum())
     print(f"{len(districts)} districts, {args.n:,} incidents ({inside:,} inside a district), best of {args.repeat}")
     print(f"assign_districts (STRtree):  {ours:.3f} s")
+    print(f"district_counts (per district): {counted:.3f} s")
     print(f"geopandas sjoin (reference): {sjoin:.3f} s")
 
 

@@ -66,3 +66,32 @@ def assign_districts(incidents: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -
             APPROXIMATE: pd.Series(approximate_placement(precision, len(incidents)), index=incidents.index),
         }
     )
+
+
+def district_counts(incidents: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Per district (every one, in the layer's order): incidents placed in it, how many of them only
+    approximately, their fatalities (fatalities_best, missing counted as 0) and incidents per
+    100,000 people where the district has a population (NaN where it has none)."""
+    placed = assign_districts(incidents, districts)
+    deaths = incidents["fatalities_best"] if "fatalities_best" in incidents.columns else pd.Series(0, incidents.index)
+    frame = pd.DataFrame(
+        {
+            "district": placed[DISTRICT_ID],
+            "approximate": placed[APPROXIMATE].astype("int64"),
+            "fatalities": pd.to_numeric(deaths, errors="coerce").fillna(0).astype("int64"),
+        }
+    )
+    grouped = frame.dropna(subset=["district"]).groupby("district")
+    ids = pd.Index(districts["id"], name="id")
+    out = pd.DataFrame(
+        {
+            "incidents": grouped.size().reindex(ids, fill_value=0).astype("int64"),
+            "approximate": grouped["approximate"].sum().reindex(ids, fill_value=0).astype("int64"),
+            "fatalities": grouped["fatalities"].sum().reindex(ids, fill_value=0).astype("int64"),
+        },
+        index=ids,
+    )
+    population = pd.to_numeric(districts.set_index("id")["population"], errors="coerce").astype("float64")
+    out["population"] = population.reindex(ids)
+    out["per_100k"] = out["incidents"] / out["population"].where(out["population"] > 0) * 100_000
+    return out

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import Point, box
 
 from geo.catalog import DATA_DIR, LAYERS
-from geo.districts import APPROXIMATE, DISTRICT_ID, assign_districts, district_index
+from geo.districts import APPROXIMATE, DISTRICT_ID, assign_districts, district_counts, district_index
 from geo.loading import load_layer
 
 
@@ -116,3 +116,33 @@ def test_a_point_on_a_shared_border_goes_to_the_district_listed_first():
     assert district_index(on_border, np.array([left, right], dtype=object)).tolist() == [0, 0, 1]
     assert district_index(on_border, np.array([right, left], dtype=object)).tolist() == [0, 1, 0]
     assert district_index(on_border, np.array([], dtype=object)).tolist() == [-1, -1, -1]
+
+
+def test_district_counts_add_up_per_district_with_rates_where_a_population_exists():
+    districts = gpd.GeoDataFrame(
+        {"id": ["A", "B", "C"], "population": [200_000, None, 50_000]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)],
+        crs="EPSG:4326",
+    )
+    rng = np.random.default_rng(11)
+    n = 400
+    incidents = gpd.GeoDataFrame(
+        {
+            "location_precision": rng.choice(["exact", "town", "near", "district"], n),
+            "fatalities_best": pd.array([None if v < 0 else v for v in rng.integers(-2, 6, n)], dtype="Int64"),
+        },
+        geometry=shapely.points(rng.uniform(-0.5, 2.5, n), rng.uniform(0.01, 0.99, n)),
+        crs="EPSG:4326",
+    )
+    got = district_counts(incidents, districts)
+    joined = gpd.sjoin(incidents, districts, predicate="within")
+    assert list(got.index) == ["A", "B", "C"]
+    for key in ("A", "B"):
+        rows = joined[joined["id"] == key]
+        assert got.loc[key, "incidents"] == len(rows)
+        assert got.loc[key, "approximate"] == rows["location_precision"].isin(["near", "district"]).sum()
+        assert got.loc[key, "fatalities"] == rows["fatalities_best"].fillna(0).sum()
+    assert got.loc["C"].tolist()[:3] == [0, 0, 0]
+    assert got.loc["A", "per_100k"] == pytest.approx(got.loc["A", "incidents"] / 2)
+    assert np.isnan(got.loc["B", "per_100k"]) and got.loc["C", "per_100k"] == 0
+    assert got["incidents"].sum() == len(joined)  # the points off every district are in no row
