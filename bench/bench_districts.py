@@ -1,5 +1,5 @@
 """Placing N incidents in the shipped districts, measured: geo.districts.assign_districts against
-a plain geopandas sjoin of the same points, and geo.district_counts (printed, never asserted).
+a plain geopandas sjoin of the same points, and geo.districts.district_counts (printed, never asserted).
 
     python -m bench.bench_districts [--n 100000] [--repeat 3]
 
