@@ -89,6 +89,17 @@ LAYERS: dict[str, Layer] = {
             drawing=Drawing(tooltip="province · {country}"),
         ),
         Layer(
+            "districts",
+            "districts.geojson",
+            "Districts and counties",
+            s.DISTRICTS,
+            "polygon",
+            "Sistan and Baluchestan's counties (OpenStreetMap); the units incidents are counted in",
+            {"color": "#8c6d46", "weight": 0.8, "fill_color": "#e9d8b4", "fill_opacity": 0.1},
+            default_on=False,  # not in LAYER_ORDER: the Trends page draws it, the border map does not
+            drawing=Drawing(tooltip="{province} · {country}", interactive=False),
+        ),
+        Layer(
             "border",
             "border.geojson",
             "Pakistan–Iran border",

@@ -132,6 +132,20 @@ PROVINCES = LayerSchema(
     POLYGONS,
 )
 COUNTRIES = LayerSchema(_common(Field("name"), Field("iso_numeric")), POLYGONS)
+# Balochistan's districts and Sistan and Baluchestan's counties (scripts/build_districts.py).
+DISTRICTS = LayerSchema(
+    _common(
+        Field("name"),
+        Field("name_local", nullable=True),
+        Field("country", choices=("PAK", "IRN")),
+        Field("province"),
+        Field("population", "int", nullable=True),
+        Field("population_year", "int", nullable=True),
+        Field("source_id"),
+        Field("wikidata", nullable=True, required=False),
+    ),
+    POLYGONS,
+)
 BORDER = LayerSchema(
     _common(
         Field("name"),
