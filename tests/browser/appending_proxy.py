@@ -65,6 +65,14 @@ class AppendingProxy:
         self._ready.wait(timeout=30)
         return self
 
+    async def _close(self) -> None:
+        """End every open connection's task, so none is left pending when the loop stops."""
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._loop.stop()
+
     def __exit__(self, *exc) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._loop.call_soon_threadsafe(lambda: self._loop.create_task(self._close()))
         self._thread.join(timeout=30)
