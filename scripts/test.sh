@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Headless Chromium for the browser tests comes from Debian's packages
+# Headless Chromium for the browser tests, Noto Sans Arabic for the figures (views.figure_fonts) and
+# pdftoppm come from Debian's packages
 # (Playwright cannot download its own browsers here).
 if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -319,9 +319,11 @@ def _nice_km(span_km: float) -> int:
 
 
 def scale_bar_degrees(lon: float, lat: float, km: float) -> float:
-    """How many degrees of longitude east of (lon, lat) are km kilometres, geodesically."""
-    end_lon, _, _ = _GEOD.fwd(lon, lat, 90.0, km * 1000.0)
-    return float(end_lon - lon)
+    """How many degrees of longitude along the parallel at lat are km kilometres on the WGS84
+    ellipsoid (the bar is drawn along that parallel)."""
+    step = 0.01
+    _, _, metres = _GEOD.inv(lon, lat, lon + step, lat)
+    return float(km * 1000.0 * step / metres)
 
 
 def _draw_scale_and_north(ax, extent, scale: float) -> None:
