@@ -4,12 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Headless Chromium for the browser tests comes from Debian's packages
+# Headless Chromium for the browser tests, Noto Sans Arabic for the figures (views.figure_fonts) and
+# pdftoppm come from Debian's packages
 # (Playwright cannot download its own browsers here).
-if ! command -v chromium >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core poppler-utils >/dev/null
 fi
 
 # PostgreSQL 15 and PostGIS 3 for the team-mode tests, also from Debian's packages. The tests start
