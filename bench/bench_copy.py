@@ -9,6 +9,7 @@ importing `geo` from that tree only, saves into its own fresh database of one th
 id). The rows are one validated 100k chunk of bench.synthetic (made once, kept under bench/out/),
 repeated with new ids and points moved up to 0.05° (bench.bench_postgis.variant). Where the tree
 has them, the save's phases are timed too (frame to stored columns, staging COPY, merge by id).
+Then two keyword reads of the largest dataset (a common word and one in no row).
 --workspace also times keeping the largest size in an embedded workspace (GeoParquet).
 Numbers are printed, never asserted; the machine's load is printed before and after.
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHUNK = ROOT / "bench" / "out" / "copy_chunk_100000.pkl"
+KEYWORDS = ("quetta", "xylophone")  # a common word (about 6 % of rows) and one in no row
 
 
 def uptime() -> str:
@@ -89,6 +91,7 @@ def worker(root: str, url: str, sizes: list[int], workspace: bool) -> None:
     sys.path.insert(0, root)
     import pandas as pd
 
+    from geo.filters import IncidentFilter
     from geo.store import open_store, postgis
     from geo.store.base import SourceInfo
 
@@ -119,6 +122,14 @@ def worker(root: str, url: str, sizes: list[int], workspace: bool) -> None:
             report = store.save(f"new-{n}", edited, replace(source, file_hash="e" * 64))
             emit(what=f"{n:,} rows again, 10 % retitled", seconds=time.perf_counter() - t0, report=report.summary())
         del frame
+    for word in KEYWORDS:
+        flt, name = IncidentFilter(keyword=word), f"new-{max(sizes)}"
+        best, got = float("inf"), None
+        for _ in range(2):
+            t0 = time.perf_counter()
+            got = store.read(name, flt, columns=["title"])
+            best = min(best, time.perf_counter() - t0)
+        emit(what=f"keyword '{word}' in {max(sizes):,} rows (best of 2)", seconds=best, report=f"{len(got):,} rows")
     if workspace:
         frame = frame_of(base, max(sizes))
         with tempfile.TemporaryDirectory() as tmp:

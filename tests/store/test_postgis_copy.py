@@ -1,8 +1,8 @@
 """Saves into PostGIS at COPY speed: rows go over in batches written in C, and the merge by id is
 SQL comparing the values themselves (issue 22, item 5).
 
-The first test failed before (one psycopg write_row per row); the others guard the new CSV writer and
-the set-based merge (they passed on the row-by-row code too)."""
+The first and last tests failed before (one psycopg write_row per row; a trigram GIN index); the
+others guard the new CSV writer and the set-based merge (they passed on the row-by-row code too)."""
 
 from __future__ import annotations
 
@@ -111,3 +111,16 @@ def test_a_large_replace_reports_every_kind_of_change_at_once(pg_store, syntheti
     kept = got.set_index("id")
     assert (kept.loc[newer["id"].iloc[:4], "title"] == "retitled").all()
     assert kept.loc[newer["id"].iloc[5], "description"] is None
+
+
+def test_the_incidents_table_has_no_index_a_save_cannot_keep_up_at_copy_speed(pg_store):
+    """A trigram GIN index took about 85 % of the time of inserting 1M rows (bench/README.md); the keyword
+    filter scans instead. Every index left is a B-tree or the GiST of the points."""
+    with psycopg.connect(pg_store.url) as conn:
+        kinds = dict(
+            conn.execute(
+                "SELECT c.relname, a.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = 'pkir.incidents'::regclass"
+            ).fetchall()
+        )
+    assert kinds and set(kinds.values()) <= {"btree", "gist"}, kinds
