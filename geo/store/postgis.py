@@ -8,7 +8,9 @@ clear error); every query names them with that schema.
 Every filter of geo.store.base is pushed down to SQL in the form its docstring gives; only the
 columns asked come back. A save is one transaction under an advisory lock: killed mid-way it leaves
 nothing, and two saves at once both land whole, one after the other; the lock is waited for at most
-WRITE_LOCK_WAIT_S. No text holding NUL is stored (PostgreSQL cannot): a filter value holding one
+WRITE_LOCK_WAIT_S. Its rows go by COPY (CSV written by Arrow, in C) into an unindexed temporary
+table, then set-based SQL brings the kept rows to them by id, comparing the values themselves
+(bench/README.md, "PostGIS imports at COPY speed"). No text holding NUL is stored (PostgreSQL cannot): a filter value holding one
 matches nothing, and a frame holding one is refused naming the row and field.
 """
 
