@@ -10,8 +10,9 @@ columns asked come back. A save is one transaction under an advisory lock: kille
 nothing, and two saves at once both land whole, one after the other; the lock is waited for at most
 WRITE_LOCK_WAIT_S. Its rows go by COPY (CSV written by Arrow, in C) into an unindexed temporary
 table, then set-based SQL brings the kept rows to them by id, comparing the values themselves
-(bench/README.md, "PostGIS imports at COPY speed"). No text holding NUL is stored (PostgreSQL cannot): a filter value holding one
-matches nothing, and a frame holding one is refused naming the row and field.
+(bench/README.md, "PostGIS imports at COPY speed"). No text holding NUL is stored (PostgreSQL
+cannot): a filter value holding one matches nothing, and a frame holding one is refused naming the
+row and field.
 """
 
 from __future__ import annotations
@@ -354,6 +355,11 @@ class PostgisStore(IncidentStore):
                 f"the store's write lock in {safe_url(self.write_url)} was held by another session for over"
                 f" {WRITE_LOCK_WAIT_S:g} s (a long save, or a session holding it); nothing was changed, try again"
                 " later or ask the database admin to end that session (pg_stat_activity)"
+            )
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege) and "temporary" in str(exc.diag.message_primary):
+            return StoreError(
+                f"the database role of {safe_url(self.write_url)} may not create temporary tables, where a save"
+                " stages its rows; the database owner runs: GRANT TEMPORARY ON DATABASE <name> TO pkir_writer"
             )
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return StoreError(f"the database role of {safe_url(self.write_url)} may not change kept datasets")
