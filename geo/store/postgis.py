@@ -63,7 +63,7 @@ CONNECT_TIMEOUT_S = 10
 HISTORY_KEPT = 50
 LOAD_COLUMNS = ("dataset_id", *FIELDS, GEOMETRY, "search")  # staged by COPY; row_hash is computed in SQL
 COPY_BATCH = 50_000  # rows turned into CSV text at a time (bounds the memory of a 1M-row save)
-MERGE_WORK_MEM = "256MB"  # per sort / hash of the merge by id and of the GIN index's pending-list flush
+MERGE_WORK_MEM = "256MB"  # per sort / hash of the merge by id
 _CHECKED: set[str] = set()  # URLs whose schema is known to be current in this process
 _CHECK_LOCK = threading.Lock()
 
