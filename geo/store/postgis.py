@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import shapely
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
@@ -240,14 +241,16 @@ def csv_bytes(table: pa.Table) -> bytes:
 
 def _load_rows(conn, dataset_id: int, flat: gpd.GeoDataFrame) -> int:
     """COPY the rows into the transaction's unindexed staging table pg_temp.pkir_load, in batches of
-    COPY_BATCH rows built and written in C (Arrow's CSV writer); the rows loaded."""
+    COPY_BATCH rows built and written in C (Arrow's CSV writer), one batch sent by a driver thread
+    while the next is built; the rows loaded."""
     conn.execute(
         sql.SQL("CREATE TEMP TABLE pkir_load ON COMMIT DROP AS SELECT {} FROM pkir.incidents WITH NO DATA").format(
             _names(LOAD_COLUMNS)
         )
     )
     stmt = sql.SQL("COPY pg_temp.pkir_load ({}) FROM STDIN (FORMAT csv)").format(_names(LOAD_COLUMNS))
-    with conn.cursor().copy(stmt) as copy:
+    cursor = conn.cursor()
+    with cursor.copy(stmt, writer=QueuedLibpqWriter(cursor)) as copy:  # sends while the next batch is built
         for start in range(0, len(flat), COPY_BATCH):
             copy.write(csv_bytes(copy_batch(flat.iloc[start : start + COPY_BATCH], dataset_id)))
     conn.execute("ANALYZE pg_temp.pkir_load")
