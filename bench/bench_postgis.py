@@ -127,7 +127,7 @@ def load(store: postgis.PostgisStore, n: int, chunk: int) -> None:
         print(f"  chunk {k + 1}: {report.added:,} rows saved in {time.perf_counter() - t0:.1f} s", flush=True)
     with store._connect(write=True) as conn:
         conn.autocommit = True
-        conn.execute("VACUUM ANALYZE incidents")
+        conn.execute("VACUUM ANALYZE pkir.incidents")
 
 
 def run(url: str, n: int, chunk: int, repeat: int) -> None:

@@ -8,8 +8,11 @@ clear error); every query names them with that schema.
 Every filter of geo.store.base is pushed down to SQL in the form its docstring gives; only the
 columns asked come back. A save is one transaction under an advisory lock: killed mid-way it leaves
 nothing, and two saves at once both land whole, one after the other; the lock is waited for at most
-WRITE_LOCK_WAIT_S. No text holding NUL is stored (PostgreSQL cannot): a filter value holding one
-matches nothing, and a frame holding one is refused naming the row and field.
+WRITE_LOCK_WAIT_S. Its rows go by COPY (CSV written by Arrow, in C) into an unindexed temporary
+table, then set-based SQL brings the kept rows to them by id, comparing the values themselves
+(bench/README.md, "PostGIS imports at COPY speed"). No text holding NUL is stored (PostgreSQL
+cannot): a filter value holding one matches nothing, and a frame holding one is refused naming the
+row and field.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import shapely
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
@@ -57,7 +62,9 @@ WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and r
 WRITE_LOCK_WAIT_S = 120  # how long a save or removal waits for the write lock (another save holds it)
 CONNECT_TIMEOUT_S = 10
 HISTORY_KEPT = 50
-COPY_COLUMNS = ("dataset_id", *FIELDS, GEOMETRY, "search", "row_hash")
+LOAD_COLUMNS = ("dataset_id", *FIELDS, GEOMETRY, "search")  # staged by COPY; row_hash is computed in SQL
+COPY_BATCH = 50_000  # rows turned into CSV text at a time (bounds the memory of a 1M-row save)
+MERGE_WORK_MEM = "256MB"  # per sort / hash of the merge by id
 _CHECKED: set[str] = set()  # URLs whose schema is known to be current in this process
 _CHECK_LOCK = threading.Lock()
 
@@ -121,24 +128,6 @@ def nul_cell(flat: pd.DataFrame) -> tuple[str, str] | None:
         if at:
             return str(flat[KEY].iloc[int(at[0])]), name
     return None
-
-
-def row_hashes(flat: gpd.GeoDataFrame) -> pd.Series:
-    """A 64-bit hash of every stored row (all columns and the geometry) as a signed bigint, indexed by id.
-
-    Kept in the table, so a save compares a new file with the kept rows without reading them back.
-    """
-    values = pd.DataFrame(flat.drop(columns=GEOMETRY))
-    values[GEOMETRY] = shapely.to_wkb(np.asarray(flat.geometry.values), hex=True)
-    hashes = pd.util.hash_pandas_object(values.astype(object).where(values.notna(), None), index=False)
-    return pd.Series(hashes.to_numpy().view(np.int64), index=flat[KEY].to_numpy())
-
-
-def diff_ids(old: pd.Series, new: pd.Series) -> tuple[int, int, int, int]:
-    """(added, changed, removed, unchanged) between two row_hashes series."""
-    common = old.index.intersection(new.index)
-    same = int((old.loc[common].to_numpy() == new.loc[common].to_numpy()).sum())
-    return len(new.index.difference(old.index)), len(common) - same, len(old.index.difference(new.index)), same
 
 
 def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Composable, list]:
@@ -234,14 +223,90 @@ def stored_search_text(flat: pd.DataFrame) -> pd.Series:
     return search_text(from_flat(pd.DataFrame(flat[wanted]))).set_axis(flat.index)
 
 
-def _row_values(flat: gpd.GeoDataFrame, search: np.ndarray, hashes: np.ndarray):
-    values = pd.DataFrame(flat.drop(columns=GEOMETRY)).astype(object)
-    values = values.where(values.notna(), None)
-    geoms = np.asarray(flat.geometry.values)
-    wkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
-    cols = [values[c].to_numpy() for c in FIELDS]
-    for i in range(len(flat)):
-        yield (*(c[i] for c in cols), wkb[i], search[i], int(hashes[i]))
+def copy_batch(flat: gpd.GeoDataFrame, dataset_id: int) -> pa.Table:
+    """Stored rows as an Arrow table in LOAD_COLUMNS order: typed columns, the geometry as hex EWKB
+    (PostGIS reads it as text), the keyword text built as the pandas filter builds it."""
+    columns: dict[str, pa.Array] = {"dataset_id": pa.array(np.full(len(flat), dataset_id, dtype=np.int64))}
+    for name in FIELDS:
+        col = flat[name]
+        if is_arrow_text(col):
+            columns[name] = pa.array(col.array)
+        elif col.dtype == object:
+            columns[name] = pa.array(col.to_numpy(), type=pa.string(), from_pandas=True)
+        else:
+            columns[name] = pa.array(col, from_pandas=True)
+    geoms = shapely.set_srid(np.asarray(flat.geometry.values), 4326)
+    columns[GEOMETRY] = pa.array(shapely.to_wkb(geoms, hex=True, include_srid=True), type=pa.string())
+    columns["search"] = pa.array(stored_search_text(flat).to_numpy(), type=pa.string())
+    return pa.table(columns)
+
+
+def csv_bytes(table: pa.Table) -> bytes:
+    """COPY ... (FORMAT csv) input: every text quoted (so an empty text is not NULL), NULL left empty."""
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    return sink.getvalue().to_pybytes()
+
+
+def _load_rows(conn, dataset_id: int, flat: gpd.GeoDataFrame) -> int:
+    """COPY the rows into the transaction's unindexed staging table pg_temp.pkir_load, in batches of
+    COPY_BATCH rows built and written in C (Arrow's CSV writer), one batch sent by a driver thread
+    while the next is built; the rows loaded."""
+    conn.execute(
+        sql.SQL("CREATE TEMP TABLE pkir_load ON COMMIT DROP AS SELECT {} FROM pkir.incidents WITH NO DATA").format(
+            _names(LOAD_COLUMNS)
+        )
+    )
+    stmt = sql.SQL("COPY pg_temp.pkir_load ({}) FROM STDIN (FORMAT csv)").format(_names(LOAD_COLUMNS))
+    cursor = conn.cursor()
+    with cursor.copy(stmt, writer=QueuedLibpqWriter(cursor)) as copy:  # sends while the next batch is built
+        for start in range(0, len(flat), COPY_BATCH):
+            copy.write(csv_bytes(copy_batch(flat.iloc[start : start + COPY_BATCH], dataset_id)))
+    conn.execute("ANALYZE pg_temp.pkir_load")
+    return len(flat)
+
+
+def _names(columns, alias: str | None = None) -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(*((alias,) if alias else ()), c) for c in columns)
+
+
+def _same_row() -> sql.Composable:
+    """Kept row k holds exactly staged row l's values (two missing values are the same)."""
+    data = (*FIELDS, GEOMETRY)
+    return sql.SQL("({}) IS NOT DISTINCT FROM ({})").format(_names(data, "k"), _names(data, "l"))
+
+
+def _merge_rows(conn, dataset_id: int, loaded: int, mode: str) -> tuple[int, int, int, int]:
+    """Bring the dataset's kept rows to the staged ones by id, in set-based SQL; (added, changed,
+    removed, unchanged). Replace mode also drops the kept ids not staged."""
+    removed = changed = 0
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM pkir.incidents WHERE dataset_id = %s)", (dataset_id,)).fetchone()[0]:
+        if mode == "replace":
+            removed = conn.execute(
+                "DELETE FROM pkir.incidents k WHERE k.dataset_id = %s"
+                " AND NOT EXISTS (SELECT 1 FROM pg_temp.pkir_load l WHERE l.id = k.id)",
+                (dataset_id,),
+            ).rowcount
+        changed = conn.execute(
+            sql.SQL(
+                "DELETE FROM pkir.incidents k USING pg_temp.pkir_load l"
+                " WHERE k.dataset_id = %s AND k.id = l.id AND NOT {}"
+            ).format(_same_row()),
+            (dataset_id,),
+        ).rowcount
+        new_only = sql.SQL(" WHERE NOT EXISTS (SELECT 1 FROM pkir.incidents k WHERE k.dataset_id = %s AND k.id = l.id)")
+        params: tuple = (dataset_id,)
+    else:
+        new_only, params = sql.SQL(""), ()
+    data = (*FIELDS, GEOMETRY)
+    written = conn.execute(
+        sql.SQL(
+            "INSERT INTO pkir.incidents ({}, row_hash) SELECT {}, hashtextextended(ROW({})::text, 0)"
+            " FROM pg_temp.pkir_load l{} ORDER BY l.id"
+        ).format(_names(LOAD_COLUMNS), _names(LOAD_COLUMNS, "l"), _names(data, "l"), new_only),
+        params,
+    ).rowcount
+    return written - changed, changed, removed, loaded - written
 
 
 class PostgisStore(IncidentStore):
@@ -303,6 +368,11 @@ class PostgisStore(IncidentStore):
                 f" {WRITE_LOCK_WAIT_S:g} s (a long save, or a session holding it); nothing was changed, try again"
                 " later or ask the database admin to end that session (pg_stat_activity)"
             )
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege) and "temporary" in str(exc.diag.message_primary):
+            return StoreError(
+                f"the database role of {safe_url(self.write_url)} may not create temporary tables, where a save"
+                " stages its rows; the database owner runs: GRANT TEMPORARY ON DATABASE <name> TO pkir_writer"
+            )
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return StoreError(f"the database role of {safe_url(self.write_url)} may not change kept datasets")
         return StoreError(f"the database refused the change: {exc.diag.message_primary or exc}")
@@ -342,14 +412,13 @@ class PostgisStore(IncidentStore):
                 f"the row with id '{found[0]}': {found[1]} holds a NUL character (U+0000), which the database"
                 " cannot store; nothing was saved"
             )
-        new_hashes = row_hashes(new)
         try:
             with self._connect(write=True) as conn, conn.transaction():
-                return self._save_in(conn, name, new, new_hashes, source, mode)
+                return self._save_in(conn, name, new, source, mode)
         except psycopg.Error as exc:
             raise self._write_error(exc) from exc
 
-    def _save_in(self, conn, name, new, new_hashes, source, mode) -> SaveReport:
+    def _save_in(self, conn, name, new, source, mode) -> SaveReport:
         _write_lock(conn)
         infos = [DatasetInfo.from_dict(r[0]) for r in conn.execute("SELECT info FROM pkir.datasets")]
         entry = next((i for i in infos if i.name == name), None)
@@ -361,26 +430,10 @@ class PostgisStore(IncidentStore):
             dataset_id = conn.execute(
                 "INSERT INTO pkir.datasets (name, version, info) VALUES (%s, '', '{}') RETURNING dataset_id", (name,)
             ).fetchone()[0]
-            old = pd.Series(dtype=np.int64)
-        else:
-            rows = conn.execute(
-                "SELECT id, row_hash FROM pkir.incidents WHERE dataset_id = %s", (dataset_id,)
-            ).fetchall()
-            old = pd.Series([r[1] for r in rows], index=[r[0] for r in rows], dtype=np.int64)
-        added, changed, removed, unchanged = diff_ids(old, new_hashes)
-        common = old.index.intersection(new_hashes.index)
-        changed_ids = common[old.loc[common].to_numpy() != new_hashes.loc[common].to_numpy()]
-        drop = list(changed_ids)
-        if mode == "merge":
-            removed = 0
-        else:
-            drop += list(old.index.difference(new_hashes.index))
-        if drop:
-            conn.execute("DELETE FROM pkir.incidents WHERE dataset_id = %s AND id = ANY(%s)", (dataset_id, drop))
-        write = ~new[KEY].isin(old.index) | new[KEY].isin(changed_ids)
-        rows = write.to_numpy()
-        self._copy(conn, dataset_id, new[rows], new_hashes.to_numpy()[rows])
-        total = len(old) - len(drop) + int(write.sum())
+        loaded = self._copy(conn, dataset_id, new)
+        conn.execute(sql.SQL("SET LOCAL work_mem = {}").format(sql.Literal(MERGE_WORK_MEM)))
+        added, changed, removed, unchanged = _merge_rows(conn, dataset_id, loaded, mode)
+        total = conn.execute("SELECT count(*) FROM pkir.incidents WHERE dataset_id = %s", (dataset_id,)).fetchone()[0]
         history = [*(entry.history if entry else ()), _history(source, mode, added, changed, removed)]
         if entry is not None and not (added or changed or removed):
             version, imported_at = entry.version, entry.imported_at
@@ -393,16 +446,9 @@ class PostgisStore(IncidentStore):
         )
         return SaveReport(name, added, changed, removed, unchanged, version=version)
 
-    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame, hashes) -> None:
-        """COPY rows into incidents (the caller's transaction)."""
-        if flat.empty:
-            return
-        search = stored_search_text(flat).to_numpy()
-        names = sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS))
-        stmt = sql.SQL("COPY pkir.incidents ({}) FROM STDIN").format(names)
-        with conn.cursor().copy(stmt) as copy:
-            for row in _row_values(flat, search, hashes):
-                copy.write_row((dataset_id, *row))
+    def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame) -> int:
+        """COPY rows into the staging table of the caller's transaction; the rows loaded."""
+        return _load_rows(conn, dataset_id, flat)
 
     def _remove_kept(self, name: str) -> None:
         if NUL in name:  # no kept name holds one (geo.store.base.check_name), and PostgreSQL refuses it

@@ -71,3 +71,21 @@ def test_messages_never_show_the_password():
     with pytest.raises(StoreError, match=re.escape("cannot reach the database postgresql://dash@127.0.0.1:9/x")) as err:
         PostgisStore("postgresql://dash:secret-pw@127.0.0.1:9/x")
     assert "secret-pw" not in str(err.value)
+
+
+def test_a_writer_stages_its_rows_even_when_public_may_not_create_temporary_tables(pg_cluster, synthetic):
+    """A save stages its rows in a temporary table: migration 0006 grants TEMPORARY to pkir_writer, so a
+    database whose admin revoked it from PUBLIC still takes saves; a role without it is told what is missing."""
+    gdf, source = synthetic
+    pg_url = pg_cluster.create_database()  # migrated in place below: a database's grants are not in its template
+    open_store(pg_url)
+    dbname = pg_url.rsplit("/", 1)[1]
+    pg_cluster.execute(f'REVOKE TEMPORARY ON DATABASE "{dbname}" FROM PUBLIC')
+    writer = open_store(as_role(pg_url, login_role(pg_cluster, "pkir_writer")))
+    assert writer.save("kept", gdf, source).added == len(gdf)
+    pg_cluster.execute(f'REVOKE TEMPORARY ON DATABASE "{dbname}" FROM pkir_writer')
+    with pytest.raises(StoreError, match="may not create temporary tables") as refused:
+        writer.save("other", gdf.iloc[:5], replace(source, file_hash="8" * 64))
+    assert "\n" not in str(refused.value) and "secret-pw" not in str(refused.value)
+    assert open_store(pg_url).names() == [SHIPPED, "kept"]
+    pg_cluster.drop_database(pg_url)
