@@ -1,0 +1,299 @@
+"""The embedded query engine: DuckDB over the workspace's GeoParquet files and over in-memory frames.
+
+Chosen by measurement (bench/bench_engines.py, bench/README.md "Query engines"): a page, a count or
+an aggregate over a million kept incidents reads only the columns and row groups it needs, and the
+process holds the answer, not the dataset. Points need no spatial extension: a kept file's covering
+bbox column (written by geo.store.formats) gives lon = bbox.xmin, lat = bbox.ymin; an in-memory
+frame (the shipped curated events, a session's own import) becomes an Arrow table with lon/lat.
+
+    engine = DuckEngine({"shipped": frame_table(shipped_gdf), "ACLED": Path(".../v1.parquet")})
+    engine.page(IncidentQuery(("ACLED", "shipped"), flt, columns=MAP_COLUMNS, limit=50))
+
+Every query means what geo.store.query.ReferenceQueries computes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from geo.filters import SEARCH_FIELDS, IncidentFilter
+from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError
+from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS, to_flat
+from geo.store.query import (
+    POINT,
+    Choices,
+    IncidentQuery,
+    Page,
+    check_grouping,
+    choices_of,
+    grouped_frame,
+    typed,
+)
+from geo.store.workspace import read_json
+
+Source = Path | pa.Table | Callable[[], Path]  # a GeoParquet file, a frame_table, or where the current file is
+READ_RETRIES = 5
+THREADS = 2
+NOT_WORD = r"[^\pL\pN_]"  # RE2's \w is ASCII only; Python's (geo.filters) is every letter and digit
+
+
+def _sql_type(name: str) -> str:
+    if name in POINT or name in FLOAT_COLUMNS:
+        return "DOUBLE"
+    if name in DATE_COLUMNS:
+        return "TIMESTAMP"
+    if name in INT_COLUMNS:
+        return "BIGINT"
+    if name in BOOL_COLUMNS:
+        return "BOOLEAN"
+    return "VARCHAR"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def frame_table(gdf: gpd.GeoDataFrame) -> pa.Table:
+    """An incident frame as the engine reads it: stored columns (geo.store.columns.to_flat) and lon, lat."""
+    flat = pd.DataFrame(to_flat(gdf).drop(columns=gdf.geometry.name)).reset_index(drop=True)
+    geom = gdf.geometry
+    located = (geom.notna() & ~geom.is_empty).to_numpy()
+    lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
+    lon[located], lat[located] = geom[located].x.to_numpy(), geom[located].y.to_numpy()
+    arrays = {
+        c: pa.array(
+            flat[c].to_numpy(dtype=object, na_value=None) if flat[c].dtype == object else flat[c], from_pandas=True
+        )
+        for c in flat.columns
+    }
+    arrays["lon"] = pa.array(lon, from_pandas=True)  # NaN -> null
+    arrays["lat"] = pa.array(lat, from_pandas=True)
+    return pa.table(arrays)
+
+
+def _search_sql() -> str:
+    """The keyword text of geo.filters.search_text: the fields and the actors' names, lower case."""
+    parts = [f"coalesce({_ident(c)}, '')" for c in SEARCH_FIELDS]
+    names = "array_to_string(from_json(actors, '[\"VARCHAR\"]'), ' ')"
+    parts.append(f"CASE WHEN json_type(actors) = 'ARRAY' THEN {names} ELSE '' END")
+    return "lower(concat_ws(' ', '', " + ", ".join(parts) + "))"
+
+
+def whole_word_pattern(word: str) -> str:
+    """An RE2 pattern finding word where no letter, digit or _ touches it (geo.filters' whole words)."""
+    return f"(^|{NOT_WORD})" + re.sub(r"([^\w\s])", r"\\\1", word) + f"({NOT_WORD}|$)"
+
+
+def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
+    """The condition for a filter and a box over the engine's columns, with its parameters."""
+    parts, params = ["TRUE"], []
+    if flt.date_from is not None:
+        parts.append("date_end >= ?")
+        params.append(pd.Timestamp(flt.date_from).to_pydatetime())
+    if flt.date_to is not None:
+        parts.append("date_start <= ?")
+        params.append(pd.Timestamp(flt.date_to).to_pydatetime())
+    if flt.categories:
+        parts.append("list_contains(?::VARCHAR[], category)")
+        params.append(list(flt.categories))
+    if flt.countries:
+        parts.append("coalesce(list_has_any(string_split(country, ';'), ?::VARCHAR[]), FALSE)")
+        params.append(list(flt.countries))
+    if flt.min_fatalities > 0:
+        parts.append("coalesce(fatalities_best, 0) >= ?")
+        params.append(int(flt.min_fatalities))
+    for word in flt.keyword.strip().lower().split():
+        if flt.whole_words:
+            parts.append("regexp_matches(search, ?)")
+            params.append(whole_word_pattern(word))
+        else:
+            parts.append("contains(search, ?)")
+            params.append(word)
+    if bbox is not None:
+        parts.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        params += [minx, maxx, miny, maxy]
+    return " AND ".join(parts), params
+
+
+def filter_needs(flt: IncidentFilter, bbox) -> set[str]:
+    """The columns a filter and a box look at."""
+    need = set()
+    if flt.date_from is not None:
+        need.add("date_end")
+    if flt.date_to is not None:
+        need.add("date_start")
+    if flt.categories:
+        need.add("category")
+    if flt.countries:
+        need.add("country")
+    if flt.min_fatalities > 0:
+        need.add("fatalities_best")
+    if flt.keyword.strip():
+        need |= {*SEARCH_FIELDS, "actors"}
+    if bbox is not None:
+        need |= set(POINT)
+    return need
+
+
+class DuckEngine:
+    """Answers IncidentQuery over named sources (GeoParquet files and Arrow tables) with DuckDB."""
+
+    def __init__(self, sources: Mapping[str, Source], threads: int = THREADS, memory_limit: str = "512MB"):
+        self.sources = dict(sources)
+        self._con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
+
+    def close(self) -> None:
+        """Release DuckDB's memory."""
+        self._con.close()
+
+    # ---- the relation a query reads
+
+    def _source_sql(self, name: str, pos: int, columns: list[str], cursor) -> str:
+        source = self.sources[name]
+        if isinstance(source, pa.Table):
+            have = set(source.column_names)
+            view = f"src{pos}"
+            cursor.register(view, source)
+            origin, point = view, {"lon": "lon", "lat": "lat"}
+        else:
+            path = Path(source() if callable(source) else source)
+            have = set(pq.read_schema(path).names)
+            origin = f"read_parquet({_text(str(path))})"
+            point = {"lon": "bbox.xmin", "lat": "bbox.ymin"} if "bbox" in have else {}
+            have |= set(point) if point else set()
+        items = [f"{pos} AS pos"]
+        for col in columns:
+            expr = point.get(col, _ident(col)) if col in POINT else _ident(col)
+            expr = expr if col in have else "NULL"
+            items.append(f"CAST({expr} AS {_sql_type(col)}) AS {_ident(col)}")
+        return f"SELECT {', '.join(items)} FROM {origin}"
+
+    def _matched(self, q: IncidentQuery, columns: set[str], cursor) -> tuple[str, list]:
+        """SQL of the rows the query matches (these columns, first named dataset winning an id)."""
+        missing = [n for n in q.datasets if n not in self.sources]
+        if missing:
+            raise DatasetNotFound(f"no dataset named '{missing[0]}'")
+        need = columns | filter_needs(q.filter, q.bbox) | {KEY}
+        ordered = [c for c in (*FIELDS, *POINT) if c in need]
+        union = " UNION ALL ".join(self._source_sql(n, i, ordered, cursor) for i, n in enumerate(q.datasets))
+        search = f", {_search_sql()} AS search" if q.filter.keyword.strip() else ""
+        where, params = where_sql(q.filter, q.bbox)
+        once = " QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos) = 1" if len(q.datasets) > 1 else ""
+        return f"SELECT * FROM (SELECT *{search} FROM ({union})) WHERE {where}{once}", params
+
+    def _run(self, q: IncidentQuery, columns: set[str], build: Callable[[str], tuple[str, list]]):
+        """Run build(matched SQL) on a fresh cursor; retry when a kept file was replaced meanwhile."""
+        for _attempt in range(READ_RETRIES):
+            cursor = self._con.cursor()
+            try:
+                matched, params = self._matched(q, columns, cursor)
+                query, more = build(matched)
+                return cursor.execute(query, [*params, *more])
+            except (duckdb.IOException, FileNotFoundError):
+                if not any(callable(self.sources.get(n)) for n in q.datasets):
+                    raise
+        raise StoreError("a dataset kept changing while it was read; try again")
+
+    # ---- the queries
+
+    def count(self, q: IncidentQuery) -> int:
+        """How many rows the query matches."""
+        return int(self._run(q, set(), lambda m: (f"SELECT count(*) FROM ({m})", [])).fetchone()[0])
+
+    def rows(self, q: IncidentQuery) -> pd.DataFrame:
+        """The ordered page of rows, typed as geo.store.query.typed."""
+        out = q.output_columns()
+        order = ", ".join(f"{_ident(c)} {'DESC' if d else 'ASC'} NULLS LAST" for c, d in q.full_order())
+        limit = "" if q.limit is None else f" LIMIT {int(q.limit)}"
+        select = ", ".join(map(_ident, out))
+
+        def build(m):
+            return f"SELECT {select} FROM ({m}) ORDER BY {order}{limit} OFFSET {int(q.offset)}", []
+
+        need = set(out) | {c for c, _ in q.full_order()}
+        return typed(self._run(q, need, build).df(), out)
+
+    def page(self, q: IncidentQuery) -> Page:
+        """rows() and count() together."""
+        return Page(self.rows(q), self.count(q))
+
+    def aggregate(self, q: IncidentQuery, by: str, cell_deg: float = 0.5) -> pd.DataFrame:
+        """Incidents and known fatalities per cell, month, category or country."""
+        cell = check_grouping(by, cell_deg)
+        fatal = "count(*), sum(coalesce(fatalities_best, 0))::BIGINT"
+        if by == "cell":  # the size is a checked float, written as a literal (a parameter would come first)
+            need = {"fatalities_best", *POINT}
+            size = f"{cell!r}::DOUBLE"
+            sql = (
+                f"SELECT floor(lon / {size})::BIGINT, floor(lat / {size})::BIGINT, {fatal} FROM ({{m}})"
+                " WHERE lon IS NOT NULL AND lat IS NOT NULL GROUP BY 1, 2"
+            )
+        elif by == "month":
+            need = {"fatalities_best", "date_start"}
+            sql = f"SELECT date_trunc('month', date_start), {fatal} FROM ({{m}}) GROUP BY 1"
+        elif by == "country":
+            need = {"fatalities_best", "country"}
+            sql = (
+                f"SELECT c, {fatal} FROM (SELECT unnest(list_distinct(string_split(country, ';'))) AS c,"
+                " fatalities_best FROM ({m}) WHERE country IS NOT NULL) WHERE c <> '' GROUP BY 1"
+            )
+        else:
+            need = {"fatalities_best", "category"}
+            sql = f"SELECT category, {fatal} FROM ({{m}}) WHERE category IS NOT NULL GROUP BY 1"
+        result = self._run(q, need, lambda m: (sql.replace("{m}", m), []))
+        return grouped_frame(by, result.fetchall(), cell)
+
+    def choices(self, q: IncidentQuery) -> Choices:
+        """Date range, categories and country codes of the matched rows."""
+        need = {"date_start", "date_end", "category", "country"}
+        sql = (
+            "SELECT min(date_start), max(date_end), list(DISTINCT category),"
+            " list(DISTINCT c) FROM (SELECT *, unnest(coalesce(string_split(country, ';'), [NULL])) AS c FROM ({m}))"
+        )
+        lo, hi, cats, countries = self._run(q, need, lambda m: (sql.replace("{m}", m), [])).fetchone()
+        return choices_of(lo, hi, [c for c in cats or [] if c is not None], [c for c in countries or [] if c])
+
+
+def kept_file(folder: str | Path, name: str) -> Path:
+    """The current file of a kept dataset in an embedded workspace (its manifest's entry).
+
+    Belongs in geo.store.embedded as a public method at merge time; here it reads the manifest
+    the way EmbeddedStore does.
+    """
+    doc = read_json(Path(folder) / "manifest.json", {"datasets": {}})
+    entry = doc.get("datasets", {}).get(name)
+    if entry is None:
+        raise DatasetNotFound(f"no dataset named '{name}'")
+    return Path(folder) / entry["file"]
+
+
+def engine_for(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> DuckEngine:
+    """An engine over these datasets of an embedded store, plus frames held in memory by name
+    (a session's own import); the shipped dataset is read from the store's shipped file."""
+    frames = dict(frames or {})
+    sources: dict[str, Source] = {}
+    kept = {i.name for i in store.list() if not i.read_only}
+    for name in dict.fromkeys([names] if isinstance(names, str) else names):
+        if name in frames:
+            sources[name] = frame_table(frames[name])
+        elif name == SHIPPED:
+            sources[name] = frame_table(store.shipped.read())
+        elif name in kept:
+            sources[name] = lambda name=name: kept_file(store.location, name)
+        else:
+            raise DatasetNotFound(f"no dataset named '{name}'")
+    return DuckEngine(sources)
