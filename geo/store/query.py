@@ -290,3 +290,16 @@ def _sort_key(col: pd.Series) -> pd.Series:
     if col.dtype == object:
         return col.map(lambda v: v if isinstance(v, str) else None).astype(object)
     return col
+
+
+def open_queries(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None):
+    """What a page asks: the store's query engine over these datasets (SQL in PostGIS, DuckDB over the
+    embedded files), with frames held in memory by name (a session's own import) joining them."""
+    from geo.store.postgis import PostgisStore  # local: the engines import this module
+    from geo.store.postgis_query import PostgisQueries
+
+    if isinstance(store, PostgisStore):
+        return PostgisQueries(store, frames)
+    from geo.store.engine import engine_for
+
+    return engine_for(store, names, frames)
