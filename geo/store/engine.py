@@ -15,6 +15,7 @@ Every query means what geo.store.query.ReferenceQueries computes.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -44,9 +45,12 @@ Source = Path | pa.Table | Callable[[], Path]  # a GeoParquet file, a frame_tabl
 READ_RETRIES = 5
 THREADS = 2
 NOT_WORD = r"[^\pL\pN_]"  # RE2's \w is ASCII only; Python's (geo.filters) is every letter and digit
+ROW = "__row"  # a row's place in its source (file_row_number of a GeoParquet file): a page's second read
 
 
 def _sql_type(name: str) -> str:
+    if name == ROW:
+        return "BIGINT"
     if name in POINT or name in FLOAT_COLUMNS:
         return "DOUBLE"
     if name in DATE_COLUMNS:
@@ -81,6 +85,7 @@ def frame_table(gdf: gpd.GeoDataFrame) -> pa.Table:
     }
     arrays["lon"] = pa.array(lon, from_pandas=True)  # NaN -> null
     arrays["lat"] = pa.array(lat, from_pandas=True)
+    arrays[ROW] = pa.array(np.arange(len(flat), dtype=np.int64))
     return pa.table(arrays)
 
 
@@ -154,7 +159,9 @@ class DuckEngine:
 
     def __init__(self, sources: Mapping[str, Source], threads: int = THREADS, memory_limit: str = "512MB"):
         self.sources = dict(sources)
-        self._con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
+        spill = Path(tempfile.gettempdir()) / "pkir-duckdb"  # not DuckDB's default, .tmp in the working folder
+        config = {"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)}
+        self._con = duckdb.connect(config=config)
 
     def close(self) -> None:
         """Release DuckDB's memory."""
@@ -162,70 +169,101 @@ class DuckEngine:
 
     # ---- the relation a query reads
 
-    def _source_sql(self, name: str, pos: int, columns: list[str], cursor) -> str:
-        source = self.sources[name]
+    def _source_sql(self, name: str, pos: int, columns: list[str], cursor, pinned: Mapping) -> str:
+        source = pinned[name]
         if isinstance(source, pa.Table):
             have = set(source.column_names)
             view = f"src{pos}"
             cursor.register(view, source)
-            origin, point = view, {"lon": "lon", "lat": "lat"}
+            origin, point = view, {"lon": "lon", "lat": "lat", ROW: ROW}
         else:
-            path = Path(source() if callable(source) else source)
-            have = set(pq.read_schema(path).names)
-            origin = f"read_parquet({_text(str(path))})"
-            point = {"lon": "bbox.xmin", "lat": "bbox.ymin"} if "bbox" in have else {}
-            have |= set(point) if point else set()
+            have = set(pq.read_schema(source).names) | {ROW}
+            origin = f"read_parquet({_text(str(source))}, file_row_number = true)"
+            point = {ROW: "file_row_number"} | ({"lon": "bbox.xmin", "lat": "bbox.ymin"} if "bbox" in have else {})
+            have |= set(point)
         items = [f"{pos} AS pos"]
         for col in columns:
-            expr = point.get(col, _ident(col)) if col in POINT else _ident(col)
+            expr = point.get(col, _ident(col))
             expr = expr if col in have else "NULL"
             items.append(f"CAST({expr} AS {_sql_type(col)}) AS {_ident(col)}")
         return f"SELECT {', '.join(items)} FROM {origin}"
 
-    def _matched(self, q: IncidentQuery, columns: set[str], cursor) -> tuple[str, list]:
+    def _matched(self, q: IncidentQuery, columns: set[str], cursor, pinned: Mapping) -> tuple[str, list]:
         """SQL of the rows the query matches (these columns, first named dataset winning an id)."""
-        missing = [n for n in q.datasets if n not in self.sources]
-        if missing:
-            raise DatasetNotFound(f"no dataset named '{missing[0]}'")
         need = columns | filter_needs(q.filter, q.bbox) | {KEY}
-        ordered = [c for c in (*FIELDS, *POINT) if c in need]
-        union = " UNION ALL ".join(self._source_sql(n, i, ordered, cursor) for i, n in enumerate(q.datasets))
+        ordered = [c for c in (*FIELDS, *POINT, ROW) if c in need]
+        parts = (self._source_sql(n, i, ordered, cursor, pinned) for i, n in enumerate(q.datasets))
+        union = " UNION ALL ".join(parts)
         search = f", {_search_sql()} AS search" if q.filter.keyword.strip() else ""
         where, params = where_sql(q.filter, q.bbox)
         once = " QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos) = 1" if len(q.datasets) > 1 else ""
         return f"SELECT * FROM (SELECT *{search} FROM ({union})) WHERE {where}{once}", params
 
-    def _run(self, q: IncidentQuery, columns: set[str], build: Callable[[str], tuple[str, list]]):
-        """Run build(matched SQL) on a fresh cursor; retry when a kept file was replaced meanwhile."""
+    def _attempt(self, q: IncidentQuery, work: Callable):
+        """work(cursor, pinned sources) with each kept file's current path fixed for the whole call;
+        again when a kept file was replaced meanwhile (a save publishes a new file, deletes the old)."""
+        missing = [n for n in q.datasets if n not in self.sources]
+        if missing:
+            raise DatasetNotFound(f"no dataset named '{missing[0]}'")
         for _attempt in range(READ_RETRIES):
-            cursor = self._con.cursor()
             try:
-                matched, params = self._matched(q, columns, cursor)
-                query, more = build(matched)
-                return cursor.execute(query, [*params, *more])
+                pinned = {n: Path(s()) if callable(s) else s for n, s in self.sources.items() if n in q.datasets}
+                return work(self._con.cursor(), pinned)
             except (duckdb.IOException, FileNotFoundError):
-                if not any(callable(self.sources.get(n)) for n in q.datasets):
+                if not any(callable(self.sources[n]) for n in q.datasets):
                     raise
         raise StoreError("a dataset kept changing while it was read; try again")
+
+    def _run(self, q: IncidentQuery, columns: set[str], build: Callable[[str], tuple[str, list]], fetch=None):
+        """fetch(the result of build(SQL of the matched rows)); fetchall by default."""
+
+        def work(cursor, pinned):
+            matched, params = self._matched(q, columns, cursor, pinned)
+            query, more = build(matched)
+            result = cursor.execute(query, [*params, *more])
+            return result.fetchall() if fetch is None else fetch(result)
+
+        return self._attempt(q, work)
 
     # ---- the queries
 
     def count(self, q: IncidentQuery) -> int:
         """How many rows the query matches."""
-        return int(self._run(q, set(), lambda m: (f"SELECT count(*) FROM ({m})", [])).fetchone()[0])
+        return int(self._run(q, set(), lambda m: (f"SELECT count(*) FROM ({m})", []))[0][0])
 
     def rows(self, q: IncidentQuery) -> pd.DataFrame:
-        """The ordered page of rows, typed as geo.store.query.typed."""
+        """The ordered page of rows, typed as geo.store.query.typed.
+
+        A page (a limit) is found by its order columns alone, then only its rows' other columns are
+        read (by their row in the file): sorting every matched row with all its texts costs seconds
+        at a million rows.
+        """
         out = q.output_columns()
+        keys = {c for c, _ in q.full_order()}
         order = ", ".join(f"{_ident(c)} {'DESC' if d else 'ASC'} NULLS LAST" for c, d in q.full_order())
         limit = "" if q.limit is None else f" LIMIT {int(q.limit)}"
-        select = ", ".join(map(_ident, out))
+        late = q.limit is not None and bool(set(out) - keys)
+        select = ", ".join(["pos", ROW] if late else map(_ident, out))
 
-        def build(m):
-            return f"SELECT {select} FROM ({m}) ORDER BY {order}{limit} OFFSET {int(q.offset)}", []
+        def work(cursor, pinned):
+            matched, params = self._matched(q, (keys | {ROW}) if late else (set(out) | keys), cursor, pinned)
+            query = f"SELECT {select} FROM ({matched}) ORDER BY {order}{limit} OFFSET {int(q.offset)}"
+            found = cursor.execute(query, params)
+            return self._fetch_rows(cursor, pinned, q, found.fetchall(), out) if late else found.df()
 
-        need = set(out) | {c for c, _ in q.full_order()}
-        return typed(self._run(q, need, build).df(), out)
+        return typed(self._attempt(q, work), out)
+
+    def _fetch_rows(self, cursor, pinned, q: IncidentQuery, found: list[tuple], out: list[str]) -> pd.DataFrame:
+        """The columns out of these (pos, row) pairs, in their order."""
+        parts = []
+        for pos in sorted({p for p, _ in found}):
+            rows = ", ".join(str(int(r)) for p, r in found if p == pos)
+            source = self._source_sql(q.datasets[pos], pos, [*out, ROW], cursor, pinned)
+            parts.append(cursor.execute(f"SELECT * FROM ({source}) WHERE {ROW} IN ({rows})").df())
+        if not parts:
+            return pd.DataFrame({c: [] for c in out})
+        got = pd.concat(parts, ignore_index=True).set_index(["pos", ROW])
+        return got.loc[pd.MultiIndex.from_tuples(found, names=["pos", ROW])].reset_index(drop=True)
 
     def page(self, q: IncidentQuery) -> Page:
         """rows() and count() together."""
@@ -254,8 +292,7 @@ class DuckEngine:
         else:
             need = {"fatalities_best", "category"}
             sql = f"SELECT category, {fatal} FROM ({{m}}) WHERE category IS NOT NULL GROUP BY 1"
-        result = self._run(q, need, lambda m: (sql.replace("{m}", m), []))
-        return grouped_frame(by, result.fetchall(), cell)
+        return grouped_frame(by, self._run(q, need, lambda m: (sql.replace("{m}", m), [])), cell)
 
     def choices(self, q: IncidentQuery) -> Choices:
         """Date range, categories and country codes of the matched rows."""
@@ -264,7 +301,7 @@ class DuckEngine:
             "SELECT min(date_start), max(date_end), list(DISTINCT category),"
             " list(DISTINCT c) FROM (SELECT *, unnest(coalesce(string_split(country, ';'), [NULL])) AS c FROM ({m}))"
         )
-        lo, hi, cats, countries = self._run(q, need, lambda m: (sql.replace("{m}", m), [])).fetchone()
+        ((lo, hi, cats, countries),) = self._run(q, need, lambda m: (sql.replace("{m}", m), []))
         return choices_of(lo, hi, [c for c in cats or [] if c is not None], [c for c in countries or [] if c])
 
 
