@@ -89,6 +89,21 @@ def frame_table(gdf: gpd.GeoDataFrame) -> pa.Table:
     return pa.table(arrays)
 
 
+def _reason(exc: Exception) -> str:
+    """The first line of an error's message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _point_columns(names: set[str], path: Path) -> dict[str, str]:
+    """How a kept file gives lon/lat: its own columns, else its covering bbox (a point's box is the point)."""
+    if {"lon", "lat"} <= names:
+        return {"lon": "lon", "lat": "lat"}
+    if "bbox" in names:
+        return {"lon": "bbox.xmin", "lat": "bbox.ymin"}
+    raise StoreError(f"{path.name}: a kept file needs lon/lat or a covering bbox column; save the dataset again")
+
+
 def _search_sql() -> str:
     """The keyword text of geo.filters.search_text: the fields and the actors' names, lower case."""
     parts = [f"coalesce({_ident(c)}, '')" for c in SEARCH_FIELDS]
@@ -177,9 +192,9 @@ class DuckEngine:
             cursor.register(view, source)
             origin, point = view, {"lon": "lon", "lat": "lat", ROW: ROW}
         else:
-            have = set(pq.read_schema(source).names) | {ROW}
+            have = set(pq.read_schema(source).names)
             origin = f"read_parquet({_text(str(source))}, file_row_number = true)"
-            point = {ROW: "file_row_number"} | ({"lon": "bbox.xmin", "lat": "bbox.ymin"} if "bbox" in have else {})
+            point = {ROW: "file_row_number"} | _point_columns(have, source)
             have |= set(point)
         items = [f"{pos} AS pos"]
         for col in columns:
@@ -206,12 +221,17 @@ class DuckEngine:
         if missing:
             raise DatasetNotFound(f"no dataset named '{missing[0]}'")
         for _attempt in range(READ_RETRIES):
+            cursor = self._con.cursor()  # one per query: queries from several threads do not share one
             try:
                 pinned = {n: Path(s()) if callable(s) else s for n, s in self.sources.items() if n in q.datasets}
-                return work(self._con.cursor(), pinned)
-            except (duckdb.IOException, FileNotFoundError):
+                return work(cursor, pinned)
+            except (duckdb.IOException, FileNotFoundError) as exc:
                 if not any(callable(self.sources[n]) for n in q.datasets):
-                    raise
+                    raise StoreError(f"{', '.join(q.datasets)}: a kept file is missing ({_reason(exc)})") from exc
+            except (duckdb.Error, pa.ArrowException) as exc:  # a damaged file: one line, not a traceback
+                raise StoreError(f"{', '.join(q.datasets)}: the kept data cannot be read ({_reason(exc)})") from exc
+            finally:
+                cursor.close()
         raise StoreError("a dataset kept changing while it was read; try again")
 
     def _run(self, q: IncidentQuery, columns: set[str], build: Callable[[str], tuple[str, list]], fetch=None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -222,3 +223,14 @@ def test_the_engine_reads_a_kept_datasets_new_version_after_a_save(kept, synthet
     assert engine.count(IncidentQuery(("kept",))) == len(kept_rows)
     store.save("kept", kept_rows.iloc[:100], replace(synthetic[1], file_hash="c" * 64))
     assert engine.count(IncidentQuery(("kept",))) == 100
+
+
+def test_a_damaged_kept_file_is_one_clear_error(kept, store_location):
+    store, _ = kept
+    if not store_location.startswith("/"):
+        pytest.skip("a workspace's file (the embedded store)")
+    engine = open_queries(store, ["kept"])
+    (file,) = (Path(store_location) / "datasets").glob("*.parquet")
+    file.write_bytes(b"not a parquet file")
+    with pytest.raises(StoreError, match=r"^kept: the kept data cannot be read \("):
+        engine.count(IncidentQuery(("kept",)))
