@@ -211,6 +211,9 @@ class DuckEngine:
         union = " UNION ALL ".join(parts)
         search = f", {_search_sql()} AS search" if q.filter.keyword.strip() else ""
         where, params = where_sql(q.filter, q.bbox)
+        if q.ids is not None:
+            where += " AND list_contains(?::VARCHAR[], id)"
+            params.append(list(q.ids))
         once = " QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos) = 1" if len(q.datasets) > 1 else ""
         return f"SELECT * FROM (SELECT *{search} FROM ({union})) WHERE {where}{once}", params
 

@@ -131,6 +131,9 @@ class PostgisQueries:
                 parts.append(part)
                 params += more
         where, more = where_clause(q.filter, q.bbox)
+        if q.ids is not None:
+            where = sql.SQL("{} AND i.id = ANY(%s::text[])").format(where)
+            more = [*more, _without_nul(q.ids)]
         union = sql.SQL(" UNION ALL ").join(parts)
         if len(q.datasets) > 1:
             query = sql.SQL("SELECT DISTINCT ON (i.id) * FROM ({}) i WHERE {} ORDER BY i.id, i.pos").format(

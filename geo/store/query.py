@@ -8,7 +8,8 @@
 
 Meaning (every implementation follows ``ReferenceQueries``, which computes it in pandas):
 
-- each dataset's rows are filtered (geo.filters.filter_mask) and boxed (geo.store.base.in_bbox);
+- each dataset's rows are filtered (geo.filters.filter_mask), boxed (geo.store.base.in_bbox) and,
+  when ``ids`` is given, limited to those ids;
   then, when datasets share an id, the row of the one named first wins (as IncidentStore.read);
 - ``order`` sorts by (column, descending) pairs, missing values last, texts by code point, and
   always ends with id ascending, so pages never overlap or skip rows;
@@ -16,6 +17,15 @@ Meaning (every implementation follows ``ReferenceQueries``, which computes it in
   ``floor(lon / cell_deg), floor(lat / cell_deg)`` (geo.store.aggregate), rows without a point
   are left out of cells; a month is date_start's; an incident in several countries
   ("PAK;IRN") counts once in each.
+
+What a page calls (build the engine once per dataset version, e.g. cached by store.version_key):
+
+    engine = open_queries(store, names, frames={"my import": gdf})   # DuckEngine or PostgisQueries
+    engine.rows(IncidentQuery(names, flt, bbox=view, columns=MAP_COLUMNS))           # map payload
+    engine.page(IncidentQuery(names, flt, columns=(...), order=..., limit=50, offset=k))  # explorer
+    engine.aggregate(IncidentQuery(names, flt), "month")                # chart; "cell" for the map
+    engine.rows(IncidentQuery(names, ids=(incident_id,)))                # a record by id
+    engine.choices(IncidentQuery(names))                                # the filters' options
 
 Rows come back typed as geo.store.columns.from_flat types them (texts and None, datetime64[us],
 Int64, float64, lists for actors and sources), lon/lat as float64 with NaN when unlocated.
@@ -65,6 +75,7 @@ class IncidentQuery:
     order: tuple[tuple[str, bool], ...] = DEFAULT_ORDER  # (column, descending)
     limit: int | None = None
     offset: int = 0
+    ids: tuple[str, ...] | None = None  # only these incidents (a record, a chooser's few); None: all
 
     def __post_init__(self):
         names = (self.datasets,) if isinstance(self.datasets, str) else tuple(self.datasets)
@@ -72,6 +83,9 @@ class IncidentQuery:
         if self.columns is not None:
             object.__setattr__(self, "columns", tuple(self.columns))
         object.__setattr__(self, "order", tuple((str(c), bool(d)) for c, d in self.order))
+        if self.ids is not None:
+            ids = (self.ids,) if isinstance(self.ids, str) else tuple(self.ids)
+            object.__setattr__(self, "ids", tuple(str(i) for i in ids))
         check_query(self)
 
     def output_columns(self) -> list[str]:
@@ -217,7 +231,10 @@ class ReferenceQueries:
             part = reference_query(self.frames[name], q.filter, q.bbox)
             parts.append(_flat_with_point(part))
         rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        return rows[~rows[KEY].duplicated()].reset_index(drop=True)
+        rows = rows[~rows[KEY].duplicated()]
+        if q.ids is not None:
+            rows = rows[rows[KEY].isin(q.ids)]
+        return rows.reset_index(drop=True)
 
     def count(self, q: IncidentQuery) -> int:
         """How many rows the query matches."""

@@ -168,6 +168,23 @@ def test_several_datasets_together_first_named_wins_on_a_shared_id(kept, synthet
     assert (second["title"] == "from b").sum() == len(clash)
 
 
+def test_a_record_by_id_comes_from_the_first_named_dataset_holding_it(kept, synthetic, kept_rows):
+    store, ref = kept
+    clash = kept_rows.iloc[250:].copy()
+    clash["title"] = "from b"
+    store.save("b", clash, replace(synthetic[1], file_hash="b" * 64))
+    ref.frames["b"] = clash
+    shared, only_kept = str(kept_rows["id"].iloc[260]), str(kept_rows["id"].iloc[3])
+    for names in (("kept", "b"), ("b", "kept")):
+        q = IncidentQuery(names, ids=(shared, only_kept, "no such id"), order=(("id", False),))
+        got = open_queries(store, list(names)).rows(q)
+        pd.testing.assert_frame_equal(got, ref.rows(q))
+        assert list(got["id"]) == sorted([shared, only_kept])
+        assert (got.set_index("id").loc[shared, "title"] == "from b") == (names[0] == "b")
+    one = IncidentQuery(("kept",), ids=only_kept, columns=("title",))
+    assert open_queries(store, ["kept"]).count(one) == 1
+
+
 def test_a_sessions_own_import_joins_the_kept_datasets(kept, kept_rows):
     store, ref = kept
     own = kept_rows.iloc[:40].copy()
