@@ -345,6 +345,9 @@ def engine_for(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = Non
     """An engine over these datasets of an embedded store, plus frames held in memory by name
     (a session's own import); the shipped dataset is read from the store's shipped file."""
     frames = dict(frames or {})
+    suffix = getattr(getattr(store, "backend", None), "suffix", ".parquet")
+    if suffix != ".parquet":
+        raise StoreError(f"the query engine reads GeoParquet workspaces; {store.location} keeps {suffix} files")
     sources: dict[str, Source] = {}
     kept = {i.name for i in store.list() if not i.read_only}
     for name in dict.fromkeys([names] if isinstance(names, str) else names):
