@@ -207,17 +207,10 @@ class PostgisQueries:
         return grouped_frame(by, rows, cell)
 
     def choices(self, q: IncidentQuery) -> Choices:
-        """Date range, categories and country codes of the matched rows."""
+        """Date range, categories and country codes of the matched rows (one pass over them)."""
         text = (
-            "SELECT min(m.date_start), max(m.date_end), array_agg(DISTINCT m.category),"
-            " (SELECT array_agg(DISTINCT c) FROM ({}) n, unnest(string_to_array(n.country, ';')) AS c) FROM ({}) m"
+            "SELECT min(m.date_start), max(m.date_end), array_agg(DISTINCT m.category), array_agg(DISTINCT c.code)"
+            " FROM ({}) m LEFT JOIN LATERAL unnest(string_to_array(m.country, ';')) AS c(code) ON TRUE"
         )
-
-        def build(m):
-            return sql.SQL(text).format(m, m), []
-
-        with self.store._connect() as conn, conn.transaction():
-            matched, params = self._matched(conn, q, set())
-            query, _ = build(matched)
-            lo, hi, cats, countries = conn.execute(query, [*params, *params]).fetchone()
-        return choices_of(lo, hi, [c for c in cats or [] if c is not None], list(countries or []))
+        ((lo, hi, cats, countries),) = self._run(q, set(), lambda m: (sql.SQL(text).format(m), []))
+        return choices_of(lo, hi, [c for c in cats or [] if c is not None], [c for c in countries or [] if c])
