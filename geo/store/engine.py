@@ -27,8 +27,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter
-from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError
-from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS, to_flat
+from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError, filter_fields
+from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS
 from geo.store.query import (
     POINT,
     Choices,
@@ -36,7 +36,9 @@ from geo.store.query import (
     Page,
     check_grouping,
     choices_of,
+    flat_rows,
     grouped_frame,
+    point_columns,
     typed,
 )
 from geo.store.workspace import read_json
@@ -71,20 +73,15 @@ def _text(value: str) -> str:
 
 
 def frame_table(gdf: gpd.GeoDataFrame) -> pa.Table:
-    """An incident frame as the engine reads it: stored columns (geo.store.columns.to_flat) and lon, lat."""
-    flat = pd.DataFrame(to_flat(gdf).drop(columns=gdf.geometry.name)).reset_index(drop=True)
-    geom = gdf.geometry
-    located = (geom.notna() & ~geom.is_empty).to_numpy()
-    lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
-    lon[located], lat[located] = geom[located].x.to_numpy(), geom[located].y.to_numpy()
-    arrays = {
-        c: pa.array(
-            flat[c].to_numpy(dtype=object, na_value=None) if flat[c].dtype == object else flat[c], from_pandas=True
-        )
-        for c in flat.columns
-    }
-    arrays["lon"] = pa.array(lon, from_pandas=True)  # NaN -> null
-    arrays["lat"] = pa.array(lat, from_pandas=True)
+    """An incident frame as the engine reads it: stored columns (geo.store.columns.to_flat), lon, lat
+    (null where there is no point) and each row's number."""
+    flat = flat_rows(gdf)
+    arrays = {}
+    for name, col in flat.items():
+        values = col.to_numpy(dtype=object, na_value=None) if col.dtype == object else col
+        arrays[name] = pa.array(values, from_pandas=True)
+    lon, lat = point_columns(gdf)
+    arrays["lon"], arrays["lat"] = pa.array(lon, from_pandas=True), pa.array(lat, from_pandas=True)  # NaN -> null
     arrays[ROW] = pa.array(np.arange(len(flat), dtype=np.int64))
     return pa.table(arrays)
 
@@ -151,22 +148,7 @@ def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
 
 def filter_needs(flt: IncidentFilter, bbox) -> set[str]:
     """The columns a filter and a box look at."""
-    need = set()
-    if flt.date_from is not None:
-        need.add("date_end")
-    if flt.date_to is not None:
-        need.add("date_start")
-    if flt.categories:
-        need.add("category")
-    if flt.countries:
-        need.add("country")
-    if flt.min_fatalities > 0:
-        need.add("fatalities_best")
-    if flt.keyword.strip():
-        need |= {*SEARCH_FIELDS, "actors"}
-    if bbox is not None:
-        need |= set(POINT)
-    return need
+    return filter_fields(flt) | (set(POINT) if bbox is not None else set())
 
 
 class DuckEngine:

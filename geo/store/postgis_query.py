@@ -19,7 +19,7 @@ import pandas as pd
 from psycopg import sql
 
 from geo.store.base import KEY, SHIPPED, DatasetNotFound
-from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS, JSON_COLUMNS, to_flat
+from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS, JSON_COLUMNS
 from geo.store.postgis import _without_nul, stored_search_text, where_clause
 from geo.store.query import (
     POINT,
@@ -28,7 +28,9 @@ from geo.store.query import (
     Page,
     check_grouping,
     choices_of,
+    flat_rows,
     grouped_frame,
+    point_columns,
     typed,
 )
 
@@ -87,11 +89,8 @@ class PostgisQueries:
         return query, [names, positions]
 
     def _frame_part(self, gdf: gpd.GeoDataFrame, pos: int, columns: list[str]) -> tuple[sql.Composable, list]:
-        flat = pd.DataFrame(to_flat(gdf).drop(columns=gdf.geometry.name)).reset_index(drop=True)
-        geom = gdf.geometry.reset_index(drop=True)
-        located = (geom.notna() & ~geom.is_empty).to_numpy()
-        lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
-        lon[located], lat[located] = geom[located].x.to_numpy(), geom[located].y.to_numpy()
+        flat = flat_rows(gdf)
+        lon, lat = point_columns(gdf)
         arrays = [_python_values(flat[c]) for c in columns]
         arrays += [[None if np.isnan(v) else float(v) for v in a] for a in (lon, lat)]
         arrays.append(stored_search_text(flat).tolist())

@@ -291,15 +291,25 @@ class ReferenceQueries:
         return choices_of(rows["date_start"].min(), rows["date_end"].max(), set(rows["category"].dropna()), countries)
 
 
-def _flat_with_point(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A loaded frame as stored values (geo.store.columns.to_flat) with lon/lat for its point."""
-    flat = pd.DataFrame(to_flat(gdf).drop(columns=gdf.geometry.name))
+def point_columns(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) of every row's point, NaN where a row has none or an empty one."""
     geom = gdf.geometry
     located = (geom.notna() & ~geom.is_empty).to_numpy()
     lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
     lon[located], lat[located] = geom[located].x.to_numpy(), geom[located].y.to_numpy()
-    flat["lon"], flat["lat"] = lon, lat
-    return flat.reset_index(drop=True)
+    return lon, lat
+
+
+def flat_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A loaded frame as stored values (geo.store.columns.to_flat), numbered from 0, without geometry."""
+    return pd.DataFrame(to_flat(gdf).drop(columns=gdf.geometry.name)).reset_index(drop=True)
+
+
+def _flat_with_point(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """flat_rows with lon/lat for each row's point."""
+    flat = flat_rows(gdf)
+    flat["lon"], flat["lat"] = point_columns(gdf)
+    return flat
 
 
 def _sort_key(col: pd.Series) -> pd.Series:
