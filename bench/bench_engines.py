@@ -1,6 +1,6 @@
 """The embedded query engine, chosen by measurement: DuckDB, pyarrow.dataset and today's path.
 
-    python -m bench.bench_engines [--n 1000000] [--repeat 3] [--out bench/out]
+    python -m bench.bench_engines [--n 1000000] [--repeat 3] [--out bench/out] [--postgis]
 
 Over one kept GeoParquet file of N synthetic incidents (bench.bench_million's workspace: the 100k
 synthetic rows repeated, moved a little, saved by the embedded store), each of six queries runs in
@@ -20,6 +20,10 @@ then geo.store.columns.from_flat, as the store's read does), then pandas (geo.fi
 is the first answer in the process (opening the file included; for today, the whole read);
 "repeat" the best of --repeat more. The answer's size is printed so the engines can be checked
 against each other. Wall seconds on a shared machine: compare within one run.
+
+--postgis also keeps the N incidents in a throwaway PostGIS server (tests/pg_cluster.py) and times
+the same queries answered in SQL (geo.store.postgis_query) from this process (the server's memory
+is its own; best of --repeat after one first answer).
 """
 
 from __future__ import annotations
@@ -246,11 +250,65 @@ def measure(engine: str, query: str, path: Path, repeat: int) -> dict:
     }
 
 
+def postgis(path: Path, n: int, repeat: int) -> None:
+    """The queries through geo.store.postgis_query on a throwaway server holding the same rows."""
+    from geo.filters import IncidentFilter
+    from geo.store import open_store
+    from geo.store.base import SourceInfo
+    from geo.store.columns import from_flat
+    from geo.store.postgis_query import PostgisQueries
+    from geo.store.query import IncidentQuery
+    from tests.pg_cluster import shared_cluster, stop_shared
+
+    cluster = shared_cluster()
+    url = cluster.create_database(migrated=True)
+    try:
+        store = open_store(url)
+        t0 = time.perf_counter()
+        store.save("kept", from_flat(gpd_read(path)), SourceInfo("bench", "e" * 64, "synthetic", n, n, 0))
+        print(f"PostGIS: kept {n:,} rows in {time.perf_counter() - t0:.0f} s")
+        with store._connect() as conn:
+            conn.execute("ANALYZE pkir.incidents")
+        flt = IncidentFilter(date_from=DATE_FROM, date_to=DATE_TO, categories=CATEGORIES, min_fatalities=1)
+        engine, q = PostgisQueries(store), IncidentQuery(("kept",), flt)
+        queries = {
+            "count": lambda: engine.count(q),
+            "page": lambda: engine.rows(IncidentQuery(("kept",), flt, columns=PAGE, limit=50)),
+            "map": lambda: engine.rows(IncidentQuery(("kept",), flt, bbox=BOX, columns=MAP)),
+            "grid": lambda: engine.aggregate(q, "cell", CELL),
+            "monthly": lambda: engine.aggregate(q, "month"),
+            "distinct": lambda: engine.choices(IncidentQuery(("kept",))),
+            "keyword": lambda: engine.count(IncidentQuery(("kept",), IncidentFilter(keyword=KEYWORD))),
+            "record": lambda: engine.rows(IncidentQuery(("kept", "shipped"), ids=("M0000123",))),
+        }
+        print("| query | PostGIS first s | repeat s | answer |\n|---|---|---|---|")
+        for name, run in queries.items():
+            t0 = time.perf_counter()
+            answer = run()
+            first, runs = time.perf_counter() - t0, []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                answer = run()
+                runs.append(time.perf_counter() - t0)
+            print(f"| {name} | {first:.3f} | {min(runs):.3f} | {size_of(answer)} |", flush=True)
+    finally:
+        cluster.drop_database(url)
+        stop_shared()
+
+
+def gpd_read(path: Path):
+    """The kept file as geopandas reads it."""
+    import geopandas as gpd
+
+    return gpd.read_parquet(path)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("bench/out"))
+    parser.add_argument("--postgis", action="store_true", help="also time the queries in a throwaway PostGIS")
     parser.add_argument("--one", nargs=3, metavar=("ENGINE", "QUERY", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
@@ -279,6 +337,9 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
     print(f"load after: {os.getloadavg()}")
+    if args.postgis:
+        postgis(path, args.n, args.repeat)
+        print(f"load after PostGIS: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
