@@ -1,0 +1,344 @@
+"""The embedded query engine: DuckDB over the workspace's GeoParquet files and over in-memory frames.
+
+Chosen by measurement (bench/bench_engines.py, bench/README.md "Query engines"): a page, a count or
+an aggregate over a million kept incidents reads only the columns and row groups it needs, and the
+process holds the answer, not the dataset. Points need no spatial extension: a kept file's covering
+bbox column (written by geo.store.formats) gives lon = bbox.xmin, lat = bbox.ymin; an in-memory
+frame (the shipped curated events, a session's own import) becomes an Arrow table with lon/lat.
+
+    engine = DuckEngine({"shipped": frame_table(shipped_gdf), "ACLED": Path(".../v1.parquet")})
+    engine.page(IncidentQuery(("ACLED", "shipped"), flt, columns=MAP_COLUMNS, limit=50))
+
+Every query means what geo.store.query.ReferenceQueries computes.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from geo.filters import SEARCH_FIELDS, IncidentFilter
+from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError, filter_fields
+from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS
+from geo.store.query import (
+    POINT,
+    Choices,
+    IncidentQuery,
+    Page,
+    check_grouping,
+    choices_of,
+    flat_rows,
+    grouped_frame,
+    point_columns,
+    typed,
+)
+from geo.store.workspace import read_json
+
+Source = Path | pa.Table | Callable[[], Path]  # a GeoParquet file, a frame_table, or where the current file is
+READ_RETRIES = 5
+THREADS = 2
+NOT_WORD = r"[^\pL\pN_]"  # RE2's \w is ASCII only; Python's (geo.filters) is every letter and digit
+ROW = "__row"  # a row's place in its source (file_row_number of a GeoParquet file): a page's second read
+
+
+def _sql_type(name: str) -> str:
+    if name == ROW:
+        return "BIGINT"
+    if name in POINT or name in FLOAT_COLUMNS:
+        return "DOUBLE"
+    if name in DATE_COLUMNS:
+        return "TIMESTAMP"
+    if name in INT_COLUMNS:
+        return "BIGINT"
+    if name in BOOL_COLUMNS:
+        return "BOOLEAN"
+    return "VARCHAR"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def frame_table(gdf: gpd.GeoDataFrame) -> pa.Table:
+    """An incident frame as the engine reads it: stored columns (geo.store.columns.to_flat), lon, lat
+    (null where there is no point) and each row's number."""
+    flat = flat_rows(gdf)
+    arrays = {}
+    for name, col in flat.items():
+        values = col.to_numpy(dtype=object, na_value=None) if col.dtype == object else col
+        arrays[name] = pa.array(values, from_pandas=True)
+    lon, lat = point_columns(gdf)
+    arrays["lon"], arrays["lat"] = pa.array(lon, from_pandas=True), pa.array(lat, from_pandas=True)  # NaN -> null
+    arrays[ROW] = pa.array(np.arange(len(flat), dtype=np.int64))
+    return pa.table(arrays)
+
+
+def _reason(exc: Exception) -> str:
+    """The first line of an error's message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _point_columns(names: set[str], path: Path) -> dict[str, str]:
+    """How a kept file gives lon/lat: its own columns, else its covering bbox (a point's box is the point)."""
+    if {"lon", "lat"} <= names:
+        return {"lon": "lon", "lat": "lat"}
+    if "bbox" in names:
+        return {"lon": "bbox.xmin", "lat": "bbox.ymin"}
+    raise StoreError(f"{path.name}: a kept file needs lon/lat or a covering bbox column; save the dataset again")
+
+
+def _search_sql() -> str:
+    """The keyword text of geo.filters.search_text: the fields and the actors' names, lower case."""
+    parts = [f"coalesce({_ident(c)}, '')" for c in SEARCH_FIELDS]
+    names = "array_to_string(from_json(actors, '[\"VARCHAR\"]'), ' ')"
+    parts.append(f"CASE WHEN json_type(actors) = 'ARRAY' THEN {names} ELSE '' END")
+    return "lower(concat_ws(' ', '', " + ", ".join(parts) + "))"
+
+
+def whole_word_pattern(word: str) -> str:
+    """An RE2 pattern finding word where no letter, digit or _ touches it (geo.filters' whole words)."""
+    return f"(^|{NOT_WORD})" + re.sub(r"([^\w\s])", r"\\\1", word) + f"({NOT_WORD}|$)"
+
+
+def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
+    """The condition for a filter and a box over the engine's columns, with its parameters."""
+    parts, params = ["TRUE"], []
+    if flt.date_from is not None:
+        parts.append("date_end >= ?")
+        params.append(pd.Timestamp(flt.date_from).to_pydatetime())
+    if flt.date_to is not None:
+        parts.append("date_start <= ?")
+        params.append(pd.Timestamp(flt.date_to).to_pydatetime())
+    if flt.categories:
+        parts.append("list_contains(?::VARCHAR[], category)")
+        params.append(list(flt.categories))
+    if flt.countries:
+        parts.append("coalesce(list_has_any(string_split(country, ';'), ?::VARCHAR[]), FALSE)")
+        params.append(list(flt.countries))
+    if flt.min_fatalities > 0:
+        parts.append("coalesce(fatalities_best, 0) >= ?")
+        params.append(int(flt.min_fatalities))
+    for word in flt.keyword.strip().lower().split():
+        if flt.whole_words:
+            parts.append("regexp_matches(search, ?)")
+            params.append(whole_word_pattern(word))
+        else:
+            parts.append("contains(search, ?)")
+            params.append(word)
+    if bbox is not None:
+        parts.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        params += [minx, maxx, miny, maxy]
+    return " AND ".join(parts), params
+
+
+def filter_needs(flt: IncidentFilter, bbox) -> set[str]:
+    """The columns a filter and a box look at."""
+    return filter_fields(flt) | (set(POINT) if bbox is not None else set())
+
+
+class DuckEngine:
+    """Answers IncidentQuery over named sources (GeoParquet files and Arrow tables) with DuckDB."""
+
+    def __init__(self, sources: Mapping[str, Source], threads: int = THREADS, memory_limit: str = "512MB"):
+        self.sources = dict(sources)
+        spill = Path(tempfile.gettempdir()) / "pkir-duckdb"  # not DuckDB's default, .tmp in the working folder
+        config = {"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)}
+        self._con = duckdb.connect(config=config)
+
+    def close(self) -> None:
+        """Release DuckDB's memory."""
+        self._con.close()
+
+    # ---- the relation a query reads
+
+    def _source_sql(self, name: str, pos: int, columns: list[str], cursor, pinned: Mapping) -> str:
+        source = pinned[name]
+        if isinstance(source, pa.Table):
+            have = set(source.column_names)
+            view = f"src{pos}"
+            cursor.register(view, source)
+            origin, point = view, {"lon": "lon", "lat": "lat", ROW: ROW}
+        else:
+            have = set(pq.read_schema(source).names)
+            origin = f"read_parquet({_text(str(source))}, file_row_number = true)"
+            point = {ROW: "file_row_number"} | _point_columns(have, source)
+            have |= set(point)
+        items = [f"{pos} AS pos"]
+        for col in columns:
+            expr = point.get(col, _ident(col))
+            expr = expr if col in have else "NULL"
+            items.append(f"CAST({expr} AS {_sql_type(col)}) AS {_ident(col)}")
+        return f"SELECT {', '.join(items)} FROM {origin}"
+
+    def _matched(self, q: IncidentQuery, columns: set[str], cursor, pinned: Mapping) -> tuple[str, list]:
+        """SQL of the rows the query matches (these columns, first named dataset winning an id)."""
+        need = columns | filter_needs(q.filter, q.bbox) | {KEY}
+        ordered = [c for c in (*FIELDS, *POINT, ROW) if c in need]
+        parts = (self._source_sql(n, i, ordered, cursor, pinned) for i, n in enumerate(q.datasets))
+        union = " UNION ALL ".join(parts)
+        search = f", {_search_sql()} AS search" if q.filter.keyword.strip() else ""
+        where, params = where_sql(q.filter, q.bbox)
+        if q.ids is not None:
+            where += " AND list_contains(?::VARCHAR[], id)"
+            params.append(list(q.ids))
+        once = " QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos) = 1" if len(q.datasets) > 1 else ""
+        return f"SELECT * FROM (SELECT *{search} FROM ({union})) WHERE {where}{once}", params
+
+    def _attempt(self, q: IncidentQuery, work: Callable):
+        """work(cursor, pinned sources) with each kept file's current path fixed for the whole call;
+        again when a kept file was replaced meanwhile (a save publishes a new file, deletes the old)."""
+        missing = [n for n in q.datasets if n not in self.sources]
+        if missing:
+            raise DatasetNotFound(f"no dataset named '{missing[0]}'")
+        for _attempt in range(READ_RETRIES):
+            cursor = self._con.cursor()  # one per query: queries from several threads do not share one
+            try:
+                pinned = {n: Path(s()) if callable(s) else s for n, s in self.sources.items() if n in q.datasets}
+                return work(cursor, pinned)
+            except (duckdb.IOException, FileNotFoundError) as exc:
+                if not any(callable(self.sources[n]) for n in q.datasets):
+                    raise StoreError(f"{', '.join(q.datasets)}: a kept file is missing ({_reason(exc)})") from exc
+            except (duckdb.Error, pa.ArrowException) as exc:  # a damaged file: one line, not a traceback
+                raise StoreError(f"{', '.join(q.datasets)}: the kept data cannot be read ({_reason(exc)})") from exc
+            finally:
+                cursor.close()
+        raise StoreError("a dataset kept changing while it was read; try again")
+
+    def _run(self, q: IncidentQuery, columns: set[str], build: Callable[[str], tuple[str, list]], fetch=None):
+        """fetch(the result of build(SQL of the matched rows)); fetchall by default."""
+
+        def work(cursor, pinned):
+            matched, params = self._matched(q, columns, cursor, pinned)
+            query, more = build(matched)
+            result = cursor.execute(query, [*params, *more])
+            return result.fetchall() if fetch is None else fetch(result)
+
+        return self._attempt(q, work)
+
+    # ---- the queries
+
+    def count(self, q: IncidentQuery) -> int:
+        """How many rows the query matches."""
+        return int(self._run(q, set(), lambda m: (f"SELECT count(*) FROM ({m})", []))[0][0])
+
+    def rows(self, q: IncidentQuery) -> pd.DataFrame:
+        """The ordered page of rows, typed as geo.store.query.typed.
+
+        A page (a limit) is found by its order columns alone, then only its rows' other columns are
+        read (by their row in the file): sorting every matched row with all its texts costs seconds
+        at a million rows.
+        """
+        out = q.output_columns()
+        keys = {c for c, _ in q.full_order()}
+        order = ", ".join(f"{_ident(c)} {'DESC' if d else 'ASC'} NULLS LAST" for c, d in q.full_order())
+        limit = "" if q.limit is None else f" LIMIT {int(q.limit)}"
+        late = q.limit is not None and bool(set(out) - keys)
+        select = ", ".join(["pos", ROW] if late else map(_ident, out))
+
+        def work(cursor, pinned):
+            matched, params = self._matched(q, (keys | {ROW}) if late else (set(out) | keys), cursor, pinned)
+            query = f"SELECT {select} FROM ({matched}) ORDER BY {order}{limit} OFFSET {int(q.offset)}"
+            found = cursor.execute(query, params)
+            return self._fetch_rows(cursor, pinned, q, found.fetchall(), out) if late else found.df()
+
+        return typed(self._attempt(q, work), out)
+
+    def _fetch_rows(self, cursor, pinned, q: IncidentQuery, found: list[tuple], out: list[str]) -> pd.DataFrame:
+        """The columns out of these (pos, row) pairs, in their order."""
+        parts = []
+        for pos in sorted({p for p, _ in found}):
+            rows = ", ".join(str(int(r)) for p, r in found if p == pos)
+            source = self._source_sql(q.datasets[pos], pos, [*out, ROW], cursor, pinned)
+            parts.append(cursor.execute(f"SELECT * FROM ({source}) WHERE {ROW} IN ({rows})").df())
+        if not parts:
+            return pd.DataFrame({c: [] for c in out})
+        got = pd.concat(parts, ignore_index=True).set_index(["pos", ROW])
+        return got.loc[pd.MultiIndex.from_tuples(found, names=["pos", ROW])].reset_index(drop=True)
+
+    def page(self, q: IncidentQuery) -> Page:
+        """rows() and count() together."""
+        return Page(self.rows(q), self.count(q))
+
+    def aggregate(self, q: IncidentQuery, by: str, cell_deg: float = 0.5) -> pd.DataFrame:
+        """Incidents and known fatalities per cell, month, category or country."""
+        cell = check_grouping(by, cell_deg)
+        fatal = "count(*), sum(coalesce(fatalities_best, 0))::BIGINT"
+        if by == "cell":  # the size is a checked float, written as a literal (a parameter would come first)
+            need = {"fatalities_best", *POINT}
+            size = f"{cell!r}::DOUBLE"
+            sql = (
+                f"SELECT floor(lon / {size})::BIGINT, floor(lat / {size})::BIGINT, {fatal} FROM ({{m}})"
+                " WHERE lon IS NOT NULL AND lat IS NOT NULL GROUP BY 1, 2"
+            )
+        elif by == "month":
+            need = {"fatalities_best", "date_start"}
+            sql = f"SELECT date_trunc('month', date_start), {fatal} FROM ({{m}}) GROUP BY 1"
+        elif by == "country":
+            need = {"fatalities_best", "country"}
+            sql = (
+                f"SELECT c, {fatal} FROM (SELECT unnest(list_distinct(string_split(country, ';'))) AS c,"
+                " fatalities_best FROM ({m}) WHERE country IS NOT NULL) WHERE c <> '' GROUP BY 1"
+            )
+        else:
+            need = {"fatalities_best", "category"}
+            sql = f"SELECT category, {fatal} FROM ({{m}}) WHERE category IS NOT NULL GROUP BY 1"
+        return grouped_frame(by, self._run(q, need, lambda m: (sql.replace("{m}", m), [])), cell)
+
+    def choices(self, q: IncidentQuery) -> Choices:
+        """Date range, categories and country codes of the matched rows."""
+        need = {"date_start", "date_end", "category", "country"}
+        sql = (
+            "SELECT min(date_start), max(date_end), list(DISTINCT category),"
+            " list(DISTINCT c) FROM (SELECT *, unnest(coalesce(string_split(country, ';'), [NULL])) AS c FROM ({m}))"
+        )
+        ((lo, hi, cats, countries),) = self._run(q, need, lambda m: (sql.replace("{m}", m), []))
+        return choices_of(lo, hi, [c for c in cats or [] if c is not None], [c for c in countries or [] if c])
+
+
+def kept_file(folder: str | Path, name: str) -> Path:
+    """The current file of a kept dataset in an embedded workspace (its manifest's entry).
+
+    Belongs in geo.store.embedded as a public method at merge time; here it reads the manifest
+    the way EmbeddedStore does.
+    """
+    doc = read_json(Path(folder) / "manifest.json", {"datasets": {}})
+    entry = doc.get("datasets", {}).get(name)
+    if entry is None:
+        raise DatasetNotFound(f"no dataset named '{name}'")
+    return Path(folder) / entry["file"]
+
+
+def engine_for(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> DuckEngine:
+    """An engine over these datasets of an embedded store, plus frames held in memory by name
+    (a session's own import); the shipped dataset is read from the store's shipped file."""
+    frames = dict(frames or {})
+    suffix = getattr(getattr(store, "backend", None), "suffix", ".parquet")
+    if suffix != ".parquet":
+        raise StoreError(f"the query engine reads GeoParquet workspaces; {store.location} keeps {suffix} files")
+    sources: dict[str, Source] = {}
+    kept = {i.name for i in store.list() if not i.read_only}
+    for name in dict.fromkeys([names] if isinstance(names, str) else names):
+        if name in frames:
+            sources[name] = frame_table(frames[name])
+        elif name == SHIPPED:
+            sources[name] = frame_table(store.shipped.read())
+        elif name in kept:
+            sources[name] = lambda name=name: kept_file(store.location, name)
+        else:
+            raise DatasetNotFound(f"no dataset named '{name}'")
+    return DuckEngine(sources)
