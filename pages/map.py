@@ -14,6 +14,7 @@ from geo.records import record_of
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
+from ui.figure_downloads import figure_downloads
 from ui.filters import current_filter, explain_empty
 from ui.map_panel import full_window_layout, incidents_for_map, show_map
 from ui.safe_text import safe
@@ -157,3 +158,7 @@ if selected:
             if point and (geom is None or geom.is_empty):
                 st.caption("This feature has no location and is not drawn on the map.")
             show_record(layer_id, record, border_km=border_km(geom, layers.get("border")) if point else None)
+
+with page_controls():
+    st.markdown("**Publish**")
+    figure_downloads(layers, visible, shown, current_filter())
