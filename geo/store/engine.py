@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter
 from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError, filter_fields
-from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS
+from geo.store.columns import FIELDS
 from geo.store.query import (
     POINT,
     Choices,
@@ -36,6 +36,7 @@ from geo.store.query import (
     Page,
     check_grouping,
     choices_of,
+    column_kind,
     flat_rows,
     grouped_frame,
     point_columns,
@@ -50,18 +51,11 @@ NOT_WORD = r"[^\pL\pN_]"  # RE2's \w is ASCII only; Python's (geo.filters) is ev
 ROW = "__row"  # a row's place in its source (file_row_number of a GeoParquet file): a page's second read
 
 
+DUCK_TYPES = {"float": "DOUBLE", "date": "TIMESTAMP", "int": "BIGINT", "bool": "BOOLEAN", "text": "VARCHAR"}
+
+
 def _sql_type(name: str) -> str:
-    if name == ROW:
-        return "BIGINT"
-    if name in POINT or name in FLOAT_COLUMNS:
-        return "DOUBLE"
-    if name in DATE_COLUMNS:
-        return "TIMESTAMP"
-    if name in INT_COLUMNS:
-        return "BIGINT"
-    if name in BOOL_COLUMNS:
-        return "BOOLEAN"
-    return "VARCHAR"
+    return "BIGINT" if name == ROW else DUCK_TYPES[column_kind(name)]
 
 
 def _ident(name: str) -> str:

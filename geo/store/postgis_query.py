@@ -19,7 +19,7 @@ import pandas as pd
 from psycopg import sql
 
 from geo.store.base import KEY, SHIPPED, DatasetNotFound
-from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, INT_COLUMNS, JSON_COLUMNS
+from geo.store.columns import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS
 from geo.store.postgis import _without_nul, stored_search_text, where_clause
 from geo.store.query import (
     POINT,
@@ -28,6 +28,7 @@ from geo.store.query import (
     Page,
     check_grouping,
     choices_of,
+    column_kind,
     flat_rows,
     grouped_frame,
     point_columns,
@@ -37,16 +38,11 @@ from geo.store.query import (
 TEXT_ORDER = sql.SQL(' COLLATE "C"')  # texts by code point, as the reference and the embedded engine order them
 
 
+PG_TYPES = {"float": "double precision", "date": "timestamp", "int": "bigint", "bool": "boolean", "text": "text"}
+
+
 def _pg_type(name: str) -> str:
-    if name in FLOAT_COLUMNS or name in POINT:
-        return "double precision"
-    if name in DATE_COLUMNS:
-        return "timestamp"
-    if name in INT_COLUMNS:
-        return "bigint"
-    if name in BOOL_COLUMNS:
-        return "boolean"
-    return "text"
+    return PG_TYPES[column_kind(name)]
 
 
 def _is_text(name: str) -> bool:

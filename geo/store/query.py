@@ -60,6 +60,21 @@ POINT = ("lon", "lat")  # the point as two columns: what a map draws, no geometr
 ORDERABLE = ("date_start", "date_end", "fatalities_best", "id", "title", "category", "country", "place")
 GROUPINGS = ("cell", "month", "category", "country")
 DEFAULT_ORDER = (("date_start", True), (KEY, False))
+
+
+def column_kind(name: str) -> str:
+    """How a stored column (or lon/lat) is typed in SQL: 'float', 'date', 'int', 'bool' or 'text'."""
+    if name in POINT or name in FLOAT_COLUMNS:
+        return "float"
+    if name in DATE_COLUMNS:
+        return "date"
+    if name in INT_COLUMNS:
+        return "int"
+    if name in BOOL_COLUMNS:
+        return "bool"
+    return "text"
+
+
 MAX_LIMIT = 100_000  # a page larger than this is a whole dataset: ask for an aggregate instead
 MAP_COLUMNS = ("id", "category", "fatalities_best", "location_precision", "lon", "lat")  # the map's payload
 
