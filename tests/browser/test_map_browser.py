@@ -362,7 +362,8 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
 
 
 # Up to 12 places where a feature of the layer can really be clicked inside the map frame (the
-# feature's own element is on top there): [{id, x, y}] in the frame's coordinates.
+# feature's own element is on top there, and no other mark lies under the pointer): [{id, x, y}]
+# in the frame's coordinates.
 CLICKABLE_JS = """([layerId, margin]) => {
   const map = PKIR.map, size = map.getSize(), out = [];
   const inside = (p) => p.x > margin && p.y > margin && p.x < size.x - margin && p.y < size.y - margin;
@@ -372,9 +373,9 @@ CLICKABLE_JS = """([layerId, margin]) => {
   if (layer.visible) {  // the incident canvas: places its own hit test finds the incident at
     for (const v of layer.visible()) {
       const p = L.point(v.x, v.y);
-      if (out.length >= 12 || !inside(p) || layer.covered(p)) continue;
-      const h = layer.hit(p);
-      if (h && h.i === v.row) out.push({id: String(v.id), x: p.x, y: p.y});
+      if (out.length >= 12 || !inside(p) || layer.covered(p) || PKIR.placesAt(p, 0).length) continue;
+      const h = layer.hits(p, 3);
+      if (h.length === 1 && h[0].i === v.row) out.push({id: String(v.id), x: p.x, y: p.y});
     }
     return out;
   }
@@ -395,7 +396,10 @@ CLICKABLE_JS = """([layerId, margin]) => {
         points.push(L.point(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)));
       }
     }
-    const p = points.find((q) => inside(q) && onTop(q, el));
+    // alone there: an incident under it would win the click (or a chooser list both)
+    const alone = (q) => !(PKIR.layers.incidents && PKIR.layers.incidents.hits(q, 3).length) &&
+      PKIR.placesAt(q, 0).length <= 1;
+    const p = points.find((q) => inside(q) && onTop(q, el) && alone(q));
     if (p) out.push({id: String(l.feature.properties.id), x: p.x, y: p.y});
   });
   return out;
