@@ -376,12 +376,12 @@
   };
 
   // Town labels give way: one that would lie over an incident, a numbered circle or a label
-  // already kept moves (its other side, then further out) or, with no room, is hidden (its place
-  // keeps its dot, its name in the tooltip and its record).
+  // already kept, or run out of the map, moves (its other side, then further out) or, with no
+  // room, is hidden (its place keeps its dot, its name in the tooltip and its record).
   var LABEL_SPOTS = [[0, 5], [1, 5], [0, 12], [1, 12], [0, 19], [1, 19]];  // [other side?, offset px]
   PKIR.declutter = function () {
     var map = PKIR.map, origin = map.getContainer().getBoundingClientRect(), kept = [], marks = [];
-    var incidents = PKIR.layers.incidents;
+    var incidents = PKIR.layers.incidents, size = map.getSize();
     if (incidents && incidents._map && incidents.marks) marks = incidents.marks();
     var meets = function (a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; };
     var overMark = function (box) {
@@ -407,7 +407,8 @@
             tip.options.direction = dir; tip.options.offset = [dir === 'left' ? -off : off, 0]; tip.update();
           }
           var b = boxOf(el);
-          if (!overMark(b) && !kept.some(function (q) { return meets(q, b); })) box = b;
+          var whole = b.left >= 0 && b.top >= 0 && b.right <= size.x && b.bottom <= size.y;
+          if (whole && !overMark(b) && !kept.some(function (q) { return meets(q, b); })) box = b;
         }
         L.DomUtil[box ? 'removeClass' : 'addClass'](el, 'pkir-label-hidden');
         if (box) kept.push(box);
