@@ -3,7 +3,7 @@
  * tooltips for small sets only. Points are grouped on a pixel grid at each zoom: a cell holding
  * one incident draws it (colour by category, size by fatalities, ring by location precision), a
  * cell holding more draws a numbered circle ringed by its categories' colours.
- * A click is decided here for everything under the pointer (pressAt): incidents drawn on the
+ * A click is decided here for everything under the pointer (onPress): incidents drawn on the
  * canvas and place symbols (towns, markets, crossings, by their Leaflet geometry). One incident
  * opens; a numbered circle zooms in (never beyond USEFUL_ZOOM) or, when its incidents share a
  * spot or would still overlap there, spreads them around it; several incidents, or an incident
