@@ -67,7 +67,7 @@ def _back_to(frame, view) -> None:
 
 def _wait_outcome(page, frame, expected: set[str], chooser_too: bool = True) -> tuple[str, object]:
     """What the click opened: ("record", "layer|id") or ("chooser", [refs]) when chooser_too."""
-    waited, timeout_ms = 0, 20_000
+    waited, timeout_ms = 0, 60_000  # a rerun on a loaded 2-core machine can take a while
     while waited < timeout_ms:
         chooser = frame.evaluate(CHOOSER_JS) if chooser_too else None
         if chooser:

@@ -223,13 +223,13 @@
       var p = panel.getBoundingClientRect(), f = frame.getBoundingClientRect();
       if (!p.width || !p.height) return;
       done = ref;
+      // the panel's width is set by the page, its height grows with the record as it arrives:
+      // a record on the right is judged by its sides, a sheet at the bottom by its top
       var at = map.latLngToContainerPoint(hl.shape.getLatLng()), margin = 40;
-      var x = f.left + at.x, y = f.top + at.y;
-      if (x < p.left - margin || x > p.right + margin || y < p.top - margin || y > p.bottom + margin) return;
-      var w = Math.min(p.right, f.right) - Math.max(p.left, f.left);
-      if (w < 0.75 * f.width) {  // a record on the right: the middle of what is left of it
-        map.panBy([at.x - (Math.max(p.left, f.left) - f.left) / 2, 0]);
-      } else {                   // a sheet at the bottom: the middle of what is above it
+      var x = f.left + at.x, y = f.top + at.y, w = Math.min(p.right, f.right) - Math.max(p.left, f.left);
+      if (w < 0.75 * f.width) {  // a record on the right: to the middle of what is left of it
+        if (x >= p.left - margin && x <= p.right + margin) map.panBy([at.x - (Math.max(p.left, f.left) - f.left) / 2, 0]);
+      } else if (y >= p.top - margin) {  // a sheet at the bottom: to the middle of what is above it
         map.panBy([0, at.y - (Math.max(p.top, f.top) - f.top) / 2]);
       }
     };
