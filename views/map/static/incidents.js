@@ -299,12 +299,17 @@
       this.decide(incidents, places, map.containerPointToLatLng(point));
     },
 
-    // one incident opens; a numbered circle alone zooms or spreads (a place under it stays
-    // reachable in its middle once spread); several, or an incident and a place, a chooser
+    // one incident opens; a numbered circle alone zooms or spreads, as does one too large to
+    // list with a place under it (the place is reachable in its middle once spread); several
+    // marks, or incidents and a place, open a chooser
     decide: function (incidents, places, latlng) {
       var groups = incidents.filter(function (h) { return h.i < 0; });
       var singles = incidents.filter(function (h) { return h.i >= 0; });
-      if (groups.length === 1 && !singles.length) { this.openGroup(groups[0].g); return; }
+      var c = this.groupsAt(this._map.getZoom());
+      if (groups.length === 1 && !singles.length && (!places.length || c.count[groups[0].g] > CHOOSER_LIMIT)) {
+        this.openGroup(groups[0].g);
+        return;
+      }
       if (singles.length === 1 && !groups.length && !places.length) { this.report(singles[0]); return; }
       if (!incidents.length && places.length === 1) { PKIR.openPlace(places[0]); return; }
       this.choose(singles, groups, places, latlng);
