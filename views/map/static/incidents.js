@@ -289,7 +289,10 @@
       if (e.target && e.target.closest && e.target.closest('.leaflet-control, .leaflet-popup, .pkir-chooser')) return;
       var point = map.mouseEventToContainerPoint(e);
       var incidents = this.hits(point, 3), places = PKIR.placesAt ? PKIR.placesAt(point, 0) : [];
-      if (!incidents.length && !places.length && (e.pointerType === 'touch' || L.Browser.mobile)) {
+      // a finger gets some reach, unless it landed on a line (a pipeline, the border): that is its own
+      var own = map._targets && e.target ? map._targets[L.Util.stamp(e.target)] : null;
+      var onLine = own instanceof L.Polyline && !(own instanceof L.Polygon);
+      if (!incidents.length && !places.length && !onLine && (e.pointerType === 'touch' || L.Browser.mobile)) {
         incidents = this.hits(point, TOUCH_REACH);
         places = PKIR.placesAt ? PKIR.placesAt(point, TOUCH_REACH) : [];
       }
