@@ -270,7 +270,8 @@
     },
 
     // every drawn incident or numbered circle within reach of a container point (reach: pixels
-    // beyond its radius), nearest first; a spread group's incidents only, when one is under it
+    // beyond its radius), nearest first; when a spread group's incident is under it, that one
+    // alone (spreading them was the choice: neighbours may touch)
     hits: function (point, reach) {
       var p = point.add(this.pad), found = [];
       for (var k = 0; k < this.drawn.length; k++) {
@@ -278,7 +279,7 @@
         if (dx * dx + dy * dy <= r * r) found.push({h: h, d: Math.sqrt(dx * dx + dy * dy)});
       }
       var spread = found.filter(function (f) { return f.h.spread; });
-      if (spread.length) found = spread;
+      if (spread.length) found = [spread.reduce(function (a, b) { return b.d < a.d ? b : a; })];
       return found.sort(function (a, b) { return a.d - b.d; }).map(function (f) { return f.h; });
     },
 
@@ -288,7 +289,8 @@
       if (!map || (map.dragging && map.dragging.moved())) return;
       if (e.target && e.target.closest && e.target.closest('.leaflet-control, .leaflet-popup, .pkir-chooser')) return;
       var point = map.mouseEventToContainerPoint(e);
-      var incidents = this.hits(point, 3), places = PKIR.placesAt ? PKIR.placesAt(point, 0) : [];
+      var incidents = this.hits(point, 0), places = PKIR.placesAt ? PKIR.placesAt(point, 0) : [];
+      if (!incidents.length) incidents = this.hits(point, 3);  // a near miss of a small circle
       // a finger gets some reach, unless it landed on a line (a pipeline, the border): that is its own
       var own = map._targets && e.target ? map._targets[L.Util.stamp(e.target)] : null;
       var onLine = own instanceof L.Polyline && !(own instanceof L.Polygon);
