@@ -113,8 +113,8 @@ with find:
         selected = selection.feature
         if selected and selected[0] == "incidents" and selected[1] in labels:
             st.session_state[FIND] = selected[1]
-        elif st.session_state.get(FIND) not in labels:
-            st.session_state[FIND] = None
+        elif selected is None or st.session_state.get(FIND) not in labels:
+            st.session_state[FIND] = None  # closed, or not an incident listed: the box says nothing
         st.selectbox(
             "Find an incident",
             list(labels),

@@ -22,7 +22,7 @@ from geo.filters import IncidentFilter
 from ui.data import per_session
 from ui.selection import map_selection
 from views.map.build import BuiltMap, clicked_feature
-from views.map.elements import IncidentLayer
+from views.map.elements import IncidentLayer, Sync
 from views.map.layers import IncidentSource, incident_source
 
 MAP_KEY = "border_map"
@@ -65,16 +65,23 @@ def resolve_row(feature: tuple[str, str] | None) -> tuple[str, str] | None:
 
 def _tell_selection(built: BuiltMap, key: str) -> None:
     """Tell the incident layer which incident is selected: a click this run is about to report
-    (the browser already highlights it, by row) or else the page's selection."""
+    (the browser already highlights it, by row) or else the page's selection; and the map whether
+    anything is selected (nothing: the record was closed, the highlight goes)."""
     pending = _pending_click(st.session_state.get(key), key)
     selected = pending if pending is not None else map_selection().feature
     incident_id = selected[1] if selected and selected[0] == "incidents" else None
     for layer in _incident_layers(built):
         layer.select(incident_id)
+    for sync in _children(built, Sync):
+        sync.select(selected is not None)
+
+
+def _children(built: BuiltMap, kind: type) -> list:
+    return [c for g in built.groups for c in g._children.values() if isinstance(c, kind)]
 
 
 def _incident_layers(built: BuiltMap) -> list[IncidentLayer]:
-    return [c for g in built.groups for c in g._children.values() if isinstance(c, IncidentLayer)]
+    return _children(built, IncidentLayer)
 
 
 def _payload_beside(built: BuiltMap, key: str) -> None:

@@ -37,11 +37,18 @@ class Selection:
         self._write_link()
 
     def follow_link(self) -> None:
-        """Act on a new ?incident= value (a shared link or another page's link): select and centre."""
+        """Act on a new ?incident= value (a shared link or another page's link): select and centre.
+
+        An incident selected from the link that the URL no longer names (Back to the map's
+        plain address) is closed: the URL and the open record say the same.
+        """
         value = st.query_params.get(INCIDENT_PARAM)
         if value and value != self.link_seen:
             self.link_seen = value
             self.select("incidents", value, centre=True)
+        elif not value and self.feature and self.feature[0] == "incidents" and self.link_seen == self.feature[1]:
+            self.link_seen = None
+            self.clear()
 
     def _write_link(self) -> None:
         if self.feature and self.feature[0] == "incidents":

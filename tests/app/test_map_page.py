@@ -224,3 +224,45 @@ def test_an_empty_result_says_which_filters_emptied_it():
     said = " ".join(i.value for i in at.info)
     assert "none matches all of them together" in said
     assert r"categories\: diplomatic" in said and "at least 10 fatalities" in said
+
+
+def _map_told_selected(fake_folium) -> str:
+    """What the latest run told the map about the selection (PKIR.sync's last argument)."""
+    sync = [c for c in fake_folium.calls[-1]["feature_group_to_add"][-1]._children.values() if hasattr(c, "select")]
+    return sync[0].selected_json
+
+
+def test_close_clears_the_find_box_and_the_maps_highlight(fake_folium):
+    """Issue 20, item 5: after Close the "Find an incident" box is empty again and the map is
+    told that nothing is selected (its highlight ring goes)."""
+    at = start({"incident": "PKIR-A02"})
+    assert at.selectbox(key="map_find").value == "PKIR-A02"
+    assert _map_told_selected(fake_folium) == "true"
+    at.button(key="map_record_close").click().run()
+    assert at.selectbox(key="map_find").value is None
+    assert _map_told_selected(fake_folium) == "false"
+
+
+def test_a_click_keeps_the_highlight_it_draws(fake_folium):
+    """The run a click causes tells the map a feature is selected, so the ring drawn for the
+    click stays (the first click, before the page knew of any selection, included)."""
+    at = start()
+    fake_folium.click("markets", "M1")
+    at.session_state[ui.map_panel.MAP_KEY] = fake_folium.value  # the component's value, as a real click leaves it
+    at.run()
+    assert _map_told_selected(fake_folium) == "true"
+
+
+def test_back_to_the_plain_address_closes_the_linked_record(fake_folium):
+    """Issue 20, item 5: Back from /?incident=ID to / leaves no record open."""
+    at = start({"incident": "PKIR-A02"})
+    assert 'data-id="PKIR-A02"' in details(at)
+    del at.query_params["incident"]
+    at.run()
+    assert details(at) == ""
+    assert at.selectbox(key="map_find").value is None
+    # a place's record has no link of its own: a rerun without ?incident= keeps it
+    fake_folium.click("markets", "M1")
+    at.run()
+    at.run()
+    assert "Mand – Pishin" in details(at)

@@ -236,8 +236,9 @@ IDLE_FOR_JS = (
 )
 
 # An incident drawn on its own whose centre is really clickable (no marker or control above it,
-# the canvas' hit test finds it), left of where the record opens, not the one to skip (an id or
-# a row): its row, id, position, and where it is in the iframe.
+# the canvas' hit test finds it and nothing else, so the click opens it without a chooser), left
+# of where the record opens, not the one to skip (an id or a row): its row, id, position, and
+# where it is in the iframe.
 SINGLE_INCIDENT_JS = """([skip, margin]) => {
   const layer = PKIR.layers.incidents, box = PKIR.map.getContainer().getBoundingClientRect();
   for (const v of layer.visible()) {
@@ -245,8 +246,9 @@ SINGLE_INCIDENT_JS = """([skip, margin]) => {
     if (v.x < margin || v.y < margin || v.x > box.width - margin || v.y > box.height - margin) continue;
     if (v.x > box.width * 0.45) continue;  // the record opens over the map's right side
     if (layer.covered(L.point(v.x, v.y))) continue;
-    const h = layer.hit(L.point(v.x, v.y));
-    if (!h || h.i !== v.row) continue;
+    // nothing else under the pointer there (else a click lists what is there to choose from)
+    const under = layer.hits(L.point(v.x, v.y), 3);
+    if (under.length !== 1 || under[0].i !== v.row || PKIR.placesAt(L.point(v.x, v.y), 0).length) continue;
     return {row: v.row, id: v.id, lat: layer.d.lat[v.row], lon: layer.d.lon[v.row],
             x: box.left + v.x, y: box.top + v.y};
   }

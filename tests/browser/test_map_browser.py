@@ -362,7 +362,8 @@ def test_hostile_strings_stay_inert_in_map_and_panel(start_app, page, tmp_path):
 
 
 # Up to 12 places where a feature of the layer can really be clicked inside the map frame (the
-# feature's own element is on top there): [{id, x, y}] in the frame's coordinates.
+# feature's own element is on top there; for an incident, nothing else is under the pointer):
+# [{id, x, y}] in the frame's coordinates. A place with an incident on it opens through the chooser.
 CLICKABLE_JS = """([layerId, margin]) => {
   const map = PKIR.map, size = map.getSize(), out = [];
   const inside = (p) => p.x > margin && p.y > margin && p.x < size.x - margin && p.y < size.y - margin;
@@ -372,9 +373,9 @@ CLICKABLE_JS = """([layerId, margin]) => {
   if (layer.visible) {  // the incident canvas: places its own hit test finds the incident at
     for (const v of layer.visible()) {
       const p = L.point(v.x, v.y);
-      if (out.length >= 12 || !inside(p) || layer.covered(p)) continue;
-      const h = layer.hit(p);
-      if (h && h.i === v.row) out.push({id: String(v.id), x: p.x, y: p.y});
+      if (out.length >= 12 || !inside(p) || layer.covered(p) || PKIR.placesAt(p, 0).length) continue;
+      const h = layer.hits(p, 3);
+      if (h.length === 1 && h[0].i === v.row) out.push({id: String(v.id), x: p.x, y: p.y});
     }
     return out;
   }
@@ -438,10 +439,12 @@ ZOOM_TO_JS = """(layerId) => {
 }"""
 
 
-def clickable(page, frame, box, kind: str) -> dict | None:
+def clickable(page, frame, box, kind: str, left_of: float | None = None) -> dict | None:
     """A place where a feature of this kind can be clicked: on top in the map, and nothing of
-    the page (the record panel, the header) over it."""
+    the page (the record panel, the header) over it; left of a frame x when given."""
     for c in frame.evaluate(CLICKABLE_JS, [kind, 12]):
+        if left_of is not None and c["x"] >= left_of:
+            continue
         point = [box["x"] + c["x"], box["y"] + c["y"]]
         if page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.tagName", point) == "IFRAME":
             return c
@@ -500,11 +503,22 @@ def test_first_click_on_each_kind_of_feature_opens_its_record_on_screen(browser,
             before = page.evaluate(SCROLL_JS)
             x, y = box["x"] + target["x"], box["y"] + target["y"]
             tap_or_click(page, touch, x, y)
+            ref = f"{kind}|{target['id']}"
             page.wait_for_function(
-                "(id) => [...document.querySelectorAll('.pkir-record')].some(r => r.getAttribute('data-id') === id)",
-                arg=target["id"],
+                "([id, ref]) => [...document.querySelectorAll('.pkir-record')]"
+                "     .some(r => r.getAttribute('data-id') === id)"
+                " || !!document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]').contentDocument"
+                '     .querySelector(`.pkir-chooser button[data-ref="${ref}"]`)',
+                arg=[target["id"], ref],
                 timeout=20_000,
             )
+            choice = frame.locator(f'.pkir-chooser button[data-ref="{ref}"]')
+            if choice.count():  # an incident lies on this place too: the chooser lists both
+                if touch:
+                    choice.tap()
+                else:
+                    choice.click()
+                page.wait_for_selector(f'.pkir-record[data-id="{target["id"]}"]', timeout=20_000)
             wait_for_app(page)
             assert page.evaluate(SCROLL_JS) == before, f"the page moved when a {kind} was clicked at {screen}"
             record = page.locator(f'.pkir-record[data-id="{target["id"]}"]').bounding_box()
@@ -673,7 +687,9 @@ def test_an_open_record_does_not_hide_the_legend(browser, app_server, shipped, s
             return {**inner, "x": box["x"] + inner["x"], "y": box["y"] + inner["y"]}
 
         closed = legend()
-        target = clickable(page, frame, box, "incidents")
+        # one the record will not cover (else the map pans it out from under the record, and the
+        # legend, open, may then lie over a mark and fold)
+        target = clickable(page, frame, box, "incidents", left_of=None if touch else box["width"] - 520)
         assert target
         tap_or_click(page, touch, box["x"] + target["x"], box["y"] + target["y"])
         page.wait_for_selector(f'.pkir-record[data-id="{target["id"]}"]')

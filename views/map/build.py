@@ -27,6 +27,8 @@ from views.map.styles import fatality_radius
 
 CLUSTER_THRESHOLD = 2000  # above this many incidents, cluster nearby points, not only co-located ones
 CHUNKED_THRESHOLD = 5000  # above this, a note on the map says the incidents are loading
+# below this window width the legend starts folded: open, it covers a third of a 1366 px laptop's map
+LEGEND_OPEN_MIN_PAGE = 1600
 REGION_BOUNDS = ((24.5, 58.5), (32.5, 70.5))  # (south, west), (north, east): both provinces
 
 
@@ -107,7 +109,8 @@ def build_map(
     than returning them for st_folium's feature_group_to_add; payload_beside: the incidents'
     payload is not in the map's script: the page puts it beside the map (ui.map_panel), so that a
     rerun that changes only the selection does not send it again; legend_clear_of: a CSS selector
-    of a panel the page may lay over the map (the legend moves out from under it).
+    of a panel the page may lay over the map (the legend moves out from under it, and the map
+    pans a selected point feature out from under it).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -131,8 +134,10 @@ def build_map(
     m.options.update(minZoom=3, maxZoom=18, zoomSnap=0.25, zoomDelta=0.5)
     m.default_js = vendor_js(asset_base)
     m.default_css = vendor_css(asset_base)
-    Runtime(frame=bounds).add_to(m)  # fits the first view to bounds once the frame has its size
-    Legend(legend_html(_present_categories(all_incidents)), clear_of=legend_clear_of).add_to(m)
+    Runtime(frame=bounds, panel=legend_clear_of).add_to(m)  # fits the first view once the frame has its size
+    Legend(
+        legend_html(_present_categories(all_incidents)), clear_of=legend_clear_of, open_min_page=LEGEND_OPEN_MIN_PAGE
+    ).add_to(m)
 
     groups: list[folium.FeatureGroup] = []
     summary: dict = {

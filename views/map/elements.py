@@ -20,14 +20,18 @@ class Runtime(MacroElement):
     """Hands the map to window.PKIR; part of the static map, before every layer."""
 
     _template = _glue(
-        "window.PKIR.init({{ this._parent.get_name() }}, {{ this.colour|tojson }}, {{ this.frame|tojson }});"
+        "window.PKIR.init({{ this._parent.get_name() }}, {{ this.colour|tojson }}, {{ this.frame|tojson }}, "
+        "{{ this.panel|tojson }});"
     )
 
-    def __init__(self, colour: str = HIGHLIGHT_COLOUR, frame: list[list[float]] | None = None):
+    def __init__(
+        self, colour: str = HIGHLIGHT_COLOUR, frame: list[list[float]] | None = None, panel: str | None = None
+    ):
         super().__init__()
         self._name = "PkirRuntime"
         self.colour = colour
         self.frame = frame  # [[south, west], [north, east]] the first view shows, kept as the frame is sized
+        self.panel = panel  # CSS selector of a page panel over the map: a selected point is panned from under it
 
 
 class Legend(MacroElement):
@@ -35,11 +39,17 @@ class Legend(MacroElement):
 
     _template = _glue(
         "window.PKIR.legend({{ this._parent.get_name() }}, {{ this.html_json }}, "
-        "{{ this.open_min_width|tojson }}, {{ this.folded_share|tojson }}, {{ this.clear_of|tojson }});"
+        "{{ this.open_min_width|tojson }}, {{ this.folded_share|tojson }}, {{ this.clear_of|tojson }}, "
+        "{{ this.open_min_page|tojson }});"
     )
 
     def __init__(
-        self, html_fragment: str, open_min_width: int = 700, folded_share: float = 0.25, clear_of: str | None = None
+        self,
+        html_fragment: str,
+        open_min_width: int = 700,
+        folded_share: float = 0.25,
+        clear_of: str | None = None,
+        open_min_page: int | None = None,
     ):
         super().__init__()
         self._name = "PkirLegend"
@@ -48,6 +58,7 @@ class Legend(MacroElement):
         self.open_min_width = open_min_width  # narrower maps start with the legend folded
         self.folded_share = folded_share  # so do maps where the open legend would cover more than this
         self.clear_of = clear_of  # CSS selector of a page panel that may lie over the map: keep out from under it
+        self.open_min_page = open_min_page  # windows narrower than this (px) start with it folded too
 
 
 class FeatureLayer(MacroElement):
@@ -65,6 +76,7 @@ class FeatureLayer(MacroElement):
         labels: bool = False,
         attribution: str | None = None,
         offline_fill: float | None = None,
+        title: str | None = None,
     ):
         super().__init__()
         self._name = "PkirLayer"
@@ -79,6 +91,7 @@ class FeatureLayer(MacroElement):
                 "labels": labels,
                 "attribution": attribution,
                 "offlineFill": offline_fill,  # fill opacity when tiles fail and the offline drawing takes over
+                "title": title or layer_id,  # the layer's name, in the chooser of what lies under a click
             }
         )
 
@@ -134,7 +147,10 @@ class TileFailureNote(MacroElement):
 class Sync(MacroElement):
     """Runs after every (re)draw of the layers: see PKIR.sync in static/pkir.js."""
 
-    _template = _glue("window.PKIR.sync({{ this.active_json }}, {{ this.focus_json }}, {{ this.offline_json }});")
+    _template = _glue(
+        "window.PKIR.sync({{ this.active_json }}, {{ this.focus_json }}, {{ this.offline_json }}, "
+        "{{ this.selected_json }});"
+    )
 
     def __init__(self, active: list[str], focus: dict | None, offline: bool):
         super().__init__()
@@ -142,3 +158,9 @@ class Sync(MacroElement):
         self.active = active
         self.focus = focus
         self.active_json, self.focus_json, self.offline_json = js_json(active), js_json(focus), js_json(offline)
+        self.selected_json = "null"  # unknown: the highlight is left as it is
+
+    def select(self, selected: bool) -> None:
+        """Whether the page has a feature selected: with none (the record closed), the browser
+        drops its highlight."""
+        self.selected_json = js_json(bool(selected))

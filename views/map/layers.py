@@ -31,6 +31,7 @@ from views.map.styles import (
 
 DETAIL_LIMIT = 5000  # up to this many incidents, each one's id and tooltip travel with it
 UNKNOWN_FATALITIES = 65535
+PLACE_TITLES = {"towns": "Town", "markets": "Border market", "crossings": "Border crossing"}  # one of a layer
 
 
 class _Blank(dict):
@@ -103,6 +104,7 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> Feature
         labels=layer.drawing.labels,
         attribution=layer.drawing.attribution,
         offline_fill=path_style(layer_id, {}, "offline").get("fillOpacity") if layer.kind == "polygon" else None,
+        title=PLACE_TITLES.get(layer_id, layer.title),
     )
 
 

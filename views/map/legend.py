@@ -80,10 +80,12 @@ def legend_html(categories: Iterable[str] | None = None) -> str:
     parts.append(f'<div class="row">{sizes}</div>')
     parts.append("<h4>Location precision</h4>")
     parts += [row(swatch_circle("#d7191c", level), text) for level, text in enumerate(LEVEL_TEXT)]
+    two = [category_colour(c) for c in (cats * 2)[:2]] if cats else ["#333333", "#333333"]
     parts.append(
         row(
-            '<span class="sw pkir-cluster" style="width:20px;height:20px;font-size:10px">3</span>',
-            "several incidents at or near one place: click to spread or zoom",
+            '<span class="sw pkir-cluster" style="width:20px;height:20px;font-size:10px;'
+            f'border-color:{esc(two[0])} {esc(two[0])} {esc(two[1])} {esc(two[1])}">3</span>',
+            "several incidents at or near one place, ringed by their categories' colours: click to spread or zoom",
         )
     )
     parts.append("<h4>Lines</h4>")

@@ -2,10 +2,15 @@
  * lon, lat float32; fatalities uint16; category, radius, precision uint8), plus ids and escaped
  * tooltips for small sets only. Points are grouped on a pixel grid at each zoom: a cell holding
  * one incident draws it (colour by category, size by fatalities, ring by location precision), a
- * cell holding more draws a numbered circle. A click on a numbered circle zooms in, or, when its
- * incidents share one place, spreads them around it; a click on an incident reports it to
- * st_folium as a clicked feature whose properties carry {layer, id} (id "#row@key" for large sets:
- * the server turns the row back into an id). Needs pkir.js. */
+ * cell holding more draws a numbered circle ringed by its categories' colours.
+ * A click is decided here for everything under the pointer (onPress): incidents drawn on the
+ * canvas and place symbols (towns, markets, crossings, by their Leaflet geometry). One incident
+ * opens; a numbered circle zooms in (never beyond USEFUL_ZOOM) or, when its incidents share a
+ * spot or would still overlap there, spreads them around it; several incidents, or an incident
+ * and a place, open a small chooser (PKIR.choose); a place alone opens. Whatever was hit, the
+ * click goes no further (no polygon below opens). An incident is reported to st_folium as a
+ * clicked feature whose properties carry {layer, id} (id "#row@key" for large sets: the server
+ * turns the row back into an id). Needs pkir.js. */
 (function () {
   'use strict';
   var PKIR = window.PKIR;
@@ -14,6 +19,13 @@
   var UNKNOWN = 65535;                   // fatalities not known
   var SPREAD_LIMIT = 1000;               // at most this many incidents spread around one place
   var PAD = 0.25;                        // the canvas reaches this share of the view beyond each edge
+  // A numbered circle never zooms the map beyond this: the shipped drawing (Natural Earth 1:10m,
+  // town points) has no detail past about zoom 10, and the best location the data give ("exact
+  // site", a village or a street) is resolved at 12 (about 35 m a pixel here); closer, the online
+  // basemaps show blank ground around a few streets. Incidents that still overlap there spread.
+  var USEFUL_ZOOM = 12;
+  var TOUCH_REACH = 10;                  // a finger is less precise: pixels added when nothing is hit
+  var CHOOSER_LIMIT = 12;                // incidents listed by the chooser; more: zoom in
 
   function decode(data) {
     var n = data.n, bin = atob(data.b64), bytes = new Uint8Array(bin.length);
@@ -58,10 +70,8 @@
     return c;
   }
 
-  // A marker, a small dot (a town) or a control under the mouse takes the event: those are what
-  // the mouse really touches (the canvas lets every event through), so they win over an incident.
-  function pointSymbolUnder(e) { return isPointSymbol(e.originalEvent && e.originalEvent.target); }
-
+  // for tests and the benchmark (covered): a marker, a small dot (a town) or a control is the
+  // element on top at this point of the page
   function isPointSymbol(target) {
     if (!target || !target.closest) return false;
     if (target.closest('.leaflet-marker-icon, .leaflet-control')) return true;
@@ -103,10 +113,14 @@
       this.canvas = L.DomUtil.create('canvas', 'pkir-incidents leaflet-zoom-hide');
       map.getPane(this.options.pane).appendChild(this.canvas);
       this.tip = L.tooltip({direction: 'top', className: 'pkir-tip pkir-incident-tip', offset: [0, -6]});
+      this.pressed = this.pressed || L.bind(this.onPress, this);
+      // before Leaflet (and the marker or polygon under the pointer) sees the click
+      map.getContainer().addEventListener('click', this.pressed, true);
       this.draw();
     },
 
     onRemove: function (map) {
+      map.getContainer().removeEventListener('click', this.pressed, true);
       L.DomUtil.remove(this.canvas); this.canvas = null;
       map.closeTooltip(this.tip);
       map.getContainer().style.cursor = '';
@@ -167,13 +181,14 @@
       this.paintPoints(ctx, singles, function (i) { return [d.mx[i] * scale - origin.x, d.my[i] * scale - origin.y]; });
       for (var k = 0; k < clusters.length; k++) {
         g = clusters[k];
-        this.paintCluster(ctx, c.x[g] * scale - origin.x, c.y[g] * scale - origin.y, c.count[g]);
+        this.paintCluster(ctx, c.x[g] * scale - origin.x, c.y[g] * scale - origin.y, g, c);
       }
       if (open) drawn = drawn.concat(this.paintSpread(ctx, open));
       this.drawn = drawn;
       this.drawnCount = singles.length + clusters.reduce(function (s, gg) { return s + c.count[gg]; }, 0) +
                         (open ? open.items.length : 0);
       this.timings.draw = performance.now() - started;  // grouping of a new zoom level included
+      map.fire('pkirdrawn');  // for what keeps clear of the marks (the legend, town labels)
     },
 
     // incidents with one style drawn as one path: by precision level, then category
@@ -192,11 +207,19 @@
       ctx.setLineDash([]);
     },
 
-    paintCluster: function (ctx, x, y, count) {
-      var r = clusterSize(count) / 2;
+    // a numbered circle ringed by what it holds: one arc a category, as long as its share
+    paintCluster: function (ctx, x, y, g, c) {
+      var count = c.count[g], r = clusterSize(count) / 2, d = this.d, shares = {}, a = -Math.PI / 2;
       ctx.beginPath(); ctx.arc(x, y, r - 1, 0, 2 * Math.PI);
-      ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fill();
-      ctx.lineWidth = 2; ctx.strokeStyle = '#333'; ctx.stroke();
+      ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fill();
+      ctx.lineWidth = 1; ctx.strokeStyle = '#333'; ctx.stroke();
+      for (var k = c.start[g]; k < c.start[g] + count; k++) { var cat = d.cat[c.order[k]]; shares[cat] = (shares[cat] || 0) + 1; }
+      ctx.lineWidth = 4;
+      Object.keys(shares).forEach(function (cat) {
+        var end = a + 2 * Math.PI * shares[cat] / count;
+        ctx.beginPath(); ctx.arc(x, y, r - 3.5, a, end); ctx.strokeStyle = d.colours[cat]; ctx.stroke();
+        a = end;
+      });
       ctx.fillStyle = '#111'; ctx.font = '600 12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
       ctx.fillText(String(count), x, y + 0.5);
     },
@@ -242,36 +265,114 @@
 
     // the drawn incident or numbered circle under a container point (spread incidents first), or null
     hit: function (point) {
-      var p = point.add(this.pad), best = null, bestD = Infinity;
-      for (var pass = 0; pass < 2 && !best; pass++) {
-        for (var k = 0; k < this.drawn.length; k++) {
-          var h = this.drawn[k];
-          if (!h.spread !== (pass === 1)) continue;
-          var dx = h.x - p.x, dy = h.y - p.y, dd = dx * dx + dy * dy, reach = h.r + 3;
-          if (dd <= reach * reach && dd < bestD) { best = h; bestD = dd; }
-        }
-      }
-      return best;
+      var found = this.hits(point, 3);
+      return found.length ? found[0] : null;
     },
 
-    onMapClick: function (e) {
-      if (pointSymbolUnder(e)) return;
-      var h = this.hit(e.containerPoint);
-      if (!h) {
-        if (this.spreadOut) { this.spreadOut = null; this.draw(); }
+    // every drawn incident or numbered circle within reach of a container point (reach: pixels
+    // beyond its radius), nearest first; when a spread group's incident is under it, that one
+    // alone (spreading them was the choice: neighbours may touch)
+    hits: function (point, reach) {
+      var p = point.add(this.pad), found = [];
+      for (var k = 0; k < this.drawn.length; k++) {
+        var h = this.drawn[k], dx = h.x - p.x, dy = h.y - p.y, r = h.r + reach;
+        if (dx * dx + dy * dy <= r * r) found.push({h: h, d: Math.sqrt(dx * dx + dy * dy)});
+      }
+      var spread = found.filter(function (f) { return f.h.spread; });
+      if (spread.length) found = [spread.reduce(function (a, b) { return b.d < a.d ? b : a; })];
+      return found.sort(function (a, b) { return a.d - b.d; }).map(function (f) { return f.h; });
+    },
+
+    // a click on the map's container, before Leaflet: decide it when anything is under it
+    onPress: function (e) {
+      var map = this._map;
+      if (!map || (map.dragging && map.dragging.moved())) return;
+      if (e.target && e.target.closest && e.target.closest('.leaflet-control, .leaflet-popup, .pkir-chooser')) return;
+      var point = map.mouseEventToContainerPoint(e);
+      var incidents = this.hits(point, 0), places = PKIR.placesAt ? PKIR.placesAt(point, 0) : [];
+      if (!incidents.length) incidents = this.hits(point, 3);  // a near miss of a small circle
+      // a finger gets some reach, unless it landed on a line (a pipeline, the border): that is its own
+      var own = map._targets && e.target ? map._targets[L.Util.stamp(e.target)] : null;
+      var onLine = own instanceof L.Polyline && !(own instanceof L.Polygon);
+      if (!incidents.length && !places.length && !onLine && (e.pointerType === 'touch' || L.Browser.mobile)) {
+        incidents = this.hits(point, TOUCH_REACH);
+        places = PKIR.placesAt ? PKIR.placesAt(point, TOUCH_REACH) : [];
+      }
+      if (!incidents.length && !places.length) return;  // Leaflet's: a line, a polygon, the ground
+      L.DomEvent.stop(e);
+      PKIR.closeChooser();
+      this.decide(incidents, places, map.containerPointToLatLng(point));
+    },
+
+    // one incident opens; a numbered circle alone zooms or spreads, as does one too large to
+    // list with a place under it (the place is reachable in its middle once spread); several
+    // marks, or incidents and a place, open a chooser
+    decide: function (incidents, places, latlng) {
+      var groups = incidents.filter(function (h) { return h.i < 0; });
+      var singles = incidents.filter(function (h) { return h.i >= 0; });
+      var c = this.groupsAt(this._map.getZoom());
+      if (groups.length === 1 && !singles.length && (!places.length || c.count[groups[0].g] > CHOOSER_LIMIT)) {
+        this.openGroup(groups[0].g);
         return;
       }
-      if (h.i >= 0) { this.report(h); return; }
-      var map = this._map, c = this.groupsAt(map.getZoom());
-      if (c.spread[h.g] && map.getZoom() < map.getMaxZoom()) {
-        var d = this.d, bounds = L.latLngBounds([]);
+      if (singles.length === 1 && !groups.length && !places.length) { this.report(singles[0]); return; }
+      if (!incidents.length && places.length === 1) { PKIR.openPlace(places[0]); return; }
+      this.choose(singles, groups, places, latlng);
+    },
+
+    // the chooser: each incident under the pointer (a numbered circle's incidents too, up to
+    // CHOOSER_LIMIT), then each place; one tap opens that record
+    choose: function (singles, groups, places, latlng) {
+      var self = this, d = this.d, c = this.groupsAt(this._map.getZoom()), entries = [], more = 0;
+      var rows = singles.map(function (h) { return h; });
+      groups.forEach(function (h) {
         for (var k = c.start[h.g]; k < c.start[h.g] + c.count[h.g]; k++) {
-          bounds.extend([d.lat[c.order[k]], d.lon[c.order[k]]]);
+          rows.push({x: h.x, y: h.y, r: h.r, g: h.g, i: c.order[k], member: true});
         }
-        map.fitBounds(bounds, {padding: [40, 40], maxZoom: map.getMaxZoom()});
-      } else {
-        this.spread(h.g);
-      }
+      });
+      rows.forEach(function (h) {
+        if (entries.length >= CHOOSER_LIMIT) { more++; return; }
+        entries.push({text: self.titleOf(h.i), layer: 'Incident', ref: 'incidents|' + self.idOf(h.i),
+                      pick: function () { self.report(h); }});
+      });
+      places.forEach(function (pl) {
+        entries.push({text: pl.text, layer: pl.title, ref: pl.layer + '|' + pl.id, pick: function () { PKIR.openPlace(pl); }});
+      });
+      PKIR.choose(latlng, entries, more ? more.toLocaleString('en') + ' more here: zoom in to see them' : null);
+    },
+
+    titleOf: function (i) {
+      var d = this.d;
+      if (d.tips) return PKIR.textOf(d.tips[i]);
+      return PKIR.textOf(d.categories[d.cat[i]]) + (d.fat[i] === UNKNOWN || !d.fat[i] ? '' : ', ' + d.fat[i] + ' killed');
+    },
+
+    idOf: function (i) { return this.d.ids ? this.d.ids[i] : '#' + i + '@' + this.key; },
+
+    // a numbered circle: spread its incidents around their spot when they share it or would
+    // still overlap at USEFUL_ZOOM; else zoom just far enough to part them, clear of the controls
+    openGroup: function (g) {
+      var map = this._map, c = this.groupsAt(map.getZoom()), d = this.d, bounds = L.latLngBounds([]);
+      for (var k = c.start[g]; k < c.start[g] + c.count[g]; k++) bounds.extend([d.lat[c.order[k]], d.lon[c.order[k]]]);
+      var pad = PKIR.clearPadding ? PKIR.clearPadding(40) : {paddingTopLeft: [40, 40], paddingBottomRight: [40, 40]};
+      var fit = map.getBoundsZoom(bounds, false, L.point(pad.paddingTopLeft).add(pad.paddingBottomRight));
+      var target = Math.min(fit, USEFUL_ZOOM, map.getMaxZoom());
+      if (!c.spread[g] || target <= map.getZoom() + 0.01 || this.stillOverlap(g, USEFUL_ZOOM)) { this.spread(g); return; }
+      map.fitBounds(bounds, L.extend({maxZoom: target}, pad));
+    },
+
+    // whether the group's incidents would all still fall in one grid cell (one circle) at this zoom
+    stillOverlap: function (g, zoom) {
+      var c = this.groupsAt(this._map.getZoom()), d = this.d, scale = 256 * Math.pow(2, zoom) / this.options.radius;
+      var cell = function (i) { return Math.floor(d.mx[i] * scale) + ',' + Math.floor(d.my[i] * scale); };
+      var first = cell(c.order[c.start[g]]);
+      for (var k = c.start[g] + 1; k < c.start[g] + c.count[g]; k++) if (cell(c.order[k]) !== first) return false;
+      return true;
+    },
+
+    // a click the capture above let through: on the bare map, fold a spread group back
+    onMapClick: function () {
+      if (this.spreadOut) { this.spreadOut = null; this.draw(); }
     },
 
     // tell st_folium (and the highlight) which incident was clicked
@@ -285,7 +386,7 @@
     },
 
     onMove: function (e) {
-      var h = pointSymbolUnder(e) ? null : this.hit(e.containerPoint), map = this._map;
+      var found = this.hits(e.containerPoint, 3), h = found.length ? found[0] : null, map = this._map;
       map.getContainer().style.cursor = h ? 'pointer' : '';
       L.DomUtil[h ? 'addClass' : 'removeClass'](map.getContainer(), 'pkir-over-incident');
       if (!h) { map.closeTooltip(this.tip); this.tipFor = null; return; }
@@ -371,6 +472,23 @@
       var pad = this.pad, d = this.d, key = this.key;
       return this.drawn.filter(function (h) { return h.i >= 0; }).map(function (h) {
         return {id: d.ids ? d.ids[h.i] : '#' + h.i + '@' + key, row: h.i, x: h.x - pad.x, y: h.y - pad.y};
+      });
+    },
+
+    // for tests: every mark drawn in view, incidents on their own and numbered circles, as
+    // {kind: 'incident' | 'group', key, id (an incident's), ids (a circle's incidents), x, y, r}
+    marks: function () {
+      var self = this, pad = this.pad, size = this._map.getSize(), c = this.groupsAt(this._map.getZoom());
+      return this.drawn.filter(function (h) {
+        var x = h.x - pad.x, y = h.y - pad.y;
+        return x >= 0 && y >= 0 && x <= size.x && y <= size.y;
+      }).map(function (h) {
+        var mark = {kind: h.i >= 0 ? 'incident' : 'group', x: h.x - pad.x, y: h.y - pad.y, r: h.r, spread: !!h.spread};
+        if (h.i >= 0) { mark.id = self.idOf(h.i); mark.key = 'i' + h.i; return mark; }
+        mark.ids = Array.prototype.map.call(c.order.subarray(c.start[h.g], c.start[h.g] + c.count[h.g]),
+                                            function (i) { return self.idOf(i); });
+        mark.key = 'g' + c.order[c.start[h.g]];
+        return mark;
       });
     },
 

@@ -28,8 +28,9 @@
   // frame: the [[south, west], [north, east]] the first view shows. st_folium sizes the frame
   // after Leaflet has started (and the page sizes it to the window), so the frame is fitted
   // again on every resize until the map is moved otherwise (the user, a centred feature).
-  PKIR.init = function (map, highlightColour, frame) {
+  PKIR.init = function (map, highlightColour, frame, panel) {
     PKIR.map = map;
+    if (panel) PKIR.revealBeside(panel);
     PKIR.highlightColour = highlightColour;
     PKIR.outsideNote();
     // Refitted while the view is still centred on the frame; any other centre (a drag, a wheel
@@ -138,7 +139,7 @@
       html: '<div class="pkir-sym pkir-sym-' + sym.shape + '" style="width:' + s + 'px;height:' + s +
             'px;background:' + sym.color + '"></div>'})});
   };
-  PKIR.legend = function (map, html, openMinWidth, foldedShare, clearOf) {
+  PKIR.legend = function (map, html, openMinWidth, foldedShare, clearOf, openMinPage) {
     var legend = L.control({position: 'bottomright'});
     legend.onAdd = function () {
       var div = L.DomUtil.create('div', 'pkir-legend');
@@ -148,8 +149,10 @@
       return div;
     };
     legend.addTo(map);
-    // folded on a narrow map, or where the open legend would cover more than foldedShare of the
-    // map; decided again as the frame is sized, until the reader opens or folds it
+    // folded on a narrow map or page (openMinPage: the window's width), where the open legend
+    // would cover more than foldedShare of the map, or where it would lie over a mark that can be
+    // clicked; decided again as the frame is sized and the marks drawn, until the reader opens or
+    // folds it
     var details = legend.getContainer().querySelector('details'), chosen = false, before = null;
     if (details) {
       details.querySelector('summary').addEventListener('click', function () { chosen = true; before = null; });
@@ -158,11 +161,12 @@
         if (chosen || before !== null || !size.x || !size.y) return;
         details.open = true;
         var box = legend.getContainer().getBoundingClientRect();
-        details.open = !(size.x < openMinWidth || box.width * box.height > foldedShare * size.x * size.y);
+        details.open = !(size.x < openMinWidth || (openMinPage && PKIR.pageWidth() < openMinPage) ||
+                         box.width * box.height > foldedShare * size.x * size.y || PKIR.marksUnder(box).length);
       };
       decide();
       map.whenReady(function () { setTimeout(decide, 0); });
-      map.on('resize', decide);
+      map.on('resize moveend pkirdrawn', decide);
     }
     // out from under a panel, folded (it would cover the map's middle), as it was once the panel goes
     if (clearOf) PKIR.keepClearOf(legend.getContainer(), clearOf, function (moved) {
@@ -171,6 +175,68 @@
       else if (!moved && before !== null) { details.open = before; before = null; }
     });
     return legend;
+  };
+
+  // the width of the window showing the page (this frame's own when the page cannot be read)
+  PKIR.pageWidth = function () {
+    try { return window.parent.innerWidth || window.innerWidth; } catch (e) { return window.innerWidth; }
+  };
+
+  // the centres of the marks one clicks for (incidents, numbered circles, place symbols) that lie
+  // inside a page box of this frame (a control's getBoundingClientRect()), as container points
+  PKIR.marksUnder = function (box) {
+    var map = PKIR.map, origin = map.getContainer().getBoundingClientRect(), out = [];
+    var inside = function (p) {
+      var x = p.x + origin.left, y = p.y + origin.top;
+      return x >= box.left && x <= box.right && y >= box.top && y <= box.bottom;
+    };
+    var incidents = PKIR.layers.incidents;
+    if (incidents && incidents._map && incidents.marks) {
+      incidents.marks().forEach(function (m) { if (inside(m)) out.push(L.point(m.x, m.y)); });
+    }
+    Object.keys(PKIR.layers).forEach(function (id) {
+      var layer = PKIR.layers[id];
+      if (!layer.pkirPoints || !layer._map) return;
+      layer.eachLayer(function (l) {
+        if (!l._map || !l.getLatLng) return;
+        var p = map.latLngToContainerPoint(l.getLatLng());
+        if (inside(p)) out.push(p);
+      });
+    });
+    return out;
+  };
+
+  // When the page lays a panel (selector) over this frame, bring the selected point feature out
+  // from under it: pan it to the middle of the map beside the panel (left of a record on the
+  // right, above a sheet at the bottom), once for each feature, as the panel appears.
+  PKIR.revealBeside = function (selector) {
+    var frame = window.frameElement, doc, done = null;
+    try { doc = window.parent.document; } catch (e) { return; }
+    if (!frame || !doc || !doc.body) return;
+    var queued = false;
+    var reveal = function () {
+      queued = false;
+      var map = PKIR.map, panel = doc.querySelector(selector), hl = PKIR.highlight;
+      if (!panel || !hl || !hl.shape.getLatLng || !map) { if (!panel) done = null; return; }
+      var ref = hl.layer + '|' + hl.id;
+      if (done === ref) return;
+      var p = panel.getBoundingClientRect(), f = frame.getBoundingClientRect();
+      if (!p.width || !p.height) return;
+      done = ref;
+      // the panel's width is set by the page, its height grows with the record as it arrives:
+      // a record on the right is judged by its sides, a sheet at the bottom by its top
+      var at = map.latLngToContainerPoint(hl.shape.getLatLng()), margin = 40;
+      var x = f.left + at.x, y = f.top + at.y, w = Math.min(p.right, f.right) - Math.max(p.left, f.left);
+      if (w < 0.75 * f.width) {  // a record on the right: to the middle of what is left of it
+        if (x >= p.left - margin && x <= p.right + margin) map.panBy([at.x - (Math.max(p.left, f.left) - f.left) / 2, 0]);
+      } else if (y >= p.top - margin) {  // a sheet at the bottom: to the middle of what is above it
+        map.panBy([0, at.y - (Math.max(p.top, f.top) - f.top) / 2]);
+      }
+    };
+    var soon = function () { if (!queued) { queued = true; window.requestAnimationFrame(reveal); } };
+    var watch = new MutationObserver(soon);
+    watch.observe(doc.body, {childList: true, subtree: true});
+    window.addEventListener('pagehide', function () { watch.disconnect(); });
   };
 
   // Keep a bottom-right control out from under a panel the page lays over this frame: beside it
@@ -215,6 +281,147 @@
     place();
   };
 
+  // The place symbols (towns, markets, crossings) within reach of a container point, nearest
+  // first, by Leaflet's own geometry (a symbol's drawn centre and size), not by the element on
+  // top: [{layer, id, title (the layer's), text (the place's name), marker, d}].
+  PKIR.placesAt = function (point, reach) {
+    var map = PKIR.map, found = [];
+    Object.keys(PKIR.layers).forEach(function (id) {
+      var layer = PKIR.layers[id];
+      if (!layer.pkirPoints || !layer._map) return;
+      layer.eachLayer(function (l) {
+        if (!l._map || !l.feature || !l.getLatLng) return;
+        var at = map.latLngToContainerPoint(l.getLatLng()), r;
+        if (l.options.icon) {  // a symbol, drawn from its anchor (set aside at a shared spot)
+          var o = l.options.icon.options, size = L.point(o.iconSize), anchor = L.point(o.iconAnchor);
+          at = at.subtract(anchor).add(size.divideBy(2));
+          r = size.x / 2 * (/diamond/.test(o.html) ? 1.42 : 1) + 1;
+        } else {
+          r = l.options.radius + 2;
+        }
+        var d = at.distanceTo(point);
+        if (d <= r + reach) {
+          found.push({layer: id, id: l.feature.properties.id, title: layer.pkirTitle || id,
+                      text: PKIR.textOf(l.feature.properties.tip), marker: l, d: d});
+        }
+      });
+    });
+    return found.sort(function (a, b) { return a.d - b.d; });
+  };
+
+  // the plain text of an escaped tooltip's title (parsed inert: nothing in it loads or runs)
+  PKIR.textOf = function (tipHtml) {
+    var doc = new DOMParser().parseFromString(String(tipHtml || ''), 'text/html');
+    var title = doc.querySelector('.pkir-tip-title');
+    return (title || doc.body).textContent;
+  };
+
+  // open a place's record as a click on it would (the highlight, st_folium, the page)
+  PKIR.openPlace = function (place) {
+    place.marker.fire('click', {latlng: place.marker.getLatLng()}, true);
+  };
+
+  // A small list at a spot of the map: entries [{text, layer, ref, pick()}], each a button that
+  // closes the list and picks. It lies in the map's container above the controls, beside the
+  // spot and always whole in view; the first button takes the focus (Tab moves, Enter opens,
+  // Esc closes); moving the map or a click elsewhere closes it.
+  PKIR.choose = function (latlng, entries, note) {
+    var map = PKIR.map, box = L.DomUtil.create('div', 'pkir-chooser', map.getContainer());
+    PKIR.closeChooser();
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-label', 'What lies here');
+    L.DomUtil.create('div', 'pkir-chooser-head', box).textContent = 'Here: choose one';
+    var list = L.DomUtil.create('ul', '', box);
+    entries.forEach(function (entry) {
+      var button = L.DomUtil.create('button', '', L.DomUtil.create('li', '', list));
+      button.type = 'button';
+      button.setAttribute('data-ref', entry.ref);
+      L.DomUtil.create('span', 'pkir-chooser-title', button).textContent = entry.text;
+      L.DomUtil.create('span', 'pkir-chooser-layer', button).textContent = entry.layer;
+      L.DomEvent.on(button, 'click', function (e) { L.DomEvent.stop(e); PKIR.closeChooser(); entry.pick(); });
+    });
+    if (note) L.DomUtil.create('div', 'pkir-chooser-note', box).textContent = note;
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(box, 'keydown', function (e) {
+      if (e.key === 'Escape') { PKIR.closeChooser(); map.getContainer().focus({preventScroll: true}); }
+    });
+    var size = map.getSize(), at = map.latLngToContainerPoint(latlng), w = box.offsetWidth, h = box.offsetHeight;
+    var left = at.x + 14 + w <= size.x - 4 ? at.x + 14 : at.x - 14 - w;
+    box.style.left = Math.max(4, Math.min(left, size.x - w - 4)) + 'px';
+    box.style.top = Math.max(4, Math.min(at.y - h / 2, size.y - h - 4)) + 'px';
+    PKIR.chooser = box;
+    map.on('movestart zoomstart click', PKIR.closeChooser);
+    var first = box.querySelector('button');
+    if (first) first.focus({preventScroll: true});
+    return box;
+  };
+  PKIR.closeChooser = function () {
+    if (PKIR.chooser) { L.DomUtil.remove(PKIR.chooser); PKIR.chooser = null; }
+    if (PKIR.map) PKIR.map.off('movestart zoomstart click', PKIR.closeChooser);
+  };
+
+  // fitBounds padding that keeps what is framed clear of the controls in the map's corners
+  // (zoom buttons, notes, the legend): {paddingTopLeft, paddingBottomRight}
+  PKIR.clearPadding = function (base) {
+    var map = PKIR.map, box = map.getContainer().getBoundingClientRect(), corners = map._controlCorners || {};
+    var extent = function (name, edge) {
+      var el = corners[name], r = el && el.getBoundingClientRect();
+      if (!r || !r.height) return 0;
+      return edge === 'top' ? r.bottom - box.top : box.bottom - r.top;
+    };
+    var top = Math.max(extent('topleft', 'top'), extent('topright', 'top'));
+    var bottom = Math.max(extent('bottomleft', 'bottom'), extent('bottomright', 'bottom'));
+    return {paddingTopLeft: [base, base + top], paddingBottomRight: [base, base + bottom]};
+  };
+
+  // Town labels give way: one that would lie over an incident, a numbered circle or a label
+  // already kept, or run out of the map, moves (its other side, then further out) or, with no
+  // room, is hidden (its place keeps its dot, its name in the tooltip and its record).
+  var LABEL_SPOTS = [[0, 5], [1, 5], [0, 12], [1, 12], [0, 19], [1, 19]];  // [other side?, offset px]
+  PKIR.declutter = function () {
+    var map = PKIR.map, origin = map.getContainer().getBoundingClientRect(), kept = [], marks = [];
+    var incidents = PKIR.layers.incidents, size = map.getSize();
+    if (incidents && incidents._map && incidents.marks) marks = incidents.marks();
+    var meets = function (a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; };
+    var overMark = function (box) {
+      return marks.some(function (m) {
+        var x = Math.max(box.left, Math.min(m.x, box.right)), y = Math.max(box.top, Math.min(m.y, box.bottom));
+        return (x - m.x) * (x - m.x) + (y - m.y) * (y - m.y) < m.r * m.r;
+      });
+    };
+    var boxOf = function (el) {
+      var r = el.getBoundingClientRect();
+      return {left: r.left - origin.left, right: r.right - origin.left, top: r.top - origin.top, bottom: r.bottom - origin.top};
+    };
+    Object.keys(PKIR.layers).forEach(function (id) {
+      var layer = PKIR.layers[id];
+      if (!layer.pkirLabels || !layer._map) return;
+      layer.eachLayer(function (l) {
+        var tip = l.getTooltip && l.getTooltip(), el = tip && tip._container;
+        if (!el || !tip._map) return;
+        var side = l.feature.properties.label === 'left' ? 'left' : 'right', box = null;
+        for (var k = 0; k < LABEL_SPOTS.length && !box; k++) {
+          var dir = LABEL_SPOTS[k][0] ? (side === 'left' ? 'right' : 'left') : side, off = LABEL_SPOTS[k][1];
+          if (tip.options.direction !== dir || Math.abs(tip.options.offset[0]) !== off) {
+            tip.options.direction = dir; tip.options.offset = [dir === 'left' ? -off : off, 0]; tip.update();
+          }
+          var b = boxOf(el);
+          var whole = b.left >= 0 && b.top >= 0 && b.right <= size.x && b.bottom <= size.y;
+          if (whole && !overMark(b) && !kept.some(function (q) { return meets(q, b); })) box = b;
+        }
+        L.DomUtil[box ? 'removeClass' : 'addClass'](el, 'pkir-label-hidden');
+        if (box) kept.push(box);
+      });
+    });
+  };
+  var queuedDeclutter = false;
+  PKIR.declutterSoon = function () {  // once Leaflet has placed the labels for this view
+    if (queuedDeclutter) return;
+    queuedDeclutter = true;
+    window.requestAnimationFrame(function () { queuedDeclutter = false; if (PKIR.map) PKIR.declutter(); });
+  };
+
   PKIR.featureLayer = function (parent, data, options) {
     var layer = L.geoJSON(data, {
       attribution: options.attribution || null,
@@ -237,6 +444,15 @@
       }
     });
     layer.pkirOfflineFill = options.offlineFill;
+    layer.pkirTitle = options.title;
+    layer.pkirLabels = !!options.labels && options.interactive !== false;
+    if (layer.pkirLabels) {
+      PKIR.map.off('pkirdrawn zoomend', PKIR.declutterSoon).on('pkirdrawn zoomend', PKIR.declutterSoon);
+      layer.on('add', PKIR.declutterSoon);
+    }
+    layer.pkirPoints = options.interactive !== false && data.features.some(function (f) {
+      return f.geometry && f.geometry.type === 'Point';
+    });
     PKIR.register(options.layer, layer).addTo(parent);
   };
 
@@ -263,9 +479,17 @@
       map.removeLayer(tiles);
       PKIR.drawOffline();
       var note = L.control({position: 'topright'});
-      note.onAdd = function () {
+      note.onAdd = function () {  // kept clear of the zoom buttons (pkir.css), and can be dismissed
         var div = L.DomUtil.create('div', 'pkir-tile-note');
-        div.textContent = text;
+        L.DomUtil.create('span', '', div).textContent = text;
+        var close = L.DomUtil.create('button', 'pkir-note-close', div);
+        close.type = 'button'; close.textContent = '\u00d7'; close.setAttribute('aria-label', 'Dismiss this note');
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.on(close, 'click', function (e) {
+          L.DomEvent.stop(e);
+          note.remove();
+          if (PKIR.tileNote === note) PKIR.tileNote = null;
+        });
         return div;
       };
       note.addTo(map);
@@ -313,12 +537,14 @@
 
   // Called last on every (re)draw of the layers: drop a highlight whose feature is gone, draw the
   // highlight the page asked for (once per request), and set the offline background.
-  PKIR.sync = function (active, focus, offline) {
+  // selected: false when the page has no feature selected (its record was closed): no highlight.
+  PKIR.sync = function (active, focus, offline, selected) {
     if (offline) PKIR.tilesFailed = false;
     if (!offline && PKIR.tilesFailed) PKIR.drawOffline();
     L.DomUtil[offline || PKIR.tilesFailed ? 'addClass' : 'removeClass'](PKIR.map.getContainer(), 'pkir-offline');
     if (offline && PKIR.tileNote) { PKIR.tileNote.remove(); PKIR.tileNote = null; }
     PKIR.active = active;
+    if (selected === false) PKIR.clear();
     drop();
     if (PKIR.updateOutside) setTimeout(PKIR.updateOutside, 0);
     if (focus && focus.seq !== PKIR.focusSeq) {
