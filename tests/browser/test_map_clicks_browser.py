@@ -351,3 +351,28 @@ def test_groups_show_their_categories_and_town_labels_give_way(browser, app_serv
         frame.wait_for_function("() => document.querySelectorAll('.pkir-town-label').length > 0")
         frame.evaluate(NEXT_FRAMES_JS)  # labels are placed in the frame after the draw
         assert frame.evaluate(LABEL_CLASHES_JS) == []
+
+
+def test_no_hover_tooltip_lies_over_the_chooser(browser, app_server, shipped):  # noqa: F811
+    """The chooser opens under the pointer, which still hovers the incident: its tooltip must not
+    cover the chooser's first entries."""
+    with map_on_screen(browser, app_server, shipped, "1366x768") as (page, frame, box):
+        view = frame.evaluate("() => [PKIR.map.getCenter(), PKIR.map.getZoom()]")
+        opened = False
+        for mark in [m for m in frame.evaluate(MARKS_JS, 6) if m["kind"] == "incident"]:
+            _back_to(frame, view)
+            x, y = _page_point(box, mark)
+            page.mouse.move(x, y)
+            page.mouse.click(x, y)
+            if _wait_outcome(page, frame, {f"incidents|{mark['id']}"})[0] == "chooser":
+                opened = True
+                break
+            run_and_wait(page, lambda: page.get_by_role("button", name="Close").click())
+        assert opened, "no incident of the default view shares its place: nothing to test"
+        page.mouse.move(x + 1, y)  # a hover after the chooser opened
+        page.wait_for_timeout(300)
+        shown = frame.evaluate(
+            """() => [...document.querySelectorAll('.leaflet-tooltip.pkir-tip')]
+                 .filter((t) => getComputedStyle(t).display !== 'none').length"""
+        )
+        assert shown == 0, f"{shown} hover tooltip(s) shown over the open chooser"

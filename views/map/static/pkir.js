@@ -351,6 +351,7 @@
     box.style.left = Math.max(4, Math.min(left, size.x - w - 4)) + 'px';
     box.style.top = Math.max(4, Math.min(at.y - h / 2, size.y - h - 4)) + 'px';
     PKIR.chooser = box;
+    L.DomUtil.addClass(map.getContainer(), 'pkir-choosing');  // hover tooltips would lie over it
     map.on('movestart zoomstart click', PKIR.closeChooser);
     var first = box.querySelector('button');
     if (first) first.focus({preventScroll: true});
@@ -358,7 +359,10 @@
   };
   PKIR.closeChooser = function () {
     if (PKIR.chooser) { L.DomUtil.remove(PKIR.chooser); PKIR.chooser = null; }
-    if (PKIR.map) PKIR.map.off('movestart zoomstart click', PKIR.closeChooser);
+    if (PKIR.map) {
+      PKIR.map.off('movestart zoomstart click', PKIR.closeChooser);
+      L.DomUtil.removeClass(PKIR.map.getContainer(), 'pkir-choosing');
+    }
   };
 
   // fitBounds padding that keeps what is framed clear of the controls in the map's corners
