@@ -1,0 +1,133 @@
+"""The "Near" filter's targets: which shipped features a target names, and geodesic distances to them.
+
+A target is a short string: "border", "pipeline:built", "pipeline:claimed built",
+"pipeline:not built", "power_line", "crossings", "markets", "crossing:<id>" or "market:<id>".
+Its geometry comes from the shipped layers of the data folder (geo.loading.load_layer), lines
+densified to about 1 km so that a straight segment on the ellipsoid (PostGIS geography) and in
+the region's projection (geo.analysis) are the same line to within metres.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.analysis import GEOD, distance_to_line_km
+from geo.catalog import data_dir
+from geo.loading import load_layer
+
+PIPELINE_STATUSES = ("built", "claimed built", "not built")
+WHOLE_LAYERS = {"border": "border", "power_line": "power_line", "crossings": "crossings", "markets": "markets"}
+ONE_OF = {"crossing": "crossings", "market": "markets"}
+DENSIFY_DEGREES = 0.01  # about 1 km at these latitudes
+
+
+class UnknownTarget(ValueError):
+    """A Near target that names nothing in the shipped layers."""
+
+
+def _layer(layer_id: str, folder: str) -> gpd.GeoDataFrame:
+    return load_layer(layer_id, folder)[0]
+
+
+def _features(target: str, folder: str) -> gpd.GeoDataFrame:
+    """The shipped features a target names (raises UnknownTarget)."""
+    kind, _, value = target.partition(":")
+    if target in WHOLE_LAYERS:
+        return _layer(WHOLE_LAYERS[target], folder)
+    if kind == "pipeline" and value in PIPELINE_STATUSES:
+        pipeline = _layer("pipeline", folder)
+        return pipeline[pipeline["status"] == value]
+    if kind in ONE_OF and value:
+        layer = _layer(ONE_OF[kind], folder)
+        hit = layer[layer["id"].astype(str) == value]
+        if len(hit):
+            return hit
+    raise UnknownTarget(f"Near: no shipped feature is named {target!r}")
+
+
+@lru_cache(maxsize=64)
+def _geometry(target: str, folder: str):
+    features = _features(target, folder)
+    geom = shapely.union_all(features.geometry.to_numpy())
+    if geom.is_empty:
+        raise UnknownTarget(f"Near: {target!r} has no geometry in the shipped layers")
+    return shapely.segmentize(geom, DENSIFY_DEGREES)
+
+
+def target_geometry(target: str, folder: str | Path | None = None):
+    """The target's geometry in EPSG:4326 (lines densified), cached per data folder."""
+    return _geometry(target, str(Path(folder or data_dir()).resolve()))
+
+
+def target_label(target: str, folder: str | Path | None = None) -> str:
+    """How the filter line names a target ("the Pakistan–Iran border", "crossing Taftan – Mirjaveh", ...)."""
+    kind, _, value = target.partition(":")
+    fixed = {
+        "border": "the Pakistan–Iran border",
+        "power_line": "the power line",
+        "crossings": "any crossing",
+        "markets": "any market",
+    }
+    if target in fixed:
+        return fixed[target]
+    if kind == "pipeline":
+        return f"the gas pipeline ({value})"
+    if kind in ONE_OF:
+        try:
+            names = _features(target, str(Path(folder or data_dir()).resolve()))["name"]
+        except UnknownTarget:
+            return f"{kind} {value}"
+        return f"{kind} {names.iloc[0]}"
+    return target
+
+
+def target_choices(folder: str | Path | None = None) -> list[tuple[str, str]]:
+    """Every target the sidebar offers, as (target, label): the fixed ones, then each crossing and market."""
+    fixed = ["border", *(f"pipeline:{s}" for s in PIPELINE_STATUSES), "power_line", "crossings", "markets"]
+    where = str(Path(folder or data_dir()).resolve())
+    out = [(t, target_label(t, where)) for t in fixed]
+    for kind, layer_id in ONE_OF.items():
+        layer = _layer(layer_id, where)
+        out += [(f"{kind}:{fid}", f"{kind} {name}") for fid, name in zip(layer["id"], layer["name"], strict=True)]
+    return out
+
+
+def distance_km(points: gpd.GeoSeries, target: str, folder: str | Path | None = None) -> np.ndarray:
+    """Geodesic distance in km from each point to the target (NaN for a missing or empty point)."""
+    geom = target_geometry(target, folder)
+    parts = shapely.get_parts(geom)
+    best = np.full(len(points), np.inf)
+    lines = [p for p in parts if p.geom_type == "LineString"]
+    for line in lines:
+        best = np.fmin(best, distance_to_line_km(points, line))
+    dots = [p for p in parts if p.geom_type == "Point"]
+    if dots:
+        best = np.fmin(best, _distance_to_points_km(points, dots))
+    geoms = points.to_numpy()
+    best[shapely.is_missing(geoms) | shapely.is_empty(geoms)] = np.nan
+    return best
+
+
+def _distance_to_points_km(points: gpd.GeoSeries, dots: list) -> np.ndarray:
+    """Geodesic distance in km from each point to the nearest of dots (NaN where a point is missing)."""
+    geoms = points.to_numpy()
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    out = np.full(len(geoms), np.nan)
+    x, y = shapely.get_x(geoms[ok]), shapely.get_y(geoms[ok])
+    best = np.full(len(x), np.inf)
+    for dot in dots:
+        _, _, metres = GEOD.inv(x, y, np.full(len(x), dot.x), np.full(len(x), dot.y))
+        best = np.minimum(best, np.asarray(metres) / 1000.0)
+    out[ok] = best
+    return out
+
+
+def within_km(points: gpd.GeoSeries, target: str, km: float, folder: str | Path | None = None) -> np.ndarray:
+    """Which points lie within km of the target; a missing or empty point never does."""
+    with np.errstate(invalid="ignore"):
+        return distance_km(points, target, folder) <= km
