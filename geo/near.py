@@ -30,7 +30,9 @@ class UnknownTarget(ValueError):
     """A Near target that names nothing in the shipped layers."""
 
 
+@lru_cache(maxsize=32)
 def _layer(layer_id: str, folder: str) -> gpd.GeoDataFrame:
+    """A shipped layer of a data folder, read once (callers never change it)."""
     return load_layer(layer_id, folder)[0]
 
 
@@ -88,13 +90,17 @@ def target_label(target: str, folder: str | Path | None = None) -> str:
 
 def target_choices(folder: str | Path | None = None) -> list[tuple[str, str]]:
     """Every target the sidebar offers, as (target, label): the fixed ones, then each crossing and market."""
+    return list(_choices(str(Path(folder or data_dir()).resolve())))
+
+
+@lru_cache(maxsize=8)
+def _choices(folder: str) -> tuple[tuple[str, str], ...]:
     fixed = ["border", *(f"pipeline:{s}" for s in PIPELINE_STATUSES), "power_line", "crossings", "markets"]
-    where = str(Path(folder or data_dir()).resolve())
-    out = [(t, target_label(t, where)) for t in fixed]
+    out = [(t, target_label(t, folder)) for t in fixed]
     for kind, layer_id in ONE_OF.items():
-        layer = _layer(layer_id, where)
+        layer = _layer(layer_id, folder)
         out += [(f"{kind}:{fid}", f"{kind} {name}") for fid, name in zip(layer["id"], layer["name"], strict=True)]
-    return out
+    return tuple(out)
 
 
 def distance_km(points: gpd.GeoSeries, target: str, folder: str | Path | None = None) -> np.ndarray:
