@@ -144,6 +144,14 @@ class Selected:
         """The rows at these places of the selection (a slice or an array of them)."""
         return self.source.iloc[self.positions[at]]
 
+    def geometry_of(self, ids) -> gpd.GeoSeries:
+        """The point of each of these ids among the selected rows (the first row of an id; None when absent)."""
+        selected_ids = self.source["id"].iloc[self.positions].astype(str)
+        hits = self.positions[selected_ids.isin({str(i) for i in ids}).to_numpy()]
+        found = self.source.geometry.iloc[hits]
+        by_id = dict(zip(self.source["id"].iloc[hits].astype(str)[::-1], found.to_numpy()[::-1], strict=True))
+        return gpd.GeoSeries([by_id.get(str(i)) for i in ids], crs=self.source.crs)
+
     def record(self, feature_id) -> dict | None:
         """record_of the selected rows, without copying them."""
         if "id" not in self.source.columns:
