@@ -66,6 +66,15 @@ def target_geometry(target: str, folder: str | Path | None = None):
     return _geometry(target, str(Path(folder or data_dir()).resolve()))
 
 
+def search_box(target: str, km: float, folder: str | Path | None = None) -> tuple[float, float, float, float]:
+    """A lon/lat box holding every point within km of the target (generous: an index prefilter, not the test)."""
+    minx, miny, maxx, maxy = target_geometry(target, folder).bounds
+    dy = km / 110.5 * 1.05 + 0.01
+    widest = min(89.0, max(abs(miny), abs(maxy)) + dy)
+    dx = km / (111.3 * np.cos(np.radians(widest))) * 1.05 + 0.01
+    return minx - dx, max(-90.0, miny - dy), maxx + dx, min(90.0, maxy + dy)
+
+
 def target_label(target: str, folder: str | Path | None = None) -> str:
     """How the filter line names a target ("the Pakistan–Iran border", "crossing Taftan – Mirjaveh", ...)."""
     kind, _, value = target.partition(":")

@@ -13,7 +13,7 @@ from pyproj import Geod
 from bench.synthetic import make_incidents
 from geo.filters import IncidentFilter, filter_mask, why_empty
 from geo.loading import load_layer
-from geo.near import UnknownTarget, distance_km, target_choices
+from geo.near import UnknownTarget, distance_km, search_box, target_choices
 
 GEOD = Geod(ellps="WGS84")
 SLACK_KM = 0.5  # points this close to the threshold may fall either way between two methods
@@ -104,3 +104,12 @@ def test_the_choices_name_every_crossing_and_market():
 def test_an_unknown_target_is_one_clear_error(points):
     with pytest.raises(UnknownTarget, match=r"^Near: no shipped feature is named 'crossing:X99'$"):
         filter_mask(points, IncidentFilter(near="crossing:X99"))
+
+
+@pytest.mark.parametrize(("target", "km", "features"), CASES, ids=[c[0] for c in CASES])
+def test_the_search_box_holds_every_point_within_the_distance(points, target, km, features):
+    minx, miny, maxx, maxy = search_box(target, km)
+    near = filter_mask(points, IncidentFilter(near=target, near_km=km))
+    x, y = points.geometry.x.to_numpy()[near], points.geometry.y.to_numpy()[near]
+    assert ((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)).all()
+    assert (points.geometry.x.between(minx, maxx) & points.geometry.y.between(miny, maxy)).sum() < len(points)
