@@ -15,8 +15,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import Transformer
 
-from geo.analysis import GEOD, distance_to_line_km
+from geo.analysis import GEOD, REGION_CRS
 from geo.catalog import data_dir
 from geo.loading import load_layer
 
@@ -24,6 +25,8 @@ PIPELINE_STATUSES = ("built", "claimed built", "not built")
 WHOLE_LAYERS = {"border": "border", "power_line": "power_line", "crossings": "crossings", "markets": "markets"}
 ONE_OF = {"crossing": "crossings", "market": "markets"}
 DENSIFY_DEGREES = 0.01  # about 1 km at these latitudes
+_TO_REGION = Transformer.from_crs("EPSG:4326", REGION_CRS, always_xy=True)
+_FROM_REGION = Transformer.from_crs(REGION_CRS, "EPSG:4326", always_xy=True)
 
 
 class UnknownTarget(ValueError):
@@ -114,18 +117,45 @@ def _choices(folder: str) -> tuple[tuple[str, str], ...]:
 
 def distance_km(points: gpd.GeoSeries, target: str, folder: str | Path | None = None) -> np.ndarray:
     """Geodesic distance in km from each point to the target (NaN for a missing or empty point)."""
-    geom = target_geometry(target, folder)
-    parts = shapely.get_parts(geom)
+    parts = shapely.get_parts(target_geometry(target, folder))
     best = np.full(len(points), np.inf)
     lines = [p for p in parts if p.geom_type == "LineString"]
-    for line in lines:
-        best = np.fmin(best, distance_to_line_km(points, line))
+    if lines:
+        best = np.fmin(best, _distance_to_lines_km(points, lines))
     dots = [p for p in parts if p.geom_type == "Point"]
     if dots:
         best = np.fmin(best, _distance_to_points_km(points, dots))
     geoms = points.to_numpy()
     best[shapely.is_missing(geoms) | shapely.is_empty(geoms)] = np.nan
     return best
+
+
+def _distance_to_lines_km(points: gpd.GeoSeries, lines: list) -> np.ndarray:
+    """As geo.analysis.distance_to_line_km (the nearest point found in the region's projection, the
+    distance measured on the ellipsoid), with the nearest segment found by an index: 100k points
+    against a densified line of ~900 vertices in a fraction of a second, not seconds."""
+    geoms = points.to_numpy()
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    out = np.full(len(geoms), np.nan)
+    if not ok.any():
+        return out
+    x, y = shapely.get_x(geoms[ok]), shapely.get_y(geoms[ok])
+    projected = shapely.points(*_TO_REGION.transform(x, y))
+    segments = np.concatenate([_segments(line) for line in lines])
+    nearest = segments[shapely.STRtree(segments).query_nearest(projected, all_matches=False)[1]]
+    foot = shapely.line_interpolate_point(nearest, shapely.line_locate_point(nearest, projected))
+    lon, lat = _FROM_REGION.transform(shapely.get_x(foot), shapely.get_y(foot))
+    _, _, metres = GEOD.inv(x, y, lon, lat)
+    out[ok] = np.asarray(metres) / 1000.0
+    return out
+
+
+def _segments(line) -> np.ndarray:
+    """The line's straight pieces, each a two-point line in the region's projection."""
+    coords = shapely.get_coordinates(line)
+    px, py = _TO_REGION.transform(coords[:, 0], coords[:, 1])
+    ends = np.column_stack([px, py])
+    return shapely.linestrings(np.stack([ends[:-1], ends[1:]], axis=1))
 
 
 def _distance_to_points_km(points: gpd.GeoSeries, dots: list) -> np.ndarray:
@@ -143,14 +173,16 @@ def _distance_to_points_km(points: gpd.GeoSeries, dots: list) -> np.ndarray:
 
 
 def within_km(points: gpd.GeoSeries, target: str, km: float, folder: str | Path | None = None) -> np.ndarray:
-    """Which points lie within km of the target; a missing or empty point never does."""
+    """Which points lie within km of the target; a missing or empty point never does. Only the points
+    inside the target's search_box are measured."""
+    geoms = points.to_numpy()
+    located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    x, y = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
+    x[located], y[located] = shapely.get_x(geoms[located]), shapely.get_y(geoms[located])
+    minx, miny, maxx, maxy = search_box(target, km, folder)
     with np.errstate(invalid="ignore"):
-        return distance_km(points, target, folder) <= km
-
-
-def distance_columns(points: gpd.GeoSeries, target: str = "") -> dict[str, list]:
-    """km_to_border and, with a target, km_to_target for each point: geodesic km to 0.1 km, None without a point."""
-    out = {"km_to_border": distance_km(points, "border")}
-    if target:
-        out["km_to_target"] = distance_km(points, target)
-    return {name: [None if np.isnan(v) else round(float(v), 1) for v in km] for name, km in out.items()}
+        candidates = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+    keep = np.zeros(len(geoms), dtype=bool)
+    if len(candidates):
+        keep[candidates] = distance_km(gpd.GeoSeries(geoms[candidates]), target, folder) <= km
+    return keep

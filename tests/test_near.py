@@ -11,6 +11,7 @@ import shapely
 from pyproj import Geod
 
 from bench.synthetic import make_incidents
+from geo.analysis import distance_to_border_km
 from geo.filters import IncidentFilter, filter_mask, why_empty
 from geo.loading import load_layer
 from geo.near import UnknownTarget, distance_km, search_box, target_choices
@@ -113,3 +114,10 @@ def test_the_search_box_holds_every_point_within_the_distance(points, target, km
     x, y = points.geometry.x.to_numpy()[near], points.geometry.y.to_numpy()[near]
     assert ((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)).all()
     assert (points.geometry.x.between(minx, maxx) & points.geometry.y.between(miny, maxy)).sum() < len(points)
+
+
+def test_the_border_distance_is_the_one_geo_analysis_measures(points):
+    border = load_layer("border")[0]
+    np.testing.assert_allclose(
+        distance_km(points.geometry, "border"), distance_to_border_km(points.geometry, border), atol=0.05
+    )
