@@ -186,3 +186,11 @@ def within_km(points: gpd.GeoSeries, target: str, km: float, folder: str | Path 
     if len(candidates):
         keep[candidates] = distance_km(gpd.GeoSeries(geoms[candidates]), target, folder) <= km
     return keep
+
+
+def distance_columns(points: gpd.GeoSeries, target: str = "") -> dict[str, list]:
+    """km_to_border and, with a target, km_to_target for each point: geodesic km to 0.1 km, None without a point."""
+    out = {"km_to_border": distance_km(points, "border")}
+    if target:
+        out["km_to_target"] = distance_km(points, target)
+    return {name: [None if np.isnan(v) else round(float(v), 1) for v in km] for name, km in out.items()}
