@@ -9,6 +9,7 @@ the region's projection (geo.analysis) are the same line to within metres.
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pyproj import Transformer
 from geo.analysis import GEOD, REGION_CRS
 from geo.catalog import data_dir
 from geo.loading import load_layer
+from geo.validation import LayerValidationError
 
 PIPELINE_STATUSES = ("built", "claimed built", "not built")
 WHOLE_LAYERS = {"border": "border", "power_line": "power_line", "crossings": "crossings", "markets": "markets"}
@@ -35,8 +37,12 @@ class UnknownTarget(ValueError):
 
 @lru_cache(maxsize=32)
 def _layer(layer_id: str, folder: str) -> gpd.GeoDataFrame:
-    """A shipped layer of a data folder, read once (callers never change it)."""
-    return load_layer(layer_id, folder)[0]
+    """A shipped layer of a data folder, read once (callers never change it); UnknownTarget when it
+    cannot be read (the pages name the broken layer themselves)."""
+    try:
+        return load_layer(layer_id, folder)[0]
+    except (LayerValidationError, OSError) as exc:
+        raise UnknownTarget(f"Near: the {layer_id} layer cannot be read") from exc
 
 
 def _features(target: str, folder: str) -> gpd.GeoDataFrame:
@@ -107,12 +113,24 @@ def target_choices(folder: str | Path | None = None) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def _choices(folder: str) -> tuple[tuple[str, str], ...]:
+    """The targets whose layers can be read (a broken layer's targets are left out)."""
     fixed = ["border", *(f"pipeline:{s}" for s in PIPELINE_STATUSES), "power_line", "crossings", "markets"]
-    out = [(t, target_label(t, folder)) for t in fixed]
+    out = [(t, target_label(t, folder)) for t in fixed if _usable(t, folder)]
     for kind, layer_id in ONE_OF.items():
-        layer = _layer(layer_id, folder)
-        out += [(f"{kind}:{fid}", f"{kind} {name}") for fid, name in zip(layer["id"], layer["name"], strict=True)]
+        with contextlib.suppress(UnknownTarget):
+            layer = _layer(layer_id, folder)
+            pairs = zip(layer["id"], layer["name"], strict=True)
+            out += [(f"{kind}:{fid}", f"{kind} {name}") for fid, name in pairs if _usable(f"{kind}:{fid}", folder)]
     return tuple(out)
+
+
+def _usable(target: str, folder: str) -> bool:
+    """Whether the target has a geometry in the folder's layers."""
+    try:
+        _geometry(target, folder)
+    except UnknownTarget:
+        return False
+    return True
 
 
 def distance_km(points: gpd.GeoSeries, target: str, folder: str | Path | None = None) -> np.ndarray:
@@ -190,7 +208,15 @@ def within_km(points: gpd.GeoSeries, target: str, km: float, folder: str | Path 
 
 def distance_columns(points: gpd.GeoSeries, target: str = "") -> dict[str, list]:
     """km_to_border and, with a target, km_to_target for each point: geodesic km to 0.1 km, None without a point."""
-    out = {"km_to_border": distance_km(points, "border")}
+    out = {"km_to_border": _distance_or_nan(points, "border")}
     if target:
-        out["km_to_target"] = distance_km(points, target)
+        out["km_to_target"] = _distance_or_nan(points, target)
     return {name: [None if np.isnan(v) else round(float(v), 1) for v in km] for name, km in out.items()}
+
+
+def _distance_or_nan(points: gpd.GeoSeries, target: str) -> np.ndarray:
+    """distance_km, or NaN throughout when the target's layer cannot be read."""
+    try:
+        return distance_km(points, target)
+    except UnknownTarget:
+        return np.full(len(points), np.nan)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 
 import geopandas as gpd
 import numpy as np
@@ -12,9 +13,10 @@ from pyproj import Geod
 
 from bench.synthetic import make_incidents
 from geo.analysis import distance_to_border_km
+from geo.catalog import DATA_DIR, DATA_DIR_ENV
 from geo.filters import IncidentFilter, filter_mask, why_empty
 from geo.loading import load_layer
-from geo.near import UnknownTarget, distance_km, search_box, target_choices
+from geo.near import UnknownTarget, distance_columns, distance_km, search_box, target_choices
 
 GEOD = Geod(ellps="WGS84")
 SLACK_KM = 0.5  # points this close to the threshold may fall either way between two methods
@@ -121,3 +123,17 @@ def test_the_border_distance_is_the_one_geo_analysis_measures(points):
     np.testing.assert_allclose(
         distance_km(points.geometry, "border"), distance_to_border_km(points.geometry, border), atol=0.05
     )
+
+
+def test_a_broken_layer_leaves_its_targets_out_and_its_distances_empty(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "markets.geojson").write_text("{not json", encoding="utf-8")
+    (folder / "border.geojson").write_text("{not json", encoding="utf-8")
+    offered = dict(target_choices(folder))
+    assert "crossing:X1" in offered and "crossings" in offered
+    assert not [t for t in offered if t.startswith("market") or t == "border"]
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    frame = gpd.GeoSeries([shapely.Point(61.5, 29.0)], crs="EPSG:4326")
+    assert distance_columns(frame, "crossing:X1")["km_to_border"] == [None]
+    assert distance_columns(frame, "crossing:X1")["km_to_target"][0] > 0
