@@ -63,6 +63,7 @@ def _features(target: str, folder: str) -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=64)
 def _geometry(target: str, folder: str):
+    """The target's features as one geometry, lines densified (UnknownTarget without one)."""
     features = _features(target, folder)
     geom = shapely.union_all(features.geometry.to_numpy())
     if geom.is_empty:
