@@ -25,6 +25,7 @@ import pandas as pd
 
 from geo.filters import IncidentFilter
 from geo.geojson_io import feature, json_value
+from geo.near import distance_columns
 from geo.values import is_missing
 
 DASHBOARD = "Pakistan–Iran border dashboard"
@@ -44,6 +45,8 @@ CSV_ORDER = (
     "place",
     "latitude",
     "longitude",
+    "km_to_border",
+    "km_to_target",
     "location_precision",
     "coord_confidence",
     "location_note",
@@ -121,9 +124,15 @@ def _ordered(columns) -> list[str]:
     return known + [c for c in columns if c not in known]
 
 
-def export_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The records as a flat table: plain values, lists '; '-joined, coordinates as latitude/longitude."""
-    props = gdf.drop(columns=gdf.geometry.name)
+def with_distances(gdf: gpd.GeoDataFrame, f: IncidentFilter | None) -> gpd.GeoDataFrame:
+    """The records with km_to_border and, under a Near filter, km_to_target (geodesic, geo.near)."""
+    return gdf.assign(**distance_columns(gdf.geometry, f.near if f is not None else ""))
+
+
+def export_frame(gdf: gpd.GeoDataFrame, f: IncidentFilter | None = None) -> pd.DataFrame:
+    """The records as a flat table: plain values, lists '; '-joined, coordinates as latitude/longitude,
+    then the distances of with_distances."""
+    props = with_distances(gdf, f).drop(columns=gdf.geometry.name)
     flat = {}
     for col in props.columns:
         if col == "sources":
@@ -186,7 +195,7 @@ def citation_text(attr: dict) -> str:
 
 def to_csv(gdf: gpd.GeoDataFrame, f: IncidentFilter | None = None) -> str:
     """The CSV text: a header row, then one row per record (attribution: see to_csv_zip)."""
-    frame = export_frame(gdf)
+    frame = export_frame(gdf, f)
     lines = [",".join(frame.columns)]
     for row in frame.itertuples(index=False, name=None):
         lines.append(",".join(_csv_cell(v) for v in row))
@@ -207,7 +216,7 @@ def to_csv_zip(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> bytes:
 
 def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
     """The GeoJSON text: a FeatureCollection with the attribution as a top-level member."""
-    props = gdf.drop(columns=gdf.geometry.name)
+    props = with_distances(gdf, f).drop(columns=gdf.geometry.name)
     order = _ordered(list(props.columns))
     features = [
         feature({col: json_value(rec[col]) for col in order}, geom)

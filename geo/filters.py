@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.countries import country_name
+from geo.near import target_label, within_km
 from geo.records import record_of
 from geo.schema import INCIDENT_CATEGORIES
 
@@ -30,6 +31,9 @@ class IncidentFilter:
     # Off by default: a part of a word finds the forms analysts expect ("attack" finds "attacks",
     # "Baloch" finds "Balochistan"); on, each word matches only whole ("BLA" no longer finds "blast").
     whole_words: bool = False
+    # "Near": a target of geo.near ("" for none) and the distance in km an incident's point must lie within
+    near: str = ""
+    near_km: float = 25.0
 
     def parts(self) -> list[tuple[str, str]]:
         """The active criteria as (name, description); names are the IncidentFilter fields
@@ -46,6 +50,8 @@ class IncidentFilter:
         if self.keyword.strip():
             whole = " (whole words)" if self.whole_words else ""
             parts.append(("keyword", f"keyword “{self.keyword.strip()}”{whole}"))
+        if self.near:
+            parts.append(("near", f"within {self.near_km:g} km of {target_label(self.near)}"))
         return parts
 
     def describe(self) -> str:
@@ -59,6 +65,8 @@ class IncidentFilter:
             return IncidentFilter(date_from=self.date_from, date_to=self.date_to)
         if name == "keyword":
             return IncidentFilter(keyword=self.keyword, whole_words=self.whole_words)
+        if name == "near":
+            return IncidentFilter(near=self.near, near_km=self.near_km)
         return replace(IncidentFilter(), **{name: getattr(self, name)})
 
 
@@ -92,6 +100,8 @@ def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
         text = search_text(gdf)
         for word in words:
             keep &= _contains(text, word, f.whole_words)
+    if f.near:
+        keep &= within_km(gdf.geometry, f.near, f.near_km)
     return keep
 
 
@@ -133,6 +143,14 @@ class Selected:
     def rows(self, at) -> gpd.GeoDataFrame:
         """The rows at these places of the selection (a slice or an array of them)."""
         return self.source.iloc[self.positions[at]]
+
+    def geometry_of(self, ids) -> gpd.GeoSeries:
+        """The point of each of these ids among the selected rows (the first row of an id; None when absent)."""
+        selected_ids = self.source["id"].iloc[self.positions].astype(str)
+        hits = self.positions[selected_ids.isin({str(i) for i in ids}).to_numpy()]
+        found = self.source.geometry.iloc[hits]
+        by_id = dict(zip(self.source["id"].iloc[hits].astype(str)[::-1], found.to_numpy()[::-1], strict=True))
+        return gpd.GeoSeries([by_id.get(str(i)) for i in ids], crs=self.source.crs)
 
     def record(self, feature_id) -> dict | None:
         """record_of the selected rows, without copying them."""

@@ -8,6 +8,7 @@ import hashlib
 import streamlit as st
 
 from geo import export, incident_stats
+from geo.near import distance_columns
 from ui import data
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
@@ -158,6 +159,7 @@ rows = view.page(number, sort)
 cells = rows.assign(
     title=rows["title"].map(lambda t: shorten(t, 88)),
     place=[shorten(place_label(p, a), 72) for p, a in zip(rows["place"], rows["province"], strict=True)],
+    **distance_columns(view.selected.geometry_of(rows["id"]), f.near),
 )
 first = (number - 1) * incident_stats.PAGE_SIZE
 count_col.caption(f"Rows {first + 1 if len(rows) else 0:,}–{first + len(rows):,} of {h.events:,}")
@@ -191,7 +193,18 @@ with st.container(key="wide_explorer"):
     wide = st.dataframe(
         cells,
         key=f"{TABLE_KEY}_{digest}_{position}",
-        column_order=["date", "title", "category", "place", "country", "fatalities", "precision", "source"],
+        column_order=[
+            "date",
+            "title",
+            "category",
+            "place",
+            "country",
+            "fatalities",
+            "km_to_border",
+            *(["km_to_target"] if f.near else []),
+            "precision",
+            "source",
+        ],
         column_config={
             "date": date_column,
             "title": st.column_config.TextColumn("Title", width=176),
@@ -199,6 +212,12 @@ with st.container(key="wide_explorer"):
             "place": st.column_config.TextColumn("Place", width=150, help="Place, then province"),
             "country": st.column_config.TextColumn("Country", width=76),
             "fatalities": killed_column,
+            "km_to_border": st.column_config.NumberColumn(
+                "Border km", width=60, format="%.1f", help="Geodesic distance to the Pakistan–Iran border"
+            ),
+            "km_to_target": st.column_config.NumberColumn(
+                "Near km", width=60, format="%.1f", help="Geodesic distance to the sidebar's Near target"
+            ),
             "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
             "source": st.column_config.LinkColumn(
                 "Source",

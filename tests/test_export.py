@@ -19,6 +19,7 @@ import pytest
 from geo import export
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file, read_geojson
+from geo.near import distance_km
 from geo.schema import INCIDENTS
 from geo.validation import validate
 
@@ -175,3 +176,25 @@ def test_an_export_never_writes_a_nul_and_imports_back(small, tmp_path):
     back = import_file(path)
     assert not back.rejected and sorted(back.incidents["id"]) == sorted(gdf["id"])
     assert "Attack near the border" in set(back.incidents["title"])
+
+
+def test_exports_carry_the_distances_and_name_near_in_the_attribution(small):
+    near = IncidentFilter(near="crossing:X1", near_km=200)
+    kept = apply_filter(small, near)
+    assert 0 < len(kept) < len(small)
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(kept, near))))
+    want = distance_km(kept.geometry, "crossing:X1")
+    assert [float(r["km_to_target"]) for r in rows] == [round(float(v), 1) for v in want]
+    assert all(float(r["km_to_target"]) <= 200 for r in rows)
+    assert all(r["km_to_border"] for r in rows)
+    files = unzip(export.to_csv_zip(kept, near))
+    assert "within 200 km of crossing Taftan – Mirjaveh" in files["CITATION.txt"]
+    doc = json.loads(export.to_geojson(kept, near))
+    assert "within 200 km of crossing Taftan – Mirjaveh" in doc["attribution"]["citation"]
+    assert [f["properties"]["km_to_target"] for f in doc["features"]] == [float(r["km_to_target"]) for r in rows]
+
+
+def test_an_export_without_near_has_no_target_column_and_no_distance_without_a_point(filtered):
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(filtered, GOLDEN_FILTER))))
+    assert "km_to_target" not in rows[0]
+    assert {r["id"]: r["km_to_border"] for r in rows}["E-06"] == ""  # no point, no distance

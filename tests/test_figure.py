@@ -179,3 +179,11 @@ def test_district_local_names_reach_the_svg_as_text(layers):
     svg = figure.render_map(layers["incidents"].iloc[:0], SHOWN, "", "", fmt="svg")
     texts = {"".join(el.itertext()) for el in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
     assert "زاهدان" in texts and "Zahedan" in texts
+
+
+def test_the_figure_caption_names_a_near_filter(layers, drawn):
+    flt = IncidentFilter(near="crossing:X2", near_km=150)
+    shown = apply_filter(layers["incidents"], flt)
+    assert 0 < len(shown) < len(layers["incidents"])
+    data = figure.render_map(shown, SHOWN, flt.describe(), "2026-11-28", fmt="pdf", layers=drawn)
+    assert flat("within 150 km of crossing Gabd – Rimdan") in flat(pdf_text(data))

@@ -11,6 +11,7 @@ import streamlit as st
 
 from geo.countries import NAMES, country_name
 from geo.filters import IncidentFilter, filter_choices, why_empty
+from geo.near import target_choices
 from ui.data import per_session
 from ui.safe_text import safe
 
@@ -21,7 +22,10 @@ KEYS = {
     "min_fatalities": "filter_min_fatalities",
     "keyword": "filter_keyword",
     "whole_words": "filter_whole_words",
+    "near": "filter_near",
+    "near_km": "filter_near_km",
 }
+NEAR_KM = (1.0, 200.0, 25.0)  # the distance a Near filter offers: least, most, first
 # every ISO alpha-3 code -> its name (the one lookup, shared with the explorer and the importers)
 COUNTRY_NAMES = NAMES
 STATE = "incident_filter"
@@ -42,6 +46,8 @@ def _reset(lo, hi) -> None:
     st.session_state[KEYS["min_fatalities"]] = 0
     st.session_state[KEYS["keyword"]] = ""
     st.session_state[KEYS["whole_words"]] = False
+    st.session_state[KEYS["near"]] = ""
+    st.session_state[KEYS["near_km"]] = NEAR_KM[2]
 
 
 def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
@@ -75,6 +81,7 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
             key=KEYS["whole_words"],
             help="On: BLA finds BLA, not blast. Off: a part of a word also matches (attack finds attacks).",
         )
+        near, near_km = _near_controls()
     start, end = (
         picked
         if isinstance(picked, (tuple, list)) and len(picked) == 2
@@ -90,6 +97,8 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
         min_fatalities=int(min_fat or 0),
         keyword=keyword or "",
         whole_words=bool(whole_words and (keyword or "").strip()),
+        near=near,
+        near_km=near_km if near else IncidentFilter.near_km,
     )
     st.sidebar.button(
         "Reset filters",
@@ -102,6 +111,18 @@ def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
     )
     st.session_state[STATE] = f
     return f
+
+
+def _near_controls() -> tuple[str, float]:
+    """The Near target (one of geo.near's, "" for anywhere) and its distance in km."""
+    labels = {"": "Anywhere", **dict(target_choices())}
+    if st.session_state.get(KEYS["near"]) not in labels:  # a target the data folder no longer has
+        st.session_state[KEYS["near"]] = ""
+    st.session_state.setdefault(KEYS["near_km"], NEAR_KM[2])
+    near = st.selectbox("Near", list(labels), key=KEYS["near"], format_func=labels.__getitem__)
+    lo, hi, _ = NEAR_KM
+    km = st.number_input("Within (km)", min_value=lo, max_value=hi, step=5.0, key=KEYS["near_km"], disabled=not near)
+    return near or "", float(km or NEAR_KM[2])
 
 
 def current_filter() -> IncidentFilter:

@@ -13,6 +13,8 @@ frames, and joins several datasets. Everything a read asks for has a plain SQL f
     min_fatalities        coalesce(fatalities_best, 0) >= :n
     keyword               every word w: lower(concat_ws(' ', title, description, place, perpetrator,
                           admin1, admin2, actors)) LIKE '%' || w || '%'
+    near / near_km        ST_DWithin(geometry::geography, :target::geography, :km * 1000)
+                          (the target's geometry from geo.near; rows without a point never match)
     bbox                  geometry && ST_MakeEnvelope(minx, miny, maxx, maxy, 4326) AND the point is
                           inside it (rows without a geometry are left out)
     columns               the SELECT list (id and geometry always come back)
@@ -212,6 +214,8 @@ def filter_fields(flt: IncidentFilter | None) -> set[str]:
         need.add("fatalities_best")
     if flt.keyword.strip():
         need |= {*SEARCH_FIELDS, "actors"}
+    if flt.near:
+        need.add("geometry")
     return need
 
 

@@ -39,6 +39,7 @@ from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
+from geo.near import search_box, target_geometry
 from geo.store import migrations
 from geo.store.aggregate import cell_frame, check_cell
 from geo.store.base import (
@@ -160,6 +161,15 @@ def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Com
             else:
                 parts.append(sql.SQL("i.search LIKE %s"))
                 params.append(_like(word))
+        if flt.near:  # on the spheroid, as geo.near measures on the WGS84 ellipsoid; no point never matches
+            parts.append(
+                sql.SQL(
+                    "i.geometry && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"  # the index narrows, the distance decides
+                    " AND ST_DWithin(i.geometry::geography, ST_GeomFromWKB(%s, 4326)::geography, %s)"
+                )
+            )
+            params += [*search_box(flt.near, flt.near_km), shapely.to_wkb(target_geometry(flt.near))]
+            params.append(float(flt.near_km) * 1000.0)
     if bbox is not None:
         minx, miny, maxx, maxy = (float(v) for v in bbox)
         parts.append(

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.catalog import DATA_DIR_ENV, LAYERS
 from geo.loading import load_layer
+from geo.near import target_choices
 from tests.app_helpers import APP, PAGES, without_own_scripts
 from tests.hostile.folders import ATTACKS, attack, hostile_data_dir, shipped_copy
 from tests.hostile.payloads import HOST, PAYLOADS, alive_in_html, alive_in_markdown
@@ -206,3 +207,13 @@ def test_data_folder_attacks_are_refused_by_name(tmp_path, monkeypatch, kind, pa
     if page == "pages/sources.py":
         keys = {b.key for b in at.get("download_button")}
         assert "download_incidents" not in keys and "download_markets" in keys, keys
+
+
+@pytest.mark.parametrize("page", ["pages/map.py", "pages/incidents.py", "pages/chronology.py"])
+def test_a_near_target_with_a_hostile_name_stays_text(hostile, page):
+    target = next(t for t, label in target_choices(hostile) if HOST in label and t.startswith(("crossing:", "market:")))
+    at = run_page(page)
+    at.selectbox(key="filter_near").set_value(target).run()
+    at.number_input(key="filter_near_km").set_value(1).run()  # few or none: the empty result names it too
+    assert_nothing_alive(at)
+    assert at.selectbox(key="filter_near").value == target

@@ -17,6 +17,7 @@ from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
 from geo.importers import import_file
 from geo.loading import load_layer
+from geo.near import distance_km
 from tests.app_helpers import ROOT, built_once_per_filter, open_page
 from ui.data import Loaded
 from views import charts
@@ -304,3 +305,22 @@ def test_table_cells_end_in_an_ellipsis_instead_of_being_cut(incidents):
     _select(at, long_place["id"])
     record = next(m.value for m in at.get("html") if 'class="pkir-record"' in m.value)
     assert long_place["place"].split(",")[0] in record  # the record keeps the full place
+
+
+def test_the_table_shows_the_distance_to_the_border_and_under_near_to_the_target(incidents, downloads):
+    at = start()
+    rows = table(at)
+    assert "km_to_target" not in rows.columns
+    by_id = incidents.set_index("id")
+    located = rows[rows["km_to_border"].notna()]
+    assert len(located) > 0
+    want = distance_km(gpd.GeoSeries(by_id.loc[located["id"], "geometry"].to_numpy(), crs=4326), "border")
+    assert located["km_to_border"].tolist() == [round(float(v), 1) for v in want]
+    at.selectbox(key="filter_near").set_value("market:M1").run()
+    at.number_input(key="filter_near_km").set_value(60).run()
+    assert not at.exception
+    rows = table(at)
+    expected = apply_filter(incidents, IncidentFilter(near="market:M1", near_km=60))
+    assert sorted(rows["id"]) == sorted(expected["id"])
+    assert rows["km_to_target"].between(0, 60).all()
+    assert "km_to_target" in zipped(downloads, "pkir-incidents.csv").splitlines()[0]

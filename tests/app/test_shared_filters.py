@@ -82,3 +82,37 @@ def test_whole_words_keyword_is_offered_and_reset():
     assert any("whole words" in c.value for c in at.caption)
     at.button(key="filter_reset").click().run()
     assert at.checkbox(key="filter_whole_words").value is False and at.text_input(key="filter_keyword").value == ""
+
+
+def test_near_narrows_the_explorer_to_the_reference_count_holds_across_pages_and_resets():
+    incidents = load_layer("incidents")[0]
+    flt = IncidentFilter(near="crossings", near_km=40)
+    expected = len(apply_filter(incidents, flt))
+    assert 0 < expected < len(incidents)
+    at = open_page("pages/incidents.py")
+    everything = {m.label: m.value for m in at.metric}["Events"]
+    assert at.number_input(key="filter_near_km").disabled  # no target: no distance to set
+    at.selectbox(key="filter_near").set_value("crossings").run()
+    at.number_input(key="filter_near_km").set_value(40)
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Events"] == str(expected)
+    assert "within 40 km of any crossing" in " ".join(c.value for c in [*at.caption, *at.markdown])
+    at.switch_page("pages/chronology.py").run()
+    assert at.selectbox(key="filter_near").value == "crossings"
+    at.switch_page("pages/incidents.py").run()
+    at.button(key="filter_reset").click().run()
+    assert not at.exception
+    assert at.selectbox(key="filter_near").value == ""
+    assert at.number_input(key="filter_near_km").value == 25
+    assert {m.label: m.value for m in at.metric}["Events"] == everything
+
+
+def test_an_empty_result_names_near_when_it_emptied_it():
+    at = open_page("pages/incidents.py")
+    at.selectbox(key="filter_near").set_value("crossing:X1").run()
+    at.number_input(key="filter_near_km").set_value(1)
+    at.run()
+    assert not at.exception
+    info = " ".join(i.value for i in at.info)
+    assert "Nothing matches within 1 km of crossing Taftan – Mirjaveh" in info

@@ -39,6 +39,12 @@ FILTERS = [
     IncidentFilter(keyword="veté", whole_words=True),  # "naïveté": ï is a letter, so "veté" is no whole word
     IncidentFilter(date_from=date(2005, 1, 1), categories=("attack",), countries=("PAK",), min_fatalities=1),
 ]
+NEAR = [
+    IncidentFilter(near="border", near_km=30),
+    IncidentFilter(near="pipeline:claimed built", near_km=50),
+    IncidentFilter(near="crossings", near_km=40),
+    IncidentFilter(near="market:M1", near_km=120, categories=("attack",)),
+]
 BOX = (60.0, 26.0, 63.0, 29.0)
 
 
@@ -77,6 +83,26 @@ def test_every_filter_field_counts_and_returns_the_reference_rows(kept, box):
     engine = open_queries(store, ["kept"])
     for flt in FILTERS:
         q = IncidentQuery(("kept",), flt, bbox=box)
+        assert engine.count(q) == ref.count(q), flt.describe()
+        pd.testing.assert_frame_equal(engine.rows(q), ref.rows(q), obj=flt.describe())
+
+
+def test_the_near_filters_find_some_rows_but_not_all(kept_rows):
+    ref = ReferenceQueries({"kept": kept_rows})
+    for flt in NEAR:
+        assert 0 < ref.count(IncidentQuery(("kept",), flt)) < len(kept_rows), flt.describe()
+
+
+@pytest.mark.parametrize("box", [None, BOX], ids=["no box", "box"])
+def test_near_is_pushed_down_to_postgis_and_refused_by_the_embedded_engine(kept, store_location, box):
+    store, ref = kept
+    engine = open_queries(store, ["kept"])
+    for flt in NEAR:
+        q = IncidentQuery(("kept",), flt, bbox=box)
+        if store_location.startswith("/"):  # DuckDB over the workspace's files: no geodesic distance there
+            with pytest.raises(StoreError, match=r"^the embedded query engine cannot filter by Near"):
+                engine.count(q)
+            continue
         assert engine.count(q) == ref.count(q), flt.describe()
         pd.testing.assert_frame_equal(engine.rows(q), ref.rows(q), obj=flt.describe())
 

@@ -137,6 +137,10 @@ FILTERS = [
     IncidentFilter(keyword="Quetta", whole_words=True),
     IncidentFilter(keyword="quett", whole_words=True),  # a part of a word: nothing, where LIKE finds Quetta
     IncidentFilter(date_from=date(2005, 1, 1), categories=("attack",), countries=("PAK",), min_fatalities=1),
+    IncidentFilter(near="border", near_km=30),
+    IncidentFilter(near="pipeline:claimed built", near_km=50),
+    IncidentFilter(near="crossings", near_km=40),
+    IncidentFilter(near="market:M1", near_km=120, categories=("attack",)),
 ]
 
 
