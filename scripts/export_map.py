@@ -19,6 +19,7 @@ from pathlib import Path
 from geo.catalog import LAYER_ORDER, LAYERS
 from geo.files import write_atomic
 from geo.filters import IncidentFilter
+from geo.near import target_choices
 from geo.schema import INCIDENT_CATEGORIES
 from geo.store import open_store
 from geo.store.base import SHIPPED, StoreError, problem_line
@@ -70,6 +71,14 @@ def _args(argv):
     ap.add_argument("--min-fatalities", type=_count, default=0, help="at least this many fatalities")
     ap.add_argument("--keyword", default="", help="a word in the title, description, place, perpetrator or area")
     ap.add_argument("--whole-words", action="store_true", help="match the keyword's words only whole")
+    ap.add_argument(
+        "--near",
+        default="",
+        metavar="TARGET",
+        help="only incidents near: border, pipeline:built, pipeline:claimed built, pipeline:not built, "
+        "power_line, crossings, markets, crossing:ID or market:ID",
+    )
+    ap.add_argument("--near-km", type=float, default=25.0, help="how near, in km (1 to 200; default 25)")
     ap.add_argument("--dataset", action="append", default=[], metavar="NAME", help="a dataset to show (repeatable)")
     ap.add_argument("--database", metavar="URL", help="read kept datasets from this PostGIS database")
     return ap.parse_args(argv)
@@ -86,7 +95,13 @@ def _filter(args) -> IncidentFilter:
         raise OptionError(f"--country '{bad[0]}' is not an ISO 3166 alpha-3 code (e.g. PAK, IRN)")
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise OptionError(f"--from {args.date_from} is after --to {args.date_to}")
+    if args.near and args.near not in dict(target_choices()):
+        raise OptionError(f"--near '{args.near}' is not a target here: use one of {', '.join(dict(target_choices()))}")
+    if not 1 <= args.near_km <= 200:
+        raise OptionError(f"--near-km {args.near_km:g} is outside 1 to 200")
     return IncidentFilter(
+        near=args.near,
+        near_km=args.near_km,
         date_from=args.date_from,
         date_to=args.date_to,
         categories=tuple(args.category),

@@ -37,6 +37,15 @@ def test_brief_pdf_names_filter_and_attribution(tmp_path, capsys):
     assert "Natural Earth" in text and "data compilation CC BY 4.0" in text
 
 
+def test_near_option_names_the_target_in_the_figure(tmp_path, capsys):
+    out = tmp_path / "near.pdf"
+    code, stdout, err = run(["--out", out, "--near", "crossings", "--near-km", "50"], capsys)
+    assert code == 0, err
+    assert "within 50 km of any crossing" in stdout
+    text = " ".join(pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text().split())
+    assert "within 50 km of any crossing" in text
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -50,6 +59,8 @@ def test_brief_pdf_names_filter_and_attribution(tmp_path, capsys):
         (["--out", "x.png", "--layers", "towns,roads"], "unknown layer 'roads'"),
         (["--out", "x.png", "--width", "640"], "at least 2000 px wide"),
         (["--out", "x.png", "--dataset", "no such set"], "no dataset named 'no such set'"),
+        (["--out", "x.png", "--near", "nowhere"], "--near 'nowhere' is not a target here"),
+        (["--out", "x.png", "--near", "border", "--near-km", "500"], "--near-km 500 is outside 1 to 200"),
         ([], "the following arguments are required: --out"),
     ],
 )
