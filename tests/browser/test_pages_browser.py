@@ -25,7 +25,10 @@ def test_pipeline_page_map_chart_and_penalty_widgets(page, app_server):
     frame = wait_for_map(page, min_features=4)
     assert count(frame, "path.pkir-layer-pipeline") == 4
     assert count(frame, "path.pkir-layer-border") == 1
-    labels = frame.evaluate("() => [...document.querySelectorAll('.pkir-town-label')].map(e => e.innerText.trim())")
+    labels_js = "() => [...document.querySelectorAll('.pkir-town-label')].map(e => e.innerText.trim())"
+    # labels are placed (PKIR.declutter) once the frame is sized and fitted: wait for that, not for a time
+    frame.wait_for_function(f"() => ({labels_js})().filter(Boolean).length >= 4", timeout=30_000)
+    labels = frame.evaluate(labels_js)
     assert sorted(labels) == ["Asaluyeh", "Gwadar", "Iranshahr", "Nawabshah"]
     chart = page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first
     chart.wait_for(state="visible")

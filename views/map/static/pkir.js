@@ -386,6 +386,7 @@
   PKIR.declutter = function () {
     var map = PKIR.map, origin = map.getContainer().getBoundingClientRect(), kept = [], marks = [];
     var incidents = PKIR.layers.incidents, size = map.getSize();
+    if (!size.x || !size.y) return;  // not laid out yet: decided again on resize
     if (incidents && incidents._map && incidents.marks) marks = incidents.marks();
     var meets = function (a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; };
     var overMark = function (box) {
@@ -451,7 +452,8 @@
     layer.pkirTitle = options.title;
     layer.pkirLabels = !!options.labels && options.interactive !== false;
     if (layer.pkirLabels) {
-      PKIR.map.off('pkirdrawn zoomend', PKIR.declutterSoon).on('pkirdrawn zoomend', PKIR.declutterSoon);
+      var again = 'pkirdrawn zoomend moveend resize';  // the frame is sized and fitted after the labels are added
+      PKIR.map.off(again, PKIR.declutterSoon).on(again, PKIR.declutterSoon);
       layer.on('add', PKIR.declutterSoon);
     }
     layer.pkirPoints = options.interactive !== false && data.features.some(function (f) {
