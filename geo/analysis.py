@@ -29,17 +29,22 @@ def length_km(geom) -> float:
     return GEOD.geometry_length(geom) / 1000.0
 
 
+def located_lonlat(points: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(which points are located, their longitudes, their latitudes): missing and empty points left out."""
+    geoms = points.to_numpy()
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return ok, shapely.get_x(geoms[ok]), shapely.get_y(geoms[ok])
+
+
 def distance_to_line_km(points: gpd.GeoSeries, line) -> np.ndarray:
     """Geodesic distance in km from each point (EPSG:4326) to the nearest point of line.
 
     Missing or empty points give NaN. Vectorised: fine for 100,000 points.
     """
-    geoms = points.to_numpy()
-    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    out = np.full(len(geoms), np.nan)
+    ok, x, y = located_lonlat(points)
+    out = np.full(len(ok), np.nan)
     if not ok.any():
         return out
-    x, y = shapely.get_x(geoms[ok]), shapely.get_y(geoms[ok])
     px, py = _TO_REGION.transform(x, y)
     line_m = shapely.transform(line, lambda c: np.column_stack(_TO_REGION.transform(c[:, 0], c[:, 1])))
     proj_pts = shapely.points(px, py)
