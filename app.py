@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data, datasets
+from ui import datasets
 from ui.filters import sidebar_filters
 from ui.heap import give_back_large_blocks
 from ui.page_scripts import close_sidebar_after_page_change
@@ -32,6 +32,6 @@ give_back_large_blocks()  # once a process (`python -m ui.serve` does it before 
 page = st.navigation(PAGES)
 reserve_page_controls()
 datasets.sidebar_chooser()
-sidebar_filters(data.load("incidents").gdf)
+sidebar_filters()
 close_sidebar_after_page_change(page.url_path)
 run_page(page)

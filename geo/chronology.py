@@ -8,7 +8,7 @@ Rows without a track (imported files) get one from their category.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -38,6 +38,7 @@ EVENT_COLUMNS = (
 
 # the columns events reads
 SOURCE_COLUMNS = (*EVENT_COLUMNS[:-1], "fatalities_best")
+LIGHT_COLUMNS = ("id", "track", "category", "date_start", "date_end")  # enough to thin and count by month
 
 
 def track_for_category(category) -> str:
@@ -69,11 +70,11 @@ def events(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
             "id": gdf["id"].astype(str),
             "track": track,
             "category": gdf["category"],
-            "title": gdf["title"],
+            "title": gdf["title"] if "title" in gdf.columns else None,
             "date_start": gdf["date_start"].astype("datetime64[ns]"),
             "date_end": gdf["date_end"].fillna(gdf["date_start"]).astype("datetime64[ns]"),
             "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
-            "country": gdf["country"],
+            "country": gdf["country"] if "country" in gdf.columns else None,
             "place": gdf["place"] if "place" in gdf.columns else None,
             "fatalities": fatalities,
         },
@@ -200,18 +201,22 @@ class ChronologyView:
 
     def thinning(self) -> str | None:
         """What the chart leaves out, in plain words (None when it draws every matching event)."""
-        outside = len(self.events) - self.in_period
-        where = f"in {self.period_label()}" if self.years is not None else "in this period"
-        if self.left_out:
-            parts = [f"{n:,} of the {track} track" for track, n in self.left_out.items()]
-            return (
-                f"Showing {len(self.drawn):,} of {self.in_period:,} events {where}: too many to draw, so the chart "
-                f"leaves out {' and '.join(parts)}, keeping events spread evenly through the period (not the "
-                "deadliest). Choose fewer years or narrow the filters to draw them all."
-            )
-        if outside:
-            return f"Showing all {self.in_period:,} events {where}; {outside:,} more match the filters in other years."
-        return None
+        return _thinning_text(self.drawn, self.left_out, self.years, self.in_period, len(self.events))
+
+
+def _thinning_text(drawn, left_out, years, in_period: int, matching: int) -> str | None:
+    outside = matching - in_period
+    where = "in " + (str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}") if years else "in this period"
+    if left_out:
+        parts = [f"{n:,} of the {track} track" for track, n in left_out.items()]
+        return (
+            f"Showing {len(drawn):,} of {in_period:,} events {where}: too many to draw, so the chart "
+            f"leaves out {' and '.join(parts)}, keeping events spread evenly through the period (not the "
+            "deadliest). Choose fewer years or narrow the filters to draw them all."
+        )
+    if outside:
+        return f"Showing all {in_period:,} events {where}; {outside:,} more match the filters in other years."
+    return None
 
 
 def chronology_view(
@@ -255,6 +260,78 @@ def track_counts(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["track", "shown", "total", "first", "last"])
+
+
+def track_counts_of(shown: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
+    """track_counts from a store's aggregates: shown by ("track", "month") of the filtered events,
+    total by "track" of every event (first and last are the first and last months shown)."""
+    totals = dict(zip(total["track"], total["incidents"], strict=True))
+    rows = []
+    for track in TRACK_ORDER:
+        if track == OTHER_TRACK and not totals.get(track, 0):
+            continue
+        mine = shown[shown["track"] == track]
+        n = int(mine["incidents"].sum())
+        rows.append(
+            {
+                "track": track,
+                "shown": n,
+                "total": int(totals.get(track, 0)),
+                "first": mine["month"].min() if n else pd.NaT,
+                "last": mine["month"].max() if n else pd.NaT,
+            }
+        )
+    return pd.DataFrame(rows, columns=["track", "shown", "total", "first", "last"])
+
+
+def span_years(first, last) -> tuple[int, int] | None:
+    """The first and last calendar year of a date range (None without dates)."""
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return None
+    return int(pd.Timestamp(first).year), int(pd.Timestamp(last).year)
+
+
+def opening_years(span: tuple[int, int] | None, years: int = 5, longer_than: int = 8) -> tuple[int, int] | None:
+    """default_years for a span of years."""
+    if span is None:
+        return None
+    first, last = span
+    return (last - years + 1, last) if last - first + 1 > longer_than else span
+
+
+def period_filter(f: IncidentFilter, years: tuple[int, int] | None) -> IncidentFilter:
+    """f limited to the events that overlap the calendar years (as in_years), within f's own dates."""
+    if years is None:
+        return f
+    start, end = (
+        pd.Timestamp(year=years[0], month=1, day=1).date(),
+        pd.Timestamp(year=years[1], month=12, day=31).date(),
+    )
+    return replace(
+        f,
+        date_from=max(start, f.date_from) if f.date_from else start,
+        date_to=min(end, f.date_to) if f.date_to else end,
+    )
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    """What the chronology chart draws for one filter and period, from the store's answers."""
+
+    drawn: pd.DataFrame  # events(), thinned (thin_for_chart)
+    left_out: dict[str, int]
+    density: pd.DataFrame
+    years: tuple[int, int] | None
+    in_period: int
+    matching: int  # events matching the filter in all years
+
+    def period_label(self) -> str:
+        """'2020–2024', '2023', or 'all years'."""
+        return ChronologyView.period_label(self)
+
+    def thinning(self) -> str | None:
+        """What the chart leaves out, in plain words (None when it draws every matching event)."""
+        return _thinning_text(self.drawn, self.left_out, self.years, self.in_period, self.matching)
 
 
 def default_window(

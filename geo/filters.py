@@ -200,8 +200,10 @@ class EmptyResult:
         return "There are no events in the data."
 
 
-def why_empty(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> EmptyResult:
-    """Which filters left no incident (call when apply_filter(gdf, f) is empty)."""
+def why_empty(incidents, f: IncidentFilter) -> EmptyResult:
+    """Which filters left no incident (call when f matches none). incidents: a frame, or a function
+    counting the incidents a filter matches (a store's query)."""
+    matches = incidents if callable(incidents) else lambda flt: int(filter_mask(incidents, flt).sum())
     parts = f.parts()
-    alone = tuple(text for name, text in parts if not filter_mask(gdf, f.only(name)).any())
+    alone = tuple(text for name, text in parts if not matches(f.only(name)))
     return EmptyResult(alone, () if alone else tuple(text for _, text in parts))

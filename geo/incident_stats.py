@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geo.analysis import distance_to_border_km
 from geo.chronology import track_for_category
 from geo.countries import NAMES
-from geo.filters import IncidentFilter, Selected, select
 from geo.records import safe_url
 from geo.schema import LOCATION_PRECISION
 
@@ -118,10 +116,35 @@ def headline(gdf: gpd.GeoDataFrame) -> Headline:
     )
 
 
+def headline_of(summary, countries: pd.DataFrame, precisions: pd.DataFrame) -> Headline:
+    """The headline from a store's answers: summary (geo.store.query.Summary), the aggregate by
+    "country_value" and the one by "precision" (columns: the key, incidents, fatalities)."""
+    by_country = sorted(
+        (CountryFigures(str(c), int(n), int(k)) for c, n, k in countries.itertuples(index=False, name=None)),
+        key=lambda c: (-c.events, c.country),
+    )
+    per = dict(zip(precisions["precision"].astype(str), precisions["incidents"].astype(int), strict=True))
+    return Headline(
+        events=summary.incidents,
+        security_incidents=summary.security,
+        fatalities=summary.fatalities,
+        with_fatality_figure=summary.with_fatality_figure,
+        by_side={label: int(summary.sides.get(col, 0)) for label, col in SIDES.items()},
+        unattributed=summary.unattributed,
+        by_country=tuple(by_country),
+        approximate=summary.incidents - per.get("exact", 0),
+        unlocated=per.get("unlocated", 0),
+        by_precision=_ordered_precisions(per),
+    )
+
+
 def precision_counts(precision: pd.Series) -> tuple[tuple[str, int], ...]:
     """(precision, count) in the schema's order from finest to coarsest; unknown values last."""
-    counts = precision.astype(str).value_counts()
-    order = [p for p in LOCATION_PRECISION if p in counts.index] + sorted(set(counts.index) - set(LOCATION_PRECISION))
+    return _ordered_precisions(precision.astype(str).value_counts().to_dict())
+
+
+def _ordered_precisions(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    order = [p for p in LOCATION_PRECISION if p in counts] + sorted(set(counts) - set(LOCATION_PRECISION))
     return tuple((p, int(counts[p])) for p in order)
 
 
@@ -203,31 +226,36 @@ def table_rows(gdf: gpd.GeoDataFrame, ordered: bool = False) -> pd.DataFrame:
     return rows[list(TABLE_COLUMNS)]
 
 
-# How the explorer's table can be ordered: (column, ascending) pairs, ties broken by id.
-TABLE_SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "newest": (("date", False), ("id", True)),
-    "oldest": (("date", True), ("id", True)),
-    "deadliest": (("fatalities", False), ("date", False), ("id", True)),
-    "title": (("title", True), ("id", True)),
+# How the explorer's table can be ordered: the store's (column, descending) pairs (ties: id ascending).
+TABLE_ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "newest": (("date_start", True),),
+    "oldest": (("date_start", False),),
+    "deadliest": (("fatalities_best", True), ("date_start", True)),
+    "title": (("title", False),),
 }
-SORT_COLUMNS = {"date": "date_start", "id": "id", "fatalities": "fatalities_best", "title": "title"}  # read by each
+# what table_rows reads, and the point for the distance columns
+TABLE_SOURCE_COLUMNS = (
+    "id",
+    "date_start",
+    "title",
+    "category",
+    "place",
+    "admin1",
+    "country",
+    "fatalities_best",
+    "location_precision",
+    "date_precision",
+    "sources",
+    "lon",
+    "lat",
+)
 
 
-def table_order(gdf: pd.DataFrame, sort: str = "newest") -> np.ndarray:
-    """Positions of gdf's rows in the order TABLE_SORTS[sort] gives (missing values last).
-
-    Sorting needs only these few columns, so a table can show one page without building every row.
-    """
-    sources = {
-        "date": lambda: gdf[SORT_COLUMNS["date"]].astype("datetime64[ns]"),
-        "id": lambda: gdf[SORT_COLUMNS["id"]].astype(str),
-        "fatalities": lambda: _column(gdf, SORT_COLUMNS["fatalities"]),
-        "title": lambda: gdf[SORT_COLUMNS["title"]].astype(str).str.casefold(),
-    }
-    spec = TABLE_SORTS[sort]
-    keys = pd.DataFrame({name: sources[name]().to_numpy() for name, _ in spec})
-    ranked = keys.sort_values([n for n, _ in spec], ascending=[a for _, a in spec], kind="stable", na_position="last")
-    return ranked.index.to_numpy()
+def monthly_of(aggregate: pd.DataFrame) -> pd.DataFrame:
+    """monthly()'s table from a store's aggregate by ("month", "country_value")."""
+    out = aggregate.rename(columns={"country_value": "country", "incidents": "events"})
+    out["month"] = out["month"].astype("datetime64[ns]")
+    return out[["month", "country", "events", "fatalities"]].astype({"events": "int64", "fatalities": "int64"})
 
 
 def border_km(geometry, border: gpd.GeoDataFrame | None) -> float | None:
@@ -249,57 +277,3 @@ PAGE_SIZE = 200  # table rows sent to the browser at a time
 def page_count(rows: int, size: int = PAGE_SIZE) -> int:
     """Pages needed for rows table rows (at least one, possibly empty)."""
     return max(1, -(-rows // size))
-
-
-# the columns headline and monthly read
-FIGURE_COLUMNS = (
-    "fatalities_best",
-    *SIDES.values(),
-    "country",
-    "location_precision",
-    "category",
-    "track",
-    "date_start",
-)
-
-
-@dataclass(frozen=True)
-class ExplorerView:
-    """Everything the explorer shows for one filter: the matching records and their figures."""
-
-    selected: Selected  # the matching records, as positions in the incident set
-    headline: Headline
-    months: pd.DataFrame
-    orders: dict[str, np.ndarray] = field(default_factory=dict)  # table_order per sort, filled on use
-
-    @property
-    def shown(self) -> gpd.GeoDataFrame:
-        """The matching records (a new frame each time: for exports, not for every run)."""
-        return self.selected.frame
-
-    @property
-    def rows(self) -> pd.DataFrame:
-        """Every table row, newest first, index reset (the page shows one page of them at a time)."""
-        return table_rows(self.shown).reset_index(drop=True)
-
-    def page(self, number: int, sort: str = "newest", size: int = PAGE_SIZE) -> pd.DataFrame:
-        """Table rows of page number (1 = first) in the given order, index reset."""
-        if sort not in self.orders:  # sorted on the few columns the order reads, not a copy of every row
-            keys = self.selected.columns(SORT_COLUMNS[name] for name, _ in TABLE_SORTS[sort])
-            self.orders[sort] = table_order(keys, sort)
-        number = min(max(number, 1), page_count(len(self.selected), size))
-        positions = self.orders[sort][(number - 1) * size : number * size]
-        return table_rows(self.selected.rows(positions), ordered=True).reset_index(drop=True)
-
-    def record(self, feature_id) -> dict | None:
-        """The record of one matching incident (None when it does not match)."""
-        return self.selected.record(feature_id)
-
-
-def explorer_view(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> ExplorerView:
-    """Everything the explorer page shows for one filter, computed once (table rows per page, on use).
-
-    It keeps the matching rows' positions, not a copy of them (bench/README.md, server memory)."""
-    selected = select(incidents, f)
-    shown = selected.columns(FIGURE_COLUMNS)
-    return ExplorerView(selected, headline(shown), monthly(shown))

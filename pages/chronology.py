@@ -3,12 +3,14 @@
 Diplomacy, violence and infrastructure side by side; click an event (or pick it from the list) for its record.
 """
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from geo import chronology, incident_stats
 from geo.filters import IncidentFilter
-from ui import data
+from ui import data, queries
 from ui.details import show_record
 from ui.filters import current_filter, explain_empty
 from ui.links import map_link
@@ -28,6 +30,8 @@ TABLE_PAGE_OF = "_chronology_table_page_of"  # the filter the table's page numbe
 TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
 PERIOD_KEY = "chronology_years"  # the years the chart shows
 PERIOD_OF = "_chronology_years_of"  # the span of years the period's choices were made for
+MARK_LIMIT = chronology.MARK_LIMIT
+LIGHT = chronology.LIGHT_COLUMNS
 
 
 def _from_chart() -> None:
@@ -42,17 +46,19 @@ def _label(ev: pd.DataFrame) -> dict[str, str]:
     return {row.id: f"{row.date_start:%Y-%m-%d} · {row.track} · {row.title}" for row in ev.itertuples()}
 
 
-def _event_table(ev: pd.DataFrame, f: IncidentFilter) -> None:
+def _event_table(q, matching: int, f: IncidentFilter) -> None:
     """The events of filter f as a paged table, wide and phone versions (page 1 again when f changes)."""
     st.html(NARROW_SCREENS_CSS)
-    pages = incident_stats.page_count(len(ev))
-    if pages > 1:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
+    pages = incident_stats.page_count(matching)
+    size = incident_stats.PAGE_SIZE
+    if pages <= 1:
+        ev = _events(q)
+    else:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
         if st.session_state.get(TABLE_PAGE_OF) != f or not 1 <= st.session_state.get(TABLE_PAGE_KEY, 1) <= pages:
             st.session_state[TABLE_PAGE_OF] = f
             st.session_state[TABLE_PAGE_KEY] = 1
         number = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=TABLE_PAGE_KEY)
-        size = incident_stats.PAGE_SIZE
-        ev = ev.iloc[(number - 1) * size : number * size]
+        ev = _events(replace(q, limit=size, offset=(number - 1) * size))
         st.caption(f"Events {(number - 1) * size + 1:,}–{(number - 1) * size + len(ev):,}, oldest first")
     table = {"hide_index": True, "width": "stretch", "placeholder": "–"}
     from_column = st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86)
@@ -82,14 +88,13 @@ def _event_table(ev: pd.DataFrame, f: IncidentFilter) -> None:
         )
 
 
-def _period(ev: pd.DataFrame) -> tuple[int, int] | None:
+def _period(span: tuple[int, int] | None) -> tuple[int, int] | None:
     """The years the chart shows, chosen on a slider that opens on the last five years of a long span."""
-    span = chronology.year_span(ev)
     if span is None or span[0] == span[1]:
         return span
     if st.session_state.get(PERIOD_OF) != span or PERIOD_KEY not in st.session_state:  # other data or filters
         st.session_state[PERIOD_OF] = span
-        st.session_state[PERIOD_KEY] = chronology.default_years(ev)
+        st.session_state[PERIOD_KEY] = chronology.opening_years(span)
     first, last = st.slider(
         "Years shown on the chart",
         min_value=span[0],
@@ -101,16 +106,37 @@ def _period(ev: pd.DataFrame) -> tuple[int, int] | None:
     return int(first), int(last)
 
 
+def _events(q) -> pd.DataFrame:
+    """The query's events (chronology.events) in date order."""
+    asked = replace(q, columns=chronology.SOURCE_COLUMNS, order=(("date_start", False),))
+    return chronology.events(queries.rows(asked))
+
+
+def _period_view(f: IncidentFilter, years: tuple[int, int] | None, matching: int) -> chronology.PeriodView:
+    """The events of the period the chart draws: all of them, or thinned from a light read of the
+    period (id, track, dates) whose picks alone are then read in full."""
+    period = queries.query(chronology.period_filter(f, years))
+    in_period = queries.count(period)
+    if in_period <= MARK_LIMIT:
+        drawn = _events(period)
+        return chronology.PeriodView(drawn, {}, chronology.monthly_density(drawn), years, in_period, matching)
+    light = chronology.events(queries.rows(replace(period, columns=LIGHT, order=(("date_start", False),))))
+    picks, left_out = chronology.thin_for_chart(light)
+    drawn = _events(replace(period, ids=tuple(picks["id"])))
+    return chronology.PeriodView(drawn, left_out, chronology.monthly_density(light), years, in_period, matching)
+
+
 st.title("Chronology")
-incidents = data.incidents_or_stop()
+queries.ready_or_stop()
 
 f = current_filter()
-total = data.per_session("chronology_all", incidents, None, lambda: chronology.dated_tracks(incidents))
-matching = data.per_session("chronology", incidents, f, lambda: chronology.matching_events(incidents, f))
-ev = matching[1]
-st.caption(f"**{len(ev):,} of {len(total):,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
+everything, matching_q = queries.query(), queries.query(f)
+counts = chronology.track_counts_of(
+    queries.aggregate(matching_q, ("track", "month")), queries.aggregate(everything, "track")
+)
+matching, total = int(counts["shown"].sum()), int(counts["total"].sum())
+st.caption(f"**{matching:,} of {total:,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
 
-counts = chronology.track_counts(ev, total)
 for col, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
     span = f"{row.first:%Y}–{row.last:%Y}" if row.shown else "none shown"
     col.metric(
@@ -122,18 +148,14 @@ hidden = counts[counts["shown"] < counts["total"]]
 if f.min_fatalities and not hidden.empty:
     st.caption("The minimum-fatalities filter hides events without reported deaths, such as visits and agreements.")
 
-if ev.empty:
-    explain_empty(incidents, f)
+if not matching:
+    explain_empty(f)
     st.stop()
 
-years = _period(ev)
-view = data.per_session("chronology_period", incidents, (f, years), lambda: chronology.for_years(*matching, years))
-chart = data.per_session(  # built once per dataset and filter
-    "chronology_chart",
-    incidents,
-    (f, years),
-    lambda: charts.chronology_chart(view.drawn, selection_name="event", density=view.density),
-)
+shown_range = queries.span(matching_q)
+years = _period(chronology.span_years(*shown_range))
+view = _period_view(f, years, matching)
+chart = charts.chronology_chart(view.drawn, selection_name="event", density=view.density)
 st.altair_chart(
     chart,
     width="stretch",
@@ -151,10 +173,10 @@ st.caption(
     "Point at an event for its details; click or tap it to open its record below."
 )
 
-listed = len(ev) <= PICK_LIMIT
-labels = _label(ev) if listed else {}
+listed = matching <= PICK_LIMIT
+labels = _label(_events(matching_q)) if listed else {}
 picked = st.session_state.get(PICK_KEY)
-if picked is not None and not (picked in labels if listed else (ev["id"] == picked).any()):
+if picked is not None and not (picked in labels if listed else queries.matches(picked, f)):
     st.session_state.pop(PICK_KEY, None)
 if listed:
     chosen = st.selectbox(
@@ -167,8 +189,8 @@ if listed:
     )
 else:
     chosen = st.session_state.get(PICK_KEY)
-    st.caption(f"{len(ev):,} events match: click one on the chart, or narrow the filters to pick from a list.")
-record = view.record(chosen) if chosen else None
+    st.caption(f"{matching:,} events match: click one on the chart, or narrow the filters to pick from a list.")
+record = queries.record(chosen, f) if chosen else None
 if record is not None:
     with st.container(border=True, key="chronology_record"):
         if record.get("geometry") is not None:
@@ -184,4 +206,4 @@ else:
 table_box = st.expander("All events shown, as a table", key=TABLE_OPEN_KEY, on_change="rerun")
 if table_box.open:
     with table_box:
-        _event_table(ev, f)
+        _event_table(matching_q, matching, f)

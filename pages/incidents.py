@@ -4,12 +4,13 @@ Everything follows the shared sidebar filters (drawn in app.py), keyword search 
 """
 
 import hashlib
+from dataclasses import replace
 
 import streamlit as st
 
 from geo import export, incident_stats
 from geo.near import distance_columns
-from ui import data
+from ui import data, queries
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import INCIDENT_PARAM, map_link
@@ -56,14 +57,18 @@ def _write_link(shown: str | None) -> None:
 
 
 st.title("Incidents explorer")
-everything = data.incidents_or_stop()
+everything = queries.ready_or_stop()
 
 f = current_filter()
 _follow_link()
-view = data.per_session("explorer", everything, f, lambda: incident_stats.explorer_view(everything, f))
-h = view.headline
+matching = queries.query(f)
+h = incident_stats.headline_of(
+    queries.summary(matching),
+    queries.aggregate(matching, "country_value"),
+    queries.aggregate(matching, "precision"),
+)
 st.caption(
-    f"**{h.events} of {len(everything)}** events match the sidebar filters: {md_escape(f.describe())}. "
+    f"**{h.events:,} of {everything:,}** events match the sidebar filters: {md_escape(f.describe())}. "
     "Events include diplomacy and infrastructure milestones as well as security incidents."
 )
 
@@ -112,12 +117,11 @@ with right:
 
 # --- timeline ---------------------------------------------------------------------------------
 st.subheader("Per month, by country")
-months = view.months
+months = incident_stats.monthly_of(queries.aggregate(matching, ("month", "country_value")))
 if months.empty:
-    explain_empty(everything, f)
+    explain_empty(f)
 else:
-    chart = data.per_session("explorer_chart", everything, f, lambda: charts.monthly_chart(months, COUNTRY_NAMES))
-    st.altair_chart(chart, width="stretch")  # the chart is built once per dataset and filter
+    st.altair_chart(charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
 
 # --- table and exports ------------------------------------------------------------------------
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
@@ -125,7 +129,7 @@ head.subheader("Events")
 if h.events:  # no empty files to download when no event matches
     csv_col.download_button(
         f"CSV ({h.events})",
-        data=lambda: export.to_csv_zip(view.shown, f),
+        data=lambda: export.to_csv_zip(queries.frame(matching), f),
         file_name="pkir-incidents.zip",
         mime="application/zip",
         key=CSV_KEY,
@@ -136,7 +140,7 @@ if h.events:  # no empty files to download when no event matches
     )
     geo_col.download_button(
         f"GeoJSON ({h.events})",
-        data=lambda: export.to_geojson(view.shown, f),
+        data=lambda: export.to_geojson(queries.frame(matching), f),
         file_name="pkir-incidents.geojson",
         mime="application/geo+json",
         key=GEOJSON_KEY,
@@ -153,13 +157,23 @@ if st.session_state.get(PAGE_OF) != (f, sort) or not 1 <= st.session_state.get(P
     st.session_state[PAGE_OF] = (f, sort)
     st.session_state[PAGE_KEY] = 1
 number = page_col.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE_KEY)
-rows = view.page(number, sort)
+size = incident_stats.PAGE_SIZE
+shown_page = queries.frame(
+    replace(
+        matching,
+        columns=incident_stats.TABLE_SOURCE_COLUMNS,
+        order=incident_stats.TABLE_ORDERS[sort],
+        limit=size,
+        offset=(number - 1) * size,
+    )
+)
+rows = incident_stats.table_rows(shown_page, ordered=True).reset_index(drop=True)
 # a cell shows about four wrapped lines: longer texts end in "…" instead of being cut off unmarked;
 # place and province share a column, so every column keeps its width on a 1280 px screen
 cells = rows.assign(
     title=rows["title"].map(lambda t: shorten(t, 88)),
     place=[shorten(place_label(p, a), 72) for p, a in zip(rows["place"], rows["province"], strict=True)],
-    **distance_columns(view.selected.geometry_of(rows["id"]), f.near),
+    **distance_columns(shown_page.geometry, f.near),
 )
 first = (number - 1) * incident_stats.PAGE_SIZE
 count_col.caption(f"Rows {first + 1 if len(rows) else 0:,}–{first + len(rows):,} of {h.events:,}")
@@ -252,7 +266,7 @@ if changed:
 
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
-record = view.record(chosen) if chosen else None  # on this page or another of the filtered set
+record = queries.record(chosen, f) if chosen else None  # on this page or another of the filtered set
 if chosen and record is None and st.query_params.get(INCIDENT_PARAM) == chosen:
     st.info(safe("The link names incident “{}”, which is not among the events the filters show.", chosen))
 _write_link(chosen if record is not None else None)

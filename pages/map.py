@@ -7,12 +7,11 @@ import os
 import streamlit as st
 
 from geo.catalog import LAYER_ORDER, LAYERS
-from geo.features import located
-from geo.filters import filter_mask
 from geo.incident_stats import border_km
 from geo.records import record_of
-from ui import data
+from ui import data, queries
 from ui.assets import ensure_assets
+from ui.data import Loaded
 from ui.details import show_record
 from ui.figure_downloads import figure_downloads
 from ui.filters import current_filter, explain_empty
@@ -31,9 +30,11 @@ PICK_LIMIT = 3000  # the "find an incident" list is offered up to this many filt
 
 asset_base = ensure_assets()
 loaded = data.load_all()
+problem = queries.problem()  # the session's incidents are asked from the store, not taken from the layers
+loaded["incidents"] = Loaded("incidents", None, None, problem)
 data.show_errors(loaded)
 layers = {layer_id: res.gdf for layer_id, res in loaded.items()}
-incidents = layers.get("incidents")
+have_incidents = problem is None
 selection = map_selection()
 
 with page_controls():
@@ -45,7 +46,7 @@ with page_controls():
             LAYERS[layer_id].title,
             value=LAYERS[layer_id].default_on,
             key=f"map_layer_{layer_id}",
-            disabled=layers.get(layer_id) is None,
+            disabled=layers.get(layer_id) is None and not (layer_id == "incidents" and have_incidents),
         )
     ]
     basemap_ids = list(BASEMAPS)
@@ -68,33 +69,43 @@ def picked_from_list() -> None:
 
 selection.follow_link()  # ?incident=ID (a shared link or another page's link)
 
-shown = incidents
-if incidents is not None:
-    shown = incidents[filter_mask(incidents, current_filter())]
 
-source = incidents_for_map(incidents, shown, current_filter()) if incidents is not None else None
+def record_of_feature(feature: tuple[str, str] | None) -> dict | None:
+    """The record of a (layer id, feature id): incidents asked from the store, others from their layer."""
+    if not feature:
+        return None
+    if feature[0] == "incidents":
+        return queries.record(feature[1]) if have_incidents else None
+    return record_of(layers[feature[0]], feature[1]) if layers.get(feature[0]) is not None else None
+
+
+f = current_filter()
+focus = selection.focus
 built = build_map(
     layers,
     visible=visible,
     basemap=basemap,
-    incidents=shown,
     focus=selection.focus,
     focus_seq=selection.focus_seq,
     asset_base=asset_base,
-    source=source,
+    source=incidents_for_map(f) if have_incidents else None,
     payload_beside=True,
     legend_clear_of=".st-key-map_record",  # the record panel below lies over the map's right side
+    incident_total=queries.total() if have_incidents else None,
+    categories=list(queries.choices().categories) if have_incidents else None,
+    focus_record=record_of_feature(focus) if focus and focus[0] == "incidents" else None,
 )
+matched = queries.count(queries.query(f)) if have_incidents else 0
 
 full_window_layout()
 with st.container(key="map_head"):
     title, find = st.columns([3, 2], vertical_alignment="bottom")
 with title:
     st.title("Border map")
-    if incidents is not None:
-        total, matched = len(incidents), len(shown)
-        unlocated = int((~located(shown)).sum()) if matched else 0
-        drawn = matched - unlocated
+    if have_incidents:
+        total = queries.total()
+        drawn = queries.located(f) if matched else 0
+        unlocated = matched - drawn
         line = (
             f"**{drawn:,} of {total:,} incidents shown**"
             if "incidents" in visible
@@ -104,16 +115,16 @@ with title:
             line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
         st.markdown(line + safe("  \nFilters: {}", current_filter().describe()))
 with find:
-    if shown is not None and len(shown) and len(shown) <= PICK_LIMIT:
-        ordered = shown.sort_values("date_start", ascending=False)
+    if have_incidents and 0 < matched <= PICK_LIMIT:
+        ordered = queries.rows(queries.query(f, columns=("id", "date_start", "title")))
         labels = {
             str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
             for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)
         }
-        selected = selection.feature
-        if selected and selected[0] == "incidents" and selected[1] in labels:
-            st.session_state[FIND] = selected[1]
-        elif selected is None or st.session_state.get(FIND) not in labels:
+        picked = selection.feature
+        if picked and picked[0] == "incidents" and picked[1] in labels:
+            st.session_state[FIND] = picked[1]
+        elif picked is None or st.session_state.get(FIND) not in labels:
             st.session_state[FIND] = None  # closed, or not an incident listed: the box says nothing
         st.selectbox(
             "Find an incident",
@@ -125,11 +136,11 @@ with find:
             help="Lists the incidents that match the filters",
             on_change=picked_from_list,
         )
-    elif shown is not None and len(shown):
-        st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")
+    elif matched:
+        st.caption(f"{matched:,} incidents match the filters: narrow them to pick one from a list.")
 
-if incidents is not None and len(incidents) and not len(shown):
-    explain_empty(incidents, current_filter())
+if have_incidents and queries.total() and not matched:
+    explain_empty(f)
 
 with st.container(key="map_frame"):
     clicked = show_map(built)
@@ -143,7 +154,7 @@ st.caption(
 
 selected = selection.feature
 if selected:
-    record = record_of(layers[selected[0]], selected[1]) if layers.get(selected[0]) is not None else None
+    record = record_of_feature(selected)
     with st.container(key="map_record"):
         with st.container(key="map_record_bar", horizontal=True, horizontal_alignment="right"):
             st.button("Close", key="map_record_close", icon=":material/close:", on_click=selection.clear)
@@ -153,7 +164,7 @@ if selected:
             layer_id = selected[0]
             geom = record.get("geometry")
             point = LAYERS[layer_id].kind == "point"
-            if layer_id == "incidents" and shown is not None and record["id"] not in set(shown["id"]):
+            if layer_id == "incidents" and not queries.matches(record["id"], f):
                 st.caption("This incident is hidden on the map by the current filters.")
             if point and (geom is None or geom.is_empty):
                 st.caption("This feature has no location and is not drawn on the map.")
@@ -161,4 +172,4 @@ if selected:
 
 with page_controls():
     st.markdown("**Publish**")
-    figure_downloads(layers, visible, shown, current_filter())
+    figure_downloads(layers, visible, queries.reader(queries.query(f)) if have_incidents else None, f)

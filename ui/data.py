@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -70,13 +67,8 @@ def session_incidents_label() -> str | None:
 
 
 def load(layer_id: str) -> Loaded:
-    """A layer for this session (incidents: this session's import, else the datasets chosen in the sidebar)."""
-    if layer_id == "incidents":
-        if st.session_state.get(SESSION_INCIDENTS) is not None:
-            return st.session_state[SESSION_INCIDENTS]
-        from ui.datasets import load_incidents  # ui.datasets builds on this module
-
-        return load_incidents()
+    """A catalogued layer as shipped ("incidents": the curated events' file; a page asks for the
+    session's incidents through ui.queries)."""
     layer = LAYERS[layer_id]
     folder = str(layer_path(layer).parent)
     return _load(layer_id, folder, _mtime(layer_id))
@@ -93,60 +85,3 @@ def show_errors(results: dict[str, Loaded]) -> None:
         if res.error:
             st.error(safe("Layer **{}** was not loaded and is left out.", LAYERS[res.layer_id].title))
             st.code(res.error, language=None, wrap_lines=True)
-
-
-def incidents_or_stop() -> gpd.GeoDataFrame:
-    """The session's incidents; when they could not be loaded, say why and end the page there."""
-    loaded = load("incidents")
-    if loaded.gdf is None:
-        show_errors({"incidents": loaded})
-        st.stop()
-    return loaded.gdf
-
-
-def _is_sessions_own(source) -> bool:
-    """True for this session's imported incidents: work on them stays in the session."""
-    own = st.session_state.get(SESSION_INCIDENTS)
-    return own is not None and own.gdf is source
-
-
-@st.cache_resource(show_spinner=False)
-def _shared_memo() -> tuple[threading.Lock, OrderedDict]:
-    """Work on frames shared by every session (shipped and kept datasets), kept once for all."""
-    return threading.Lock(), OrderedDict()
-
-
-SHARED_KEEP = 24  # results of work on shared frames kept for every session
-
-
-def per_session(name: str, source, key, compute, keep: int = 2):
-    """compute() once per (source object, key); the last results are kept.
-
-    For work on the (large) incident set that only changes with the data or the filter, so a
-    rerun for a click or a toggle, or a new session on the same datasets, does not repeat it.
-    Work on this session's own import stays in its session (the last `keep`); work on frames
-    every session shares (loaded through the cached readers) is kept once for all sessions: a
-    session can only reach an entry by holding the very frame it was made from, so nothing of one
-    session's data reaches another. Results may be shared: treat them as read-only. An entry
-    holds on to source, so its id cannot be reused by a newly loaded frame while the entry lives.
-    """
-    if _is_sessions_own(source):
-        memo: dict = st.session_state.setdefault(f"_per_session_{name}", {})
-        limit, lock = keep, None
-    else:
-        lock, memo = _shared_memo()
-        limit = SHARED_KEEP
-    entry_key = (name, id(source), key)
-    with lock or nullcontext():
-        entry = memo.get(entry_key)
-        if entry is not None and entry[0] is source:
-            if lock:
-                memo.move_to_end(entry_key)
-            return entry[1]
-    result = compute()
-    with lock or nullcontext():
-        memo.pop(entry_key, None)
-        while len(memo) >= limit:
-            memo.pop(next(iter(memo)))
-        memo[entry_key] = (source, result)
-    return result

@@ -6,24 +6,19 @@ Import page's "Keep this dataset" section.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.filters import IncidentFilter
 from geo.importers.compact import stored
 from geo.store import DATABASE_ENV, DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
-from geo.validation import LayerValidationError
 from ui import access
-from ui.data import SESSION_INCIDENTS, Loaded
+from ui.data import SESSION_INCIDENTS
 from ui.safe_text import safe
 
 CHOICE_FILE = "choice.json"
@@ -48,7 +43,7 @@ KEEP_MODES = {
 }
 
 
-def _location() -> str:
+def location() -> str:
     """Which store this server uses now (tests change the settings between runs)."""
     return os.environ.get(DATABASE_ENV, "").strip() or str(default_workspace())
 
@@ -67,17 +62,17 @@ def store() -> IncidentStore:
     A store that cannot be opened or listed (a broken or unreadable workspace) is replaced by
     ShippedOnly: the curated events stay shown and its problem says, in one line, what is wrong.
     """
-    return _usable(_location())
+    return usable(location())
 
 
-def _usable(location: str) -> IncidentStore:
-    """The store at location when it opens and lists, else the shipped-only stand-in naming its problem."""
+def usable(where: str) -> IncidentStore:
+    """The store at where when it opens and lists, else the shipped-only stand-in naming its problem."""
     try:
-        opened = _store_at(location)
-        if not location.startswith(DATABASE_SCHEMES):  # a workspace is checked on every use (a file read);
+        opened = _store_at(where)
+        if not where.startswith(DATABASE_SCHEMES):  # a workspace is checked on every use (a file read);
             opened.list()  # a database is asked only what the page needs (its errors are reported where met)
     except STORE_PROBLEMS as exc:
-        return ShippedOnly(location, problem_line(location, exc))
+        return ShippedOnly(where, problem_line(where, exc))
     return opened
 
 
@@ -238,64 +233,7 @@ def _kept_panel(infos) -> None:
             st.rerun()
 
 
-# ---------------------------------------------------------------- reading
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _read_all(location: str, names: tuple[str, ...], version_key: str) -> gpd.GeoDataFrame:
-    """Every row of these datasets, shared by the sessions (read-only): keyed by strings only.
-
-    cache_resource, not cache_data: a 100k-row frame copied on every rerun would cost more than
-    the read it saves.
-    """
-    return _usable(location).read(list(names))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _read_view(
-    location: str, names: tuple[str, ...], version_key: str, flt_json: str, bbox: tuple | None, columns: tuple | None
-) -> gpd.GeoDataFrame:
-    raw = json.loads(flt_json)
-    for key in ("date_from", "date_to"):
-        raw[key] = pd.Timestamp(raw[key]).date() if raw[key] else None
-    flt = IncidentFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
-    return _usable(location).read(list(names), flt, bbox, columns)
-
-
-def filter_key(flt: IncidentFilter) -> str:
-    """The filter as a string a cache can key on."""
-    return json.dumps(asdict(flt), default=str, sort_keys=True)
-
-
-def read_chosen() -> gpd.GeoDataFrame:
-    """Every row of the chosen datasets (shared between sessions: copy before changing)."""
-    names = tuple(chosen())
-    return _read_all(_location(), names, store().version_key(names))
-
-
-def read_view(
-    flt: IncidentFilter | None = None, bbox: tuple | None = None, columns: list[str] | None = None
-) -> gpd.GeoDataFrame:
-    """The chosen datasets' rows passing flt and bbox, only those columns (the store pushes the filter down)."""
-    names = tuple(chosen())
-    key = store().version_key(names)
-    return _read_view(
-        _location(), names, key, filter_key(flt or IncidentFilter()), bbox, tuple(columns) if columns else None
-    )
-
-
-def load_incidents() -> Loaded:
-    """The chosen datasets as one incident layer for the pages; a dataset that cannot be read is an error."""
-    try:
-        if not chosen():  # not even the shipped file is there: the loader names the missing file
-            store().shipped.read()
-        gdf = read_chosen()
-    except LayerValidationError as exc:  # the shipped file is broken: name it, as for any layer
-        return Loaded("incidents", None, None, str(exc))
-    except STORE_PROBLEMS as exc:
-        return Loaded("incidents", None, None, f"kept datasets {chosen_label()}: {type(exc).__name__}: {exc}")
-    report = store().shipped.report() if SHIPPED in chosen() else None
-    return Loaded("incidents", gdf, report, None)
+# ---------------------------------------------------------------- captions
 
 
 def chosen_label() -> str:

@@ -3,7 +3,7 @@ when the reader clicks, from what the page shows: its layers, its filtered incid
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import geopandas as gpd
 import streamlit as st
@@ -24,26 +24,32 @@ def _figure_inputs(layers: Mapping[str, gpd.GeoDataFrame | None], shown_layers: 
 def figure_downloads(
     layers: Mapping[str, gpd.GeoDataFrame | None],
     shown_layers: Sequence[str],
-    incidents: gpd.GeoDataFrame | None,
+    incidents: Callable[[], gpd.GeoDataFrame] | None,
     flt: IncidentFilter,
 ) -> None:
-    """A format choice and two download buttons; nothing is drawn until one is clicked.
+    """A format choice and two download buttons; nothing is drawn (nor are the incidents read)
+    until one is clicked.
 
     The figure is made in Streamlit's download handler, outside the script run, so it is given
-    every value it needs here and reads no session state.
+    every value it needs here (incidents: a function reading the filtered incidents, bound to
+    the store's engine) and reads no session state.
     """
     ref, drawn = _figure_inputs(layers, shown_layers)
-    frame = incidents if incidents is not None and "incidents" in shown_layers else None
-    if frame is None:
-        frame = gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
     line = flt.describe()
-    date = figure.data_date_of(frame, ref)
-    credits = figure.figure_attributions(frame, drawn, date)
+
+    def inputs():
+        frame = incidents() if incidents is not None and "incidents" in shown_layers else None
+        if frame is None:
+            frame = gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        date = figure.data_date_of(frame, ref)
+        return frame, date, figure.figure_attributions(frame, drawn, date)
 
     def draw_map(fmt: str) -> bytes:
+        frame, date, credits = inputs()
         return figure.render_map(frame, drawn, line, date, credits, fmt=fmt, layers=ref)
 
     def draw_brief() -> bytes:
+        frame, date, credits = inputs()
         return figure.render_brief(frame, drawn, line, date, credits, layers=ref)
 
     choice = st.segmented_control("Figure format", list(FORMATS), default="PNG", key=FORMAT_KEY) or "PNG"

@@ -6,13 +6,12 @@ set on one page holds on the others.
 
 from __future__ import annotations
 
-import geopandas as gpd
 import streamlit as st
 
 from geo.countries import NAMES, country_name
-from geo.filters import IncidentFilter, filter_choices, why_empty
+from geo.filters import IncidentFilter, why_empty
 from geo.near import target_choices
-from ui.data import per_session
+from ui import queries
 from ui.safe_text import safe
 
 KEYS = {
@@ -50,13 +49,16 @@ def _reset(lo, hi) -> None:
     st.session_state[KEYS["near_km"]] = NEAR_KM[2]
 
 
-def sidebar_filters(incidents: gpd.GeoDataFrame | None) -> IncidentFilter:
-    """Draw the filters and remember the resulting IncidentFilter for the page."""
-    if incidents is None or incidents.empty:
+def sidebar_filters() -> IncidentFilter:
+    """Draw the filters (their options from the session's datasets) and remember the resulting
+    IncidentFilter for the page."""
+    offered = queries.choices() if queries.problem() is None else None
+    if offered is None or offered.date_from is None:  # nothing to filter: the page says why
         f = IncidentFilter()
         st.session_state[STATE] = f
         return f
-    lo, hi, present, codes = per_session("filter_choices", incidents, None, lambda: filter_choices(incidents))
+    lo, hi = offered.date_from, offered.date_to
+    present, codes = list(offered.categories), list(offered.countries)
     old = st.session_state.get(KEYS["dates"] + "_bounds")  # the data in use changed: an untouched range follows it
     if old not in (None, (lo, hi)) and tuple(st.session_state.get(KEYS["dates"], old)) in (old, ()):
         st.session_state[KEYS["dates"]] = (lo, hi)
@@ -130,10 +132,11 @@ def current_filter() -> IncidentFilter:
     return st.session_state.get(STATE, IncidentFilter())
 
 
-def explain_empty(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> None:
+def explain_empty(f: IncidentFilter) -> None:
     """Say that no event matches and which of the sidebar filters emptied the result."""
+    reason = why_empty(lambda flt: queries.count(queries.query(flt)), f)
     st.info(
-        safe("No events match the sidebar filters. {}", why_empty(incidents, f).sentence())
+        safe("No events match the sidebar filters. {}", reason.sentence())
         + " Change them, or use **Reset filters** in the sidebar.",
         icon=":material/filter_alt_off:",
     )

@@ -14,16 +14,15 @@ import html
 from functools import lru_cache
 from pathlib import Path
 
-import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.filters import IncidentFilter
-from ui.data import per_session
+from ui import queries
 from ui.selection import map_selection
 from views.map.build import BuiltMap, clicked_feature
 from views.map.elements import IncidentLayer, Sync
-from views.map.layers import IncidentSource, incident_source
+from views.map.layers import IncidentSource
 
 MAP_KEY = "border_map"
 RETURNED_OBJECTS = ("last_object_clicked", "last_active_drawing")
@@ -38,12 +37,13 @@ def full_window_layout() -> None:
     st.html(PAGE_CSS)
 
 
-def incidents_for_map(incidents: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, filt: IncidentFilter) -> IncidentSource:
-    """The drawn incidents, prepared once per (incident data, filter) in this session.
+def incidents_for_map(filt: IncidentFilter) -> IncidentSource:
+    """The drawn incidents (ui.queries.map_source), remembered in this session to turn a row the
+    browser reports back into an id.
 
     They travel inline with the map (a compact binary payload): no session's data is a file.
     """
-    source = per_session("map_incident_source", incidents, filt, lambda: incident_source(shown), keep=4)
+    source = queries.map_source(filt)
     kept: dict = st.session_state.setdefault(_SOURCES, {})
     kept.pop(source.key, None)
     kept[source.key] = source

@@ -1,10 +1,11 @@
 """Start the dashboard with its data already loaded: `python -m ui.serve [streamlit run options]`.
 
-`streamlit run app.py` imports the libraries and reads the chosen datasets when the first reader
-arrives (about 3 s at 100,000 incidents). This does both first, in the server's own process,
+`streamlit run app.py` imports the libraries and reads the shipped layers when the first reader
+arrives. This does both first, in the server's own process,
 then starts Streamlit exactly as `streamlit run app.py` would, with the same options: the first
-reader then waits no longer than anyone after. The caches filled here are the ones the pages use
-(ui.data, ui.datasets); a layer that cannot be read is left for the page to report, as always.
+reader then waits no longer than anyone after. The cache filled here is the one the pages use
+(ui.data); the incidents are asked for by each page (ui.queries); a layer that cannot be read is
+left for the page to report, as always.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def warm() -> float:
-    """Import what every page needs and read every layer and the chosen datasets; seconds taken."""
+    """Import what every page needs and read every shipped layer; seconds taken."""
     t0 = time.perf_counter()
     give_back_large_blocks()
     # no script runs yet: Streamlit's warnings that there is none say nothing here (the
@@ -33,7 +34,7 @@ def warm() -> float:
     import views.map.build  # noqa: F401
     from ui import data
 
-    data.load_all()  # the layers, and the incidents: the workspace's chosen datasets
+    data.load_all()
     return time.perf_counter() - t0
 
 

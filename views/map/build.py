@@ -54,25 +54,32 @@ def region_bounds(layers: Mapping[str, gpd.GeoDataFrame | None]) -> list[list[fl
     return [[south, west], [north, east]]
 
 
-def _focus(layers: Mapping, incidents: gpd.GeoDataFrame | None, focus: tuple[str, str] | None, seq: int) -> dict | None:
-    """Where to highlight and centre for a (layer, id) request: a located point feature, or None."""
+def _focus(
+    layers: Mapping, incidents: gpd.GeoDataFrame | None, focus: tuple[str, str] | None, seq: int, record=None
+) -> dict | None:
+    """Where to highlight and centre for a (layer, id) request: a located point feature, or None.
+    record: the focused feature's record when the page has it (incidents asked from a store)."""
     if not focus:
         return None
     layer_id, fid = focus
-    gdf = incidents if layer_id == "incidents" and incidents is not None else layers.get(layer_id)
-    if gdf is None or layer_id not in LAYERS or LAYERS[layer_id].kind != "point":
+    if layer_id not in LAYERS or LAYERS[layer_id].kind != "point":
         return None
-    rows = gdf[gdf["id"].astype(str) == str(fid)]
-    if rows.empty or not located(rows).any():
+    if record is None or str(record.get("id")) != str(fid):
+        gdf = incidents if layer_id == "incidents" and incidents is not None else layers.get(layer_id)
+        rows = gdf[gdf["id"].astype(str) == str(fid)] if gdf is not None else None
+        if rows is None or rows.empty or not located(rows).any():
+            return None
+        record = {**rows[located(rows)].iloc[0].to_dict(), "geometry": rows[located(rows)].geometry.iloc[0]}
+    geom = record.get("geometry")
+    if geom is None or geom.is_empty:
         return None
-    row = rows[located(rows)].iloc[0]
-    radius = int(fatality_radius([row.get("fatalities_best")])[0]) if "fatalities_best" in rows.columns else 8
+    fatal = record.get("fatalities_best")
     return {
         "layer": layer_id,
         "id": str(fid),
-        "lat": float(row.geometry.y),
-        "lng": float(row.geometry.x),
-        "radius": radius,
+        "lat": float(geom.y),
+        "lng": float(geom.x),
+        "radius": int(fatality_radius([fatal])[0]) if "fatalities_best" in record else 8,
         "seq": seq,
     }
 
@@ -98,6 +105,9 @@ def build_map(
     source: IncidentSource | None = None,
     payload_beside: bool = False,
     legend_clear_of: str | None = None,
+    incident_total: int | None = None,
+    categories: list[str] | None = None,
+    focus_record: Mapping | None = None,
 ) -> BuiltMap:
     """The map and its layer groups.
 
@@ -110,7 +120,9 @@ def build_map(
     payload is not in the map's script: the page puts it beside the map (ui.map_panel), so that a
     rerun that changes only the selection does not send it again; legend_clear_of: a CSS selector
     of a panel the page may lay over the map (the legend moves out from under it, and the map
-    pans a selected point feature out from under it).
+    pans a selected point feature out from under it). A page asking a store for its incidents
+    passes source (the payload), incident_total (how many the datasets hold), categories (those
+    present, for the legend) and focus_record (the focused incident's record) instead of frames.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -136,7 +148,9 @@ def build_map(
     m.default_css = vendor_css(asset_base)
     Runtime(frame=bounds, panel=legend_clear_of).add_to(m)  # fits the first view once the frame has its size
     Legend(
-        legend_html(_present_categories(all_incidents)), clear_of=legend_clear_of, open_min_page=LEGEND_OPEN_MIN_PAGE
+        legend_html(categories if categories is not None else _present_categories(all_incidents)),
+        clear_of=legend_clear_of,
+        open_min_page=LEGEND_OPEN_MIN_PAGE,
     ).add_to(m)
 
     groups: list[folium.FeatureGroup] = []
@@ -159,11 +173,12 @@ def build_map(
 
     for layer_id in LAYER_ORDER:
         gdf = layers.get(layer_id)
-        if layer_id not in visible or gdf is None:
+        asked = layer_id == "incidents" and source is not None and incidents is None
+        if layer_id not in visible or (gdf is None and not asked):
             continue
         g = folium.FeatureGroup(name=LAYERS[layer_id].title)
         if LAYERS[layer_id].drawing.symbol == "incident":
-            shown = incidents if incidents is not None else gdf.iloc[0:0]
+            shown = incidents if incidents is not None else None if asked else gdf.iloc[0:0]
             src = source if source is not None else incident_source(shown)
             n = src.count
             element = IncidentLayer(
@@ -173,9 +188,9 @@ def build_map(
                 beside=payload_beside and not standalone,
             )
             summary.update(
-                incidents_total=len(gdf),
+                incidents_total=incident_total if incident_total is not None else len(gdf),
                 incidents_drawn=n,
-                incidents_unlocated=int((~located(shown)).sum()) if len(shown) else 0,
+                incidents_unlocated=int((~located(shown)).sum()) if shown is not None and len(shown) else 0,
                 clustered=n > CLUSTER_THRESHOLD,
             )
         else:
@@ -185,7 +200,7 @@ def build_map(
         summary["layers"][layer_id] = element.count
         summary["visible"].append(layer_id)
 
-    focus_spec = _focus(layers, incidents, focus, focus_seq)
+    focus_spec = _focus(layers, incidents, focus, focus_seq, focus_record)
     if focus_spec and focus_spec["layer"] not in summary["visible"]:
         focus_spec = None
     sync = folium.FeatureGroup(name="Selection")

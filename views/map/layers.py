@@ -161,7 +161,21 @@ def _texts(values: np.ndarray) -> np.ndarray:
     return np.array([str(v) for v in values], dtype=object)
 
 
-def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -> dict:
+def _points(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) of every row, NaN where it has no point: from lon/lat columns (a store's query)
+    or from the geometry."""
+    if "lon" in incidents.columns and "lat" in incidents.columns:
+        return incidents["lon"].to_numpy(dtype=float), incidents["lat"].to_numpy(dtype=float)
+    if not len(incidents):
+        return np.zeros(0), np.zeros(0)
+    mask = located(incidents)
+    geoms = incidents.geometry.to_numpy()
+    lon, lat = np.full(len(incidents), np.nan), np.full(len(incidents), np.nan)
+    lon[mask], lat[mask] = shapely.get_x(geoms[mask]), shapely.get_y(geoms[mask])
+    return lon, lat
+
+
+def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> dict:
     """Column arrays of the located incidents, in drawing order (what the browser receives).
 
     lon/lat float32; category an index into categories and colours; precision a drawing level
@@ -169,7 +183,8 @@ def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -
     DETAIL_LIMIT incidents) also each one's id and an escaped tooltip; without, the browser
     knows an incident by its row and the server turns the row back into an id (see IncidentSource).
     """
-    mask = located(incidents) if len(incidents) else np.zeros(0, dtype=bool)
+    points = _points(incidents)
+    mask = np.isfinite(points[0]) & np.isfinite(points[1])
     categories = _categories()
     index = {c: i for i, c in enumerate(categories)}
 
@@ -178,13 +193,12 @@ def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -
             return np.full(int(mask.sum()), default, dtype=object)
         return incidents[name].to_numpy(dtype=object)[mask]
 
-    geoms = incidents.geometry.to_numpy()[mask]
     fat = pd.to_numeric(pd.Series(col("fatalities_best"), dtype=object), errors="coerce").to_numpy(dtype=float)
     cat_codes = _coded(col("category"), lambda c: index.get(str(c), index["other"]), index["other"])
     precision = _coded(col("location_precision"), precision_level, precision_level(None))
     payload = {
-        "lon": shapely.get_x(geoms).astype("<f4"),
-        "lat": shapely.get_y(geoms).astype("<f4"),
+        "lon": points[0][mask].astype("<f4"),
+        "lat": points[1][mask].astype("<f4"),
         "radius": fatality_radius(fat).astype(np.uint8),
         "fatalities": np.where(np.isfinite(fat), fat, -1).astype(np.int64),
         "category": cat_codes,
@@ -193,7 +207,7 @@ def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -
         "categories": [esc(c) for c in categories],
         "colours": [category_colour(c) for c in categories],
     }
-    if details if details is not None else len(geoms) <= DETAIL_LIMIT:
+    if details if details is not None else int(mask.sum()) <= DETAIL_LIMIT:
         labels = payload["categories"]
         dates = _date_text(pd.Series(col("date_start")), pd.Series(col("date_end")))
         payload["id"] = [str(v) for v in payload["ids"]]
@@ -244,7 +258,7 @@ class IncidentSource:
         return int(hits[0]) if len(hits) else -1
 
 
-def incident_source(incidents: gpd.GeoDataFrame, details: bool | None = None) -> IncidentSource:
+def incident_source(incidents: pd.DataFrame, details: bool | None = None) -> IncidentSource:
     """Build the incident payload once: points base64-encoded (see encode_points), ids and
     tooltips only for small sets. Everything goes inline (through the app's own connection):
     nothing of one session's data is served as a file."""

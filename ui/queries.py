@@ -1,0 +1,217 @@
+"""What the pages ask about incidents, answered by the store's query engine (geo.store.query).
+
+Pages never hold the incident set: they ask for what they show (a page of rows, a count, an
+aggregate, a record, the map's payload columns). This module is the one cache in front of the
+store: the engine per (store, datasets, version), each answer per (version, query). A session's
+own import (the Import page's "use in this session") is answered by an engine kept in that
+session only, and its answers are never cached across sessions.
+
+    q = queries.query(flt, columns=("id", "title"), limit=50)
+    queries.page(q).rows, queries.count(q), queries.aggregate(q, "month"), queries.record(incident_id)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.filters import IncidentFilter
+from geo.store.base import SHIPPED
+from geo.store.query import MAP_COLUMNS, Choices, IncidentQuery, Page, open_queries
+from geo.store.rows import incident_frame
+from geo.validation import LayerValidationError
+from ui import datasets
+from ui.data import SESSION_INCIDENTS, Loaded, show_errors
+from views.map.layers import DETAIL_LIMIT, IncidentSource, incident_source
+
+OWN = "imported in this session"  # the dataset name a session's own import goes by in its queries
+_OWN_ENGINE = "_queries_own_engine"  # (the import's frame, its engine) in the session
+_OWN_MAP = "_queries_own_map"  # (the import's frame, the query, its map payload) in the session
+TIP_COLUMNS = ("title", "date_start", "date_end")  # what a tooltip shows, sent with small sets
+WORLD = (-180.0, -90.0, 180.0, 90.0)  # a box every located incident is in
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What this session's queries are over: the store, the datasets and their version."""
+
+    location: str
+    names: tuple[str, ...]
+    version: str
+    own: bool
+
+
+def scope() -> Scope:
+    """The session's datasets: its own import when it has one, else the sidebar's chosen datasets."""
+    if st.session_state.get(SESSION_INCIDENTS) is not None:
+        return Scope("", (OWN,), "", True)
+    names = tuple(datasets.chosen())
+    return Scope(datasets.location(), names, datasets.store().version_key(names), False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shared_engine(location: str, names: tuple[str, ...], version: str):
+    """The engine over kept and shipped datasets, shared by every session on the same version."""
+    return open_queries(datasets.usable(location), names)
+
+
+def engine(where: Scope | None = None):
+    """The query engine for this session's datasets."""
+    where = where or scope()
+    if not where.own:
+        return _shared_engine(where.location, where.names, where.version)
+    frame = st.session_state[SESSION_INCIDENTS].gdf
+    held = st.session_state.get(_OWN_ENGINE)
+    if held is None or held[0] is not frame:  # a new import: a new engine (the old one is let go)
+        held = (frame, open_queries(datasets.store(), (OWN,), frames={OWN: frame}))
+        st.session_state[_OWN_ENGINE] = held
+    return held[1]
+
+
+def query(flt: IncidentFilter | None = None, **parts) -> IncidentQuery:
+    """An IncidentQuery over this session's datasets (parts: bbox, columns, order, limit, offset, ids)."""
+    return IncidentQuery(scope().names, flt or IncidentFilter(), **parts)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(location: str, version: str, kind: str, key: str, _q: IncidentQuery, _args: tuple):
+    return getattr(_shared_engine(location, _q.datasets, version), kind)(_q, *_args)
+
+
+def _ask(kind: str, q: IncidentQuery, *args):
+    """engine.kind(q, *args), cached by dataset version and query unless the data is the session's own."""
+    where = scope()
+    if where.own or q.datasets != where.names:
+        return getattr(engine(where), kind)(q, *args)
+    return _cached(where.location, where.version, kind, repr((q, args)), q, args)
+
+
+def count(q: IncidentQuery) -> int:
+    """How many incidents the query matches."""
+    return _ask("count", q)
+
+
+def rows(q: IncidentQuery) -> pd.DataFrame:
+    """The query's rows (its columns, its order, its page)."""
+    return _ask("rows", q)
+
+
+def page(q: IncidentQuery) -> Page:
+    """A page of rows and the query's total."""
+    return _ask("page", q)
+
+
+def aggregate(q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
+    """Incidents and fatalities per cell, month, category, country (see geo.store.query)."""
+    return _ask("aggregate", q, by, cell_deg)
+
+
+def summary(q: IncidentQuery):
+    """The headline sums of the matched incidents (geo.store.query.Summary)."""
+    return _ask("summary", q)
+
+
+def choices() -> Choices:
+    """What the filters offer over this session's datasets (every row, no filter)."""
+    return _ask("choices", query())
+
+
+def span(q: IncidentQuery) -> tuple:
+    """The first start date and the last end date of the incidents the query matches (None, None without)."""
+    found = _ask("choices", q)
+    return found.date_from, found.date_to
+
+
+def total() -> int:
+    """How many incidents the session's datasets hold."""
+    return count(query())
+
+
+def located(flt: IncidentFilter) -> int:
+    """How many incidents matching flt have a point (and can be drawn)."""
+    return count(query(flt, bbox=WORLD))
+
+
+def frame(q: IncidentQuery) -> gpd.GeoDataFrame:
+    """The query's rows as an incident frame (points as geometry), e.g. for an export or a figure."""
+    return incident_frame(rows(q))
+
+
+def record(incident_id: str, flt: IncidentFilter | None = None) -> dict | None:
+    """One incident's record (properties and "geometry"), or None when no chosen dataset has it
+    (or, with flt, when it does not match the filter)."""
+    found = frame(query(flt, ids=(str(incident_id),), limit=1))
+    if found.empty:
+        return None
+    row = found.iloc[0]
+    return {**row.drop(labels=["geometry"]).to_dict(), "geometry": row["geometry"]}
+
+
+def matches(incident_id: str, flt: IncidentFilter) -> bool:
+    """True when the incident is among those flt matches."""
+    return count(query(flt, ids=(str(incident_id),))) > 0
+
+
+def without_dates(q: IncidentQuery) -> IncidentQuery:
+    """The same query over every date."""
+    return replace(q, filter=replace(q.filter, date_from=None, date_to=None))
+
+
+def shipped_shown() -> bool:
+    """True when the curated events are among the datasets this session shows."""
+    return SHIPPED in scope().names
+
+
+def problem() -> str | None:
+    """Why this session's incidents cannot be asked for (one line), or None when they can."""
+    try:
+        total()
+    except LayerValidationError as exc:  # the shipped file is broken: name it, as for any layer
+        return str(exc)
+    except datasets.STORE_PROBLEMS as exc:
+        return f"kept datasets {datasets.chosen_label()}: {type(exc).__name__}: {exc}"
+    return None
+
+
+def ready_or_stop() -> int:
+    """The session's incident total; when they cannot be asked for, say why and end the page there."""
+    reason = problem()
+    if reason is not None:
+        show_errors({"incidents": Loaded("incidents", None, None, reason)})
+        st.stop()
+    return total()
+
+
+def reader(q: IncidentQuery):
+    """A function reading the query's incident frame later, outside this run (a download handler):
+    it holds the engine, not the session."""
+    bound = engine()
+    return lambda: incident_frame(bound.rows(q))
+
+
+def map_query(flt: IncidentFilter) -> IncidentQuery:
+    """What the map draws: the located incidents matching flt, only the columns it draws (and the
+    tooltips' texts when there are few enough to send them)."""
+    details = located(flt) <= DETAIL_LIMIT
+    return query(flt, bbox=WORLD, columns=MAP_COLUMNS + (TIP_COLUMNS if details else ()))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _shared_map_source(location: str, version: str, key: str, _q: IncidentQuery) -> IncidentSource:
+    return incident_source(_shared_engine(location, _q.datasets, version).rows(_q))
+
+
+def map_source(flt: IncidentFilter) -> IncidentSource:
+    """The map's incident payload for flt, built once per dataset version and filter."""
+    q, where = map_query(flt), scope()
+    if not where.own:
+        return _shared_map_source(where.location, where.version, repr(q), q)
+    frame = st.session_state[SESSION_INCIDENTS].gdf
+    held = st.session_state.get(_OWN_MAP)
+    if held is None or held[0] is not frame or held[1] != q:
+        held = (frame, q, incident_source(engine(where).rows(q)))
+        st.session_state[_OWN_MAP] = held
+    return held[2]
