@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo import chronology, incident_stats
 from geo.filters import IncidentFilter
-from ui import data, queries
+from ui import cached_charts, data, queries
 from ui.details import show_record
 from ui.filters import current_filter, explain_empty
 from ui.links import map_link
@@ -18,7 +18,6 @@ from ui.page_scripts import forget_scroll, scroll_into_view
 from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.sidebar import NARROW_SCREENS_CSS
-from views import charts
 
 ensure_app_shell()
 
@@ -155,7 +154,7 @@ if not matching:
 shown_range = queries.span(matching_q)
 years = _period(chronology.span_years(*shown_range))
 view = _period_view(f, years, matching)
-chart = charts.chronology_chart(view.drawn, selection_name="event", density=view.density)
+chart = cached_charts.chronology_chart(view.drawn, view.density)
 st.altair_chart(
     chart,
     width="stretch",

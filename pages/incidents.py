@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo import export, incident_stats
 from geo.near import distance_columns
-from ui import data, queries
+from ui import cached_charts, data, queries
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import INCIDENT_PARAM, map_link
@@ -19,7 +19,6 @@ from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.sidebar import NARROW_SCREENS_CSS
 from ui.tables import place_label, shorten
-from views import charts
 
 ensure_app_shell()
 
@@ -121,7 +120,7 @@ months = incident_stats.monthly_of(queries.aggregate(matching, ("month", "countr
 if months.empty:
     explain_empty(f)
 else:
-    st.altair_chart(charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
+    st.altair_chart(cached_charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
 
 # --- table and exports ------------------------------------------------------------------------
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")

@@ -23,11 +23,12 @@ def open_page(page: str | None = None, timeout: float = 60) -> AppTest:
 def built_once_per_filter(page: str, built: list) -> None:
     """Open page and rerun it: what `built` counts was built once; a new filter builds it once more.
 
-    Work other tests did on the shipped incidents is kept for every session, so it is dropped first.
+    What other tests asked of the shipped incidents is cached for every session, so it is dropped first.
     """
-    import ui.data
+    import streamlit as st
 
-    ui.data._shared_memo()[1].clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
     at = open_page(page)
     at.run()
     assert len(built) == 1

@@ -1,5 +1,6 @@
 """Headline figures, the monthly timeline and the table rows of the incidents explorer (geo.incident_stats)."""
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_file
 from geo.records import record_of
 from geo.schema import INCIDENTS
+from geo.store.query import IncidentQuery, ReferenceQueries
+from geo.store.rows import incident_frame
 from views.charts import monthly_chart
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
@@ -171,49 +174,46 @@ def test_filter_then_headline_matches_table(small):
     assert incident_stats.headline(kept).events == len(incident_stats.table_rows(kept)) == 1
 
 
-def test_explorer_view_bundles_the_filtered_records_and_their_figures(small):
-    f = IncidentFilter(countries=("IRN",))
-    view = incident_stats.explorer_view(small, f)
+@pytest.mark.parametrize("f", [IncidentFilter(), IncidentFilter(countries=("IRN",)), IncidentFilter(min_fatalities=99)])
+def test_the_explorer_figures_from_a_stores_answers_equal_those_from_the_rows(small, f):
+    """headline_of and monthly_of, fed the store's summary and aggregates, say what headline and
+    monthly say of the matching rows themselves."""
+    answers = ReferenceQueries({"small": small})
+    q = IncidentQuery(("small",), f)
     expected = apply_filter(small, f)
-    assert sorted(view.shown["id"]) == sorted(expected["id"])
-    assert view.headline == incident_stats.headline(expected)
-    pd.testing.assert_frame_equal(view.months, incident_stats.monthly(expected))
-    pd.testing.assert_frame_equal(view.rows, incident_stats.table_rows(expected).reset_index(drop=True))
+    h = incident_stats.headline_of(
+        answers.summary(q), answers.aggregate(q, "country_value"), answers.aggregate(q, "precision")
+    )
+    assert h == incident_stats.headline(expected)
+    months = incident_stats.monthly_of(answers.aggregate(q, ("month", "country_value")))
+    pd.testing.assert_frame_equal(months, incident_stats.monthly(expected))
 
 
-def test_explorer_view_keeps_positions_in_the_incident_set_not_a_copy_of_its_rows(small):
-    f = IncidentFilter(countries=("IRN",))
-    view = incident_stats.explorer_view(small, f)
-    assert view.selected.source is small
-    kept = [v for v in vars(view).values() if isinstance(v, pd.DataFrame)]
-    assert kept == [view.months]  # the figures' few rows, no frame of the matching records
-    first = apply_filter(small, f)["id"].iloc[0]
-    assert view.record(first) == record_of(small, first)
-    outside = small.loc[~small["id"].isin(apply_filter(small, f)["id"]), "id"].iloc[0]
-    assert view.record(outside) is None
-    view.page(1, "deadliest")
-    assert set(view.orders) == {"deadliest"} and len(view.orders["deadliest"]) == len(view.selected)
-
-
-def test_pages_of_the_table_hold_every_row_once_in_the_chosen_order(small):
-    view = incident_stats.explorer_view(small, IncidentFilter())
-    everything = view.rows
-    for sort in incident_stats.TABLE_SORTS:
-        pages = [view.page(n, sort, size=2) for n in range(1, incident_stats.page_count(len(small), 2) + 1)]
-        assert all(len(p) <= 2 for p in pages)
-        joined = pd.concat(pages, ignore_index=True)
-        assert sorted(joined["id"]) == sorted(small["id"].astype(str))
-        pd.testing.assert_frame_equal(
-            joined.sort_values("id", ignore_index=True), everything.sort_values("id", ignore_index=True)
-        )
-    newest = pd.concat([view.page(n, "newest", size=2) for n in (1, 2)], ignore_index=True)
-    assert newest["id"].tolist() == everything["id"].head(len(newest)).tolist()
-    deadliest = view.page(1, "deadliest", size=2)
-    assert deadliest["fatalities"].iloc[0] == small["fatalities_best"].max()
-    oldest = view.page(1, "oldest", size=1)
-    assert oldest["date"].iloc[0] == small["date_start"].min()
-    # a page past the end is the last page
-    assert view.page(99, "newest", size=2)["id"].tolist() == everything["id"].iloc[4:6].tolist()
+@pytest.mark.parametrize("sort", list(incident_stats.TABLE_ORDERS))
+def test_pages_of_the_table_hold_every_row_once_in_the_chosen_order(small, sort):
+    answers = ReferenceQueries({"small": small})
+    asked = IncidentQuery(
+        ("small",), columns=incident_stats.TABLE_SOURCE_COLUMNS, order=incident_stats.TABLE_ORDERS[sort]
+    )
+    pages = [
+        incident_stats.table_rows(incident_frame(answers.rows(replace(asked, limit=2, offset=k))), ordered=True)
+        for k in range(0, len(small), 2)
+    ]
+    joined = pd.concat(pages, ignore_index=True)
+    assert sorted(joined["id"]) == sorted(small["id"].astype(str))
+    everything = incident_stats.table_rows(small).reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        joined.sort_values("id", ignore_index=True), everything.sort_values("id", ignore_index=True)
+    )
+    first = joined.iloc[0]
+    if sort == "newest":
+        assert first["date"] == small["date_start"].max()
+    elif sort == "oldest":
+        assert first["date"] == small["date_start"].min()
+    elif sort == "deadliest":
+        assert first["fatalities"] == small["fatalities_best"].max()
+    else:
+        assert joined["title"].str.lower().is_monotonic_increasing
 
 
 def test_page_count_is_at_least_one():

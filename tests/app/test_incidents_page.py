@@ -12,7 +12,6 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-import ui.data
 from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
 from geo.importers import import_file
@@ -185,19 +184,30 @@ def test_page_works_on_imported_incidents(downloads):
     assert sorted(csv_rows(downloads)["id"]) == sorted(imported["id"])
 
 
-def test_a_rerun_with_the_same_filter_reuses_the_figures(monkeypatch):
-    """Work on the incident set is done once per filter in a session, not on every click."""
-    calls = []
-    original = incident_stats.explorer_view
-    monkeypatch.setattr(incident_stats, "explorer_view", lambda gdf, f: calls.append(f) or original(gdf, f))
-    ui.data._shared_memo()[1].clear()  # work other tests did on the shipped incidents is kept for every session
+def test_a_rerun_with_the_same_filter_asks_the_store_nothing_new(monkeypatch):
+    """The figures are answered once per dataset version and filter (one cache, at the edge):
+    a rerun for a click asks the store nothing; a new filter asks again."""
+    import streamlit as st
+
+    from geo.store.engine import DuckEngine
+
+    asked = []
+    for name in ("rows", "count", "aggregate", "summary", "choices"):
+        original = getattr(DuckEngine, name)
+        monkeypatch.setattr(
+            DuckEngine, name, lambda self, q, *a, _o=original, _n=name: asked.append((_n, q.filter)) or _o(self, q, *a)
+        )
+    st.cache_data.clear()
     at = start()
-    assert len(calls) == 1
+    first = len(asked)
+    assert first > 0
     at.run()
-    assert len(calls) == 1
+    assert len(asked) == first
     at.multiselect(key="filter_countries").set_value(["IRN"]).run()
-    assert [c.countries for c in calls] == [(), ("IRN",)]
-    assert metrics(at)["Events"] == str(len(original(load_layer("incidents")[0], calls[-1]).shown))
+    assert not at.exception
+    assert any(f.countries == ("IRN",) for _, f in asked[first:])
+    expected = apply_filter(load_layer("incidents")[0], IncidentFilter(countries=("IRN",)))
+    assert metrics(at)["Events"] == str(len(expected))
 
 
 def test_location_figure_and_its_breakdown_use_different_words(incidents):
