@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geo.catalog import LAYERS
@@ -236,13 +238,14 @@ class IncidentSource:
 
     key is a hash of the content: the browser keeps the layer built for a key and reuses it when
     only other layers, the basemap or the selection change. ids (in drawing order) turn a row the
-    browser reports back into an incident id, for sets too large to ship every id.
+    browser reports back into an incident id, for sets too large to ship every id. They are kept
+    as one Arrow text array (a few bytes an id), not a Python string per incident.
     """
 
     key: str
     count: int
     data_json: str
-    ids: np.ndarray
+    ids: pa.StringArray
 
     def id_of(self, row) -> str | None:
         """The id of the incident drawn at this row, or None for a row this source does not have."""
@@ -250,12 +253,11 @@ class IncidentSource:
             row = int(row)
         except (TypeError, ValueError):
             return None
-        return str(self.ids[row]) if 0 <= row < len(self.ids) else None
+        return self.ids[row].as_py() if 0 <= row < len(self.ids) else None
 
     def row_of(self, incident_id: str) -> int:
         """The row at which this incident is drawn, -1 if it is not drawn."""
-        hits = np.flatnonzero(self.ids == str(incident_id))
-        return int(hits[0]) if len(hits) else -1
+        return pc.index(self.ids, str(incident_id)).as_py()
 
 
 def incident_source(incidents: pd.DataFrame, details: bool | None = None) -> IncidentSource:
@@ -274,4 +276,4 @@ def incident_source(incidents: pd.DataFrame, details: bool | None = None) -> Inc
         data["id"], data["tip"] = payload["id"], payload["tip"]
     text = js_json(data)
     key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-    return IncidentSource(key, data["n"], text, payload["ids"])
+    return IncidentSource(key, data["n"], text, pa.array(payload["ids"], type=pa.string()))
