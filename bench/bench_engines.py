@@ -267,7 +267,7 @@ def postgis(path: Path, n: int, repeat: int) -> None:
         t0 = time.perf_counter()
         store.save("kept", from_flat(gpd_read(path)), SourceInfo("bench", "e" * 64, "synthetic", n, n, 0))
         print(f"PostGIS: kept {n:,} rows in {time.perf_counter() - t0:.0f} s")
-        with store._connect() as conn:
+        with store.connect() as conn:
             conn.execute("ANALYZE pkir.incidents")
         flt = IncidentFilter(date_from=DATE_FROM, date_to=DATE_TO, categories=CATEGORIES, min_fatalities=1)
         engine, q = PostgisQueries(store), IncidentQuery(("kept",), flt)

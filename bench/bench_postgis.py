@@ -106,7 +106,7 @@ def _nodes(plan: dict) -> list[str]:
 
 def explain(store: postgis.PostgisStore, query, params) -> tuple[float, str]:
     """Server execution time (ms) and the plan's scans, from EXPLAIN (ANALYZE, BUFFERS)."""
-    with store._connect() as conn:
+    with store.connect() as conn:
         stmt = postgis.sql.SQL("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {}").format(query)
         doc = conn.execute(stmt, params).fetchone()[0][0]
     scans = [n for n in _nodes(doc["Plan"]) if "Scan" in n]
@@ -125,7 +125,7 @@ def load(store: postgis.PostgisStore, n: int, chunk: int) -> None:
         report = store.save(NAME, part, replace(source, file_hash=f"{k:064x}"), mode="merge")
         done += report.added
         print(f"  chunk {k + 1}: {report.added:,} rows saved in {time.perf_counter() - t0:.1f} s", flush=True)
-    with store._connect(write=True) as conn:
+    with store.connect(write=True) as conn:
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE pkir.incidents")
 
@@ -136,7 +136,7 @@ def run(url: str, n: int, chunk: int, repeat: int) -> None:
     t0 = time.perf_counter()
     load(store, n, chunk)
     print(f"loaded {store.info(NAME).rows:,} incidents in {time.perf_counter() - t0:.1f} s")
-    with store._connect() as conn:
+    with store.connect() as conn:
         size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('pkir.incidents'))").fetchone()[0]
         dataset_id = conn.execute("SELECT dataset_id FROM pkir.datasets WHERE name = %s", (NAME,)).fetchone()[0]
     print(f"table with indexes: {size}\n")

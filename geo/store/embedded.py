@@ -128,6 +128,14 @@ class EmbeddedStore(IncidentStore):
         real_folder(folder, "the workspace's datasets folder")
         return folder
 
+    def file_of(self, name: str) -> Path:
+        """The current file of a kept dataset, as the manifest names it (DatasetNotFound when unknown):
+        what a query engine reads. A save replaces it, so ask again for each read."""
+        entry = self._manifest()["datasets"].get(name)
+        if entry is None:
+            raise DatasetNotFound(f"no dataset named '{name}'")
+        return self._datasets / Path(entry["file"]).name
+
     def _kept_infos(self) -> list[DatasetInfo]:
         return [DatasetInfo.from_dict(entry) for entry in self._manifest()["datasets"].values()]
 

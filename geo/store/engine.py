@@ -27,22 +27,30 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter
+from geo.near import search_box
 from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError, filter_fields
 from geo.store.columns import FIELDS
+from geo.store.point_tests import point_test_sql, register
 from geo.store.query import (
+    GROUPING_COLUMNS,
     POINT,
+    SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
     Page,
+    Summary,
     check_grouping,
     choices_of,
     column_kind,
     flat_rows,
     grouped_frame,
+    groupings,
+    key_sql,
     point_columns,
+    summary_of,
+    summary_sql,
     typed,
 )
-from geo.store.workspace import read_json
 
 Source = Path | pa.Table | Callable[[], Path]  # a GeoParquet file, a frame_table, or where the current file is
 READ_RETRIES = 5
@@ -111,10 +119,9 @@ def whole_word_pattern(word: str) -> str:
 def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
     """The condition for a filter and a box over the engine's columns, with its parameters.
 
-    A Near filter is refused: DuckDB has no geodesic distance here (no spatial extension offline).
+    Near is geo.near.within_km itself, called from SQL (geo.store.point_tests) on the points inside
+    the target's search box; an unknown target raises geo.near.UnknownTarget here, before any SQL.
     """
-    if flt.near:
-        raise StoreError("the embedded query engine cannot filter by Near yet; use the PostGIS store or clear Near")
     parts, params = ["TRUE"], []
     if flt.date_from is not None:
         parts.append("date_end >= ?")
@@ -138,6 +145,10 @@ def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
         else:
             parts.append("contains(search, ?)")
             params.append(word)
+    if flt.near:
+        near, more = point_test_sql("pkir_near", search_box(flt.near, flt.near_km), (flt.near, float(flt.near_km)))
+        parts.append(near)
+        params += more
     if bbox is not None:
         parts.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
         minx, miny, maxx, maxy = (float(v) for v in bbox)
@@ -146,8 +157,20 @@ def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
 
 
 def filter_needs(flt: IncidentFilter, bbox) -> set[str]:
-    """The columns a filter and a box look at."""
-    return filter_fields(flt) | (set(POINT) if bbox is not None else set())
+    """The columns a filter and a box look at (a point as lon/lat, never a geometry)."""
+    need = filter_fields(flt) - {"geometry"}
+    return need | (set(POINT) if bbox is not None or flt.near else set())
+
+
+def order_sql(order) -> str:
+    """ORDER BY terms for (column, descending) pairs, missing values last; a title by lower case first."""
+    terms = []
+    for column, desc in order:
+        way = "DESC" if desc else "ASC"
+        if column == "title":
+            terms.append(f"lower({_ident(column)}) {way} NULLS LAST")
+        terms.append(f"{_ident(column)} {way} NULLS LAST")
+    return ", ".join(terms)
 
 
 class DuckEngine:
@@ -158,6 +181,7 @@ class DuckEngine:
         spill = Path(tempfile.gettempdir()) / "pkir-duckdb"  # not DuckDB's default, .tmp in the working folder
         config = {"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)}
         self._con = duckdb.connect(config=config)
+        register(self._con)  # the per-point criteria (Near) as SQL functions
 
     def close(self) -> None:
         """Release DuckDB's memory."""
@@ -244,7 +268,7 @@ class DuckEngine:
         """
         out = q.output_columns()
         keys = {c for c, _ in q.full_order()}
-        order = ", ".join(f"{_ident(c)} {'DESC' if d else 'ASC'} NULLS LAST" for c, d in q.full_order())
+        order = order_sql(q.full_order())
         limit = "" if q.limit is None else f" LIMIT {int(q.limit)}"
         late = q.limit is not None and bool(set(out) - keys)
         select = ", ".join(["pos", ROW] if late else map(_ident, out))
@@ -273,30 +297,30 @@ class DuckEngine:
         """rows() and count() together."""
         return Page(self.rows(q), self.count(q))
 
-    def aggregate(self, q: IncidentQuery, by: str, cell_deg: float = 0.5) -> pd.DataFrame:
-        """Incidents and known fatalities per cell, month, category or country."""
+    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
+        """Incidents and known fatalities per group: one grouping or a tuple of them (geo.store.query)."""
         cell = check_grouping(by, cell_deg)
-        fatal = "count(*), sum(coalesce(fatalities_best, 0))::BIGINT"
-        if by == "cell":  # the size is a checked float, written as a literal (a parameter would come first)
-            need = {"fatalities_best", *POINT}
-            size = f"{cell!r}::DOUBLE"
-            sql = (
-                f"SELECT floor(lon / {size})::BIGINT, floor(lat / {size})::BIGINT, {fatal} FROM ({{m}})"
-                " WHERE lon IS NOT NULL AND lat IS NOT NULL GROUP BY 1, 2"
-            )
-        elif by == "month":
-            need = {"fatalities_best", "date_start"}
-            sql = f"SELECT date_trunc('month', date_start), {fatal} FROM ({{m}}) GROUP BY 1"
-        elif by == "country":
-            need = {"fatalities_best", "country"}
-            sql = (
-                f"SELECT c, {fatal} FROM (SELECT unnest(list_distinct(string_split(country, ';'))) AS c,"
-                " fatalities_best FROM ({m}) WHERE country IS NOT NULL) WHERE c <> '' GROUP BY 1"
-            )
-        else:
-            need = {"fatalities_best", "category"}
-            sql = f"SELECT category, {fatal} FROM ({{m}}) WHERE category IS NOT NULL GROUP BY 1"
+        exprs, need, kept = [], {"fatalities_best"}, []
+        for name in groupings(by):
+            need |= GROUPING_COLUMNS[name]
+            if name == "country":  # each distinct code of "PAK;IRN" once
+                kept.append(f"k{len(exprs)} <> ''")
+                exprs.append("unnest(list_distinct(string_split(country, ';')))")
+            else:
+                exprs += key_sql(name, cell)
+        keys = [f"k{i}" for i in range(len(exprs))]
+        inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
+        kept = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
+        sql = (
+            f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::BIGINT"
+            f" FROM (SELECT {inner}, fatalities_best FROM ({{m}})) WHERE {kept} GROUP BY ALL"
+        )
         return grouped_frame(by, self._run(q, need, lambda m: (sql.replace("{m}", m), [])), cell)
+
+    def summary(self, q: IncidentQuery) -> Summary:
+        """The headline figures of the matched rows, in one pass."""
+        sql = f"SELECT {summary_sql()} FROM ({{m}})"
+        return summary_of(self._run(q, set(SUMMARY_COLUMNS), lambda m: (sql.replace("{m}", m), []))[0])
 
     def choices(self, q: IncidentQuery) -> Choices:
         """Date range, categories and country codes of the matched rows."""
@@ -307,19 +331,6 @@ class DuckEngine:
         )
         ((lo, hi, cats, countries),) = self._run(q, need, lambda m: (sql.replace("{m}", m), []))
         return choices_of(lo, hi, [c for c in cats or [] if c is not None], [c for c in countries or [] if c])
-
-
-def kept_file(folder: str | Path, name: str) -> Path:
-    """The current file of a kept dataset in an embedded workspace (its manifest's entry).
-
-    Belongs in geo.store.embedded as a public method at merge time; here it reads the manifest
-    the way EmbeddedStore does.
-    """
-    doc = read_json(Path(folder) / "manifest.json", {"datasets": {}})
-    entry = doc.get("datasets", {}).get(name)
-    if entry is None:
-        raise DatasetNotFound(f"no dataset named '{name}'")
-    return Path(folder) / entry["file"]
 
 
 def engine_for(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> DuckEngine:
@@ -337,7 +348,7 @@ def engine_for(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = Non
         elif name == SHIPPED:
             sources[name] = frame_table(store.shipped.read())
         elif name in kept:
-            sources[name] = lambda name=name: kept_file(store.location, name)
+            sources[name] = lambda name=name: store.file_of(name)
         else:
             raise DatasetNotFound(f"no dataset named '{name}'")
     return DuckEngine(sources)

@@ -97,7 +97,7 @@ def _whole_word(word: str) -> str:
     return r"(^|\W)" + re.sub(r"([^\w\s])", r"\\\1", word) + r"(\W|$)"
 
 
-def _without_nul(values) -> list[str]:
+def without_nul(values) -> list[str]:
     """Filter values a text may equal: one holding NUL matches no kept text, and PostgreSQL refuses it."""
     return [v for v in values if NUL not in v]
 
@@ -144,10 +144,10 @@ def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Com
             params.append(pd.Timestamp(flt.date_to).to_pydatetime())
         if flt.categories:
             parts.append(sql.SQL("i.category = ANY(%s)"))
-            params.append(_without_nul(flt.categories))
+            params.append(without_nul(flt.categories))
         if flt.countries:
             parts.append(sql.SQL("string_to_array(i.country, ';') && %s::text[]"))
-            params.append(_without_nul(flt.countries))
+            params.append(without_nul(flt.countries))
         if flt.min_fatalities > 0:
             parts.append(sql.SQL("coalesce(i.fatalities_best, 0) >= %s"))
             params.append(int(flt.min_fatalities))
@@ -339,7 +339,9 @@ class PostgisStore(IncidentStore):
 
     # ---- connections and schema
 
-    def _connect(self, write: bool = False) -> psycopg.Connection:
+    def connect(self, write: bool = False) -> psycopg.Connection:
+        """A new connection to the database (the writer's URL when write): the caller closes it;
+        StoreError naming the database (without its password) when it cannot be reached."""
         url = self.write_url if write else self.url
         try:
             return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, application_name="pkir-dashboard")
@@ -352,11 +354,11 @@ class PostgisStore(IncidentStore):
         with _CHECK_LOCK:
             if self.url in _CHECKED:
                 return
-        with self._connect() as conn:
+        with self.connect() as conn:
             version = migrations.current(conn)
         if version < migrations.latest():
             try:
-                with self._connect(write=True) as conn:
+                with self.connect(write=True) as conn:
                     migrations.migrate(conn)
             except migrations.MigrationRefused as exc:
                 raise StoreError(f"the database {safe_url(self.url)} cannot be migrated: {exc}") from exc
@@ -390,7 +392,7 @@ class PostgisStore(IncidentStore):
     # ---- the four kept-dataset methods
 
     def _kept_infos(self) -> list[DatasetInfo]:
-        with self._connect() as conn:
+        with self.connect() as conn:
             rows = conn.execute("SELECT info FROM pkir.datasets").fetchall()
         return [DatasetInfo.from_dict(row[0]) for row in rows]
 
@@ -403,7 +405,7 @@ class PostgisStore(IncidentStore):
         self, name: str, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str] | None
     ) -> gpd.GeoDataFrame:
         cols = list(FIELDS) if columns is None else columns
-        with self._connect() as conn, conn.transaction():
+        with self.connect() as conn, conn.transaction():
             dataset_id = self._dataset_id(conn, name)
             if dataset_id is None:
                 raise DatasetNotFound(f"no dataset named '{name}'")
@@ -423,7 +425,7 @@ class PostgisStore(IncidentStore):
                 " cannot store; nothing was saved"
             )
         try:
-            with self._connect(write=True) as conn, conn.transaction():
+            with self.connect(write=True) as conn, conn.transaction():
                 return self._save_in(conn, name, new, source, mode)
         except psycopg.Error as exc:
             raise self._write_error(exc) from exc
@@ -464,7 +466,7 @@ class PostgisStore(IncidentStore):
         if NUL in name:  # no kept name holds one (geo.store.base.check_name), and PostgreSQL refuses it
             raise DatasetNotFound(f"no dataset named '{name}'")
         try:
-            with self._connect(write=True) as conn, conn.transaction():
+            with self.connect(write=True) as conn, conn.transaction():
                 _write_lock(conn)
                 if conn.execute("DELETE FROM pkir.datasets WHERE name = %s", (name,)).rowcount == 0:
                     raise DatasetNotFound(f"no dataset named '{name}'")
@@ -485,8 +487,8 @@ class PostgisStore(IncidentStore):
         if SHIPPED in names:
             return super().aggregate(names, flt, bbox, cell_deg)
         cell = check_cell(cell_deg)
-        with self._connect() as conn, conn.transaction():
-            asked = _without_nul(names)
+        with self.connect() as conn, conn.transaction():
+            asked = without_nul(names)
             have = {r[0] for r in conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (asked,))}
             missing = [n for n in names if n not in have]
             if missing:

@@ -12,6 +12,7 @@ are joined, ordered and paged in one statement.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -20,22 +21,35 @@ from psycopg import sql
 
 from geo.store.base import KEY, SHIPPED, DatasetNotFound
 from geo.store.columns import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS
-from geo.store.postgis import _without_nul, stored_search_text, where_clause
+from geo.store.postgis import stored_search_text, where_clause, without_nul
 from geo.store.query import (
+    GROUPING_COLUMNS,
     POINT,
+    SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
     Page,
+    Summary,
     check_grouping,
     choices_of,
     column_kind,
     flat_rows,
     grouped_frame,
+    groupings,
+    key_sql,
     point_columns,
+    summary_of,
+    summary_sql,
     typed,
 )
 
 TEXT_ORDER = sql.SQL(' COLLATE "C"')  # texts by code point, as the reference and the embedded engine order them
+ICU_ROOT = "und-x-icu"  # Unicode's own lower case (str.lower's), whatever the database's locale
+
+
+def _standard(text: str) -> sql.SQL:
+    """Standard SQL text (geo.store.query) as psycopg composes it: a % in a literal is no placeholder."""
+    return sql.SQL(text.replace("%", "%%"))
 
 
 PG_TYPES = {"float": "double precision", "date": "timestamp", "int": "bigint", "bool": "boolean", "text": "text"}
@@ -110,7 +124,7 @@ class PostgisQueries:
         kept = [n for n in q.datasets if self._frame(n) is None]
         have = set()
         if kept:
-            found = conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (_without_nul(kept),))
+            found = conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (without_nul(kept),))
             have = {r[0] for r in found}
         missing = [n for n in kept if n not in have]
         if missing:
@@ -128,7 +142,7 @@ class PostgisQueries:
         where, more = where_clause(q.filter, q.bbox)
         if q.ids is not None:
             where = sql.SQL("{} AND i.id = ANY(%s::text[])").format(where)
-            more = [*more, _without_nul(q.ids)]
+            more = [*more, without_nul(q.ids)]
         union = sql.SQL(" UNION ALL ").join(parts)
         if len(q.datasets) > 1:
             query = sql.SQL("SELECT DISTINCT ON (i.id) * FROM ({}) i WHERE {} ORDER BY i.id, i.pos").format(
@@ -138,8 +152,28 @@ class PostgisQueries:
             query = sql.SQL("SELECT * FROM ({}) i WHERE {}").format(union, where)
         return query, [*params, *more]
 
+    @cached_property
+    def _lower(self) -> sql.Composable:
+        """lower() of the title, through ICU's root locale where the server has it (a database made
+        with the C locale lowers ASCII letters only)."""
+        with self.store.connect() as conn:
+            icu = conn.execute("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU_ROOT,)).fetchone()
+        text = f'lower(m.title COLLATE "{ICU_ROOT}")' if icu else "lower(m.title)"
+        return sql.SQL(text) + TEXT_ORDER
+
+    def _order(self, order) -> sql.Composable:
+        """ORDER BY terms for (column, descending) pairs, missing values last; a title by lower case first."""
+        terms = []
+        for c, d in order:
+            way = sql.SQL("DESC" if d else "ASC")
+            if c == "title":
+                terms.append(sql.SQL("{} {} NULLS LAST").format(self._lower, way))
+            text = TEXT_ORDER if _is_text(c) else sql.SQL("")
+            terms.append(sql.SQL("m.{}{} {} NULLS LAST").format(sql.Identifier(c), text, way))
+        return sql.SQL(", ").join(terms)
+
     def _run(self, q: IncidentQuery, columns: set[str], build) -> list[tuple]:
-        with self.store._connect() as conn, conn.transaction():
+        with self.store.connect() as conn, conn.transaction():
             matched, params = self._matched(conn, q, columns)
             query, before = build(matched)
             return conn.execute(query, [*before, *params]).fetchall()
@@ -154,12 +188,7 @@ class PostgisQueries:
     def rows(self, q: IncidentQuery) -> pd.DataFrame:
         """The ordered page of rows, typed as geo.store.query.typed."""
         out = q.output_columns()
-        order = sql.SQL(", ").join(
-            sql.SQL("m.{}{} {} NULLS LAST").format(
-                sql.Identifier(c), TEXT_ORDER if _is_text(c) else sql.SQL(""), sql.SQL("DESC" if d else "ASC")
-            )
-            for c, d in q.full_order()
-        )
+        order = self._order(q.full_order())
         limit = sql.SQL("") if q.limit is None else sql.SQL(" LIMIT {}").format(sql.Literal(int(q.limit)))
 
         def build(m):
@@ -178,28 +207,34 @@ class PostgisQueries:
         """rows() and count() together."""
         return Page(self.rows(q), self.count(q))
 
-    def aggregate(self, q: IncidentQuery, by: str, cell_deg: float = 0.5) -> pd.DataFrame:
-        """Incidents and known fatalities per cell, month, category or country, computed in the database."""
+    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
+        """Incidents and known fatalities per group (one grouping or a tuple of them), in the database."""
         cell = check_grouping(by, cell_deg)
-        fatal = "count(*), sum(coalesce(m.fatalities_best, 0))::bigint"
-        before: list = []
-        if by == "cell":
-            text = (
-                f"SELECT floor(m.lon / %s)::bigint, floor(m.lat / %s)::bigint, {fatal} FROM ({{}}) m"
-                " WHERE m.lon IS NOT NULL AND m.lat IS NOT NULL GROUP BY 1, 2"
-            )
-            before = [cell, cell]
-        elif by == "month":
-            text = f"SELECT date_trunc('month', m.date_start), {fatal} FROM ({{}}) m GROUP BY 1"
-        elif by == "country":
-            text = (
-                f"SELECT u.c, {fatal} FROM ({{}}) m,"
-                " LATERAL (SELECT DISTINCT unnest(string_to_array(m.country, ';')) AS c) u WHERE u.c <> '' GROUP BY 1"
-            )
-        else:
-            text = f"SELECT m.category, {fatal} FROM ({{}}) m WHERE m.category IS NOT NULL GROUP BY 1"
-        rows = self._run(q, set(), lambda m: (sql.SQL(text).format(m), before))
+        exprs, need, kept, lateral = [], {"fatalities_best"}, [], ""
+        for name in groupings(by):
+            need |= GROUPING_COLUMNS[name]
+            if name == "country":  # each distinct code of "PAK;IRN" once
+                kept.append(f"k{len(exprs)} <> ''")
+                exprs.append("u.c")
+                lateral = ", LATERAL (SELECT DISTINCT unnest(string_to_array(m.country, ';')) AS c) u"
+            else:
+                exprs += key_sql(name, cell)
+        keys = [f"k{i}" for i in range(len(exprs))]
+        inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
+        kept = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
+        text = (
+            f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::bigint"
+            f" FROM (SELECT {inner}, m.fatalities_best FROM ({{}}) m{lateral}) g"
+            f" WHERE {kept} GROUP BY {', '.join(keys)}"
+        )
+        rows = self._run(q, need - set(POINT), lambda m: (_standard(text).format(m), []))
         return grouped_frame(by, rows, cell)
+
+    def summary(self, q: IncidentQuery) -> Summary:
+        """The headline figures of the matched rows, in one pass in the database."""
+        text = _standard(f"SELECT {summary_sql()} FROM ({{}}) m")
+        rows = self._run(q, set(SUMMARY_COLUMNS - set(POINT)), lambda m: (text.format(m), []))
+        return summary_of(rows[0])
 
     def choices(self, q: IncidentQuery) -> Choices:
         """Date range, categories and country codes of the matched rows (one pass over them)."""

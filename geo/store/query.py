@@ -1,29 +1,40 @@
 """One query for incidents, shaped like a view: what a page asks the store for.
 
-    IncidentQuery(datasets, filter, bbox, columns, order, limit, offset)
-    rows(q)             the page of rows (the columns asked, id first; "lon"/"lat" for the point)
-    count(q)            how many rows the query matches, ignoring limit and offset
-    aggregate(q, by)    incidents and known fatalities per cell / month / category / country
-    choices(q)          what the filters offer: date range, categories, countries
+    IncidentQuery(datasets, filter, bbox, columns, order, limit, offset, ids)
+    rows(q)                 the page of rows (the columns asked, id first; "lon"/"lat" for the point)
+    count(q)                how many rows the query matches, ignoring limit and offset
+    page(q)                 rows(q) and count(q) together (Page)
+    aggregate(q, by, cell)  incidents and fatalities per group: by one grouping or a tuple of them
+    summary(q)              the headline figures (Summary): as geo.incident_stats.headline computes
+    choices(q)              what the filters offer: date range, categories, countries
 
 Meaning (every implementation follows ``ReferenceQueries``, which computes it in pandas):
 
-- each dataset's rows are filtered (geo.filters.filter_mask), boxed (geo.store.base.in_bbox) and,
-  when ``ids`` is given, limited to those ids;
+- each dataset's rows are filtered (geo.filters.filter_mask, Near included), boxed
+  (geo.store.base.in_bbox) and, when ``ids`` is given, limited to those ids;
   then, when datasets share an id, the row of the one named first wins (as IncidentStore.read);
-- ``order`` sorts by (column, descending) pairs, missing values last, texts by code point, and
-  always ends with id ascending, so pages never overlap or skip rows;
-- fatalities are fatalities_best with a missing value counted as 0; a cell is
-  ``floor(lon / cell_deg), floor(lat / cell_deg)`` (geo.store.aggregate), rows without a point
-  are left out of cells; a month is date_start's; an incident in several countries
-  ("PAK;IRN") counts once in each.
+- ``order`` sorts by (column, descending) pairs, missing values last, texts by code point ("title"
+  by its lower case first, str.lower, then as written), and always ends with id ascending, so
+  pages never overlap or skip rows;
+- fatalities are fatalities_best with a missing value counted as 0;
+- groupings (GROUPINGS): "cell" is ``floor(lon / cell_deg), floor(lat / cell_deg)``
+  (geo.store.aggregate; rows without a point are left out); "month" is date_start's; "category";
+  "country" counts an incident in several countries ("PAK;IRN") once in each; "track" is the row's
+  track or, where missing, geo.chronology.track_for_category of its category; "precision" is
+  location_precision ("unlocated" when missing); "country_value" the country text as written
+  ("unknown" when missing). Several groupings give one row per combination, keys in the order
+  asked, then incidents and fatalities, sorted by the keys.
 
 What a page calls (build the engine once per dataset version, e.g. cached by store.version_key):
 
     engine = open_queries(store, names, frames={"my import": gdf})   # DuckEngine or PostgisQueries
     engine.rows(IncidentQuery(names, flt, bbox=view, columns=MAP_COLUMNS))           # map payload
     engine.page(IncidentQuery(names, flt, columns=(...), order=..., limit=50, offset=k))  # explorer
+    engine.summary(IncidentQuery(names, flt))                           # the headline figures
     engine.aggregate(IncidentQuery(names, flt), "month")                # chart; "cell" for the map
+    engine.aggregate(IncidentQuery(names, flt), ("month", "track"))     # a chart split by a key
+    engine.aggregate(IncidentQuery(names, flt), "country_value")        # figures per country
+    engine.aggregate(IncidentQuery(names, flt), "precision")            # location precision counts
     engine.rows(IncidentQuery(names, ids=(incident_id,)))                # a record by id
     engine.choices(IncidentQuery(names))                                # the filters' options
 
@@ -42,9 +53,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.chronology import track_for_category
 from geo.filters import IncidentFilter
 from geo.schema import INCIDENT_CATEGORIES
-from geo.store.aggregate import cell_frame, check_cell
+from geo.store.aggregate import check_cell
 from geo.store.base import COLUMNS, KEY, BBox, DatasetNotFound, StoreError, reference_query
 from geo.store.columns import (
     BOOL_COLUMNS,
@@ -58,7 +70,11 @@ from geo.store.columns import (
 
 POINT = ("lon", "lat")  # the point as two columns: what a map draws, no geometry object
 ORDERABLE = ("date_start", "date_end", "fatalities_best", "id", "title", "category", "country", "place")
-GROUPINGS = ("cell", "month", "category", "country")
+GROUPINGS = ("cell", "month", "category", "country", "track", "precision", "country_value")
+UNLOCATED = "unlocated"  # the "precision" of a row without one
+UNKNOWN_COUNTRY = "unknown"  # the "country_value" of a row without one (as geo.incident_stats.headline)
+SECURITY_TRACK = "security"  # Summary.security counts the rows on this track
+SIDE_COLUMNS = ("fatalities_security", "fatalities_militants", "fatalities_civilians")
 DEFAULT_ORDER = (("date_start", True), (KEY, False))
 
 
@@ -133,11 +149,94 @@ def check_query(q: IncidentQuery) -> None:
         raise StoreError(f"a box is four finite numbers (min lon, min lat, max lon, max lat), not {q.bbox}")
 
 
-def check_grouping(by: str, cell_deg: float) -> float:
-    """A known grouping and, for cells, a usable cell size."""
-    if by not in GROUPINGS:
-        raise StoreError(f"cannot aggregate by {by!r}; choose from {', '.join(GROUPINGS)}")
+def groupings(by) -> tuple[str, ...]:
+    """One grouping name or several as a tuple of known, distinct names (StoreError naming a wrong one)."""
+    keys = (by,) if isinstance(by, str) else tuple(by) if isinstance(by, (tuple, list)) else (by,)
+    if not keys:
+        raise StoreError("an aggregate needs at least one grouping")
+    for key in keys:
+        if key not in GROUPINGS:
+            raise StoreError(f"cannot aggregate by {key!r}; choose from {', '.join(GROUPINGS)}")
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise StoreError(f"an aggregate names {', '.join(twice)} more than once")
+    return keys
+
+
+def check_grouping(by, cell_deg: float) -> float:
+    """Known groupings (one name or a tuple) and, for cells, a usable cell size."""
+    groupings(by)
     return check_cell(cell_deg)
+
+
+def track_cases() -> tuple[dict[str, str | None], str | None]:
+    """geo.chronology.track_for_category as a table for SQL: each schema category's track, and the
+    track of any other category or of none (None: such a row has no track)."""
+    return {c: track_for_category(c) for c in INCIDENT_CATEGORIES}, track_for_category(None)
+
+
+def sql_literal(value: str | None) -> str:
+    """A text as a standard SQL literal (DuckDB and PostgreSQL alike), NULL for None."""
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def track_sql(track: str = "track", category: str = "category") -> str:
+    """The "track" grouping as standard SQL over these columns: the track, else its category's."""
+    cases, other = track_cases()
+    whens = " ".join(f"WHEN {sql_literal(c)} THEN {sql_literal(t)}" for c, t in cases.items())
+    return f"coalesce({track}, CASE {category} {whens} ELSE {sql_literal(other)} END)"
+
+
+def summary_sql() -> str:
+    """The select list of summary() over the matched rows (standard SQL: both engines), in summary_of's order."""
+    sides = " + ".join(f"coalesce({c}, 0)" for c in SIDE_COLUMNS)
+    return ", ".join(
+        [
+            "count(*)",
+            "sum(coalesce(fatalities_best, 0))",
+            "count(fatalities_best)",
+            *(f"sum(coalesce({c}, 0))" for c in SIDE_COLUMNS),
+            f"sum(CASE WHEN fatalities_best IS NULL THEN 0 ELSE greatest(fatalities_best - ({sides}), 0) END)",
+            f"count(*) FILTER (WHERE {track_sql()} = {sql_literal(SECURITY_TRACK)})",
+            "count(*) FILTER (WHERE lon IS NOT NULL AND lat IS NOT NULL)",
+        ]
+    )
+
+
+def key_sql(name: str, cell_deg: float) -> list[str]:
+    """A grouping's key as standard SQL over the matched rows (a cell's is two expressions); None
+    where a row has none. "country" has no such form (each engine unnests its codes its own way)."""
+    if name == "cell":  # the size is a checked float, written as a literal
+        size = f"CAST({float(cell_deg)!r} AS DOUBLE PRECISION)"
+        return [f"CAST(floor(lon / {size}) AS BIGINT)", f"CAST(floor(lat / {size}) AS BIGINT)"]
+    exprs = {
+        "month": "date_trunc('month', date_start)",
+        "category": "category",
+        "track": track_sql(),
+        "precision": f"coalesce(location_precision, {sql_literal(UNLOCATED)})",
+        "country_value": f"coalesce(country, {sql_literal(UNKNOWN_COUNTRY)})",
+    }
+    return [exprs[name]]
+
+
+SUMMARY_COLUMNS = frozenset({"fatalities_best", *SIDE_COLUMNS, "track", "category", *POINT})
+GROUPING_COLUMNS = {
+    "cell": frozenset(POINT),
+    "month": frozenset({"date_start"}),
+    "category": frozenset({"category"}),
+    "country": frozenset({"country"}),
+    "track": frozenset({"track", "category"}),
+    "precision": frozenset({"location_precision"}),
+    "country_value": frozenset({"country"}),
+}  # the columns each grouping reads
+
+
+def key_columns(by) -> list[str]:
+    """The key columns an aggregate by these groupings starts with (a cell gives four)."""
+    out = []
+    for key in groupings(by):
+        out += ["cell_x", "cell_y", "lon", "lat"] if key == "cell" else [key]
+    return out
 
 
 @dataclass(frozen=True)
@@ -156,6 +255,27 @@ class Choices:
     date_to: date | None
     categories: tuple[str, ...]
     countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline figures of the matched rows (geo.incident_stats.headline's, computed by the engine)."""
+
+    incidents: int
+    fatalities: int  # sum of fatalities_best, a missing one as 0
+    with_fatality_figure: int  # rows whose fatalities_best is known
+    sides: dict[str, int]  # SIDE_COLUMNS -> their sums, missing as 0
+    unattributed: int  # sum over rows with a known best of max(best - the sides, 0)
+    security: int  # rows on the security track ("track" grouping)
+    located: int  # rows with a point
+
+
+def summary_of(values: Sequence) -> Summary:
+    """A Summary from an engine's one row: incidents, fatalities, with a figure, the three sides,
+    unattributed, security, located (a missing sum as 0)."""
+    n, fatal, known, sec, mil, civ, unattributed, security, located = (int(v or 0) for v in values)
+    sides = dict(zip(SIDE_COLUMNS, (sec, mil, civ), strict=True))
+    return Summary(n, fatal, known, sides, unattributed, security, located)
 
 
 def typed(flat: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -180,40 +300,29 @@ def typed(flat: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(out, index=flat.index).reset_index(drop=True)
 
 
-def month_frame(months, incidents, fatalities) -> pd.DataFrame:
-    """The monthly aggregate from per-month arrays, sorted by month (its first day, datetime64[us])."""
-    out = pd.DataFrame(
-        {
-            "month": pd.to_datetime(pd.Series(months, dtype=object)).astype("datetime64[us]"),
-            "incidents": np.asarray(incidents, dtype="int64"),
-            "fatalities": np.asarray(fatalities, dtype="int64"),
-        }
-    )
-    return out.sort_values("month").reset_index(drop=True)
-
-
-def key_frame(key: str, values, incidents, fatalities) -> pd.DataFrame:
-    """The aggregate by a text key (category, country), sorted by it."""
-    out = pd.DataFrame(
-        {
-            key: pd.Series(list(values), dtype=object),
-            "incidents": np.asarray(incidents, dtype="int64"),
-            "fatalities": np.asarray(fatalities, dtype="int64"),
-        }
-    )
-    return out.sort_values(key).reset_index(drop=True)
-
-
-def grouped_frame(by: str, keys: list[tuple], cell_deg: float) -> pd.DataFrame:
-    """An aggregate from (key..., incidents, fatalities) tuples as an engine returns them."""
-    cols = [list(c) for c in zip(*keys, strict=True)] if keys else None
-    if by == "cell":
-        cx, cy, n, fatal = cols or ([], [], [], [])
-        return cell_frame(cx, cy, n, fatal, cell_deg)
-    values, n, fatal = cols or ([], [], [])
-    if by == "month":
-        return month_frame(values, n, fatal)
-    return key_frame(by, values, n, fatal)
+def grouped_frame(by, keys: list[tuple], cell_deg: float) -> pd.DataFrame:
+    """An aggregate from (key..., incidents, fatalities) tuples as an engine returns them (a cell's key
+    is two values, its column and row), typed and sorted by the keys."""
+    names = groupings(by)
+    width = sum(2 if k == "cell" else 1 for k in names) + 2
+    cols = [list(c) for c in zip(*keys, strict=True)] if keys else [[] for _ in range(width)]
+    out, sort, at = {}, [], 0
+    for name in names:
+        if name == "cell":
+            cx, cy = np.asarray(cols[at], dtype="int64"), np.asarray(cols[at + 1], dtype="int64")
+            out |= {"cell_x": cx, "cell_y": cy, "lon": (cx + 0.5) * cell_deg, "lat": (cy + 0.5) * cell_deg}
+            sort += ["cell_x", "cell_y"]
+            at += 2
+            continue
+        if name == "month":
+            out[name] = pd.to_datetime(pd.Series(cols[at], dtype=object)).astype("datetime64[us]")
+        else:
+            out[name] = pd.Series(cols[at], dtype=object)  # texts as object, as rows() gives them
+        sort.append(name)
+        at += 1
+    out["incidents"] = np.asarray(cols[at], dtype="int64")
+    out["fatalities"] = np.asarray(cols[at + 1], dtype="int64")
+    return pd.DataFrame(out).sort_values(sort).reset_index(drop=True)
 
 
 def choices_of(date_from, date_to, categories, countries) -> Choices:
@@ -258,12 +367,13 @@ class ReferenceQueries:
     def rows(self, q: IncidentQuery) -> pd.DataFrame:
         """The ordered page of rows."""
         rows = self._matched(q)
-        order = q.full_order()
-        keys = [_sort_key(rows[c]) for c, _ in order]
+        keys, ascending = [], []
+        for c, d in q.full_order():
+            for key in _sort_keys(c, rows[c]):
+                keys.append(key)
+                ascending.append(not d)
         frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
-        frame = frame.sort_values(
-            list(frame.columns), ascending=[not d for _, d in order], na_position="last", kind="stable"
-        )
+        frame = frame.sort_values(list(frame.columns), ascending=ascending, na_position="last", kind="stable")
         at = frame.index.to_numpy()
         stop = None if q.limit is None else q.offset + q.limit
         return typed(rows.iloc[at[q.offset : stop]], q.output_columns())
@@ -272,32 +382,46 @@ class ReferenceQueries:
         """rows() and count() together."""
         return Page(self.rows(q), self.count(q))
 
-    def aggregate(self, q: IncidentQuery, by: str, cell_deg: float = 0.5) -> pd.DataFrame:
-        """Incidents and fatalities per group of the matched rows."""
+    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
+        """Incidents and fatalities per group (one grouping or a tuple of them) of the matched rows."""
         cell = check_grouping(by, cell_deg)
         rows = self._matched(q)
-        fatal = pd.to_numeric(rows["fatalities_best"]).fillna(0).astype("int64")
-        frame = pd.DataFrame({"fatalities": fatal})
-        if by == "cell":
-            located = rows["lon"].notna() & rows["lat"].notna()
-            frame = frame[located]
-            frame["cx"] = np.floor(rows.loc[located, "lon"] / cell).astype("int64")
-            frame["cy"] = np.floor(rows.loc[located, "lat"] / cell).astype("int64")
-            keys = ["cx", "cy"]
-        elif by == "month":
-            frame["key"] = pd.to_datetime(rows["date_start"]).dt.to_period("M").dt.to_timestamp()
-            keys = ["key"]
-        elif by == "country":
-            frame["key"] = rows["country"].map(lambda c: sorted(set(str(c).split(";"))) if isinstance(c, str) else [])
-            frame = frame.explode("key").dropna(subset=["key"])
-            frame = frame[frame["key"] != ""]
-            keys = ["key"]
-        else:
-            frame["key"] = rows["category"]
-            frame = frame.dropna(subset=["key"])
-            keys = ["key"]
+        frame = pd.DataFrame({"fatalities": pd.to_numeric(rows["fatalities_best"]).fillna(0).astype("int64")})
+        keys = []
+        for name in groupings(by):
+            if name == "cell":
+                frame["cx"] = np.floor(rows["lon"] / cell).astype("Int64")
+                frame["cy"] = np.floor(rows["lat"] / cell).astype("Int64")
+                keys += ["cx", "cy"]
+                continue
+            frame[name] = reference_keys(name, rows)
+            keys.append(name)
+        if "country" in keys:
+            frame = frame.explode("country")
+            frame = frame[frame["country"].notna() & (frame["country"] != "")]
+        frame = frame.dropna(subset=keys)
         grouped = frame.groupby(keys, sort=True)["fatalities"].agg(["size", "sum"]).reset_index()
         return grouped_frame(by, list(grouped.itertuples(index=False, name=None)), cell)
+
+    def summary(self, q: IncidentQuery) -> Summary:
+        """The headline figures of the matched rows."""
+        rows = self._matched(q)
+        best = pd.to_numeric(rows["fatalities_best"]).astype("Int64")
+        sides = [pd.to_numeric(rows[c]).astype("Int64").fillna(0) for c in SIDE_COLUMNS]
+        split = sum(sides, start=pd.Series(0, index=rows.index, dtype="Int64"))
+        unattributed = (best - split).clip(lower=0).fillna(0)
+        located = rows["lon"].notna() & rows["lat"].notna()
+        return summary_of(
+            [
+                len(rows),
+                best.fillna(0).sum(),
+                best.notna().sum(),
+                *(side.sum() for side in sides),
+                unattributed.sum(),
+                (reference_keys("track", rows) == SECURITY_TRACK).sum(),
+                located.sum(),
+            ]
+        )
 
     def choices(self, q: IncidentQuery) -> Choices:
         """Date range, categories and countries of the matched rows."""
@@ -327,11 +451,33 @@ def _flat_with_point(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     return flat
 
 
-def _sort_key(col: pd.Series) -> pd.Series:
-    """A column as pandas sorts it the way SQL does here: texts by code point, missing values as NaN/NaT."""
-    if col.dtype == object:
-        return col.map(lambda v: v if isinstance(v, str) else None).astype(object)
-    return col
+def _sort_keys(name: str, col: pd.Series) -> list[pd.Series]:
+    """A column as pandas sorts it the way SQL does here: texts by code point, missing values as NaN/NaT;
+    a title by its lower case first, then as written."""
+    if col.dtype != object:
+        return [col]
+    texts = col.map(lambda v: v if isinstance(v, str) else None).astype(object)
+    if name == "title":
+        return [texts.map(lambda v: v.lower() if isinstance(v, str) else None).astype(object), texts]
+    return [texts]
+
+
+def reference_keys(name: str, rows: pd.DataFrame) -> pd.Series:
+    """A grouping's key of each flat row, in pandas (not "cell"): None where a row has none; "country"
+    gives each row's list of distinct codes."""
+    if name == "month":
+        return pd.to_datetime(rows["date_start"]).dt.to_period("M").dt.to_timestamp()
+    if name == "country":
+        return rows["country"].map(lambda c: sorted(set(c.split(";"))) if isinstance(c, str) else [])
+    if name == "track":
+        track = rows["track"].map(lambda t: t if isinstance(t, str) else None).astype(object)
+        derived = rows["category"].map(lambda c: track_for_category(c if isinstance(c, str) else None))
+        return track.where(track.notna(), derived).astype(object)
+    if name == "precision":
+        return rows["location_precision"].map(lambda v: v if isinstance(v, str) else UNLOCATED).astype(object)
+    if name == "country_value":
+        return rows["country"].map(lambda v: v if isinstance(v, str) else UNKNOWN_COUNTRY).astype(object)
+    return rows["category"].map(lambda v: v if isinstance(v, str) else None).astype(object)  # "category"
 
 
 def open_queries(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None):
