@@ -123,12 +123,13 @@ else:
     st.altair_chart(cached_charts.monthly_chart(months, COUNTRY_NAMES), width="stretch")
 
 # --- table and exports ------------------------------------------------------------------------
+read_matching = queries.reader(matching)  # read when a download is clicked, outside this run
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
 head.subheader("Events")
 if h.events:  # no empty files to download when no event matches
     csv_col.download_button(
         f"CSV ({h.events})",
-        data=lambda: export.to_csv_zip(queries.frame(matching), f),
+        data=lambda: export.to_csv_zip(read_matching(), f),
         file_name="pkir-incidents.zip",
         mime="application/zip",
         key=CSV_KEY,
@@ -139,7 +140,7 @@ if h.events:  # no empty files to download when no event matches
     )
     geo_col.download_button(
         f"GeoJSON ({h.events})",
-        data=lambda: export.to_geojson(queries.frame(matching), f),
+        data=lambda: export.to_geojson(read_matching(), f),
         file_name="pkir-incidents.geojson",
         mime="application/geo+json",
         key=GEOJSON_KEY,

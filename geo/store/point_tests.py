@@ -15,6 +15,7 @@ arrays without missing values (a row without a point never passes), args one val
 from __future__ import annotations
 
 import inspect
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,9 @@ def near_test(lon: np.ndarray, lat: np.ndarray, target: str, km: float) -> np.nd
     return within_km(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), target, float(km))
 
 
+# DuckDB calls a function from its worker threads at once; pyproj's transformers and the layers'
+# first read are not safe to share between threads (two calls at once crashed the process)
+_ONE_AT_A_TIME = threading.Lock()
 TESTS = (PointTest("pkir_near", near_test, ("VARCHAR", "DOUBLE")),)
 
 
@@ -48,6 +52,10 @@ def arrow_function(test: Callable[..., np.ndarray], n_args: int) -> Callable[...
     """A DuckDB Arrow function (lon, lat, n_args more) -> BOOLEAN calling test once per distinct args in a chunk."""
 
     def function(lon: pa.Array, lat: pa.Array, *args: pa.Array) -> pa.Array:
+        with _ONE_AT_A_TIME:
+            return _apply(lon, lat, args)
+
+    def _apply(lon: pa.Array, lat: pa.Array, args) -> pa.Array:
         x = np.asarray(lon.to_numpy(zero_copy_only=False), dtype="float64")  # null -> NaN
         y = np.asarray(lat.to_numpy(zero_copy_only=False), dtype="float64")
         located = ~(np.isnan(x) | np.isnan(y))
