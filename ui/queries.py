@@ -168,12 +168,26 @@ def shipped_shown() -> bool:
 def problem() -> str | None:
     """Why this session's incidents cannot be asked for (one line), or None when they can."""
     try:
+        if not scope().names:  # not even the shipped file is there: its reader names the missing file
+            datasets.store().shipped.read()
         total()
     except LayerValidationError as exc:  # the shipped file is broken: name it, as for any layer
         return str(exc)
     except datasets.STORE_PROBLEMS as exc:
-        return f"kept datasets {datasets.chosen_label()}: {type(exc).__name__}: {exc}"
+        return _which_failed(exc)
     return None
+
+
+def _which_failed(exc: Exception) -> str:
+    """The error of the first chosen dataset that cannot be read alone, named, else exc's."""
+    where = scope()
+    for name in where.names if len(where.names) > 1 else ():
+        try:
+            engine(where).count(IncidentQuery((name,)))
+        except datasets.STORE_PROBLEMS as alone:
+            return f"dataset '{name}': {alone}"
+    label = ", ".join(f"'{n}'" for n in where.names)
+    return f"dataset {label}: {exc}" if len(where.names) == 1 else f"datasets {label}: {exc}"
 
 
 def ready_or_stop() -> int:

@@ -15,8 +15,8 @@ arrays without missing values (a row without a point never passes), args one val
 from __future__ import annotations
 
 import inspect
-import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -42,9 +42,10 @@ def near_test(lon: np.ndarray, lat: np.ndarray, target: str, km: float) -> np.nd
     return within_km(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), target, float(km))
 
 
-# DuckDB calls a function from its worker threads at once; pyproj's transformers and the layers'
-# first read are not safe to share between threads (two calls at once crashed the process)
-_ONE_AT_A_TIME = threading.Lock()
+# DuckDB calls a function from its own worker threads, which end with their connection; pyproj keeps
+# a context per thread, and using it from such threads crashed the process (a segmentation fault
+# in CRS creation). The tests run on one Python thread that lives as long as the process.
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkir-point-tests")
 TESTS = (PointTest("pkir_near", near_test, ("VARCHAR", "DOUBLE")),)
 
 
@@ -52,8 +53,7 @@ def arrow_function(test: Callable[..., np.ndarray], n_args: int) -> Callable[...
     """A DuckDB Arrow function (lon, lat, n_args more) -> BOOLEAN calling test once per distinct args in a chunk."""
 
     def function(lon: pa.Array, lat: pa.Array, *args: pa.Array) -> pa.Array:
-        with _ONE_AT_A_TIME:
-            return _apply(lon, lat, args)
+        return _WORKER.submit(_apply, lon, lat, args).result()
 
     def _apply(lon: pa.Array, lat: pa.Array, args) -> pa.Array:
         x = np.asarray(lon.to_numpy(zero_copy_only=False), dtype="float64")  # null -> NaN
