@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,7 +16,8 @@ import streamlit as st
 
 from geo.filters import IncidentFilter
 from geo.importers.compact import stored
-from geo.store import DATABASE_ENV, DATABASE_SCHEMES, open_store
+from geo.settings import settings
+from geo.store import DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
@@ -50,7 +50,7 @@ KEEP_MODES = {
 
 def _location() -> str:
     """Which store this server uses now (tests change the settings between runs)."""
-    return os.environ.get(DATABASE_ENV, "").strip() or str(default_workspace())
+    return settings().store_location
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
