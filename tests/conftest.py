@@ -37,10 +37,13 @@ def _settings_of_this_test():
 
 
 class SettingsEnv:
-    """Set or unset PKIR_ variables for one test; the process's settings are read again after each change."""
+    """monkeypatch whose setenv and delenv read the process's settings again after each change."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self._monkeypatch = monkeypatch
+
+    def __getattr__(self, name: str):
+        return getattr(self._monkeypatch, name)  # setattr, chdir, ... as monkeypatch has them
 
     def setenv(self, name: str, value: str) -> None:
         self._monkeypatch.setenv(name, value)
