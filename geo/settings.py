@@ -139,6 +139,9 @@ _LOCK = threading.Lock()
 def settings() -> Settings:
     """This process's settings, read from the environment the first time they are asked for."""
     global _current
+    current = _current
+    if current is not None:
+        return current
     with _LOCK:
         if _current is None:
             _current = Settings.from_env(os.environ)
