@@ -4,10 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.settings import SettingsError, settings
 from ui import datasets
 from ui.filters import sidebar_filters
 from ui.heap import give_back_large_blocks
 from ui.page_scripts import close_sidebar_after_page_change
+from ui.safe_text import safe
 from ui.shell import run_page
 from ui.sidebar import reserve_page_controls
 
@@ -17,6 +19,11 @@ ICON = Path(__file__).resolve().parent / "ui" / "icons" / "favicon.svg"
 st.set_page_config(page_title="Pakistan–Iran border dashboard", page_icon=ICON, layout="wide")
 # Less white space around the page than Streamlit's default, so the map gets the room
 st.html("<style>[data-testid='stMainBlockContainer'] { padding: 3rem 2rem 2rem; }</style>")
+try:
+    settings()
+except SettingsError as exc:  # a bad PKIR_ variable: said in one line instead of a traceback on every page
+    st.error(safe("This dashboard is not configured correctly: {}", exc))
+    st.stop()
 
 PAGES = [
     st.Page("pages/map.py", title="Border map", icon=":material/map:", default=True),

@@ -6,20 +6,20 @@ reads the drawing from the entry and never branches on a layer's id.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import schema as s
+from geo.settings import DATA_DIR_ENV as DATA_DIR_ENV
+from geo.settings import SHIPPED_DATA, settings
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-# Another folder of layer files (same names) can be used instead, e.g. for tests and benchmarks.
-DATA_DIR_ENV = "PKIR_DATA_DIR"
+DATA_DIR = SHIPPED_DATA
+# Another folder of layer files (same names) can be used instead (PKIR_DATA_DIR), e.g. for tests and benchmarks.
 
 
 def data_dir() -> Path:
     """The folder the layers are read from: PKIR_DATA_DIR when set, else geo/data."""
-    return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
+    return settings().data_dir
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from geo.catalog import LAYER_ORDER, LAYERS
 from geo.incident_stats import border_km
 from geo.records import record_of
+from geo.settings import settings
 from ui import data, queries
 from ui.assets import ensure_assets
 from ui.data import Loaded
@@ -53,7 +52,7 @@ with page_controls():
     basemap = st.selectbox(
         "Basemap",
         basemap_ids,
-        index=basemap_ids.index(default_basemap(os.environ)),
+        index=basemap_ids.index(default_basemap(settings().offline)),
         format_func=lambda b: BASEMAPS[b].label,
         key="map_basemap",
         help="Offline draws only the shipped layers and needs no network. The online maps "

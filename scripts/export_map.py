@@ -21,6 +21,7 @@ from geo.files import write_atomic
 from geo.filters import IncidentFilter
 from geo.near import target_choices
 from geo.schema import INCIDENT_CATEGORIES
+from geo.settings import SettingsError, settings
 from geo.store import open_store
 from geo.store.base import SHIPPED, StoreError, problem_line
 
@@ -153,10 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     """Write the figure; 0 on success, 2 for a bad option, 1 when the data cannot be read."""
     try:
         args = _args(argv)
+        settings()  # a bad PKIR_ variable: one line, before anything is read
         flt, fmt, layers_shown = _filter(args), _format(args), _layers(args.layers)
         if fmt == "png" and args.width < 2000:
             raise OptionError(f"--width {args.width}: a published PNG is at least 2000 px wide")
-    except OptionError as exc:
+    except (OptionError, SettingsError) as exc:
         print(f"export_map: {exc}", file=sys.stderr)
         return 2
     try:

@@ -15,7 +15,6 @@ An existing incidents.geojson in OUT is only replaced with --force, and the writ
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -27,10 +26,10 @@ from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import gdf_to_features, write_feature_collection
 from geo.importers import FORMATS, ImportFormatError, import_file
 from geo.loading import load_layer
-from geo.store import DATABASE_ENV, open_store
+from geo.settings import SettingsError, settings
+from geo.store import open_store
 from geo.store.base import StoreError, problem_line
 from geo.store.imports import keep_import
-from geo.store.workspace import default_workspace
 
 
 def _args(argv):
@@ -57,7 +56,7 @@ def _args(argv):
 
 def _store_location(database: str | None) -> str:
     """Where --keep saves: the database given or configured, else the workspace folder."""
-    return database or os.environ.get(DATABASE_ENV, "").strip() or str(default_workspace())
+    return database or settings().store_location
 
 
 def _print_report(result, report: Path | None) -> None:
@@ -75,7 +74,12 @@ def _print_report(result, report: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
-    if args.keep is None and (args.database or (args.out is None and os.environ.get(DATABASE_ENV))):
+    try:
+        team_mode = settings().team_mode
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.keep is None and (args.database or (args.out is None and team_mode)):
         args.keep = args.file.stem  # team mode: into the database under the file's name
     if args.out is None and args.keep is None:
         print("give --out DIR, --keep NAME, or both", file=sys.stderr)

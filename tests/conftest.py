@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from geo import settings as configured
 from geo.catalog import DATA_DIR, LAYERS
 from geo.loading import load_layer
-from geo.store.workspace import WORKSPACE_ENV
+from geo.settings import WORKSPACE_ENV
 
 TEST_DATA = Path(__file__).parent / "data"
 
@@ -25,6 +26,38 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     shutil.rmtree(getattr(config, "_pkir_workspace", ""), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _settings_of_this_test():
+    """Every test starts and ends with the settings read again (none leak from another test)."""
+    configured.reload()
+    yield
+    configured.reload()  # after monkeypatch has put the environment back
+
+
+class SettingsEnv:
+    """monkeypatch whose setenv and delenv read the process's settings again after each change."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self._monkeypatch = monkeypatch
+
+    def __getattr__(self, name: str):
+        return getattr(self._monkeypatch, name)  # setattr, chdir, ... as monkeypatch has them
+
+    def setenv(self, name: str, value: str) -> None:
+        self._monkeypatch.setenv(name, value)
+        configured.reload()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        self._monkeypatch.delenv(name, raising=raising)
+        configured.reload()
+
+
+@pytest.fixture
+def settings_env(monkeypatch) -> SettingsEnv:
+    """The one way a test changes the settings: settings_env.setenv / delenv (undone after the test)."""
+    return SettingsEnv(monkeypatch)
 
 
 @pytest.fixture(scope="session")

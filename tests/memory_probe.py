@@ -37,6 +37,9 @@ def visit(folder: Path) -> dict:
     """Every page once, as a first reader would open them; the process's memory after (and at its peak)."""
     os.environ["PKIR_WORKSPACE"] = str(folder)
     os.environ.pop("PKIR_DATABASE_URL", None)
+    from geo import settings
+
+    settings.reload()
     from tests.app_helpers import PAGES, open_page
 
     for page in PAGES:

@@ -11,15 +11,15 @@ HEADER = "X-Forwarded-Email"
 
 
 @pytest.fixture
-def team(monkeypatch):
-    """Team mode with no sign-in configured; tests add what they need."""
-    monkeypatch.setenv("PKIR_DATABASE_URL", "postgresql://dash@db/pkir")
+def team(settings_env):
+    """Team mode with no sign-in configured; tests add what they need (team.setenv reads the settings again)."""
+    settings_env.setenv("PKIR_DATABASE_URL", "postgresql://dash@db/pkir")
     for name in (access.AUTH_HEADER_ENV, access.EDITORS_ENV):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(access, "oidc_configured", lambda: False)
-    monkeypatch.setattr(access, "_request_headers", lambda: StreamlitHeaders([]))
-    monkeypatch.setattr(access, "_claims", lambda: None)
-    return monkeypatch
+        settings_env.delenv(name, raising=False)
+    settings_env.setattr(access, "oidc_configured", lambda: False)
+    settings_env.setattr(access, "_request_headers", lambda: StreamlitHeaders([]))
+    settings_env.setattr(access, "_claims", lambda: None)
+    return settings_env
 
 
 def headers(team, *pairs: tuple[str, str]) -> None:
@@ -33,9 +33,9 @@ def signed_in(team, **claims) -> None:
     team.setattr(access, "_claims", lambda: dict(claims))
 
 
-def test_a_personal_store_lets_its_user_change_data(monkeypatch):
+def test_a_personal_store_lets_its_user_change_data(settings_env):
     for name in ("PKIR_DATABASE_URL", access.AUTH_HEADER_ENV, access.EDITORS_ENV):
-        monkeypatch.delenv(name, raising=False)
+        settings_env.delenv(name, raising=False)
     assert access.can_change_data()
 
 

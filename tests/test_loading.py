@@ -79,14 +79,14 @@ def test_load_layer_refuses_unknown_layer_ids():
         load_layer("rivers")
 
 
-def test_load_layer_reads_another_folder(tmp_path, monkeypatch):
+def test_load_layer_reads_another_folder(tmp_path, settings_env):
     shutil.copy(GOOD_INCIDENTS, tmp_path / LAYERS["incidents"].file)
     gdf, _ = load_layer("incidents", tmp_path)
     assert gdf["id"].tolist() == ["S-1", "S-2", "S-3", "S-4", "S-5", "S-6"]
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    settings_env.setenv(DATA_DIR_ENV, str(tmp_path))
     gdf, _ = load_layer("incidents")
     assert len(gdf) == 6
-    monkeypatch.delenv(DATA_DIR_ENV)
+    settings_env.delenv(DATA_DIR_ENV)
     assert len(load_layer("incidents")[0]) > 6
 
 

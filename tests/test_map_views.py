@@ -164,11 +164,10 @@ def test_online_basemaps_are_tile_groups_with_attribution(layers, basemap):
     assert "offline drawing" in TileFailureNote.TEXT and len(TileFailureNote.TEXT) < 80  # one short line
 
 
-def test_default_basemap_follows_the_environment():
-    assert default_basemap({"PKIR_OFFLINE": "1"}) == "offline"
-    assert default_basemap({"PKIR_OFFLINE": "true"}) == "offline"
-    assert default_basemap({"PKIR_OFFLINE": "0"}) == "light"
-    assert default_basemap({}) == "light"
+def test_default_basemap_follows_the_offline_setting():
+    assert default_basemap(True) == "offline" and default_basemap(False) == "light"
+    with pytest.raises(TypeError, match="settings"):  # the environment itself is always truthy: refused
+        default_basemap({"PKIR_OFFLINE": "0"})
 
 
 def test_data_strings_reach_the_map_only_as_inert_text(layers):

@@ -59,12 +59,12 @@ def test_shipped_layer_still_loads_with_lists():
 
 
 @pytest.fixture
-def data_folder(tmp_path, monkeypatch):
+def data_folder(tmp_path, monkeypatch, settings_env):
     """A data folder with a small incidents file, a workspace of its own and an empty in-memory cache."""
     folder = tmp_path / "data"
     folder.mkdir()
-    monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "workspace"))
-    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    settings_env.setenv(WORKSPACE_ENV, str(tmp_path / "workspace"))
+    settings_env.delenv(DATABASE_ENV, raising=False)
     monkeypatch.setattr(shipped, "_CACHE", {})
     features = json.loads((DATA_DIR / LAYERS["incidents"].file).read_text(encoding="utf-8"))["features"][:5]
     _write(folder, features)
@@ -118,15 +118,15 @@ def test_a_damaged_cache_entry_is_parsed_again(data_folder):
     pd.testing.assert_frame_equal(_read_fresh(data_folder), first)
 
 
-def test_no_cache_in_team_mode_or_under_static(data_folder, monkeypatch):
-    monkeypatch.setenv(DATABASE_ENV, "postgresql://nowhere/db")
+def test_no_cache_in_team_mode_or_under_static(data_folder, settings_env):
+    settings_env.setenv(DATABASE_ENV, "postgresql://nowhere/db")
     assert shipped.cache_dir() is None
     _read_fresh(data_folder)
     assert not (Path(os.environ[WORKSPACE_ENV]) / shipped.CACHE_FOLDER).exists()
-    monkeypatch.delenv(DATABASE_ENV)
-    monkeypatch.setenv(WORKSPACE_ENV, str(shipped._STATIC / "ws"))
+    settings_env.delenv(DATABASE_ENV)
+    settings_env.setenv(WORKSPACE_ENV, str(shipped._STATIC / "ws"))
     assert shipped.cache_dir() is None
-    monkeypatch.setenv(WORKSPACE_ENV, str(DATA_DIR / "ws"))
+    settings_env.setenv(WORKSPACE_ENV, str(DATA_DIR / "ws"))
     assert shipped.cache_dir() is None
 
 

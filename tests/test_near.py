@@ -125,7 +125,7 @@ def test_the_border_distance_is_the_one_geo_analysis_measures(points):
     )
 
 
-def test_a_broken_layer_leaves_its_targets_out_and_its_distances_empty(tmp_path, monkeypatch):
+def test_a_broken_layer_leaves_its_targets_out_and_its_distances_empty(tmp_path, settings_env):
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
     (folder / "markets.geojson").write_text("{not json", encoding="utf-8")
@@ -133,7 +133,7 @@ def test_a_broken_layer_leaves_its_targets_out_and_its_distances_empty(tmp_path,
     offered = dict(target_choices(folder))
     assert "crossing:X1" in offered and "crossings" in offered
     assert not [t for t in offered if t.startswith("market") or t == "border"]
-    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    settings_env.setenv(DATA_DIR_ENV, str(folder))
     frame = gpd.GeoSeries([shapely.Point(61.5, 29.0)], crs="EPSG:4326")
     assert distance_columns(frame, "crossing:X1")["km_to_border"] == [None]
     assert distance_columns(frame, "crossing:X1")["km_to_target"][0] > 0

@@ -9,11 +9,11 @@ from geo.store.embedded import EmbeddedStore
 from geo.store.workspace import WORKSPACE_ENV
 
 
-def test_warm_starts_with_the_curated_events_when_the_manifest_is_a_folder(tmp_path, monkeypatch):
+def test_warm_starts_with_the_curated_events_when_the_manifest_is_a_folder(tmp_path, settings_env):
     folder = tmp_path / "ws"
     EmbeddedStore(folder)
     (folder / "manifest.json").mkdir()
-    monkeypatch.setenv(WORKSPACE_ENV, str(folder))
+    settings_env.setenv(WORKSPACE_ENV, str(folder))
     st.cache_resource.clear()
     st.cache_data.clear()
     try:

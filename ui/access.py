@@ -23,20 +23,17 @@ letters case-insensitively; an e-mail's domain must be ASCII (IDN domains as xn-
 
 from __future__ import annotations
 
-import os
-import unicodedata
 from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.store import DATABASE_ENV
+from geo.settings import AUTH_HEADER_ENV as AUTH_HEADER_ENV
+from geo.settings import EDITORS_ENV as EDITORS_ENV
+from geo.settings import SUBJECT, settings
+from geo.settings import canonical as canonical
 from ui.safe_text import safe
 
-AUTH_HEADER_ENV = "PKIR_AUTH_HEADER"
-EDITORS_ENV = "PKIR_EDITORS"
-SUBJECT = "sub:"
 KEYS = {"sign_in": "access_sign_in", "sign_out": "access_sign_out"}
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @dataclass(frozen=True)
@@ -49,16 +46,16 @@ class Identity:
 
 def team_mode() -> bool:
     """True when the app runs on a shared database (PKIR_DATABASE_URL)."""
-    return bool(os.environ.get(DATABASE_ENV, "").strip())
+    return settings().team_mode
 
 
 def _header_name() -> str:
-    return os.environ.get(AUTH_HEADER_ENV, "").strip()
+    return settings().auth_header
 
 
 def guarded() -> bool:
     """Does changing data need a signed-in user? In team mode, and wherever PKIR_AUTH_HEADER or PKIR_EDITORS is set."""
-    return team_mode() or bool(_header_name()) or bool(os.environ.get(EDITORS_ENV, "").strip())
+    return team_mode() or bool(_header_name()) or editors() is not None
 
 
 def oidc_configured() -> bool:
@@ -128,28 +125,10 @@ def current_user() -> str | None:
     return identity().user
 
 
-def canonical(name: str) -> str | None:
-    """The form identities are compared in, or None when it must match nobody: not NFKC-stable
-    (U+212A KELVIN SIGN would become K), or an e-mail with a non-ASCII domain. ``sub:`` subjects
-    are compared exactly."""
-    name = name.strip()
-    if name.startswith(SUBJECT):
-        return name if len(name) > len(SUBJECT) else None
-    if not name or not unicodedata.is_normalized("NFKC", name):
-        return None
-    _, at, domain = name.rpartition("@")
-    if at and not domain.isascii():
-        return None
-    return name.translate(_ASCII_LOWER)
-
-
-def editors() -> set[str] | None:
+def editors() -> frozenset[str] | None:
     """The identities PKIR_EDITORS allows to change data (canonical); None when it is unset or empty
     (every signed-in user may), an empty set when it is set but names nobody usable (nobody may)."""
-    raw = os.environ.get(EDITORS_ENV, "")
-    if not raw.strip():
-        return None
-    return {c for part in raw.split(",") if (c := canonical(part)) is not None}
+    return settings().editors
 
 
 def can_change_data() -> bool:

@@ -6,14 +6,14 @@ Import page's "Keep this dataset" section.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from geo.importers.compact import stored
-from geo.store import DATABASE_ENV, DATABASE_SCHEMES, open_store
+from geo.settings import settings
+from geo.store import DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
@@ -45,7 +45,7 @@ KEEP_MODES = {
 
 def location() -> str:
     """Which store this server uses now (tests change the settings between runs)."""
-    return os.environ.get(DATABASE_ENV, "").strip() or str(default_workspace())
+    return settings().store_location
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import streamlit.logger
 
+from geo.settings import SettingsError, settings
 from ui.heap import give_back_large_blocks
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -40,6 +41,10 @@ def warm() -> float:
 
 def main(argv: list[str] | None = None) -> None:
     """Warm up, then hand over to Streamlit's own command line (`streamlit run app.py ...`)."""
+    try:
+        settings()
+    except SettingsError as exc:  # a bad PKIR_ variable: one line, and no server
+        sys.exit(f"not started: {exc}")
     seconds = warm()
     print(f"Data loaded in {seconds:.1f} s; starting Streamlit.", flush=True)
     from streamlit.web import cli

@@ -6,12 +6,10 @@ store.list(); store.read(["shipped", "ACLED PAK"], IncidentFilter(...), columns=
 
 from __future__ import annotations
 
-import os
-
+from geo.settings import DATABASE_ENV as DATABASE_ENV
+from geo.settings import DATABASE_SCHEMES as DATABASE_SCHEMES
+from geo.settings import settings
 from geo.store.base import IncidentStore
-
-DATABASE_ENV = "PKIR_DATABASE_URL"
-DATABASE_SCHEMES = ("postgresql://", "postgres://", "postgresql+")
 
 
 def open_store(location: str | None = None) -> IncidentStore:
@@ -19,7 +17,7 @@ def open_store(location: str | None = None) -> IncidentStore:
 
     Without a location: PKIR_DATABASE_URL when set, else the embedded workspace.
     """
-    location = location or os.environ.get(DATABASE_ENV, "").strip() or None
+    location = location or settings().database_url
     if location and location.startswith(DATABASE_SCHEMES):
         from geo.store import postgis  # team mode (issue 13)
 

@@ -17,7 +17,6 @@ row and field.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -40,6 +39,8 @@ from psycopg.types.json import Jsonb
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
 from geo.near import search_box, target_geometry
+from geo.settings import WRITE_URL_ENV as WRITE_URL_ENV
+from geo.settings import settings
 from geo.store import migrations
 from geo.store.aggregate import cell_frame, check_cell
 from geo.store.base import (
@@ -58,7 +59,6 @@ from geo.store.base import (
 from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, is_arrow_text, to_flat
 from geo.validation import NUL
 
-WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
 WRITE_LOCK_WAIT_S = 120  # how long a save or removal waits for the write lock (another save holds it)
 CONNECT_TIMEOUT_S = 10
@@ -325,9 +325,9 @@ class PostgisStore(IncidentStore):
     def __init__(self, url: str, write_url: str | None = None, migrate: bool = True, shipped=None):
         super().__init__(shipped)
         self.url = url.replace("postgresql+psycopg://", "postgresql://", 1)
-        env_write = os.environ.get(WRITE_URL_ENV, "").strip()
-        if write_url is None and env_write and url == os.environ.get("PKIR_DATABASE_URL", "").strip():
-            write_url = env_write
+        configured = settings()
+        if write_url is None and url == configured.database_url:  # the configured pair (PKIR_DATABASE_WRITE_URL)
+            write_url = configured.database_write_url
         self.write_url = write_url or self.url
         if migrate:
             self._check_schema()

@@ -30,7 +30,8 @@ import pandas as pd
 from geo.catalog import LAYERS, data_dir
 from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
-from geo.store import DATABASE_ENV, formats
+from geo.settings import settings
+from geo.store import formats
 from geo.store.base import SHIPPED, DatasetInfo, SourceInfo, StoreError, file_sha256
 from geo.store.columns import decode_json_column
 from geo.store.workspace import STATIC as _STATIC  # noqa: F401 (tests name the served folder through this module)
@@ -66,7 +67,7 @@ def cache_dir() -> Path | None:
     None in team mode, for a workspace under static/ (served to anyone) or geo/ (shipped), and
     when the cache folder is a link or can be written by others.
     """
-    if os.environ.get(DATABASE_ENV, "").strip():
+    if settings().team_mode:
         return None
     workspace = default_workspace().expanduser().resolve()
     folder = workspace / CACHE_FOLDER

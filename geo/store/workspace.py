@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import platformdirs
-
+from geo.settings import APP_NAME as APP_NAME
+from geo.settings import WORKSPACE_ENV as WORKSPACE_ENV
+from geo.settings import settings
 from geo.store.base import LockTimeout, WorkspaceError
 
 try:
@@ -25,8 +26,6 @@ except ImportError:  # Windows: byte-range locks instead (not exercised by the t
     fcntl = None
     import msvcrt
 
-WORKSPACE_ENV = "PKIR_WORKSPACE"
-APP_NAME = "pkir-dashboard"
 REPO_GEO = Path(__file__).resolve().parents[1]  # the shipped package (geo/): never a workspace
 STATIC = REPO_GEO.parent / "static"  # served to anyone at /app/static/: never a workspace or a cache
 NOT_A_WORKSPACE = {REPO_GEO: "the shipped data package", STATIC: "the folder the server serves to anyone (static/)"}
@@ -58,10 +57,7 @@ def real_folder(path: Path, label: str) -> None:
 
 def default_workspace() -> Path:
     """PKIR_WORKSPACE when set, else this app's folder in the user's data directory."""
-    configured = os.environ.get(WORKSPACE_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return settings().workspace
 
 
 def prepare(folder: Path) -> Path:

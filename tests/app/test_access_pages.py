@@ -11,12 +11,12 @@ ACLED = ROOT / "tests" / "data" / "import" / "acled_new.csv"
 
 
 @pytest.fixture
-def shared_workspace(tmp_path, monkeypatch):
+def shared_workspace(tmp_path, settings_env):
     """An embedded workspace whose server names its editors, with no sign-in configured."""
-    monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "workspace"))
-    monkeypatch.delenv("PKIR_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PKIR_AUTH_HEADER", raising=False)
-    monkeypatch.setenv("PKIR_EDITORS", "ana@desk.example")
+    settings_env.setenv(WORKSPACE_ENV, str(tmp_path / "workspace"))
+    settings_env.delenv("PKIR_DATABASE_URL", raising=False)
+    settings_env.delenv("PKIR_AUTH_HEADER", raising=False)
+    settings_env.setenv("PKIR_EDITORS", "ana@desk.example")
     return tmp_path / "workspace"
 
 

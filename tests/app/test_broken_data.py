@@ -15,11 +15,11 @@ READS = {
 
 
 @pytest.fixture(params=["incidents", "markets"])
-def broken(request, tmp_path, monkeypatch):
+def broken(request, tmp_path, settings_env):
     for layer in LAYERS.values():
         shutil.copy(DATA_DIR / layer.file, tmp_path / layer.file)
     (tmp_path / LAYERS[request.param].file).write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    settings_env.setenv(DATA_DIR_ENV, str(tmp_path))
     return request.param
 
 

@@ -65,9 +65,9 @@ DAMAGES = {
 
 
 @pytest.fixture
-def workspace_folder(tmp_path, monkeypatch):
+def workspace_folder(tmp_path, settings_env):
     folder = tmp_path / "workspace"
-    monkeypatch.setenv(WORKSPACE_ENV, str(folder))
+    settings_env.setenv(WORKSPACE_ENV, str(folder))
     restart()
     yield folder
     restart()
@@ -156,13 +156,13 @@ def test_a_world_writable_workspace_is_named_in_the_sidebar(workspace_folder):
 
 
 @pytest.mark.parametrize("page", ["pages/map.py", "pages/incidents.py", "pages/chronology.py", "pages/sources.py"])
-def test_a_data_folder_without_incidents_names_the_missing_file(workspace_folder, tmp_path, monkeypatch, page):
+def test_a_data_folder_without_incidents_names_the_missing_file(workspace_folder, tmp_path, settings_env, page):
     data = tmp_path / "data"
     data.mkdir()
     for layer in LAYERS.values():
         if layer.id != "incidents":
             shutil.copyfile(DATA_DIR / layer.file, data / layer.file)
-    monkeypatch.setenv(DATA_DIR_ENV, str(data))
+    settings_env.setenv(DATA_DIR_ENV, str(data))
     at = open_page(page)
     text = " ".join(e.value for e in at.error) + " ".join(c.value for c in at.code)
     assert LAYERS["incidents"].file in text and "file not found" in text, text

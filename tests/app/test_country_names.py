@@ -27,8 +27,8 @@ def far_countries(tmp_path_factory):
 
 
 @pytest.fixture
-def explorer(far_countries, monkeypatch) -> AppTest:
-    monkeypatch.setenv(DATA_DIR_ENV, str(far_countries))
+def explorer(far_countries, settings_env) -> AppTest:
+    settings_env.setenv(DATA_DIR_ENV, str(far_countries))
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.switch_page("pages/incidents.py").run()

@@ -70,8 +70,8 @@ def hostile_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def hostile(hostile_dir, monkeypatch):
-    monkeypatch.setenv(DATA_DIR_ENV, str(hostile_dir))
+def hostile(hostile_dir, settings_env):
+    settings_env.setenv(DATA_DIR_ENV, str(hostile_dir))
     return hostile_dir
 
 
@@ -196,10 +196,10 @@ def test_import_page_shows_a_hostile_file_name_as_text(hostile):
 
 @pytest.mark.parametrize("kind", ATTACKS)
 @pytest.mark.parametrize("page", ["pages/map.py", "pages/sources.py"])
-def test_data_folder_attacks_are_refused_by_name(tmp_path, monkeypatch, kind, page):
+def test_data_folder_attacks_are_refused_by_name(tmp_path, settings_env, kind, page):
     folder = shipped_copy(tmp_path / "data")
     attack(folder, "incidents", kind)
-    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    settings_env.setenv(DATA_DIR_ENV, str(folder))
     at = run_page(page)  # a FIFO used to block here for good
     assert not at.exception, [e.value for e in at.exception]
     errors = " ".join(e.value for e in at.error) + " ".join(c.value for c in at.code)

@@ -18,10 +18,10 @@ CHOSEN = "datasets_chosen"
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
+def workspace(tmp_path, settings_env):
     """An empty workspace of its own for the app under test."""
     folder = tmp_path / "workspace"
-    monkeypatch.setenv(WORKSPACE_ENV, str(folder))
+    settings_env.setenv(WORKSPACE_ENV, str(folder))
     return folder
 
 

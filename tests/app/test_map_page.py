@@ -107,13 +107,13 @@ def test_filters_change_the_incidents_drawn(incidents):
     assert given(at)["incidents_drawn"] == expected
 
 
-def test_basemap_choice_and_offline_default(monkeypatch):
-    monkeypatch.setenv("PKIR_OFFLINE", "1")
+def test_basemap_choice_and_offline_default(settings_env):
+    settings_env.setenv("PKIR_OFFLINE", "1")
     at = start()
     assert given(at)["basemap"] == "offline" and not given(at)["groups"][0].startswith("Basemap")
     at.selectbox(key="map_basemap").set_value("street").run()
     assert given(at)["basemap"] == "street" and given(at)["groups"][0].startswith("Basemap")
-    monkeypatch.setenv("PKIR_OFFLINE", "0")
+    settings_env.setenv("PKIR_OFFLINE", "0")
     assert given(start())["basemap"] == "light"
 
 

@@ -80,7 +80,7 @@ def test_clicking_a_crossing_on_the_map_shows_its_record(monkeypatch):
     assert 'data-id="X2"' in html and "2020-12-19" in html
 
 
-def test_hostile_names_reach_the_tables_as_inert_text(tmp_path, monkeypatch):
+def test_hostile_names_reach_the_tables_as_inert_text(tmp_path, settings_env):
     import json
     import shutil
 
@@ -93,7 +93,7 @@ def test_hostile_names_reach_the_tables_as_inert_text(tmp_path, monkeypatch):
     doc["features"][0]["properties"]["name"] = hostile
     doc["features"][0]["properties"]["sources"][0]["outlet"] = "<img src=x onerror=alert(3)>"
     (tmp_path / "markets.geojson").write_text(json.dumps(doc), encoding="utf-8")
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    settings_env.setenv(DATA_DIR_ENV, str(tmp_path))
     at = start()
     markets = next(t.value for t in at.table if "Market" in t.value.columns)
     cell = markets["Market"].iloc[0]

@@ -39,10 +39,10 @@ def big_workspace(tmp_path_factory):
 
 
 @pytest.fixture
-def answers(big_workspace, monkeypatch):
+def answers(big_workspace, settings_env, monkeypatch):
     """Every answer the embedded engine gives, as (kind, query, rows returned, columns returned)."""
-    monkeypatch.setenv(WORKSPACE_ENV, str(big_workspace))
-    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    settings_env.setenv(WORKSPACE_ENV, str(big_workspace))
+    settings_env.delenv(DATABASE_ENV, raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     given: list[tuple[str, object, int, tuple]] = []

@@ -40,11 +40,11 @@ def test_download_per_layer_and_citation():
     assert any("Pakistan–Iran border dashboard (version " in c for c in codes)
 
 
-def test_a_broken_layer_shows_as_an_error_and_the_rest_stays_ok(tmp_path, monkeypatch):
+def test_a_broken_layer_shows_as_an_error_and_the_rest_stays_ok(tmp_path, settings_env):
     for layer in LAYERS.values():
         shutil.copy(DATA_DIR / layer.file, tmp_path / layer.file)
     (tmp_path / "markets.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    settings_env.setenv(DATA_DIR_ENV, str(tmp_path))
     at = start()
     table = summary(at)
     assert "error" in table.loc["markets", "Validation"]

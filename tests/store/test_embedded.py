@@ -49,12 +49,12 @@ def test_a_writer_killed_mid_save_leaves_a_whole_state(tmp_path, stage):
     assert not [p for p in Path(location).iterdir() if p.name.startswith(".tmp-")]
 
 
-def test_the_workspace_setting_and_the_default(monkeypatch, tmp_path):
-    monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "chosen"))
+def test_the_workspace_setting_and_the_default(tmp_path, settings_env):
+    settings_env.setenv(WORKSPACE_ENV, str(tmp_path / "chosen"))
     assert default_workspace() == tmp_path / "chosen"
     assert EmbeddedStore().folder == (tmp_path / "chosen").resolve()
-    monkeypatch.delenv(WORKSPACE_ENV)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    settings_env.delenv(WORKSPACE_ENV)
+    settings_env.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_workspace() == tmp_path / "xdg" / APP_NAME
 
 

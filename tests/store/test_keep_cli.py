@@ -28,8 +28,8 @@ def newer_export(path, out):
     return withdrawn
 
 
-def test_keep_saves_updates_by_event_id_and_skips_the_same_file(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "ws"))
+def test_keep_saves_updates_by_event_id_and_skips_the_same_file(tmp_path, settings_env, capsys):
+    settings_env.setenv(WORKSPACE_ENV, str(tmp_path / "ws"))
     assert main([str(ACLED), "--keep", "ACLED PAK"]) == 0
     assert "kept: ACLED PAK: 3 added, 0 changed, 0 removed" in capsys.readouterr().out
     store = EmbeddedStore(tmp_path / "ws")

@@ -42,12 +42,12 @@ DAMAGES = {
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
+def workspace(tmp_path, settings_env):
     """A workspace holding one kept dataset ("kept"), set as PKIR_WORKSPACE."""
     from tests.app.test_kept_datasets import kept_synthetic
 
     folder = tmp_path / "ws"
-    monkeypatch.setenv(WORKSPACE_ENV, str(folder))
+    settings_env.setenv(WORKSPACE_ENV, str(folder))
     kept_synthetic(folder)
     other = tmp_path / "other.csv"
     shutil.copyfile(ACLED, other)

@@ -39,8 +39,8 @@ def test_database_option_keeps_validates_and_updates_by_event_id(pg_url, tmp_pat
     assert store.names() == [SHIPPED, "acled_new"]
 
 
-def test_the_database_url_setting_is_used_without_the_option(pg_url, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("PKIR_DATABASE_URL", pg_url)
+def test_the_database_url_setting_is_used_without_the_option(pg_url, tmp_path, settings_env, capsys):
+    settings_env.setenv("PKIR_DATABASE_URL", pg_url)
     assert main([str(ACLED), "--keep", "ACLED PAK"]) == 0
     assert main([str(ACLED.parent / ACLED.name)]) == 0  # the same file again: nothing changes
     assert "nothing changed" in capsys.readouterr().out

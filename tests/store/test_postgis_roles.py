@@ -53,12 +53,12 @@ def test_the_reader_role_reads_and_is_refused_a_write(pg_cluster, pg_url, synthe
     assert open_store(pg_url).info("kept").rows == len(gdf)
 
 
-def test_the_app_reads_as_reader_and_writes_through_the_writer_url(pg_cluster, pg_url, synthetic, monkeypatch):
+def test_the_app_reads_as_reader_and_writes_through_the_writer_url(pg_cluster, pg_url, synthetic, settings_env):
     gdf, source = synthetic
     reader_url = as_role(pg_url, login_role(pg_cluster, "pkir_reader"))
     writer_url = as_role(pg_url, login_role(pg_cluster, "pkir_writer"))
-    monkeypatch.setenv("PKIR_DATABASE_URL", reader_url)
-    monkeypatch.setenv("PKIR_DATABASE_WRITE_URL", writer_url)
+    settings_env.setenv("PKIR_DATABASE_URL", reader_url)
+    settings_env.setenv("PKIR_DATABASE_WRITE_URL", writer_url)
     store = open_store()
     assert isinstance(store, PostgisStore) and store.url == reader_url and store.write_url == writer_url
     assert store.save("kept", gdf, source).added == len(gdf)

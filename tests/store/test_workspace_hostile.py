@@ -329,7 +329,7 @@ def test_a_world_writable_workspace_is_warned_about(tmp_path):
 
 
 @pytest.fixture
-def shipped_folder(tmp_path, monkeypatch):
+def shipped_folder(tmp_path, monkeypatch, settings_env):
     """A data folder with the first shipped incidents, a workspace of its own and no in-memory cache."""
     from geo.catalog import DATA_DIR, LAYERS
     from geo.store import DATABASE_ENV
@@ -339,8 +339,8 @@ def shipped_folder(tmp_path, monkeypatch):
     doc = json.loads((DATA_DIR / LAYERS["incidents"].file).read_text(encoding="utf-8"))
     doc["features"] = doc["features"][:5]
     (folder / LAYERS["incidents"].file).write_text(json.dumps(doc), encoding="utf-8")
-    monkeypatch.setenv(workspace.WORKSPACE_ENV, str(tmp_path / "workspace"))
-    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    settings_env.setenv(workspace.WORKSPACE_ENV, str(tmp_path / "workspace"))
+    settings_env.delenv(DATABASE_ENV, raising=False)
     monkeypatch.setattr(shipped, "_CACHE", {})
     return folder
 

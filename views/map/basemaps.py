@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import xyzservices.providers as xyz
@@ -26,10 +25,10 @@ BASEMAPS: dict[str, Basemap] = {
         Basemap("satellite", "Satellite (online)", xyz.Esri.WorldImagery),
     )
 }
-OFFLINE_ENV = "PKIR_OFFLINE"
 
 
-def default_basemap(env: Mapping[str, str]) -> str:
-    """'offline' when PKIR_OFFLINE is set to a true value (air-gapped installs), else 'light'."""
-    value = str(env.get(OFFLINE_ENV, "")).strip().lower()
-    return "offline" if value not in ("", "0", "false", "no", "off") else "light"
+def default_basemap(offline: bool) -> str:
+    """'offline' for an air-gapped install (geo.settings: PKIR_OFFLINE set true), else 'light'."""
+    if not isinstance(offline, bool):  # the old call passed the environment, which is always truthy
+        raise TypeError("default_basemap takes settings().offline (a bool), not the environment")
+    return "offline" if offline else "light"

@@ -331,12 +331,16 @@ def _one_line(exc: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: migrate the database at the URL given (or PKIR_DATABASE_URL); one line on failure."""
-    import os
-
     import psycopg
 
+    from geo.settings import SettingsError, settings
+
     args = sys.argv[1:] if argv is None else argv
-    url = args[0] if args else os.environ.get("PKIR_DATABASE_URL", "")
+    try:
+        url = args[0] if args else settings().database_url or ""
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if not url:
         print("usage: python -m geo.store.migrations postgresql://owner@host/db", file=sys.stderr)
         return 2
