@@ -14,6 +14,13 @@ a fresh process per engine, so its peak resident memory (VmHWM) is that query's:
     monthly   incidents and fatalities per month of that filter
     distinct  the countries, categories and date range of the whole file
     keyword   a count of the rows whose text holds "quetta" (title, description, place, ..., actors)
+    summary   the explorer's headline figures of that filter (today: geo.incident_stats.headline)
+    month_country  incidents and fatalities per month and country value of that filter (two keys;
+              today: geo.incident_stats.monthly)
+    near      a count of the rows within 30 km of the border (geodesic; DuckDB calls geo.near's
+              own code on the points in the border's search box)
+
+"arrow" answers the first seven only ("n/a" for the others).
 
 "today" is the path pages take now: the whole file read into a GeoDataFrame (gpd.read_parquet,
 then geo.store.columns.from_flat, as the store's read does), then pandas (geo.filters). "first"
@@ -38,7 +45,8 @@ from datetime import date
 from pathlib import Path
 
 ENGINES = ("today", "duckdb", "arrow")
-QUERIES = ("count", "page", "map", "grid", "monthly", "distinct", "keyword")
+QUERIES = ("count", "page", "map", "grid", "monthly", "distinct", "keyword", "summary", "month_country", "near")
+NEAR = ("border", 30.0)
 KEYWORD = "quetta"
 CATEGORIES = ("attack", "bombing/IED", "armed clash")
 DATE_FROM, DATE_TO = date(2015, 1, 1), date(2024, 12, 31)
@@ -79,6 +87,8 @@ def today(path: Path):
     import pandas as pd
 
     from geo.filters import IncidentFilter, filter_choices, filter_mask
+    from geo.incident_stats import headline
+    from geo.incident_stats import monthly as month_country
     from geo.store.aggregate import grid_counts
     from geo.store.base import in_bbox
     from geo.store.columns import from_flat
@@ -109,6 +119,9 @@ def today(path: Path):
         "monthly": monthly,
         "distinct": lambda: filter_choices(gdf),
         "keyword": lambda: int(np.count_nonzero(filter_mask(gdf, IncidentFilter(keyword=KEYWORD)))),
+        "summary": lambda: headline(gdf[filter_mask(gdf, flt)]),
+        "month_country": lambda: month_country(gdf[filter_mask(gdf, flt)]),
+        "near": lambda: int(np.count_nonzero(filter_mask(gdf, IncidentFilter(near=NEAR[0], near_km=NEAR[1])))),
     }
 
 
@@ -132,6 +145,9 @@ def duck(path: Path):
         "monthly": lambda: engine.aggregate(q, "month"),
         "distinct": lambda: engine.choices(IncidentQuery(("kept",))),
         "keyword": lambda: engine.count(IncidentQuery(("kept",), IncidentFilter(keyword=KEYWORD))),
+        "summary": lambda: engine.summary(q),
+        "month_country": lambda: engine.aggregate(q, ("month", "country_value")),
+        "near": lambda: engine.count(IncidentQuery(("kept",), IncidentFilter(near=NEAR[0], near_km=NEAR[1]))),
     }
 
 
@@ -218,6 +234,10 @@ def size_of(answer) -> str:
         return str(answer)
     if hasattr(answer, "countries"):  # geo.store.query.Choices
         return f"{len(answer.countries)}+{len(answer.categories)}"
+    if hasattr(answer, "events"):  # geo.incident_stats.Headline
+        return f"{answer.events}/{answer.fatalities}"
+    if hasattr(answer, "incidents") and not hasattr(answer, "columns"):  # geo.store.query.Summary
+        return f"{answer.incidents}/{answer.fatalities}"
     if isinstance(answer, tuple):
         return "+".join(size_of(a) for a in answer if hasattr(a, "__len__") and not isinstance(a, str))
     return str(len(answer)) if hasattr(answer, "__len__") else str(answer)
@@ -234,6 +254,8 @@ def measure(engine: str, query: str, path: Path, repeat: int) -> dict:
     base = status_mb("VmRSS")
     t0 = time.perf_counter()
     queries = {"today": today, "duckdb": duck, "arrow": arrow}[engine](path)
+    if query not in queries:
+        return {"missing": True}
     answer = queries[query]()
     first = time.perf_counter() - t0
     runs = []
@@ -279,6 +301,9 @@ def postgis(path: Path, n: int, repeat: int) -> None:
             "monthly": lambda: engine.aggregate(q, "month"),
             "distinct": lambda: engine.choices(IncidentQuery(("kept",))),
             "keyword": lambda: engine.count(IncidentQuery(("kept",), IncidentFilter(keyword=KEYWORD))),
+            "summary": lambda: engine.summary(q),
+            "month_country": lambda: engine.aggregate(q, ("month", "country_value")),
+            "near": lambda: engine.count(IncidentQuery(("kept",), IncidentFilter(near=NEAR[0], near_km=NEAR[1]))),
             "record": lambda: engine.rows(IncidentQuery(("kept", "shipped"), ids=("M0000123",))),
         }
         print("| query | PostGIS first s | repeat s | answer |\n|---|---|---|---|")
@@ -316,10 +341,10 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(measure(engine, query, Path(file), args.repeat)))
         return
     from bench.bench_million import workspace_for
-    from geo.store.engine import kept_file
+    from geo.store.embedded import EmbeddedStore
 
     ws = workspace_for(args.out, args.n)
-    path = kept_file(ws, "synthetic-million")
+    path = EmbeddedStore(ws).file_of("synthetic-million")
     print(f"{args.n:,} incidents, {path.stat().st_size / 1e6:.0f} MB GeoParquet; load: {os.getloadavg()}")
     print("| query | engine | first s | repeat s | peak RSS MB | RSS after imports MB | answer |")
     print("|---|---|---|---|---|---|---|")
@@ -331,6 +356,9 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"| {query} | {engine} | failed: {done.stderr.strip().splitlines()[-1:]} |")
                 continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
+            if r.get("missing"):
+                print(f"| {query} | {engine} | n/a |")
+                continue
             print(
                 f"| {query} | {engine} | {r['first_s']} | {r['repeat_s']} | {r['peak_mb']} | {r['base_mb']} |"
                 f" {r['answer']} |",

@@ -47,6 +47,10 @@ def near_test(lon: np.ndarray, lat: np.ndarray, target: str, km: float) -> np.nd
 # in CRS creation). The tests run on one Python thread that lives as long as the process.
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkir-point-tests")
 TESTS = (PointTest("pkir_near", near_test, ("VARCHAR", "DOUBLE")),)
+# DuckDB calls a function from its own worker threads, and PROJ (pyproj's transformers, which
+# geo.near uses) crashes the process there (measured: a segmentation fault on the second query
+# with two threads). The tests run in Python's own threads instead, handed over per chunk.
+_WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pkir-point-test")
 
 
 def arrow_function(test: Callable[..., np.ndarray], n_args: int) -> Callable[..., pa.Array]:
@@ -66,7 +70,7 @@ def arrow_function(test: Callable[..., np.ndarray], n_args: int) -> Callable[...
                 continue
             rows = located if len(distinct) == 1 else located & np.array([c == combo for c in combos], dtype=bool)
             if rows.any():
-                out[rows] = np.asarray(test(x[rows], y[rows], *combo), dtype=bool)
+                out[rows] = np.asarray(_WORKERS.submit(test, x[rows], y[rows], *combo).result(), dtype=bool)
         return pa.array(out)
 
     names = ["lon", "lat", *(f"arg{i}" for i in range(n_args))]  # DuckDB counts the parameters it is given

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geo.filters import IncidentFilter
 from geo.store import formats, open_store
-from geo.store.base import StoreError, WorkspaceError
+from geo.store.base import DatasetNotFound, StoreError, WorkspaceError
 from geo.store.columns import to_flat
 from geo.store.embedded import EmbeddedStore
 from geo.store.workspace import APP_NAME, WORKSPACE_ENV, default_workspace
@@ -114,3 +115,18 @@ def test_a_version_written_in_chunks_reads_back_as_one_written_at_once(tmp_path,
         got = formats._read_parquet(chunked, columns, flt, bbox)
         assert len(got) > 0
         assert_geodataframe_equal(got, formats._read_parquet(whole, columns, flt, bbox))
+
+
+def test_file_of_names_the_current_version_and_refuses_an_unknown_name(tmp_path, synthetic):
+    store = EmbeddedStore(tmp_path / "ws")
+    gdf, source = synthetic
+    store.save("kept", gdf, source)
+    first = store.file_of("kept")
+    assert first.parent == store.folder / "datasets" and first.is_file()
+    assert first.name in files_named_by_manifest(store)
+    store.save("kept", gdf.iloc[:10], replace(source, file_hash="f" * 64))
+    second = store.file_of("kept")
+    assert second != first and second.is_file() and not first.exists()
+    assert pq.read_metadata(second).num_rows == 10
+    with pytest.raises(DatasetNotFound, match="no dataset named 'nope'"):
+        store.file_of("nope")

@@ -2,7 +2,7 @@
 
 The `store` fixture is parametrised (embedded: DuckDB over the workspace's GeoParquet files;
 postgis: SQL). Each test keeps one synthetic dataset, whose rows are changed so that every filter
-field, whole words and the actors' names have something to find.
+field, whole words, the actors' names, the title order and every grouping have something to find.
 """
 
 from __future__ import annotations
@@ -15,10 +15,20 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.filters import IncidentFilter
+import geo.store.point_tests
+from geo.filters import IncidentFilter, apply_filter
+from geo.incident_stats import SIDES, headline, monthly, track_of
 from geo.loading import load_layer
+from geo.near import UnknownTarget, search_box
 from geo.store.base import SHIPPED, DatasetNotFound, StoreError
-from geo.store.query import GROUPINGS, MAP_COLUMNS, IncidentQuery, ReferenceQueries, open_queries
+from geo.store.query import (
+    GROUPINGS,
+    MAP_COLUMNS,
+    IncidentQuery,
+    ReferenceQueries,
+    key_columns,
+    open_queries,
+)
 
 FILTERS = [
     IncidentFilter(),
@@ -41,9 +51,23 @@ FILTERS = [
 ]
 NEAR = [
     IncidentFilter(near="border", near_km=30),
+    IncidentFilter(near="border", near_km=5),
     IncidentFilter(near="pipeline:claimed built", near_km=50),
+    IncidentFilter(near="pipeline:built", near_km=10),
+    IncidentFilter(near="power_line", near_km=60),
     IncidentFilter(near="crossings", near_km=40),
+    IncidentFilter(near="markets", near_km=200, min_fatalities=1),
     IncidentFilter(near="market:M1", near_km=120, categories=("attack",)),
+]
+ONCE_EACH = {"month", "category", "track", "precision", "country_value"}  # groupings holding every row once
+TITLES = ["quetta blast", "Quetta attack", "ÉCOLE", "école", "Écolier", "apple"]  # rows 3 to 8
+TITLE_ORDER = ["apple", "Quetta attack", "quetta blast", "ÉCOLE", "école", "Écolier"]  # lower case, then as written
+MULTI = [
+    ("month", "country_value"),
+    ("cell", "category"),
+    ("country", "track"),
+    ("precision", "cell", "month"),
+    ("track", "precision", "country"),
 ]
 BOX = (60.0, 26.0, 63.0, 29.0)
 
@@ -51,11 +75,20 @@ BOX = (60.0, 26.0, 63.0, 29.0)
 @pytest.fixture(scope="module")
 def kept_rows(synthetic) -> gpd.GeoDataFrame:
     """The synthetic incidents with rows made to be found: an actor, a word joined by a hyphen and
-    next to a non-ASCII letter, a row in two countries."""
+    next to a non-ASCII letter, a row in two countries, titles differing by case, missing tracks
+    (then their category's), fatalities and sides, a missing country and location precision."""
     gdf = synthetic[0].copy()
     gdf.at[gdf.index[0], "actors"] = ["Zorbactor", "Police"]
     gdf.at[gdf.index[1], "title"] = "Zahedan-naïveté market closed"
     gdf.at[gdf.index[2], "country"] = "PAK;AFG"
+    for at, title in enumerate(TITLES, start=3):
+        gdf.at[gdf.index[at], "title"] = title
+    gdf.loc[gdf.index[10:120:3], "track"] = None
+    gdf.loc[gdf.index[12:200:5], "fatalities_best"] = None
+    gdf.loc[gdf.index[13:200:7], "fatalities_civilians"] = None
+    gdf.loc[gdf.index[14:200:11], "fatalities_security"] = None
+    gdf.at[gdf.index[20], "country"] = None
+    gdf.loc[gdf.index[21:23], "location_precision"] = None
     return gdf
 
 
@@ -94,17 +127,56 @@ def test_the_near_filters_find_some_rows_but_not_all(kept_rows):
 
 
 @pytest.mark.parametrize("box", [None, BOX], ids=["no box", "box"])
-def test_near_is_pushed_down_to_postgis_and_refused_by_the_embedded_engine(kept, store_location, box):
+def test_near_answers_as_geo_near_in_every_implementation(kept, box):
+    store, ref = kept
+    for names in (["kept"], ["kept", SHIPPED]):  # a kept file and an in-memory frame
+        engine = open_queries(store, names)
+        for flt in NEAR:
+            q = IncidentQuery(tuple(names), flt, bbox=box)
+            assert engine.count(q) == ref.count(q), flt.describe()
+            pd.testing.assert_frame_equal(engine.rows(q), ref.rows(q), obj=flt.describe())
+            pd.testing.assert_frame_equal(engine.aggregate(q, "cell", 0.25), ref.aggregate(q, "cell", 0.25))
+            assert engine.summary(q) == ref.summary(q)
+
+
+def test_near_counts_grow_with_the_distance(kept):
     store, ref = kept
     engine = open_queries(store, ["kept"])
-    for flt in NEAR:
-        q = IncidentQuery(("kept",), flt, bbox=box)
-        if store_location.startswith("/"):  # DuckDB over the workspace's files: no geodesic distance there
-            with pytest.raises(StoreError, match=r"^the embedded query engine cannot filter by Near"):
-                engine.count(q)
-            continue
-        assert engine.count(q) == ref.count(q), flt.describe()
-        pd.testing.assert_frame_equal(engine.rows(q), ref.rows(q), obj=flt.describe())
+    counts = [engine.count(IncidentQuery(("kept",), IncidentFilter(near="border", near_km=km))) for km in (5, 30, 300)]
+    assert 0 < counts[0] < counts[1] < counts[2]
+    assert counts == [
+        ref.count(IncidentQuery(("kept",), IncidentFilter(near="border", near_km=km))) for km in (5, 30, 300)
+    ]
+
+
+def test_the_embedded_near_measures_only_the_points_in_the_targets_box(kept, kept_rows, store_location, monkeypatch):
+    store, ref = kept
+    if not store_location.startswith("/"):
+        pytest.skip("the embedded engine's Python function (PostGIS measures in SQL)")
+    seen = []
+    real = geo.store.point_tests.within_km
+
+    def spy(points, target, km, folder=None):
+        seen.append(points)
+        return real(points, target, km, folder)
+
+    monkeypatch.setattr(geo.store.point_tests, "within_km", spy)
+    flt = IncidentFilter(near="market:M1", near_km=120)
+    q = IncidentQuery(("kept",), flt)
+    assert open_queries(store, ["kept"]).count(q) == ref.count(q) > 0
+    measured = pd.concat(seen, ignore_index=True)
+    minx, miny, maxx, maxy = search_box(flt.near, flt.near_km)
+    assert measured.x.between(minx, maxx).all() and measured.y.between(miny, maxy).all()
+    assert ref.count(q) <= len(measured) < len(kept_rows)
+
+
+def test_an_unknown_near_target_is_refused_as_geo_near_refuses_it(kept):
+    store, ref = kept
+    q = IncidentQuery(("kept",), IncidentFilter(near="market:nowhere", near_km=10))
+    with pytest.raises(UnknownTarget, match="market:nowhere"):
+        ref.count(q)
+    with pytest.raises(UnknownTarget, match="market:nowhere"):
+        open_queries(store, ["kept"]).count(q)
 
 
 @pytest.mark.parametrize("by", GROUPINGS)
@@ -119,18 +191,98 @@ def test_aggregates_match_the_reference(kept, by):
     for flt, box, cell in cases:
         q = IncidentQuery(("kept",), flt, bbox=box)
         want = ref.aggregate(q, by, cell)
-        assert len(want) > (0 if flt.keyword else 1)  # quetta is in one country
+        assert len(want) > (1 if flt == IncidentFilter() else 0)  # quetta is in one country, two categories one track
         pd.testing.assert_frame_equal(engine.aggregate(q, by, cell), want, obj=f"{by} {flt.describe()}")
         counted = want["incidents"].sum()
-        if by in ("month", "category"):
+        if by in ("month", "category", "track", "precision", "country_value"):
             assert counted == ref.count(q)
+
+
+@pytest.mark.parametrize("by", MULTI, ids=",".join)
+def test_aggregates_by_several_keys_match_the_reference_and_add_up_to_each_key(kept, by):
+    store, ref = kept
+    engine = open_queries(store, ["kept"])
+    for flt, box, cell in [
+        (IncidentFilter(), None, 0.5),
+        (IncidentFilter(categories=("attack", "bombing/IED")), BOX, 1.0),
+        (IncidentFilter(keyword="no such words anywhere"), None, 0.5),
+    ]:
+        q = IncidentQuery(("kept",), flt, bbox=box)
+        want = ref.aggregate(q, by, cell)
+        assert list(want.columns) == [*key_columns(by), "incidents", "fatalities"]
+        pd.testing.assert_frame_equal(engine.aggregate(q, by, cell), want, obj=f"{by} {flt.describe()}")
+        for key in by:  # summed over keys that neither leave rows out (cell) nor count one twice (country)
+            if not set(by) - {key} <= ONCE_EACH:
+                continue
+            cols = key_columns(key)
+            summed = want.groupby(cols, sort=True)[["incidents", "fatalities"]].sum().reset_index()
+            pd.testing.assert_frame_equal(summed, ref.aggregate(q, key, cell), check_dtype=False, obj=key)
+        assert len(want) > 0 or flt.keyword
+
+
+def test_the_new_groupings_count_as_the_explorer_does(kept_rows):
+    ref, q = ReferenceQueries({"kept": kept_rows}), IncidentQuery(("kept",))
+    figures = headline(kept_rows)
+    countries = ref.aggregate(q, "country_value").set_index("country_value")
+    assert {c.country: (c.events, c.fatalities) for c in figures.by_country} == {
+        k: (r.incidents, r.fatalities) for k, r in countries.iterrows()
+    }
+    assert countries.loc["unknown", "incidents"] == 1 and countries.loc["PAK;AFG", "incidents"] == 1
+    precision = ref.aggregate(q, "precision").set_index("precision")["incidents"]
+    assert dict(figures.by_precision) == precision.to_dict()
+    assert precision["unlocated"] >= 2
+    tracks = ref.aggregate(q, "track").set_index("track")["incidents"]
+    assert tracks.to_dict() == track_of(kept_rows).value_counts().to_dict()
+    assert kept_rows["track"].isna().sum() > 0
+    by_month = ref.aggregate(q, ("month", "country_value"))
+    explorer = monthly(kept_rows)
+    assert list(by_month["month"]) == list(explorer["month"]) and list(by_month["country_value"]) == list(
+        explorer["country"]
+    )
+    assert list(by_month["incidents"]) == list(explorer["events"])
+    assert list(by_month["fatalities"]) == list(explorer["fatalities"])
+
+
+SUMMARY_FILTERS = [
+    IncidentFilter(),
+    IncidentFilter(categories=("attack", "bombing/IED", "armed clash")),
+    IncidentFilter(countries=("IRN",), min_fatalities=2),
+    IncidentFilter(keyword="no such words anywhere"),
+    IncidentFilter(near="border", near_km=30),
+]
+
+
+@pytest.mark.parametrize("flt", SUMMARY_FILTERS, ids=lambda f: f.describe())
+def test_summary_matches_the_reference_and_the_explorers_headline(kept, kept_rows, flt):
+    store, ref = kept
+    q = IncidentQuery(("kept",), flt)
+    got = open_queries(store, ["kept"]).summary(q)
+    assert got == ref.summary(q)
+    rows = apply_filter(kept_rows, flt)
+    figures = headline(rows)
+    assert (got.incidents, got.fatalities, got.with_fatality_figure, got.unattributed, got.security) == (
+        figures.events,
+        figures.fatalities,
+        figures.with_fatality_figure,
+        figures.unattributed,
+        figures.security_incidents,
+    )
+    assert got.sides == {SIDES[label]: n for label, n in figures.by_side.items()}
+    assert got.located == int((rows.geometry.notna() & ~rows.geometry.is_empty).sum())
+
+
+def test_the_summary_has_something_to_count(kept_rows):
+    got = ReferenceQueries({"kept": kept_rows}).summary(IncidentQuery(("kept",)))
+    assert 0 < got.with_fatality_figure < got.incidents
+    assert got.unattributed > 0 and 0 < got.security < got.incidents and 0 < got.located < got.incidents
+    assert all(v > 0 for v in got.sides.values())
 
 
 def test_the_country_aggregate_counts_a_row_in_two_countries_in_each(kept):
     store, ref = kept
     got = open_queries(store, ["kept"]).aggregate(IncidentQuery(("kept",)), "country").set_index("country")
     assert got.loc["AFG", "incidents"] == 1
-    assert got["incidents"].sum() == ref.count(IncidentQuery(("kept",))) + 1
+    assert got["incidents"].sum() == ref.count(IncidentQuery(("kept",))) + 1 - 1  # PAK;AFG twice, no country: none
 
 
 ORDERS = [
@@ -138,6 +290,7 @@ ORDERS = [
     (("fatalities_best", True),),  # many ties and missing values: id breaks them
     (("category", False), ("date_end", True)),
     (("title", False),),
+    (("title", True), ("date_start", False)),
 ]
 
 
@@ -159,6 +312,21 @@ def test_pages_follow_a_stable_order_and_cover_every_row_once(kept, order):
     assert list(got.columns) == ["id", "title"]
     assert list(got["id"]) == list(whole["id"])
     assert got["id"].is_unique
+
+
+@pytest.mark.parametrize("desc", [False, True], ids=["A-Z", "Z-A"])
+def test_titles_are_ordered_by_their_lower_case_then_as_written(kept, kept_rows, desc):
+    store, ref = kept
+    ids = tuple(kept_rows["id"].iloc[3:9])
+    q = IncidentQuery(("kept",), ids=ids, columns=("title",), order=(("title", desc),))
+    want = TITLE_ORDER[::-1] if desc else TITLE_ORDER
+    assert list(ref.rows(q)["title"]) == want
+    got = open_queries(store, ["kept"]).rows(q)
+    pd.testing.assert_frame_equal(got, ref.rows(q))
+    whole = replace(q, ids=None, limit=4)  # over every row: the changed titles come first either way
+    paged = open_queries(store, ["kept"]).rows(whole)
+    pd.testing.assert_frame_equal(paged, ref.rows(whole))
+    assert list(paged["title"])[:3] == want[:3]
 
 
 def test_the_map_payload_is_only_its_columns_inside_the_box(kept):
@@ -183,8 +351,9 @@ def test_several_datasets_together_first_named_wins_on_a_shared_id(kept, synthet
             q = IncidentQuery(tuple(names), flt, order=(("fatalities_best", True),))
             assert engine.count(q) == ref.count(q), (names, flt)
             pd.testing.assert_frame_equal(engine.rows(q), ref.rows(q))
-            for by in GROUPINGS:
+            for by in (*GROUPINGS, *MULTI):
                 pd.testing.assert_frame_equal(engine.aggregate(q, by), ref.aggregate(q, by))
+            assert engine.summary(q) == ref.summary(q)
             paged = replace(q, limit=30, offset=240)  # across the shared ids
             pd.testing.assert_frame_equal(engine.rows(paged), ref.rows(paged))
         assert engine.choices(IncidentQuery(tuple(names))) == ref.choices(IncidentQuery(tuple(names)))
@@ -256,6 +425,12 @@ def test_unknown_datasets_and_groupings_are_refused(kept):
         open_queries(store, ["nope"]).count(IncidentQuery(("nope",)))
     with pytest.raises(StoreError, match="cannot aggregate by 'district'"):
         engine.aggregate(IncidentQuery(("kept",)), "district")
+    with pytest.raises(StoreError, match="cannot aggregate by 'district'"):
+        engine.aggregate(IncidentQuery(("kept",)), ("month", "district"))
+    with pytest.raises(StoreError, match="names month more than once"):
+        engine.aggregate(IncidentQuery(("kept",)), ("month", "category", "month"))
+    with pytest.raises(StoreError, match="at least one grouping"):
+        engine.aggregate(IncidentQuery(("kept",)), ())
     with pytest.raises(ValueError, match="cell size"):
         engine.aggregate(IncidentQuery(("kept",)), "cell", 0)
 
