@@ -34,7 +34,8 @@ def build(folder: Path, n: int) -> None:
 
 
 def visit(folder: Path) -> dict:
-    """Every page once, as a first reader would open them; the process's memory after (and at its peak)."""
+    """Every page once, as a reader going through them one after the other; the process's memory
+    after (and at its peak)."""
     os.environ["PKIR_WORKSPACE"] = str(folder)
     os.environ.pop("PKIR_DATABASE_URL", None)
     from geo import settings
@@ -42,8 +43,12 @@ def visit(folder: Path) -> dict:
     settings.reload()
     from tests.app_helpers import PAGES, open_page
 
-    for page in PAGES:
-        open_page(page, timeout=300)
+    at = open_page(PAGES[0], timeout=300)
+    for page in PAGES[1:]:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+    del at
     gc.collect()
     return {"rss_mb": round(_status_mb("VmRSS"), 1), "peak_mb": round(_status_mb("VmHWM"), 1)}
 

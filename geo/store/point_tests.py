@@ -42,10 +42,6 @@ def near_test(lon: np.ndarray, lat: np.ndarray, target: str, km: float) -> np.nd
     return within_km(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), target, float(km))
 
 
-# DuckDB calls a function from its own worker threads, which end with their connection; pyproj keeps
-# a context per thread, and using it from such threads crashed the process (a segmentation fault
-# in CRS creation). The tests run on one Python thread that lives as long as the process.
-_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkir-point-tests")
 TESTS = (PointTest("pkir_near", near_test, ("VARCHAR", "DOUBLE")),)
 # DuckDB calls a function from its own worker threads, and PROJ (pyproj's transformers, which
 # geo.near uses) crashes the process there (measured: a segmentation fault on the second query
@@ -57,9 +53,6 @@ def arrow_function(test: Callable[..., np.ndarray], n_args: int) -> Callable[...
     """A DuckDB Arrow function (lon, lat, n_args more) -> BOOLEAN calling test once per distinct args in a chunk."""
 
     def function(lon: pa.Array, lat: pa.Array, *args: pa.Array) -> pa.Array:
-        return _WORKER.submit(_apply, lon, lat, args).result()
-
-    def _apply(lon: pa.Array, lat: pa.Array, args) -> pa.Array:
         x = np.asarray(lon.to_numpy(zero_copy_only=False), dtype="float64")  # null -> NaN
         y = np.asarray(lat.to_numpy(zero_copy_only=False), dtype="float64")
         located = ~(np.isnan(x) | np.isnan(y))
