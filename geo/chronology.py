@@ -38,7 +38,6 @@ EVENT_COLUMNS = (
 
 # the columns events reads
 SOURCE_COLUMNS = (*EVENT_COLUMNS[:-1], "fatalities_best")
-LIGHT_COLUMNS = ("id", "track", "category", "date_start", "date_end")  # enough to thin and count by month
 
 
 def track_for_category(category) -> str:
@@ -92,26 +91,37 @@ def _evenly(rows: pd.DataFrame, n: int) -> pd.DataFrame:
     return rows.iloc[picks]
 
 
+def quotas(sizes: dict[str, int], limit: int = MARK_LIMIT) -> dict[str, int]:
+    """How many events of each track the chart draws when all of them (sizes: events per track) are
+    more than limit: tracks that fit their share are drawn whole, the smallest first, so diplomacy is
+    never crowded out by violence; a larger track gets what is left, shared evenly."""
+    if sum(sizes.values()) <= limit:
+        return dict(sizes)
+    order = sorted(sizes.items(), key=lambda item: item[1])  # stable: equal sizes keep their order
+    budget, out = limit, {}
+    for n, (track, size) in enumerate(order):
+        out[track] = min(size, budget // (len(order) - n))
+        budget -= out[track]
+    return out
+
+
 def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFrame, dict[str, int]]:
     """At most `limit` events for the chart, and per track how many were left out.
 
-    Tracks that fit their share of the limit are drawn whole (the smallest first, so diplomacy is
-    never crowded out by violence); a track that does not keeps events spread evenly through its
-    dates (every k-th), so a busy year keeps its share and no kind of event is favoured, the
-    deadly ones included. The result stays in ev's (date) order.
+    Each track keeps its quota (quotas) of events spread evenly through its dates (every k-th), so a
+    busy year keeps its share and no kind of event is favoured, the deadly ones included. The
+    result stays in ev's (date) order.
     """
     if len(ev) <= limit:
         return ev, {}
     sizes = ev["track"].value_counts().sort_values(kind="stable")
-    budget, keep, left_out = limit, [], {}
-    for n, (track, size) in enumerate(sizes.items()):
-        quota = budget // (len(sizes) - n)
+    keep, left_out = [], {}
+    for track, quota in quotas({str(t): int(n) for t, n in sizes.items()}, limit).items():
         rows = ev[ev["track"] == track]
-        if size > quota:
+        if len(rows) > quota:
             rows = _evenly(rows, quota)
-            left_out[str(track)] = int(size - len(rows))
+            left_out[track] = int(sizes[track] - len(rows))
         keep.append(rows.index)
-        budget -= len(rows)
     return ev.loc[sorted(idx for part in keep for idx in part)], left_out
 
 
@@ -159,6 +169,31 @@ def monthly_density(ev: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFr
             .rename("events")
             .reset_index()
         )
+        if len(out) <= max_rows:
+            break
+    return pd.DataFrame(
+        {
+            "date_start": out["period"].dt.to_timestamp().astype("datetime64[ns]"),
+            "date_next": (out["period"] + 1).dt.to_timestamp().astype("datetime64[ns]"),
+            "category": out["category"],
+            "events": out["events"].astype("int64"),
+        }
+    )
+
+
+def density_of(counts: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFrame:
+    """monthly_density from a store's aggregate by ("month", "category") (columns month, category,
+    incidents): per month, else per quarter or year when months would give more than max_rows counts."""
+    frame = pd.DataFrame(
+        {
+            "month": pd.to_datetime(counts["month"]),
+            "category": counts["category"].fillna("unknown").to_numpy(),
+            "events": counts["incidents"].astype("int64").to_numpy(),
+        }
+    )
+    for freq in ("M", "Q", "Y"):
+        period = frame["month"].dt.to_period(freq)
+        out = frame.assign(period=period).groupby(["period", "category"], sort=True)["events"].sum().reset_index()
         if len(out) <= max_rows:
             break
     return pd.DataFrame(

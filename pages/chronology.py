@@ -30,7 +30,6 @@ TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
 PERIOD_KEY = "chronology_years"  # the years the chart shows
 PERIOD_OF = "_chronology_years_of"  # the span of years the period's choices were made for
 MARK_LIMIT = chronology.MARK_LIMIT
-LIGHT = chronology.LIGHT_COLUMNS
 
 
 def _from_chart() -> None:
@@ -112,17 +111,21 @@ def _events(q) -> pd.DataFrame:
 
 
 def _period_view(f: IncidentFilter, years: tuple[int, int] | None, matching: int) -> chronology.PeriodView:
-    """The events of the period the chart draws: all of them, or thinned from a light read of the
-    period (id, track, dates) whose picks alone are then read in full."""
+    """The events the chart draws for the period: all of them, or each track's quota
+    (chronology.quotas) spread evenly through the period, each asked of the store as such."""
     period = queries.query(chronology.period_filter(f, years))
-    in_period = queries.count(period)
-    if in_period <= MARK_LIMIT:
-        drawn = _events(period)
-        return chronology.PeriodView(drawn, {}, chronology.monthly_density(drawn), years, in_period, matching)
-    light = chronology.events(queries.rows(replace(period, columns=LIGHT, order=(("date_start", False),))))
-    picks, left_out = chronology.thin_for_chart(light)
-    drawn = _events(replace(period, ids=tuple(picks["id"])))
-    return chronology.PeriodView(drawn, left_out, chronology.monthly_density(light), years, in_period, matching)
+    sizes = queries.aggregate(period, "track")
+    sizes = {str(t): int(n) for t, n in zip(sizes["track"], sizes["incidents"], strict=True)}
+    in_period = sum(sizes.values())
+    density = chronology.density_of(queries.aggregate(period, ("month", "category")))
+    share = chronology.quotas(sizes, MARK_LIMIT)
+    whole = tuple(t for t, n in share.items() if n >= sizes[t])
+    parts = [_events(replace(period, tracks=whole))] if whole else []
+    parts += [_events(replace(period, tracks=(t,), sample=n)) for t, n in share.items() if t not in whole and n]
+    drawn = pd.concat(parts, ignore_index=True) if parts else _events(replace(period, tracks=()))
+    drawn = drawn.sort_values(["date_start", "id"], kind="stable", ignore_index=True)
+    left_out = {t: sizes[t] - n for t, n in share.items() if n < sizes[t]}
+    return chronology.PeriodView(drawn, left_out, density, years, in_period, matching)
 
 
 st.title("Chronology")

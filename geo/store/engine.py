@@ -47,8 +47,10 @@ from geo.store.query import (
     groupings,
     key_sql,
     point_columns,
+    sample_sql,
     summary_of,
     summary_sql,
+    tracks_sql,
     typed,
 )
 
@@ -210,7 +212,12 @@ class DuckEngine:
 
     def _matched(self, q: IncidentQuery, columns: set[str], cursor, pinned: Mapping) -> tuple[str, list]:
         """SQL of the rows the query matches (these columns, first named dataset winning an id)."""
-        need = columns | filter_needs(q.filter, q.bbox) | {KEY}
+        need = (
+            columns
+            | filter_needs(q.filter, q.bbox)
+            | {KEY}
+            | ({"track", "category"} if q.tracks is not None else set())
+        )
         ordered = [c for c in (*FIELDS, *POINT, ROW) if c in need]
         parts = (self._source_sql(n, i, ordered, cursor, pinned) for i, n in enumerate(q.datasets))
         union = " UNION ALL ".join(parts)
@@ -219,6 +226,8 @@ class DuckEngine:
         if q.ids is not None:
             where += " AND list_contains(?::VARCHAR[], id)"
             params.append(list(q.ids))
+        if q.tracks is not None:
+            where += f" AND {tracks_sql(q.tracks)}"
         once = " QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos) = 1" if len(q.datasets) > 1 else ""
         return f"SELECT * FROM (SELECT *{search} FROM ({union})) WHERE {where}{once}", params
 
@@ -270,11 +279,14 @@ class DuckEngine:
         keys = {c for c, _ in q.full_order()}
         order = order_sql(q.full_order())
         limit = "" if q.limit is None else f" LIMIT {int(q.limit)}"
-        late = q.limit is not None and bool(set(out) - keys)
+        late = (q.limit is not None or q.sample is not None) and bool(set(out) - keys)
         select = ", ".join(["pos", ROW] if late else map(_ident, out))
 
         def work(cursor, pinned):
             matched, params = self._matched(q, (keys | {ROW}) if late else (set(out) | keys), cursor, pinned)
+            if q.sample is not None:  # each row's place in the order, and how many there are
+                numbered = f"SELECT *, row_number() OVER (ORDER BY {order}) - 1 AS rn, count(*) OVER () AS total"
+                matched = f"SELECT * FROM ({numbered} FROM ({matched})) WHERE {sample_sql(int(q.sample))}"
             query = f"SELECT {select} FROM ({matched}) ORDER BY {order}{limit} OFFSET {int(q.offset)}"
             found = cursor.execute(query, params)
             return self._fetch_rows(cursor, pinned, q, found.fetchall(), out) if late else found.df()

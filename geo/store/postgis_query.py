@@ -38,8 +38,10 @@ from geo.store.query import (
     groupings,
     key_sql,
     point_columns,
+    sample_sql,
     summary_of,
     summary_sql,
+    tracks_sql,
     typed,
 )
 
@@ -119,7 +121,7 @@ class PostgisQueries:
 
     def _matched(self, conn, q: IncidentQuery, columns: set[str]) -> tuple[sql.Composable, list]:
         """SQL of the rows the query matches (these columns, lon, lat), first named dataset winning an id."""
-        need = sorted(columns | {KEY, "date_start", "date_end", "category", "country", "fatalities_best"})
+        need = sorted(columns | {KEY, "date_start", "date_end", "category", "country", "fatalities_best", "track"})
         ordered = [c for c in FIELDS if c in need]
         kept = [n for n in q.datasets if self._frame(n) is None]
         have = set()
@@ -143,6 +145,10 @@ class PostgisQueries:
         if q.ids is not None:
             where = sql.SQL("{} AND i.id = ANY(%s::text[])").format(where)
             more = [*more, without_nul(q.ids)]
+        if q.tracks is not None:  # literals of a checked query, written by tracks_sql
+            where = sql.SQL("{} AND {}").format(
+                where, sql.SQL(tracks_sql(without_nul(q.tracks), "i.track", "i.category"))
+            )
         union = sql.SQL(" UNION ALL ").join(parts)
         if len(q.datasets) > 1:
             query = sql.SQL("SELECT DISTINCT ON (i.id) * FROM ({}) i WHERE {} ORDER BY i.id, i.pos").format(
@@ -193,6 +199,11 @@ class PostgisQueries:
 
         def build(m):
             select = sql.SQL(", ").join(sql.SQL("m.{}").format(sql.Identifier(c)) for c in out)
+            if q.sample is not None:  # each row's place in the order, and how many there are
+                numbered = sql.SQL(
+                    "SELECT m.*, row_number() OVER (ORDER BY {}) - 1 AS rn, count(*) OVER () AS total FROM ({}) m"
+                ).format(order, m)
+                m = sql.SQL("SELECT * FROM ({}) m WHERE {}").format(numbered, sql.SQL(sample_sql(int(q.sample))))
             query = sql.SQL("SELECT {} FROM ({}) m ORDER BY {}{} OFFSET {}").format(
                 select, m, order, limit, sql.Literal(int(q.offset))
             )

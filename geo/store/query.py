@@ -107,6 +107,8 @@ class IncidentQuery:
     limit: int | None = None
     offset: int = 0
     ids: tuple[str, ...] | None = None  # only these incidents (a record, a chooser's few); None: all
+    tracks: tuple[str, ...] | None = None  # only rows on these tracks (the "track" grouping's value)
+    sample: int | None = None  # rows(): at most this many, spread evenly through the order (sample_positions)
 
     def __post_init__(self):
         names = (self.datasets,) if isinstance(self.datasets, str) else tuple(self.datasets)
@@ -117,6 +119,9 @@ class IncidentQuery:
         if self.ids is not None:
             ids = (self.ids,) if isinstance(self.ids, str) else tuple(self.ids)
             object.__setattr__(self, "ids", tuple(str(i) for i in ids))
+        if self.tracks is not None:
+            tracks = (self.tracks,) if isinstance(self.tracks, str) else tuple(self.tracks)
+            object.__setattr__(self, "tracks", tuple(str(t) for t in tracks))
         check_query(self)
 
     def output_columns(self) -> list[str]:
@@ -147,6 +152,32 @@ def check_query(q: IncidentQuery) -> None:
         raise StoreError(f"a page cannot start before the first row (offset {q.offset})")
     if q.bbox is not None and (len(q.bbox) != 4 or not all(math.isfinite(float(v)) for v in q.bbox)):
         raise StoreError(f"a box is four finite numbers (min lon, min lat, max lon, max lat), not {q.bbox}")
+    if q.sample is not None and not (1 <= int(q.sample) <= MAX_LIMIT):
+        raise StoreError(f"a sample holds 1 to {MAX_LIMIT} rows, not {q.sample}")
+    if q.sample is not None and (q.limit is not None or q.offset):
+        raise StoreError("a query takes a sample or a page (limit, offset), not both")
+
+
+def sample_positions(total: int, n: int) -> list[int]:
+    """Which of total ordered rows a sample of n keeps: the first row of each of n equal runs (every
+    row when there are no more than n), so the rows are spread evenly from the first on."""
+    if total <= n:
+        return list(range(total))
+    return [(k * total + n - 1) // n for k in range(n)]
+
+
+def sample_sql(n: int, position: str = "rn", total: str = "total") -> str:
+    """sample_positions as a condition (standard SQL) on a row's 0-based position and the row count:
+    the row opens a new run of the n equal runs."""
+    run = f"floor(CAST({{p}} * {int(n)} AS DOUBLE PRECISION) / {total})"
+    return f"({total} <= {int(n)} OR {position} = 0 OR {run.format(p=position)} <> {run.format(p=f'({position} - 1)')})"
+
+
+def tracks_sql(tracks: Sequence[str], track: str = "track", category: str = "category") -> str:
+    """The condition "on one of these tracks" (standard SQL; the tracks as literals)."""
+    if not tracks:
+        return "FALSE"
+    return f"{track_sql(track, category)} IN ({', '.join(sql_literal(t) for t in tracks)})"
 
 
 def groupings(by) -> tuple[str, ...]:
@@ -358,6 +389,8 @@ class ReferenceQueries:
         rows = rows[~rows[KEY].duplicated()]
         if q.ids is not None:
             rows = rows[rows[KEY].isin(q.ids)]
+        if q.tracks is not None:
+            rows = rows[reference_keys("track", rows).isin(q.tracks).to_numpy(dtype=bool)]
         return rows.reset_index(drop=True)
 
     def count(self, q: IncidentQuery) -> int:
@@ -375,6 +408,8 @@ class ReferenceQueries:
         frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
         frame = frame.sort_values(list(frame.columns), ascending=ascending, na_position="last", kind="stable")
         at = frame.index.to_numpy()
+        if q.sample is not None:
+            return typed(rows.iloc[at[sample_positions(len(at), int(q.sample))]], q.output_columns())
         stop = None if q.limit is None else q.offset + q.limit
         return typed(rows.iloc[at[q.offset : stop]], q.output_columns())
 

@@ -7,6 +7,7 @@ field, whole words, the actors' names, the title order and every grouping have s
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -452,3 +453,42 @@ def test_a_damaged_kept_file_is_one_clear_error(kept, store_location):
     file.write_bytes(b"not a parquet file")
     with pytest.raises(StoreError, match=r"^kept: the kept data cannot be read \("):
         engine.count(IncidentQuery(("kept",)))
+
+
+@pytest.mark.parametrize("tracks", [("security",), ("diplomacy", "infrastructure & trade"), ()])
+@pytest.mark.parametrize("sample", [None, 1, 7, 40, 100_000])
+def test_tracks_and_an_even_sample_answer_as_the_reference(kept, tracks, sample):
+    """What the chronology asks: the events of some tracks, at most n of them spread through the
+    period (two datasets, one kept file and one frame; the title order and a filter too)."""
+    store, ref = kept
+    engine = open_queries(store, ["kept", SHIPPED])
+    for order in (((("date_start", False),)), (("title", False),)):
+        q = IncidentQuery(
+            ("kept", SHIPPED), IncidentFilter(date_from=date(2005, 1, 1)), order=order, tracks=tracks, sample=sample
+        )
+        got = engine.rows(q)
+        pd.testing.assert_frame_equal(got, ref.rows(q))
+        matched = ref.count(replace(q, sample=None))
+        assert len(got) == (matched if sample is None else min(sample, matched))
+        if tracks:
+            assert 0 < matched < ref.count(replace(q, tracks=None, sample=None))
+        assert engine.count(q) == matched  # count ignores the sample
+
+
+def test_an_even_sample_starts_with_the_first_row_and_spreads_through_the_rest():
+    from geo.store.query import sample_positions
+
+    assert sample_positions(5, 10) == [0, 1, 2, 3, 4]
+    assert sample_positions(10, 5) == [0, 2, 4, 6, 8]
+    assert sample_positions(10, 3) == [0, 4, 7]
+    picks = sample_positions(100_000, 2000)
+    assert len(picks) == len(set(picks)) == 2000 and picks[0] == 0
+    gaps = {b - a for a, b in itertools.pairwise(picks)}
+    assert gaps == {50}
+
+
+def test_a_sample_and_a_page_together_are_refused():
+    with pytest.raises(StoreError, match="sample or a page"):
+        IncidentQuery(("kept",), sample=5, limit=10)
+    with pytest.raises(StoreError, match="1 to"):
+        IncidentQuery(("kept",), sample=0)
