@@ -7,7 +7,6 @@ import streamlit as st
 from geo.settings import SettingsError, settings
 from ui import datasets
 from ui.filters import sidebar_filters
-from ui.heap import give_back_large_blocks
 from ui.page_scripts import close_sidebar_after_page_change
 from ui.safe_text import safe
 from ui.shell import run_page
@@ -35,7 +34,6 @@ PAGES = [
     st.Page("pages/import_data.py", title="Import incidents", icon=":material/upload_file:", url_path="import_data"),
 ]
 
-give_back_large_blocks()  # once a process (`python -m ui.serve` does it before loading)
 page = st.navigation(PAGES)
 reserve_page_controls()
 datasets.sidebar_chooser()

@@ -112,7 +112,6 @@ from bench.bench_import import make_latlon
 from geo.importers import import_file
 from geo.store.embedded import EmbeddedStore
 from geo.store.imports import keep_import
-from ui.heap import give_back_large_blocks
 
 def status(field):  # MB, as the file sizes
     line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field + ":"))
@@ -121,7 +120,6 @@ def status(field):  # MB, as the file sizes
 def reset_peak():
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM starts again from VmRSS
 
-give_back_large_blocks()  # as the app does at start
 with tempfile.TemporaryDirectory() as warm:  # tables loaded on first use are not the import's
     make_latlon(Path(warm) / "warm.csv", 0.05)
     keep_import(EmbeddedStore(warm), "warm", Path(warm) / "warm.csv", import_file(Path(warm) / "warm.csv"))

@@ -1,25 +1,21 @@
-"""ui.serve: the launcher reads the layers and the chosen datasets before Streamlit starts, into
-the very caches the pages read from."""
+"""ui.serve: the launcher reads the shipped layers before Streamlit starts, into the very cache the
+pages read from (the incidents are asked of the store by each page)."""
 
 import subprocess
 import sys
 
 import ui.data
-import ui.datasets
 import ui.serve
 from tests.app_helpers import ROOT
 
 
 def test_warm_fills_the_caches_the_pages_read(monkeypatch):
-    ui.datasets._read_all.clear()
     ui.data._load.clear()
     assert ui.serve.warm() > 0
-    store = ui.datasets.store()
 
     def no_second_read(*args, **kwargs):
         raise AssertionError("read again after the warm-up")
 
-    monkeypatch.setattr(type(store), "read", no_second_read)
     monkeypatch.setattr(ui.data, "load_layer", no_second_read)
     assert len(ui.data.load("incidents").gdf) > 0
     assert ui.data.load("markets").gdf is not None

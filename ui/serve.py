@@ -17,7 +17,6 @@ from pathlib import Path
 import streamlit.logger
 
 from geo.settings import SettingsError, settings
-from ui.heap import give_back_large_blocks
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -25,7 +24,6 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 def warm() -> float:
     """Import what every page needs and read every shipped layer; seconds taken."""
     t0 = time.perf_counter()
-    give_back_large_blocks()
     # no script runs yet: Streamlit's warnings that there is none say nothing here (the
     # command line sets the configured level again when it starts)
     streamlit.logger.set_log_level("ERROR")
