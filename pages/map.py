@@ -93,6 +93,7 @@ built = build_map(
     incident_total=queries.total() if have_incidents else None,
     categories=list(queries.choices().categories) if have_incidents else None,
     focus_record=record_of_feature(focus) if focus and focus[0] == "incidents" else None,
+    features={lid: data.layer_features(lid, basemap) for lid in visible if lid != "incidents"},
 )
 matched = queries.count(queries.query(f)) if have_incidents else 0
 

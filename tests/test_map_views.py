@@ -269,19 +269,22 @@ def test_town_labels_turn_left_when_a_neighbour_sits_to_their_right(layers):
     assert sides == {"left", "right"}
 
 
-def test_a_layers_features_are_made_once_per_frame_and_anew_for_an_edited_frame(layers, monkeypatch):
-    import views.map.layers as layer_module
+def test_a_layers_features_are_made_once_per_file_version_at_the_edge(tmp_path, settings_env):
+    """ui.data keeps each shipped layer's features per file version and basemap (no memo in views/)."""
+    import shutil
 
-    made = []
-    real = layer_module._features
-    monkeypatch.setattr(layer_module, "_features", lambda *a: made.append(a[0]) or real(*a))
-    markets = layers["markets"].copy()  # a frame no other test has drawn
-    first = json.loads(feature_layer("markets", markets, "offline").data_json)
-    again = json.loads(feature_layer("markets", markets, "offline").data_json)
-    assert first == again and made == ["markets"]
-    edited = markets.copy()
-    edited.loc[edited.index[0], "name"] = "Renamed market"
-    tips = [
-        f["properties"]["tip"] for f in json.loads(feature_layer("markets", edited, "offline").data_json)["features"]
-    ]
-    assert made == ["markets", "markets"] and any("Renamed market" in t for t in tips)
+    from geo.catalog import DATA_DIR, LAYERS
+    from geo.settings import DATA_DIR_ENV
+    from ui import data
+
+    for layer in LAYERS.values():
+        shutil.copyfile(DATA_DIR / layer.file, tmp_path / layer.file)
+    settings_env.setenv(DATA_DIR_ENV, str(tmp_path))
+    first = data.layer_features("markets", "offline")
+    assert data.layer_features("markets", "offline") is first
+    path = tmp_path / LAYERS["markets"].file
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["name"] = "Renamed market"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    again = data.layer_features("markets", "offline")
+    assert again is not first and any("Renamed market" in f["properties"]["tip"] for f in again)

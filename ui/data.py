@@ -11,6 +11,7 @@ from geo.catalog import LAYERS
 from geo.loading import layer_file, layer_path, load_layer
 from geo.validation import LayerValidationError, ValidationReport
 from ui.safe_text import safe
+from views.map.layers import features_of
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,17 @@ def load(layer_id: str) -> Loaded:
     layer = LAYERS[layer_id]
     folder = str(layer_path(layer).parent)
     return _load(layer_id, folder, _mtime(layer_id))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _features(layer_id: str, folder: str, mtime: tuple[int, int], basemap: str) -> list | None:
+    loaded = _load(layer_id, folder, mtime)
+    return features_of(layer_id, loaded.gdf, basemap) if loaded.gdf is not None else None
+
+
+def layer_features(layer_id: str, basemap: str) -> list | None:
+    """A shipped layer's map features on a basemap, made once per file version (read-only, shared)."""
+    return _features(layer_id, str(layer_path(LAYERS[layer_id]).parent), _mtime(layer_id), basemap)
 
 
 def load_all() -> dict[str, Loaded]:

@@ -11,7 +11,6 @@ for large incident sets the browser knows an incident only by its row in the dra
 from __future__ import annotations
 
 import html
-from functools import lru_cache
 from pathlib import Path
 
 import streamlit as st
@@ -94,15 +93,17 @@ def _payload_beside(built: BuiltMap, key: str) -> None:
     for layer in _incident_layers(built):
         if layer.beside:
             with st.container(key=f"{key}_payload"):
-                st.html(f"<style>.st-key-{key}_payload {{ display: none; }}</style>{_payload_markup(layer.source)}")
+                markup = _payload_markup(layer.source.key, layer.source)
+                st.html(f"<style>.st-key-{key}_payload {{ display: none; }}</style>{markup}")
 
 
-@lru_cache(maxsize=8)
-def _payload_markup(source: IncidentSource) -> str:
-    """The hidden element holding a payload (made once a payload: escaping 2 MB takes a while)."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def _payload_markup(key: str, _source: IncidentSource) -> str:
+    """The hidden element holding a payload, made once per payload (key: a hash of its content;
+    escaping megabytes takes a while)."""
     return (
-        f'<div class="pkir-payload" hidden data-key="{html.escape(source.key, quote=True)}" '
-        f'data-json="{html.escape(source.data_json, quote=True)}"></div>'
+        f'<div class="pkir-payload" hidden data-key="{html.escape(key, quote=True)}" '
+        f'data-json="{html.escape(_source.data_json, quote=True)}"></div>'
     )
 
 

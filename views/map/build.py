@@ -108,6 +108,7 @@ def build_map(
     incident_total: int | None = None,
     categories: list[str] | None = None,
     focus_record: Mapping | None = None,
+    features: Mapping[str, list] | None = None,
 ) -> BuiltMap:
     """The map and its layer groups.
 
@@ -123,6 +124,7 @@ def build_map(
     pans a selected point feature out from under it). A page asking a store for its incidents
     passes source (the payload), incident_total (how many the datasets hold), categories (those
     present, for the legend) and focus_record (the focused incident's record) instead of frames.
+    features: the other layers' features (views.map.layers.features_of) where the caller keeps them.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -194,7 +196,7 @@ def build_map(
                 clustered=n > CLUSTER_THRESHOLD,
             )
         else:
-            element = feature_layer(layer_id, gdf, basemap)
+            element = feature_layer(layer_id, gdf, basemap, (features or {}).get(layer_id))
         element.add_to(g)
         groups.append(g)
         summary["layers"][layer_id] = element.count

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -77,31 +75,17 @@ def label_sides(points: list[tuple[float, float]], reach_deg: float = 0.3) -> li
     return sides
 
 
-_MADE: OrderedDict = OrderedDict()  # (layer id, id(frame), basemap) -> (frame, features)
-_MADE_LOCK = threading.Lock()
-MADE_KEEP = 32
-
-
-def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> FeatureLayer:
+def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str, features: list | None = None) -> FeatureLayer:
     """A non-incident layer as a FeatureLayer; properties carry layer and id (the click's identity).
 
-    The features are made once per frame and basemap: the layers are read-only frames shared by
-    every session (ui.data), so a rerun or a new session reuses them. An entry holds its frame,
-    so a new frame cannot take a dropped one's id while the entry lives.
+    features: the layer's features_of(...) when the caller keeps them (ui.data does, per layer file
+    and basemap); made here otherwise.
     """
     layer = LAYERS[layer_id]
-    key = (layer_id, id(gdf), basemap)
-    with _MADE_LOCK:
-        made = _MADE.get(key)
-    if made is None or made[0] is not gdf:
-        made = (gdf, _features(layer_id, gdf, basemap))
-        with _MADE_LOCK:
-            _MADE[key] = made
-            while len(_MADE) > MADE_KEEP:
-                _MADE.popitem(last=False)
+    made = features if features is not None else features_of(layer_id, gdf, basemap)
     return FeatureLayer(
         layer_id,
-        made[1],
+        made,
         interactive=layer.drawing.interactive,
         labels=layer.drawing.labels,
         attribution=layer.drawing.attribution,
@@ -110,7 +94,7 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> Feature
     )
 
 
-def _features(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> list[dict]:
+def features_of(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> list[dict]:
     layer = LAYERS[layer_id]
     features = []
     for props, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True):
