@@ -106,6 +106,7 @@ with title:
         total = queries.total()
         drawn = queries.located(f) if matched else 0
         unlocated = matched - drawn
+        too_many = not queries.drawable(f)
         line = (
             f"**{drawn:,} of {total:,} incidents shown**"
             if "incidents" in visible
@@ -113,6 +114,11 @@ with title:
         )
         if unlocated:
             line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
+        if too_many:
+            line = (
+                f"**{drawn:,} of {total:,} incidents match: too many to draw one by one** (the map draws up to "
+                f"{queries.MAP_POINT_LIMIT:,}); narrow the dates, the area (Near) or the categories"
+            )
         st.markdown(line + safe("  \nFilters: {}", current_filter().describe()))
 with find:
     if have_incidents and 0 < matched <= PICK_LIMIT:

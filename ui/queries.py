@@ -31,6 +31,9 @@ OWN = "imported in this session"  # the dataset name a session's own import goes
 _OWN_ENGINE = "_queries_own_engine"  # (the import's frame, its engine) in the session
 _OWN_MAP = "_queries_own_map"  # (the import's frame, the query, its map payload) in the session
 TIP_COLUMNS = ("title", "date_start", "date_end")  # what a tooltip shows, sent with small sets
+# the map draws at most this many incidents one by one: the canvas takes a million in the browser
+# (bench/README.md, "A million incidents"); more would hold hundreds of megabytes in the server
+MAP_POINT_LIMIT = 1_000_000
 WORLD = (-180.0, -90.0, 180.0, 90.0)  # a box every located incident is in
 
 
@@ -218,8 +221,16 @@ def _shared_map_source(location: str, version: str, key: str, _q: IncidentQuery)
     return incident_source(_shared_engine(location, _q.datasets, version).rows(_q))
 
 
+def drawable(flt: IncidentFilter) -> bool:
+    """True when the incidents matching flt are few enough to draw one by one (MAP_POINT_LIMIT)."""
+    return located(flt) <= MAP_POINT_LIMIT
+
+
 def map_source(flt: IncidentFilter) -> IncidentSource:
-    """The map's incident payload for flt, built once per dataset version and filter."""
+    """The map's incident payload for flt, built once per dataset version and filter (nothing when
+    more match than the map draws: the page says so)."""
+    if not drawable(flt):
+        return incident_source(pd.DataFrame({c: [] for c in MAP_COLUMNS}))
     q, where = map_query(flt), scope()
     if not where.own:
         return _shared_map_source(where.location, where.version, repr(q), q)

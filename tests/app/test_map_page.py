@@ -266,3 +266,19 @@ def test_back_to_the_plain_address_closes_the_linked_record(fake_folium):
     at.run()
     at.run()
     assert "Mand – Pishin" in details(at)
+
+
+def test_more_incidents_than_the_map_draws_are_counted_not_sent(monkeypatch):
+    """Above queries.MAP_POINT_LIMIT the map sends no points (the server would hold them all) and says why."""
+    import streamlit as st
+
+    from ui import queries
+
+    monkeypatch.setattr(queries, "MAP_POINT_LIMIT", 10)
+    st.cache_data.clear()
+    sent = []
+    original = queries.incident_source
+    monkeypatch.setattr(queries, "incident_source", lambda rows, *a: sent.append(len(rows)) or original(rows, *a))
+    at = start()
+    assert any("too many to draw one by one" in m.value for m in at.markdown), [m.value for m in at.markdown]
+    assert sent == [0]
