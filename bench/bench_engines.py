@@ -234,9 +234,9 @@ def size_of(answer) -> str:
         return str(answer)
     if hasattr(answer, "countries"):  # geo.store.query.Choices
         return f"{len(answer.countries)}+{len(answer.categories)}"
-    if hasattr(answer, "events"):  # geo.incident_stats.Headline
+    if hasattr(answer, "by_side"):  # geo.incident_stats.Headline
         return f"{answer.events}/{answer.fatalities}"
-    if hasattr(answer, "incidents") and not hasattr(answer, "columns"):  # geo.store.query.Summary
+    if hasattr(answer, "sides"):  # geo.store.query.Summary
         return f"{answer.incidents}/{answer.fatalities}"
     if isinstance(answer, tuple):
         return "+".join(size_of(a) for a in answer if hasattr(a, "__len__") and not isinstance(a, str))

@@ -165,7 +165,11 @@ def filter_needs(flt: IncidentFilter, bbox) -> set[str]:
 
 
 def order_sql(order) -> str:
-    """ORDER BY terms for (column, descending) pairs, missing values last; a title by lower case first."""
+    """ORDER BY terms for (column, descending) pairs, missing values last; a title by lower case first.
+
+    DuckDB lowers letter by letter, str.lower by Unicode's full rules: titles differing only in a
+    dotted İ or a word-final Σ may tie differently here (PostGIS, through ICU, lowers as Python does).
+    """
     terms = []
     for column, desc in order:
         way = "DESC" if desc else "ASC"
