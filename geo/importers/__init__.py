@@ -16,6 +16,7 @@ from pathlib import Path
 
 from geo.importers import acled, dashboard, spatial, ucdp
 from geo.importers.build import Collector, Progress, dataset_source, id_label
+from geo.importers.compact import large_blocks_on_their_own_pages
 from geo.importers.csvfile import CsvTable, Row, open_csv
 from geo.importers.dates import decide_order, parse_date
 from geo.importers.latlon import LatLon
@@ -163,6 +164,7 @@ def import_file(
     citation with one) for rows without a source; layer: which layer of a multi-layer file.
     Every failure is an ImportFormatError whose text is one line naming the file.
     """
+    large_blocks_on_their_own_pages()
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r} ({', '.join(FORMATS)})")
