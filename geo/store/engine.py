@@ -111,10 +111,15 @@ def whole_word_pattern(word: str) -> str:
 def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
     """The condition for a filter and a box over the engine's columns, with its parameters.
 
-    A Near filter is refused: DuckDB has no geodesic distance here (no spatial extension offline).
+    A Near filter is refused: DuckDB has no geodesic distance here (no spatial extension offline);
+    so is a district filter, for now.
     """
     if flt.near:
         raise StoreError("the embedded query engine cannot filter by Near yet; use the PostGIS store or clear Near")
+    if flt.district:
+        raise StoreError(
+            "the embedded query engine cannot filter by district yet; use the PostGIS store or clear District"
+        )
     parts, params = ["TRUE"], []
     if flt.date_from is not None:
         parts.append("date_end >= ?")
