@@ -36,6 +36,7 @@ COMPARE = {
 }
 WINDOWS = {30: "30 days", 90: "90 days", 182: "6 months", 365: "12 months"}
 UNITS = {"districts": "Districts", "hexagons": "Hexagons (H3)"}
+HEX_KM2 = {4: 1770, 5: 253, 6: 36, 7: 5}  # H3's average hexagon area by resolution
 TABLE_COLUMNS = ["District", "Country", "Now", "Before", "Change %", "Class", "Fatalities", "Approx. located %"]
 
 st.title("Trends: where is it getting worse")
@@ -47,52 +48,49 @@ if lo is None:
     st.stop()
 
 c1, c2, c3 = st.columns([3, 2, 2])
-compare = c1.radio("Compare with", list(COMPARE), format_func=COMPARE.__getitem__, key=KEYS["compare"])
+compare = c1.selectbox("Compare with", list(COMPARE), format_func=COMPARE.__getitem__, key=KEYS["compare"])
+unit = c2.selectbox("Map", list(UNITS), format_func=UNITS.__getitem__, key=KEYS["unit"])
+resolution = c3.selectbox(
+    "Hexagon size (H3 resolution)",
+    list(trends.H3_RESOLUTIONS),
+    index=1,
+    format_func=lambda r: f"{r} (about {HEX_KM2[r]:,} km²)",
+    key=KEYS["resolution"],
+    disabled=unit != "hexagons",
+)
 if compare == "around":
+    d1, d2, _ = st.columns([3, 2, 2])
     st.session_state.setdefault(KEYS["pivot"], max(lo, hi - timedelta(days=182)))
-    pivot = c2.date_input("Date", min_value=lo, max_value=hi, key=KEYS["pivot"])
-    window = c3.selectbox(
+    pivot = d1.date_input("Before and after", min_value=lo, max_value=hi, key=KEYS["pivot"])
+    window = d2.selectbox(
         "Days on each side", list(WINDOWS), index=2, format_func=WINDOWS.__getitem__, key=KEYS["window"]
     )
     baseline, current = trends.around(pivot if isinstance(pivot, date) else hi, int(window))
 else:
     current = trends.current_period((flt.date_from, flt.date_to), lo, hi)
     baseline = trends.baseline_period(current, compare)
-u1, u2 = st.columns([3, 4])
-unit = u1.radio("Map", list(UNITS), format_func=UNITS.__getitem__, key=KEYS["unit"], horizontal=True)
-resolution = 5
-if unit == "hexagons":
-    resolution = u2.select_slider(
-        "Hexagon size (H3 resolution: higher is smaller)",
-        options=list(trends.H3_RESOLUTIONS),
-        value=5,
-        key=KEYS["resolution"],
-    )
 
 cells, note = trend_cells_or_note(flt, current, baseline)
 parts = [text for name, text in flt.parts() if name not in ("dates", "district")]
+n_now, n_before = int(cells.current["incidents"].sum()), int(cells.baseline["incidents"].sum())
 st.markdown(
     safe(
-        "**Now:** {} ({} days) · **before:** {} · filters: {}",
+        "**Now** {}: **{}** incidents · **before** {}: **{}** · change **{}** · other filters: {}",
         current.label(),
-        current.days,
+        f"{n_now:,}",
         baseline.label(),
+        f"{n_before:,}",
+        change_text(trends.change_pct([n_now], [n_before])[0]),
         "; ".join(parts) or "none",
     )
 )
 if compare != "around" and not (flt.date_from or flt.date_to):
-    st.caption("No date range is set in the sidebar: the current period is the last 12 months of the data.")
+    st.caption("No date range is set in the sidebar: now is the last 12 months of the data.")
 if note:
     st.info(safe("{}", note), icon=":material/info:")
 
 layers = {k: data.load(k).gdf for k in ("countries", "provinces", "border", "districts")}
 districts = layers["districts"]
-n_now, n_before = int(cells.current["incidents"].sum()), int(cells.baseline["incidents"].sum())
-m1, m2, m3 = st.columns(3)
-m1.metric("Incidents now (located)", f"{n_now:,}")
-m2.metric("Incidents before", f"{n_before:,}")
-m3.metric("Change", change_text(trends.change_pct([n_now], [n_before])[0]))
-
 table = None
 if districts is not None:
     table = trends.district_trends(cells.current, cells.baseline, districts)
