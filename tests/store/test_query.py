@@ -45,6 +45,11 @@ NEAR = [
     IncidentFilter(near="crossings", near_km=40),
     IncidentFilter(near="market:M1", near_km=120, categories=("attack",)),
 ]
+DISTRICTS = [
+    IncidentFilter(district="IRN.SB.zahedan"),
+    IncidentFilter(district="IRN.SB.chabahar", categories=("attack",)),
+    IncidentFilter(district="IRN.SB.nowhere"),  # a stale id keeps nothing
+]
 BOX = (60.0, 26.0, 63.0, 29.0)
 
 
@@ -101,6 +106,26 @@ def test_near_is_pushed_down_to_postgis_and_refused_by_the_embedded_engine(kept,
         q = IncidentQuery(("kept",), flt, bbox=box)
         if store_location.startswith("/"):  # DuckDB over the workspace's files: no geodesic distance there
             with pytest.raises(StoreError, match=r"^the embedded query engine cannot filter by Near"):
+                engine.count(q)
+            continue
+        assert engine.count(q) == ref.count(q), flt.describe()
+        pd.testing.assert_frame_equal(engine.rows(q), ref.rows(q), obj=flt.describe())
+
+
+def test_the_district_filters_find_some_rows_but_not_all(kept_rows):
+    ref = ReferenceQueries({"kept": kept_rows})
+    counts = [ref.count(IncidentQuery(("kept",), flt)) for flt in DISTRICTS]
+    assert 0 < counts[0] < len(kept_rows) and 0 < counts[1] < counts[0] and counts[2] == 0
+
+
+@pytest.mark.parametrize("box", [None, BOX], ids=["no box", "box"])
+def test_a_district_is_pushed_down_to_postgis_and_refused_by_the_embedded_engine(kept, store_location, box):
+    store, ref = kept
+    engine = open_queries(store, ["kept"])
+    for flt in DISTRICTS:
+        q = IncidentQuery(("kept",), flt, bbox=box)
+        if store_location.startswith("/"):
+            with pytest.raises(StoreError, match=r"^the embedded query engine cannot filter by district"):
                 engine.count(q)
             continue
         assert engine.count(q) == ref.count(q), flt.describe()
