@@ -5,7 +5,7 @@ import pytest
 
 from geo.trends import CLASS_COLOURS
 
-from .conftest import ARTIFACTS, app_errors, run_and_wait, wait_for_app, wait_for_map
+from .conftest import ARTIFACTS, app_errors, run_and_wait, sideways_overflow, wait_for_app, wait_for_map
 
 DISTRICTS = 26  # Sistan and Baluchestan's counties in geo/data/districts.geojson
 CLICKED = "Zahedan"
@@ -45,11 +45,12 @@ def test_choropleth_draws_and_a_district_click_filters(device, request, app_serv
         " return o; }"
     )
     assert min(float(o) for o in opacity) >= 0.5
-    page.screenshot(path=str(ARTIFACTS / f"trends-{device}.png"), full_page=False)
+    assert sideways_overflow(page) == 0
 
     iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
     iframe.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"trends-{device}.png"), full_page=False)
     point = frame.evaluate(POINT_IN_JS, list(INSIDE))
     page.wait_for_timeout(300)
     box = iframe.bounding_box()

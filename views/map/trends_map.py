@@ -27,6 +27,8 @@ from views.map.styles import esc
 CONTEXT_LAYERS = ("countries", "provinces", "border")
 HEXAGONS = "hexagons"  # the hexagon layer's id: not a catalogue layer, so a click on one selects nothing
 SELECTED_OUTLINE = "#111111"
+OSM_CREDIT = "Districts: © OpenStreetMap contributors, ODbL"  # the ODbL's attribution (geo/data/README.md)
+PAD_DEG = 0.3
 
 
 def change_text(pct: float) -> str:
@@ -73,6 +75,12 @@ def class_legend(title: str, note: str | None = None) -> str:
     return f"<details open><summary>Legend</summary><h4>{esc(title)}</h4>{''.join(rows)}{extra}</details>"
 
 
+def _frame(table: gpd.GeoDataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] of the units drawn, a little padded."""
+    west, south, east, north = table.total_bounds
+    return [[south - PAD_DEG, west - PAD_DEG], [north + PAD_DEG, east + PAD_DEG]]
+
+
 def trends_map(
     layers: Mapping[str, gpd.GeoDataFrame | None],
     table: gpd.GeoDataFrame,
@@ -89,10 +97,10 @@ def trends_map(
     table: geo.trends.district_trends joined to the districts' geometry (unit "districts") or
     geo.trends.hexagon_trends (unit "hexagons"); selected: the district filtered to, outlined.
     """
-    bounds = region_bounds(layers)
+    bounds = _frame(table) if unit == "districts" else region_bounds(layers)
     m = _base_map(bounds, asset_base, height, standalone)
     title = "Change by district" if unit == "districts" else "Change by hexagon (H3)"
-    Legend(class_legend(title, legend_note), open_min_width=0).add_to(m)
+    Legend(class_legend(title, legend_note)).add_to(m)  # folded where it would cover much of the map
     groups, counts = [], {}
     layer_id = "districts" if unit == "districts" else HEXAGONS
     names = table["name"] if "name" in table.columns else pd.Series(table.index, index=table.index)
