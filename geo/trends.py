@@ -125,16 +125,20 @@ def period_filter(flt: IncidentFilter, period: Period) -> IncidentFilter:
     return replace(flt, date_from=period.start, date_to=period.end, district="")
 
 
-def cell_points(cells: pd.DataFrame) -> np.ndarray:
-    """The cells' centres as shapely points."""
-    return gpd.points_from_xy(cells["lon"], cells["lat"]).to_numpy() if len(cells) else np.array([], dtype=object)
-
-
 def cells_in_districts(cells: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
-    """The district id of each cell, by its centre (None outside every district)."""
-    found = district_index(cell_points(cells), districts.geometry.to_numpy())
+    """The district id of each cell, by its centre (None outside every district).
+
+    Only the cells inside the districts' bounds become points (most of a 100k set lies elsewhere)."""
+    out = pd.Series(None, index=cells.index, dtype=object)
+    if not len(cells) or not len(districts):
+        return out
+    west, south, east, north = districts.total_bounds
+    lon, lat = cells["lon"].to_numpy(), cells["lat"].to_numpy()
+    inside = np.flatnonzero((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
+    found = district_index(gpd.points_from_xy(lon[inside], lat[inside]).to_numpy(), districts.geometry.to_numpy())
     ids = np.append(districts["id"].to_numpy(dtype=object), None)
-    return pd.Series(ids[found], index=cells.index, dtype=object)
+    out.iloc[inside] = ids[found]
+    return out
 
 
 def cells_in_hexagons(cells: pd.DataFrame, resolution: int) -> pd.Series:
