@@ -36,6 +36,7 @@ COMPARE = {
 }
 WINDOWS = {30: "30 days", 90: "90 days", 182: "6 months", 365: "12 months"}
 UNITS = {"districts": "Districts", "hexagons": "Hexagons (H3)"}
+MAX_HEXAGONS = 6000  # more polygons than this make the map slow to send and to draw
 HEX_KM2 = {4: 1770, 5: 253, 6: 36, 7: 5}  # H3's average hexagon area by resolution
 TABLE_COLUMNS = ["District", "Country", "Now", "Before", "Change %", "Class", "Fatalities", "Approx. located %"]
 
@@ -99,8 +100,13 @@ if districts is not None:
     if not cells.approximate_known:
         table["approximate"] = np.nan
 if unit == "hexagons" or districts is None:
-    shown = trends.hexagon_trends(cells.current, cells.baseline, int(resolution))
-    unit = "hexagons"
+    unit, drawn = "hexagons", int(resolution)
+    shown = trends.hexagon_trends(cells.current, cells.baseline, drawn)
+    while len(shown) > MAX_HEXAGONS and drawn > trends.H3_RESOLUTIONS[0]:  # a map the browser can draw
+        drawn -= 1
+        shown = trends.hexagon_trends(cells.current, cells.baseline, drawn)
+    if drawn != resolution:
+        st.caption(f"Too many hexagons at resolution {resolution} for one map: drawn at resolution {drawn}.")
 
 built = trends_map(
     layers,

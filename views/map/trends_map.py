@@ -40,30 +40,40 @@ def change_text(pct: float) -> str:
     return f"{pct:+.0f} %"
 
 
-def _tip(name: str, r) -> str:
-    approx = "" if pd.isna(r.approximate) else f" · {int(r.approximate)} placed approximately"
+def _polygon(geom) -> dict | None:
+    """GeoJSON of a shape; a plain polygon (every hexagon) by numpy, 4 decimals (about 10 m)."""
+    if geom is not None and geom.geom_type == "Polygon" and not geom.interiors and not geom.is_empty:
+        return {"type": "Polygon", "coordinates": [np.round(np.asarray(geom.exterior.coords), 4).tolist()]}
+    return _geometry(geom)
+
+
+def _tip(name: str, klass: str, now: int, before: int, pct: float, approx: float) -> str:
+    approx_text = "" if pd.isna(approx) else f" · {int(approx)} placed approximately"
     return (
         f'<div class="pkir-tip-title">{esc(name)}</div>'
-        f'<div class="pkir-tip-meta">{esc(r.change_class)} · {int(r.current)} now, {int(r.baseline)} before '
-        f"({esc(change_text(r.change_pct))}){esc(approx)}</div>"
+        f'<div class="pkir-tip-meta">{esc(klass)} · {int(now)} now, {int(before)} before '
+        f"({esc(change_text(pct))}){esc(approx_text)}</div>"
     )
 
 
 def choropleth_features(table: gpd.GeoDataFrame, layer_id: str, names: pd.Series, selected: str | None) -> list[dict]:
     """One GeoJSON feature per unit: its class colour, an escaped tooltip, layer and id for the click."""
     features = []
-    for (unit, r), geom, name in zip(table.iterrows(), table.geometry, names, strict=True):
-        geometry = _geometry(geom)
+    columns = (table[c].to_numpy() for c in ("change_class", "current", "baseline", "change_pct", "approximate"))
+    rows = zip(table.index, table.geometry, names, *columns, strict=True)
+    for unit, geom, name, klass, now, before, pct, approx in rows:
+        geometry = _polygon(geom)
         if geometry is None:
             continue
         chosen = selected is not None and str(unit) == str(selected)
         style = {
             "color": SELECTED_OUTLINE if chosen else "#555555",
             "weight": 3 if chosen else 0.8,
-            "fillColor": CLASS_COLOURS[r.change_class],
+            "fillColor": CLASS_COLOURS[klass],
             "fillOpacity": 0.75,
         }
-        props = {"layer": layer_id, "id": str(unit), "tip": _tip(str(name), r), "style": style}
+        tip = _tip(str(name), klass, now, before, pct, approx)
+        props = {"layer": layer_id, "id": str(unit), "tip": tip, "style": style}
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return features
 
