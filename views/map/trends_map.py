@@ -118,7 +118,10 @@ def trends_map(
         if lid == layer_id:
             features = choropleth_features(table, layer_id, names, selected if unit == "districts" else None)
             element = FeatureLayer(
-                layer_id, features, title=LAYERS["districts"].title if unit == "districts" else title
+                layer_id,
+                features,
+                title=LAYERS["districts"].title if unit == "districts" else title,
+                attribution=OSM_CREDIT if unit == "districts" else None,
             )
         elif layers.get(lid) is not None:
             element = feature_layer(lid, layers[lid], "offline")
