@@ -86,3 +86,26 @@ def test_the_table_flags_approximate_placements():
     shares = table.loc[table["Now"] > 0, "Approx. located %"].to_numpy(dtype=float)
     assert np.isfinite(shares).all() and ((shares >= 0) & (shares <= 100)).all()
     assert (shares > 0).any()
+
+
+def test_a_sessions_own_import_is_counted_instead_of_the_chosen_datasets():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_helpers import APP
+    from ui.data import SESSION_INCIDENTS, Loaded
+
+    incidents = load_layer("incidents")[0]
+    own = incidents[incidents.geometry.notna()].copy()
+    own = own[assign_districts(own, shipped_districts())["district_id"] == "IRN.SB.saravan"]
+    assert len(own) >= 2
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[SESSION_INCIDENTS] = Loaded("incidents", own, None, None)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = _table(at)
+    lo, hi = own["date_start"].min().date(), own["date_end"].max().date()
+    now = current_period((None, None), lo, hi)
+    expected = int(filter_mask(own, IncidentFilter(date_from=now.start, date_to=now.end)).sum())
+    assert table["Now"].sum() == expected and expected > 0
+    assert set(table.loc[table["Now"] > 0, "District"]) == {"Saravan"}
