@@ -68,3 +68,26 @@ def test_choropleth_draws_and_a_district_click_filters(device, request, app_serv
     )
     assert weights[f"IRN.SB.{CLICKED.lower()}"] == 3
     assert sorted(weights.values())[-2] < 3  # only the chosen one
+
+
+def test_a_row_picked_in_the_table_filters_to_its_district(laptop, app_server):
+    page = laptop
+    page.goto(f"{app_server}/trends")
+    wait_for_app(page)
+    wait_for_map(page, min_features=DISTRICTS)
+    district = page.get_by_role("combobox", name="District")
+    assert district.input_value() == "All districts"
+    grid = page.locator("[class*='st-key-trends_table'] [data-testid='stDataFrame']")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # the tick box of the first row (the district with most incidents now): left column, below the header
+    run_and_wait(page, lambda: page.mouse.click(box["x"] + 16, box["y"] + 35 + 17))
+    chosen = district.input_value()
+    assert chosen.endswith(" (Iran)"), chosen
+    frame = wait_for_map(page, min_features=DISTRICTS)
+    outlined = frame.evaluate(
+        "() => { const o = []; PKIR.layers.districts.eachLayer(l => { if (l.options.weight === 3)"
+        " o.push(l.feature.properties.tip); }); return o; }"
+    )
+    assert len(outlined) == 1 and chosen.removesuffix(" (Iran)") in outlined[0]
+    assert app_errors(page) == []
