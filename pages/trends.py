@@ -76,7 +76,7 @@ parts = [text for name, text in flt.parts() if name not in ("dates", "district")
 n_now, n_before = int(cells.current["incidents"].sum()), int(cells.baseline["incidents"].sum())
 st.markdown(
     safe(
-        "**Now** {}: **{}** incidents · **before** {}: **{}** · change **{}** · other filters: {}",
+        "**Now** {}: **{}** incidents with a point · **before** {}: **{}** · change **{}** · other filters: {}",
         current.label(),
         f"{n_now:,}",
         baseline.label(),
