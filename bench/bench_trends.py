@@ -60,10 +60,11 @@ def first_view(store, names, layers, unit: str = "districts") -> dict[str, float
         now = time.perf_counter()
         seconds[step], t = now - t, now
 
-    choices = open_queries(store, names).choices(IncidentQuery(tuple(names)))
+    engine = open_queries(store, names)
+    choices = engine.choices(IncidentQuery(tuple(names)))
     current = current_period((None, None), choices.date_from, choices.date_to)
     baseline = baseline_period(current)
-    cells = query_cells(store, names, IncidentFilter(), current, baseline)
+    cells = query_cells(engine, names, IncidentFilter(), current, baseline)
     lap("queries")
     districts = layers["districts"]
     table = district_trends(cells.current, cells.baseline, districts)

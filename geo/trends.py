@@ -240,17 +240,17 @@ class TrendCells:
     approximate_known: bool
 
 
-def query_cells(store, names, flt: IncidentFilter, current: Period, baseline: Period, frames=None) -> TrendCells:
+def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period) -> TrendCells:
     """The two aggregate queries (and, for a small current period, the precision of its incidents).
 
-    The one place the Trends page meets the store: geo.store.query's interface, nothing loaded whole.
-    An approximate share needs each incident's precision, which no aggregate carries yet: it is read
-    (three columns) only while the current period holds at most APPROXIMATE_ROWS incidents.
+    engine: what geo.store.query.open_queries returns for these datasets (open it once per dataset
+    version: opening reads the in-memory sources). Nothing is loaded whole. An approximate share
+    needs each incident's precision, which no aggregate carries yet: it is read (three columns) only
+    while the current period holds at most APPROXIMATE_ROWS incidents.
     """
-    from geo.store.query import IncidentQuery, open_queries  # local: the store imports geo.filters
+    from geo.store.query import IncidentQuery  # local: the store imports geo.filters
 
     names = tuple(names)
-    engine = open_queries(store, names, frames)
     now = IncidentQuery(names, period_filter(flt, current))
     cells = engine.aggregate(now, "cell", FINE_CELL)
     before = engine.aggregate(IncidentQuery(names, period_filter(flt, baseline)), "cell", FINE_CELL)

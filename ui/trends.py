@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo.filters import IncidentFilter
 from geo.store.base import StoreError
+from geo.store.query import open_queries
 from geo.trends import Period, TrendCells, query_cells
 from ui.data import SESSION_INCIDENTS, per_session
 from ui.datasets import _location, chosen, filter_key, store
@@ -20,11 +21,17 @@ from ui.datasets import _location, chosen, filter_key, store
 SESSION_NAME = "imported"  # the name a session's own import goes by in the query engine
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _engine(location: str, names: tuple[str, ...], version: str):
+    """The query engine over these datasets at this version, opened once and shared (read-only)."""
+    return open_queries(store(), names)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _shared(location: str, names: tuple[str, ...], version: str, flt: str, periods: str, _args) -> TrendCells:
     """Keyed by strings only (location, datasets and their version, filter, periods); shared, read-only."""
     flt_, current, baseline = _args
-    return query_cells(store(), names, flt_, current, baseline)
+    return query_cells(_engine(location, names, version), names, flt_, current, baseline)
 
 
 def trend_cells(flt: IncidentFilter, current: Period, baseline: Period) -> TrendCells:
@@ -32,12 +39,15 @@ def trend_cells(flt: IncidentFilter, current: Period, baseline: Period) -> Trend
     datasets chosen in the sidebar)."""
     own = st.session_state.get(SESSION_INCIDENTS)
     if own is not None and own.gdf is not None:
-        frames = {SESSION_NAME: own.gdf}
+        names = (SESSION_NAME,)
+        engine = per_session(
+            "trend_engine", own.gdf, None, lambda: open_queries(store(), names, {SESSION_NAME: own.gdf})
+        )
         return per_session(
             "trend_cells",
             own.gdf,
             (flt, current, baseline),
-            lambda: query_cells(store(), (SESSION_NAME,), flt, current, baseline, frames),
+            lambda: query_cells(engine, names, flt, current, baseline),
             keep=4,
         )
     names = tuple(chosen())
