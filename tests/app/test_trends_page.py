@@ -109,3 +109,12 @@ def test_a_sessions_own_import_is_counted_instead_of_the_chosen_datasets():
     expected = int(filter_mask(own, IncidentFilter(date_from=now.start, date_to=now.end)).sum())
     assert table["Now"].sum() == expected and expected > 0
     assert set(table.loc[table["Now"] > 0, "District"]) == {"Saravan"}
+
+
+def test_near_which_the_embedded_engine_refuses_is_left_out_and_said():
+    at = open_page(PAGE)
+    at.selectbox(key="filter_near").set_value("border").run()
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [i.value for i in at.info]
+    assert any("Near is not applied on this page" in n and "cannot filter by Near" in n for n in notes), notes
+    assert len(_table(at)) == len(shipped_districts())
