@@ -38,7 +38,6 @@ WINDOWS = {30: "30 days", 90: "90 days", 182: "6 months", 365: "12 months"}
 UNITS = {"districts": "Districts", "hexagons": "Hexagons (H3)"}
 MAX_HEXAGONS = 6000  # more polygons than this make the map slow to send and to draw
 HEX_KM2 = {4: 1770, 5: 253, 6: 36, 7: 5}  # H3's average hexagon area by resolution
-TABLE_COLUMNS = ["District", "Country", "Now", "Before", "Change %", "Class", "Fatalities", "Approx. located %"]
 
 st.title("Trends: where is it getting worse")
 
@@ -134,13 +133,13 @@ def _table_frame(t: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "District": t["name"].astype(str),
-            "Country": t["country"].astype(str),
+            "Class": t["change_class"],  # second: what a phone shows without scrolling the grid
             "Now": t["current"],
             "Before": t["baseline"],
             "Change %": pct.round(0),
-            "Class": t["change_class"],
             "Fatalities": t["fatalities"],
             "Approx. located %": np.round(approx, 0),
+            "Country": t["country"].astype(str),
         },
     )
     if t["per_100k"].notna().any():
