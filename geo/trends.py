@@ -11,7 +11,9 @@ than MIN_EVENTS events in both periods is "too few to say" rather than stable.
 
 The page asks the store for per-fine-cell counts (cell_deg FINE_CELL, about 100 m: at most one
 cell per distinct location) for each period and places the cells here, by the cell's centre:
-memory follows the number of distinct places, not of incidents.
+memory follows the number of distinct places, not of incidents. A period keeps the events whose
+dates overlap it (as the sidebar's date filter does), so an event spanning the two periods' shared
+edge counts in both; incidents without a point are in no cell and are left out.
 """
 
 from __future__ import annotations
