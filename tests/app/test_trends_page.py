@@ -118,3 +118,21 @@ def test_near_which_the_embedded_engine_refuses_is_left_out_and_said():
     notes = [i.value for i in at.info]
     assert any("Near is not applied on this page" in n and "cannot filter by Near" in n for n in notes), notes
     assert len(_table(at)) == len(shipped_districts())
+
+
+def test_the_store_is_asked_once_per_filter_and_period(monkeypatch):
+    import ui.trends
+
+    asked, opened = [], []
+    real_query, real_open = ui.trends.query_cells, ui.trends.open_queries
+    monkeypatch.setattr(ui.trends, "query_cells", lambda *a: asked.append(a[2:]) or real_query(*a))
+    monkeypatch.setattr(ui.trends, "open_queries", lambda *a: opened.append(a) or real_open(*a))
+    ui.trends._shared.clear()
+    ui.trends._engine.clear()
+    at = open_page(PAGE)
+    at.run()  # a rerun (a click, a toggle) asks nothing again
+    assert len(asked) == 1 and len(opened) == 1
+    at.selectbox(key="trends_compare").set_value("year").run()
+    assert len(asked) == 2 and len(opened) == 1  # another period, the same engine
+    at.selectbox(key="trends_unit").set_value("hexagons").run()
+    assert len(asked) == 2  # the same counts, drawn another way
