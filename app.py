@@ -27,6 +27,7 @@ except SettingsError as exc:  # a bad PKIR_ variable: said in one line instead o
 PAGES = [
     st.Page("pages/map.py", title="Border map", icon=":material/map:", default=True),
     st.Page("pages/incidents.py", title="Incidents explorer", icon=":material/table_chart:", url_path="incidents"),
+    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
     st.Page("pages/chronology.py", title="Chronology", icon=":material/timeline:", url_path="chronology"),
     st.Page("pages/pipeline.py", title="Gas pipeline", icon=":material/oil_barrel:", url_path="pipeline"),
     st.Page("pages/markets.py", title="Markets and crossings", icon=":material/storefront:", url_path="markets"),

@@ -7,10 +7,18 @@ say how many of a district's incidents are placed only roughly.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from geo.catalog import data_dir
+from geo.countries import country_name
+from geo.loading import load_layer
+from geo.validation import LayerValidationError
 
 # Precisions whose point lies in the incident's own district: the site itself or the town named.
 # Every other value (near, approximate, district, province, border area, ...) and a missing one
@@ -94,4 +102,77 @@ def district_counts(incidents: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) ->
     population = pd.to_numeric(districts.set_index("id")["population"], errors="coerce").astype("float64")
     out["population"] = population.reindex(ids)
     out["per_100k"] = out["incidents"] / out["population"].where(out["population"] > 0) * 100_000
+    return out
+
+
+class UnknownDistrict(ValueError):
+    """A district id that the shipped districts layer does not have."""
+
+
+@lru_cache(maxsize=8)
+def _shipped(folder: str) -> gpd.GeoDataFrame:
+    """The districts layer of a data folder, read once (callers never change it)."""
+    try:
+        return load_layer("districts", folder)[0]
+    except (LayerValidationError, OSError) as exc:
+        raise UnknownDistrict("District: the districts layer cannot be read") from exc
+
+
+def shipped_districts(folder: str | Path | None = None) -> gpd.GeoDataFrame:
+    """The shipped districts (geo/data/districts.geojson, or that of another data folder)."""
+    return _shipped(str(Path(folder or data_dir()).resolve()))
+
+
+def district_geometry(district_id: str, folder: str | Path | None = None):
+    """The polygon of a shipped district (UnknownDistrict for an id the layer does not have)."""
+    layer = shipped_districts(folder)
+    hit = layer[layer["id"].astype(str) == str(district_id)]
+    if hit.empty or hit.geometry.iloc[0] is None:
+        raise UnknownDistrict(f"District: no shipped district has the id {district_id!r}")
+    return hit.geometry.iloc[0]
+
+
+def district_box(district_id: str, folder: str | Path | None = None) -> tuple[float, float, float, float] | None:
+    """The lon/lat box of a shipped district's polygon, None for an id the layer does not have."""
+    try:
+        return tuple(float(v) for v in district_geometry(district_id, folder).bounds)
+    except UnknownDistrict:
+        return None
+
+
+def district_label(district_id: str, folder: str | Path | None = None) -> str:
+    """How the filter line names a district: "Chabahar (Iran)"; the id itself when it is unknown."""
+    try:
+        layer = shipped_districts(folder)
+    except UnknownDistrict:
+        return str(district_id)
+    hit = layer[layer["id"].astype(str) == str(district_id)]
+    if hit.empty:
+        return str(district_id)
+    row = hit.iloc[0]
+    return f"{row['name']} ({country_name(str(row['country']))})"
+
+
+def district_choices(folder: str | Path | None = None) -> list[tuple[str, str]]:
+    """Every shipped district as (id, label), by label; none when the layer cannot be read."""
+    try:
+        layer = shipped_districts(folder)
+    except UnknownDistrict:
+        return []
+    pairs = [(str(i), district_label(str(i), folder)) for i in layer["id"]]
+    return sorted(pairs, key=lambda p: p[1])
+
+
+def in_district(points: gpd.GeoSeries, district_id: str, folder: str | Path | None = None) -> np.ndarray:
+    """Which points lie in (or on the border of) the district; rows without a point never do.
+
+    An unknown id matches nothing (a stale filter keeps no incident rather than every one)."""
+    try:
+        polygon = district_geometry(district_id, folder)
+    except UnknownDistrict:
+        return np.zeros(len(points), dtype=bool)
+    geoms = points.to_numpy()
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    out = np.zeros(len(points), dtype=bool)
+    out[usable] = shapely.intersects(polygon, geoms[usable])
     return out

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.countries import country_name
+from geo.districts import district_label, in_district
 from geo.near import target_label, within_km
 from geo.records import record_of
 from geo.schema import INCIDENT_CATEGORIES
@@ -34,6 +35,8 @@ class IncidentFilter:
     # "Near": a target of geo.near ("" for none) and the distance in km an incident's point must lie within
     near: str = ""
     near_km: float = 25.0
+    # a shipped district's id (geo.districts; "" for all): incidents whose point lies in its polygon
+    district: str = ""
 
     def parts(self) -> list[tuple[str, str]]:
         """The active criteria as (name, description); names are the IncidentFilter fields
@@ -52,6 +55,8 @@ class IncidentFilter:
             parts.append(("keyword", f"keyword “{self.keyword.strip()}”{whole}"))
         if self.near:
             parts.append(("near", f"within {self.near_km:g} km of {target_label(self.near)}"))
+        if self.district:
+            parts.append(("district", f"district {district_label(self.district)}"))
         return parts
 
     def describe(self) -> str:
@@ -102,6 +107,8 @@ def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
             keep &= _contains(text, word, f.whole_words)
     if f.near:
         keep &= within_km(gdf.geometry, f.near, f.near_km)
+    if f.district:
+        keep &= in_district(gdf.geometry, f.district)
     return keep
 
 

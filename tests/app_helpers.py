@@ -52,6 +52,7 @@ def without_own_scripts(html_text: str) -> str:
 PAGES = [
     "pages/map.py",
     "pages/incidents.py",
+    "pages/trends.py",
     "pages/chronology.py",
     "pages/pipeline.py",
     "pages/markets.py",

@@ -1,8 +1,8 @@
 """The server's memory after visiting every page, for the memory test (issue 22), in a process of its own.
 
-    python -m tests.memory_probe build WORKSPACE N   keep N incidents (the curated events copied) there, chosen
-    python -m tests.memory_probe visit WORKSPACE     run every page once (AppTest) and print
-                                                     {"rss_mb": ..., "peak_mb": ...} as JSON
+python -m tests.memory_probe build WORKSPACE N   keep N incidents (the curated events copied) there, chosen
+python -m tests.memory_probe visit WORKSPACE     run every page once (AppTest) and print
+                                                 {"rss_mb": ..., "peak_mb": ...} as JSON
 """
 
 from __future__ import annotations

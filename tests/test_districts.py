@@ -146,3 +146,22 @@ def test_district_counts_add_up_per_district_with_rates_where_a_population_exist
     assert got.loc["A", "per_100k"] == pytest.approx(got.loc["A", "incidents"] / 2)
     assert np.isnan(got.loc["B", "per_100k"]) and got.loc["C", "per_100k"] == 0
     assert got["incidents"].sum() == len(joined)  # the points off every district are in no row
+
+
+def test_a_district_filter_keeps_the_points_in_its_polygon_and_says_so():
+    from geo.districts import shipped_districts
+    from geo.filters import IncidentFilter, filter_mask
+
+    frame = gpd.GeoDataFrame(
+        {"id": ["in", "out", "none", "empty"]},
+        geometry=[Point(60.87, 29.49), Point(60.64, 25.30), None, Point()],
+        crs="EPSG:4326",
+    )
+    flt = IncidentFilter(district="IRN.SB.zahedan")
+    assert list(filter_mask(frame, flt)) == [True, False, False, False]
+    assert flt.describe() == "district Zahedan (Iran)"
+    assert flt.only("district") == IncidentFilter(district="IRN.SB.zahedan")
+    assert not filter_mask(frame, IncidentFilter(district="IRN.SB.nowhere")).any()  # stale: nothing, not all
+    assert IncidentFilter(district="IRN.SB.nowhere").describe() == "district IRN.SB.nowhere"
+    polygon = shipped_districts().set_index("id").geometry["IRN.SB.zahedan"]
+    assert polygon.contains(Point(60.87, 29.49))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.countries import NAMES, country_name
+from geo.districts import district_choices
 from geo.filters import IncidentFilter, why_empty
 from geo.near import target_choices
 from ui import queries
@@ -23,7 +24,11 @@ KEYS = {
     "whole_words": "filter_whole_words",
     "near": "filter_near",
     "near_km": "filter_near_km",
+    "district": "filter_district",
 }
+DISTRICT_NEXT = (
+    "_filter_district_next"  # a district picked after the sidebar was drawn: applied before it is drawn next
+)
 NEAR_KM = (1.0, 200.0, 25.0)  # the distance a Near filter offers: least, most, first
 # every ISO alpha-3 code -> its name (the one lookup, shared with the explorer and the importers)
 COUNTRY_NAMES = NAMES
@@ -47,6 +52,7 @@ def _reset(lo, hi) -> None:
     st.session_state[KEYS["whole_words"]] = False
     st.session_state[KEYS["near"]] = ""
     st.session_state[KEYS["near_km"]] = NEAR_KM[2]
+    st.session_state[KEYS["district"]] = ""
 
 
 def sidebar_filters() -> IncidentFilter:
@@ -84,6 +90,7 @@ def sidebar_filters() -> IncidentFilter:
             help="On: BLA finds BLA, not blast. Off: a part of a word also matches (attack finds attacks).",
         )
         near, near_km = _near_controls()
+        district = _district_control()
     start, end = (
         picked
         if isinstance(picked, (tuple, list)) and len(picked) == 2
@@ -101,6 +108,7 @@ def sidebar_filters() -> IncidentFilter:
         whole_words=bool(whole_words and (keyword or "").strip()),
         near=near,
         near_km=near_km if near else IncidentFilter.near_km,
+        district=district,
     )
     st.sidebar.button(
         "Reset filters",
@@ -125,6 +133,22 @@ def _near_controls() -> tuple[str, float]:
     lo, hi, _ = NEAR_KM
     km = st.number_input("Within (km)", min_value=lo, max_value=hi, step=5.0, key=KEYS["near_km"], disabled=not near)
     return near or "", float(km or NEAR_KM[2])
+
+
+def _district_control() -> str:
+    """The district filter ("" for all): a shipped district's id, set here or by a click on the Trends page."""
+    labels = {"": "All districts", **dict(district_choices())}
+    if DISTRICT_NEXT in st.session_state:
+        st.session_state[KEYS["district"]] = st.session_state.pop(DISTRICT_NEXT)
+    if st.session_state.get(KEYS["district"]) not in labels:  # a district the data folder no longer has
+        st.session_state[KEYS["district"]] = ""
+    picked = st.selectbox("District", list(labels), key=KEYS["district"], format_func=labels.__getitem__)
+    return picked or ""
+
+
+def choose_district(district_id: str) -> None:
+    """Filter every page to this district from the next run on (st.rerun() to apply it now)."""
+    st.session_state[DISTRICT_NEXT] = str(district_id or "")
 
 
 def current_filter() -> IncidentFilter:

@@ -15,6 +15,7 @@ frames, and joins several datasets. Everything a read asks for has a plain SQL f
                           admin1, admin2, actors)) LIKE '%' || w || '%'
     near / near_km        ST_DWithin(geometry::geography, :target::geography, :km * 1000)
                           (the target's geometry from geo.near; rows without a point never match)
+    district              ST_Intersects(geometry, :polygon) (the district's polygon from geo.districts)
     bbox                  geometry && ST_MakeEnvelope(minx, miny, maxx, maxy, 4326) AND the point is
                           inside it (rows without a geometry are left out)
     columns               the SELECT list (id and geometry always come back)
@@ -214,7 +215,7 @@ def filter_fields(flt: IncidentFilter | None) -> set[str]:
         need.add("fatalities_best")
     if flt.keyword.strip():
         need |= {*SEARCH_FIELDS, "actors"}
-    if flt.near:
+    if flt.near or flt.district:
         need.add("geometry")
     return need
 

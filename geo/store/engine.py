@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from geo.districts import district_box
 from geo.filters import SEARCH_FIELDS, IncidentFilter
 from geo.near import search_box
 from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError, filter_fields
@@ -123,6 +124,7 @@ def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
 
     Near is geo.near.within_km itself, called from SQL (geo.store.point_tests) on the points inside
     the target's search box; an unknown target raises geo.near.UnknownTarget here, before any SQL.
+    A district is geo.districts.in_district, likewise, on the points inside the district's box.
     """
     parts, params = ["TRUE"], []
     if flt.date_from is not None:
@@ -151,6 +153,14 @@ def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
         near, more = point_test_sql("pkir_near", search_box(flt.near, flt.near_km), (flt.near, float(flt.near_km)))
         parts.append(near)
         params += more
+    if flt.district:
+        box = district_box(flt.district)
+        if box is None:  # a stale id keeps nothing, as geo.districts.in_district
+            parts.append("FALSE")
+        else:
+            inside, more = point_test_sql("pkir_district", box, (flt.district,))
+            parts.append(inside)
+            params += more
     if bbox is not None:
         parts.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
         minx, miny, maxx, maxy = (float(v) for v in bbox)
@@ -161,7 +171,7 @@ def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
 def filter_needs(flt: IncidentFilter, bbox) -> set[str]:
     """The columns a filter and a box look at (a point as lon/lat, never a geometry)."""
     need = filter_fields(flt) - {"geometry"}
-    return need | (set(POINT) if bbox is not None or flt.near else set())
+    return need | (set(POINT) if bbox is not None or flt.near or flt.district else set())
 
 
 def order_sql(order) -> str:

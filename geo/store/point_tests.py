@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import shapely
 
+from geo.districts import in_district
 from geo.near import within_km
 
 
@@ -42,7 +43,15 @@ def near_test(lon: np.ndarray, lat: np.ndarray, target: str, km: float) -> np.nd
     return within_km(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), target, float(km))
 
 
-TESTS = (PointTest("pkir_near", near_test, ("VARCHAR", "DOUBLE")),)
+def district_test(lon: np.ndarray, lat: np.ndarray, district: str) -> np.ndarray:
+    """geo.districts.in_district on these points: the District filter's own meaning."""
+    return in_district(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), district)
+
+
+TESTS = (
+    PointTest("pkir_near", near_test, ("VARCHAR", "DOUBLE")),
+    PointTest("pkir_district", district_test, ("VARCHAR",)),
+)
 # DuckDB calls a function from its own worker threads, and PROJ (pyproj's transformers, which
 # geo.near uses) crashes the process there (measured: a segmentation fault on the second query
 # with two threads). The tests run in Python's own threads instead, handed over per chunk.

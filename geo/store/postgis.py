@@ -37,6 +37,7 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
+from geo.districts import UnknownDistrict, district_geometry
 from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
 from geo.near import search_box, target_geometry
 from geo.settings import WRITE_URL_ENV as WRITE_URL_ENV
@@ -170,6 +171,14 @@ def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Com
             )
             params += [*search_box(flt.near, flt.near_km), shapely.to_wkb(target_geometry(flt.near))]
             params.append(float(flt.near_km) * 1000.0)
+        if flt.district:  # the shipped polygon as a parameter; an unknown id matches nothing, as geo.filters
+            try:
+                polygon = district_geometry(flt.district)
+            except UnknownDistrict:
+                parts.append(sql.SQL("FALSE"))
+            else:
+                parts.append(sql.SQL("ST_Intersects(i.geometry, ST_GeomFromWKB(%s, 4326))"))
+                params.append(shapely.to_wkb(polygon))
     if bbox is not None:
         minx, miny, maxx, maxy = (float(v) for v in bbox)
         parts.append(

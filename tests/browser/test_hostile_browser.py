@@ -19,6 +19,7 @@ from .conftest import app_errors, external_requests, goto_page, run_and_wait, wa
 
 PAGES = [
     "Incidents explorer",
+    "Trends",
     "Chronology",
     "Gas pipeline",
     "Markets and crossings",

@@ -18,7 +18,15 @@ from .conftest import (
     wait_for_app,
 )
 
-PAGES = ["Border map", "Incidents explorer", "Chronology", "Gas pipeline", "Markets and crossings", "Sources and data"]
+PAGES = [
+    "Border map",
+    "Incidents explorer",
+    "Trends",
+    "Chronology",
+    "Gas pipeline",
+    "Markets and crossings",
+    "Sources and data",
+]
 
 
 def nav_titles(page) -> list[str]:

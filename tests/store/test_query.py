@@ -70,6 +70,11 @@ MULTI = [
     ("precision", "cell", "month"),
     ("track", "precision", "country"),
 ]
+DISTRICTS = [
+    IncidentFilter(district="IRN.SB.zahedan"),
+    IncidentFilter(district="IRN.SB.chabahar", categories=("attack",)),
+    IncidentFilter(district="IRN.SB.nowhere"),  # a stale id keeps nothing
+]
 BOX = (60.0, 26.0, 63.0, 29.0)
 
 
@@ -178,6 +183,24 @@ def test_an_unknown_near_target_is_refused_as_geo_near_refuses_it(kept):
         ref.count(q)
     with pytest.raises(UnknownTarget, match="market:nowhere"):
         open_queries(store, ["kept"]).count(q)
+
+
+def test_the_district_filters_find_some_rows_but_not_all(kept_rows):
+    ref = ReferenceQueries({"kept": kept_rows})
+    counts = [ref.count(IncidentQuery(("kept",), flt)) for flt in DISTRICTS]
+    assert 0 < counts[0] < len(kept_rows) and 0 < counts[1] < counts[0] and counts[2] == 0
+
+
+@pytest.mark.parametrize("box", [None, BOX], ids=["no box", "box"])
+def test_a_district_answers_as_geo_districts_in_every_implementation(kept, box):
+    store, ref = kept
+    for names in (["kept"], ["kept", SHIPPED]):  # a kept file and an in-memory frame
+        engine = open_queries(store, names)
+        for flt in DISTRICTS:
+            q = IncidentQuery(tuple(names), flt, bbox=box)
+            assert engine.count(q) == ref.count(q), flt.describe()
+            pd.testing.assert_frame_equal(engine.rows(q), ref.rows(q), obj=flt.describe())
+            assert engine.summary(q) == ref.summary(q)
 
 
 @pytest.mark.parametrize("by", GROUPINGS)

@@ -141,6 +141,8 @@ FILTERS = [
     IncidentFilter(near="pipeline:claimed built", near_km=50),
     IncidentFilter(near="crossings", near_km=40),
     IncidentFilter(near="market:M1", near_km=120, categories=("attack",)),
+    IncidentFilter(district="IRN.SB.zahedan"),
+    IncidentFilter(district="IRN.SB.saravan", min_fatalities=1),
 ]
 
 

@@ -1,0 +1,245 @@
+"""Where is it getting worse: incidents per district and per H3 hexagon, a period against a baseline.
+
+Change classes follow ACLED Trendfinder's change levels ("Country Change Level map",
+https://acleddata.com/platform/trendfinder and https://acleddata.com/trendfinder/): a large
+increase is more than a 25 % increase, a moderate increase between 10 % and 25 %; ACLED calls
+anything from -25 % to +10 % "limited change" and below -25 % a large decrease, and counts units
+with few events (two or fewer on average in the baseline and five or fewer in the current week)
+as limited change "to account for low baseline activity". Here the scale is made symmetric, as
+the issue asks: stable within ±10 %, a moderate decrease from -10 % to -25 %, and a unit with fewer
+than MIN_EVENTS events in both periods is "too few to say" rather than stable.
+
+The page asks the store for per-fine-cell counts (cell_deg FINE_CELL, about 100 m: at most one
+cell per distinct location) for each period and places the cells here, by the cell's centre:
+memory follows the number of distinct places, not of incidents. A period keeps the events whose
+dates overlap it (as the sidebar's date filter does), so an event spanning the two periods' shared
+edge counts in both; incidents without a point are in no cell and are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import geopandas as gpd
+import h3
+import numpy as np
+import pandas as pd
+
+from geo.districts import district_index
+from geo.filters import IncidentFilter
+
+FINE_CELL = 0.001  # degrees; a cell centre lies within 71 m of every point in it
+MIN_EVENTS = 5  # fewer than this in both periods: "too few to say"
+LARGE, MODERATE, STABLE = 25.0, 10.0, 10.0  # per cent, as ACLED Trendfinder's thresholds
+CLASSES = (
+    "large increase",
+    "moderate increase",
+    "stable",
+    "moderate decrease",
+    "large decrease",
+    "too few to say",
+)
+CLASS_COLOURS = {  # a diverging scale (red worse, blue better); grey for too few
+    "large increase": "#b2182b",
+    "moderate increase": "#ef8a62",
+    "stable": "#f7f7f7",
+    "moderate decrease": "#67a9cf",
+    "large decrease": "#2166ac",
+    "too few to say": "#bdbdbd",
+}
+BASELINES = {"previous": "the previous period of equal length", "year": "the same period a year earlier"}
+H3_RESOLUTIONS = (4, 5, 6, 7)  # about 1,770 / 250 / 36 / 5 km² a hexagon
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive dates."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """How many days, both ends included."""
+        return (self.end - self.start).days + 1
+
+    def label(self) -> str:
+        """'2024-01-01 to 2024-12-31'."""
+        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
+
+def _year_earlier(day: date) -> date:
+    return (pd.Timestamp(day) - pd.DateOffset(years=1)).date()  # 29 February -> 28 February
+
+
+def current_period(picked: tuple[date | None, date | None], data_from: date, data_to: date) -> Period:
+    """The sidebar's date range where it narrows the data's, else the last 12 months of the data."""
+    start, end = picked
+    if start is not None or end is not None:
+        return Period(start or data_from, end or data_to)
+    return Period(max(data_from, _year_earlier(data_to) + timedelta(days=1)), data_to)
+
+
+def baseline_period(current: Period, kind: str = "previous") -> Period:
+    """The period compared with: the previous one of equal length, or the same dates a year earlier."""
+    if kind == "previous":
+        end = current.start - timedelta(days=1)
+        return Period(end - timedelta(days=current.days - 1), end)
+    if kind == "year":
+        return Period(_year_earlier(current.start), _year_earlier(current.end))
+    raise ValueError(f"unknown baseline {kind!r}; choose from {', '.join(BASELINES)}")
+
+
+def around(day: date, days: int) -> tuple[Period, Period]:
+    """Before/after a date: (the `days` days before it, the `days` days from it on) as (baseline, current)."""
+    return Period(day - timedelta(days=days), day - timedelta(days=1)), Period(day, day + timedelta(days=days - 1))
+
+
+def change_pct(current, baseline) -> np.ndarray:
+    """(current - baseline) / baseline in per cent; +inf where only the current period has events,
+    NaN where neither has."""
+    cur, base = np.asarray(current, dtype=float), np.asarray(baseline, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (cur - base) / base * 100.0
+    out[(base == 0) & (cur > 0)] = np.inf
+    out[(base == 0) & (cur == 0)] = np.nan
+    return out
+
+
+def change_class(current, baseline, min_events: int = MIN_EVENTS) -> np.ndarray:
+    """Each unit's class (CLASSES); a change of exactly 25 % is moderate, of exactly 10 % stable."""
+    cur, base = np.asarray(current, dtype=float), np.asarray(baseline, dtype=float)
+    pct = change_pct(cur, base)
+    out = np.select(
+        [pct > LARGE, pct > MODERATE, pct >= -STABLE, pct >= -LARGE],
+        ["large increase", "moderate increase", "stable", "moderate decrease"],
+        "large decrease",
+    ).astype(object)
+    out[np.isnan(pct)] = "stable"  # no event in either period (only reached with min_events 0)
+    out[(cur < min_events) & (base < min_events)] = "too few to say"
+    return out
+
+
+def period_filter(flt: IncidentFilter, period: Period) -> IncidentFilter:
+    """The sidebar's filter for one period: its dates replaced, its district dropped (every district
+    is compared; the chosen one is highlighted)."""
+    return replace(flt, date_from=period.start, date_to=period.end, district="")
+
+
+def cells_in_districts(cells: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
+    """The district id of each cell, by its centre (None outside every district).
+
+    A centre is at most 71 m from each point of its 0.001° cell, so only a point that close to a
+    county border can be counted in the neighbouring county (1 of 2,000 synthetic points in the
+    counties; none of the shipped incidents): tests/test_trends.py checks both.
+
+    Only the cells inside the districts' bounds become points (most of a 100k set lies elsewhere)."""
+    out = pd.Series(None, index=cells.index, dtype=object)
+    if not len(cells) or not len(districts):
+        return out
+    west, south, east, north = districts.total_bounds
+    lon, lat = cells["lon"].to_numpy(), cells["lat"].to_numpy()
+    inside = np.flatnonzero((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
+    found = district_index(gpd.points_from_xy(lon[inside], lat[inside]).to_numpy(), districts.geometry.to_numpy())
+    ids = np.append(districts["id"].to_numpy(dtype=object), None)
+    out.iloc[inside] = ids[found]
+    return out
+
+
+def cells_in_hexagons(cells: pd.DataFrame, resolution: int) -> pd.Series:
+    """The H3 hexagon (its index as text) of each cell's centre."""
+    hexes = [h3.latlng_to_cell(la, lo, resolution) for lo, la in zip(cells["lon"], cells["lat"], strict=True)]
+    return pd.Series(hexes, index=cells.index, dtype=object)
+
+
+def _sums(cells: pd.DataFrame, units: pd.Series) -> pd.DataFrame:
+    cols = [c for c in ("incidents", "fatalities", "approximate") if c in cells.columns]
+    frame = cells[cols].assign(unit=units.to_numpy()).dropna(subset=["unit"])
+    return frame.groupby("unit")[cols].sum()
+
+
+def compare(current: pd.DataFrame, baseline: pd.DataFrame, cur_units: pd.Series, base_units: pd.Series) -> pd.DataFrame:
+    """Per unit seen in either period: current, baseline, change (%), class, fatalities in each,
+    and the current period's approximately placed incidents where the cells carry them (NaN else)."""
+    cur, base = _sums(current, cur_units), _sums(baseline, base_units)
+    units = cur.index.union(base.index)
+    cur, base = cur.reindex(units, fill_value=0), base.reindex(units, fill_value=0)
+    out = pd.DataFrame(index=pd.Index(units, name="unit"))
+    out["current"] = cur["incidents"].astype("int64") if "incidents" in cur else 0
+    out["baseline"] = base["incidents"].astype("int64") if "incidents" in base else 0
+    out["change_pct"] = change_pct(out["current"], out["baseline"])
+    out["change_class"] = change_class(out["current"], out["baseline"])
+    out["fatalities"] = cur["fatalities"].astype("int64") if "fatalities" in cur else 0
+    out["fatalities_baseline"] = base["fatalities"].astype("int64") if "fatalities" in base else 0
+    out["approximate"] = cur["approximate"].astype("float64") if "approximate" in current.columns else np.nan
+    return out
+
+
+def district_trends(current: pd.DataFrame, baseline: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """compare() for every district (in the layer's order, none left out), with name, country and
+    incidents per 100,000 people where the district has a population (NaN where it has none)."""
+    table = compare(current, baseline, cells_in_districts(current, districts), cells_in_districts(baseline, districts))
+    ids = pd.Index(districts["id"].astype(str), name="unit")
+    table = table.reindex(ids)
+    for col in ("current", "baseline", "fatalities", "fatalities_baseline"):
+        table[col] = table[col].fillna(0).astype("int64")
+    table["change_pct"] = change_pct(table["current"], table["baseline"])
+    table["change_class"] = change_class(table["current"], table["baseline"])
+    table["approximate"] = table["approximate"].fillna(0) if "approximate" in current.columns else np.nan
+    table["name"] = districts["name"].to_numpy()
+    table["country"] = districts["country"].to_numpy()
+    population = pd.to_numeric(districts["population"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["per_100k"] = np.where(population > 0, table["current"] / population * 100_000, np.nan)
+    return table
+
+
+def hexagon_trends(current: pd.DataFrame, baseline: pd.DataFrame, resolution: int) -> gpd.GeoDataFrame:
+    """compare() per H3 hexagon with an incident in either period, with the hexagon's polygon."""
+    if resolution not in H3_RESOLUTIONS:
+        raise ValueError(f"H3 resolution {resolution} is not offered; choose from {H3_RESOLUTIONS}")
+    table = compare(current, baseline, cells_in_hexagons(current, resolution), cells_in_hexagons(baseline, resolution))
+    polygons = [_hexagon(h) for h in table.index]
+    return gpd.GeoDataFrame(table, geometry=polygons, crs="EPSG:4326")
+
+
+def _hexagon(index: str):
+    from shapely.geometry import Polygon
+
+    return Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(index)])
+
+
+def cells_with_approximate(cells: pd.DataFrame, by_precision: pd.DataFrame) -> pd.DataFrame:
+    """cells with an `approximate` column: how many of each cell's incidents are placed only roughly
+    (location_precision other than exact or town), from the store's aggregate by ("cell", "precision")."""
+    from geo.districts import approximate_placement
+
+    rough = by_precision[approximate_placement(by_precision["precision"], len(by_precision))]
+    counted = rough.groupby(["cell_x", "cell_y"])["incidents"].sum()
+    at = pd.MultiIndex.from_arrays([cells["cell_x"], cells["cell_y"]])
+    return cells.assign(approximate=counted.reindex(at, fill_value=0).to_numpy())
+
+
+@dataclass(frozen=True)
+class TrendCells:
+    """What the Trends page asks the store for: per-fine-cell counts in each period."""
+
+    current: pd.DataFrame  # geo.store.aggregate.CELL_COLUMNS + "approximate"
+    baseline: pd.DataFrame
+
+
+def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period) -> TrendCells:
+    """The aggregate queries: per fine cell in each period, and the current one's by location precision.
+
+    engine: what geo.store.query.open_queries returns for these datasets (ui.queries.engine()).
+    Nothing is loaded whole.
+    """
+    from geo.store.query import IncidentQuery  # local: the store imports geo.filters
+
+    names = tuple(names)
+    now = IncidentQuery(names, period_filter(flt, current))
+    cells = engine.aggregate(now, "cell", FINE_CELL)
+    before = engine.aggregate(IncidentQuery(names, period_filter(flt, baseline)), "cell", FINE_CELL)
+    by_precision = engine.aggregate(now, ("cell", "precision"), FINE_CELL)
+    return TrendCells(cells_with_approximate(cells, by_precision), before)

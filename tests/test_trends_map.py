@@ -1,0 +1,69 @@
+"""The Trends choropleth built without a browser: one feature per unit in its class colour, the
+chosen district outlined, data text escaped, the ODbL credit on the districts, no outside URL."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.districts import shipped_districts
+from geo.loading import load_layer
+from geo.store.aggregate import grid_counts
+from geo.trends import CLASS_COLOURS, FINE_CELL, district_trends, hexagon_trends
+from views.map.build import map_html
+from views.map.trends_map import OSM_CREDIT, change_text, trends_map
+
+LAYERS = {k: load_layer(k)[0] for k in ("countries", "provinces", "border")}
+
+
+def _cells(points):
+    gdf = gpd.GeoDataFrame(
+        {"fatalities_best": [0] * len(points)}, geometry=gpd.points_from_xy(*zip(*points, strict=True)), crs=4326
+    )
+    return grid_counts(gdf, FINE_CELL)
+
+
+def _features(html: str, layer: str) -> list[dict]:
+    """The FeatureCollection handed to PKIR.featureLayer for a layer."""
+    for match in re.finditer(r"PKIR\.featureLayer\([^,]+, (\{.*?\}), (\{[^}]*\})\);", html):
+        options = json.loads(match.group(2))
+        if options["layer"] == layer:
+            return json.loads(match.group(1))["features"], options
+    raise AssertionError(f"no {layer} layer")
+
+
+def test_districts_are_coloured_by_class_and_the_chosen_one_is_outlined():
+    districts = shipped_districts().copy()
+    districts.loc[districts["id"] == "IRN.SB.chabahar", "name"] = "<img src=x onerror=alert(1)>"
+    now = _cells([(60.87, 29.49)] * 8 + [(60.64, 25.30)] * 6)
+    before = _cells([(60.87, 29.49)] * 2 + [(60.64, 25.30)] * 6)
+    table = district_trends(now, before, districts)
+    shown = districts.set_index("id")[["geometry"]].join(table)
+    html = map_html(trends_map({**LAYERS, "districts": districts}, shown, selected="IRN.SB.zahedan", standalone=True))
+    features, options = _features(html, "districts")
+    assert len(features) == len(districts) and options["attribution"] == OSM_CREDIT
+    by_id = {f["properties"]["id"]: f["properties"] for f in features}
+    assert by_id["IRN.SB.zahedan"]["style"]["fillColor"] == CLASS_COLOURS["large increase"]
+    assert by_id["IRN.SB.chabahar"]["style"]["fillColor"] == CLASS_COLOURS["stable"]
+    assert by_id["IRN.SB.khash"]["style"]["fillColor"] == CLASS_COLOURS["too few to say"]
+    assert by_id["IRN.SB.zahedan"]["style"]["weight"] == 3
+    assert sorted(p["style"]["weight"] for p in by_id.values())[-2] < 3
+    assert "&lt;img src=x" in by_id["IRN.SB.chabahar"]["tip"] and "<img" not in by_id["IRN.SB.chabahar"]["tip"]
+    assert "8 now, 2 before (+300 %)" in by_id["IRN.SB.zahedan"]["tip"]
+    assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)[^\"' ]+\.(js|css)", html)
+
+
+def test_hexagons_draw_one_polygon_each():
+    now = _cells([(60.87, 29.49)] * 6 + [(66.99, 30.18)])
+    hexes = hexagon_trends(now, _cells([(60.87, 29.49)]), 5)
+    html = map_html(trends_map(LAYERS, hexes, unit="hexagons", standalone=True))
+    features, _ = _features(html, "hexagons")
+    assert len(features) == 2 and all(len(f["geometry"]["coordinates"][0]) == 7 for f in features)
+
+
+def test_change_text():
+    assert [change_text(v) for v in (40.0, -12.4, float("inf"), float("nan"))] == ["+40 %", "-12 %", "new", "–"]
+    assert change_text(pd.NA) == "–"
