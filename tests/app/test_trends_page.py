@@ -111,24 +111,28 @@ def test_a_sessions_own_import_is_counted_instead_of_the_chosen_datasets():
     assert set(table.loc[table["Now"] > 0, "District"]) == {"Saravan"}
 
 
-def test_near_which_the_embedded_engine_refuses_is_left_out_and_said():
+def test_near_narrows_the_counts_like_every_filter():
     at = open_page(PAGE)
+    everywhere = _table(at)["Now"].sum() + _table(at)["Before"].sum()
     at.selectbox(key="filter_near").set_value("border").run()
+    at.number_input(key="filter_near_km").set_value(5.0).run()
     assert not at.exception, [e.value for e in at.exception]
-    notes = [i.value for i in at.info]
-    assert any("Near is not applied on this page" in n and "cannot filter by Near" in n for n in notes), notes
+    near = _table(at)["Now"].sum() + _table(at)["Before"].sum()
     assert len(_table(at)) == len(shipped_districts())
+    assert 0 <= near < everywhere
 
 
 def test_the_store_is_asked_once_per_filter_and_period(monkeypatch):
     import ui.trends
 
+    import ui.queries
+
     asked, opened = [], []
-    real_query, real_open = ui.trends.query_cells, ui.trends.open_queries
+    real_query, real_open = ui.trends.query_cells, ui.queries.open_queries
     monkeypatch.setattr(ui.trends, "query_cells", lambda *a: asked.append(a[2:]) or real_query(*a))
-    monkeypatch.setattr(ui.trends, "open_queries", lambda *a: opened.append(a) or real_open(*a))
+    monkeypatch.setattr(ui.queries, "open_queries", lambda *a, **k: opened.append(a) or real_open(*a, **k))
     ui.trends._shared.clear()
-    ui.trends._engine.clear()
+    ui.queries._shared_engine.clear()
     at = open_page(PAGE)
     at.run()  # a rerun (a click, a toggle) asks nothing again
     assert len(asked) == 1 and len(opened) == 1
