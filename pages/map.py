@@ -11,7 +11,7 @@ from geo.features import located
 from geo.filters import filter_mask
 from geo.incident_stats import border_km
 from geo.records import record_of
-from ui import data
+from ui import data, url_state
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.figure_downloads import figure_downloads
@@ -43,7 +43,7 @@ with page_controls():
         for layer_id in LAYER_ORDER
         if st.checkbox(
             LAYERS[layer_id].title,
-            value=LAYERS[layer_id].default_on,
+            value=url_state.layer_on(layer_id),
             key=f"map_layer_{layer_id}",
             disabled=layers.get(layer_id) is None,
         )
@@ -52,7 +52,7 @@ with page_controls():
     basemap = st.selectbox(
         "Basemap",
         basemap_ids,
-        index=basemap_ids.index(default_basemap(os.environ)),
+        index=basemap_ids.index(url_state.basemap_or(default_basemap(os.environ))),
         format_func=lambda b: BASEMAPS[b].label,
         key="map_basemap",
         help="Offline draws only the shipped layers and needs no network. The online maps "
