@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data, datasets, url_state
+from ui import data, datasets, saved_views, url_state
 from ui.filters import sidebar_filters
 from ui.heap import give_back_large_blocks
 from ui.page_scripts import close_sidebar_after_page_change
@@ -34,5 +34,6 @@ reserve_page_controls()
 url_state.restore(page.url_path)  # a shared link's view, once per session
 datasets.sidebar_chooser()
 sidebar_filters(data.load("incidents").gdf)
+saved_views.sidebar()  # Copy link, saved views
 close_sidebar_after_page_change(page.url_path)
 run_page(page)
