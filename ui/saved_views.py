@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.store.base import StoreError
 from geo.store.saved_views import SavedViewError, delete_view, list_views, save_view
 from geo.store.workspace import default_workspace
 from ui import access, data, url_state
@@ -63,7 +64,7 @@ def _save(request) -> None:
         name = save_view(default_workspace(), str(request.get("name") or ""), params)
     except SavedViewError as exc:
         st.session_state[_FLASH] = ("error", safe("{}", exc))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, StoreError) as exc:
         st.session_state[_FLASH] = ("error", safe("The view could not be saved: {}", exc))
     else:
         extra = safe(" (left out: {})", "; ".join(dropped)) if dropped else ""
@@ -80,7 +81,7 @@ def _delete() -> None:
     name = st.session_state.get(KEYS["pick"])
     try:
         gone = delete_view(default_workspace(), name) if name else False
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, StoreError) as exc:
         st.session_state[_FLASH] = ("error", safe("The view could not be deleted: {}", exc))
         return
     if gone:
@@ -107,7 +108,7 @@ def sidebar() -> None:
             return
         try:
             views = list_views(default_workspace())
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, StoreError) as exc:
             st.caption(safe("Saved views cannot be read: {}", exc))
             return
         if not views:

@@ -33,7 +33,7 @@ def _clean(params: dict) -> dict[str, list[str]]:
 
 
 def list_views(folder: Path) -> dict[str, dict[str, list[str]]]:
-    """Every saved view, name -> parameters, sorted by name (an unreadable file: ValueError)."""
+    """Every saved view, name -> parameters, sorted by name (an unreadable file: ValueError; a link: StoreError)."""
     doc = read_json(_path(folder), {})
     views = doc.get("views", {})
     if not isinstance(views, dict):
