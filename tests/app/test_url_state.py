@@ -101,7 +101,9 @@ def test_the_address_follows_the_sidebar_and_the_layers(spy):
 
 
 def test_layers_basemap_view_and_selection_from_the_url(spy):
-    at = start({"layers": "border,incidents", "basemap": "light", "c": "27.5,62.25", "z": "8.5", "incident": "PKIR-A01"})
+    at = start(
+        {"layers": "border,incidents", "basemap": "light", "c": "27.5,62.25", "z": "8.5", "incident": "PKIR-A01"}
+    )
     assert spy.last["visible"] == ["border", "incidents"]
     assert spy.last["basemap"] == "light"
     assert at.checkbox(key="map_layer_towns").value is False
