@@ -60,6 +60,7 @@ def _save(request) -> None:
         return
     raw = request.get("params") if isinstance(request.get("params"), dict) else {}
     params, dropped = canonical({k: v for k, v in raw.items() if k in NAMES})
+    params.update({k: [v] for k, v in url_state.other_params(raw).items()})  # a page's own (url_state.page_param)
     try:
         name = save_view(default_workspace(), str(request.get("name") or ""), params)
     except SavedViewError as exc:

@@ -30,6 +30,9 @@ _STARTED = "_url_state_started"
 _MAP = "_url_state_map"  # {"layers", "basemap", "center", "zoom", "seq"}: the map's view, kept across pages
 _NOTE = "_url_state_note"  # (page, text) of the last URL read
 _PENDING = "_url_state_pending"  # parameters to apply at the start of the next run (a saved view opened)
+_RAW = "_url_state_raw"  # the URL's parameters the codec does not own, left for a page to claim (page_param)
+_CLAIMED = "_url_state_claimed"  # name -> (widget key, format): the page's own parameters this run
+MAX_PAGE_PARAMS, MAX_PAGE_VALUE = 20, 200
 LAYER_KEY, BASEMAP_KEY = "map_layer_{}", "map_basemap"  # the border map's widget keys (pages/map.py)
 PAGE_OWNED = ("incident",)  # written by the pages themselves (ui.selection, the explorer)
 
@@ -72,13 +75,16 @@ def restore(page_id: str = "") -> None:
     """Apply the URL's view once per session (and a saved view asked for by open_view); call before
     the sidebar is drawn. Shows the note about dropped values while the same page is shown."""
     pending = st.session_state.pop(_PENDING, None)
+    st.session_state[_CLAIMED] = {}
     if pending is None and not st.session_state.get(_STARTED):
         st.session_state[_STARTED] = True
+        st.session_state[_RAW] = other_params({k: st.query_params.get_all(k) for k in st.query_params})
         params = url_params()
         if params:
             _apply(params, page_id, whole=False)
     elif pending is not None:
-        _apply(pending, page_id, whole=True)
+        st.session_state[_RAW] = other_params(pending)
+        _apply({k: v for k, v in pending.items() if k in NAMES}, page_id, whole=True)
     note = st.session_state.get(_NOTE)
     if note and note[0] == page_id:
         st.warning(note[1], icon=":material/link_off:")
@@ -149,7 +155,52 @@ def _set_view(state: ViewState, *, whole: bool) -> None:
 
 def open_view(params: dict) -> None:
     """Show this saved view from the next run on (call st.rerun() after, or from a callback)."""
-    st.session_state[_PENDING] = {k: v for k, v in params.items() if k in NAMES}
+    st.session_state[_PENDING] = dict(params)
+
+
+def other_params(params: dict) -> dict[str, str]:
+    """The parameters the codec does not own (a page's own), one value each, a few and short."""
+    out = {}
+    for name, values in params.items():
+        items = [values] if isinstance(values, str) else list(values)
+        if name not in NAMES and items and len(out) < MAX_PAGE_PARAMS and len(str(items[0])) <= MAX_PAGE_VALUE:
+            out[str(name)] = str(items[0])
+    return out
+
+
+def page_param(name: str, key: str, parse, format=str, default=None) -> None:
+    """A page's own control in the address (e.g. the Trends page's periods); call before the
+    widget with this key is drawn, and give that widget no value= (its value comes from here).
+
+    The first time after a link or a saved view was opened, the URL's text for name is parsed
+    (parse: text -> value, None when it cannot be used: then it is dropped, with a one-line
+    note) into session_state[key]. After every run the widget's value is written back as
+    format(value); the default value (or format giving "" or None) leaves the parameter out.
+    """
+    raw = st.session_state.get(_RAW) or {}
+    if name in raw:
+        text = raw.pop(name)
+        try:
+            value = parse(text)
+        except (TypeError, ValueError):
+            value = None
+        if value is None:
+            shown = text if len(text) <= 40 else text[:39] + "…"
+            st.warning(safe("The link's {} “{}” was not used.", name, shown), icon=":material/link_off:")
+        else:
+            st.session_state[key] = value
+    st.session_state.setdefault(_CLAIMED, {})[name] = (key, format, default)
+
+
+def page_params() -> dict[str, str]:
+    """The page's own parameters as they stand (what page_param claimed this run), for a saved view."""
+    out = {}
+    for name, (key, format, default) in (st.session_state.get(_CLAIMED) or {}).items():
+        value = st.session_state.get(key)
+        text = format(value) if value is not None and value != default else None
+        if text:
+            out[name] = str(text)
+    return out
 
 
 # ---------------------------------------------------------------- what the map page asks
@@ -223,7 +274,9 @@ def write_back() -> None:
     except Exception:  # a page that failed half-way leaves the address as it was
         return
     current = {k: st.query_params.get_all(k) for k in st.query_params}
-    target = {k: v for k, v in current.items() if k not in NAMES or k in PAGE_OWNED}
+    claimed = st.session_state.get(_CLAIMED) or {}
+    target = {k: v for k, v in current.items() if (k not in NAMES or k in PAGE_OWNED) and k not in claimed}
     target.update({k: v if isinstance(v, list) else [v] for k, v in wanted.items()})
+    target.update({k: [v] for k, v in page_params().items()})
     if target != current:
         st.query_params.from_dict(target)

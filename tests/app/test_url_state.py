@@ -137,3 +137,31 @@ def test_a_saved_view_opens(spy, tmp_path, incidents):
     assert params(at) == {"cat": ["attack"], "basemap": ["street"], "c": ["26,63"], "z": ["7"]}
     at.button(key="saved_view_delete").click().run()
     assert not at.exception and "saved_view_pick" not in [s.key for s in at.selectbox]
+
+
+def _page_with_its_own_parameter():
+    import streamlit as st
+
+    from ui import url_state
+
+    url_state.restore("trends")
+    url_state.page_param("period", "trend_period", lambda t: t if t in ("month", "quarter") else None, default="month")
+    st.selectbox("Period", ["month", "quarter"], key="trend_period")
+    url_state.write_back()
+
+
+@pytest.mark.parametrize(("given", "shown", "noted"), [("quarter", "quarter", False), ("decade", "month", True)])
+def test_a_pages_own_parameter_is_read_once_and_written_back(monkeypatch, tmp_path, given, shown, noted):
+    monkeypatch.setenv("PKIR_WORKSPACE", str(tmp_path))
+    at = AppTest.from_function(_page_with_its_own_parameter, default_timeout=60)
+    at.query_params["period"] = given
+    at.query_params["fat"] = "2"  # and the shared filters' (no sidebar here: it is only kept)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="trend_period").value == shown
+    assert any("period “decade”" in w.value for w in at.warning) is noted
+    assert params(at).get("period") == (["quarter"] if given == "quarter" else None)
+    at.selectbox(key="trend_period").set_value("quarter").run()
+    assert params(at)["period"] == ["quarter"] and not at.warning
+    at.selectbox(key="trend_period").set_value("month").run()
+    assert "period" not in params(at)  # the default is left out
