@@ -3,8 +3,9 @@
 Copy link and the name to save under are a small components-v2 element (ui/js/view_link.js):
 it reads the page's address in the browser, map centre and zoom included, which the server
 does not know between reruns. A saved view is the URL's parameters, checked by the codec when
-saved and again when opened. Views are kept in the workspace (geo.store.saved_views); in team
-mode (PKIR_DATABASE_URL) a replica keeps nothing on its disk, so only Copy link is offered.
+saved and again when opened. Views are kept in the workspace, or in team mode (PKIR_DATABASE_URL)
+in the database, shared by every replica (geo.store.saved_views); there, saving and deleting
+need the same right as changing data (ui.access), and anyone may open them.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 import streamlit as st
 
 from geo.store.base import StoreError
-from geo.store.saved_views import SavedViewError, delete_view, list_views, save_view
+from geo.store.saved_views import SavedViewError, views_of
 from geo.store.workspace import default_workspace
-from ui import access, data, url_state
+from ui import access, data, datasets, url_state
 from ui.safe_text import safe
 from ui.url_codec import NAMES, decode, encode
 
@@ -43,9 +44,16 @@ def _component():
     return st.components.v2.component("pkir_view_link", html=MARKUP, css=css, js=js)
 
 
-def can_save() -> bool:
-    """Views are kept in the workspace; a team replica keeps nothing on its disk."""
-    return not access.team_mode()
+def shelf():
+    """Where this server keeps saved views (the team database, or the workspace), or None when a
+    team server cannot reach its database (a replica keeps nothing on its disk)."""
+    found = views_of(datasets.store(), default_workspace())
+    return None if access.team_mode() and not found.shared else found
+
+
+def can_save(where) -> bool:
+    """May this session save and delete views there? Shared views need the right to change data."""
+    return where is not None and (not where.shared or access.can_change_data())
 
 
 def canonical(params: dict) -> tuple[dict[str, list[str]], list[str]]:
@@ -55,14 +63,14 @@ def canonical(params: dict) -> tuple[dict[str, list[str]], list[str]]:
     return {k: v if isinstance(v, list) else [v] for k, v in out.items()}, dropped
 
 
-def _save(request) -> None:
+def _save(where, request) -> None:
     if not isinstance(request, dict):
         return
     raw = request.get("params") if isinstance(request.get("params"), dict) else {}
     params, dropped = canonical({k: v for k, v in raw.items() if k in NAMES})
     params.update({k: [v] for k, v in url_state.other_params(raw).items()})  # a page's own (url_state.page_param)
     try:
-        name = save_view(default_workspace(), str(request.get("name") or ""), params)
+        name = where.save(str(request.get("name") or ""), params, user=access.current_user())
     except SavedViewError as exc:
         st.session_state[_FLASH] = ("error", safe("{}", exc))
     except (OSError, ValueError, StoreError) as exc:
@@ -78,10 +86,10 @@ def _open(views: dict) -> None:
         url_state.open_view(views[name])
 
 
-def _delete() -> None:
+def _delete(where) -> None:
     name = st.session_state.get(KEYS["pick"])
     try:
-        gone = delete_view(default_workspace(), name) if name else False
+        gone = where.delete(name) if name else False
     except (OSError, ValueError, StoreError) as exc:
         st.session_state[_FLASH] = ("error", safe("The view could not be deleted: {}", exc))
         return
@@ -91,24 +99,26 @@ def _delete() -> None:
 
 def sidebar() -> None:
     """Draw "Share this view" in the sidebar (after the filters)."""
+    where = shelf()
+    writable = can_save(where)
     with st.sidebar:
         st.markdown("**Share this view**")
         result = _component()(
             key=KEYS["link"],
-            data={"names": {"c": "c", "z": "z"}, "canSave": can_save()},
+            data={"names": {"c": "c", "z": "z"}, "canSave": writable},
             on_save_change=lambda: None,
         )
         request = getattr(result, "save", None)
-        if request and can_save():
-            _save(request)
+        if request and writable:
+            _save(where, request)
         flash = st.session_state.pop(_FLASH, None)
         if flash:
             getattr(st, flash[0])(flash[1])
-        if not can_save():
-            st.caption("Saved views are kept in a workspace; this team server keeps none. Use Copy link.")
+        if where is None:
+            st.caption("Saved views are kept in the team database, which cannot be used now. Use Copy link.")
             return
         try:
-            views = list_views(default_workspace())
+            views = where.list()
         except (OSError, ValueError, StoreError) as exc:
             st.caption(safe("Saved views cannot be read: {}", exc))
             return
@@ -120,4 +130,7 @@ def sidebar() -> None:
             st.selectbox("Saved view", list(views), key=KEYS["pick"], label_visibility="collapsed")
             left, right = st.columns(2)
             left.button("Open", key=KEYS["open"], icon=":material/open_in_browser:", on_click=_open, args=(views,))
-            right.button("Delete", key=KEYS["delete"], icon=":material/delete:", on_click=_delete)
+            if writable:
+                right.button("Delete", key=KEYS["delete"], icon=":material/delete:", on_click=_delete, args=(where,))
+            elif where.shared:
+                st.caption("Saving and deleting shared views needs the right to change data.")
