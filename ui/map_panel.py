@@ -115,6 +115,7 @@ def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple
     center, zoom = built.center, built.zoom
     if key == MAP_KEY:  # the border map: its view lives in the address (ui.url_state)
         ViewInUrl(*URL_VIEW_PARAMS).add_to(built.map)
+        url_state.map_shown()
         asked = url_state.map_view()
         if center is None and asked is not None:
             center, zoom = asked

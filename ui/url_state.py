@@ -32,6 +32,7 @@ _NOTE = "_url_state_note"  # (page, text) of the last URL read
 _PENDING = "_url_state_pending"  # parameters to apply at the start of the next run (a saved view opened)
 _RAW = "_url_state_raw"  # the URL's parameters the codec does not own, left for a page to claim (page_param)
 _CLAIMED = "_url_state_claimed"  # name -> (widget key, format): the page's own parameters this run
+_MAP_SHOWN = "_url_state_map_shown"  # the border map was drawn this run: its centre and zoom belong in the address
 MAX_PAGE_PARAMS, MAX_PAGE_VALUE = 20, 200
 LAYER_KEY, BASEMAP_KEY = "map_layer_{}", "map_basemap"  # the border map's widget keys (pages/map.py)
 PAGE_OWNED = ("incident",)  # written by the pages themselves (ui.selection, the explorer)
@@ -76,6 +77,7 @@ def restore(page_id: str = "") -> None:
     the sidebar is drawn. Shows the note about dropped values while the same page is shown."""
     pending = st.session_state.pop(_PENDING, None)
     st.session_state[_CLAIMED] = {}
+    st.session_state[_MAP_SHOWN] = False
     if pending is None and not st.session_state.get(_STARTED):
         st.session_state[_STARTED] = True
         st.session_state[_RAW] = other_params({k: st.query_params.get_all(k) for k in st.query_params})
@@ -218,6 +220,13 @@ def basemap_or(default: str) -> str:
     return chosen if chosen in BASEMAPS else default
 
 
+def map_shown() -> None:
+    """The border map is drawn this run (ui.map_panel): the address names its centre and zoom.
+    On other pages it does not: the server learns the map's view only from a link or a saved
+    view (the map moves without a rerun), so it would name a view the reader has left."""
+    st.session_state[_MAP_SHOWN] = True
+
+
 def map_view() -> tuple[tuple[float, float], float] | None:
     """(centre, zoom) the border map should show, as last set by a URL or a saved view, or None.
 
@@ -245,7 +254,8 @@ def current_state() -> ViewState:
         shown = tuple(datasets.chosen())
     except datasets.STORE_PROBLEMS:
         shown = None
-    center, zoom = (m["center"], m["zoom"]) if m["center"] is not None else (None, None)
+    on_map = m["center"] is not None and st.session_state.get(_MAP_SHOWN)
+    center, zoom = (m["center"], m["zoom"]) if on_map else (None, None)
     return ViewState(current_filter(), shown, m["layers"], m["basemap"], center, zoom, None)
 
 

@@ -14,7 +14,7 @@ import pytest
 from geo.features import located
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_layer
-from tests.browser.harness import app_errors, instrument, run_and_wait, wait_for_app, wait_for_map
+from tests.browser.harness import app_errors, goto_page, instrument, run_and_wait, wait_for_app, wait_for_map
 
 SCREENS = {
     "1366x768": ({"width": 1366, "height": 768}, False),
@@ -170,5 +170,30 @@ def test_copy_link_shows_the_link_selected_where_the_clipboard_is_refused(browse
         assert query(field.input_value()) == {"fat": ["3"]}
         assert field.evaluate("(el) => el.selectionStart === 0 && el.selectionEnd === el.value.length")
         assert page.get_by_text("Copy the selected link").is_visible()
+    finally:
+        context.close()
+
+
+def test_another_page_keeps_the_filters_in_its_address_and_names_no_map_view(browser, app_server):
+    """The map moves without telling the server: another page's address keeps the filters and
+    names no centre or zoom (it would be one the reader has left); the map page names its own."""
+    context, page = fresh(browser, "1366x768")
+    try:
+        page.goto(f"{app_server}/?fat=1&c=27.5,62.5&z=8")
+        wait_for_app(page)
+        frame = wait_for_map(page)
+        frame.wait_for_function("() => PKIR.map.getZoom() === 8", polling=100)  # the link's view is shown
+        wait_for_app(page)
+        frame.evaluate("() => PKIR.map.setView([28.1, 61.9], 9.25, {animate: false})")
+        wait_for_view_in_address(page, 28.1, 61.9, 9.25)
+        goto_page(page, app_server, "Incidents explorer")
+        page.wait_for_function("() => location.search.includes('fat=1')", polling=100)
+        page.wait_for_timeout(1000)  # the map's last writes, had it any, would land by now
+        assert query(page.url) == {"fat": ["1"]}
+        goto_page(page, app_server, "Border map")
+        wait_for_map(page)
+        page.wait_for_function("() => new URLSearchParams(location.search).has('z')", polling=100)
+        assert query(page.url)["fat"] == ["1"]
+        assert app_errors(page) == []
     finally:
         context.close()
