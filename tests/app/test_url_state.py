@@ -165,3 +165,10 @@ def test_a_pages_own_parameter_is_read_once_and_written_back(monkeypatch, tmp_pa
     assert params(at)["period"] == ["quarter"] and not at.warning
     at.selectbox(key="trend_period").set_value("month").run()
     assert "period" not in params(at)  # the default is left out
+
+
+def test_a_dataset_not_kept_here_is_named_and_the_shipped_one_shown(spy, incidents):
+    at = start({"datasets": ["gone", "shipped"], "fat": "1"})
+    assert at.multiselect(key="datasets_chosen").value == ["shipped"]
+    assert len(notes(at)) == 1 and "datasets “gone” \\(not kept here\\)" in notes(at)[0]
+    assert "datasets" not in params(at)  # the shipped dataset alone is the default
