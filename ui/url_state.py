@@ -72,12 +72,23 @@ def _map_state() -> dict:
     return st.session_state.setdefault(_MAP, {"layers": None, "basemap": None, "center": None, "zoom": None, "seq": 0})
 
 
+def _history_navigation() -> bool:
+    """Whether this run follows the browser's Back or Forward button (Streamlit tells the run's
+    context since 1.4x; an older one never says so, and Back then leaves the view as it is)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
 def restore(page_id: str = "") -> None:
-    """Apply the URL's view once per session (and a saved view asked for by open_view); call before
-    the sidebar is drawn. Shows the note about dropped values while the same page is shown."""
+    """Apply the URL's view once per session, on Back and Forward (every change of the view is an
+    entry in the browser's history), and a saved view asked for by open_view; call before the
+    sidebar is drawn. Shows the note about dropped values while the same page is shown."""
     pending = st.session_state.pop(_PENDING, None)
     st.session_state[_CLAIMED] = {}
     st.session_state[_MAP_SHOWN] = False
+    if pending is None and st.session_state.get(_STARTED) and _history_navigation():
+        pending = {k: st.query_params.get_all(k) for k in st.query_params}
     if pending is None and not st.session_state.get(_STARTED):
         st.session_state[_STARTED] = True
         st.session_state[_RAW] = other_params({k: st.query_params.get_all(k) for k in st.query_params})

@@ -197,3 +197,25 @@ def test_another_page_keeps_the_filters_in_its_address_and_names_no_map_view(bro
         assert app_errors(page) == []
     finally:
         context.close()
+
+
+def test_back_shows_the_previous_view(browser, app_server):
+    """Every change of the view is an entry in the browser's history: Back shows the one before."""
+    context, page = fresh(browser, "1366x768")
+    try:
+        page.goto(f"{app_server}/?fat=1")
+        wait_for_app(page)
+        wait_for_map(page)
+        before = count_line(page)
+        box = page.get_by_label("Minimum fatalities")
+        run_and_wait(page, lambda: (box.fill("5"), box.press("Enter")))
+        page.wait_for_function("() => location.search.includes('fat=5')", polling=100)
+        assert count_line(page) != before
+        run_and_wait(page, page.go_back)
+        page.wait_for_function("() => location.search.includes('fat=1')", polling=100)
+        wait_for_app(page)
+        assert count_line(page) == before
+        assert box.input_value() == "1"
+        assert app_errors(page) == []
+    finally:
+        context.close()
