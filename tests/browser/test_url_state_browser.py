@@ -219,3 +219,21 @@ def test_back_shows_the_previous_view(browser, app_server):
         assert app_errors(page) == []
     finally:
         context.close()
+
+
+def test_moving_the_map_updates_the_address_without_a_rerun(browser, app_server):
+    context, page = fresh(browser, "1280x720")
+    try:
+        page.goto(f"{app_server}/")
+        wait_for_app(page)
+        frame = wait_for_map(page)
+        page.wait_for_timeout(1000)
+        assert "z=" not in page.url  # the fitted region needs no view in the address
+        received = len(page.ws_messages)
+        for lat, zoom in ((26.0, 6.5), (27.0, 7.0), (28.0, 7.75), (29.0, 8.0), (27.75, 8.25)):
+            frame.evaluate("([lat, zoom]) => PKIR.map.setView([lat, 63.0], zoom, {animate: false})", [lat, zoom])
+            wait_for_view_in_address(page, lat, 63.0, zoom)
+        page.wait_for_timeout(1000)
+        assert len(page.ws_messages) == received  # the server heard nothing: no rerun per move
+    finally:
+        context.close()
