@@ -51,13 +51,15 @@ def query(url: str) -> dict[str, list[str]]:
 
 
 def wait_for_view_in_address(page, lat: float, lon: float, zoom: float) -> None:
-    """Until the address names this centre and zoom (the map writes it without a rerun)."""
+    """Until the address names this centre (within two pixels: a pan at the same zoom moves by
+    whole pixels) and zoom (the map writes it without a rerun)."""
+    tolerance = 2 * 360 / (256 * 2**zoom)
     page.wait_for_function(
-        """([lat, lon, zoom]) => {
+        """([lat, lon, zoom, tol]) => {
              const q = new URLSearchParams(location.search), c = (q.get('c') || '').split(',').map(Number);
-             return Math.abs(c[0] - lat) < 1e-3 && Math.abs(c[1] - lon) < 1e-3 && Number(q.get('z')) === zoom;
+             return Math.abs(c[0] - lat) < tol && Math.abs(c[1] - lon) < tol && Number(q.get('z')) === zoom;
            }""",
-        arg=[lat, lon, zoom],
+        arg=[lat, lon, zoom, tolerance],
         polling=100,
     )
 
