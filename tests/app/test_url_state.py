@@ -172,3 +172,17 @@ def test_a_dataset_not_kept_here_is_named_and_the_shipped_one_shown(spy, inciden
     assert at.multiselect(key="datasets_chosen").value == ["shipped"]
     assert len(notes(at)) == 1 and "datasets “gone” \\(not kept here\\)" in notes(at)[0]
     assert "datasets" not in params(at)  # the shipped dataset alone is the default
+
+
+@pytest.mark.parametrize(("given", "shown"), [("deadliest", "deadliest"), ("loudest", "newest")])
+def test_the_explorers_order_lives_in_its_address(spy, given, shown):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("pages/incidents.py")
+    at.query_params["sort"] = given
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="explorer_sort").value == shown
+    assert params(at).get("sort") == (["deadliest"] if shown == "deadliest" else None)
+    assert any("sort “loudest”" in w.value for w in at.warning) is (given == "loudest")
+    at.selectbox(key="explorer_sort").set_value("title").run()
+    assert params(at)["sort"] == ["title"]
