@@ -31,7 +31,9 @@ TIMEOUT_MS = 600_000
 SETTLE_MS = 300
 VIEWPORT = {"width": 1366, "height": 768}
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
-VIEW = "?from=2015-01-01&cat=attack&cat=armed+clash&fat=1&layers=border,towns,incidents&c=28,63&z=8&incident=SYN-0000001"
+VIEW = (
+    "?from=2015-01-01&cat=attack&cat=armed+clash&fat=1&layers=border,towns,incidents&c=28,63&z=8&incident=SYN-0000001"
+)
 
 
 def codec_times(repeat: int = 20_000) -> tuple[float, float]:
