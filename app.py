@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.settings import SettingsError, settings
-from ui import datasets
+from ui import datasets, saved_views, url_state
 from ui.filters import sidebar_filters
 from ui.page_scripts import close_sidebar_after_page_change
 from ui.safe_text import safe
@@ -37,7 +37,9 @@ PAGES = [
 
 page = st.navigation(PAGES)
 reserve_page_controls()
+url_state.restore(page.url_path)  # a shared link's view, once per session
 datasets.sidebar_chooser()
 sidebar_filters()
+saved_views.sidebar()  # Copy link, saved views
 close_sidebar_after_page_change(page.url_path)
 run_page(page)

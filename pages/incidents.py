@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo import export, incident_stats
 from geo.near import distance_columns
-from ui import cached_charts, data, queries
+from ui import cached_charts, data, queries, url_state
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import INCIDENT_PARAM, map_link
@@ -151,6 +151,7 @@ if h.events:  # no empty files to download when no event matches
     )
 
 sort_col, page_col, count_col = st.columns([2, 1.2, 2.2], vertical_alignment="bottom")
+url_state.page_param("sort", SORT_KEY, lambda t: t if t in SORT_LABELS else None, default="newest")
 sort = sort_col.selectbox("Order", list(SORT_LABELS), format_func=SORT_LABELS.get, key=SORT_KEY)
 pages = incident_stats.page_count(h.events)
 if st.session_state.get(PAGE_OF) != (f, sort) or not 1 <= st.session_state.get(PAGE_KEY, 1) <= pages:

@@ -8,7 +8,7 @@ from geo.catalog import LAYER_ORDER, LAYERS
 from geo.incident_stats import border_km
 from geo.records import record_of
 from geo.settings import settings
-from ui import data, queries
+from ui import data, queries, url_state
 from ui.assets import ensure_assets
 from ui.data import Loaded
 from ui.details import show_record
@@ -43,7 +43,7 @@ with page_controls():
         for layer_id in LAYER_ORDER
         if st.checkbox(
             LAYERS[layer_id].title,
-            value=LAYERS[layer_id].default_on,
+            value=url_state.layer_on(layer_id),
             key=f"map_layer_{layer_id}",
             disabled=layers.get(layer_id) is None and not (layer_id == "incidents" and have_incidents),
         )
@@ -52,7 +52,7 @@ with page_controls():
     basemap = st.selectbox(
         "Basemap",
         basemap_ids,
-        index=basemap_ids.index(default_basemap(settings().offline)),
+        index=basemap_ids.index(url_state.basemap_or(default_basemap(settings().offline))),
         format_func=lambda b: BASEMAPS[b].label,
         key="map_basemap",
         help="Offline draws only the shipped layers and needs no network. The online maps "

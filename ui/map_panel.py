@@ -17,13 +17,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.filters import IncidentFilter
-from ui import queries
+from ui import queries, url_state
 from ui.selection import map_selection
 from views.map.build import BuiltMap, clicked_feature
-from views.map.elements import IncidentLayer, Sync
+from views.map.elements import IncidentLayer, Sync, ViewInUrl
 from views.map.layers import IncidentSource
 
 MAP_KEY = "border_map"
+URL_VIEW_PARAMS = ("c", "z")  # ui.url_codec's names for the centre and the zoom
 RETURNED_OBJECTS = ("last_object_clicked", "last_active_drawing")
 _PREVIOUS = "map_panel_previous_click"
 _SOURCES = "map_panel_sources"  # payload key -> IncidentSource, the last few drawn in this session
@@ -111,6 +112,13 @@ def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple
     """Draw the map; return (layer id, feature id) when a feature was clicked since the last run."""
     _tell_selection(built, key)
     _payload_beside(built, key)
+    center, zoom = built.center, built.zoom
+    if key == MAP_KEY:  # the border map: its view lives in the address (ui.url_state)
+        ViewInUrl(*URL_VIEW_PARAMS).add_to(built.map)
+        url_state.map_shown()
+        asked = url_state.map_view()
+        if center is None and asked is not None:
+            center, zoom = asked
     value = st_folium(
         built.map,
         key=key,
@@ -118,8 +126,8 @@ def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple
         use_container_width=True,
         returned_objects=list(RETURNED_OBJECTS),
         feature_group_to_add=built.groups,
-        center=list(built.center) if built.center else None,
-        zoom=built.zoom,
+        center=list(center) if center else None,
+        zoom=zoom,
     )
     return new_click(value, key)
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import url_state
+
 APP = Path(__file__).resolve().parents[1] / "app.py"
 _run = threading.local()  # a script run and the page it runs share one thread
 
@@ -31,6 +33,7 @@ def run_page(page) -> None:
         page.run()
     finally:
         _run.inside_app = False
+        url_state.write_back()  # the address names the view shown (also after st.stop or st.rerun)
 
 
 def inside_app() -> bool:

@@ -123,9 +123,8 @@ def test_near_narrows_the_counts_like_every_filter():
 
 
 def test_the_store_is_asked_once_per_filter_and_period(monkeypatch):
-    import ui.trends
-
     import ui.queries
+    import ui.trends
 
     asked, opened = [], []
     real_query, real_open = ui.trends.query_cells, ui.queries.open_queries

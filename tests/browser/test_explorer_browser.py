@@ -59,12 +59,14 @@ def test_selected_row_links_to_the_map_with_the_incident_selected(page, app_serv
     run_and_wait(page, lambda: page.mouse.click(box["x"] + 16, box["y"] + 35 + 17))
     page.locator(RECORD.format("PKIR-C12")).wait_for()
     link = page.get_by_role("link", name="Show on map")
-    assert link.get_attribute("href").endswith("?incident=PKIR-C12")
+    # the link carries the session's view (ui.url_state): the new tab shows the same filters
+    assert link.get_attribute("href").endswith("?q=Sabz+Koh&incident=PKIR-C12")
     with page.context.expect_page() as opened:
         link.click()
     map_page = opened.value
     wait_for_app(map_page)
-    assert map_page.url.split("/")[-1] == "?incident=PKIR-C12"
+    assert map_page.url.split("/")[-1] == "?q=Sabz+Koh&incident=PKIR-C12"
+    assert "1 of" in map_page.locator(".st-key-map_head").inner_text()
     map_page.locator(RECORD.format("PKIR-C12")).wait_for()
     assert app_errors(map_page) == []
 

@@ -164,3 +164,14 @@ class Sync(MacroElement):
         """Whether the page has a feature selected: with none (the record closed), the browser
         drops its highlight."""
         self.selected_json = js_json(bool(selected))
+
+
+class ViewInUrl(MacroElement):
+    """Keeps the page's address naming the map's centre and zoom as it moves (static/view_url.js)."""
+
+    _template = _glue("window.PKIR.viewInUrl({{ this._parent.get_name() }}, {{ this.names|tojson }});")
+
+    def __init__(self, center_param: str = "c", zoom_param: str = "z"):
+        super().__init__()
+        self._name = "PkirViewInUrl"
+        self.names = {"c": center_param, "z": zoom_param}

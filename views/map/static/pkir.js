@@ -35,14 +35,19 @@
     PKIR.outsideNote();
     // Refitted while the view is still centred on the frame; any other centre (a drag, a wheel
     // zoom, st_folium centring a selected feature, Show all) means the map was moved: stop.
-    var moved = false, fitted = map.getCenter();  // folium starts the map centred on the frame
+    var moved = false, fitted = map.getCenter(), fittedZoom = null;  // folium starts the map centred on the frame
     var fit = function () {
       if (!frame || moved || !map.getSize().y) return;
       if (map._animatingZoom) { map.once('zoomend', fit); return; }  // the end of a zoom would undo it
       var here = map.latLngToContainerPoint(map.getCenter());
       if (here.distanceTo(map.latLngToContainerPoint(fitted)) > 2) { moved = true; return; }
       map.fitBounds(frame, {padding: [4, 4], animate: false});
-      fitted = map.getCenter();
+      fitted = map.getCenter(); fittedZoom = map.getZoom();
+    };
+    // true while the map shows the fitted frame (nobody moved it): its view needs no address
+    PKIR.framed = function () {
+      if (moved || fittedZoom === null || map.getZoom() !== fittedZoom) return false;
+      return map.latLngToContainerPoint(map.getCenter()).distanceTo(map.latLngToContainerPoint(fitted)) <= 2;
     };
     map.on('resize', fit);
     fit();
