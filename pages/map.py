@@ -17,6 +17,7 @@ from ui.details import show_record
 from ui.figure_downloads import figure_downloads
 from ui.filters import current_filter, explain_empty
 from ui.map_panel import full_window_layout, incidents_for_map, show_map
+from ui.play import map_play
 from ui.safe_text import safe
 from ui.selection import map_selection
 from ui.shell import ensure_app_shell
@@ -71,19 +72,26 @@ selection.follow_link()  # ?incident=ID (a shared link or another page's link)
 shown = incidents
 if incidents is not None:
     shown = incidents[filter_mask(incidents, current_filter())]
+# the time control's window is the date filter; the map draws it from the period's incidents
+play = map_play(current_filter())
+drawn = (
+    shown if incidents is None or play.filter == current_filter() else incidents[filter_mask(incidents, play.filter)]
+)
 
-source = incidents_for_map(incidents, shown, current_filter()) if incidents is not None else None
+source = incidents_for_map(incidents, drawn, play.filter) if incidents is not None else None
 built = build_map(
     layers,
     visible=visible,
     basemap=basemap,
-    incidents=shown,
+    incidents=drawn,
     focus=selection.focus,
     focus_seq=selection.focus_seq,
     asset_base=asset_base,
     source=source,
     payload_beside=True,
     legend_clear_of=".st-key-map_record",  # the record panel below lies over the map's right side
+    play_period=play.period,
+    play_window=play.window,
 )
 
 full_window_layout()

@@ -20,7 +20,7 @@ from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.basemaps import BASEMAPS
-from views.map.elements import IncidentLayer, Legend, Runtime, Sync, TileFailureNote
+from views.map.elements import IncidentLayer, Legend, PlayControl, PlayState, Runtime, Sync, TileFailureNote
 from views.map.layers import IncidentSource, feature_layer, incident_source
 from views.map.legend import legend_html
 from views.map.styles import fatality_radius
@@ -98,6 +98,8 @@ def build_map(
     source: IncidentSource | None = None,
     payload_beside: bool = False,
     legend_clear_of: str | None = None,
+    play_period: tuple[int, int] | None = None,
+    play_window: dict | None = None,
 ) -> BuiltMap:
     """The map and its layer groups.
 
@@ -110,7 +112,8 @@ def build_map(
     payload is not in the map's script: the page puts it beside the map (ui.map_panel), so that a
     rerun that changes only the selection does not send it again; legend_clear_of: a CSS selector
     of a panel the page may lay over the map (the legend moves out from under it, and the map
-    pans a selected point feature out from under it).
+    pans a selected point feature out from under it); play_period, play_window: the time
+    control's period and the window the page holds (see ui.play and elements.PlayState).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -138,6 +141,7 @@ def build_map(
     Legend(
         legend_html(_present_categories(all_incidents)), clear_of=legend_clear_of, open_min_page=LEGEND_OPEN_MIN_PAGE
     ).add_to(m)
+    PlayControl(panel=legend_clear_of).add_to(m)
 
     groups: list[folium.FeatureGroup] = []
     summary: dict = {
@@ -190,6 +194,7 @@ def build_map(
         focus_spec = None
     sync = folium.FeatureGroup(name="Selection")
     Sync(summary["visible"], focus_spec, offline=provider is None).add_to(sync)
+    PlayState(play_period, play_window).add_to(sync)  # after the incident layer: the control sets its window
     groups.append(sync)
     summary["focus"] = f"{focus_spec['layer']}|{focus_spec['id']}" if focus_spec else None
 
