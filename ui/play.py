@@ -20,7 +20,7 @@ from geo.filters import IncidentFilter
 from ui.filters import KEYS
 
 STATE = "map_play"  # {"period": (date, date) the dates were, "window": {...} as the browser sent it}
-SIZES = ("week", "month", "quarter")
+SIZES = ("week", "month", "quarter", "year")
 MODES = ("moving", "cumulative")
 EPOCH = date(1970, 1, 1)
 

@@ -1,5 +1,5 @@
 /* The time control: a small bar at the map's bottom left that steps or plays through the period
- * in windows (a week, a calendar month or quarter), moving or cumulative. Each frame is drawn in
+ * in windows (a week, a calendar month, quarter or year), moving or cumulative. Each frame is drawn in
  * the browser from the payload already there (the incident layer's setWindow, incidents.js): no
  * rerun. At rest (paused, stepped, stopped at the end) the window goes to Streamlit once, as a
  * clicked feature {layer: 'play', action: 'window', from, to, size, mode} (st_folium's value, sent
@@ -10,7 +10,9 @@
   'use strict';
   var PKIR = window.PKIR;
   var DAY = 86400000;
-  var SIZES = [['week', 'Week'], ['month', 'Month'], ['quarter', 'Quarter']];
+  var SIZES = [['week', 'Week'], ['month', 'Month'], ['quarter', 'Quarter'], ['year', 'Year']];
+  // the first window size offered, by the period's length in days: some 10 to 50 windows
+  var FIRST_SIZE = [[180, 'week'], [1500, 'month'], [4500, 'quarter'], [Infinity, 'year']];
   var MODES = [['moving', 'Moving'], ['cumulative', 'Cumulative']];
   var FRAME_MS = 900;     // one window shown this long while playing
   var REST_MS = 500;      // at rest this long (after a step or a pause): tell the page the window
@@ -29,7 +31,7 @@
       start = lo - ((lo + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
       for (; start <= hi; start += 7) out.push([start, start + 6]);
     } else {
-      var step = size === 'quarter' ? 3 : 1, d = new Date(lo * DAY), y = d.getUTCFullYear();
+      var step = {month: 1, quarter: 3, year: 12}[size], d = new Date(lo * DAY), y = d.getUTCFullYear();
       var m = d.getUTCMonth() - d.getUTCMonth() % step;
       for (;;) {
         start = Date.UTC(y, m, 1) / DAY;
@@ -80,12 +82,18 @@
 
     current: function () { return this.open && this.list.length ? this.list[this.index] : null; },
 
-    // the windows for the size, mode and period; keep showing the one ending at `end` if given
+    // the windows for the size, mode and period; the one ending at `end` if given, else the
+    // first holding an incident
     plan: function (end) {
-      var p = this.periodOf();
+      var p = this.periodOf(), l = this.layer(), d = l && l.d, k = 0;
       this.list = p ? windows(p[0], p[1], this.size, this.mode) : [];
-      var k = 0;
-      if (end != null) while (k < this.list.length - 1 && this.list[k][1] < end) k++;
+      if (end != null) {
+        while (k < this.list.length - 1 && this.list[k][1] < end) k++;
+      } else if (d && d.start) {
+        var first = Infinity;
+        for (var i = 0; i < d.n; i++) if (d.end[i] >= p[0] && d.start[i] <= p[1]) first = Math.min(first, Math.max(d.start[i], p[0]));
+        while (first < Infinity && k < this.list.length - 1 && this.list[k][1] < first) k++;
+      }
       this.index = k;
     },
 
@@ -162,6 +170,11 @@
     },
 
     openBar: function () {
+      var p = this.periodOf();
+      if (p && !this.chosen) {
+        for (var k = 0; k < FIRST_SIZE.length && p[1] - p[0] > FIRST_SIZE[k][0]; k++);
+        this.size = FIRST_SIZE[k][1]; this.ui.size.value = this.size;
+      }
       this.open = true;
       this.plan(null);
       this.show();
@@ -187,7 +200,7 @@
       if (w) {
         var said = JSON.stringify({layer: 'play', action: 'window', from: w.from_iso, to: w.to_iso, size: w.size, mode: w.mode});
         if (this.sent === null || this.sent !== said) {
-          this.open = true; this.size = w.size; this.mode = w.mode;
+          this.open = true; this.size = w.size; this.mode = w.mode; this.chosen = true;
           this.ui.size.value = this.size; this.ui.mode.value = this.mode;
           this.plan(w.to);
         }
@@ -236,7 +249,7 @@
       L.DomEvent.on(ui.close, 'click', function () { play.close(); });
       var replan = function () {
         var now = play.current();
-        play.size = ui.size.value; play.mode = ui.mode.value;
+        play.size = ui.size.value; play.mode = ui.mode.value; play.chosen = true;
         play.plan(now ? now[1] : null);
         play.show();
         if (!play.playing) play.atRest();
