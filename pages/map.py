@@ -136,8 +136,9 @@ with find:
     elif shown is not None and len(shown):
         st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")
 
-if incidents is not None and len(incidents) and not len(shown):
-    explain_empty(incidents, current_filter())
+with st.container(key="map_empty"):  # always there: a note coming or going must not move (remount) the map
+    if incidents is not None and len(incidents) and not len(shown):
+        explain_empty(incidents, current_filter())
 
 with st.container(key="map_frame"):
     clicked = show_map(built)

@@ -100,6 +100,13 @@ def test_play_draws_windows_without_rerun_and_a_pause_sets_the_date_filter(brows
         assert len(controls) == 6 and all(c["top"] and c["inside"] for c in controls), controls
         assert all(c["h"] >= 30 for c in controls), controls
 
+        # a step back to an empty window: the page says none match, the map stays the same frame
+        frame.evaluate("() => { window.__pkirSameMap = true; }")
+        run_and_wait(page, lambda: press(frame, ".pkir-play-back", touch))
+        empty = window_of(frame.evaluate(STATE_JS)["dates"])
+        assert empty < first and expected(incidents, empty) == 0 == frame.evaluate(STATE_JS)["shown"]
+        assert count_line(page)[0] == 0 and frame.evaluate("() => window.__pkirSameMap === true")
+
         # playback: windows follow one another, each drawing its own incidents, with no rerun
         frame.evaluate("() => { PKIR.play.frameMs = 350; }")
         messages = len(page.ws_messages)
