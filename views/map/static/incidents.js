@@ -27,6 +27,7 @@
   var USEFUL_ZOOM = 12;
   var TOUCH_REACH = 10;                  // a finger is less precise: pixels added when nothing is hit
   var CHOOSER_LIMIT = 12;                // incidents listed by the chooser; more: zoom in
+  var GRID_CELLS = 1 << 21;              // grouping by a grid of the incidents' extent up to this many cells (8 MB)
 
   function decode(data) {
     var n = data.n, bin = atob(data.b64), bytes = new Uint8Array(bin.length);
@@ -41,10 +42,15 @@
     };
     var at = Math.ceil(13 * n / 4) * 4;  // the dates start at the next multiple of 4 bytes
     if (buf.byteLength >= at + 8 * n) { d.start = new Int32Array(buf, at, n); d.end = new Int32Array(buf, at + 4 * n, n); }
+    d.box = [Infinity, Infinity, -Infinity, -Infinity];  // the extent of mx, my (grouping's grid)
     for (var j = 0; j < n; j++) {  // Web Mercator in [0, 1): world pixels at zoom z are these * 256 * 2^z
       var s = Math.sin(d.lat[j] * Math.PI / 180);
       d.mx[j] = (d.lon[j] + 180) / 360;
       d.my[j] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      if (d.mx[j] < d.box[0]) d.box[0] = d.mx[j];
+      if (d.my[j] < d.box[1]) d.box[1] = d.my[j];
+      if (d.mx[j] > d.box[2]) d.box[2] = d.mx[j];
+      if (d.my[j] > d.box[3]) d.box[3] = d.my[j];
     }
     return d;
   }
@@ -61,12 +67,28 @@
   // position, known fatalities, extent, and its members (order[start[g] .. start[g] + count[g])).
   // rows: the rows to group (a date window's), null for all.
   function group(d, zoom, cellPx, rows) {
-    var n = rows ? rows.length : d.n, scale = 256 * Math.pow(2, zoom) / cellPx, cells = new Map(), m = 0;
-    var of = new Int32Array(d.n);
-    for (var r = 0; r < n; r++) {
-      var i = rows ? rows[r] : r, key = Math.floor(d.mx[i] * scale) * 67108864 + Math.floor(d.my[i] * scale), g = cells.get(key);
-      if (g === undefined) { g = m++; cells.set(key, g); }
-      of[i] = g;
+    var n = rows ? rows.length : d.n, scale = 256 * Math.pow(2, zoom) / cellPx, m = 0, r, i, g;
+    var of = new Int32Array(d.n), box = d.box;
+    var x0 = Math.floor(box[0] * scale), y0 = Math.floor(box[1] * scale);
+    var w = Math.floor(box[2] * scale) - x0 + 1, h = Math.floor(box[3] * scale) - y0 + 1;
+    if (w * h <= GRID_CELLS) {  // a grid of the incidents' extent: group + 1 by cell, no hashing
+      var grid = new Int32Array(w * h);
+      for (r = 0; r < n; r++) {
+        i = rows ? rows[r] : r;
+        var at = (Math.floor(d.mx[i] * scale) - x0) * h + Math.floor(d.my[i] * scale) - y0;
+        g = grid[at] - 1;
+        if (g < 0) { g = m++; grid[at] = m; }
+        of[i] = g;
+      }
+    } else {  // zoomed far in: too many cells for a grid
+      var cells = new Map();
+      for (r = 0; r < n; r++) {
+        i = rows ? rows[r] : r;
+        var key = Math.floor(d.mx[i] * scale) * 67108864 + Math.floor(d.my[i] * scale);
+        g = cells.get(key);
+        if (g === undefined) { g = m++; cells.set(key, g); }
+        of[i] = g;
+      }
     }
     var c = {m: m, count: new Int32Array(m), x: new Float64Array(m), y: new Float64Array(m),
              killed: new Float64Array(m), spread: new Uint8Array(m), start: new Int32Array(m), order: new Int32Array(n)};
