@@ -54,8 +54,8 @@ def dated_incidents(n: int, seed: int = 0):
     return gdf
 
 
-def build_page(n: int, out_dir: Path) -> tuple[Path, float]:
-    """The standalone map page for n incidents; seconds to build its payload."""
+def build_page(n: int, out_dir: Path) -> tuple[Path, float, float]:
+    """The standalone map page for n incidents; seconds to build its payload, its bytes an incident."""
     from geo.loading import load_layer
     from ui.assets import copy_vendor_files
     from views.map.build import build_map, map_html
@@ -73,7 +73,7 @@ def build_page(n: int, out_dir: Path) -> tuple[Path, float]:
     )
     page_file = out_dir / f"play_{n}.html"
     page_file.write_text(map_html(built), encoding="utf-8")
-    return page_file, payload_s
+    return page_file, payload_s, len(src.data_json.encode()) / n
 
 
 def summary(rows: list) -> str:
@@ -95,8 +95,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=Path("/tmp/pkir-bench-play"))
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    page_file, payload_s = build_page(args.n, args.out)
-    print(f"{args.n:,} incidents: payload built in {payload_s:.2f} s, page {page_file.stat().st_size / 1e6:.1f} MB")
+    page_file, payload_s, per_incident = build_page(args.n, args.out)
+    print(
+        f"{args.n:,} incidents: payload built in {payload_s:.2f} s, {per_incident:.1f} bytes an incident, "
+        f"page {page_file.stat().st_size / 1e6:.1f} MB"
+    )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_or_exit(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
