@@ -137,7 +137,8 @@ with find:
         st.caption(f"{len(shown):,} incidents match the filters: narrow them to pick one from a list.")
 
 with st.container(key="map_empty"):  # always there: a note coming or going must not move (remount) the map
-    if incidents is not None and len(incidents) and not len(shown):
+    # not for a time window with no incident: the control says so, and the map must not jump down
+    if incidents is not None and len(incidents) and not len(shown) and play.window is None:
         explain_empty(incidents, current_filter())
 
 with st.container(key="map_frame"):

@@ -106,6 +106,7 @@ def test_play_draws_windows_without_rerun_and_a_pause_sets_the_date_filter(brows
         empty = window_of(frame.evaluate(STATE_JS)["dates"])
         assert empty < first and expected(incidents, empty) == 0 == frame.evaluate(STATE_JS)["shown"]
         assert count_line(page)[0] == 0 and frame.evaluate("() => window.__pkirSameMap === true")
+        assert not page.locator('[data-testid="stAlert"]').count()  # no note pushes the map down
 
         # playback: windows follow one another, each drawing its own incidents, with no rerun
         frame.evaluate("() => { PKIR.play.frameMs = 350; }")
