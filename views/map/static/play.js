@@ -102,6 +102,8 @@
       var t0 = performance.now(), w = this.current(), l = this.layer();
       PKIR.playWindow = w;
       if (l) l.setWindow(w);
+      var off = PKIR.active && PKIR.active.indexOf('incidents') < 0;  // the incidents layer is off: no control
+      this.ui.box.hidden = !!off;
       this.ui.bar.hidden = !this.open;
       this.ui.toggle.hidden = this.open;
       var count = l ? l.shownCount() : 0;
