@@ -44,6 +44,21 @@ FRAMES_JS = """async ([size, mode, frames]) => {
 }"""
 
 
+# for comparison: every incident redrawn with no window (a pan does as much): [script ms, to paint ms]
+FULL_JS = """async (times) => {
+  const l = PKIR.layers.incidents, out = [];
+  const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+  for (let k = 0; k < times; k++) {
+    l.groups = {};
+    const t0 = performance.now();
+    l.draw();
+    const t1 = performance.now();
+    out.push([t1 - t0, (await nextFrame()) - t0, l.shownCount()]);
+  }
+  return out;
+}"""
+
+
 def dated_incidents(n: int, seed: int = 0):
     """fast_incidents with starts spread over 2021-2023 and events lasting 0 to 3 days."""
     gdf = fast_incidents(n, seed)
@@ -111,6 +126,8 @@ def main(argv: list[str] | None = None) -> None:
             if zoom is not None:
                 page.evaluate("(z) => PKIR.map.setView([27.5, 63.5], z, {animate: false})", zoom)
             where = "first view" if zoom is None else f"zoom {zoom}"
+            page.evaluate("() => { if (PKIR.play.open) PKIR.play.close(); }")
+            print(f"{where:10s} no window          {summary(page.evaluate(FULL_JS, 10))}", flush=True)
             for size in ("week", "month", "quarter"):
                 for mode in ("moving", "cumulative"):
                     rows = page.evaluate(FRAMES_JS, [size, mode, args.frames])
