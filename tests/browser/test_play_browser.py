@@ -34,6 +34,22 @@ CONTROLS_JS = """() => {
 }"""
 
 
+# the boxes of the bar and of the map's other controls, in the frame
+BOXES_JS = """() => Object.fromEntries(Object.entries({bar: '.pkir-play-bar', legend: '.pkir-legend',
+  scale: '.leaflet-control-scale', credits: '.leaflet-control-attribution', zoom: '.leaflet-control-zoom'})
+  .map(([k, sel]) => { const r = document.querySelector(sel).getBoundingClientRect();
+    return [k, {x: r.left, y: r.top, width: r.width, height: r.height}]; }))"""
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and (b["y"] < a["y"] + a["height"])
+    )
+
+
 def window_of(text: str) -> tuple[date, date]:
     found = DATES.match(text)
     assert found, f"the bar shows no window: {text!r}"
@@ -99,6 +115,9 @@ def test_play_draws_windows_without_rerun_and_a_pause_sets_the_date_filter(brows
         controls = frame.evaluate(CONTROLS_JS)
         assert len(controls) == 6 and all(c["top"] and c["inside"] for c in controls), controls
         assert all(c["h"] >= 30 for c in controls), controls
+        boxes = frame.evaluate(BOXES_JS)  # clear of the zoom buttons, the scale, the credits and the legend
+        assert not [k for k in ("legend", "scale", "credits", "zoom") if overlap(boxes["bar"], boxes[k])], boxes
+        assert not overlap(boxes["legend"], boxes["scale"]), boxes  # the legend's window line keeps it narrow
 
         # a step back to an empty window: the page says none match, the map stays the same frame
         frame.evaluate("() => { window.__pkirSameMap = true; }")

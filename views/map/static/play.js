@@ -123,7 +123,9 @@
       if (!legend) return;
       if (!w) { if (line) L.DomUtil.remove(line); return; }
       if (!line) { line = L.DomUtil.create('div', 'pkir-play-legend'); legend.insertBefore(line, legend.firstChild); }
-      line.textContent = 'Shown: ' + iso(w[0]) + ' to ' + iso(w[1]) + ' (' + this.mode + ' ' + this.size + ')';
+      // short: a phone's folded legend must stay clear of the scale on the left
+      line.textContent = 'Window ' + iso(w[0]) + ' \u2013 ' + iso(w[1]);
+      line.title = 'Incidents shown: ' + this.mode + ' ' + this.size + ' window of the time control';
     },
 
     setRunning: function (on) {
