@@ -175,6 +175,13 @@ def epoch_days(values, missing: int, ceil: bool = False) -> np.ndarray:
     return np.where(stamps.isna().to_numpy(), missing, days).astype("<i4")
 
 
+def _located_dates(incidents: pd.DataFrame, name: str, mask: np.ndarray) -> np.ndarray:
+    """A date column's located rows as the frame holds them (datetime64: no Timestamp objects made)."""
+    if name not in incidents.columns:
+        return np.full(int(mask.sum()), None, dtype=object)
+    return incidents[name].to_numpy()[mask]
+
+
 def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -> dict:
     """Column arrays of the located incidents, in drawing order (what the browser receives).
 
@@ -193,9 +200,6 @@ def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -
             return np.full(int(mask.sum()), default, dtype=object)
         return incidents[name].to_numpy(dtype=object)[mask]
 
-    def dates(name) -> np.ndarray:  # as the frame holds them (datetime64: no Timestamp objects made)
-        return incidents[name].to_numpy()[mask] if name in incidents.columns else col(name)
-
     geoms = incidents.geometry.to_numpy()[mask]
     fat = pd.to_numeric(pd.Series(col("fatalities_best"), dtype=object), errors="coerce").to_numpy(dtype=float)
     cat_codes = _coded(col("category"), lambda c: index.get(str(c), index["other"]), index["other"])
@@ -207,8 +211,8 @@ def incident_payload(incidents: gpd.GeoDataFrame, details: bool | None = None) -
         "fatalities": np.where(np.isfinite(fat), fat, -1).astype(np.int64),
         "category": cat_codes,
         "precision": precision,
-        "start": epoch_days(dates("date_start"), NO_START, ceil=True),
-        "end": epoch_days(dates("date_end"), NO_END),
+        "start": epoch_days(_located_dates(incidents, "date_start", mask), NO_START, ceil=True),
+        "end": epoch_days(_located_dates(incidents, "date_end", mask), NO_END),
         "ids": _texts(col("id")),
         "categories": [esc(c) for c in categories],
         "colours": [category_colour(c) for c in categories],
