@@ -15,6 +15,7 @@ from ui.details import show_record
 from ui.figure_downloads import figure_downloads
 from ui.filters import current_filter, explain_empty
 from ui.map_panel import full_window_layout, incidents_for_map, show_map
+from ui.play import map_play
 from ui.safe_text import safe
 from ui.selection import map_selection
 from ui.shell import ensure_app_shell
@@ -80,6 +81,8 @@ def record_of_feature(feature: tuple[str, str] | None) -> dict | None:
 
 f = current_filter()
 focus = selection.focus
+# the time control's window is the date filter; the map draws it from the period's incidents
+play = map_play(f)
 built = build_map(
     layers,
     visible=visible,
@@ -87,13 +90,15 @@ built = build_map(
     focus=selection.focus,
     focus_seq=selection.focus_seq,
     asset_base=asset_base,
-    source=incidents_for_map(f) if have_incidents else None,
+    source=incidents_for_map(play.filter) if have_incidents else None,
     payload_beside=True,
     legend_clear_of=".st-key-map_record",  # the record panel below lies over the map's right side
     incident_total=queries.total() if have_incidents else None,
     categories=list(queries.choices().categories) if have_incidents else None,
     focus_record=record_of_feature(focus) if focus and focus[0] == "incidents" else None,
     features={lid: data.layer_features(lid, basemap) for lid in visible if lid != "incidents"},
+    play_period=play.period,
+    play_window=play.window,
 )
 matched = queries.count(queries.query(f)) if have_incidents else 0
 
@@ -145,8 +150,10 @@ with find:
     elif matched:
         st.caption(f"{matched:,} incidents match the filters: narrow them to pick one from a list.")
 
-if have_incidents and queries.total() and not matched:
-    explain_empty(f)
+with st.container(key="map_empty"):  # always there: a note coming or going must not move (remount) the map
+    # not for a time window with no incident: the control says so, and the map must not jump down
+    if have_incidents and queries.total() and not matched and play.window is None:
+        explain_empty(f)
 
 with st.container(key="map_frame"):
     clicked = show_map(built)

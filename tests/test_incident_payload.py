@@ -1,5 +1,5 @@
 """The map's compact incident payload (views.map.layers): what each incident costs on the wire,
-that the browser's buffer decodes to the same points, and that a row maps back to its id."""
+that the browser's buffer decodes to the same points and dates, and that a row maps back to its id."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
-from views.map.layers import DETAIL_LIMIT, UNKNOWN_FATALITIES, incident_source
+from geo.filters import IncidentFilter, filter_mask
+from views.map.layers import DETAIL_LIMIT, NO_END, NO_START, UNKNOWN_FATALITIES, incident_source
 from views.map.styles import fatality_radius
 
 
@@ -37,6 +38,7 @@ def decode(src) -> dict:
     data = json.loads(src.data_json)
     n, buf = data["n"], base64.b64decode(data["b64"])
     col = lambda off, dtype: np.frombuffer(buf, dtype=dtype, count=n, offset=off)  # noqa: E731
+    at = -(-13 * n // 4) * 4  # the dates start at the next multiple of 4 bytes, as incidents.js reads them
     return {
         "n": n,
         "lon": col(0, "<f4"),
@@ -45,6 +47,8 @@ def decode(src) -> dict:
         "cat": col(10 * n, "u1"),
         "rad": col(11 * n, "u1"),
         "prec": col(12 * n, "u1"),
+        "start": col(at, "<i4"),
+        "end": col(at + 4 * n, "<i4"),
         "data": data,
         "size": len(buf),
     }
@@ -56,7 +60,7 @@ def test_buffer_decodes_to_the_drawn_points():
     src = incident_source(gdf)
     got = decode(src)
     drawn = gdf[gdf.geometry.notna()]
-    assert got["n"] == src.count == len(drawn) == got["size"] // 13
+    assert got["n"] == src.count == len(drawn) and got["size"] == -(-13 * len(drawn) // 4) * 4 + 8 * len(drawn)
     assert np.allclose(got["lon"], drawn.geometry.x, atol=1e-5) and np.allclose(got["lat"], drawn.geometry.y, atol=1e-5)
     fat = drawn["fatalities_best"]
     assert list(got["fat"]) == [UNKNOWN_FATALITIES if pd.isna(v) else int(v) for v in fat]
@@ -73,12 +77,12 @@ def test_small_sets_carry_ids_and_escaped_tooltips():
     assert "&lt;b&gt;Incident 0&lt;/b&gt;" in data["tip"][0] and "<b>" not in src.data_json
 
 
-def test_large_sets_cost_under_24_bytes_an_incident_and_carry_no_text():
+def test_large_sets_cost_under_30_bytes_an_incident_and_carry_no_text():
     n = DETAIL_LIMIT + 1000
     src = incident_source(incidents(n))
     data = json.loads(src.data_json)
     assert "id" not in data and "tip" not in data and "Incident" not in src.data_json
-    assert len(src.data_json.encode()) / n <= 24
+    assert len(src.data_json.encode()) / n <= 30  # 21 bytes in base64
 
 
 def test_rows_map_back_to_ids():
@@ -104,3 +108,35 @@ def test_key_follows_the_content():
     assert incident_source(a).key == incident_source(b).key
     b.loc[0, "category"] = "arrest" if b.loc[0, "category"] != "arrest" else "attack"
     assert incident_source(a).key != incident_source(b).key
+
+
+def test_dates_travel_as_days_since_1970_and_a_window_matches_the_date_filter():
+    n = 7
+    gdf = incidents(n)
+    gdf["date_start"] = pd.to_datetime(
+        ["2020-01-01", "2020-01-31", "2020-02-01", None, "1969-12-31", "2020-03-01T12:00", "2020-02-10"],
+        format="ISO8601",
+    )
+    gdf["date_end"] = pd.to_datetime(
+        ["2020-01-01", "2020-02-02", "2020-02-29", "2020-02-05", "1970-01-01", "2020-03-01T12:00", None],
+        format="ISO8601",
+    )
+    got = decode(incident_source(gdf))
+    assert list(got["start"][:3]) == [18262, 18292, 18293] and list(got["end"][:3]) == [18262, 18294, 18321]
+    assert got["start"][4] == -1 and got["end"][4] == 0  # before 1970: negative days
+    assert got["start"][3] == NO_START and got["end"][6] == NO_END  # a missing date
+    assert got["start"][5] == 18322 + 1 and got["end"][5] == 18322  # a time of day: start up, end down
+    # the browser's test (start <= to and end >= from) keeps what geo.filters keeps, for any window
+    for lo, hi in [
+        ("2020-01-01", "2020-01-31"),
+        ("2020-02-01", "2020-02-29"),
+        ("2020-03-01", "2020-03-01"),
+        ("2020-03-02", "2020-03-31"),
+        ("1969-12-01", "1970-01-01"),
+        ("2020-02-03", "2020-02-04"),
+    ]:
+        a, b = pd.Timestamp(lo), pd.Timestamp(hi)
+        days = (a - pd.Timestamp("1970-01-01")).days, (b - pd.Timestamp("1970-01-01")).days
+        browser = (got["start"] <= days[1]) & (got["end"] >= days[0])
+        server = filter_mask(gdf, IncidentFilter(date_from=a.date(), date_to=b.date()))
+        assert list(browser) == list(server), (lo, hi)

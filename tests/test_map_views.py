@@ -142,6 +142,9 @@ def test_offline_map_has_no_tiles_and_no_outside_url(full):
     assert not re.findall(r"https?://", page), "no URL of any host in the offline map"
     assert '<script src="/app/static/vendor/leaflet.js">' in page
     assert '<script src="/app/static/vendor/incidents.js">' in page
+    assert '<script src="/app/static/vendor/play.js">' in page and "PKIR.playInit(" in page  # the time control
+    assert '<link rel="stylesheet" href="/app/static/vendor/play.css"/>' in page
+    assert 'PKIR.playState({"period":null,"window":null})' in page  # a map on its own: the incidents' period
     assert "jquery" not in page and "markercluster" not in page  # unused: each script is one more round trip
     assert '<link rel="stylesheet" href="/app/static/vendor/leaflet.css"/>' in page
     for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fontawesome"):

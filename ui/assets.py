@@ -53,7 +53,7 @@ def patch_folium(base: str) -> None:
     awesome markers, which this app does not use.
     """
     folium.Map.default_js = [js for js in vendor_js(base) if not js[0].startswith("pkir")]
-    folium.Map.default_css = [css for css in vendor_css(base) if css[0] != "pkir_css"]
+    folium.Map.default_css = [css for css in vendor_css(base) if not css[0].startswith("pkir")]
 
 
 @st.cache_resource(show_spinner=False)

@@ -11,6 +11,7 @@ for large incident sets the browser knows an incident only by its row in the dra
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -18,6 +19,7 @@ from streamlit_folium import st_folium
 
 from geo.filters import IncidentFilter
 from ui import queries, url_state
+from ui.play import take_window
 from ui.selection import map_selection
 from views.map.build import BuiltMap, clicked_feature
 from views.map.elements import IncidentLayer, Sync, ViewInUrl
@@ -128,6 +130,7 @@ def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple
         feature_group_to_add=built.groups,
         center=list(center) if center else None,
         zoom=zoom,
+        on_change=partial(take_window, key),  # a window the time control rests on becomes the date filter
     )
     return new_click(value, key)
 

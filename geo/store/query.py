@@ -92,7 +92,8 @@ def column_kind(name: str) -> str:
 
 
 MAX_LIMIT = 100_000  # a page larger than this is a whole dataset: ask for an aggregate instead
-MAP_COLUMNS = ("id", "category", "fatalities_best", "location_precision", "lon", "lat")  # the map's payload
+# the map's payload: what it draws, and the dates its time control filters by
+MAP_COLUMNS = ("id", "category", "fatalities_best", "location_precision", "date_start", "date_end", "lon", "lat")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.basemaps import BASEMAPS
-from views.map.elements import IncidentLayer, Legend, Runtime, Sync, TileFailureNote
+from views.map.elements import IncidentLayer, Legend, PlayControl, PlayState, Runtime, Sync, TileFailureNote
 from views.map.layers import IncidentSource, feature_layer, incident_source
 from views.map.legend import legend_html
 from views.map.styles import fatality_radius
@@ -109,6 +109,8 @@ def build_map(
     categories: list[str] | None = None,
     focus_record: Mapping | None = None,
     features: Mapping[str, list] | None = None,
+    play_period: tuple[int, int] | None = None,
+    play_window: dict | None = None,
 ) -> BuiltMap:
     """The map and its layer groups.
 
@@ -125,6 +127,8 @@ def build_map(
     passes source (the payload), incident_total (how many the datasets hold), categories (those
     present, for the legend) and focus_record (the focused incident's record) instead of frames.
     features: the other layers' features (views.map.layers.features_of) where the caller keeps them.
+    play_period, play_window: the time control's period and the window the page holds (see ui.play
+    and elements.PlayState).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -154,6 +158,7 @@ def build_map(
         clear_of=legend_clear_of,
         open_min_page=LEGEND_OPEN_MIN_PAGE,
     ).add_to(m)
+    PlayControl(panel=legend_clear_of).add_to(m)
 
     groups: list[folium.FeatureGroup] = []
     summary: dict = {
@@ -207,6 +212,7 @@ def build_map(
         focus_spec = None
     sync = folium.FeatureGroup(name="Selection")
     Sync(summary["visible"], focus_spec, offline=provider is None).add_to(sync)
+    PlayState(play_period, play_window).add_to(sync)  # after the incident layer: the control sets its window
     groups.append(sync)
     summary["focus"] = f"{focus_spec['layer']}|{focus_spec['id']}" if focus_spec else None
 

@@ -175,3 +175,30 @@ class ViewInUrl(MacroElement):
         super().__init__()
         self._name = "PkirViewInUrl"
         self.names = {"c": center_param, "z": zoom_param}
+
+
+class PlayControl(MacroElement):
+    """The time control (static/play.js): a "Play period" button, then a bar at the map's bottom
+    left that steps or plays through the period in windows. Part of the static map: unchanged
+    from run to run, so a rerun never rebuilds the map."""
+
+    _template = _glue("window.PKIR.playInit({{ this._parent.get_name() }}, {{ this.panel|tojson }});")
+
+    def __init__(self, panel: str | None = None):
+        super().__init__()
+        self._name = "PkirPlay"
+        self.panel = panel  # CSS selector of a page panel over the map: the bar keeps out from under it
+
+
+class PlayState(MacroElement):
+    """What the page holds for the time control, sent on every rerun: the period it steps through
+    and the window the page filters by (see ui.play). period: (first, last) days since 1970 or
+    None (the incidents' own); window: {from, to (days), from_iso, to_iso, size, mode} or None."""
+
+    _template = _glue("window.PKIR.playState({{ this.state_json }});")
+
+    def __init__(self, period: tuple[int, int] | None, window: dict | None):
+        super().__init__()
+        self._name = "PkirPlayState"
+        self.state = {"period": list(period) if period else None, "window": window}
+        self.state_json = js_json(self.state)

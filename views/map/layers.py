@@ -1,5 +1,5 @@
 """What each layer sends to the browser: GeoJSON features with style and escaped tooltip, or,
-for incidents, a compact binary column buffer (13 bytes an incident before base64)."""
+for incidents, a compact binary column buffer (21 bytes an incident before base64)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ from views.map.styles import (
 
 DETAIL_LIMIT = 5000  # up to this many incidents, each one's id and tooltip travel with it
 UNKNOWN_FATALITIES = 65535
+# a missing date as days since 1970: no window's [from, to] ever overlaps [NO_START, NO_END]
+NO_START, NO_END = np.iinfo(np.int32).max, np.iinfo(np.int32).min
+DAY_NS = 86_400 * 10**9
 PLACE_TITLES = {"towns": "Town", "markets": "Border market", "crossings": "Border crossing"}  # one of a layer
 
 
@@ -161,11 +164,30 @@ def _points(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
+def epoch_days(values, missing: int, ceil: bool = False) -> np.ndarray:
+    """Dates as int32 days since 1970-01-01, missing where unknown. A start is rounded up and an end
+    down, so that [start, end] overlaps a whole-day window exactly when geo.filters matches it."""
+    stamps = pd.to_datetime(pd.Series(values), errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)  # the local calendar day, as the data gives it
+    ns = stamps.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    days = -(-ns // DAY_NS) if ceil else ns // DAY_NS
+    return np.where(stamps.isna().to_numpy(), missing, days).astype("<i4")
+
+
+def _located_dates(incidents: pd.DataFrame, name: str, mask: np.ndarray) -> np.ndarray:
+    """A date column's located rows as the frame holds them (datetime64: no Timestamp objects made)."""
+    if name not in incidents.columns:
+        return np.full(int(mask.sum()), None, dtype=object)
+    return incidents[name].to_numpy()[mask]
+
+
 def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> dict:
     """Column arrays of the located incidents, in drawing order (what the browser receives).
 
     lon/lat float32; category an index into categories and colours; precision a drawing level
-    (0-2); radius in pixels; fatalities -1 when unknown. With details (default: up to
+    (0-2); radius in pixels; fatalities -1 when unknown; start and end int32 days since 1970 (see
+    epoch_days: the time control filters by them in the browser). With details (default: up to
     DETAIL_LIMIT incidents) also each one's id and an escaped tooltip; without, the browser
     knows an incident by its row and the server turns the row back into an id (see IncidentSource).
     """
@@ -189,6 +211,8 @@ def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> di
         "fatalities": np.where(np.isfinite(fat), fat, -1).astype(np.int64),
         "category": cat_codes,
         "precision": precision,
+        "start": epoch_days(_located_dates(incidents, "date_start", mask), NO_START, ceil=True),
+        "end": epoch_days(_located_dates(incidents, "date_end", mask), NO_END),
         "ids": _texts(col("id")),
         "categories": [esc(c) for c in categories],
         "colours": [category_colour(c) for c in categories],
@@ -208,12 +232,18 @@ def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> di
 
 def encode_points(payload: dict) -> bytes:
     """The per-point columns as one little-endian buffer: lon, lat (float32), fatalities (uint16,
-    65535 unknown, capped at 65534), category, radius, precision (uint8): 13 bytes an incident.
-    The float32 columns come first, so the browser can view the buffer without copying."""
+    65535 unknown, capped at 65534), category, radius, precision (uint8), then, from the next
+    multiple of 4 bytes, start and end (int32 days): 21 bytes an incident (and up to 3 of padding).
+    Every column starts aligned to its size, so the browser can view the buffer without copying."""
     fat = payload["fatalities"]
     fat16 = np.where(fat < 0, UNKNOWN_FATALITIES, np.minimum(fat, UNKNOWN_FATALITIES - 1)).astype("<u2")
     parts = (payload["lon"], payload["lat"], fat16, payload["category"], payload["radius"], payload["precision"])
-    return b"".join(np.ascontiguousarray(p).tobytes() for p in parts)
+    n = len(payload["lon"])
+    pad = b"\0" * (-13 * n % 4)
+    dates = (payload["start"], payload["end"])
+    return b"".join(
+        [*(np.ascontiguousarray(p).tobytes() for p in parts), pad, *(d.astype("<i4").tobytes() for d in dates)]
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,6 +1,7 @@
 /* Incidents on one canvas. The payload is a base64 buffer of columns (views.map.layers.encode_points:
- * lon, lat float32; fatalities uint16; category, radius, precision uint8), plus ids and escaped
- * tooltips for small sets only. Points are grouped on a pixel grid at each zoom: a cell holding
+ * lon, lat float32; fatalities uint16; category, radius, precision uint8; start, end int32 days
+ * since 1970), plus ids and escaped tooltips for small sets only. A date window (setWindow, set by
+ * the time control in play.js) limits what is drawn to the incidents overlapping it. Points are grouped on a pixel grid at each zoom: a cell holding
  * one incident draws it (colour by category, size by fatalities, ring by location precision), a
  * cell holding more draws a numbered circle ringed by its categories' colours.
  * A click is decided here for everything under the pointer (onPress): incidents drawn on the
@@ -26,6 +27,7 @@
   var USEFUL_ZOOM = 12;
   var TOUCH_REACH = 10;                  // a finger is less precise: pixels added when nothing is hit
   var CHOOSER_LIMIT = 12;                // incidents listed by the chooser; more: zoom in
+  var GRID_CELLS = 1 << 21;              // grouping by a grid of the incidents' extent up to this many cells (8 MB)
 
   function decode(data) {
     var n = data.n, bin = atob(data.b64), bytes = new Uint8Array(bin.length);
@@ -35,38 +37,71 @@
       n: n, lon: new Float32Array(buf, 0, n), lat: new Float32Array(buf, 4 * n, n),
       fat: new Uint16Array(buf, 8 * n, n), cat: new Uint8Array(buf, 10 * n, n),
       rad: new Uint8Array(buf, 11 * n, n), prec: new Uint8Array(buf, 12 * n, n),
-      mx: new Float64Array(n), my: new Float64Array(n),
+      start: null, end: null, mx: new Float64Array(n), my: new Float64Array(n),
       categories: data.categories, colours: data.colours, ids: data.id || null, tips: data.tip || null
     };
+    var at = Math.ceil(13 * n / 4) * 4;  // the dates start at the next multiple of 4 bytes
+    if (buf.byteLength >= at + 8 * n) { d.start = new Int32Array(buf, at, n); d.end = new Int32Array(buf, at + 4 * n, n); }
+    d.box = [Infinity, Infinity, -Infinity, -Infinity];  // the extent of mx, my (grouping's grid)
     for (var j = 0; j < n; j++) {  // Web Mercator in [0, 1): world pixels at zoom z are these * 256 * 2^z
       var s = Math.sin(d.lat[j] * Math.PI / 180);
       d.mx[j] = (d.lon[j] + 180) / 360;
       d.my[j] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      if (d.mx[j] < d.box[0]) d.box[0] = d.mx[j];
+      if (d.my[j] < d.box[1]) d.box[1] = d.my[j];
+      if (d.mx[j] > d.box[2]) d.box[2] = d.mx[j];
+      if (d.my[j] > d.box[3]) d.box[3] = d.my[j];
     }
     return d;
   }
 
+  // The rows whose [start, end] overlaps the days [lo, hi] (a missing date never does).
+  function rowsIn(d, lo, hi) {
+    var out = new Int32Array(d.n), k = 0, s = d.start, e = d.end;
+    if (!s) return out.subarray(0, 0);
+    for (var i = 0; i < d.n; i++) if (s[i] <= hi && e[i] >= lo) out[k++] = i;
+    return out.subarray(0, k);
+  }
+
   // Incidents grouped by grid cell (cellPx pixels square) at a zoom: per group its count, mean
   // position, known fatalities, extent, and its members (order[start[g] .. start[g] + count[g])).
-  function group(d, zoom, cellPx) {
-    var n = d.n, scale = 256 * Math.pow(2, zoom) / cellPx, cells = new Map(), of = new Int32Array(n), m = 0;
-    for (var i = 0; i < n; i++) {
-      var key = Math.floor(d.mx[i] * scale) * 67108864 + Math.floor(d.my[i] * scale), g = cells.get(key);
-      if (g === undefined) { g = m++; cells.set(key, g); }
-      of[i] = g;
+  // rows: the rows to group (a date window's), null for all.
+  function group(d, zoom, cellPx, rows) {
+    var n = rows ? rows.length : d.n, scale = 256 * Math.pow(2, zoom) / cellPx, m = 0, r, i, g;
+    var of = new Int32Array(d.n), box = d.box;
+    var x0 = Math.floor(box[0] * scale), y0 = Math.floor(box[1] * scale);
+    var w = Math.floor(box[2] * scale) - x0 + 1, h = Math.floor(box[3] * scale) - y0 + 1;
+    if (w * h <= GRID_CELLS) {  // a grid of the incidents' extent: group + 1 by cell, no hashing
+      var grid = new Int32Array(w * h);
+      for (r = 0; r < n; r++) {
+        i = rows ? rows[r] : r;
+        var at = (Math.floor(d.mx[i] * scale) - x0) * h + Math.floor(d.my[i] * scale) - y0;
+        g = grid[at] - 1;
+        if (g < 0) { g = m++; grid[at] = m; }
+        of[i] = g;
+      }
+    } else {  // zoomed far in: too many cells for a grid
+      var cells = new Map();
+      for (r = 0; r < n; r++) {
+        i = rows ? rows[r] : r;
+        var key = Math.floor(d.mx[i] * scale) * 67108864 + Math.floor(d.my[i] * scale);
+        g = cells.get(key);
+        if (g === undefined) { g = m++; cells.set(key, g); }
+        of[i] = g;
+      }
     }
     var c = {m: m, count: new Int32Array(m), x: new Float64Array(m), y: new Float64Array(m),
              killed: new Float64Array(m), spread: new Uint8Array(m), start: new Int32Array(m), order: new Int32Array(n)};
     var first = new Int32Array(m).fill(-1);
-    for (i = 0; i < n; i++) {
-      g = of[i]; c.count[g]++; c.x[g] += d.mx[i]; c.y[g] += d.my[i];
+    for (r = 0; r < n; r++) {
+      i = rows ? rows[r] : r; g = of[i]; c.count[g]++; c.x[g] += d.mx[i]; c.y[g] += d.my[i];
       if (d.fat[i] !== UNKNOWN) c.killed[g] += d.fat[i];
       if (first[g] < 0) first[g] = i;
       else if (d.lon[i] !== d.lon[first[g]] || d.lat[i] !== d.lat[first[g]]) c.spread[g] = 1;
     }
     for (g = 0, i = 0; g < m; g++) { c.start[g] = i; i += c.count[g]; c.x[g] /= c.count[g]; c.y[g] /= c.count[g]; }
     var fill = c.start.slice();
-    for (i = 0; i < n; i++) c.order[fill[of[i]]++] = i;
+    for (r = 0; r < n; r++) { i = rows ? rows[r] : r; c.order[fill[of[i]]++] = i; }
     return c;
   }
 
@@ -97,7 +132,9 @@
       this.key = options.key;
       var t0 = performance.now();
       this.d = decode(data);
-      this.timings = {decode: performance.now() - t0, group: 0, draw: 0};  // ms, read by the benchmark
+      this.timings = {decode: performance.now() - t0, group: 0, draw: 0, window: 0};  // ms, read by the benchmark
+      this.rows = null;      // the rows a date window leaves drawn (null: every one)
+      this.win = null;       // that window, [lo, hi] days
       this.idSet = this.d.ids ? new Set(this.d.ids) : null;
       this.groups = {};      // by zoom
       this.drawn = [];       // what the last draw put where: {x, y, r, g, i} (i: an incident, else -1)
@@ -116,6 +153,7 @@
       this.pressed = this.pressed || L.bind(this.onPress, this);
       // before Leaflet (and the marker or polygon under the pointer) sees the click
       map.getContainer().addEventListener('click', this.pressed, true);
+      this.setWindow(PKIR.playWindow || null, true);  // the time control's window, if one is set
       this.draw();
     },
 
@@ -137,11 +175,27 @@
         var keys = Object.keys(this.groups);
         if (keys.length > 8) delete this.groups[keys[0]];
         var t0 = performance.now();
-        this.groups[key] = group(this.d, zoom, this.options.radius);
+        this.groups[key] = group(this.d, zoom, this.options.radius, this.rows);
         this.timings.group = performance.now() - t0;
       }
       return this.groups[key];
     },
+
+    // draw only the incidents overlapping the days [lo, hi] (win: [lo, hi], or null for every one);
+    // the grouping is redone for the next draw (quiet: no draw now)
+    setWindow: function (win, quiet) {
+      var same = win ? this.win && this.win[0] === win[0] && this.win[1] === win[1] : !this.win;
+      if (same) return;
+      var t0 = performance.now();
+      this.win = win ? [win[0], win[1]] : null;
+      this.rows = win ? rowsIn(this.d, win[0], win[1]) : null;
+      this.groups = {}; this.spreadOut = null;
+      this.timings.window = performance.now() - t0;
+      if (!quiet) this.draw();
+    },
+
+    // for tests and the time control: how many incidents the layer draws (in view or not)
+    shownCount: function () { return this.rows ? this.rows.length : this.d.n; },
 
     onZoom: function () {
       if (this.spreadOut && this.spreadOut.zoom !== this._map.getZoom()) this.spreadOut = null;
@@ -417,8 +471,9 @@
     // for the note on incidents outside the view (pkir.js): how many lie outside these bounds
     countOutside: function (bounds) {
       var d = this.d, s = bounds.getSouth(), n = bounds.getNorth(), w = bounds.getWest(), e = bounds.getEast(), out = 0;
-      for (var i = 0; i < d.n; i++) {
-        var la = d.lat[i], lo = d.lon[i];
+      var rows = this.rows, m = rows ? rows.length : d.n;
+      for (var k = 0; k < m; k++) {
+        var i = rows ? rows[k] : k, la = d.lat[i], lo = d.lon[i];
         if (la < s || la > n || lo < w || lo > e) out++;
       }
       return out;
