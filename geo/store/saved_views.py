@@ -115,7 +115,7 @@ class DatabaseViews:
         import psycopg
 
         try:
-            with self.store._connect(write=write) as conn:
+            with self.store.connect(write=write) as conn:
                 cursor = conn.execute(query, args)
                 return cursor.rowcount if write else cursor.fetchall()
         except psycopg.errors.InsufficientPrivilege as exc:
