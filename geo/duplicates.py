@@ -295,3 +295,13 @@ def candidate_pairs(
 def pair_key(id_a: str, id_b: str) -> str:
     """A pair's key, the same whichever record comes first: the two source ids, sorted."""
     return "\x1f".join(sorted((str(id_a), str(id_b))))
+
+
+def read_rows(engine, names) -> dict[str, pd.DataFrame]:
+    """Each dataset's rows with only READ_COLUMNS, asked of a query engine (geo.store.query)."""
+    from geo.store.query import IncidentQuery
+
+    return {n: engine.rows(IncidentQuery((n,), columns=READ_COLUMNS, bbox=WORLD)) for n in names}
+
+
+WORLD = (-180.0, -90.0, 180.0, 90.0)  # located rows only: an unlocated one cannot be paired by place
