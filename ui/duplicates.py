@@ -56,6 +56,18 @@ def decisions() -> dict[str, Decision]:
         return {}
 
 
+def record_decision(id_a: str, id_b: str, decision: str | None) -> str | None:
+    """Keep this session's decision on the pair (None: undecided again); why it failed, or None."""
+    try:
+        if decision is None:
+            book().clear(id_a, id_b)
+        else:
+            book().decide(id_a, id_b, decision, decider())
+    except datasets.STORE_PROBLEMS as exc:
+        return str(exc)
+    return None
+
+
 def decider() -> str:
     """Who this session decides as: the signed-in user, or this computer's user on a personal store."""
     return access.current_user() or f"{LOCAL_USER}{getpass.getuser()}"

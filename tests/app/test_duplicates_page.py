@@ -92,3 +92,14 @@ def test_one_dataset_shown_says_how_to_find_pairs(tmp_path, settings_env):
     at = open_page("pages/duplicates.py")
     assert any("Show two datasets or more" in i.value for i in at.info)
     assert not [t for t in at.toggle if t.key == "dups_count_once"]
+
+
+def test_a_decision_that_cannot_be_kept_says_why(two_kept):
+    ws, _ = two_kept
+    (ws / "duplicate_decisions.json").mkdir()  # not a file: nothing can be written there
+    at = open_page("pages/duplicates.py")
+    at.button(key="dups_same").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("The decision was not kept" in e.value and "is a folder" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]

@@ -42,6 +42,8 @@ def test_review_a_pair_and_decide(request, start_app, two_kept, device):
         assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1  # side by side
     else:
         assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"] + 1  # one above the other
+        assert page.locator(".st-key-wide_dups").is_hidden()  # the phone's table: score and the two ids
+    assert page.locator(f".st-key-{'narrow' if device == 'laptop' else 'wide'}_dups").is_hidden()
     assert sideways_overflow(page) == 0
     button = review.get_by_role("button", name="Same event")
     button.scroll_into_view_if_needed()
