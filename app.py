@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.settings import SettingsError, settings
-from ui import datasets, saved_views, url_state
+from ui import datasets, duplicates, saved_views, url_state
 from ui.filters import sidebar_filters
 from ui.page_scripts import close_sidebar_after_page_change
 from ui.safe_text import safe
@@ -33,6 +33,7 @@ PAGES = [
     st.Page("pages/markets.py", title="Markets and crossings", icon=":material/storefront:", url_path="markets"),
     st.Page("pages/sources.py", title="Sources and data", icon=":material/menu_book:", url_path="sources"),
     st.Page("pages/import_data.py", title="Import incidents", icon=":material/upload_file:", url_path="import_data"),
+    st.Page("pages/duplicates.py", title="Duplicates", icon=":material/difference:", url_path="duplicates"),
 ]
 
 page = st.navigation(PAGES)
@@ -41,5 +42,6 @@ url_state.restore(page.url_path)  # a shared link's view, once per session
 datasets.sidebar_chooser()
 sidebar_filters()
 saved_views.sidebar()  # Copy link, saved views
+duplicates.sidebar_toggle()
 close_sidebar_after_page_change(page.url_path)
 run_page(page)

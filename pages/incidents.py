@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo import export, incident_stats
 from geo.near import distance_columns
-from ui import cached_charts, data, queries, url_state
+from ui import cached_charts, data, duplicates, queries, url_state
 from ui.details import show_record
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import INCIDENT_PARAM, map_link
@@ -66,14 +66,15 @@ h = incident_stats.headline_of(
     queries.aggregate(matching, "country_value"),
     queries.aggregate(matching, "precision"),
 )
+events, treated = duplicates.counted(h.events, f)  # a confirmed duplicate once, when the sidebar says so
 st.caption(
-    f"**{h.events:,} of {everything:,}** events match the sidebar filters: {md_escape(f.describe())}. "
-    "Events include diplomacy and infrastructure milestones as well as security incidents."
+    f"**{events:,} of {everything:,}** events match the sidebar filters: {md_escape(f.describe())}. "
+    f"Events include diplomacy and infrastructure milestones as well as security incidents. {treated}"
 )
 
 # --- headline figures ---------------------------------------------------------------------------
 cols = st.columns(5)
-cols[0].metric("Events", h.events, help=f"{h.security_incidents} of them are security incidents")
+cols[0].metric("Events", events, help=f"{h.security_incidents} of them are security incidents")
 cols[1].metric(
     "Fatalities", h.fatalities, help=f"Sum of the best estimates; {h.with_fatality_figure} events report a figure."
 )

@@ -8,7 +8,7 @@ from geo.catalog import LAYER_ORDER, LAYERS
 from geo.incident_stats import border_km
 from geo.records import record_of
 from geo.settings import settings
-from ui import data, queries, url_state
+from ui import data, duplicates, queries, url_state
 from ui.assets import ensure_assets
 from ui.data import Loaded
 from ui.details import show_record
@@ -119,6 +119,9 @@ with title:
         )
         if unlocated:
             line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
+        shown_once, treated = duplicates.counted(drawn, f, located=True)
+        if treated and not too_many:
+            line = line.replace(f"**{drawn:,} of", f"**{shown_once:,} of", 1) + f" · {treated}"
         if too_many:
             line = (
                 f"**{drawn:,} of {total:,} incidents match: too many to draw one by one** (the map draws up to "

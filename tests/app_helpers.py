@@ -58,4 +58,5 @@ PAGES = [
     "pages/markets.py",
     "pages/sources.py",
     "pages/import_data.py",
+    "pages/duplicates.py",
 ]
