@@ -82,7 +82,9 @@ def test_navigation_uses_streamlit_material_icons(laptop, app_server):
     links = laptop.locator('[data-testid="stSidebarNavLink"]')
     links.first.wait_for()
     count = links.count()
-    assert count == 8
+    from tests.app_helpers import PAGES
+
+    assert count == len(PAGES)
     assert laptop.locator('[data-testid="stSidebarNavLink"] [data-testid="stIconMaterial"]').count() == count
     assert laptop.locator('[data-testid="stSidebarNavLink"] [data-testid="stIconEmoji"]').count() == 0
     # the icons come with Streamlit's frontend; the tab icon is a local file (a Material page_icon
