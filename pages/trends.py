@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import trends
-from ui import data, queries
+from ui import data, queries, url_state
 from ui.assets import ensure_assets
 from ui.filters import KEYS as FILTER_KEYS
 from ui.filters import choose_district, current_filter
@@ -47,13 +47,20 @@ if lo is None:
     queries.ready_or_stop()  # no incidents at all: it says why
     st.stop()
 
+# the page's own controls live in its address too (ui.url_state.page_param): a link shows these periods
+url_state.page_param("compare", KEYS["compare"], lambda t: t if t in COMPARE else None, default="previous")
+url_state.page_param("unit", KEYS["unit"], lambda t: t if t in UNITS else None, default="districts")
+url_state.page_param("h3", KEYS["resolution"], lambda t: int(t) if int(t) in trends.H3_RESOLUTIONS else None, default=5)
+url_state.page_param("pivot", KEYS["pivot"], lambda t: min(max(date.fromisoformat(t), lo), hi), format=date.isoformat)
+url_state.page_param("days", KEYS["window"], lambda t: int(t) if int(t) in WINDOWS else None, default=182)
+st.session_state.setdefault(KEYS["resolution"], 5)
+st.session_state.setdefault(KEYS["window"], 182)
 c1, c2, c3 = st.columns([3, 2, 2])
 compare = c1.selectbox("Compare with", list(COMPARE), format_func=COMPARE.__getitem__, key=KEYS["compare"])
 unit = c2.selectbox("Map", list(UNITS), format_func=UNITS.__getitem__, key=KEYS["unit"])
 resolution = c3.selectbox(
     "Hexagon size (H3 resolution)",
     list(trends.H3_RESOLUTIONS),
-    index=1,
     format_func=lambda r: f"{r} (about {HEX_KM2[r]:,} km²)",
     key=KEYS["resolution"],
     disabled=unit != "hexagons",
@@ -62,9 +69,7 @@ if compare == "around":
     d1, d2, _ = st.columns([3, 2, 2])
     st.session_state.setdefault(KEYS["pivot"], max(lo, hi - timedelta(days=182)))
     pivot = d1.date_input("Before and after", min_value=lo, max_value=hi, key=KEYS["pivot"])
-    window = d2.selectbox(
-        "Days on each side", list(WINDOWS), index=2, format_func=WINDOWS.__getitem__, key=KEYS["window"]
-    )
+    window = d2.selectbox("Days on each side", list(WINDOWS), format_func=WINDOWS.__getitem__, key=KEYS["window"])
     baseline, current = trends.around(pivot if isinstance(pivot, date) else hi, int(window))
 else:
     current = trends.current_period((flt.date_from, flt.date_to), lo, hi)

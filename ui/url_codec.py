@@ -1,6 +1,6 @@
 """The view in a URL: one codec between a page's state and its query parameters (no Streamlit here).
 
-Short, stable names: from, to, cat, country, fat, q, words, near, near_km (the filters), datasets,
+Short, stable names: from, to, cat, country, fat, q, words, near, near_km, district (the filters), datasets,
 layers, basemap, c ("lat,lon") and z (the map's view) and incident. Lists are repeated parameters
 (?cat=a&cat=b; a comma-separated value is read too). A value the server cannot use now (an unknown
 category, a bad date, a zoom out of range, a dataset not kept) is dropped and named in `dropped`:
@@ -27,6 +27,7 @@ NAMES = (
     "words",
     "near",
     "near_km",
+    "district",
     "datasets",
     "layers",
     "basemap",
@@ -51,6 +52,7 @@ class Choices:
     categories: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     near_targets: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
     default_datasets: tuple[str, ...] = ()
     layers: tuple[str, ...] = ()
@@ -196,6 +198,10 @@ def decode(params: Mapping, choices: Choices) -> tuple[ViewState, list[str]]:
         notes.drop("near", near, "no such place in the data")
         near = ""
     near_km = _number(params, "near_km", *NEAR_KM, notes)
+    district = _one(params, "district") or ""
+    if district and district not in choices.districts:
+        notes.drop("district", district, "no such district in the data")
+        district = ""
     flt = IncidentFilter(
         date_from=date_from,
         date_to=date_to,
@@ -206,6 +212,7 @@ def decode(params: Mapping, choices: Choices) -> tuple[ViewState, list[str]]:
         whole_words=words_text in _TRUE and bool(keyword.strip()),
         near=near,
         near_km=float(near_km) if near and near_km is not None else IncidentFilter.near_km,
+        district=district,
     )
     datasets = None
     if "datasets" in params:
@@ -252,6 +259,8 @@ def encode(state: ViewState, choices: Choices) -> dict[str, str | list[str]]:
     if f.near:
         out["near"] = f.near
         out["near_km"] = _num(f.near_km, 3)
+    if f.district:
+        out["district"] = f.district
     if state.datasets is not None and tuple(state.datasets) != tuple(choices.default_datasets):
         out["datasets"] = list(state.datasets)
     if state.layers is not None and set(state.layers) != set(choices.default_layers):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.catalog import LAYER_ORDER, LAYERS
+from geo.districts import district_choices
 from geo.filters import IncidentFilter
 from geo.near import target_choices
 from geo.settings import settings
@@ -54,6 +55,7 @@ def choices(with_data: bool = False) -> Choices:
         categories=tuple(present),
         countries=tuple(codes),
         near_targets=tuple(t for t, _ in target_choices()),
+        districts=tuple(d for d, _ in district_choices()),
         datasets=kept,
         default_datasets=(SHIPPED,),
         layers=tuple(LAYER_ORDER),
@@ -139,6 +141,7 @@ def _set_filters(f: IncidentFilter, allowed: Choices) -> None:
     st.session_state[KEYS["whole_words"]] = bool(f.whole_words)
     st.session_state[KEYS["near"]] = f.near
     st.session_state[KEYS["near_km"]] = float(f.near_km if f.near else NEAR_KM[2])
+    st.session_state[KEYS["district"]] = f.district
 
 
 def _set_view(state: ViewState, *, whole: bool) -> None:

@@ -139,3 +139,24 @@ def test_the_store_is_asked_once_per_filter_and_period(monkeypatch):
     assert len(asked) == 2 and len(opened) == 1  # another period, the same engine
     at.selectbox(key="trends_unit").set_value("hexagons").run()
     assert len(asked) == 2  # the same counts, drawn another way
+
+
+def test_the_pages_periods_and_map_live_in_its_address():
+    """Issue 23 item 4: a link to the Trends page shows the same comparison, map and hexagon size."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_helpers import APP
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"compare": "around", "unit": "hexagons", "h3": "6", "days": "90", "pivot": "2019-06-01"})
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="trends_compare").value == "around"
+    assert at.selectbox(key="trends_unit").value == "hexagons"
+    assert at.selectbox(key="trends_resolution").value == 6
+    assert at.selectbox(key="trends_window").value == 90
+    assert str(at.date_input(key="trends_pivot").value) == "2019-06-01"
+    at.selectbox(key="trends_unit").set_value("districts").run()
+    assert at.query_params.get("unit") in (None, [], "") and at.query_params.get("compare") in ("around", ["around"])
