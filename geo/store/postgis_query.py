@@ -45,6 +45,7 @@ from geo.store.query import (
     typed,
 )
 
+FETCH_ROWS = 50_000  # rows() reads a large result this many rows at a time
 TEXT_ORDER = sql.SQL(' COLLATE "C"')  # texts by code point, as the reference and the embedded engine order them
 ICU_ROOT = "und-x-icu"  # Unicode's own lower case (str.lower's), whatever the database's locale
 
@@ -210,9 +211,19 @@ class PostgisQueries:
             return query, []
 
         need = set(out) | {c for c, _ in q.full_order()}
-        rows = self._run(q, need - set(POINT), build)
-        flat = pd.DataFrame.from_records(rows, columns=out, coerce_float=False)
-        return typed(flat, out)
+        with self.store.connect() as conn, conn.transaction():
+            matched, params = self._matched(conn, q, need - set(POINT))
+            query, before = build(matched)
+            # a server-side cursor, read in parts: the rows never sit in memory as one list of tuples
+            # (a map's payload is hundreds of thousands of rows)
+            with conn.cursor(name="pkir_rows") as cursor:
+                cursor.execute(query, [*before, *params])
+                parts = []
+                while chunk := cursor.fetchmany(FETCH_ROWS):
+                    parts.append(typed(pd.DataFrame.from_records(chunk, columns=out, coerce_float=False), out))
+        if not parts:
+            return typed(pd.DataFrame({c: [] for c in out}), out)
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def page(self, q: IncidentQuery) -> Page:
         """rows() and count() together."""

@@ -515,3 +515,17 @@ def test_a_sample_and_a_page_together_are_refused():
         IncidentQuery(("kept",), sample=5, limit=10)
     with pytest.raises(StoreError, match="1 to"):
         IncidentQuery(("kept",), sample=0)
+
+
+def test_a_large_answer_read_in_parts_is_the_same_answer(kept, store_location, monkeypatch):
+    """PostGIS hands a large result over through a server-side cursor, a part at a time."""
+    if store_location.startswith("/"):
+        pytest.skip("PostGIS only (DuckDB hands its columns over whole)")
+    import geo.store.postgis_query
+
+    store, ref = kept
+    monkeypatch.setattr(geo.store.postgis_query, "FETCH_ROWS", 7)
+    q = IncidentQuery(("kept", SHIPPED), columns=MAP_COLUMNS)
+    got = open_queries(store, ["kept", SHIPPED]).rows(q)
+    assert len(got) > 7 * 3
+    pd.testing.assert_frame_equal(got, ref.rows(q))
