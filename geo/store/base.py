@@ -38,12 +38,10 @@ import numpy as np
 import pandas as pd
 
 from geo.filters import SEARCH_FIELDS, IncidentFilter, filter_mask
-from geo.schema import INCIDENTS
-from geo.store.columns import repeated
+from geo.incidents.codec import repeated
+from geo.incidents.schema import COLUMNS, INCIDENTS, KEY
 
 SHIPPED = "shipped"
-KEY = "id"  # the source id: ACLED event_id_cnty, UCDP "UCDP-<id>", the curated "PKIR-..."
-COLUMNS = tuple(INCIDENTS.field_names())
 MAX_NAME = 80
 BBox = tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat)
 SAVE_MODES = ("replace", "merge")

@@ -31,6 +31,7 @@ import pyarrow as pa
 import shapely
 
 from geo.filters import IncidentFilter
+from geo.incidents.codec import compare, filter_columns, from_flat, to_flat
 from geo.store import formats
 from geo.store.base import (
     KEY,
@@ -46,7 +47,6 @@ from geo.store.base import (
     filter_fields,
     reference_query,
 )
-from geo.store.columns import compare, filter_columns, from_flat, to_flat
 from geo.store.manifest import IN_DATASETS, MANIFEST_FORMAT, MANIFEST_TMP, check_manifest, tidy
 from geo.store.workspace import (
     default_workspace,

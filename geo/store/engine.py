@@ -28,13 +28,13 @@ import pyarrow.parquet as pq
 
 from geo.districts import district_box
 from geo.filters import SEARCH_FIELDS, IncidentFilter
+from geo.incidents.codec import FIELDS, flat_rows, point_columns, typed
+from geo.incidents.schema import POINT, column_kind
 from geo.near import search_box
 from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError, filter_fields
-from geo.store.columns import FIELDS
 from geo.store.point_tests import point_test_sql, register
 from geo.store.query import (
     GROUPING_COLUMNS,
-    POINT,
     SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
@@ -42,17 +42,13 @@ from geo.store.query import (
     Summary,
     check_grouping,
     choices_of,
-    column_kind,
-    flat_rows,
     grouped_frame,
     groupings,
     key_sql,
-    point_columns,
     sample_sql,
     summary_of,
     summary_sql,
     tracks_sql,
-    typed,
 )
 
 Source = Path | pa.Table | Callable[[], Path]  # a GeoParquet file, a frame_table, or where the current file is
@@ -78,7 +74,7 @@ def _text(value: str) -> str:
 
 
 def frame_table(gdf: gpd.GeoDataFrame) -> pa.Table:
-    """An incident frame as the engine reads it: stored columns (geo.store.columns.to_flat), lon, lat
+    """An incident frame as the engine reads it: stored columns (geo.incidents.codec.to_flat), lon, lat
     (null where there is no point) and each row's number."""
     flat = flat_rows(gdf)
     arrays = {}

@@ -39,6 +39,7 @@ from psycopg.types.json import Jsonb
 
 from geo.districts import UnknownDistrict, district_geometry
 from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
+from geo.incidents.codec import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, is_arrow_text, to_flat
 from geo.near import search_box, target_geometry
 from geo.settings import WRITE_URL_ENV as WRITE_URL_ENV
 from geo.settings import settings
@@ -57,7 +58,6 @@ from geo.store.base import (
     StoreError,
     already_kept,
 )
-from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, is_arrow_text, to_flat
 from geo.validation import NUL
 
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal

@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 from psycopg import sql
 
+from geo.incidents.codec import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, flat_rows, point_columns, typed
+from geo.incidents.schema import POINT, column_kind
 from geo.store.base import KEY, SHIPPED, DatasetNotFound
-from geo.store.columns import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS
 from geo.store.postgis import stored_search_text, where_clause, without_nul
 from geo.store.query import (
     GROUPING_COLUMNS,
-    POINT,
     SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
@@ -32,17 +32,13 @@ from geo.store.query import (
     Summary,
     check_grouping,
     choices_of,
-    column_kind,
-    flat_rows,
     grouped_frame,
     groupings,
     key_sql,
-    point_columns,
     sample_sql,
     summary_of,
     summary_sql,
     tracks_sql,
-    typed,
 )
 
 TEXT_ORDER = sql.SQL(' COLLATE "C"')  # texts by code point, as the reference and the embedded engine order them

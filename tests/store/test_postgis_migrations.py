@@ -10,9 +10,9 @@ import uuid
 import psycopg
 import pytest
 
+from geo.incidents.codec import FIELDS
 from geo.store import migrations, open_store
 from geo.store.base import SHIPPED, StoreError
-from geo.store.columns import FIELDS
 from geo.store.postgis import PostgisStore
 from tests.pg_cluster import ROOT, with_database
 
