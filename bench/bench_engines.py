@@ -161,8 +161,8 @@ def arrow(path: Path):
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    from geo.filters import SEARCH_FIELDS
     from geo.incidents.codec import typed
+    from geo.incidents.criteria import SEARCH_FIELDS
 
     data = ds.dataset(path, format="parquet")
     f = (

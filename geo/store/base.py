@@ -37,7 +37,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.filters import SEARCH_FIELDS, IncidentFilter, filter_mask
+from geo.filters import IncidentFilter, filter_mask
 from geo.incidents.codec import repeated
 from geo.incidents.schema import COLUMNS, INCIDENTS, KEY
 
@@ -194,28 +194,6 @@ def check_frame(incidents: gpd.GeoDataFrame, name: str) -> None:
     dup = ids[repeated(ids)]
     if len(dup):
         raise InvalidDataset(f"{name}: id '{dup.iloc[0]}' occurs more than once ({len(dup)} repeated ids)")
-
-
-def filter_fields(flt: IncidentFilter | None) -> set[str]:
-    """The columns a filter looks at (a column-subset read must fetch them too)."""
-    if flt is None:
-        return set()
-    need = set()
-    if flt.date_from is not None:
-        need.add("date_end")
-    if flt.date_to is not None:
-        need.add("date_start")
-    if flt.categories:
-        need.add("category")
-    if flt.countries:
-        need.add("country")
-    if flt.min_fatalities > 0:
-        need.add("fatalities_best")
-    if flt.keyword.strip():
-        need |= {*SEARCH_FIELDS, "actors"}
-    if flt.near or flt.district:
-        need.add("geometry")
-    return need
 
 
 def in_bbox(gdf: gpd.GeoDataFrame, bbox: BBox) -> np.ndarray:

@@ -20,9 +20,10 @@ import pandas as pd
 from psycopg import sql
 
 from geo.incidents.codec import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, flat_rows, point_columns, typed
+from geo.incidents.criteria import without_nul
 from geo.incidents.schema import POINT, column_kind
 from geo.store.base import KEY, SHIPPED, DatasetNotFound
-from geo.store.postgis import stored_search_text, where_clause, without_nul
+from geo.store.postgis import stored_search_text, where_clause
 from geo.store.query import (
     GROUPING_COLUMNS,
     SUMMARY_COLUMNS,
