@@ -5,20 +5,10 @@ PostGIS database (team mode). Both show the shipped curated incidents as the rea
 "shipped" (GeoJSON in git), so the app reads everything one way.
 
 An implementation stores *kept* datasets; this base class adds the shipped one, checks names and
-frames, and joins several datasets. Everything a read asks for has a plain SQL form:
-
-    date_from / date_to   date_end >= :from AND date_start <= :to   (events overlapping the range)
-    categories            category = ANY(:categories)
-    countries             string_to_array(country, ';') && :countries
-    min_fatalities        coalesce(fatalities_best, 0) >= :n
-    keyword               every word w: lower(concat_ws(' ', title, description, place, perpetrator,
-                          admin1, admin2, actors)) LIKE '%' || w || '%'
-    near / near_km        ST_DWithin(geometry::geography, :target::geography, :km * 1000)
-                          (the target's geometry from geo.near; rows without a point never match)
-    district              ST_Intersects(geometry, :polygon) (the district's polygon from geo.districts)
-    bbox                  geometry && ST_MakeEnvelope(minx, miny, maxx, maxy, 4326) AND the point is
-                          inside it (rows without a geometry are left out)
-    columns               the SELECT list (id and geometry always come back)
+frames, and joins several datasets. A read's filter means what geo.incidents.criteria says (each
+criterion's pandas mask, with its DuckDB and PostGIS SQL beside it); a bbox keeps the rows whose
+point lies inside it (edges included, rows without a point left out); columns is the SELECT list
+(id and geometry always come back).
 
 geo.filters.filter_mask is the reference; ``reference_query`` below applies it with the bbox, and
 the store test suite checks each implementation against it.
