@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from geo.incidents.codec import GEOMETRY, from_flat, to_flat
+from geo.incidents.codec import from_flat, to_flat
+from geo.incidents.schema import GEOMETRY
 
 ARROW_TEXT = pd.ArrowDtype(pa.string())
 LON, LAT = "__lon__", "__lat__"  # incidents are points (or unlocated: NaN)

@@ -24,6 +24,7 @@ import shapely
 
 from geo.countries import country_name
 from geo.districts import UnknownDistrict, district_box, district_geometry, district_label, in_district
+from geo.incidents.codec import from_flat
 from geo.near import search_box, target_geometry, target_label, within_km
 from geo.validation import NUL
 
@@ -43,6 +44,13 @@ def search_text(gdf: gpd.GeoDataFrame) -> pd.Series:
     if "actors" in gdf.columns:
         text = text + " " + gdf["actors"].map(lambda a: " ".join(a) if isinstance(a, (list, tuple)) else "")
     return text.str.lower()
+
+
+def stored_search_text(flat: pd.DataFrame) -> pd.Series:
+    """search_text of stored rows (PostGIS keeps it as the column ``search`` the keyword reads): their
+    JSON actors decoded first, so a kept import is found by its actors as the pandas filter finds it."""
+    wanted = [c for c in (*SEARCH_FIELDS, "actors") if c in flat.columns]
+    return search_text(from_flat(pd.DataFrame(flat[wanted]))).set_axis(flat.index)
 
 
 def duckdb_search_sql() -> str:

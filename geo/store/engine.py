@@ -27,8 +27,8 @@ import pyarrow.parquet as pq
 
 from geo.filters import IncidentFilter
 from geo.incidents import criteria
-from geo.incidents.codec import FIELDS, flat_rows, point_columns, typed
-from geo.incidents.schema import POINT, column_kind
+from geo.incidents.codec import flat_rows, point_columns, typed
+from geo.incidents.schema import FIELDS, POINT, column_kind
 from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError
 from geo.store.point_tests import register
 from geo.store.query import (

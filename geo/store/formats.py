@@ -21,7 +21,7 @@ import pyogrio
 
 from geo.filters import IncidentFilter
 from geo.incidents import criteria
-from geo.incidents.codec import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, GEOMETRY, INT_COLUMNS
+from geo.incidents.schema import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, GEOMETRY, INT_COLUMNS
 
 try:  # how geopandas' to_parquet converts a frame; without them a save converts the whole frame at once
     from geopandas.io.arrow import _create_metadata as _geo_metadata

@@ -39,8 +39,9 @@ from psycopg.types.json import Jsonb
 
 from geo.filters import IncidentFilter
 from geo.incidents import criteria
-from geo.incidents.codec import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, is_arrow_text, to_flat
-from geo.incidents.criteria import SEARCH_FIELDS, search_text, without_nul
+from geo.incidents.codec import from_flat, is_arrow_text, to_flat
+from geo.incidents.criteria import stored_search_text, without_nul
+from geo.incidents.schema import FIELDS, GEOMETRY, JSON_COLUMNS
 from geo.settings import WRITE_URL_ENV as WRITE_URL_ENV
 from geo.settings import settings
 from geo.store import migrations
@@ -176,13 +177,6 @@ def aggregate_query(
         " WHERE p.geometry IS NOT NULL AND NOT ST_IsEmpty(p.geometry) GROUP BY 1, 2"
     ).format(picked)
     return query, [cell, cell, names, *params]
-
-
-def stored_search_text(flat: pd.DataFrame) -> pd.Series:
-    """search_text of stored rows: their JSON actors decoded first, so a kept import (whose actors are
-    JSON text) is found by its actors as the pandas filter finds it."""
-    wanted = [c for c in (*SEARCH_FIELDS, "actors") if c in flat.columns]
-    return search_text(from_flat(pd.DataFrame(flat[wanted]))).set_axis(flat.index)
 
 
 def copy_batch(flat: gpd.GeoDataFrame, dataset_id: int) -> pa.Table:

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from psycopg import sql
 
-from geo.incidents.codec import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, flat_rows, point_columns, typed
-from geo.incidents.criteria import without_nul
-from geo.incidents.schema import POINT, column_kind
+from geo.incidents.codec import flat_rows, point_columns, typed
+from geo.incidents.criteria import stored_search_text, without_nul
+from geo.incidents.schema import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, POINT, column_kind
 from geo.store.base import KEY, SHIPPED, DatasetNotFound
-from geo.store.postgis import stored_search_text, where_clause
+from geo.store.postgis import where_clause
 from geo.store.query import (
     GROUPING_COLUMNS,
     SUMMARY_COLUMNS,
