@@ -23,7 +23,7 @@ a fresh process per engine, so its peak resident memory (VmHWM) is that query's:
 "arrow" answers the first seven only ("n/a" for the others).
 
 "today" is the path pages take now: the whole file read into a GeoDataFrame (gpd.read_parquet,
-then geo.store.columns.from_flat, as the store's read does), then pandas (geo.filters). "first"
+then geo.incidents.codec.from_flat, as the store's read does), then pandas (geo.filters). "first"
 is the first answer in the process (opening the file included; for today, the whole read);
 "repeat" the best of --repeat more. The answer's size is printed so the engines can be checked
 against each other. Wall seconds on a shared machine: compare within one run.
@@ -89,9 +89,9 @@ def today(path: Path):
     from geo.filters import IncidentFilter, filter_choices, filter_mask
     from geo.incident_stats import headline
     from geo.incident_stats import monthly as month_country
+    from geo.incidents.codec import from_flat
     from geo.store.aggregate import grid_counts
     from geo.store.base import in_bbox
-    from geo.store.columns import from_flat
 
     flt = IncidentFilter(date_from=DATE_FROM, date_to=DATE_TO, categories=CATEGORIES, min_fatalities=1)
     gdf = from_flat(gpd.read_parquet(path))
@@ -161,8 +161,8 @@ def arrow(path: Path):
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    from geo.filters import SEARCH_FIELDS
-    from geo.store.query import typed
+    from geo.incidents.codec import typed
+    from geo.incidents.criteria import SEARCH_FIELDS
 
     data = ds.dataset(path, format="parquet")
     f = (
@@ -275,9 +275,9 @@ def measure(engine: str, query: str, path: Path, repeat: int) -> dict:
 def postgis(path: Path, n: int, repeat: int) -> None:
     """The queries through geo.store.postgis_query on a throwaway server holding the same rows."""
     from geo.filters import IncidentFilter
+    from geo.incidents.codec import from_flat
     from geo.store import open_store
     from geo.store.base import SourceInfo
-    from geo.store.columns import from_flat
     from geo.store.postgis_query import PostgisQueries
     from geo.store.query import IncidentQuery
     from tests.pg_cluster import shared_cluster, stop_shared

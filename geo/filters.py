@@ -1,22 +1,18 @@
-"""The incident filter shared by every page: what it keeps and how it describes itself."""
+"""The incident filter shared by every page: its values, and what it keeps (the criteria themselves,
+each with its SQL, are geo.incidents.criteria)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.countries import country_name
-from geo.districts import district_label, in_district
-from geo.near import target_label, within_km
+from geo.incidents import criteria
 from geo.records import record_of
 from geo.schema import INCIDENT_CATEGORIES
-
-SEARCH_FIELDS = ("title", "description", "place", "perpetrator", "admin1", "admin2")
 
 
 @dataclass(frozen=True)
@@ -39,25 +35,8 @@ class IncidentFilter:
     district: str = ""
 
     def parts(self) -> list[tuple[str, str]]:
-        """The active criteria as (name, description); names are the IncidentFilter fields
-        ("dates" stands for date_from and date_to together)."""
-        parts = []
-        if self.date_from or self.date_to:
-            parts.append(("dates", f"dates {self.date_from or '…'} to {self.date_to or '…'}"))
-        if self.categories:
-            parts.append(("categories", "categories: " + ", ".join(self.categories)))
-        if self.countries:
-            parts.append(("countries", "countries: " + ", ".join(country_name(c) for c in self.countries)))
-        if self.min_fatalities:
-            parts.append(("min_fatalities", f"at least {self.min_fatalities} fatalities"))
-        if self.keyword.strip():
-            whole = " (whole words)" if self.whole_words else ""
-            parts.append(("keyword", f"keyword “{self.keyword.strip()}”{whole}"))
-        if self.near:
-            parts.append(("near", f"within {self.near_km:g} km of {target_label(self.near)}"))
-        if self.district:
-            parts.append(("district", f"district {district_label(self.district)}"))
-        return parts
+        """The active criteria as (name, description), named as in geo.incidents.criteria.CRITERIA."""
+        return [(c.name, c.describe(self)) for c in criteria.active(self)]
 
     def describe(self) -> str:
         """One line a reader (or an export's attribution block) can understand."""
@@ -66,57 +45,12 @@ class IncidentFilter:
 
     def only(self, name: str) -> IncidentFilter:
         """This filter's criterion `name` (see parts) alone."""
-        if name == "dates":
-            return IncidentFilter(date_from=self.date_from, date_to=self.date_to)
-        if name == "keyword":
-            return IncidentFilter(keyword=self.keyword, whole_words=self.whole_words)
-        if name == "near":
-            return IncidentFilter(near=self.near, near_km=self.near_km)
-        return replace(IncidentFilter(), **{name: getattr(self, name)})
-
-
-def search_text(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """Lower-case text searched by the keyword filter: title, description, actors, place, ..."""
-    text = pd.Series("", index=gdf.index, dtype=object)
-    for col in SEARCH_FIELDS:
-        if col in gdf.columns:
-            text = text + " " + gdf[col].fillna("").astype(str)
-    if "actors" in gdf.columns:
-        text = text + " " + gdf["actors"].map(lambda a: " ".join(a) if isinstance(a, (list, tuple)) else "")
-    return text.str.lower()
+        return IncidentFilter(**{f: getattr(self, f) for f in criteria.BY_NAME[name].fields})
 
 
 def filter_mask(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> np.ndarray:
-    """Boolean array: which incidents pass the filter."""
-    keep = np.ones(len(gdf), dtype=bool)
-    if f.date_from is not None:
-        keep &= (gdf["date_end"] >= pd.Timestamp(f.date_from)).to_numpy()
-    if f.date_to is not None:
-        keep &= (gdf["date_start"] <= pd.Timestamp(f.date_to)).to_numpy()
-    if f.categories:
-        keep &= gdf["category"].isin(f.categories).to_numpy()
-    if f.countries:
-        wanted = set(f.countries)
-        keep &= np.fromiter((bool(wanted & set(str(c).split(";"))) for c in gdf["country"]), dtype=bool, count=len(gdf))
-    if f.min_fatalities > 0:
-        keep &= (gdf["fatalities_best"].fillna(0) >= f.min_fatalities).to_numpy(dtype=bool)
-    words = f.keyword.strip().lower().split()
-    if words:
-        text = search_text(gdf)
-        for word in words:
-            keep &= _contains(text, word, f.whole_words)
-    if f.near:
-        keep &= within_km(gdf.geometry, f.near, f.near_km)
-    if f.district:
-        keep &= in_district(gdf.geometry, f.district)
-    return keep
-
-
-def _contains(text: pd.Series, word: str, whole: bool) -> np.ndarray:
-    """Which texts hold word: anywhere, or (whole) not joined to a letter or digit on either side."""
-    if not whole:
-        return text.str.contains(word, regex=False).to_numpy()
-    return text.str.contains(rf"(?<!\w){re.escape(word)}(?!\w)", regex=True).to_numpy()
+    """Boolean array: which incidents pass the filter (every criterion's pandas mask)."""
+    return criteria.mask(gdf, f)
 
 
 def apply_filter(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:

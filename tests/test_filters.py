@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from geo import schema as s
-from geo.filters import IncidentFilter, apply_filter, country_codes, filter_mask, search_text, select
+from geo.filters import IncidentFilter, apply_filter, country_codes, filter_mask, select
+from geo.incidents.criteria import search_text
 from geo.loading import load_file
 from geo.records import record_of
 from tests.conftest import TEST_DATA

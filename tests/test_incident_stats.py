@@ -11,11 +11,11 @@ from shapely.geometry import LineString, Point
 
 from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
+from geo.incidents.codec import incident_frame
 from geo.loading import load_file
 from geo.records import record_of
 from geo.schema import INCIDENTS
 from geo.store.query import IncidentQuery, ReferenceQueries
-from geo.store.rows import incident_frame
 from views.charts import monthly_chart
 
 FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"

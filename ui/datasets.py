@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.importers.compact import stored
+from geo.incidents.compact import stored
 from geo.settings import settings
 from geo.store import DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
@@ -263,7 +263,7 @@ def keep_section(upload, result) -> None:
             store().location,
         )
     )
-    incidents = result.flat  # compact (geo.importers.compact)
+    incidents = result.flat  # compact (geo.incidents.compact)
     name = st.text_input("Dataset name", value=Path(upload.name).stem[:80], key=KEYS["keep_name"])
     mode = st.radio("If a dataset of this name is kept already", list(KEEP_MODES), key=KEYS["keep_mode"])
     licence = st.text_input("Licence", value=most_common(incidents, "licence"), key=KEYS["keep_licence"])

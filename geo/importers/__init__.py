@@ -5,7 +5,7 @@ explorer's download), a plain CSV with latitude/longitude, this dashboard's own 
 spatial files (GeoJSON, GeoPackage, KML). One shared CSV reader finds the encoding, separator
 and header; dates are read with a day/month order decided per file; every row that cannot be
 used is reported with its file row and reason, grouped for reading (ImportResult). Rows are
-validated a part at a time and held compactly until used (geo.importers.compact).
+validated a part at a time and held compactly until used (geo.incidents.compact).
 ACLED's terms do not allow redistribution: imported ACLED rows are for the user's own use.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from geo.importers import acled, dashboard, spatial, ucdp
 from geo.importers.build import Collector, Progress, dataset_source, id_label
-from geo.importers.compact import large_blocks_on_their_own_pages
 from geo.importers.csvfile import CsvTable, Row, open_csv
 from geo.importers.dates import decide_order, parse_date
+from geo.importers.heap import large_blocks_on_their_own_pages
 from geo.importers.latlon import LatLon
 from geo.importers.result import DateOrderUndecided, ImportFormatError, ImportResult, ReasonGroup, group_reasons
 from geo.importers.values import country_name

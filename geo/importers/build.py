@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.importers.compact import combine, compact, give_back_free_pages
 from geo.importers.dates import decide_order, parse_date
+from geo.importers.heap import give_back_free_pages
 from geo.importers.result import ImportFormatError, ImportResult
 from geo.importers.values import place_points
+from geo.incidents.codec import repeated
+from geo.incidents.compact import combine, compact
 from geo.schema import INCIDENTS
-from geo.store.columns import repeated
 from geo.validation import LayerValidationError, validate
 
 FIELDS = [f.name for f in INCIDENTS.fields]
@@ -161,7 +162,7 @@ class Collector:
     points and file rows sit in typed arrays; a row's label is kept only when label_of(its id)
     does not give it back; equal texts, lists and dicts of a column are one object (SharedTexts).
     When the date order is known before the rows come (`order`), every PART_ROWS rows are dated,
-    located, validated and kept compact (geo.importers.compact), so the rows of Python objects
+    located, validated and kept compact (geo.incidents.compact), so the rows of Python objects
     never outnumber one part.
     """
 
@@ -179,7 +180,7 @@ class Collector:
         self.file_name, self.fmt, self.source, self.unit = file_name, fmt, source, unit
         self.date_fields = date_fields  # names a date rejection gives its field by (None: the message alone)
         self.order = order  # the date order, decided before the rows came (then rows go in parts)
-        self.parts: list[pd.DataFrame] = []  # validated rows, compact (geo.importers.compact)
+        self.parts: list[pd.DataFrame] = []  # validated rows, compact (geo.incidents.compact)
         self.part_rows: list[np.ndarray] = []  # the file row of each of them
         self.derived = self.given = 0  # rows whose country was derived, that took the dataset-level source
         self.checks: list[str] = []  # validation's notes and warnings

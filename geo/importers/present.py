@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.importers.compact import expand
 from geo.importers.result import ImportResult, ReasonGroup
+from geo.incidents.compact import expand
 
 PREVIEW_COLUMNS = ["id", "date_start", "title", "category", "country", "fatalities_best", "location_precision"]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.importers.compact import expand
+from geo.incidents.compact import expand
 
 
 class ImportFormatError(ValueError):
@@ -24,7 +24,7 @@ class DateOrderUndecided(ImportFormatError):
 class ImportResult:
     """What an import gave: the accepted incidents, the rejected rows with reasons, notes.
 
-    `flat` holds the accepted rows compactly (geo.importers.compact); `incidents` gives them as the
+    `flat` holds the accepted rows compactly (geo.incidents.compact); `incidents` gives them as the
     usual frame, built anew at each use. `reading` says first how the file was read (format,
     separator, encoding); `layers` lists the layers of a multi-layer file (the one read is `layer`).
     """

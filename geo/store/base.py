@@ -5,20 +5,10 @@ PostGIS database (team mode). Both show the shipped curated incidents as the rea
 "shipped" (GeoJSON in git), so the app reads everything one way.
 
 An implementation stores *kept* datasets; this base class adds the shipped one, checks names and
-frames, and joins several datasets. Everything a read asks for has a plain SQL form:
-
-    date_from / date_to   date_end >= :from AND date_start <= :to   (events overlapping the range)
-    categories            category = ANY(:categories)
-    countries             string_to_array(country, ';') && :countries
-    min_fatalities        coalesce(fatalities_best, 0) >= :n
-    keyword               every word w: lower(concat_ws(' ', title, description, place, perpetrator,
-                          admin1, admin2, actors)) LIKE '%' || w || '%'
-    near / near_km        ST_DWithin(geometry::geography, :target::geography, :km * 1000)
-                          (the target's geometry from geo.near; rows without a point never match)
-    district              ST_Intersects(geometry, :polygon) (the district's polygon from geo.districts)
-    bbox                  geometry && ST_MakeEnvelope(minx, miny, maxx, maxy, 4326) AND the point is
-                          inside it (rows without a geometry are left out)
-    columns               the SELECT list (id and geometry always come back)
+frames, and joins several datasets. A read's filter means what geo.incidents.criteria says (each
+criterion's pandas mask, with its DuckDB and PostGIS SQL beside it); a bbox keeps the rows whose
+point lies inside it (edges included, rows without a point left out); columns is the SELECT list
+(id and geometry always come back).
 
 geo.filters.filter_mask is the reference; ``reference_query`` below applies it with the bbox, and
 the store test suite checks each implementation against it.
@@ -37,13 +27,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.filters import SEARCH_FIELDS, IncidentFilter, filter_mask
-from geo.schema import INCIDENTS
-from geo.store.columns import repeated
+from geo.filters import IncidentFilter, filter_mask
+from geo.incidents.codec import repeated
+from geo.incidents.schema import COLUMNS, INCIDENTS, KEY
 
 SHIPPED = "shipped"
-KEY = "id"  # the source id: ACLED event_id_cnty, UCDP "UCDP-<id>", the curated "PKIR-..."
-COLUMNS = tuple(INCIDENTS.field_names())
 MAX_NAME = 80
 BBox = tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat)
 SAVE_MODES = ("replace", "merge")
@@ -196,28 +184,6 @@ def check_frame(incidents: gpd.GeoDataFrame, name: str) -> None:
     dup = ids[repeated(ids)]
     if len(dup):
         raise InvalidDataset(f"{name}: id '{dup.iloc[0]}' occurs more than once ({len(dup)} repeated ids)")
-
-
-def filter_fields(flt: IncidentFilter | None) -> set[str]:
-    """The columns a filter looks at (a column-subset read must fetch them too)."""
-    if flt is None:
-        return set()
-    need = set()
-    if flt.date_from is not None:
-        need.add("date_end")
-    if flt.date_to is not None:
-        need.add("date_start")
-    if flt.categories:
-        need.add("category")
-    if flt.countries:
-        need.add("country")
-    if flt.min_fatalities > 0:
-        need.add("fatalities_best")
-    if flt.keyword.strip():
-        need |= {*SEARCH_FIELDS, "actors"}
-    if flt.near or flt.district:
-        need.add("geometry")
-    return need
 
 
 def in_bbox(gdf: gpd.GeoDataFrame, bbox: BBox) -> np.ndarray:

@@ -31,6 +31,8 @@ import pyarrow as pa
 import shapely
 
 from geo.filters import IncidentFilter
+from geo.incidents import criteria
+from geo.incidents.codec import compare, filter_columns, from_flat, to_flat
 from geo.store import formats
 from geo.store.base import (
     KEY,
@@ -43,10 +45,8 @@ from geo.store.base import (
     StoreError,
     WorkspaceError,
     already_kept,
-    filter_fields,
     reference_query,
 )
-from geo.store.columns import compare, filter_columns, from_flat, to_flat
 from geo.store.manifest import IN_DATASETS, MANIFEST_FORMAT, MANIFEST_TMP, check_manifest, tidy
 from geo.store.workspace import (
     default_workspace,
@@ -144,7 +144,7 @@ class EmbeddedStore(IncidentStore):
     def _read_kept(
         self, name: str, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str] | None
     ) -> gpd.GeoDataFrame:
-        fetch = filter_columns(columns, filter_fields(flt))
+        fetch = filter_columns(columns, criteria.reads(flt))
         missing = set()
         for _attempt in range(READ_RETRIES):
             entry = self._manifest()["datasets"].get(name)

@@ -14,7 +14,6 @@ Every query means what geo.store.query.ReferenceQueries computes.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,15 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from geo.districts import district_box
-from geo.filters import SEARCH_FIELDS, IncidentFilter
-from geo.near import search_box
-from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError, filter_fields
-from geo.store.columns import FIELDS
-from geo.store.point_tests import point_test_sql, register
+from geo.filters import IncidentFilter
+from geo.incidents import criteria
+from geo.incidents.codec import flat_rows, point_columns, typed
+from geo.incidents.schema import FIELDS, POINT, column_kind
+from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError
+from geo.store.point_tests import register
 from geo.store.query import (
     GROUPING_COLUMNS,
-    POINT,
     SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
@@ -42,23 +40,18 @@ from geo.store.query import (
     Summary,
     check_grouping,
     choices_of,
-    column_kind,
-    flat_rows,
     grouped_frame,
     groupings,
     key_sql,
-    point_columns,
     sample_sql,
     summary_of,
     summary_sql,
     tracks_sql,
-    typed,
 )
 
 Source = Path | pa.Table | Callable[[], Path]  # a GeoParquet file, a frame_table, or where the current file is
 READ_RETRIES = 5
 THREADS = 2
-NOT_WORD = r"[^\pL\pN_]"  # RE2's \w is ASCII only; Python's (geo.filters) is every letter and digit
 ROW = "__row"  # a row's place in its source (file_row_number of a GeoParquet file): a page's second read
 
 
@@ -78,7 +71,7 @@ def _text(value: str) -> str:
 
 
 def frame_table(gdf: gpd.GeoDataFrame) -> pa.Table:
-    """An incident frame as the engine reads it: stored columns (geo.store.columns.to_flat), lon, lat
+    """An incident frame as the engine reads it: stored columns (geo.incidents.codec.to_flat), lon, lat
     (null where there is no point) and each row's number."""
     flat = flat_rows(gdf)
     arrays = {}
@@ -106,72 +99,22 @@ def _point_columns(names: set[str], path: Path) -> dict[str, str]:
     raise StoreError(f"{path.name}: a kept file needs lon/lat or a covering bbox column; save the dataset again")
 
 
-def _search_sql() -> str:
-    """The keyword text of geo.filters.search_text: the fields and the actors' names, lower case."""
-    parts = [f"coalesce({_ident(c)}, '')" for c in SEARCH_FIELDS]
-    names = "array_to_string(from_json(actors, '[\"VARCHAR\"]'), ' ')"
-    parts.append(f"CASE WHEN json_type(actors) = 'ARRAY' THEN {names} ELSE '' END")
-    return "lower(concat_ws(' ', '', " + ", ".join(parts) + "))"
-
-
-def whole_word_pattern(word: str) -> str:
-    """An RE2 pattern finding word where no letter, digit or _ touches it (geo.filters' whole words)."""
-    return f"(^|{NOT_WORD})" + re.sub(r"([^\w\s])", r"\\\1", word) + f"({NOT_WORD}|$)"
-
-
 def where_sql(flt: IncidentFilter, bbox) -> tuple[str, list]:
-    """The condition for a filter and a box over the engine's columns, with its parameters.
-
-    Near is geo.near.within_km itself, called from SQL (geo.store.point_tests) on the points inside
-    the target's search box; an unknown target raises geo.near.UnknownTarget here, before any SQL.
-    A district is geo.districts.in_district, likewise, on the points inside the district's box.
-    """
-    parts, params = ["TRUE"], []
-    if flt.date_from is not None:
-        parts.append("date_end >= ?")
-        params.append(pd.Timestamp(flt.date_from).to_pydatetime())
-    if flt.date_to is not None:
-        parts.append("date_start <= ?")
-        params.append(pd.Timestamp(flt.date_to).to_pydatetime())
-    if flt.categories:
-        parts.append("list_contains(?::VARCHAR[], category)")
-        params.append(list(flt.categories))
-    if flt.countries:
-        parts.append("coalesce(list_has_any(string_split(country, ';'), ?::VARCHAR[]), FALSE)")
-        params.append(list(flt.countries))
-    if flt.min_fatalities > 0:
-        parts.append("coalesce(fatalities_best, 0) >= ?")
-        params.append(int(flt.min_fatalities))
-    for word in flt.keyword.strip().lower().split():
-        if flt.whole_words:
-            parts.append("regexp_matches(search, ?)")
-            params.append(whole_word_pattern(word))
-        else:
-            parts.append("contains(search, ?)")
-            params.append(word)
-    if flt.near:
-        near, more = point_test_sql("pkir_near", search_box(flt.near, flt.near_km), (flt.near, float(flt.near_km)))
-        parts.append(near)
-        params += more
-    if flt.district:
-        box = district_box(flt.district)
-        if box is None:  # a stale id keeps nothing, as geo.districts.in_district
-            parts.append("FALSE")
-        else:
-            inside, more = point_test_sql("pkir_district", box, (flt.district,))
-            parts.append(inside)
-            params += more
+    """The condition for a filter (geo.incidents.criteria's DuckDB translations) and a box over the
+    engine's columns, with its parameters. Near and District call geo.near's and geo.districts' own
+    code from SQL (geo.store.point_tests); an unknown Near target raises geo.near.UnknownTarget here."""
+    parts, params = criteria.duckdb_where(flt)
     if bbox is not None:
         parts.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
         minx, miny, maxx, maxy = (float(v) for v in bbox)
         params += [minx, maxx, miny, maxy]
-    return " AND ".join(parts), params
+    return " AND ".join(["TRUE", *parts]), params
 
 
 def filter_needs(flt: IncidentFilter, bbox) -> set[str]:
     """The columns a filter and a box look at (a point as lon/lat, never a geometry)."""
-    need = filter_fields(flt) - {"geometry"}
-    return need | (set(POINT) if bbox is not None or flt.near or flt.district else set())
+    need = criteria.reads(flt)
+    return need - {"geometry"} | (set(POINT) if bbox is not None or "geometry" in need else set())
 
 
 def order_sql(order) -> str:
@@ -235,7 +178,7 @@ class DuckEngine:
         ordered = [c for c in (*FIELDS, *POINT, ROW) if c in need]
         parts = (self._source_sql(n, i, ordered, cursor, pinned) for i, n in enumerate(q.datasets))
         union = " UNION ALL ".join(parts)
-        search = f", {_search_sql()} AS search" if q.filter.keyword.strip() else ""
+        search = f", {criteria.duckdb_search_sql()} AS search" if criteria.BY_NAME["keyword"].active(q.filter) else ""
         where, params = where_sql(q.filter, q.bbox)
         if q.ids is not None:
             where += " AND list_contains(?::VARCHAR[], id)"

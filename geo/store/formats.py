@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 import pyogrio
 
 from geo.filters import IncidentFilter
-from geo.store.columns import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, GEOMETRY, INT_COLUMNS
+from geo.incidents import criteria
+from geo.incidents.schema import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, GEOMETRY, INT_COLUMNS
 
 try:  # how geopandas' to_parquet converts a frame; without them a save converts the whole frame at once
     from geopandas.io.arrow import _create_metadata as _geo_metadata
@@ -31,21 +32,6 @@ except ImportError:  # pragma: no cover - another geopandas
 
 LAYER = "incidents"
 PARQUET_CHUNK = 20_000  # rows converted to Arrow at a time when a dataset version is written
-
-
-def _arrow_filters(flt: IncidentFilter | None) -> list[tuple] | None:
-    if flt is None:
-        return None
-    out: list[tuple] = []
-    if flt.date_from is not None:
-        out.append(("date_end", ">=", pd.Timestamp(flt.date_from)))
-    if flt.date_to is not None:
-        out.append(("date_start", "<=", pd.Timestamp(flt.date_to)))
-    if flt.categories:
-        out.append(("category", "in", list(flt.categories)))
-    if flt.min_fatalities > 0:
-        out.append(("fatalities_best", ">=", int(flt.min_fatalities)))
-    return out or None
 
 
 def _arrow_type(col: pd.Series, first: pa.DataType) -> pa.DataType:
@@ -87,7 +73,7 @@ def _read_parquet(
     path: Path | BinaryIO, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
 ) -> gpd.GeoDataFrame:
     cols = None if columns is None else [*columns, GEOMETRY]
-    gdf = gpd.read_parquet(path, columns=cols, filters=_arrow_filters(flt), bbox=bbox)
+    gdf = gpd.read_parquet(path, columns=cols, filters=criteria.arrow_pushdown(flt), bbox=bbox)
     return gdf.reset_index(drop=True)
 
 
@@ -109,25 +95,6 @@ def _parquet_kinds(fh: BinaryIO) -> dict[str, str]:
     return {f.name: _arrow_kind(f.type) for f in pq.read_schema(fh)}
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _gpkg_where(flt: IncidentFilter | None) -> str | None:
-    if flt is None:
-        return None
-    out = []
-    if flt.date_from is not None:
-        out.append(f"date_end >= '{flt.date_from.isoformat()}'")
-    if flt.date_to is not None:
-        out.append(f"date_start < '{(pd.Timestamp(flt.date_to) + pd.Timedelta(days=1)).date().isoformat()}'")
-    if flt.categories:
-        out.append(f"category IN ({', '.join(_sql_text(c) for c in flt.categories)})")
-    if flt.min_fatalities > 0:
-        out.append(f"fatalities_best >= {int(flt.min_fatalities)}")
-    return " AND ".join(out) or None
-
-
 def _write_gpkg(flat: gpd.GeoDataFrame, path: Path) -> None:
     frame = flat.copy()
     for col in BOOL_COLUMNS:  # OGR has no nullable boolean from pandas: 0/1/NULL integers
@@ -143,7 +110,7 @@ def _read_gpkg(
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
         gdf = pyogrio.read_dataframe(
-            path, layer=LAYER, columns=columns, where=_gpkg_where(flt), bbox=bbox, use_arrow=True
+            path, layer=LAYER, columns=columns, where=criteria.gpkg_pushdown(flt), bbox=bbox, use_arrow=True
         )
     for col in DATE_COLUMNS:
         if col in gdf.columns:

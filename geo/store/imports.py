@@ -6,7 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.importers.compact import stored
+from geo.incidents.compact import stored
 from geo.store.base import IncidentStore, SaveReport, SourceInfo, file_sha256
 
 

@@ -6,7 +6,7 @@ uses, as a vectorised (Arrow) function over the lon/lat columns. A lon/lat box g
 the function only sees the rows that could pass:
 
     register(con)                                              # once per DuckDB connection
-    sql, params = point_test_sql("pkir_near", box, (target, km))   # a condition over lon, lat
+    sql, params = point_test_sql("pkir_near", box, (target, km))   # geo.incidents.criteria: a condition
 
 A new criterion is one PointTest in TESTS: test(lon, lat, *args) -> which points pass, on float64
 arrays without missing values (a row without a point never passes), args one value each.
@@ -87,14 +87,3 @@ def register(con: duckdb.DuckDBPyConnection, tests: Sequence[PointTest] = TESTS)
         con.create_function(
             t.name, arrow_function(t.test, len(t.arg_types)), types, duckdb.sqltype("BOOLEAN"), type="arrow"
         )
-
-
-def point_test_sql(name: str, box: Sequence[float], args: Sequence) -> tuple[str, list]:
-    """The condition "the point lies in box and passes the test `name`", with its parameters; the test
-    is called for the rows inside the box only (a CASE evaluates its branch on those rows alone)."""
-    minx, miny, maxx, maxy = (float(v) for v in box)
-    inside = "lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
-    corners = [minx, maxx, miny, maxy]
-    holes = "".join(", ?" for _ in args)
-    condition = f"({inside} AND CASE WHEN {inside} THEN {name}(lon, lat{holes}) ELSE FALSE END)"
-    return condition, [*corners, *corners, *args]

@@ -37,9 +37,11 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
-from geo.districts import UnknownDistrict, district_geometry
-from geo.filters import SEARCH_FIELDS, IncidentFilter, search_text
-from geo.near import search_box, target_geometry
+from geo.filters import IncidentFilter
+from geo.incidents import criteria
+from geo.incidents.codec import from_flat, is_arrow_text, to_flat
+from geo.incidents.criteria import stored_search_text, without_nul
+from geo.incidents.schema import FIELDS, GEOMETRY, JSON_COLUMNS
 from geo.settings import WRITE_URL_ENV as WRITE_URL_ENV
 from geo.settings import settings
 from geo.store import migrations
@@ -57,7 +59,6 @@ from geo.store.base import (
     StoreError,
     already_kept,
 )
-from geo.store.columns import FIELDS, GEOMETRY, JSON_COLUMNS, from_flat, is_arrow_text, to_flat
 from geo.validation import NUL
 
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
@@ -86,21 +87,6 @@ def _now() -> str:
 
 def _new_version() -> str:
     return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
-
-
-def _like(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _whole_word(word: str) -> str:
-    """A PostgreSQL regular expression matching word only where no word character touches it."""
-    return r"(^|\W)" + re.sub(r"([^\w\s])", r"\\\1", word) + r"(\W|$)"
-
-
-def without_nul(values) -> list[str]:
-    """Filter values a text may equal: one holding NUL matches no kept text, and PostgreSQL refuses it."""
-    return [v for v in values if NUL not in v]
 
 
 _JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # a \u0000 escape, not an escaped backslash
@@ -133,52 +119,10 @@ def nul_cell(flat: pd.DataFrame) -> tuple[str, str] | None:
 
 
 def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Composable, list]:
-    """The SQL condition on table alias ``i`` for a filter and a box (as geo.store.base says), and its parameters."""
-    parts: list[sql.Composable] = []
-    params: list = []
-    if flt is not None:
-        if flt.date_from is not None:
-            parts.append(sql.SQL("i.date_end >= %s"))
-            params.append(pd.Timestamp(flt.date_from).to_pydatetime())
-        if flt.date_to is not None:
-            parts.append(sql.SQL("i.date_start <= %s"))
-            params.append(pd.Timestamp(flt.date_to).to_pydatetime())
-        if flt.categories:
-            parts.append(sql.SQL("i.category = ANY(%s)"))
-            params.append(without_nul(flt.categories))
-        if flt.countries:
-            parts.append(sql.SQL("string_to_array(i.country, ';') && %s::text[]"))
-            params.append(without_nul(flt.countries))
-        if flt.min_fatalities > 0:
-            parts.append(sql.SQL("coalesce(i.fatalities_best, 0) >= %s"))
-            params.append(int(flt.min_fatalities))
-        for word in flt.keyword.strip().lower().split():
-            if NUL in word:  # no kept text holds one (geo.validation.nul_problem): it matches nothing
-                parts.append(sql.SQL("FALSE"))
-                continue
-            if flt.whole_words:  # as geo.filters: not joined to a letter, digit or _ on either side
-                parts.append(sql.SQL("i.search ~ %s"))
-                params.append(_whole_word(word))
-            else:
-                parts.append(sql.SQL("i.search LIKE %s"))
-                params.append(_like(word))
-        if flt.near:  # on the spheroid, as geo.near measures on the WGS84 ellipsoid; no point never matches
-            parts.append(
-                sql.SQL(
-                    "i.geometry && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"  # the index narrows, the distance decides
-                    " AND ST_DWithin(i.geometry::geography, ST_GeomFromWKB(%s, 4326)::geography, %s)"
-                )
-            )
-            params += [*search_box(flt.near, flt.near_km), shapely.to_wkb(target_geometry(flt.near))]
-            params.append(float(flt.near_km) * 1000.0)
-        if flt.district:  # the shipped polygon as a parameter; an unknown id matches nothing, as geo.filters
-            try:
-                polygon = district_geometry(flt.district)
-            except UnknownDistrict:
-                parts.append(sql.SQL("FALSE"))
-            else:
-                parts.append(sql.SQL("ST_Intersects(i.geometry, ST_GeomFromWKB(%s, 4326))"))
-                params.append(shapely.to_wkb(polygon))
+    """The SQL condition on table alias ``i`` for a filter (geo.incidents.criteria's PostGIS
+    translations) and a box, and its parameters."""
+    conditions, params = criteria.postgis_where(flt)
+    parts: list[sql.Composable] = [sql.SQL(c) for c in conditions]
     if bbox is not None:
         minx, miny, maxx, maxy = (float(v) for v in bbox)
         parts.append(
@@ -233,13 +177,6 @@ def aggregate_query(
         " WHERE p.geometry IS NOT NULL AND NOT ST_IsEmpty(p.geometry) GROUP BY 1, 2"
     ).format(picked)
     return query, [cell, cell, names, *params]
-
-
-def stored_search_text(flat: pd.DataFrame) -> pd.Series:
-    """search_text of stored rows: their JSON actors decoded first, so a kept import (whose actors are
-    JSON text) is found by its actors as the pandas filter finds it."""
-    wanted = [c for c in (*SEARCH_FIELDS, "actors") if c in flat.columns]
-    return search_text(from_flat(pd.DataFrame(flat[wanted]))).set_axis(flat.index)
 
 
 def copy_batch(flat: gpd.GeoDataFrame, dataset_id: int) -> pa.Table:

@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 from psycopg import sql
 
+from geo.incidents.codec import flat_rows, point_columns, typed
+from geo.incidents.criteria import stored_search_text, without_nul
+from geo.incidents.schema import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, POINT, column_kind
 from geo.store.base import KEY, SHIPPED, DatasetNotFound
-from geo.store.columns import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS
-from geo.store.postgis import stored_search_text, where_clause, without_nul
+from geo.store.postgis import where_clause
 from geo.store.query import (
     GROUPING_COLUMNS,
-    POINT,
     SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
@@ -32,17 +33,13 @@ from geo.store.query import (
     Summary,
     check_grouping,
     choices_of,
-    column_kind,
-    flat_rows,
     grouped_frame,
     groupings,
     key_sql,
-    point_columns,
     sample_sql,
     summary_of,
     summary_sql,
     tracks_sql,
-    typed,
 )
 
 FETCH_ROWS = 50_000  # rows() reads a large result this many rows at a time

@@ -38,7 +38,7 @@ What a page calls (build the engine once per dataset version, e.g. cached by sto
     engine.rows(IncidentQuery(names, ids=(incident_id,)))                # a record by id
     engine.choices(IncidentQuery(names))                                # the filters' options
 
-Rows come back typed as geo.store.columns.from_flat types them (texts and None, datetime64[us],
+Rows come back typed as geo.incidents.codec.typed types them (texts and None, datetime64[us],
 Int64, float64, lists for actors and sources), lon/lat as float64 with NaN when unlocated.
 """
 
@@ -55,20 +55,12 @@ import pandas as pd
 
 from geo.chronology import track_for_category
 from geo.filters import IncidentFilter
+from geo.incidents.codec import flat_rows, point_columns, typed
+from geo.incidents.schema import POINT
 from geo.schema import INCIDENT_CATEGORIES
 from geo.store.aggregate import check_cell
 from geo.store.base import COLUMNS, KEY, BBox, DatasetNotFound, StoreError, reference_query
-from geo.store.columns import (
-    BOOL_COLUMNS,
-    DATE_COLUMNS,
-    FLOAT_COLUMNS,
-    INT_COLUMNS,
-    JSON_COLUMNS,
-    decode_json_column,
-    to_flat,
-)
 
-POINT = ("lon", "lat")  # the point as two columns: what a map draws, no geometry object
 ORDERABLE = ("date_start", "date_end", "fatalities_best", "id", "title", "category", "country", "place")
 GROUPINGS = ("cell", "month", "category", "country", "track", "precision", "country_value")
 UNLOCATED = "unlocated"  # the "precision" of a row without one
@@ -76,19 +68,6 @@ UNKNOWN_COUNTRY = "unknown"  # the "country_value" of a row without one (as geo.
 SECURITY_TRACK = "security"  # Summary.security counts the rows on this track
 SIDE_COLUMNS = ("fatalities_security", "fatalities_militants", "fatalities_civilians")
 DEFAULT_ORDER = (("date_start", True), (KEY, False))
-
-
-def column_kind(name: str) -> str:
-    """How a stored column (or lon/lat) is typed in SQL: 'float', 'date', 'int', 'bool' or 'text'."""
-    if name in POINT or name in FLOAT_COLUMNS:
-        return "float"
-    if name in DATE_COLUMNS:
-        return "date"
-    if name in INT_COLUMNS:
-        return "int"
-    if name in BOOL_COLUMNS:
-        return "bool"
-    return "text"
 
 
 MAX_LIMIT = 100_000  # a page larger than this is a whole dataset: ask for an aggregate instead
@@ -310,28 +289,6 @@ def summary_of(values: Sequence) -> Summary:
     return Summary(n, fatal, known, sides, unattributed, security, located)
 
 
-def typed(flat: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Stored values (Arrow, SQL or to_flat's frame) -> the types rows() promises, these columns in order."""
-    out = {}
-    for name in columns:
-        col = flat[name] if name in flat.columns else pd.Series([None] * len(flat), index=flat.index, dtype=object)
-        if name in POINT or name in FLOAT_COLUMNS:
-            out[name] = pd.to_numeric(col, errors="coerce").astype("float64")
-        elif name in JSON_COLUMNS:
-            texts = pd.Series(col.to_numpy(dtype=object, na_value=None), index=flat.index, dtype=object)
-            out[name] = decode_json_column(texts)
-        elif name in DATE_COLUMNS:
-            out[name] = pd.to_datetime(col).astype("datetime64[us]")
-        elif name in INT_COLUMNS:
-            out[name] = pd.to_numeric(col).astype("Int64")
-        elif name in BOOL_COLUMNS:
-            values = col.astype("boolean").to_numpy(dtype=object, na_value=None)
-            out[name] = pd.Series(values, index=flat.index, dtype=object)
-        else:
-            out[name] = pd.Series(col.to_numpy(dtype=object, na_value=None), index=flat.index, dtype=object)
-    return pd.DataFrame(out, index=flat.index).reset_index(drop=True)
-
-
 def grouped_frame(by, keys: list[tuple], cell_deg: float) -> pd.DataFrame:
     """An aggregate from (key..., incidents, fatalities) tuples as an engine returns them (a cell's key
     is two values, its column and row), typed and sorted by the keys."""
@@ -464,20 +421,6 @@ class ReferenceQueries:
         rows = self._matched(q)
         countries = {c for v in rows["country"].dropna() for c in str(v).split(";")}
         return choices_of(rows["date_start"].min(), rows["date_end"].max(), set(rows["category"].dropna()), countries)
-
-
-def point_columns(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(lon, lat) of every row's point, NaN where a row has none or an empty one."""
-    geom = gdf.geometry
-    located = (geom.notna() & ~geom.is_empty).to_numpy()
-    lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
-    lon[located], lat[located] = geom[located].x.to_numpy(), geom[located].y.to_numpy()
-    return lon, lat
-
-
-def flat_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A loaded frame as stored values (geo.store.columns.to_flat), numbered from 0, without geometry."""
-    return pd.DataFrame(to_flat(gdf).drop(columns=gdf.geometry.name)).reset_index(drop=True)
 
 
 def _flat_with_point(gdf: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -28,12 +28,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.catalog import LAYERS, data_dir
+from geo.incidents.codec import decode_json_column
 from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
 from geo.settings import settings
 from geo.store import formats
 from geo.store.base import SHIPPED, DatasetInfo, SourceInfo, StoreError, file_sha256
-from geo.store.columns import decode_json_column
 from geo.store.workspace import STATIC as _STATIC  # noqa: F401 (tests name the served folder through this module)
 from geo.store.workspace import default_workspace, forbidden_place, open_beside, real_folder, write_atomic, write_json
 from geo.validation import ValidationReport

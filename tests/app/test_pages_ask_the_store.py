@@ -13,11 +13,12 @@ import streamlit as st
 from bench.bench_million import million
 from geo.chronology import MARK_LIMIT
 from geo.incident_stats import PAGE_SIZE
+from geo.incidents.schema import POINT
 from geo.loading import load_layer
 from geo.store import DATABASE_ENV, open_store
 from geo.store.base import SourceInfo
 from geo.store.engine import DuckEngine
-from geo.store.query import MAP_COLUMNS, POINT
+from geo.store.query import MAP_COLUMNS
 from geo.store.workspace import WORKSPACE_ENV
 from tests.app_helpers import PAGES, open_page
 from ui.queries import TIP_COLUMNS

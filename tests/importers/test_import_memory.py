@@ -17,7 +17,7 @@ import pytest
 from bench.bench_import import make_latlon, make_ucdp, measure
 from geo.importers import import_file
 from geo.importers.build import SharedTexts, value_key
-from geo.importers.compact import ARROW_TEXT, LAT, LON
+from geo.incidents.compact import ARROW_TEXT, LAT, LON
 
 LAYOUTS = {  # writer of a ~12 MB file; bounds for the import and for the keep (x file size)
     "ucdp": (lambda path: make_ucdp(path, 40_000), 3.6, 6.2),  # main before: 4.0x, 6.8x; now 3.2x, 5.4x

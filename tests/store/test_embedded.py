@@ -12,9 +12,9 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from geo.filters import IncidentFilter
+from geo.incidents.codec import to_flat
 from geo.store import formats, open_store
 from geo.store.base import DatasetNotFound, StoreError, WorkspaceError
-from geo.store.columns import to_flat
 from geo.store.embedded import EmbeddedStore
 from geo.store.workspace import APP_NAME, WORKSPACE_ENV, default_workspace
 from tests.store.test_store_processes import finish, writer

@@ -7,7 +7,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from geo.store.point_tests import PointTest, point_test_sql, register
+from geo.incidents.criteria import point_test_sql
+from geo.store.point_tests import PointTest, register
 
 
 def east_of(lon: np.ndarray, lat: np.ndarray, limit: float, label: str) -> np.ndarray:

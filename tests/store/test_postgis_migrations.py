@@ -10,9 +10,9 @@ import uuid
 import psycopg
 import pytest
 
+from geo.incidents.schema import FIELDS, table_type
 from geo.store import migrations, open_store
 from geo.store.base import SHIPPED, StoreError
-from geo.store.columns import FIELDS
 from geo.store.postgis import PostgisStore
 from tests.pg_cluster import ROOT, with_database
 
@@ -57,18 +57,20 @@ def test_opening_an_empty_database_applies_every_migration_once(empty_db):
         assert migrations.migrate(conn) == []  # nothing left to do
 
 
-def test_the_incidents_table_holds_every_schema_field(empty_db):
-    """A new schema field needs a new migration: this fails until one adds the column."""
+def test_the_incidents_table_holds_every_schema_field_with_its_type(empty_db):
+    """A new schema field needs a new migration: this fails until one adds the column, of the SQL type
+    geo.incidents.schema.table_type gives (tests/test_incident_home.py checks the files without a database)."""
     with psycopg.connect(empty_db) as conn:
         migrations.migrate(conn)
-        cols = {
-            r[0]
-            for r in conn.execute(
-                "SELECT column_name FROM information_schema.columns"
-                " WHERE table_schema = 'pkir' AND table_name = 'incidents'"
-            )
-        }
-    assert set(FIELDS) <= cols
+        got = dict(
+            conn.execute(
+                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
+                " WHERE attrelid = 'pkir.incidents'::regclass AND attnum > 0 AND NOT attisdropped"
+            ).fetchall()
+        )
+        want = {name: conn.execute("SELECT %s::regtype::text", (table_type(name),)).fetchone()[0] for name in FIELDS}
+    assert {name: got.get(name) for name in FIELDS} == want
+    assert want["date_start"] == "timestamp without time zone" and want["actors"] == "jsonb"
 
 
 def test_a_database_one_version_behind_is_upgraded_and_keeps_its_datasets(empty_db, synthetic):

@@ -13,8 +13,9 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point
 
 from bench.synthetic import make_incidents
-from geo.filters import SEARCH_FIELDS, IncidentFilter
+from geo.filters import IncidentFilter
 from geo.importers import import_file
+from geo.incidents.criteria import SEARCH_FIELDS
 from geo.loading import load_layer
 from geo.store import open_store
 from geo.store.base import (

@@ -3,15 +3,11 @@
 A GeoDataFrame of Python objects costs about 50 bytes of overhead for every text, 250 for every
 row's sources (a list holding a dict) and 220 for every point; a narrow CSV row is about 120
 bytes, so the usual frame is eight times the file. Here every text column is one Arrow buffer,
-lists and sources are the JSON text the store keeps (geo.store.columns.to_flat) and points are
+lists and sources are the JSON text the store keeps (geo.incidents.codec.to_flat) and points are
 two float columns; `stored` gives the frame a store saves, `expand` the usual frame a page uses.
 """
 
 from __future__ import annotations
-
-import contextlib
-import ctypes
-import functools
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from geo.store.columns import GEOMETRY, from_flat, to_flat
+from geo.incidents.codec import from_flat, to_flat
+from geo.incidents.schema import GEOMETRY
 
 ARROW_TEXT = pd.ArrowDtype(pa.string())
 LON, LAT = "__lon__", "__lat__"  # incidents are points (or unlocated: NaN)
@@ -72,7 +69,7 @@ def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def stored(flat: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The frame a store saves (geo.store.columns.to_flat leaves it as it is)."""
+    """The frame a store saves (geo.incidents.codec.to_flat leaves it as it is)."""
     lon, lat = flat[LON].to_numpy(), flat[LAT].to_numpy()
     points = shapely.points(lon, lat)
     points[np.isnan(lon) | np.isnan(lat)] = None
@@ -83,29 +80,3 @@ def stored(flat: pd.DataFrame) -> gpd.GeoDataFrame:
 def expand(flat: pd.DataFrame) -> gpd.GeoDataFrame:
     """The usual incident frame (texts as Python strings, lists and sources as lists and dicts)."""
     return from_flat(stored(flat))
-
-
-def give_back_free_pages() -> None:
-    """Ask glibc to return the free pages inside its heap: each part's rows, once compact, leave
-    their Python objects' pages free between the parts' Arrow buffers (a no-op without glibc)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
-MMAP_THRESHOLD = 256 * 1024  # blocks of this size or more live on their own pages, whatever was freed before
-
-
-@functools.cache
-def large_blocks_on_their_own_pages() -> bool:
-    """For a parse of a large file (once a process): glibc raises its mmap threshold each time a
-    large block is freed, after which a part's columns come from the heap and stay there; fixing it
-    at MMAP_THRESHOLD and letting Arrow allocate through glibc keeps an import's peak near 3x the
-    file (tests/importers/test_import_memory.py). False where there is no glibc."""
-    try:
-        fixed = bool(ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
-    except (OSError, AttributeError):
-        return False
-    if fixed:
-        pa.set_memory_pool(pa.system_memory_pool())
-    return fixed

@@ -1,8 +1,10 @@
-"""The stored form of an incident frame: one plain typed column per schema field.
+"""The one codec of the incident table: the loaded frame <-> the stored form <-> a query's rows.
 
-Lists (actors) and lists of objects (sources) become JSON text, so GeoParquet, GeoPackage and a
-PostGIS table (jsonb) all hold the same values and QGIS shows them as text. ``to_flat`` and
-``from_flat`` are inverses for any validated incident frame.
+The stored form has one plain typed column per schema field. Lists (actors) and lists of objects
+(sources) become JSON text, so GeoParquet, GeoPackage, Arrow and a PostGIS table (jsonb) all hold
+the same values and QGIS shows them as text. ``to_flat`` and ``from_flat`` are inverses for any
+validated incident frame; ``typed`` types stored values (Arrow, SQL rows) as a query returns them,
+``incident_frame`` turns such rows (lon/lat) back into a frame with points.
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ import pyarrow.compute as pc
 import shapely
 
 from geo.geojson_io import json_value
-from geo.schema import INCIDENTS
-
-FIELDS = {f.name: f for f in INCIDENTS.fields}
-JSON_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind in ("str_list", "sources"))
-DATE_COLUMNS = tuple(INCIDENTS.date_fields)
-INT_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind == "int")
-FLOAT_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind == "float")
-BOOL_COLUMNS = tuple(f.name for f in INCIDENTS.fields if f.kind == "bool")
-GEOMETRY = "geometry"
+from geo.incidents.schema import (
+    BOOL_COLUMNS,
+    DATE_COLUMNS,
+    FIELDS,
+    FLOAT_COLUMNS,
+    GEOMETRY,
+    INT_COLUMNS,
+    JSON_COLUMNS,
+    POINT,
+)
 
 
 def _plain(value):
@@ -51,7 +54,7 @@ def _json_text(value) -> str | None:
 
 
 def is_arrow_text(col: pd.Series) -> bool:
-    """Is the column text held in Arrow (an import's compact frame, geo.importers.compact)?"""
+    """Is the column text held in Arrow (an import's compact frame, geo.incidents.compact)?"""
     return isinstance(col.dtype, pd.ArrowDtype) and pa.types.is_string(col.dtype.pyarrow_dtype)
 
 
@@ -77,7 +80,7 @@ def _text(value) -> str | None:
 
 def _flat_column(name: str, col: pd.Series) -> pd.Series:
     if is_arrow_text(col):
-        return col  # stored text already (an import's compact frame, geo.importers.compact)
+        return col  # stored text already (an import's compact frame, geo.incidents.compact)
     if name in JSON_COLUMNS:
         return pd.Series(_json_texts(col), index=col.index, dtype=object)
     if name in DATE_COLUMNS:
@@ -207,3 +210,51 @@ def filter_columns(columns: Sequence[str] | None, flt_needed: Sequence[str]) -> 
         return None
     wanted = set(columns) | set(flt_needed)
     return [c for c in FIELDS if c in wanted]
+
+
+def typed(flat: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Stored values (Arrow, SQL or to_flat's frame) -> the types a query's rows have, these columns in order."""
+    out = {}
+    for name in columns:
+        col = flat[name] if name in flat.columns else pd.Series([None] * len(flat), index=flat.index, dtype=object)
+        if name in POINT or name in FLOAT_COLUMNS:
+            out[name] = pd.to_numeric(col, errors="coerce").astype("float64")
+        elif name in JSON_COLUMNS:
+            texts = pd.Series(col.to_numpy(dtype=object, na_value=None), index=flat.index, dtype=object)
+            out[name] = decode_json_column(texts)
+        elif name in DATE_COLUMNS:
+            out[name] = pd.to_datetime(col).astype("datetime64[us]")
+        elif name in INT_COLUMNS:
+            out[name] = pd.to_numeric(col).astype("Int64")
+        elif name in BOOL_COLUMNS:
+            values = col.astype("boolean").to_numpy(dtype=object, na_value=None)
+            out[name] = pd.Series(values, index=flat.index, dtype=object)
+        else:
+            out[name] = pd.Series(col.to_numpy(dtype=object, na_value=None), index=flat.index, dtype=object)
+    return pd.DataFrame(out, index=flat.index).reset_index(drop=True)
+
+
+def point_columns(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) of every row's point, NaN where a row has none or an empty one."""
+    geom = gdf.geometry
+    located = (geom.notna() & ~geom.is_empty).to_numpy()
+    lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)
+    lon[located], lat[located] = geom[located].x.to_numpy(), geom[located].y.to_numpy()
+    return lon, lat
+
+
+def flat_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A loaded frame as stored values (to_flat), numbered from 0, without geometry."""
+    return pd.DataFrame(to_flat(gdf).drop(columns=gdf.geometry.name)).reset_index(drop=True)
+
+
+def incident_frame(rows: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A query's rows with a point geometry (None where lon/lat is missing) instead of lon/lat, in EPSG:4326."""
+    props = rows.drop(columns=[c for c in POINT if c in rows.columns])
+    if not set(POINT) <= set(rows.columns):
+        return gpd.GeoDataFrame(props, geometry=gpd.GeoSeries([None] * len(rows), index=rows.index), crs="EPSG:4326")
+    lon = rows["lon"].to_numpy(dtype=float)
+    lat = rows["lat"].to_numpy(dtype=float)
+    points = np.asarray(gpd.points_from_xy(lon, lat), dtype=object)
+    points[~(np.isfinite(lon) & np.isfinite(lat))] = None
+    return gpd.GeoDataFrame(props, geometry=gpd.GeoSeries(points, index=rows.index), crs="EPSG:4326")
