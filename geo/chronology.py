@@ -159,26 +159,14 @@ def monthly_density(ev: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFr
     Columns: date_start (first day of the period), date_next (first day of the next), category, events.
     A few hundred rows stand for any number of events, so the browser draws counts, not every event.
     """
-    category = ev["category"].fillna("unknown").to_numpy()
-    for freq in ("M", "Q", "Y"):
-        period = ev["date_start"].dt.to_period(freq)
-        out = (
-            pd.DataFrame({"period": period, "category": category})
-            .groupby(["period", "category"], sort=True)
-            .size()
-            .rename("events")
-            .reset_index()
-        )
-        if len(out) <= max_rows:
-            break
-    return pd.DataFrame(
+    months = pd.DataFrame(
         {
-            "date_start": out["period"].dt.to_timestamp().astype("datetime64[ns]"),
-            "date_next": (out["period"] + 1).dt.to_timestamp().astype("datetime64[ns]"),
-            "category": out["category"],
-            "events": out["events"].astype("int64"),
+            "month": ev["date_start"].dt.to_period("M").dt.to_timestamp(),
+            "category": ev["category"].fillna("unknown").to_numpy(),
         }
     )
+    counts = months.groupby(["month", "category"], sort=True).size().rename("incidents").reset_index()
+    return density_of(counts, max_rows)
 
 
 def density_of(counts: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFrame:
