@@ -357,7 +357,7 @@ def test_the_map_payload_is_only_its_columns_inside_the_box(kept):
     store, ref = kept
     q = IncidentQuery(("kept",), IncidentFilter(min_fatalities=1), bbox=BOX, columns=MAP_COLUMNS)
     got = open_queries(store, ["kept"]).rows(q)
-    assert set(got.columns) == {*MAP_COLUMNS} and list(got.columns)[0] == "id"
+    assert set(got.columns) == {*MAP_COLUMNS} and got.columns[0] == "id"
     assert {"date_start", "date_end"} < set(got.columns)  # the time control filters by them in the browser
     assert got["lon"].between(BOX[0], BOX[2]).all() and got["lat"].between(BOX[1], BOX[3]).all()
     pd.testing.assert_frame_equal(got, ref.rows(q))
