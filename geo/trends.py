@@ -48,6 +48,10 @@ CLASS_COLOURS = {  # a diverging scale (red worse, blue better); grey for too fe
     "large decrease": "#2166ac",
     "too few to say": "#bdbdbd",
 }
+# the two periods side by side: incidents per unit on one sequential scale shared by both maps
+COUNT_COLOURS = ("#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")
+NO_EVENT_COLOUR = "#f7f7f7"
+NICE_STEPS = (1, 2, 3, 5)  # bin bounds are these times a power of ten
 BASELINES = {"previous": "the previous period of equal length", "year": "the same period a year earlier"}
 H3_RESOLUTIONS = (4, 5, 6, 7)  # about 1,770 / 250 / 36 / 5 km² a hexagon
 
@@ -119,6 +123,36 @@ def change_class(current, baseline, min_events: int = MIN_EVENTS) -> np.ndarray:
     out[np.isnan(pct)] = "stable"  # no event in either period (only reached with min_events 0)
     out[(cur < min_events) & (base < min_events)] = "too few to say"
     return out
+
+
+def count_scale(*counts) -> tuple[int, ...]:
+    """Lower bounds of up to five count bins (the first is 1) covering the largest count in any of
+    the columns given, spaced geometrically on round numbers: both periods' maps share one scale."""
+    top = max((int(np.nanmax(np.asarray(c, dtype=float), initial=0)) for c in counts), default=0)
+    if top <= 1:
+        return (1,)
+    nice = sorted({s * 10**e for e in range(len(str(top))) for s in NICE_STEPS})
+    bounds = {1}
+    for i in range(1, len(COUNT_COLOURS)):
+        target = top ** (i / len(COUNT_COLOURS))
+        bounds.add(max(n for n in nice if n <= target))
+    return tuple(sorted(b for b in bounds if b <= top))
+
+
+def count_labels(bounds: tuple[int, ...]) -> list[str]:
+    """'1', '2–4', '5+': how the legend names each bin of count_scale."""
+    out = []
+    for low, nxt in zip(bounds, (*bounds[1:], None), strict=True):
+        out.append(f"{low:,}+" if nxt is None else f"{low:,}" if nxt - 1 == low else f"{low:,}–{nxt - 1:,}")
+    return out
+
+
+def count_colours(counts, bounds: tuple[int, ...]) -> list[str]:
+    """The fill of each unit: NO_EVENT_COLOUR for none, else its bin's colour in COUNT_COLOURS."""
+    values = np.nan_to_num(np.asarray(counts, dtype=float))
+    bins = np.searchsorted(np.asarray(bounds, dtype=float), values, side="right") - 1
+    palette = COUNT_COLOURS[-len(bounds) :] if len(bounds) < len(COUNT_COLOURS) else COUNT_COLOURS
+    return [NO_EVENT_COLOUR if v <= 0 else palette[b] for v, b in zip(values, bins, strict=True)]
 
 
 def period_filter(flt: IncidentFilter, period: Period) -> IncidentFilter:

@@ -16,7 +16,7 @@ from ui.map_panel import show_map
 from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
 from ui.trends import trend_cells
-from views.map.trends_map import change_text, trends_map
+from views.map.trends_map import change_text, count_legend, trends_map
 
 ensure_app_shell()
 
@@ -28,6 +28,7 @@ KEYS = {
     "resolution": "trends_resolution",
     "table": "trends_table",
     "map": "trends_map",
+    "side": "trends_side",
 }
 COMPARE = {
     "previous": "The previous period of equal length",
@@ -53,6 +54,7 @@ url_state.page_param("unit", KEYS["unit"], lambda t: t if t in UNITS else None, 
 url_state.page_param("h3", KEYS["resolution"], lambda t: int(t) if int(t) in trends.H3_RESOLUTIONS else None, default=5)
 url_state.page_param("pivot", KEYS["pivot"], lambda t: min(max(date.fromisoformat(t), lo), hi), format=date.isoformat)
 url_state.page_param("days", KEYS["window"], lambda t: int(t) if int(t) in WINDOWS else None, default=182)
+url_state.page_param("side", KEYS["side"], lambda t: True if t == "1" else None, format=lambda v: "1" if v else "")
 st.session_state.setdefault(KEYS["resolution"], 5)
 st.session_state.setdefault(KEYS["window"], 182)
 c1, c2, c3 = st.columns([3, 2, 2])
@@ -117,6 +119,35 @@ built = trends_map(
     asset_base=ensure_assets(),
 )
 clicked = show_map(built, key=KEYS["map"], height=built.summary["height"])
+if st.toggle("The two periods side by side", key=KEYS["side"]):
+    scale = trends.count_scale(shown["baseline"], shown["current"])
+    where = "district" if unit == "districts" else "hexagon"
+    sides = st.columns(2)
+    for side, column, name, period in zip(
+        sides, ("baseline", "current"), ("Before", "Now"), (baseline, current), strict=True
+    ):
+        with side:
+            st.markdown(
+                safe(
+                    "**{}**: {}, {} incidents in these {}s",
+                    name,
+                    period.label(),
+                    f"{int(shown[column].sum()):,}",
+                    where,
+                )
+            )
+            one = trends_map(
+                layers,
+                shown,
+                unit=unit,
+                selected=flt.district or None,
+                asset_base=ensure_assets(),
+                height=380,
+                fills=trends.count_colours(shown[column], scale),
+                legend=count_legend(f"Incidents per {where}, {name.lower()}", scale),
+            )
+            clicked = show_map(one, key=f"{KEYS['map']}_{column}", height=380) or clicked
+    st.caption("Both maps share one scale of incidents per unit; the change map above compares them.")
 if clicked and clicked[0] == "districts" and clicked[1] != flt.district:
     choose_district(clicked[1])
     st.rerun()

@@ -12,9 +12,19 @@ import pandas as pd
 from geo.districts import shipped_districts
 from geo.loading import load_layer
 from geo.store.aggregate import grid_counts
-from geo.trends import CLASS_COLOURS, FINE_CELL, district_trends, hexagon_trends
+from geo.trends import (
+    CLASS_COLOURS,
+    COUNT_COLOURS,
+    FINE_CELL,
+    NO_EVENT_COLOUR,
+    count_colours,
+    count_labels,
+    count_scale,
+    district_trends,
+    hexagon_trends,
+)
 from views.map.build import map_html
-from views.map.trends_map import OSM_CREDIT, change_text, trends_map
+from views.map.trends_map import OSM_CREDIT, change_text, count_legend, trends_map
 
 LAYERS = {k: load_layer(k)[0] for k in ("countries", "provinces", "border")}
 
@@ -67,3 +77,34 @@ def test_hexagons_draw_one_polygon_each():
 def test_change_text():
     assert [change_text(v) for v in (40.0, -12.4, float("inf"), float("nan"))] == ["+40 %", "-12 %", "new", "–"]
     assert change_text(pd.NA) == "–"
+
+
+def test_the_two_periods_share_one_count_scale():
+    districts = shipped_districts()
+    now = _cells([(60.87, 29.49)] * 40 + [(60.64, 25.30)] * 2)
+    before = _cells([(60.87, 29.49)] * 2)
+    table = district_trends(now, before, districts)
+    shown = districts.set_index("id")[["geometry"]].join(table)
+    scale = count_scale(shown["baseline"], shown["current"])
+    assert scale[0] == 1 and scale[-1] <= 40 and list(scale) == sorted(set(scale))
+    fills = {}
+    for column in ("baseline", "current"):
+        colours = count_colours(shown[column], scale)
+        legend = count_legend(f"Incidents, {column}", scale)
+        html = map_html(
+            trends_map({**LAYERS, "districts": districts}, shown, fills=colours, legend=legend, standalone=True)
+        )
+        features, _ = _features(html, "districts")
+        fills[column] = {f["properties"]["id"]: f["properties"]["style"]["fillColor"] for f in features}
+        assert f"Incidents, {column}" in html and "none" in html
+    # the same count has the same colour on both maps; no event is the neutral colour
+    assert fills["current"]["IRN.SB.zahedan"] == COUNT_COLOURS[-1]
+    assert fills["baseline"]["IRN.SB.zahedan"] == fills["current"]["IRN.SB.chabahar"] != COUNT_COLOURS[-1]
+    assert fills["baseline"]["IRN.SB.chabahar"] == NO_EVENT_COLOUR
+
+
+def test_count_bins_are_named_by_their_bounds():
+    assert count_scale([0], [0]) == (1,)
+    scale = count_scale([999], [12])
+    assert count_labels(scale)[0].startswith("1") and count_labels(scale)[-1].endswith("+")
+    assert count_colours([0, 1, 999], scale)[1:] == [COUNT_COLOURS[0], COUNT_COLOURS[-1]]

@@ -160,3 +160,19 @@ def test_the_pages_periods_and_map_live_in_its_address():
     assert str(at.date_input(key="trends_pivot").value) == "2019-06-01"
     at.selectbox(key="trends_unit").set_value("districts").run()
     assert at.query_params.get("unit") in (None, [], "") and at.query_params.get("compare") in ("around", ["around"])
+
+
+def test_the_two_periods_side_by_side_count_what_the_table_counts():
+    at = open_page(PAGE)
+    at.selectbox(key="trends_compare").set_value("around").run()
+    table = _table(at)
+    at.toggle(key="trends_side").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    heads = [m.value for m in at.markdown if m.value.startswith(("**Before**:", "**Now**:"))]
+    assert len(heads) == 2
+    assert f"{int(table['Before'].sum()):,} incidents in these districts" in heads[0]
+    assert f"{int(table['Now'].sum()):,} incidents in these districts" in heads[1]
+    assert at.query_params.get("side") in ("1", ["1"])
+    at.toggle(key="trends_side").set_value(False).run()
+    assert not [m for m in at.markdown if m.value.startswith("**Before**")]
+    assert at.query_params.get("side") in (None, [], "")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo.catalog import LAYERS
-from geo.trends import CLASS_COLOURS, CLASSES
+from geo.trends import CLASS_COLOURS, CLASSES, NO_EVENT_COLOUR, count_colours, count_labels
 from views.map.assets import DEFAULT_ASSET_BASE
 from views.map.build import BuiltMap, region_bounds
 from views.map.elements import FeatureLayer, Legend, Sync
@@ -56,12 +56,16 @@ def _tip(name: str, klass: str, now: int, before: int, pct: float, approx: float
     )
 
 
-def choropleth_features(table: gpd.GeoDataFrame, layer_id: str, names: pd.Series, selected: str | None) -> list[dict]:
-    """One GeoJSON feature per unit: its class colour, an escaped tooltip, layer and id for the click."""
+def choropleth_features(
+    table: gpd.GeoDataFrame, layer_id: str, names: pd.Series, selected: str | None, fills: list[str] | None = None
+) -> list[dict]:
+    """One GeoJSON feature per unit: its class colour (or its colour in fills), an escaped tooltip,
+    layer and id for the click."""
     features = []
     columns = (table[c].to_numpy() for c in ("change_class", "current", "baseline", "change_pct", "approximate"))
-    rows = zip(table.index, table.geometry, names, *columns, strict=True)
-    for unit, geom, name, klass, now, before, pct, approx in rows:
+    fills = fills if fills is not None else [CLASS_COLOURS[k] for k in table["change_class"]]
+    rows = zip(table.index, table.geometry, names, fills, *columns, strict=True)
+    for unit, geom, name, fill, klass, now, before, pct, approx in rows:
         geometry = _polygon(geom)
         if geometry is None:
             continue
@@ -69,7 +73,7 @@ def choropleth_features(table: gpd.GeoDataFrame, layer_id: str, names: pd.Series
         style = {
             "color": SELECTED_OUTLINE if chosen else "#555555",
             "weight": 3 if chosen else 0.8,
-            "fillColor": CLASS_COLOURS[klass],
+            "fillColor": fill,
             "fillOpacity": 0.75,
         }
         tip = _tip(str(name), klass, now, before, pct, approx)
@@ -81,6 +85,15 @@ def choropleth_features(table: gpd.GeoDataFrame, layer_id: str, names: pd.Series
 def class_legend(title: str, note: str | None = None) -> str:
     """The change classes' colours, with the unit drawn and an optional note (all escaped)."""
     rows = [row(swatch_symbol("square", CLASS_COLOURS[c]), c) for c in CLASSES]
+    extra = f'<div class="row"><span>{esc(note)}</span></div>' if note else ""
+    return f"<details open><summary>Legend</summary><h4>{esc(title)}</h4>{''.join(rows)}{extra}</details>"
+
+
+def count_legend(title: str, bounds: tuple[int, ...], note: str | None = None) -> str:
+    """The count bins' colours (geo.trends.count_scale), "none" first, with the period and a note (escaped)."""
+    colours = count_colours(bounds, bounds)
+    rows = [row(swatch_symbol("square", NO_EVENT_COLOUR), "none")]
+    rows += [row(swatch_symbol("square", c), label) for c, label in zip(colours, count_labels(bounds), strict=True)]
     extra = f'<div class="row"><span>{esc(note)}</span></div>' if note else ""
     return f"<details open><summary>Legend</summary><h4>{esc(title)}</h4>{''.join(rows)}{extra}</details>"
 
@@ -101,22 +114,27 @@ def trends_map(
     asset_base: str = DEFAULT_ASSET_BASE,
     standalone: bool = False,
     height: int = 520,
+    fills: list[str] | None = None,
+    legend: str | None = None,
 ) -> BuiltMap:
     """The map: countries, provinces, the units coloured by change class, the border on top.
 
     table: geo.trends.district_trends joined to the districts' geometry (unit "districts") or
-    geo.trends.hexagon_trends (unit "hexagons"); selected: the district filtered to, outlined.
+    geo.trends.hexagon_trends (unit "hexagons"); selected: the district filtered to, outlined;
+    fills and legend: another colouring than the change class (one fill per row of table, and its
+    legend's HTML, e.g. count_legend), as the two periods side by side are drawn.
     """
     bounds = _frame(table) if unit == "districts" else region_bounds(layers)
     m = _base_map(bounds, asset_base, height, standalone)
     title = "Change by district" if unit == "districts" else "Change by hexagon (H3)"
-    Legend(class_legend(title, legend_note)).add_to(m)  # folded where it would cover much of the map
+    Legend(legend or class_legend(title, legend_note)).add_to(m)  # folded where it would cover much of the map
     groups, counts = [], {}
     layer_id = "districts" if unit == "districts" else HEXAGONS
     names = table["name"] if "name" in table.columns else pd.Series(table.index, index=table.index)
     for lid in (*CONTEXT_LAYERS[:2], layer_id, CONTEXT_LAYERS[2]):
         if lid == layer_id:
-            features = choropleth_features(table, layer_id, names, selected if unit == "districts" else None)
+            chosen = selected if unit == "districts" else None
+            features = choropleth_features(table, layer_id, names, chosen, fills)
             element = FeatureLayer(
                 layer_id,
                 features,
