@@ -305,3 +305,39 @@ def read_rows(engine, names) -> dict[str, pd.DataFrame]:
 
 
 WORLD = (-180.0, -90.0, 180.0, 90.0)  # located rows only: an unlocated one cannot be paired by place
+
+
+def hidden_records(pairs: pd.DataFrame, decided: Mapping, names) -> set[str]:
+    """The records "hide probable duplicates" leaves out: in each group of records joined by a pair
+    that is probable (score >= PROBABLE) and not decided "different", or decided "same", every record
+    but one, the one from the dataset listed first in names (then the smallest id). decided maps
+    pair_key -> anything with a .decision ("same" or "different")."""
+    rank = {str(n): i for i, n in enumerate(names)}
+    parent: dict[str, str] = {}
+    dataset_of: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    if pairs is None or pairs.empty:
+        return set()
+    columns = (pairs[c].astype(str) for c in ("dataset_a", "id_a", "dataset_b", "id_b"))
+    for ds_a, id_a, ds_b, id_b, score in zip(*columns, pairs["score"], strict=True):
+        made = decided.get(pair_key(id_a, id_b))
+        verdict = getattr(made, "decision", None)
+        if verdict == "different" or (verdict != "same" and score < PROBABLE):
+            continue
+        dataset_of.setdefault(id_a, ds_a)
+        dataset_of.setdefault(id_b, ds_b)
+        parent[root(id_a)] = root(id_b)
+    groups: dict[str, list[str]] = {}
+    for member in parent:
+        groups.setdefault(root(member), []).append(member)
+    hidden = set()
+    for members in groups.values():
+        kept = min(members, key=lambda m: (rank.get(dataset_of[m], len(rank)), m))
+        hidden.update(m for m in members if m != kept)
+    return hidden

@@ -89,8 +89,9 @@ def _sources(value) -> list[dict]:
     return [s for s in value if isinstance(s, dict)] if isinstance(value, (list, tuple)) else []
 
 
-def attribution(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> dict:
-    """What an exported file must carry: who says so, under which terms, as of when, which filter."""
+def attribution(gdf: gpd.GeoDataFrame, f: IncidentFilter, duplicates: str = "") -> dict:
+    """What an exported file must carry: who says so, under which terms, as of when, which filter,
+    and (with several datasets) how duplicates across them were treated."""
     dates = _present(gdf["updated_at"].map(_iso)) if "updated_at" in gdf.columns else []
     outlets = _present(s.get("outlet") for srcs in gdf["sources"] for s in _sources(srcs))
     datasets = _present(gdf["dataset"]) if "dataset" in gdf.columns else []
@@ -100,10 +101,11 @@ def attribution(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> dict:
         "citation": (
             f"{DASHBOARD}: incidents and events export, data as of {data_date}"
             f" ({', '.join(datasets) or 'dataset not stated'}); filters: {f.describe()}."
-            " Cite the original sources listed for each record."
+            f"{' ' + duplicates if duplicates else ''} Cite the original sources listed for each record."
         ),
         "records": len(gdf),
         "filters": f.describe(),
+        **({"duplicates": duplicates} if duplicates else {}),
         "data_date": data_date,
         "datasets": datasets,
         "licences": _present(gdf["licence"]) if "licence" in gdf.columns else [],
@@ -205,16 +207,17 @@ def to_csv(gdf: gpd.GeoDataFrame, f: IncidentFilter | None = None) -> str:
 CSV_NAME, CITATION_NAME = "pkir-incidents.csv", "CITATION.txt"
 
 
-def to_csv_zip(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> bytes:
-    """A zip with the CSV (header first) and CITATION.txt, its attribution."""
+def to_csv_zip(gdf: gpd.GeoDataFrame, f: IncidentFilter, duplicates: str = "") -> bytes:
+    """A zip with the CSV (header first) and CITATION.txt, its attribution (duplicates: how
+    duplicates across datasets were treated, when several are exported)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(CSV_NAME, to_csv(gdf, f))
-        zf.writestr(CITATION_NAME, citation_text(attribution(gdf, f)))
+        zf.writestr(CITATION_NAME, citation_text(attribution(gdf, f, duplicates)))
     return buf.getvalue()
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
+def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter, duplicates: str = "") -> str:
     """The GeoJSON text: a FeatureCollection with the attribution as a top-level member."""
     props = with_distances(gdf, f).drop(columns=gdf.geometry.name)
     order = _ordered(list(props.columns))
@@ -222,6 +225,6 @@ def to_geojson(gdf: gpd.GeoDataFrame, f: IncidentFilter) -> str:
         feature({col: json_value(rec[col]) for col in order}, geom)
         for rec, geom in zip(props.to_dict("records"), gdf.geometry, strict=True)
     ]
-    doc = {"type": "FeatureCollection", "attribution": attribution(gdf, f), "features": features}
+    doc = {"type": "FeatureCollection", "attribution": attribution(gdf, f, duplicates), "features": features}
     text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
     return _JSON_NUL.sub(r"\1", text) + "\n"

@@ -263,17 +263,17 @@ class TrendCells:
     baseline: pd.DataFrame
 
 
-def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period) -> TrendCells:
+def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period, hidden=None) -> TrendCells:
     """The aggregate queries: per fine cell in each period, and the current one's by location precision.
 
-    engine: what geo.store.query.open_queries returns for these datasets (ui.queries.engine()).
-    Nothing is loaded whole.
+    engine: what geo.store.query.open_queries returns for these datasets (ui.queries.engine());
+    hidden: ids left out (probable duplicates hidden). Nothing is loaded whole.
     """
     from geo.store.query import IncidentQuery  # local: the store imports geo.filters
 
     names = tuple(names)
-    now = IncidentQuery(names, period_filter(flt, current))
+    now = IncidentQuery(names, period_filter(flt, current), hidden=hidden)
     cells = engine.aggregate(now, "cell", FINE_CELL)
-    before = engine.aggregate(IncidentQuery(names, period_filter(flt, baseline)), "cell", FINE_CELL)
+    before = engine.aggregate(IncidentQuery(names, period_filter(flt, baseline), hidden=hidden), "cell", FINE_CELL)
     by_precision = engine.aggregate(now, ("cell", "precision"), FINE_CELL)
     return TrendCells(cells_with_approximate(cells, by_precision), before)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo import chronology, incident_stats
 from geo.filters import IncidentFilter
-from ui import cached_charts, data, queries
+from ui import cached_charts, data, duplicates, queries
 from ui.details import show_record
 from ui.filters import current_filter, explain_empty
 from ui.links import map_link
@@ -137,7 +137,10 @@ counts = chronology.track_counts_of(
     queries.aggregate(matching_q, ("track", "month")), queries.aggregate(everything, "track")
 )
 matching, total = int(counts["shown"].sum()), int(counts["total"].sum())
-st.caption(f"**{matching:,} of {total:,}** dated events match the sidebar filters: {md_escape(f.describe())}.")
+st.caption(
+    f"**{matching:,} of {total:,}** dated events match the sidebar filters: {md_escape(f.describe())}. "
+    + duplicates.treatment()
+)
 
 for col, row in zip(st.columns(len(counts)), counts.itertuples(), strict=True):
     span = f"{row.first:%Y}–{row.last:%Y}" if row.shown else "none shown"

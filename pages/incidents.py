@@ -125,12 +125,13 @@ else:
 
 # --- table and exports ------------------------------------------------------------------------
 read_matching = queries.reader(matching)  # read when a download is clicked, outside this run
+dup_note = duplicates.treatment()  # the exports say how duplicates across datasets were treated
 head, csv_col, geo_col = st.columns([4, 1.4, 1.6], vertical_alignment="bottom")
 head.subheader("Events")
 if h.events:  # no empty files to download when no event matches
     csv_col.download_button(
         f"CSV ({h.events})",
-        data=lambda: export.to_csv_zip(read_matching(), f),
+        data=lambda: export.to_csv_zip(read_matching(), f, dup_note),
         file_name="pkir-incidents.zip",
         mime="application/zip",
         key=CSV_KEY,
@@ -141,7 +142,7 @@ if h.events:  # no empty files to download when no event matches
     )
     geo_col.download_button(
         f"GeoJSON ({h.events})",
-        data=lambda: export.to_geojson(read_matching(), f),
+        data=lambda: export.to_geojson(read_matching(), f, dup_note),
         file_name="pkir-incidents.geojson",
         mime="application/geo+json",
         key=GEOJSON_KEY,

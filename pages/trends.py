@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import trends
-from ui import data, queries, url_state
+from ui import data, duplicates, queries, url_state
 from ui.assets import ensure_assets
 from ui.filters import KEYS as FILTER_KEYS
 from ui.filters import choose_district, current_filter
@@ -91,6 +91,8 @@ st.markdown(
         "; ".join(parts) or "none",
     )
 )
+if duplicates.treatment():
+    st.caption(duplicates.treatment())
 if compare != "around" and not (flt.date_from or flt.date_to):
     st.caption("No date range is set in the sidebar: now is the last 12 months of the data.")
 

@@ -15,12 +15,13 @@ from geo.duplicates import (
     candidate_pairs,
     compatible,
     fold,
+    hidden_records,
     pair_key,
     read_rows,
 )
 from geo.store import open_store
 from geo.store.base import StoreError
-from geo.store.decisions import WorkspaceDecisions, extra_records, open_decisions
+from geo.store.decisions import Decision, WorkspaceDecisions, extra_records, open_decisions
 from geo.store.query import open_queries
 from scripts import find_duplicates
 from tests.duplicates_data import keep, ucdp_and_copy
@@ -168,3 +169,27 @@ def test_the_command_lists_pairs_and_writes_the_report(tmp_path, monkeypatch, ca
     assert find_duplicates.main(["UCDP GED", "Nope"]) == 2
     assert "no dataset named 'Nope'" in capsys.readouterr().err
     assert find_duplicates.main(["UCDP GED"]) == 2
+
+
+def _pair(ds_a, id_a, ds_b, id_b, score):
+    return {"dataset_a": ds_a, "id_a": id_a, "dataset_b": ds_b, "id_b": id_b, "km": 1.0, "days": 0, "score": score}
+
+
+def test_hiding_probable_duplicates_keeps_the_first_named_datasets_record():
+    pairs = pd.DataFrame(
+        [
+            _pair("ucdp", "U1", "shipped", "S1", 0.9),  # probable: the shipped record stays
+            _pair("ucdp", "U1", "acled", "A1", 0.85),  # chained to the same event
+            _pair("ucdp", "U2", "acled", "A2", 0.7),  # only a candidate
+            _pair("ucdp", "U3", "acled", "A3", 0.7),  # a candidate reviewers confirmed
+            _pair("ucdp", "U4", "acled", "A4", 0.95),  # probable, but reviewers said different
+        ]
+    )
+    decided = {
+        pair_key("U3", "A3"): Decision("U3", "A3", "same", "editor", "2026-12-06"),
+        pair_key("A4", "U4"): Decision("A4", "U4", "different", "editor", "2026-12-06"),
+    }
+    names = ("shipped", "ucdp", "acled")
+    assert hidden_records(pairs, decided, names) == {"U1", "A1", "A3"}
+    assert hidden_records(pairs, decided, ("acled", "ucdp", "shipped")) == {"U1", "S1", "U3"}
+    assert hidden_records(pairs.iloc[:0], decided, names) == set()

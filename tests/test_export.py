@@ -198,3 +198,14 @@ def test_an_export_without_near_has_no_target_column_and_no_distance_without_a_p
     rows = list(csv.DictReader(io.StringIO(export.to_csv(filtered, GOLDEN_FILTER))))
     assert "km_to_target" not in rows[0]
     assert {r["id"]: r["km_to_border"] for r in rows}["E-06"] == ""  # no point, no distance
+
+
+def test_exports_say_how_duplicates_across_datasets_were_treated(small):
+    note = "Probable duplicates hidden: 3 records of an event another dataset already shows left out."
+    f = IncidentFilter()
+    with zipfile.ZipFile(io.BytesIO(export.to_csv_zip(small, f, note))) as zf:
+        citation = zf.read(export.CITATION_NAME).decode("utf-8")
+    assert f"duplicates: {note}" in citation and note in citation.split("citation:")[1]
+    doc = json.loads(export.to_geojson(small, f, note))
+    assert doc["attribution"]["duplicates"] == note and note in doc["attribution"]["citation"]
+    assert "duplicates" not in json.loads(export.to_geojson(small, f))["attribution"]

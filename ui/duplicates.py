@@ -1,10 +1,14 @@
 """Duplicates across the shown datasets, for the pages: candidate pairs (cached per dataset version),
-reviewers' decisions, and "count confirmed duplicates once" for the counts pages show.
+reviewers' decisions, "count confirmed duplicates once" for the counts pages show, and "hide
+probable duplicates" for every query.
 
     n, note = duplicates.counted(n, flt)    # a page's count, less the extra records of confirmed events
+    duplicates.treatment()                  # the line saying how duplicates are treated ("" for one dataset)
 
-Nothing is merged or deleted: a confirmed pair stays two records everywhere; only the counts that
-call counted() count it once, when the sidebar's toggle is on (the default once a pair is confirmed).
+Nothing is merged or deleted: a confirmed pair stays two records. "Count once" changes the counts
+that call counted() (on by default once a pair is confirmed); "hide" leaves every probable or
+confirmed duplicate but one out of every query of the session (ui.queries.HIDDEN): map, tables,
+charts, Trends, exports and figures alike, keeping the record of the dataset listed first.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ import getpass
 import pandas as pd
 import streamlit as st
 
-from geo.duplicates import candidate_pairs, pair_key, read_rows
+from geo.duplicates import PROBABLE, candidate_pairs, hidden_records, pair_key, read_rows
 from geo.store.decisions import Decision, extra_records, open_decisions
 from ui import access, datasets, queries
 
 COUNT_ONCE = "dups_count_once"  # the sidebar toggle's key
+HIDE = "dups_hide_probable"  # the sidebar's "Hide probable duplicates"
 _TOUCHED = "_dups_count_once_touched"  # the user set the toggle: no longer follows the default
 LOCAL_USER = "local:"  # who decides on a personal, unguarded store: this computer's user
 
@@ -81,6 +86,7 @@ def sidebar_toggle() -> None:
     """The sidebar's "Count confirmed duplicates once", when two datasets or more are shown: on by
     default as soon as a pair is confirmed the same event, until the user sets it."""
     if not applicable():
+        st.session_state.pop(queries.HIDDEN, None)
         return
     if not st.session_state.get(_TOUCHED):
         st.session_state[COUNT_ONCE] = any(d.decision == "same" for d in decisions().values())
@@ -91,6 +97,22 @@ def sidebar_toggle() -> None:
         help="Records that reviewers confirmed as one event (Duplicates page) are counted once in the "
         "explorer's and the map's counts. Nothing is merged or deleted.",
     )
+    st.sidebar.toggle(
+        "Hide probable duplicates",
+        key=HIDE,
+        help=f"Leaves out of every page, count, chart and export each record that pairs with a record of "
+        f"an earlier-listed dataset with a score of {PROBABLE:g} or more (or that reviewers confirmed the same), "
+        "unless reviewers said they differ. Nothing is deleted; the Duplicates page lists the pairs.",
+    )
+    st.session_state[queries.HIDDEN] = tuple(sorted(hidden_ids())) if st.session_state.get(HIDE) else None
+
+
+def hidden_ids() -> set[str]:
+    """What "hide probable duplicates" leaves out of the shown datasets (geo.duplicates.hidden_records)."""
+    try:
+        return hidden_records(pairs(), decisions(), queries.scope().names)
+    except datasets.STORE_PROBLEMS:
+        return set()
 
 
 def count_once() -> bool:
@@ -113,6 +135,8 @@ def counted(n: int, flt, located: bool = False) -> tuple[int, str]:
     the line is "" with a single dataset. It is our text (safe for Markdown)."""
     if not applicable():
         return n, ""
+    if queries.hidden() or st.session_state.get(HIDE):
+        return n, treatment()
     if not count_once():
         return n, "Every dataset's records are counted: duplicates across datasets may be counted twice."
     repeats = extra(flt, located)
@@ -122,6 +146,22 @@ def counted(n: int, flt, located: bool = False) -> tuple[int, str]:
         f"Confirmed duplicates are counted once: {repeats:,} record{'s' if repeats != 1 else ''} of an event "
         "already counted left out (fatalities are still summed over every record)."
     )
+
+
+def treatment() -> str:
+    """One line saying how the session's answers treat duplicates across datasets ("" with one
+    dataset); our text, safe for Markdown."""
+    if not applicable():
+        return ""
+    if st.session_state.get(HIDE):
+        n = len(queries.hidden() or ())
+        return (
+            f"Probable duplicates hidden: {n:,} record{'s' if n != 1 else ''} of an event another dataset "
+            "already shows left out of every page, count and export (nothing is deleted)."
+        )
+    if count_once():
+        return "Confirmed duplicates are counted once in the counts."
+    return "Every dataset's records are counted: duplicates across datasets may be counted twice."
 
 
 def status(decided: dict[str, Decision], id_a: str, id_b: str) -> Decision | None:

@@ -9,6 +9,7 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.filters import IncidentFilter
+from ui import duplicates
 from views import figure
 
 FORMATS = {"PNG": ("png", "image/png"), "SVG": ("svg", "image/svg+xml"), "PDF": ("pdf", "application/pdf")}
@@ -35,7 +36,7 @@ def figure_downloads(
     the store's engine) and reads no session state.
     """
     ref, drawn = _figure_inputs(layers, shown_layers)
-    line = flt.describe()
+    line = " ".join(filter(None, (flt.describe() + ".", duplicates.treatment())))
 
     def inputs():
         frame = incidents() if incidents is not None and "incidents" in shown_layers else None

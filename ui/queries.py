@@ -35,6 +35,7 @@ TIP_COLUMNS = ("title", "date_start", "date_end")  # what a tooltip shows, sent 
 # (bench/README.md, "A million incidents"); more would hold hundreds of megabytes in the server
 MAP_POINT_LIMIT = 1_000_000
 WORLD = (-180.0, -90.0, 180.0, 90.0)  # a box every located incident is in
+HIDDEN = "_queries_hidden"  # ids every query leaves out: "hide probable duplicates" (ui.duplicates)
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,15 @@ def engine(where: Scope | None = None):
     return held[1]
 
 
-def query(flt: IncidentFilter | None = None, **parts) -> IncidentQuery:
-    """An IncidentQuery over this session's datasets (parts: bbox, columns, order, limit, offset, ids)."""
-    return IncidentQuery(scope().names, flt or IncidentFilter(), **parts)
+def hidden() -> tuple[str, ...] | None:
+    """The incidents this session hides as probable duplicates (None: none hidden)."""
+    return st.session_state.get(HIDDEN) or None
+
+
+def query(flt: IncidentFilter | None = None, *, hide: bool = True, **parts) -> IncidentQuery:
+    """An IncidentQuery over this session's datasets (parts: bbox, columns, order, limit, offset, ids),
+    leaving out the probable duplicates the sidebar hides unless hide is False."""
+    return IncidentQuery(scope().names, flt or IncidentFilter(), hidden=hidden() if hide else None, **parts)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -145,8 +152,9 @@ def frame(q: IncidentQuery) -> gpd.GeoDataFrame:
 
 def record(incident_id: str, flt: IncidentFilter | None = None) -> dict | None:
     """One incident's record (properties and "geometry"), or None when no chosen dataset has it
-    (or, with flt, when it does not match the filter)."""
-    found = frame(query(flt, ids=(str(incident_id),), limit=1))
+    (or, with flt, when it does not match the filter, hidden duplicates included: without flt a
+    record opens by its id whatever the sidebar hides)."""
+    found = frame(query(flt, ids=(str(incident_id),), limit=1, hide=flt is not None))
     if found.empty:
         return None
     row = found.iloc[0]

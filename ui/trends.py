@@ -14,8 +14,8 @@ from ui import queries
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _shared(location: str, version: str, key: str, _where: queries.Scope, _args) -> TrendCells:
-    flt, current, baseline = _args
-    return query_cells(queries.engine(_where), _where.names, flt, current, baseline)
+    flt, current, baseline, hidden = _args
+    return query_cells(queries.engine(_where), _where.names, flt, current, baseline, hidden)
 
 
 def trend_cells(flt: IncidentFilter, current: Period, baseline: Period) -> TrendCells:
@@ -24,5 +24,6 @@ def trend_cells(flt: IncidentFilter, current: Period, baseline: Period) -> Trend
     where = queries.scope()
     if where.own:
         return query_cells(queries.engine(where), where.names, flt, current, baseline)
-    key = repr((where.names, flt, current, baseline))
-    return _shared(where.location, where.version, key, where, (flt, current, baseline))
+    hidden = queries.hidden()
+    key = repr((where.names, flt, current, baseline, hidden))
+    return _shared(where.location, where.version, key, where, (flt, current, baseline, hidden))

@@ -183,6 +183,9 @@ class DuckEngine:
         if q.ids is not None:
             where += " AND list_contains(?::VARCHAR[], id)"
             params.append(list(q.ids))
+        if q.hidden is not None:
+            where += " AND NOT list_contains(?::VARCHAR[], id)"
+            params.append(list(q.hidden))
         if q.tracks is not None:
             where += f" AND {tracks_sql(q.tracks)}"
         once = " QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos) = 1" if len(q.datasets) > 1 else ""

@@ -143,6 +143,9 @@ class PostgisQueries:
         if q.ids is not None:
             where = sql.SQL("{} AND i.id = ANY(%s::text[])").format(where)
             more = [*more, without_nul(q.ids)]
+        if q.hidden is not None:
+            where = sql.SQL("{} AND NOT (i.id = ANY(%s::text[]))").format(where)
+            more = [*more, without_nul(q.hidden)]
         if q.tracks is not None:  # literals of a checked query, written by tracks_sql
             where = sql.SQL("{} AND {}").format(
                 where, sql.SQL(tracks_sql(without_nul(q.tracks), "i.track", "i.category"))

@@ -11,7 +11,8 @@
 Meaning (every implementation follows ``ReferenceQueries``, which computes it in pandas):
 
 - each dataset's rows are filtered (geo.filters.filter_mask, Near included), boxed
-  (geo.store.base.in_bbox) and, when ``ids`` is given, limited to those ids;
+  (geo.store.base.in_bbox) and, when ``ids`` is given, limited to those ids; the ``hidden`` ids
+  are left out (the sidebar's "hide probable duplicates");
   then, when datasets share an id, the row of the one named first wins (as IncidentStore.read);
 - ``order`` sorts by (column, descending) pairs, missing values last, texts by code point ("title"
   by its lower case first, str.lower, then as written), and always ends with id ascending, so
@@ -87,6 +88,7 @@ class IncidentQuery:
     limit: int | None = None
     offset: int = 0
     ids: tuple[str, ...] | None = None  # only these incidents (a record, a chooser's few); None: all
+    hidden: tuple[str, ...] | None = None  # these incidents left out (probable duplicates hidden)
     tracks: tuple[str, ...] | None = None  # only rows on these tracks (the "track" grouping's value)
     sample: int | None = None  # rows(): at most this many, spread evenly through the order (sample_positions)
 
@@ -99,6 +101,8 @@ class IncidentQuery:
         if self.ids is not None:
             ids = (self.ids,) if isinstance(self.ids, str) else tuple(self.ids)
             object.__setattr__(self, "ids", tuple(str(i) for i in ids))
+        if self.hidden is not None:
+            object.__setattr__(self, "hidden", tuple(sorted({str(i) for i in self.hidden})) or None)
         if self.tracks is not None:
             tracks = (self.tracks,) if isinstance(self.tracks, str) else tuple(self.tracks)
             object.__setattr__(self, "tracks", tuple(str(t) for t in tracks))
@@ -347,6 +351,8 @@ class ReferenceQueries:
         rows = rows[~rows[KEY].duplicated()]
         if q.ids is not None:
             rows = rows[rows[KEY].isin(q.ids)]
+        if q.hidden is not None:
+            rows = rows[~rows[KEY].isin(q.hidden)]
         if q.tracks is not None:
             rows = rows[reference_keys("track", rows).isin(q.tracks).to_numpy(dtype=bool)]
         return rows.reset_index(drop=True)

@@ -103,3 +103,27 @@ def test_a_decision_that_cannot_be_kept_says_why(two_kept):
     assert any("The decision was not kept" in e.value and "is a folder" in e.value for e in at.error), [
         e.value for e in at.error
     ]
+
+
+def test_hiding_probable_duplicates_leaves_them_out_of_every_page(two_kept):
+    from geo.duplicates import PROBABLE
+
+    at = open_page("pages/duplicates.py")
+    table = at.dataframe[0].value
+    probable = int((table["score"] >= PROBABLE).sum())
+    assert probable > 0
+    at.switch_page("pages/incidents.py").run()
+    before = _events(at)
+    at.toggle(key="dups_hide_probable").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _events(at) == before - probable
+    line = f"Probable duplicates hidden: {probable:,} record"
+    assert line in " ".join(c.value for c in at.caption)
+    for page in ("pages/map.py", "pages/chronology.py", "pages/trends.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        shown = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+        assert line in shown, page
+    at.toggle(key="dups_hide_probable").set_value(False).run()
+    at.switch_page("pages/incidents.py").run()
+    assert _events(at) == before

@@ -405,6 +405,27 @@ def test_a_record_by_id_comes_from_the_first_named_dataset_holding_it(kept, synt
     assert open_queries(store, ["kept"]).count(one) == 1
 
 
+def test_hidden_records_are_left_out_of_every_answer(kept, synthetic, kept_rows):
+    """Hide probable duplicates: the hidden ids are in no count, page, aggregate, summary or record."""
+    store, ref = kept
+    other = kept_rows.iloc[200:].copy()
+    other["id"] = [f"B-{i}" for i in range(len(other))]
+    store.save("b", other, replace(synthetic[1], file_hash="c" * 64))
+    ref.frames["b"] = other
+    hidden = (*other["id"].iloc[:50], str(kept_rows["id"].iloc[0]), "no such id")
+    engine = open_queries(store, ["kept", "b"])
+    q = IncidentQuery(("kept", "b"), hidden=hidden)
+    whole = IncidentQuery(("kept", "b"))
+    assert engine.count(q) == engine.count(whole) - 51 == ref.count(q)
+    pd.testing.assert_frame_equal(
+        engine.rows(replace(q, limit=40, offset=10)), ref.rows(replace(q, limit=40, offset=10))
+    )
+    pd.testing.assert_frame_equal(engine.aggregate(q, "month"), ref.aggregate(q, "month"))
+    assert engine.summary(q) == ref.summary(q) != engine.summary(whole)
+    assert engine.rows(IncidentQuery(("kept", "b"), ids=hidden[:3], hidden=hidden)).empty
+    assert q == IncidentQuery(("kept", "b"), hidden=tuple(reversed(hidden)))  # one cache key whatever the order
+
+
 def test_a_sessions_own_import_joins_the_kept_datasets(kept, kept_rows):
     store, ref = kept
     own = kept_rows.iloc[:40].copy()
