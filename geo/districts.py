@@ -7,7 +7,6 @@ say how many of a district's incidents are placed only roughly.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -109,9 +108,8 @@ class UnknownDistrict(ValueError):
     """A district id that the shipped districts layer does not have."""
 
 
-@lru_cache(maxsize=8)
 def _shipped(folder: str) -> gpd.GeoDataFrame:
-    """The districts layer of a data folder, read once (callers never change it)."""
+    """The districts layer of a data folder (read each time: callers that ask often hold it)."""
     try:
         return load_layer("districts", folder)[0]
     except (LayerValidationError, OSError) as exc:
@@ -163,14 +161,16 @@ def district_choices(folder: str | Path | None = None) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: p[1])
 
 
-def in_district(points: gpd.GeoSeries, district_id: str, folder: str | Path | None = None) -> np.ndarray:
+def in_district(points: gpd.GeoSeries, district_id: str, folder: str | Path | None = None, polygon=None) -> np.ndarray:
     """Which points lie in (or on the border of) the district; rows without a point never do.
 
-    An unknown id matches nothing (a stale filter keeps no incident rather than every one)."""
-    try:
-        polygon = district_geometry(district_id, folder)
-    except UnknownDistrict:
-        return np.zeros(len(points), dtype=bool)
+    An unknown id matches nothing (a stale filter keeps no incident rather than every one).
+    polygon: the district's, when the caller has read it already (district_geometry)."""
+    if polygon is None:
+        try:
+            polygon = district_geometry(district_id, folder)
+        except UnknownDistrict:
+            return np.zeros(len(points), dtype=bool)
     geoms = points.to_numpy()
     usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     out = np.zeros(len(points), dtype=bool)

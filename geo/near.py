@@ -5,12 +5,15 @@ A target is a short string: "border", "pipeline:built", "pipeline:claimed built"
 Its geometry comes from the shipped layers of the data folder (geo.loading.load_layer), lines
 densified to about 1 km so that a straight segment on the ellipsoid (PostGIS geography) and in
 the region's projection (geo.analysis) are the same line to within metres.
+
+Nothing here is cached: each call reads the layers it needs (about 30 ms a layer). Callers that
+ask often hold the answer: the embedded engine its connection's shapes (geo.store.point_tests),
+the pages the sidebar's choices (ui.data), both opened and cached at the edge.
 """
 
 from __future__ import annotations
 
 import contextlib
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,10 +38,9 @@ class UnknownTarget(ValueError):
     """A Near target that names nothing in the shipped layers."""
 
 
-@lru_cache(maxsize=32)
 def _layer(layer_id: str, folder: str) -> gpd.GeoDataFrame:
-    """A shipped layer of a data folder, read once (callers never change it); UnknownTarget when it
-    cannot be read (the pages name the broken layer themselves)."""
+    """A shipped layer of a data folder; UnknownTarget when it cannot be read (the pages name the
+    broken layer themselves)."""
     try:
         return load_layer(layer_id, folder)[0]
     except (LayerValidationError, OSError) as exc:
@@ -61,7 +63,6 @@ def _features(target: str, folder: str) -> gpd.GeoDataFrame:
     raise UnknownTarget(f"Near: no shipped feature is named {target!r}")
 
 
-@lru_cache(maxsize=64)
 def _geometry(target: str, folder: str):
     """The target's features as one geometry, lines densified (UnknownTarget without one)."""
     features = _features(target, folder)
@@ -72,13 +73,18 @@ def _geometry(target: str, folder: str):
 
 
 def target_geometry(target: str, folder: str | Path | None = None):
-    """The target's geometry in EPSG:4326 (lines densified), cached per data folder."""
+    """The target's geometry in EPSG:4326 (lines densified), from the data folder's layers."""
     return _geometry(target, str(Path(folder or data_dir()).resolve()))
 
 
 def search_box(target: str, km: float, folder: str | Path | None = None) -> tuple[float, float, float, float]:
     """A lon/lat box holding every point within km of the target (generous: an index prefilter, not the test)."""
-    minx, miny, maxx, maxy = target_geometry(target, folder).bounds
+    return box_around(target_geometry(target, folder), km)
+
+
+def box_around(geometry, km: float) -> tuple[float, float, float, float]:
+    """search_box for a target's geometry already read."""
+    minx, miny, maxx, maxy = geometry.bounds
     dy = km / 110.5 * 1.05 + 0.01
     widest = min(89.0, max(abs(miny), abs(maxy)) + dy)
     dx = km / (111.3 * np.cos(np.radians(widest))) * 1.05 + 0.01
@@ -108,11 +114,11 @@ def target_label(target: str, folder: str | Path | None = None) -> str:
 
 
 def target_choices(folder: str | Path | None = None) -> list[tuple[str, str]]:
-    """Every target the sidebar offers, as (target, label): the fixed ones, then each crossing and market."""
+    """Every target the sidebar offers, as (target, label): the fixed ones, then each crossing and
+    market (reads five layers: the pages ask ui.data.near_choices, cached by their files' version)."""
     return list(_choices(str(Path(folder or data_dir()).resolve())))
 
 
-@lru_cache(maxsize=8)
 def _choices(folder: str) -> tuple[tuple[str, str], ...]:
     """The targets whose layers can be read (a broken layer's targets are left out)."""
     fixed = ["border", *(f"pipeline:{s}" for s in PIPELINE_STATUSES), "power_line", "crossings", "markets"]
@@ -134,9 +140,10 @@ def _usable(target: str, folder: str) -> bool:
     return True
 
 
-def distance_km(points: gpd.GeoSeries, target: str, folder: str | Path | None = None) -> np.ndarray:
-    """Geodesic distance in km from each point to the target (NaN for a missing or empty point)."""
-    parts = shapely.get_parts(target_geometry(target, folder))
+def distance_km(points: gpd.GeoSeries, target: str, folder: str | Path | None = None, geometry=None) -> np.ndarray:
+    """Geodesic distance in km from each point to the target (NaN for a missing or empty point);
+    geometry: the target's, when the caller has read it already (target_geometry)."""
+    parts = shapely.get_parts(geometry if geometry is not None else target_geometry(target, folder))
     best = np.full(len(points), np.inf)
     lines = [p for p in parts if p.geom_type == "LineString"]
     if lines:
@@ -187,19 +194,22 @@ def _distance_to_points_km(points: gpd.GeoSeries, dots: list) -> np.ndarray:
     return out
 
 
-def within_km(points: gpd.GeoSeries, target: str, km: float, folder: str | Path | None = None) -> np.ndarray:
+def within_km(
+    points: gpd.GeoSeries, target: str, km: float, folder: str | Path | None = None, geometry=None
+) -> np.ndarray:
     """Which points lie within km of the target; a missing or empty point never does. Only the points
-    inside the target's search_box are measured."""
+    inside the target's search_box are measured. geometry: the target's, when already read."""
+    geometry = geometry if geometry is not None else target_geometry(target, folder)
     geoms = points.to_numpy()
     located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     x, y = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
     x[located], y[located] = shapely.get_x(geoms[located]), shapely.get_y(geoms[located])
-    minx, miny, maxx, maxy = search_box(target, km, folder)
+    minx, miny, maxx, maxy = box_around(geometry, km)
     with np.errstate(invalid="ignore"):
         candidates = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
     keep = np.zeros(len(geoms), dtype=bool)
     if len(candidates):
-        keep[candidates] = distance_km(gpd.GeoSeries(geoms[candidates]), target, folder) <= km
+        keep[candidates] = distance_km(gpd.GeoSeries(geoms[candidates]), target, geometry=geometry) <= km
     return keep
 
 

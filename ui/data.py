@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import geopandas as gpd
 import streamlit as st
 
-from geo.catalog import LAYERS
+from geo.catalog import LAYERS, data_dir
+from geo.districts import district_choices
 from geo.loading import layer_file, layer_path, load_layer
+from geo.near import WHOLE_LAYERS, target_choices
 from geo.validation import LayerValidationError, ValidationReport
 from ui.safe_text import safe
 from views.map.layers import features_of
@@ -84,6 +86,29 @@ def _features(layer_id: str, folder: str, mtime: tuple[int, int], basemap: str) 
 def layer_features(layer_id: str, basemap: str) -> list | None:
     """A shipped layer's map features on a basemap, made once per file version (read-only, shared)."""
     return _features(layer_id, str(layer_path(LAYERS[layer_id]).parent), _mtime(layer_id), basemap)
+
+
+NEAR_LAYERS = tuple(sorted({*WHOLE_LAYERS.values(), "pipeline"}))  # the layers Near's targets come from
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _near_choices(folder: str, versions: tuple) -> list[tuple[str, str]]:
+    return target_choices(folder)
+
+
+def near_choices() -> list[tuple[str, str]]:
+    """The Near filter's targets and labels (geo.near.target_choices), again when a layer file changes."""
+    return _near_choices(str(data_dir()), tuple(_mtime(k) for k in NEAR_LAYERS))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _district_choices(folder: str, version: tuple[int, int]) -> list[tuple[str, str]]:
+    return district_choices(folder)
+
+
+def districts_offered() -> list[tuple[str, str]]:
+    """The District filter's (id, label) pairs (geo.districts.district_choices), again when the file changes."""
+    return _district_choices(str(data_dir()), _mtime("districts"))
 
 
 def load_all() -> dict[str, Loaded]:

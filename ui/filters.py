@@ -9,10 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.countries import NAMES, country_name
-from geo.districts import district_choices
 from geo.filters import IncidentFilter, why_empty
-from geo.near import target_choices
-from ui import queries
+from ui import data, queries
 from ui.safe_text import safe
 
 KEYS = {
@@ -125,7 +123,7 @@ def sidebar_filters() -> IncidentFilter:
 
 def _near_controls() -> tuple[str, float]:
     """The Near target (one of geo.near's, "" for anywhere) and its distance in km."""
-    labels = {"": "Anywhere", **dict(target_choices())}
+    labels = {"": "Anywhere", **dict(data.near_choices())}
     if st.session_state.get(KEYS["near"]) not in labels:  # a target the data folder no longer has
         st.session_state[KEYS["near"]] = ""
     st.session_state.setdefault(KEYS["near_km"], NEAR_KM[2])
@@ -137,7 +135,7 @@ def _near_controls() -> tuple[str, float]:
 
 def _district_control() -> str:
     """The district filter ("" for all): a shipped district's id, set here or by a click on the Trends page."""
-    labels = {"": "All districts", **dict(district_choices())}
+    labels = {"": "All districts", **dict(data.districts_offered())}
     if DISTRICT_NEXT in st.session_state:
         st.session_state[KEYS["district"]] = st.session_state.pop(DISTRICT_NEXT)
     if st.session_state.get(KEYS["district"]) not in labels:  # a district the data folder no longer has

@@ -13,12 +13,10 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.catalog import LAYER_ORDER, LAYERS
-from geo.districts import district_choices
 from geo.filters import IncidentFilter
-from geo.near import target_choices
 from geo.settings import settings
 from geo.store.base import SHIPPED
-from ui import datasets, queries
+from ui import data, datasets, queries
 from ui.filters import KEYS, NEAR_KM, current_filter
 from ui.safe_text import safe
 from ui.selection import map_selection
@@ -54,8 +52,8 @@ def choices(with_data: bool = False) -> Choices:
         date_hi=hi,
         categories=tuple(present),
         countries=tuple(codes),
-        near_targets=tuple(t for t, _ in target_choices()),
-        districts=tuple(d for d, _ in district_choices()),
+        near_targets=tuple(t for t, _ in data.near_choices()),
+        districts=tuple(d for d, _ in data.districts_offered()),
         datasets=kept,
         default_datasets=(SHIPPED,),
         layers=tuple(LAYER_ORDER),

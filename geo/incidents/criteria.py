@@ -25,7 +25,7 @@ import shapely
 from geo.countries import country_name
 from geo.districts import UnknownDistrict, district_box, district_geometry, district_label, in_district
 from geo.incidents.codec import from_flat
-from geo.near import search_box, target_geometry, target_label, within_km
+from geo.near import box_around, search_box, target_geometry, target_label, within_km
 from geo.validation import NUL
 
 SEARCH_FIELDS = ("title", "description", "place", "perpetrator", "admin1", "admin2")
@@ -207,7 +207,8 @@ def _near_postgis(f) -> Sql:
         "i.geometry && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"  # the index narrows, the distance decides
         " AND ST_DWithin(i.geometry::geography, ST_GeomFromWKB(%s, 4326)::geography, %s)"
     )
-    params = [*search_box(f.near, f.near_km), shapely.to_wkb(target_geometry(f.near)), float(f.near_km) * 1000.0]
+    geometry = target_geometry(f.near)
+    params = [*box_around(geometry, f.near_km), shapely.to_wkb(geometry), float(f.near_km) * 1000.0]
     return [condition], params
 
 

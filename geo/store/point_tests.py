@@ -8,16 +8,20 @@ the function only sees the rows that could pass:
     register(con)                                              # once per DuckDB connection
     sql, params = point_test_sql("pkir_near", box, (target, km))   # geo.incidents.criteria: a condition
 
-A new criterion is one PointTest in TESTS: test(lon, lat, *args) -> which points pass, on float64
-arrays without missing values (a row without a point never passes), args one value each.
+A new criterion is one PointTest in TESTS: test(lon, lat, *args, shapes=) -> which points pass, on
+float64 arrays without missing values (a row without a point never passes), args one value each;
+shapes is the connection's Shapes, which reads a target's or a district's shape once for the
+engine's life (the engine is opened, and cached, at the edge: ui.queries).
 """
 
 from __future__ import annotations
 
 import inspect
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 import geopandas as gpd
@@ -25,8 +29,39 @@ import numpy as np
 import pyarrow as pa
 import shapely
 
-from geo.districts import in_district
-from geo.near import within_km
+from geo.districts import UnknownDistrict, district_geometry, in_district
+from geo.near import target_geometry, within_km
+
+
+class Shapes:
+    """The shipped shapes one engine's point tests measure against: a Near target's geometry, a
+    district's polygon (None for an unknown id), each read on first use and held with the engine."""
+
+    def __init__(self, folder=None):
+        self._folder = folder
+        self._held: dict[tuple[str, str], object] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, key: tuple[str, str], read: Callable[[], object]):
+        with self._lock:
+            if key not in self._held:
+                self._held[key] = read()
+            return self._held[key]
+
+    def near(self, target: str):
+        """The target's geometry (geo.near.target_geometry; raises UnknownTarget)."""
+        return self._get(("near", target), lambda: target_geometry(target, self._folder))
+
+    def district(self, district: str):
+        """The district's polygon, None when the shipped districts have no such id."""
+
+        def read():
+            try:
+                return district_geometry(district, self._folder)
+            except UnknownDistrict:
+                return None
+
+        return self._get(("district", district), read)
 
 
 @dataclass(frozen=True)
@@ -38,14 +73,18 @@ class PointTest:
     arg_types: tuple[str, ...]
 
 
-def near_test(lon: np.ndarray, lat: np.ndarray, target: str, km: float) -> np.ndarray:
+def near_test(lon: np.ndarray, lat: np.ndarray, target: str, km: float, *, shapes: Shapes) -> np.ndarray:
     """geo.near.within_km on these points: the Near filter's own meaning."""
-    return within_km(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), target, float(km))
+    points = gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326")
+    return within_km(points, target, float(km), geometry=shapes.near(target))
 
 
-def district_test(lon: np.ndarray, lat: np.ndarray, district: str) -> np.ndarray:
+def district_test(lon: np.ndarray, lat: np.ndarray, district: str, *, shapes: Shapes) -> np.ndarray:
     """geo.districts.in_district on these points: the District filter's own meaning."""
-    return in_district(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), district)
+    polygon = shapes.district(district)
+    if polygon is None:
+        return np.zeros(len(lon), dtype=bool)
+    return in_district(gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326"), district, polygon=polygon)
 
 
 TESTS = (
@@ -80,10 +119,13 @@ def arrow_function(test: Callable[..., np.ndarray], n_args: int) -> Callable[...
     return function
 
 
-def register(con: duckdb.DuckDBPyConnection, tests: Sequence[PointTest] = TESTS) -> None:
-    """Make each test a SQL function of this connection (its cursors see it too)."""
+def register(con: duckdb.DuckDBPyConnection, tests: Sequence[PointTest] = TESTS, shapes: Shapes | None = None) -> None:
+    """Make each test a SQL function of this connection (its cursors see it too), measuring
+    against shapes (a new Shapes: read from the data folder on first use)."""
+    shapes = shapes if shapes is not None else Shapes()
     for t in tests:
         types = [duckdb.sqltype("DOUBLE"), duckdb.sqltype("DOUBLE"), *map(duckdb.sqltype, t.arg_types)]
+        test = partial(t.test, shapes=shapes)
         con.create_function(
-            t.name, arrow_function(t.test, len(t.arg_types)), types, duckdb.sqltype("BOOLEAN"), type="arrow"
+            t.name, arrow_function(test, len(t.arg_types)), types, duckdb.sqltype("BOOLEAN"), type="arrow"
         )

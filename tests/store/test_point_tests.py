@@ -8,12 +8,12 @@ import pyarrow as pa
 import pytest
 
 from geo.incidents.criteria import point_test_sql
-from geo.store.point_tests import PointTest, register
+from geo.store.point_tests import PointTest, Shapes, register
 
 
-def east_of(lon: np.ndarray, lat: np.ndarray, limit: float, label: str) -> np.ndarray:
-    """A test with two arguments: points east of limit (label only has to arrive)."""
-    assert label in ("a", "b")
+def east_of(lon: np.ndarray, lat: np.ndarray, limit: float, label: str, *, shapes: Shapes) -> np.ndarray:
+    """A test with two arguments: points east of limit (label only has to arrive, and the connection's shapes)."""
+    assert label in ("a", "b") and isinstance(shapes, Shapes)
     SEEN.append((lon.copy(), lat.copy(), limit))
     return lon > limit
 
@@ -63,3 +63,23 @@ def test_a_missing_argument_passes_no_point(con):
     connection, _, _ = con
     where, params = point_test_sql("east_of", (0, 0, 10, 10), (None, "a"))
     assert connection.execute(f"SELECT count(*) FROM points WHERE {where}", params).fetchone()[0] == 0
+
+
+def test_an_engine_reads_a_targets_shape_once_however_many_queries_ask(monkeypatch):
+    """Near in the embedded engine: the target's shape is read on first use and held with the
+    engine (itself cached at the edge, ui.queries); each query's SQL reads it once for its box."""
+    import geo.near
+    from geo.filters import IncidentFilter
+    from geo.loading import load_layer
+    from geo.store.engine import DuckEngine, frame_table
+    from geo.store.query import IncidentQuery, ReferenceQueries
+
+    incidents = load_layer("incidents")[0]
+    engine = DuckEngine({"own": frame_table(incidents)})
+    reads = []
+    real = geo.near.load_layer
+    monkeypatch.setattr(geo.near, "load_layer", lambda layer, folder: reads.append(layer) or real(layer, folder))
+    for km in (10, 50, 100):
+        q = IncidentQuery(("own",), IncidentFilter(near="border", near_km=km))
+        assert engine.count(q) == ReferenceQueries({"own": incidents}).count(q)
+    assert reads.count("border") == 3 + 1 + 3  # each query's box, the engine's shape once, the reference's three

@@ -162,9 +162,9 @@ def test_the_embedded_near_measures_only_the_points_in_the_targets_box(kept, kep
     seen = []
     real = geo.store.point_tests.within_km
 
-    def spy(points, target, km, folder=None):
+    def spy(points, target, km, folder=None, geometry=None):
         seen.append(points)
-        return real(points, target, km, folder)
+        return real(points, target, km, folder, geometry)
 
     monkeypatch.setattr(geo.store.point_tests, "within_km", spy)
     flt = IncidentFilter(near="market:M1", near_km=120)
