@@ -166,24 +166,6 @@ def citation(version: str, data_date: str | None, accessed: str, url: str | None
     return text, f"@software{{pkir_border_dashboard_{year},\n{body}\n}}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$^=&:])")
-
-
-def md_escape(text) -> str:
-    """Text made inert for Streamlit markdown: no emphasis, links, HTML or LaTeX ($) from data."""
-    if text is None:
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def md_link(text, url) -> str:
-    """A markdown link for an http(s) URL, else the escaped text alone."""
-    label = md_escape(text)
-    if not isinstance(url, str) or not re.match(r"^https?://[^\s<>\"'`\\]+$", url.strip(), re.IGNORECASE):
-        return label
-    return f"[{label}](<{url.strip()}>)"
-
-
 def layer_file(layer_id: str) -> Path:
     """The file a layer is loaded from (honours PKIR_DATA_DIR), for downloads."""
     from geo.catalog import LAYERS

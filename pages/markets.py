@@ -4,13 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from geo import infrastructure
-from geo.provenance import md_link
 from geo.records import date_with_precision, present
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.map_panel import show_map
-from ui.safe_text import md_escape
+from ui.safe_text import md_escape, md_link
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
 from views.map import page_maps

@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from geo import infrastructure, penalty
-from geo.provenance import md_link
 from ui import data
 from ui.assets import ensure_assets
 from ui.details import show_record
 from ui.map_panel import show_map
-from ui.safe_text import md_escape, safe
+from ui.safe_text import md_escape, md_link, safe
 from ui.shell import ensure_app_shell
 from views import penalty_chart
 from views.map import page_maps

@@ -106,25 +106,6 @@ def test_shipped_readme_documents_every_layer():
         assert parsed[layer_id].missing() == [], layer_id
 
 
-def test_md_escape_makes_data_inert_in_markdown():
-    out = provenance.md_escape("US$1 m to US$3 m <script>x</script> **b** [a](javascript:alert(1)) :smile:")
-    assert out == (
-        r"US\$1 m to US\$3 m \<script\>x\</script\> \*\*b\*\* \[a\]\(javascript\:alert\(1\)\) "
-        r"\:smile\:"
-    )
-    assert provenance.md_escape(None) == ""
-    assert provenance.md_escape("a\n\n# b") == r"a \# b"  # no new block, no heading
-
-
-def test_md_link_only_for_http_urls():
-    assert (
-        provenance.md_link("Dawn", "https://www.dawn.com/news/1?x=(1)") == "[Dawn](<https://www.dawn.com/news/1?x=(1)>)"
-    )
-    assert provenance.md_link("x*", "javascript:alert(1)") == r"x\*"
-    assert provenance.md_link("x", "https://a.b/<script>") == "x"
-    assert provenance.md_link("x", None) == "x"
-
-
 def test_field_rows_html(parsed):
     out = field_rows_html(parsed["border"])
     assert out.startswith('<dl class="pkir-prov"><dt>Source</dt>')

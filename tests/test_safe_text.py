@@ -44,3 +44,14 @@ def test_no_autolink_pattern_survives(value):
     # GFM links these in plain text even when every character is escaped
     out = md_escape(value).replace("\\", "")
     assert not re.search(r"(?i)https?://|www\.|[\w.+-]@[\w-]", out), out
+
+
+def test_md_link_only_for_http_urls():
+    from ui.safe_text import md_link
+
+    assert md_link("Dawn", "https://www.dawn.com/news/1?x=(1)") == "[Dawn](<https://www.dawn.com/news/1?x=(1)>)"
+    assert md_link("x*", "javascript:alert(1)") == r"x\*"
+    assert md_link("x", "https://a.b/<script>") == "x"
+    assert md_link("x", "https://a.b/c\\") == "x"  # a backslash would escape the closing bracket
+    assert md_link("x", "https://a.b/ c") == "x" and md_link("x", None) == "x"
+    assert md_link("[a](b)", "https://a.b/") == r"[\[a\]\(b\)](<https://a.b/>)"

@@ -58,3 +58,17 @@ def test_write_atomic_replaces_a_symlink_by_a_file(tmp_path):
     link.symlink_to(real)
     write_atomic(link, "new")
     assert not link.is_symlink() and link.read_text() == "new" and real.read_text() == "keep"
+
+
+def test_write_atomic_takes_a_writer_and_a_failing_writer_leaves_nothing(tmp_path):
+    target = tmp_path / "kept.parquet"
+    write_atomic(target, lambda tmp: tmp.write_bytes(b"PAR1"))
+    assert target.read_bytes() == b"PAR1"
+
+    def half(tmp):
+        tmp.write_bytes(b"half")
+        raise OSError("writer failed")
+
+    with pytest.raises(OSError, match="writer failed"):
+        write_atomic(target, half)
+    assert target.read_bytes() == b"PAR1" and [p.name for p in tmp_path.iterdir()] == ["kept.parquet"]

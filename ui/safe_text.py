@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from geo.records import safe_url
+
 # Every ASCII punctuation character may be backslash-escaped in CommonMark and then renders
 # as itself; escaping all of them leaves no Markdown, LaTeX ($), directive (:) or HTML (<) alive.
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -29,6 +31,14 @@ def md_escape(value) -> str:
     text = "" if value is None else str(value)
     text = _AUTOLINK.sub(_JOINER, _BREAKS.sub(" ", text))
     return _PUNCT.sub(r"\\\1", text)
+
+
+def md_link(text, url) -> str:
+    """A Markdown link for an absolute http(s) URL (geo.records.safe_url), else the escaped text alone."""
+    label, good = md_escape(text), safe_url(url)
+    if good is None or any(c in good for c in "<>\\"):  # <...> holds the link: nothing that could end it
+        return label
+    return f"[{label}](<{good}>)"
 
 
 def safe(template: str, *values) -> str:

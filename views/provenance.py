@@ -10,13 +10,9 @@ import html
 import re
 
 from geo.provenance import MD_BOLD, MD_CODE, MD_LINK, LayerProvenance
+from geo.records import safe_url
 
 _URL = re.compile(r"https?://[^\s<>()\"'`]+[^\s<>()\"'`.,;:!?]")
-
-
-def _safe_url(url: str) -> str | None:
-    url = url.strip()
-    return url if re.match(r"^https?://", url, re.IGNORECASE) else None
 
 
 def markdown_to_html(text: str) -> str:
@@ -32,7 +28,7 @@ def markdown_to_html(text: str) -> str:
             url = m["bare"]
             pieces.append(_anchor(url, url))
         else:
-            url = _safe_url(m["url"])
+            url = safe_url(m["url"])
             pieces.append(_anchor(url, m["text"]) if url else _inline(m["text"]))
         pos = m.end()
     pieces.append(_inline(text[pos:]))

@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
+from geo.files import write_atomic
 from geo.filters import IncidentFilter
 from geo.incidents import criteria
 from geo.incidents.codec import compare, filter_columns, from_flat, to_flat
@@ -56,7 +57,6 @@ from geo.store.workspace import (
     read_json,
     real_folder,
     world_writable,
-    write_atomic,
     write_json,
 )
 

@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.catalog import LAYERS, data_dir
+from geo.files import write_atomic
 from geo.incidents.codec import decode_json_column
 from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
@@ -35,7 +36,7 @@ from geo.settings import settings
 from geo.store import formats
 from geo.store.base import SHIPPED, DatasetInfo, SourceInfo, StoreError, file_sha256
 from geo.store.workspace import STATIC as _STATIC  # noqa: F401 (tests name the served folder through this module)
-from geo.store.workspace import default_workspace, forbidden_place, open_beside, real_folder, write_atomic, write_json
+from geo.store.workspace import default_workspace, forbidden_place, open_beside, real_folder, write_json
 from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"

@@ -10,11 +10,11 @@ import contextlib
 import json
 import os
 import stat
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
+from geo.files import write_atomic
 from geo.settings import APP_NAME as APP_NAME
 from geo.settings import WORKSPACE_ENV as WORKSPACE_ENV
 from geo.settings import settings
@@ -29,7 +29,6 @@ except ImportError:  # Windows: byte-range locks instead (not exercised by the t
 REPO_GEO = Path(__file__).resolve().parents[1]  # the shipped package (geo/): never a workspace
 STATIC = REPO_GEO.parent / "static"  # served to anyone at /app/static/: never a workspace or a cache
 NOT_A_WORKSPACE = {REPO_GEO: "the shipped data package", STATIC: "the folder the server serves to anyone (static/)"}
-TMP_PREFIX = ".tmp-"
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -117,38 +116,6 @@ def world_writable(folder: Path) -> str:
     if mode & stat.S_IWOTH:
         return f"workspace {folder} can be written by every user of this computer: anyone could change its datasets"
     return ""
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename inside folder durable (POSIX; Windows cannot open a folder for this)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(target: Path, write: Callable[[Path], object], suffix: str = "") -> None:
-    """write(tmp) into a temporary file beside target, fsync it, rename it over target, fsync the folder.
-
-    Whatever happens before the rename, target keeps its previous content; a crash leaves at most
-    a ``.tmp-*`` file, which the next writer removes.
-    """
-    fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=suffix or target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(target.parent)
 
 
 def write_json(target: Path, doc: dict) -> None:
