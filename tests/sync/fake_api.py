@@ -106,7 +106,7 @@ class FakeApi:
     ucdp_rows: dict[str, list[dict]] = field(default_factory=dict)  # by version
     ucdp_token: str = "ucdp-Token-5c1e"
     no_access: bool = False  # ACLED: tokens are issued, reads answer 403
-    quota: bool = False  # 429 on every read
+    quota: int = 0  # how many reads are answered 429 (negative: every one)
     retry_after: str = "3600"
     reads_before_expiry: int | None = None  # the access token expires after this many reads
     refresh_works: bool = True
@@ -195,7 +195,7 @@ class FakeApi:
                 return self._send(h, 401, {"message": "Token expired"})
         if self.no_access:
             return self._send(h, 403, {"message": "Access denied"})
-        if self.quota:
+        if self._over_quota():
             return self._send(h, 429, {"message": "Too many requests"}, {"Retry-After": self.retry_after})
         if path == "/api/acled/read":
             countries = q.get("country", "").split(":OR:country=")
@@ -215,6 +215,13 @@ class FakeApi:
             return self._drop(h, doc)
         self._send(h, 200, doc)
 
+    def _over_quota(self) -> bool:
+        with self._lock:
+            if self.quota == 0:
+                return False
+            self.quota -= 1 if self.quota > 0 else 0
+            return True
+
     def _drop(self, h, doc) -> None:
         body = json.dumps(doc).encode()
         h.send_response(200)
@@ -229,7 +236,7 @@ class FakeApi:
     def _ucdp(self, h, version: str, q: dict) -> None:
         if h.headers.get("x-ucdp-access-token") != self.ucdp_token:
             return self._send(h, 401, {"message": "A valid access token is required"})
-        if self.quota:
+        if self._over_quota():
             return self._send(h, 429, {"message": "Daily quota exceeded"}, {"Retry-After": self.retry_after})
         if version not in self.ucdp_rows:
             return self._send(h, 404, {"message": "No such version"})
