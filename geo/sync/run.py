@@ -193,7 +193,7 @@ def sync_acled(
                 gone |= {str(r.get("event_id_cnty")) for r in page if r.get("event_id_cnty")}
         report = SyncReport(name, "acled", fetched=len(rows), requests=client.requests)
         progress(0.65, "Importing the rows")
-        result = import_rows(rows, "acled", "acled-sync") if rows else None
+        result = import_rows(rows, "acled", "acled-api") if rows else None
         kept = _kept_ids(store, name)
         deleted = (gone & kept) - {str(r.get("event_id_cnty")) for r in rows} if kept else set()
         if result is not None:
@@ -259,7 +259,7 @@ def sync_ucdp(
             book.add_ucdp(client.requests)
         report = SyncReport(name, "ucdp", fetched=len(rows), requests=client.requests)
         progress(0.65, "Importing the rows")
-        result = import_rows(rows, "ucdp", f"ucdp-{version}") if rows else None
+        result = import_rows(rows, "ucdp", f"ucdp-api-{version}") if rows else None
         if result is not None:
             report.imported, report.rejected, report.reading = result.count, list(result.rejected), result.reading
         progress(0.8, "Saving")

@@ -270,7 +270,7 @@ class FakeApi:
                 "query": parts.query,
                 "q": q,
                 "form": form,
-                "headers": dict(h.headers.items()),
+                "headers": {k.lower(): v for k, v in h.headers.items()},
             }
         )
         if method == "POST" and parts.path == "/oauth/token":
