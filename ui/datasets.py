@@ -17,6 +17,7 @@ from geo.store import DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
+from geo.sync.age import age_text
 from ui import access
 from ui.data import SESSION_INCIDENTS
 from ui.safe_text import safe
@@ -142,7 +143,8 @@ def _choose_next(names: list[str]) -> None:
 def _label(info) -> str:
     if info.name == SHIPPED:
         return f"Curated events (shipped, {info.rows:,})"
-    return f"{info.name} ({info.rows:,})"
+    age = age_text(info)
+    return f"{info.name} ({info.rows:,}{', ' + age if age else ''})"
 
 
 def sidebar_chooser() -> None:

@@ -77,8 +77,12 @@ class WorkspaceBook(_Book):
 
         self.folder = Path(workspace) / FOLDER
         real_folder(self.folder, "the workspace's sync folder")
-        self.folder.mkdir(mode=0o700, exist_ok=True)
         self.path = self.folder / FILE
+
+    def _folder(self) -> Path:
+        """The sync folder, made on first write (this user's alone)."""
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        return self.folder
 
     def _all(self) -> dict:
         from geo.store.workspace import read_json
@@ -96,7 +100,7 @@ class WorkspaceBook(_Book):
         from geo.store.workspace import fsync_dir
 
         everything = self._all() | {key: doc}
-        fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)  # mode 0600
+        fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self._folder())  # mode 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(everything, fh, ensure_ascii=False, indent=1, sort_keys=True)
@@ -114,7 +118,7 @@ class WorkspaceBook(_Book):
         from geo.store.workspace import locked
 
         try:
-            with locked(self.folder, timeout=0):
+            with locked(self._folder(), timeout=0):
                 yield
         except LockTimeout as exc:
             raise SyncError(RUNNING) from exc
