@@ -52,3 +52,27 @@ def snapshot(store, name: str) -> tuple:
     rows = store.read(name).sort_values("id").reset_index(drop=True)
     text = rows.drop(columns="geometry").astype(str).to_csv() + rows.geometry.to_wkt().to_csv()
     return (info.version, info.rows, text, open_book(store).dataset(name))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL + PostGIS server (tests/pg_cluster.py); skipped without one unless required."""
+    from tests.pg_cluster import REQUIRE_ENV, required, shared_cluster
+
+    try:
+        cluster = shared_cluster()
+    except RuntimeError as exc:
+        if required():
+            pytest.fail(f"{exc} ({REQUIRE_ENV} is set, so this is a failure, not a skip)", pytrace=False)
+        pytest.skip(str(exc))
+    return cluster
+
+
+@pytest.fixture
+def team_store(pg_cluster, workspace):
+    """A fresh PostGIS store at the current schema version (migrations included)."""
+    from geo.store import open_store
+
+    url = pg_cluster.create_database(migrated=True)
+    yield open_store(url)
+    pg_cluster.drop_database(url)
