@@ -9,7 +9,7 @@ API_FORMATS = ("ACLED API", "UCDP API")  # the SourceInfo.format a sync saves wi
 
 def last_saved(info) -> datetime | None:
     """When a dataset was last saved, synced or not (its history's last entry, else its import time)."""
-    texts = [h.get("at") for h in info.history if isinstance(h, dict)] + [info.imported_at]
+    texts = [info.imported_at] + [h.get("at") for h in info.history if isinstance(h, dict)]  # newest last
     for text in reversed([t for t in texts if isinstance(t, str)]):
         try:
             when = datetime.fromisoformat(text)
