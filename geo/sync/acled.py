@@ -145,6 +145,8 @@ class AcledClient:
         if answer.status != 200:
             raise SyncError(f"ACLED answered HTTP {answer.status} for {http.where(self.base + path)}; nothing changed")
         doc = answer.json("ACLED")
+        if isinstance(doc, dict) and doc.get("status") in (403, "403"):  # an error told in a 200 answer
+            raise NoAccess(NO_ACCESS)
         if not isinstance(doc, dict) or doc.get("success") is False or not isinstance(doc.get("data"), list):
             raise SyncError(f"ACLED's answer for {http.where(self.base + path)} holds no data list; nothing changed")
         return doc

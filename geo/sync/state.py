@@ -130,15 +130,22 @@ class DatabaseBook(_Book):
     def __init__(self, store):
         self.store = store
 
+    def _select(self, query: str, params: tuple = ()) -> list[tuple]:
+        import psycopg
+
+        try:
+            with self.store.connect(write=True) as conn:
+                return conn.execute(query, params).fetchall()
+        except psycopg.Error as exc:  # e.g. a reader's role, which may not see the table
+            raise StoreError(f"the sync state cannot be read ({type(exc).__name__})") from exc
+
     def _all(self) -> dict:
-        with self.store.connect(write=True) as conn:
-            rows = conn.execute("SELECT key, doc FROM pkir.sync_state").fetchall()
+        rows = self._select("SELECT key, doc FROM pkir.sync_state")
         return {k: v for k, v in rows if isinstance(v, dict)}
 
     def _get(self, key: str) -> dict | None:
-        with self.store.connect(write=True) as conn:
-            row = conn.execute("SELECT doc FROM pkir.sync_state WHERE key = %s", (key,)).fetchone()
-        return row[0] if row and isinstance(row[0], dict) else None
+        rows = self._select("SELECT doc FROM pkir.sync_state WHERE key = %s", (key,))
+        return rows[0][0] if rows and isinstance(rows[0][0], dict) else None
 
     def _put(self, key: str, doc: dict) -> None:
         import psycopg

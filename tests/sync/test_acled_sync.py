@@ -171,3 +171,11 @@ def test_a_dataset_kept_from_ucdp_is_not_synced_from_acled(synced, api):
     open_book(synced).put_dataset("UCDP", {"source": "ucdp"})
     with pytest.raises(SyncError, match="'UCDP' is kept from the UCDP API; choose another name"):
         run.sync_acled(synced, "UCDP", COUNTRIES, username=USER, password=PASSWORD, api_url=api.url)
+
+
+def test_a_dataset_removed_since_its_last_sync_is_synced_whole_again(synced, api):
+    synced.remove(NAME)
+    sync(synced, api)
+    assert len(synced.read(NAME)) == 5
+    assert all("timestamp" not in r["q"] for r in api.requests("/api/acled/read"))
+    assert not api.requests("/api/deleted/read")
