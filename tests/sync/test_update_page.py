@@ -11,6 +11,7 @@ from tests.app_helpers import open_page
 from tests.sync.conftest import snapshot
 from tests.sync.fake_api import PASSWORD, USER, acled_row
 
+pytestmark = pytest.mark.app
 NAME = "ACLED border"
 
 
