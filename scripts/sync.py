@@ -19,7 +19,7 @@ from geo.settings import SettingsError, settings
 from geo.store import open_store
 from geo.store.base import StoreError, problem_line
 from geo.sync import run
-from geo.sync.http import SyncError
+from geo.sync.http import SyncError, check_base
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -51,9 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "since", None) and not DATE.fullmatch(args.since):
         print(f"--since must be a date written YYYY-MM-DD, not {args.since!r}", file=sys.stderr)
         return 2
-    if args.api_url and not args.api_url.startswith(("https://", "http://")):
-        print("--api-url must be an http(s) URL", file=sys.stderr)
-        return 2
+    if args.api_url:
+        try:
+            check_base(args.api_url)
+        except SyncError as exc:
+            print(f"--api-url {exc}", file=sys.stderr)
+            return 2
     try:
         conf = settings()
         store = open_store()

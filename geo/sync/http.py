@@ -60,6 +60,19 @@ def where(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def check_base(url: str) -> str:
+    """An API base URL credentials may be sent to: https, or plain http to this machine only."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return url
+    raise SyncError(f"{where(url)}: an API URL must be https:// (plain http only to this machine)")
+
+
 def with_query(url: str, params: Mapping[str, object] | None) -> str:
     """url with params appended (urlencoded)."""
     if not params:

@@ -172,7 +172,7 @@ def sync_acled(
         _check_source(state, name, "acled")
         if state is not None and _kept_ids(store, name) is None:
             state = None  # the dataset was removed since: a first sync again, not only the changes
-        base = api_url or (state or {}).get("api_url") or acled.BASE
+        base = http.check_base(api_url or (state or {}).get("api_url") or acled.BASE)
         client = acled.AcledClient(
             base,
             username,
@@ -250,7 +250,7 @@ def sync_ucdp(
         same_scope = state is not None and sorted(state.get("codes", [])) == sorted(codes)
         if same_scope and version in done and not candidate:
             return SyncReport(name, "ucdp", skipped=f"GED {version} of these countries is kept whole; no request made")
-        base = api_url or (state or {}).get("api_url") or ucdp.BASE
+        base = http.check_base(api_url or (state or {}).get("api_url") or ucdp.BASE)
         client = ucdp.UcdpClient(token, base, used_today=book.ucdp_used(), call=call, sleep=sleep)
         started = _now()
         rows: list[dict] = []

@@ -94,5 +94,7 @@ def test_credentials_come_from_secrets_toml_when_the_environment_has_none(
 def test_bad_arguments_exit_2(workspace, capsys):
     assert cli.main(["acled", "--keep", "A", "--country", "Pakistan", "--since", "01/02/2024"]) == 2
     assert cli.main(["acled", "--keep", "A", "--country", "Pakistan", "--api-url", "file:///etc"]) == 2
+    assert cli.main(["acled", "--keep", "A", "--country", "Pakistan", "--api-url", "http://example.org"]) == 2
+    assert "an API URL must be https://" in capsys.readouterr().err  # no password in clear over a network
     with pytest.raises(SystemExit):
         cli.main(["acled", "--country", "Pakistan"])  # --keep is required
