@@ -67,3 +67,22 @@ def test_without_a_synced_dataset_the_section_is_not_drawn(store):
     at = open_page("pages/import_data.py")
     assert not [b for b in at.button if b.key == "sync_update"]
     assert not (store.folder / "sync").exists()  # opening the page writes nothing
+
+
+def test_hostile_text_from_the_api_and_the_name_reaches_the_page_escaped(store, api):
+    from tests.hostile.payloads import PAYLOADS, alive_in_markdown
+
+    name = PAYLOADS["md_link"]
+    api.acled_rows = [acled_row(0, 1000, notes=PAYLOADS["md_image"], location=PAYLOADS["autolinks"])]
+    run.sync_acled(store, name, ["Pakistan"], username=USER, password=PASSWORD, api_url=api.url)
+    api.acled_rows.append(acled_row(1, 2000, event_id_cnty=PAYLOADS["directives"], latitude="95"))  # rejected
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = open_page("pages/import_data.py")
+    at.button(key="sync_update").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (done,) = at.success
+    assert "1 rejected" in done.value.replace("\\", "")
+    assert any("evil.example" in t.value for t in at.text)  # the rejected row, named, as plain text
+    for element in [*at.success, *at.error, *at.info, *at.warning, *at.markdown, *at.caption]:
+        assert not alive_in_markdown(element.value), element.value
