@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.store.base import StoreError
 from geo.sync import run
 from geo.sync.http import AuthFailed, NetworkDown, NoAccess, QuotaReached, SyncError
 from geo.sync.state import open_book
@@ -179,3 +180,21 @@ def test_a_dataset_removed_since_its_last_sync_is_synced_whole_again(synced, api
     assert len(synced.read(NAME)) == 5
     assert all("timestamp" not in r["q"] for r in api.requests("/api/acled/read"))
     assert not api.requests("/api/deleted/read")
+
+
+def test_a_sync_folder_or_state_file_that_is_a_link_is_refused_and_nothing_changes(synced, api, tmp_path):
+    store = synced
+    before = snapshot(store, NAME)
+    state = store.folder / "sync" / "state.json"
+    outside = tmp_path / "elsewhere.json"
+    state.rename(outside)
+    state.symlink_to(outside)
+    with pytest.raises(StoreError, match=r"state\.json is a link; the workspace holds no links"):
+        sync(store, api)
+    assert store.info(NAME).version == before[0] and not api.log
+    state.unlink()
+    (store.folder / "sync").rename(tmp_path / "sync-elsewhere")
+    (store.folder / "sync").symlink_to(tmp_path / "sync-elsewhere")
+    with pytest.raises(StoreError, match=r"the workspace's sync folder .* is a link"):
+        sync(store, api)
+    assert store.info(NAME).version == before[0] and not api.log
