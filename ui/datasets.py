@@ -143,8 +143,7 @@ def _choose_next(names: list[str]) -> None:
 def _label(info) -> str:
     if info.name == SHIPPED:
         return f"Curated events (shipped, {info.rows:,})"
-    age = age_text(info)
-    return f"{info.name} ({info.rows:,}{', ' + age if age else ''})"
+    return f"{info.name} ({info.rows:,})"
 
 
 def sidebar_chooser() -> None:
@@ -174,6 +173,9 @@ def sidebar_chooser() -> None:
         if st.session_state.get(SESSION_INCIDENTS) is not None:
             st.caption("This session shows the file used on the Import page instead, until you go back there.")
         kept = [n for n in infos if not infos[n].read_only]
+        ages = [(n, age_text(infos[n])) for n in kept]
+        if ages:  # how old each kept dataset is: "synced 3 days ago", "kept 2 hours ago"
+            st.caption(safe("{}", " · ".join(f"{n}: {age}" for n, age in ages if age)))
         access.sign_in_box()
         if kept:
             _kept_panel([infos[n] for n in kept])

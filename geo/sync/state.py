@@ -125,7 +125,7 @@ class WorkspaceBook(_Book):
 
 
 class DatabaseBook(_Book):
-    """The state in the team database's pkir.sync_state (migration 0009), through the writer's URL."""
+    """The state in the team database's pkir.sync_state (migration NNNN_sync_state.sql), by the writer's URL."""
 
     def __init__(self, store):
         self.store = store

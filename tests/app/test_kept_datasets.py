@@ -78,8 +78,7 @@ def kept_synthetic(workspace, name: str = "kept") -> EmbeddedStore:
 def test_the_chooser_decides_which_incidents_every_page_uses(workspace):
     kept_synthetic(workspace)
     at = open_page("pages/map.py")
-    shipped, kept = at.multiselect(key=CHOSEN).options
-    assert shipped == "Curated events (shipped, 51)" and kept.startswith("kept (3, kept ") and kept.endswith(" ago)")
+    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", "kept (3)"]
     assert at.multiselect(key=CHOSEN).value == [SHIPPED]
     at.multiselect(key=CHOSEN).set_value(["kept"]).run()
     cats = at.multiselect(key="filter_categories").options
