@@ -6,5 +6,6 @@
 http.py speaks HTTP with the standard library and turns every failure into one SyncError line;
 acled.py and ucdp.py are the two API clients (the endpoint shapes they rely on are in their
 docstrings); state.py keeps what a sync needs next time (workspace file or team table); run.py
-passes the rows through the file importers and saves them in one all-or-nothing save.
+passes the rows through the file importers and saves them in one all-or-nothing save; age.py
+words how old a kept dataset is for the sidebar.
 """
