@@ -198,3 +198,14 @@ def test_a_sync_folder_or_state_file_that_is_a_link_is_refused_and_nothing_chang
     with pytest.raises(StoreError, match=r"the workspace's sync folder .* is a link"):
         sync(store, api)
     assert store.info(NAME).version == before[0] and not api.log
+
+
+def test_since_limits_the_first_sync_by_event_date_and_later_syncs_go_by_timestamp(store, api):
+    api.acled_rows = [acled_row(i, 1000 + i) for i in range(3)]
+    sync(store, api, since="2025-01-01")
+    first = api.requests("/api/acled/read")
+    assert {r["q"]["event_date_where"] for r in first} == {"BETWEEN"}
+    assert all(r["q"]["event_date"].startswith("2025-01-01|") for r in first)
+    api.log.clear()
+    sync(store, api, since="2025-01-01")
+    assert all("event_date" not in r["q"] and r["q"]["timestamp"] == "1002" for r in api.requests("/api/acled/read"))
