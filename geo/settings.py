@@ -20,6 +20,11 @@ from pathlib import Path
 
 import platformdirs
 
+try:
+    import tomllib
+except ImportError:  # Python 3.10: secrets.toml is not read for credentials (set the environment variables)
+    tomllib = None
+
 DATA_DIR_ENV = "PKIR_DATA_DIR"
 WORKSPACE_ENV = "PKIR_WORKSPACE"
 DATABASE_ENV = "PKIR_DATABASE_URL"
@@ -28,6 +33,12 @@ AUTH_HEADER_ENV = "PKIR_AUTH_HEADER"
 EDITORS_ENV = "PKIR_EDITORS"
 OFFLINE_ENV = "PKIR_OFFLINE"
 NAMES = (DATA_DIR_ENV, WORKSPACE_ENV, DATABASE_ENV, WRITE_URL_ENV, AUTH_HEADER_ENV, EDITORS_ENV, OFFLINE_ENV)
+# the API syncs' credentials (geo.sync): from the environment, else from .streamlit/secrets.toml
+ACLED_USERNAME_ENV = "ACLED_USERNAME"
+ACLED_PASSWORD_ENV = "ACLED_PASSWORD"
+UCDP_TOKEN_ENV = "UCDP_TOKEN"
+CREDENTIALS = (ACLED_USERNAME_ENV, ACLED_PASSWORD_ENV, UCDP_TOKEN_ENV)
+SECRETS_FILES = (Path(".streamlit") / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml")
 
 SHIPPED_DATA = Path(__file__).resolve().parent / "data"  # the layers in git (geo/data)
 APP_NAME = "pkir-dashboard"  # the workspace's folder in the user's data directory
@@ -58,6 +69,22 @@ def canonical(name: str) -> str | None:
     return name.translate(_ASCII_LOWER)
 
 
+def read_secrets(paths=SECRETS_FILES) -> dict[str, str]:
+    """The API credentials written at the top of .streamlit/secrets.toml (this folder's, then the
+    user's); a file missing, unreadable or not TOML gives nothing (Streamlit reports a bad one)."""
+    found: dict[str, str] = {}
+    for path in paths if tomllib is not None else ():
+        try:
+            doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, tomllib.TOMLDecodeError):
+            continue
+        for name in CREDENTIALS:
+            value = doc.get(name)
+            if isinstance(value, str) and value.strip() and name not in found:
+                found[name] = value.strip()
+    return found
+
+
 def user_workspace() -> Path:
     """The workspace without PKIR_WORKSPACE: this app's folder in the user's data directory."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
@@ -83,6 +110,10 @@ class Settings:
     auth_header: str = ""  # the sign-in proxy's header (PKIR_AUTH_HEADER)
     editors: frozenset[str] | None = None  # who may change data (PKIR_EDITORS), None: every signed-in user
     offline: bool = False  # the offline drawing is the default basemap (PKIR_OFFLINE)
+    # the API syncs' credentials (ACLED_USERNAME, ACLED_PASSWORD, UCDP_TOKEN): never shown in a repr
+    acled_username: str = field(default="", repr=False)
+    acled_password: str = field(default="", repr=False)
+    ucdp_token: str = field(default="", repr=False)
 
     @property
     def team_mode(self) -> bool:
@@ -95,9 +126,13 @@ class Settings:
         return self.database_url or str(self.workspace)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Settings:
-        """Parse and check every variable; SettingsError names each bad one, on one line."""
+    def from_env(cls, env: Mapping[str, str], secrets: Mapping[str, str] | None = None) -> Settings:
+        """Parse and check every variable; SettingsError names each bad one, on one line.
+
+        secrets: credentials from secrets.toml, used for those the environment does not set.
+        """
         problems: list[str] = []
+        secrets = secrets or {}
 
         def text(name: str) -> str:
             return str(env.get(name) or "").strip()
@@ -129,6 +164,9 @@ class Settings:
             auth_header=header,
             editors=parse_editors(str(env.get(EDITORS_ENV) or "")),
             offline=offline in _TRUE,
+            acled_username=text(ACLED_USERNAME_ENV) or secrets.get(ACLED_USERNAME_ENV, ""),
+            acled_password=str(env.get(ACLED_PASSWORD_ENV) or "") or secrets.get(ACLED_PASSWORD_ENV, ""),
+            ucdp_token=text(UCDP_TOKEN_ENV) or secrets.get(UCDP_TOKEN_ENV, ""),
         )
 
 
@@ -144,7 +182,7 @@ def settings() -> Settings:
         return current
     with _LOCK:
         if _current is None:
-            _current = Settings.from_env(os.environ)
+            _current = Settings.from_env(os.environ, read_secrets())
         return _current
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from geo.geojson_io import gdf_to_features
 from geo.importers import DateOrderUndecided, ImportFormatError, import_file
 from geo.importers.present import full_report, groups_table, headline, preview, safe_upload_name
-from ui import data, datasets
+from ui import data, datasets, sync_panel
 from ui.safe_text import safe
 from ui.shell import ensure_app_shell
 
@@ -47,6 +47,8 @@ if current:
     if st.button("Go back to the shipped incidents", key="import_reset"):
         data.use_session_incidents(None)
         st.rerun()
+
+sync_panel.update_section()  # kept datasets from an API: "Update now" (editors)
 
 upload = st.file_uploader("Event file", type=["csv", "tsv", "txt", "geojson", "json", "gpkg", "kml"], key="import_file")
 fmt_label = st.selectbox("Format", list(FORMATS), key="import_format")

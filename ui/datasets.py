@@ -17,6 +17,7 @@ from geo.store import DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
 from geo.store.workspace import default_workspace, read_json, write_json
+from geo.sync.age import age_text
 from ui import access
 from ui.data import SESSION_INCIDENTS
 from ui.safe_text import safe
@@ -172,6 +173,9 @@ def sidebar_chooser() -> None:
         if st.session_state.get(SESSION_INCIDENTS) is not None:
             st.caption("This session shows the file used on the Import page instead, until you go back there.")
         kept = [n for n in infos if not infos[n].read_only]
+        ages = [(n, age_text(infos[n])) for n in kept]
+        if ages:  # how old each kept dataset is: "synced 3 days ago", "kept 2 hours ago"
+            st.caption(safe("{}", " · ".join(f"{n}: {age}" for n, age in ages if age)))
         access.sign_in_box()
         if kept:
             _kept_panel([infos[n] for n in kept])
