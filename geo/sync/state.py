@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,20 +95,11 @@ class WorkspaceBook(_Book):
         return self._all().get(key)
 
     def _put(self, key: str, doc: dict) -> None:
-        from geo.store.workspace import fsync_dir
+        from geo.files import write_atomic
 
         everything = self._all() | {key: doc}
-        fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self._folder())  # mode 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(everything, fh, ensure_ascii=False, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(name, self.path)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-        fsync_dir(self.folder)
+        text = json.dumps(everything, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(self._folder() / FILE, text, mode=0o600)  # a refresh token: this user's eyes only
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
