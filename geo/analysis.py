@@ -8,6 +8,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from geo.features import has_point
+
 GEOD = Geod(ellps="WGS84")
 # Equidistant conic fitted to the region: used only to find the nearest point on a line;
 # the distance itself is then measured geodesically.
@@ -32,7 +34,7 @@ def length_km(geom) -> float:
 def located_lonlat(points: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(which points are located, their longitudes, their latitudes): missing and empty points left out."""
     geoms = points.to_numpy()
-    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    ok = has_point(geoms)
     return ok, shapely.get_x(geoms[ok]), shapely.get_y(geoms[ok])
 
 

@@ -16,6 +16,7 @@ import shapely
 
 from geo.catalog import data_dir
 from geo.countries import country_name
+from geo.features import has_point
 from geo.loading import load_layer
 from geo.validation import LayerValidationError
 
@@ -35,7 +36,7 @@ def district_index(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:
     A point on a border shared by two polygons goes to the one listed first.
     """
     out = np.full(len(points), -1, dtype=np.int64)
-    usable = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    usable = has_point(points)
     if not usable.any() or len(polygons) == 0:
         return out
     where = np.flatnonzero(usable)
@@ -172,7 +173,7 @@ def in_district(points: gpd.GeoSeries, district_id: str, folder: str | Path | No
         except UnknownDistrict:
             return np.zeros(len(points), dtype=bool)
     geoms = points.to_numpy()
-    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    usable = has_point(geoms)
     out = np.zeros(len(points), dtype=bool)
     out[usable] = shapely.intersects(polygon, geoms[usable])
     return out

@@ -23,6 +23,7 @@ from pyproj import Transformer
 
 from geo.analysis import GEOD, REGION_CRS, located_lonlat
 from geo.catalog import data_dir
+from geo.features import has_point
 from geo.loading import load_layer
 from geo.validation import LayerValidationError
 
@@ -152,7 +153,7 @@ def distance_km(points: gpd.GeoSeries, target: str, folder: str | Path | None = 
     if dots:
         best = np.fmin(best, _distance_to_points_km(points, dots))
     geoms = points.to_numpy()
-    best[shapely.is_missing(geoms) | shapely.is_empty(geoms)] = np.nan
+    best[~has_point(geoms)] = np.nan
     return best
 
 
@@ -201,7 +202,7 @@ def within_km(
     inside the target's search_box are measured. geometry: the target's, when already read."""
     geometry = geometry if geometry is not None else target_geometry(target, folder)
     geoms = points.to_numpy()
-    located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    located = has_point(geoms)
     x, y = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
     x[located], y[located] = shapely.get_x(geoms[located]), shapely.get_y(geoms[located])
     minx, miny, maxx, maxy = box_around(geometry, km)

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from shapely.validation import explain_validity
 
+from geo.features import has_point
 from geo.schema import Field, LayerSchema
 from geo.values import is_missing
 
@@ -261,7 +262,7 @@ def check_geometry(
 ) -> gpd.GeoDataFrame:
     """Presence, type, coordinate range, swapped axes, region and validity of each geometry."""
     geoms = gdf.geometry.to_numpy()
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    missing = ~has_point(geoms)
     unlocated = np.zeros(len(gdf), dtype=bool)
     if "location_precision" in gdf.columns:
         unlocated = (gdf["location_precision"] == "unlocated").to_numpy()

@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 from pyproj import Geod
 
 from geo.catalog import LAYER_ORDER, LAYERS
+from geo.features import has_point
 from geo.incident_stats import first_source_url, headline, monthly, outlets
 from geo.provenance import citation, project_version
 from geo.schema import CATEGORIES
@@ -225,7 +226,7 @@ def _draw_points(ax, layers: Layers, layers_shown: Sequence[str], scale: float) 
         frame = layers.get(layer_id)
         if frame is None or layer_id not in layers_shown:
             continue
-        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+        frame = frame[has_point(frame.geometry)]
         drawing = LAYERS[layer_id].drawing
         colours = [_point_colour(layer_id, row) for _, row in frame.iterrows()]
         size = (drawing.size * _PX * scale) ** 2
@@ -269,7 +270,7 @@ def incident_marks(incidents: pd.DataFrame) -> pd.DataFrame:
     if incidents is None or len(incidents) == 0:
         return pd.DataFrame(columns=["x", "y", "colour", "radius", "level"])
     geoms = incidents.geometry
-    located = (geoms.notna() & ~geoms.is_empty).to_numpy()
+    located = has_point(geoms)
     rows = incidents[located]
     fatalities = rows["fatalities_best"] if "fatalities_best" in rows.columns else [None] * len(rows)
     precision = rows["location_precision"] if "location_precision" in rows.columns else ["exact"] * len(rows)
@@ -457,7 +458,7 @@ def unlocated_note(incidents: pd.DataFrame) -> str:
     if incidents is None or len(incidents) == 0:
         return ""
     geoms = incidents.geometry
-    missing = int((geoms.isna() | geoms.is_empty).sum())
+    missing = int((~has_point(geoms)).sum())
     return f"{missing:,} of {len(incidents):,} incidents have no point and are not drawn." if missing else ""
 
 

@@ -11,6 +11,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.features import has_point
+
 CELL_COLUMNS = ("cell_x", "cell_y", "lon", "lat", "incidents", "fatalities")
 
 
@@ -41,7 +43,7 @@ def grid_counts(gdf: gpd.GeoDataFrame, cell_deg: float) -> pd.DataFrame:
     """Incidents and fatalities (best estimate, missing as 0) per cell; rows without a location are left out."""
     cell = check_cell(cell_deg)
     geom = gdf.geometry
-    located = (geom.notna() & ~geom.is_empty).to_numpy()
+    located = has_point(geom)
     pts = geom[located]
     fatal = gdf["fatalities_best"][located].astype("Float64").fillna(0).astype("int64").to_numpy()
     frame = pd.DataFrame(
