@@ -18,7 +18,6 @@ row and field.
 from __future__ import annotations
 
 import re
-import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -68,8 +67,6 @@ HISTORY_KEPT = 50
 LOAD_COLUMNS = ("dataset_id", *FIELDS, GEOMETRY, "search")  # staged by COPY; row_hash is computed in SQL
 COPY_BATCH = 50_000  # rows turned into CSV text at a time (bounds the memory of a 1M-row save)
 MERGE_WORK_MEM = "256MB"  # per sort / hash of the merge by id
-_CHECKED: set[str] = set()  # URLs whose schema is known to be current in this process
-_CHECK_LOCK = threading.Lock()
 
 
 def safe_url(url: str) -> str:
@@ -296,10 +293,8 @@ class PostgisStore(IncidentStore):
             raise StoreError(f"cannot reach the database {safe_url(url)}: {reason}") from exc
 
     def _check_schema(self) -> None:
-        """Bring the schema to this app's version, or say who must (a read-only role cannot)."""
-        with _CHECK_LOCK:
-            if self.url in _CHECKED:
-                return
+        """Bring the schema to this app's version, or say who must (a read-only role cannot): once per
+        store opened (the pages' store is opened once and cached at the edge, ui.datasets)."""
         with self.connect() as conn:
             version = migrations.current(conn)
         if version < migrations.latest():
@@ -316,8 +311,6 @@ class PostgisStore(IncidentStore):
                 ) from exc
         elif version > migrations.latest():
             raise StoreError(f"the database {safe_url(self.url)} was set up by a newer version of the app")
-        with _CHECK_LOCK:
-            _CHECKED.add(self.url)
 
     def _write_error(self, exc: psycopg.Error) -> StoreError:
         if isinstance(exc, psycopg.errors.LockNotAvailable):
