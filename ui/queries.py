@@ -226,7 +226,7 @@ def map_query(flt: IncidentFilter) -> IncidentQuery:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _shared_map_source(location: str, version: str, key: str, _q: IncidentQuery) -> IncidentSource:
-    return incident_source(_shared_engine(location, _q.datasets, version).rows(_q))
+    return incident_source(_shared_engine(location, _q.datasets, version).table(_q))
 
 
 def drawable(flt: IncidentFilter) -> bool:
@@ -245,6 +245,6 @@ def map_source(flt: IncidentFilter) -> IncidentSource:
     frame = st.session_state[SESSION_INCIDENTS].gdf
     held = st.session_state.get(_OWN_MAP)
     if held is None or held[0] is not frame or held[1] != q:
-        held = (frame, q, incident_source(engine(where).rows(q)))
+        held = (frame, q, incident_source(engine(where).table(q)))
         st.session_state[_OWN_MAP] = held
     return held[2]

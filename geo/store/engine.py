@@ -253,6 +253,21 @@ class DuckEngine:
 
         return typed(self._attempt(q, work), out)
 
+    def table(self, q: IncidentQuery) -> pa.Table:
+        """rows(q) as an Arrow table (texts, timestamps, numbers as stored): for answers too large for a
+        Python object per value, the map's payload columns first of all."""
+        if q.limit is not None or q.sample is not None:  # a page or a sample: small, typed as rows()
+            return pa.Table.from_pandas(self.rows(q), preserve_index=False)
+        out = q.output_columns()
+        keys = {c for c, _ in q.full_order()}
+
+        def work(cursor, pinned):
+            matched, params = self._matched(q, set(out) | keys, cursor, pinned)
+            query = f"SELECT {', '.join(map(_ident, out))} FROM ({matched}) ORDER BY {order_sql(q.full_order())}"
+            return cursor.sql(query, params=params).to_arrow_table()  # no copy through the DB-API result
+
+        return self._attempt(q, work)
+
     def _fetch_rows(self, cursor, pinned, q: IncidentQuery, found: list[tuple], out: list[str]) -> pd.DataFrame:
         """The columns out of these (pos, row) pairs, in their order."""
         parts = []

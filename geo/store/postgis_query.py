@@ -17,6 +17,7 @@ from functools import cached_property
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from psycopg import sql
 
 from geo.incidents.codec import flat_rows, point_columns, typed
@@ -224,6 +225,11 @@ class PostgisQueries:
         if not parts:
             return typed(pd.DataFrame({c: [] for c in out}), out)
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def table(self, q: IncidentQuery) -> pa.Table:
+        """rows(q) as an Arrow table (texts, timestamps, numbers as stored): for answers too large for a
+        Python object per value, the map's payload columns first of all."""
+        return pa.Table.from_pandas(self.rows(q), preserve_index=False)
 
     def page(self, q: IncidentQuery) -> Page:
         """rows() and count() together."""

@@ -2,6 +2,7 @@
 
     IncidentQuery(datasets, filter, bbox, columns, order, limit, offset, ids)
     rows(q)                 the page of rows (the columns asked, id first; "lon"/"lat" for the point)
+    table(q)                the same as an Arrow table (a large answer: the map's payload)
     count(q)                how many rows the query matches, ignoring limit and offset
     page(q)                 rows(q) and count(q) together (Page)
     aggregate(q, by, cell)  incidents and fatalities per group: by one grouping or a tuple of them
@@ -53,6 +54,7 @@ from datetime import date
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geo.chronology import track_for_category
 from geo.filters import IncidentFilter
@@ -360,6 +362,11 @@ class ReferenceQueries:
     def count(self, q: IncidentQuery) -> int:
         """How many rows the query matches."""
         return len(self._matched(q))
+
+    def table(self, q: IncidentQuery) -> pa.Table:
+        """rows(q) as an Arrow table (texts, timestamps, numbers as stored): for answers too large for a
+        Python object per value, the map's payload columns first of all."""
+        return pa.Table.from_pandas(self.rows(q), preserve_index=False)
 
     def rows(self, q: IncidentQuery) -> pd.DataFrame:
         """The ordered page of rows."""

@@ -363,6 +363,20 @@ def test_the_map_payload_is_only_its_columns_inside_the_box(kept):
     pd.testing.assert_frame_equal(got, ref.rows(q))
 
 
+def test_the_map_payloads_arrow_answer_holds_the_rows_answer(kept):
+    """table(q): the same rows, in the same order, as Arrow (the map's payload is built from it)."""
+    from geo.incidents.codec import typed
+    from views.map.layers import incident_source
+
+    store, ref = kept
+    engine = open_queries(store, ["kept"])
+    for flt in (IncidentFilter(), IncidentFilter(keyword="quetta")):
+        q = IncidentQuery(("kept",), flt, bbox=(-180.0, -90.0, 180.0, 90.0), columns=MAP_COLUMNS)
+        got = engine.table(q)
+        pd.testing.assert_frame_equal(typed(got.to_pandas(), got.column_names), ref.rows(q))
+        assert incident_source(got, details=False).data_json == incident_source(ref.rows(q), details=False).data_json
+
+
 def test_several_datasets_together_first_named_wins_on_a_shared_id(kept, synthetic, kept_rows):
     store, ref = kept
     clash = kept_rows.iloc[250:].copy()

@@ -17,6 +17,7 @@ import shapely
 
 from geo.catalog import LAYERS
 from geo.features import located
+from geo.incidents.codec import typed
 from geo.schema import INCIDENT_CATEGORIES
 from views.map.elements import FeatureLayer
 from views.map.styles import (
@@ -182,8 +183,11 @@ def _located_dates(incidents: pd.DataFrame, name: str, mask: np.ndarray) -> np.n
     return incidents[name].to_numpy()[mask]
 
 
-def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> dict:
+def incident_payload(incidents: pd.DataFrame | pa.Table, details: bool | None = None) -> dict:
     """Column arrays of the located incidents, in drawing order (what the browser receives).
+
+    incidents: a frame, or the store's Arrow table of the map's columns (geo.store.query.MAP_COLUMNS):
+    a large table is coded column by column in Arrow, never one Python object per incident.
 
     lon/lat float32; category an index into categories and colours; precision a drawing level
     (0-2); radius in pixels; fatalities -1 when unknown; start and end int32 days since 1970 (see
@@ -191,6 +195,11 @@ def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> di
     DETAIL_LIMIT incidents) also each one's id and an escaped tooltip; without, the browser
     knows an incident by its row and the server turns the row back into an id (see IncidentSource).
     """
+    if isinstance(incidents, pa.Table):
+        if details or (details is None and incidents.num_rows <= DETAIL_LIMIT):
+            incidents = typed(incidents.to_pandas(), incidents.column_names)
+        else:
+            return _arrow_payload(incidents)
     points = _points(incidents)
     mask = np.isfinite(points[0]) & np.isfinite(points[1])
     categories = _categories()
@@ -228,6 +237,58 @@ def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> di
             )
         ]
     return payload
+
+
+def _arrow_payload(table: pa.Table) -> dict:
+    """incident_payload without details, from an Arrow table (lon, lat and the map's columns)."""
+    lon, lat = _arrow_floats(table, "lon"), _arrow_floats(table, "lat")
+    mask = np.isfinite(lon) & np.isfinite(lat)
+    if not mask.all():
+        table, lon, lat = table.filter(pa.array(mask)), lon[mask], lat[mask]
+    categories = _categories()
+    index = {c: i for i, c in enumerate(categories)}
+    fat = _arrow_floats(table, "fatalities_best")
+    return {
+        "lon": lon.astype("<f4"),
+        "lat": lat.astype("<f4"),
+        "radius": fatality_radius(fat).astype(np.uint8),
+        "fatalities": np.where(np.isfinite(fat), fat, -1).astype(np.int64),
+        "category": _arrow_coded(table, "category", lambda c: index.get(c, index["other"]), index["other"]),
+        "precision": _arrow_coded(table, "location_precision", precision_level, precision_level(None)),
+        "start": _arrow_days(table, "date_start", NO_START, ceil=True),
+        "end": _arrow_days(table, "date_end", NO_END),
+        "ids": pc.cast(table["id"], pa.string()).combine_chunks(),
+        "categories": [esc(c) for c in categories],
+        "colours": [category_colour(c) for c in categories],
+    }
+
+
+def _arrow_floats(table: pa.Table, name: str) -> np.ndarray:
+    """A numeric column as float64, NaN where missing (or absent)."""
+    if name not in table.column_names:
+        return np.full(table.num_rows, np.nan)
+    return pc.cast(table[name], pa.float64()).fill_null(np.nan).to_numpy()
+
+
+def _arrow_coded(table: pa.Table, name: str, code, missing: int) -> np.ndarray:
+    """uint8 codes of a text column: code(value) once per distinct value; missing for a null."""
+    if name not in table.column_names:
+        return np.full(table.num_rows, missing, dtype=np.uint8)
+    encoded = pc.dictionary_encode(pc.cast(table[name], pa.string()).combine_chunks())
+    lookup = np.array([code(v) for v in encoded.dictionary.to_pylist()] + [missing], dtype=np.uint8)
+    return lookup[encoded.indices.fill_null(len(encoded.dictionary)).to_numpy()]
+
+
+def _arrow_days(table: pa.Table, name: str, missing: int, ceil: bool = False) -> np.ndarray:
+    """A date column as epoch_days does it (a start rounded up, an end down), from Arrow."""
+    if name not in table.column_names:
+        return np.full(table.num_rows, missing, dtype="<i4")
+    micros = pc.cast(pc.cast(table[name], pa.timestamp("us")), pa.int64())
+    present = pc.is_valid(micros).to_numpy(zero_copy_only=False)
+    us = micros.fill_null(0).to_numpy()
+    day_us = DAY_NS // 1000
+    days = -(-us // day_us) if ceil else us // day_us
+    return np.where(present, days, missing).astype("<i4")
 
 
 def encode_points(payload: dict) -> bytes:
@@ -274,7 +335,7 @@ class IncidentSource:
         return pc.index(self.ids, str(incident_id)).as_py()
 
 
-def incident_source(incidents: pd.DataFrame, details: bool | None = None) -> IncidentSource:
+def incident_source(incidents: pd.DataFrame | pa.Table, details: bool | None = None) -> IncidentSource:
     """Build the incident payload once: points base64-encoded (see encode_points), ids and
     tooltips only for small sets. Everything goes inline (through the app's own connection):
     nothing of one session's data is served as a file."""
@@ -290,4 +351,5 @@ def incident_source(incidents: pd.DataFrame, details: bool | None = None) -> Inc
         data["id"], data["tip"] = payload["id"], payload["tip"]
     text = js_json(data)
     key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-    return IncidentSource(key, data["n"], text, pa.array(payload["ids"], type=pa.string()))
+    ids = payload["ids"]
+    return IncidentSource(key, data["n"], text, ids if isinstance(ids, pa.Array) else pa.array(ids, type=pa.string()))
