@@ -73,6 +73,7 @@ class Grade:
 
     name: str
     meaning: str
+    colour: str  # in charts split by grade
     ring: bool  # drawn as a ring (hollow mark): the account rests on one source, a party's claim, or conflicts
 
     @property
@@ -84,12 +85,12 @@ class Grade:
 # The one grade vocabulary (issue 24), strongest first; geo.grades derives them, the filter, legend,
 # table, exports and charts read it. A row without a grade (kept before grades existed) is "ungraded".
 GRADES = (
-    Grade("confirmed", "an official or on-site account that the other side does not dispute", ring=False),
-    Grade("corroborated", "two or more independent outlets report it", ring=False),
-    Grade("single source", "one outlet reports it", ring=True),
-    Grade("claimed", "what is known rests on a claim by a party to it (named in claimed_by)", ring=True),
-    Grade("disputed", "the parties' accounts conflict (who says what: in the grade's reason)", ring=True),
-    Grade("ungraded", "no source information to grade it by (never guessed)", ring=False),
+    Grade("confirmed", "an official or on-site account that the other side does not dispute", "#1b7837", ring=False),
+    Grade("corroborated", "two or more independent outlets report it", "#5aae61", ring=False),
+    Grade("single source", "one outlet reports it", "#9970ab", ring=True),
+    Grade("claimed", "what is known rests on a claim by a party to it (named in claimed_by)", "#e08214", ring=True),
+    Grade("disputed", "the parties' accounts conflict (who says what: in the grade's reason)", "#b2182b", ring=True),
+    Grade("ungraded", "no source information to grade it by (never guessed)", "#969696", ring=False),
 )
 GRADE = {g.name: g for g in GRADES}
 GRADE_NAMES = tuple(GRADE)

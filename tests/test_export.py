@@ -198,3 +198,26 @@ def test_an_export_without_near_has_no_target_column_and_no_distance_without_a_p
     rows = list(csv.DictReader(io.StringIO(export.to_csv(filtered, GOLDEN_FILTER))))
     assert "km_to_target" not in rows[0]
     assert {r["id"]: r["km_to_border"] for r in rows}["E-06"] == ""  # no point, no distance
+
+
+def test_exports_carry_the_verification_grade_its_reason_and_who_claims():
+    from geo.loading import load_layer
+
+    shipped = load_layer("incidents")[0]
+    flt = IncidentFilter(grades=("confirmed", "disputed"))
+    chosen = apply_filter(shipped, flt)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_csv(chosen, flt)))}
+    assert {r["grade"] for r in rows.values()} == {"confirmed", "disputed"}
+    a01 = rows["PKIR-A01"]
+    assert (a01["grade"], a01["claimed_by"], a01["independent_sources"]) == (
+        "confirmed",
+        "Tehreek-e-Jihad Pakistan",
+        "3",
+    )
+    assert a01["grade_reason"].startswith("Confirmed: an official account (ISPR)")
+    assert rows["PKIR-C13"]["denied_by"] == "Iran"
+    header = next(csv.reader(io.StringIO(export.to_csv(chosen, flt))))
+    assert header.index("grade") == header.index("disputed") + 1
+    doc = json.loads(export.to_geojson(chosen, flt))
+    assert {f["properties"]["id"]: f["properties"]["grade"] for f in doc["features"]}["PKIR-C12"] == "disputed"
+    assert "verification: confirmed, disputed" in doc["attribution"]["filters"]

@@ -23,6 +23,7 @@ from views.map.styles import (
     category_colour,
     esc,
     fatality_radius,
+    grade_ring,
     js_json,
     path_style,
     point_symbol,
@@ -186,7 +187,8 @@ def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> di
     """Column arrays of the located incidents, in drawing order (what the browser receives).
 
     lon/lat float32; category an index into categories and colours; precision a drawing level
-    (0-2); radius in pixels; fatalities -1 when unknown; start and end int32 days since 1970 (see
+    (0-2) plus styles.GRADE_RING for a grade drawn ringed (single source, claimed, disputed); radius
+    in pixels; fatalities -1 when unknown; start and end int32 days since 1970 (see
     epoch_days: the time control filters by them in the browser). With details (default: up to
     DETAIL_LIMIT incidents) also each one's id and an escaped tooltip; without, the browser
     knows an incident by its row and the server turns the row back into an id (see IncidentSource).
@@ -204,6 +206,7 @@ def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> di
     fat = pd.to_numeric(pd.Series(col("fatalities_best"), dtype=object), errors="coerce").to_numpy(dtype=float)
     cat_codes = _coded(col("category"), lambda c: index.get(str(c), index["other"]), index["other"])
     precision = _coded(col("location_precision"), precision_level, precision_level(None))
+    precision |= _coded(col("grade"), grade_ring, 0)  # the verification ring (styles.GRADE_RING)
     payload = {
         "lon": points[0][mask].astype("<f4"),
         "lat": points[1][mask].astype("<f4"),
