@@ -560,3 +560,5 @@ def test_a_dataset_kept_before_grades_reads_as_ungraded(store, kept_rows, synthe
     assert set(engine.rows(IncidentQuery(("old",), columns=("grade",)))["grade"].isna()) == {True}
     assert len(store.read("old", IncidentFilter(grades=("ungraded",)))) == len(kept_rows)
     assert len(store.read("old", IncidentFilter(grades=("claimed",)))) == 0
+    asked = store.read("old", IncidentFilter(grades=("ungraded",)), columns=["fatalities_best", "grade"])
+    assert len(asked) == len(kept_rows)  # a column the file lacks is read as missing, not an error
