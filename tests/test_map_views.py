@@ -301,6 +301,7 @@ def test_single_source_claimed_and_disputed_incidents_carry_the_verification_rin
     # precision level in the low bits, the ring (styles.GRADE_RING = 4) on top, as incidents.js reads them
     assert list(payload["precision"]) == [0 | 4, 2 | 4, 0 | 4, 2, 0, 2]
     assert [p & 3 for p in payload["precision"]] == [0, 2] * 3
+    assert "&middot; claimed</div>" in payload["tip"][0] and "ungraded" not in payload["tip"][4]
     legend = legend_html(["attack"])
     assert "<h4>Verification</h4>" in legend and "single source, claimed, disputed (dark outer ring)" in legend
     js = (Path(__file__).resolve().parents[1] / "views" / "map" / "static" / "incidents.js").read_text(encoding="utf-8")

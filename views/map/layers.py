@@ -17,7 +17,8 @@ import shapely
 
 from geo.catalog import LAYERS
 from geo.features import located
-from geo.schema import INCIDENT_CATEGORIES
+from geo.grades import grade_of
+from geo.schema import INCIDENT_CATEGORIES, UNGRADED
 from views.map.elements import FeatureLayer
 from views.map.styles import (
     category_colour,
@@ -128,8 +129,9 @@ def _categories() -> list[str]:
     return [c for c in INCIDENT_CATEGORIES if c != "other"] + ["other"]
 
 
-def _tip(title: str, date: str, category: str, killed: int, fid: str) -> str:
+def _tip(title: str, date: str, category: str, killed: int, fid: str, grade: str = "") -> str:
     meta = f"{date} &middot; {category}" + (f" &middot; {killed} killed" if killed > 0 else "")
+    meta += f" &middot; {grade}" if grade else ""
     return (
         f'<div class="pkir-tip-title">{title}</div><div class="pkir-tip-meta">{meta}</div>'
         f'<div class="pkir-tip-id">{fid}</div>'
@@ -224,10 +226,11 @@ def incident_payload(incidents: pd.DataFrame, details: bool | None = None) -> di
         labels = payload["categories"]
         dates = _date_text(pd.Series(col("date_start")), pd.Series(col("date_end")))
         payload["id"] = [str(v) for v in payload["ids"]]
+        grades = [grade_of(g) for g in col("grade")]
         payload["tip"] = [
-            _tip(esc(t), esc(d), labels[c], int(k), esc(i))
-            for t, d, c, k, i in zip(
-                col("title", ""), dates, payload["category"], payload["fatalities"], payload["id"], strict=True
+            _tip(esc(t), esc(d), labels[c], int(k), esc(i), esc(g) if g != UNGRADED else "")
+            for t, d, c, k, i, g in zip(
+                col("title", ""), dates, payload["category"], payload["fatalities"], payload["id"], grades, strict=True
             )
         ]
     return payload
