@@ -84,6 +84,11 @@ class Verdict:
             "grade_reason": self.reason,
         }
 
+    def imported(self) -> dict:
+        """The fields an imported row fills: its format names no claimant or denier, so those are left
+        to the importer's shared null columns (no per-row None to hold)."""
+        return {"grade": self.grade, "independent_sources": self.independent_sources, "grade_reason": self.reason}
+
 
 def grade_of(value) -> str:
     """A stored grade as shown and filtered: missing (a row kept before grades) is "ungraded"."""

@@ -92,7 +92,7 @@ def convert(row: Row) -> tuple[dict, float, float]:
         "actors": [a for a in (row["actor1"], row["actor2"]) if a],
         "description": row["notes"] or f"{etype} (ACLED)",
         "sources": [{"outlet": f"ACLED; reported by: {outlet}", "url": URL, "date": None}],
-        **grade(row["source"], row["source_scale"]).fields(),
+        **grade(row["source"], row["source_scale"]).imported(),
         "dataset": "ACLED",
         "licence": "ACLED terms of use (not for redistribution)",
     }

@@ -110,7 +110,7 @@ def make_convert(version: str):
             "sources": [
                 {"outlet": f"{version}; source: {outlet}", "url": URL, "date": (row["source_date"][:10] or None)}
             ],
-            **grade(row["number_of_sources"], row["event_clarity"]).fields(),
+            **grade(row["number_of_sources"], row["event_clarity"]).imported(),
             "dataset": version,
             "licence": "CC BY 4.0 (UCDP)",
         }
