@@ -36,6 +36,7 @@ What a page calls (build the engine once per dataset version, e.g. cached by sto
     engine.aggregate(IncidentQuery(names, flt), ("month", "track"))     # a chart split by a key
     engine.aggregate(IncidentQuery(names, flt), "country_value")        # figures per country
     engine.aggregate(IncidentQuery(names, flt), "precision")            # location precision counts
+    engine.aggregate(IncidentQuery(names, flt), ("month", "grade"))     # a chart split by verification
     engine.rows(IncidentQuery(names, ids=(incident_id,)))                # a record by id
     engine.choices(IncidentQuery(names))                                # the filters' options
 
