@@ -12,7 +12,8 @@ RINGED_JS = """() => {
   const d = PKIR.layers.incidents.d;
   let ringed = 0, levels = new Set();
   for (let i = 0; i < d.n; i++) { if (d.prec[i] & 4) ringed++; levels.add(d.prec[i] & 3); }
-  return {ringed: ringed, levels: Array.from(levels).sort(), legend: document.querySelector('.pkir-legend').textContent};
+  const legend = document.querySelector('.pkir-legend').textContent;
+  return {ringed: ringed, levels: Array.from(levels).sort(), legend: legend};
 }"""
 # A ringed mark's outer ring: dark pixels where the canvas is read at the mark's radius + 3.5 px.
 DARK_AROUND_JS = """() => {
