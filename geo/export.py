@@ -25,7 +25,9 @@ import pandas as pd
 
 from geo.filters import IncidentFilter
 from geo.geojson_io import feature, json_value
+from geo.grades import grade_of
 from geo.near import distance_columns
+from geo.schema import UNGRADED
 from geo.values import is_missing
 
 DASHBOARD = "Pakistan–Iran border dashboard"
@@ -64,6 +66,11 @@ CSV_ORDER = (
     "perpetrator",
     "description",
     "disputed",
+    "grade",
+    "claimed_by",
+    "denied_by",
+    "independent_sources",
+    "grade_reason",
     "alt_place",
     "alt_lat",
     "alt_lon",
@@ -127,8 +134,10 @@ def _ordered(columns) -> list[str]:
 
 
 def with_distances(gdf: gpd.GeoDataFrame, f: IncidentFilter | None) -> gpd.GeoDataFrame:
-    """The records with km_to_border and, under a Near filter, km_to_target (geodesic, geo.near)."""
-    return gdf.assign(**distance_columns(gdf.geometry, f.near if f is not None else ""))
+    """The records with km_to_border and, under a Near filter, km_to_target (geodesic, geo.near), and
+    their verification grade ("ungraded" where a row kept before grades has none)."""
+    grade = gdf["grade"].map(grade_of) if "grade" in gdf.columns else UNGRADED
+    return gdf.assign(grade=grade, **distance_columns(gdf.geometry, f.near if f is not None else ""))
 
 
 def export_frame(gdf: gpd.GeoDataFrame, f: IncidentFilter | None = None) -> pd.DataFrame:

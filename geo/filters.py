@@ -22,6 +22,8 @@ class IncidentFilter:
     date_from: date | None = None
     date_to: date | None = None
     categories: tuple[str, ...] = ()
+    # verification grades (geo.schema.GRADES) kept; a row without one counts as "ungraded"
+    grades: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     min_fatalities: int = 0
     keyword: str = ""

@@ -13,8 +13,9 @@ import pandas as pd
 from geo.analysis import distance_to_border_km
 from geo.chronology import track_for_category
 from geo.countries import NAMES
+from geo.grades import grade_of
 from geo.records import safe_url
-from geo.schema import LOCATION_PRECISION
+from geo.schema import LOCATION_PRECISION, UNGRADED
 
 # Fatality columns by side, in the order they are shown.
 SIDES = {
@@ -36,6 +37,7 @@ TABLE_COLUMNS = (
     "precision",
     "source",
     "outlets",
+    "grade",
 )
 
 
@@ -215,6 +217,7 @@ def table_rows(gdf: gpd.GeoDataFrame, ordered: bool = False) -> pd.DataFrame:
             "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
             "source": gdf["sources"].map(first_source_url),
             "outlets": gdf["sources"].map(outlets),
+            "grade": gdf["grade"].map(grade_of) if "grade" in gdf.columns else UNGRADED,
         },
         index=gdf.index,
     )
@@ -246,16 +249,19 @@ TABLE_SOURCE_COLUMNS = (
     "location_precision",
     "date_precision",
     "sources",
+    "grade",
     "lon",
     "lat",
 )
 
 
 def monthly_of(aggregate: pd.DataFrame) -> pd.DataFrame:
-    """monthly()'s table from a store's aggregate by ("month", "country_value")."""
+    """monthly()'s table from a store's aggregate by ("month", "country_value"), or by ("month", "grade")
+    (then a "grade" column instead of "country": a chart split by verification)."""
     out = aggregate.rename(columns={"country_value": "country", "incidents": "events"})
     out["month"] = out["month"].astype("datetime64[ns]")
-    return out[["month", "country", "events", "fatalities"]].astype({"events": "int64", "fatalities": "int64"})
+    key = "grade" if "grade" in out.columns else "country"
+    return out[["month", key, "events", "fatalities"]].astype({"events": "int64", "fatalities": "int64"})
 
 
 def border_km(geometry, border: gpd.GeoDataFrame | None) -> float | None:

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 
 from geo.countries import country_name
+from geo.grades import grade_of
+from geo.schema import GRADE
 from geo.values import present
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -260,6 +262,20 @@ def _disputed(props: dict) -> Iterable[Row]:
     return [_row("Where sources disagree", text)] if text else []
 
 
+def _verification(props: dict) -> Iterable[Row]:
+    """The verification grade (geo.grades) with its reason, who claims and who disputes; a row kept
+    before grades existed reads "Ungraded"."""
+    label = GRADE[grade_of(props.get("grade"))].label
+    reason = _text(props, "grade_reason")
+    text = reason if reason.startswith(label) else f"{label} — {reason}" if reason else label
+    claimed, denied = _text(props, "claimed_by"), _text(props, "denied_by")
+    if claimed and f"claimed by {claimed}".lower() not in text.lower():
+        text += f" Claimed by {claimed}."
+    if denied:
+        text += f" Disputed by {denied}."
+    return [_row("Verification", text)]
+
+
 def _provenance(props: dict) -> Iterable[Row]:
     parts = [_text(props, "dataset"), _text(props, "licence")]
     text = "; ".join(p for p in parts if p)
@@ -289,6 +305,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         field("Perpetrator", "perpetrator"),
         field("Description", "description"),
         _disputed,
+        _verification,
         _sources,
         _provenance,
         _ID,

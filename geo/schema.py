@@ -68,6 +68,36 @@ OTHER_CATEGORY = CATEGORY["other"]
 
 
 @dataclass(frozen=True)
+class Grade:
+    """One verification grade: its name in the data, what it means, and how the map marks it."""
+
+    name: str
+    meaning: str
+    colour: str  # in charts split by grade
+    ring: bool  # drawn as a ring (hollow mark): the account rests on one source, a party's claim, or conflicts
+
+    @property
+    def label(self) -> str:
+        """How the legend, filter and charts name the grade."""
+        return self.name[0].upper() + self.name[1:]
+
+
+# The one grade vocabulary (issue 24), strongest first; geo.grades derives them, the filter, legend,
+# table, exports and charts read it. A row without a grade (kept before grades existed) is "ungraded".
+GRADES = (
+    Grade("confirmed", "an official or on-site account that the other side does not dispute", "#1b7837", ring=False),
+    Grade("corroborated", "two or more independent outlets report it", "#5aae61", ring=False),
+    Grade("single source", "one outlet reports it", "#9970ab", ring=True),
+    Grade("claimed", "what is known rests on a claim by a party to it (named in claimed_by)", "#e08214", ring=True),
+    Grade("disputed", "the parties' accounts conflict (who says what: in the grade's reason)", "#b2182b", ring=True),
+    Grade("ungraded", "no source information to grade it by (never guessed)", "#969696", ring=False),
+)
+GRADE = {g.name: g for g in GRADES}
+GRADE_NAMES = tuple(GRADE)
+UNGRADED = "ungraded"
+
+
+@dataclass(frozen=True)
 class Field:
     """One property of a feature.
 
@@ -253,6 +283,12 @@ INCIDENTS = LayerSchema(
         Field("perpetrator", nullable=True),
         Field("description"),
         Field("disputed", nullable=True),
+        # verification (geo.grades): missing in data kept before it existed, read as "ungraded"
+        Field("grade", nullable=True, required=False, choices=GRADE_NAMES),
+        Field("claimed_by", nullable=True, required=False),
+        Field("denied_by", nullable=True, required=False),
+        Field("independent_sources", **_INT, required=False),
+        Field("grade_reason", nullable=True, required=False),
         Field("alt_place", nullable=True, required=False),
         Field("alt_lat", "float", nullable=True, required=False),
         Field("alt_lon", "float", nullable=True, required=False),

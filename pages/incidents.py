@@ -33,6 +33,7 @@ SORT_LABELS = {
     "deadliest": "Most killed first",
     "title": "Title A–Z",
 }
+SPLIT_KEY = "explorer_split_by_grade"  # the monthly chart coloured by verification grade
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
 LINK_SEEN = "_explorer_link_seen"  # the last ?incident= value acted on (a link is followed once)
 
@@ -116,8 +117,12 @@ with right:
         )
 
 # --- timeline ---------------------------------------------------------------------------------
-st.subheader("Per month, by country")
-months = incident_stats.monthly_of(queries.aggregate(matching, ("month", "country_value")))
+split_head, split_col = st.columns([4, 2], vertical_alignment="bottom")
+by_grade = split_col.toggle(
+    "Split by verification", key=SPLIT_KEY, help="Colour the bars by verification grade instead of country"
+)
+split_head.subheader("Per month, by verification" if by_grade else "Per month, by country")
+months = incident_stats.monthly_of(queries.aggregate(matching, ("month", "grade" if by_grade else "country_value")))
 if months.empty:
     explain_empty(f)
 else:
@@ -220,6 +225,7 @@ with st.container(key="wide_explorer"):
             "km_to_border",
             *(["km_to_target"] if f.near else []),
             "precision",
+            "grade",
             "source",
         ],
         column_config={
@@ -236,6 +242,9 @@ with st.container(key="wide_explorer"):
                 "Near km", width=60, format="%.1f", help="Geodesic distance to the sidebar's Near target"
             ),
             "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
+            "grade": st.column_config.TextColumn(
+                "Verification", width=84, help="Verification grade; its reason is in the record"
+            ),
             "source": st.column_config.LinkColumn(
                 "Source",
                 width=170,  # an outlet's host such as thetruthinternational.com in full

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 from shapely.geometry import LineString, Point
 
 from geo.geojson_io import feature, write_feature_collection
+from geo.grades import curated
 from scripts.curated_fixes import (
     CATEGORY,
     CORRECTIONS,
@@ -100,6 +101,17 @@ def first_int(text) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def with_grade(props: dict) -> dict:
+    """The incident with its verification grade (geo.grades.curated) placed after `disputed`."""
+    graded = curated(props).fields()
+    out = {}
+    for key, value in props.items():
+        out[key] = value
+        if key == "disputed":
+            out.update(graded)
+    return out
+
+
 def build_incidents(facts: dict) -> list[dict]:
     feats = []
     for e in facts["events"]:
@@ -153,6 +165,7 @@ def build_incidents(facts: dict) -> list[dict]:
             "updated_at": BUILT,
         }
         props.update(CORRECTIONS.get(e["id"], {}))
+        props = with_grade(props)
         geom = Point(e["lon"], e["lat"]) if e["lat"] is not None else None
         feats.append(feature(props, geom, 4))
     known = {f["properties"]["date_start"] for f in feats if f["properties"]["track"] == "infrastructure & trade"}
@@ -199,7 +212,7 @@ def build_incidents(facts: dict) -> list[dict]:
             "licence": LICENCE,
             "updated_at": BUILT,
         }
-        feats.append(feature(props, None))
+        feats.append(feature(with_grade(props), None))
     return feats
 
 

@@ -13,6 +13,7 @@ EVERY = IncidentFilter(
     date_from=date(2020, 1, 1),
     date_to=date(2024, 12, 31),
     categories=("attack",),
+    grades=("claimed", "disputed"),
     countries=("PAK", "IRN"),
     min_fatalities=2,
     keyword="jaish border",
@@ -60,3 +61,18 @@ def test_the_pushdowns_are_a_superset_written_for_the_criteria_that_have_one():
         ("fatalities_best", ">=", 3),
     ]
     assert criteria.gpkg_pushdown(IncidentFilter(categories=("it's",))) == "category IN ('it''s')"
+
+
+def test_the_grade_criterion_reads_a_missing_grade_as_ungraded():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.incidents.criteria import mask
+
+    rows = gpd.GeoDataFrame({"grade": ["claimed", None, "disputed", "ungraded"]}, geometry=[Point(60, 27)] * 4)
+    assert list(mask(rows, IncidentFilter(grades=("ungraded",)))) == [False, True, False, True]
+    assert list(mask(rows, IncidentFilter(grades=("claimed", "disputed")))) == [True, False, True, False]
+    old = rows.drop(columns="grade")  # a frame from before grades existed
+    assert list(mask(old, IncidentFilter(grades=("ungraded",)))) == [True] * 4
+    assert list(mask(old, IncidentFilter(grades=("claimed",)))) == [False] * 4
+    assert IncidentFilter(grades=("single source", "claimed")).describe() == "verification: single source, claimed"

@@ -209,3 +209,39 @@ def test_exports_say_how_duplicates_across_datasets_were_treated(small):
     doc = json.loads(export.to_geojson(small, f, note))
     assert doc["attribution"]["duplicates"] == note and note in doc["attribution"]["citation"]
     assert "duplicates" not in json.loads(export.to_geojson(small, f))["attribution"]
+
+
+def test_exports_carry_the_verification_grade_its_reason_and_who_claims():
+    from geo.loading import load_layer
+
+    shipped = load_layer("incidents")[0]
+    flt = IncidentFilter(grades=("confirmed", "disputed"))
+    chosen = apply_filter(shipped, flt)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_csv(chosen, flt)))}
+    assert {r["grade"] for r in rows.values()} == {"confirmed", "disputed"}
+    a01 = rows["PKIR-A01"]
+    assert (a01["grade"], a01["claimed_by"], a01["independent_sources"]) == (
+        "confirmed",
+        "Tehreek-e-Jihad Pakistan",
+        "3",
+    )
+    assert a01["grade_reason"].startswith("Confirmed: an official account (ISPR)")
+    assert rows["PKIR-C13"]["denied_by"] == "Iran"
+    header = next(csv.reader(io.StringIO(export.to_csv(chosen, flt))))
+    assert header.index("grade") == header.index("disputed") + 1
+    doc = json.loads(export.to_geojson(chosen, flt))
+    assert {f["properties"]["id"]: f["properties"]["grade"] for f in doc["features"]}["PKIR-C12"] == "disputed"
+    assert "verification: confirmed, disputed" in doc["attribution"]["filters"]
+
+
+def test_an_export_imports_back_with_its_grades(tmp_path):
+    from geo.importers import import_file
+    from geo.loading import load_layer
+
+    shipped = load_layer("incidents")[0]
+    (tmp_path / "x.csv").write_text(export.to_csv(shipped, IncidentFilter()), encoding="utf-8")
+    (tmp_path / "x.geojson").write_text(export.to_geojson(shipped, IncidentFilter()), encoding="utf-8")
+    want = shipped.set_index("id")[["grade", "claimed_by", "denied_by", "independent_sources"]]
+    for name in ("x.csv", "x.geojson"):
+        got = import_file(tmp_path / name).incidents.set_index("id").loc[want.index, want.columns]
+        pd.testing.assert_frame_equal(got.astype(object), want.astype(object), check_names=False, obj=name)

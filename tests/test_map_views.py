@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -291,3 +292,17 @@ def test_a_layers_features_are_made_once_per_file_version_at_the_edge(tmp_path, 
     path.write_text(json.dumps(doc), encoding="utf-8")
     again = data.layer_features("markets", "offline")
     assert again is not first and any("Renamed market" in f["properties"]["tip"] for f in again)
+
+
+def test_single_source_claimed_and_disputed_incidents_carry_the_verification_ring():
+    gdf = pd.concat([evil_incidents()] * 3, ignore_index=True)
+    gdf["grade"] = ["claimed", "disputed", "single source", "confirmed", None, "corroborated"]
+    payload = incident_payload(gdf)
+    # precision level in the low bits, the ring (styles.GRADE_RING = 4) on top, as incidents.js reads them
+    assert list(payload["precision"]) == [0 | 4, 2 | 4, 0 | 4, 2, 0, 2]
+    assert [p & 3 for p in payload["precision"]] == [0, 2] * 3
+    assert "&middot; claimed</div>" in payload["tip"][0] and "ungraded" not in payload["tip"][4]
+    legend = legend_html(["attack"])
+    assert "<h4>Verification</h4>" in legend and "single source, claimed, disputed (dark outer ring)" in legend
+    js = (Path(__file__).resolve().parents[1] / "views" / "map" / "static" / "incidents.js").read_text(encoding="utf-8")
+    assert "& 4" in js and "PRECISION_TEXT[d.prec[i] & 3]" in js

@@ -211,3 +211,21 @@ def test_a_note_that_starts_with_the_value_is_not_preceded_by_it_again(precision
 def test_injured_is_shown_once_when_the_note_repeats_it(injured, note, shown):
     props = {"injured": injured, "injured_note": note}
     assert dict(build_record("incidents", props).as_pairs())["Injured"] == shown
+
+
+def test_the_record_says_how_the_incident_is_verified():
+    gdf, _ = load_layer("incidents")
+
+    def line(fid: str) -> str:
+        props = gdf[gdf["id"] == fid].iloc[0].drop(labels="geometry").to_dict()
+        return dict(build_record("incidents", props).as_pairs())["Verification"]
+
+    assert line("PKIR-A01").startswith("Confirmed: an official account (ISPR)")
+    assert "claimed by Tehreek-e-Jihad Pakistan" in line("PKIR-A01")
+    c13 = line("PKIR-C13")
+    assert c13.startswith("Disputed: the accounts conflict") and c13.endswith("Claimed by Pakistan. Disputed by Iran.")
+    assert "Pakistan says 'several terrorists'" in c13
+    # a row kept before grades existed: no grade fields at all, or empty ones
+    assert dict(build_record("incidents", NASTY).as_pairs())["Verification"] == "Ungraded"
+    frag = record_html(build_record("incidents", NASTY | {"grade": "claimed", "claimed_by": "<b>X</b>"}))
+    assert "Claimed Claimed by &lt;b&gt;X&lt;/b&gt;." in frag and "<b>X" not in frag

@@ -35,6 +35,7 @@ FULL = ViewState(
         near="pipeline:claimed built",
         near_km=12.5,
         district="IRN.SB.zahedan",
+        grades=("single source", "disputed"),
     ),
     datasets=("shipped", "acled, 2024"),
     layers=("border", "incidents"),
@@ -75,6 +76,7 @@ def test_short_stable_names():
         "near": "pipeline:claimed built",
         "near_km": "12.5",
         "district": "IRN.SB.zahedan",
+        "grade": ["single source", "disputed"],
         "datasets": ["shipped", "acled, 2024"],
         "layers": "border,incidents",
         "basemap": "light",
@@ -103,6 +105,7 @@ def test_short_stable_names():
         ({"datasets": ["gone"]}, "datasets “gone” (not kept here)"),
         ({"near": ["the moon"]}, "near “the moon”"),
         ({"district": ["IRN.SB.atlantis"]}, "district “IRN.SB.atlantis”"),
+        ({"grade": ["rumoured"]}, "grade “rumoured” (no such verification grade)"),
         ({"near": ["border"], "near_km": ["5000"]}, "near_km “5000”"),
         ({"q": ["x" * 300]}, "q “"),
         ({"words": ["maybe"]}, "words “maybe”"),
@@ -162,3 +165,8 @@ def test_centre_and_zoom_are_rounded_to_what_a_link_needs():
 def test_a_dropped_value_is_named_shortened_and_without_control_characters():
     _, dropped = decode({"basemap": ["a\nb" + "x" * 100]}, CHOICES)
     assert "\n" not in dropped[0] and len(dropped[0]) < 80
+
+
+def test_grades_come_back_in_the_vocabulary_order_once_each():
+    state, dropped = decode({"grade": ["disputed,claimed", "claimed", "ungraded"]}, CHOICES)
+    assert dropped == [] and state.filter.grades == ("claimed", "disputed", "ungraded")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo.countries import NAMES, country_name
 from geo.filters import IncidentFilter, why_empty
+from geo.schema import GRADE, GRADE_NAMES
 from ui import data, queries
 from ui.safe_text import safe
 
@@ -23,6 +24,7 @@ KEYS = {
     "near": "filter_near",
     "near_km": "filter_near_km",
     "district": "filter_district",
+    "grades": "filter_grades",
 }
 DISTRICT_NEXT = (
     "_filter_district_next"  # a district picked after the sidebar was drawn: applied before it is drawn next
@@ -51,6 +53,7 @@ def _reset(lo, hi) -> None:
     st.session_state[KEYS["near"]] = ""
     st.session_state[KEYS["near_km"]] = NEAR_KM[2]
     st.session_state[KEYS["district"]] = ""
+    st.session_state[KEYS["grades"]] = []
 
 
 def sidebar_filters() -> IncidentFilter:
@@ -73,6 +76,7 @@ def sidebar_filters() -> IncidentFilter:
         st.markdown("**Filter incidents**")
         picked = st.date_input("Date range", min_value=lo, max_value=hi, key=KEYS["dates"])
         cats = st.multiselect("Category", present, key=KEYS["categories"], placeholder="All categories")
+        grades = _grades_control()
         countries = st.multiselect(
             "Country",
             codes,
@@ -107,6 +111,7 @@ def sidebar_filters() -> IncidentFilter:
         near=near,
         near_km=near_km if near else IncidentFilter.near_km,
         district=district,
+        grades=grades,
     )
     st.sidebar.button(
         "Reset filters",
@@ -119,6 +124,20 @@ def sidebar_filters() -> IncidentFilter:
     )
     st.session_state[STATE] = f
     return f
+
+
+def _grades_control() -> tuple[str, ...]:
+    """The Verification filter: the grades kept (geo.schema.GRADES, strongest first; none for all)."""
+    picked = st.multiselect(
+        "Verification",
+        list(GRADE_NAMES),
+        key=KEYS["grades"],
+        placeholder="Any verification",
+        format_func=lambda g: GRADE[g].label,
+        help="How well each event is established (geo/data/README.md, Verification): confirmed, corroborated,"
+        " single source, claimed, disputed, ungraded.",
+    )
+    return tuple(g for g in GRADE_NAMES if g in picked)
 
 
 def _near_controls() -> tuple[str, float]:

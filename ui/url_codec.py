@@ -1,6 +1,6 @@
 """The view in a URL: one codec between a page's state and its query parameters (no Streamlit here).
 
-Short, stable names: from, to, cat, country, fat, q, words, near, near_km, district (the filters), datasets,
+Short, stable names: from, to, cat, country, fat, q, words, near, near_km, district, grade (the filters), datasets,
 layers, basemap, c ("lat,lon") and z (the map's view) and incident. Lists are repeated parameters
 (?cat=a&cat=b; a comma-separated value is read too). A value the server cannot use now (an unknown
 category, a bad date, a zoom out of range, a dataset not kept) is dropped and named in `dropped`:
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from geo.filters import IncidentFilter
+from geo.schema import GRADE_NAMES
 
 NAMES = (
     "from",
@@ -28,6 +29,7 @@ NAMES = (
     "near",
     "near_km",
     "district",
+    "grade",
     "datasets",
     "layers",
     "basemap",
@@ -202,6 +204,7 @@ def decode(params: Mapping, choices: Choices) -> tuple[ViewState, list[str]]:
     if district and district not in choices.districts:
         notes.drop("district", district, "no such district in the data")
         district = ""
+    grades = _members(params, "grade", GRADE_NAMES, notes, split=True, why="no such verification grade")
     flt = IncidentFilter(
         date_from=date_from,
         date_to=date_to,
@@ -213,6 +216,7 @@ def decode(params: Mapping, choices: Choices) -> tuple[ViewState, list[str]]:
         near=near,
         near_km=float(near_km) if near and near_km is not None else IncidentFilter.near_km,
         district=district,
+        grades=tuple(g for g in GRADE_NAMES if g in grades),
     )
     datasets = None
     if "datasets" in params:
@@ -261,6 +265,8 @@ def encode(state: ViewState, choices: Choices) -> dict[str, str | list[str]]:
         out["near_km"] = _num(f.near_km, 3)
     if f.district:
         out["district"] = f.district
+    if f.grades:
+        out["grade"] = list(f.grades)
     if state.datasets is not None and tuple(state.datasets) != tuple(choices.default_datasets):
         out["datasets"] = list(state.datasets)
     if state.layers is not None and set(state.layers) != set(choices.default_layers):

@@ -140,6 +140,7 @@ def _set_filters(f: IncidentFilter, allowed: Choices) -> None:
     st.session_state[KEYS["near"]] = f.near
     st.session_state[KEYS["near_km"]] = float(f.near_km if f.near else NEAR_KM[2])
     st.session_state[KEYS["district"]] = f.district
+    st.session_state[KEYS["grades"]] = list(f.grades)
 
 
 def _set_view(state: ViewState, *, whole: bool) -> None:

@@ -12,8 +12,9 @@ import altair as alt
 import pandas as pd
 
 from geo.chronology import TRACK_ORDER, default_window, monthly_density
+from geo.grades import grade_of
 from geo.incident_stats import country_label
-from geo.schema import CATEGORY, OTHER_CATEGORY
+from geo.schema import CATEGORY, GRADE, GRADES, OTHER_CATEGORY
 
 MEASURE_TITLES = {"events": "Events per month", "fatalities": "Fatalities per month"}
 # Below this width (a phone) legends wrap into two columns and labels are shorter, so the plot keeps
@@ -85,15 +86,22 @@ def _pad_to_a_year(data: pd.DataFrame) -> pd.DataFrame:
 def monthly_chart(
     months: pd.DataFrame, country_names: dict[str, str] | None = None, width: int | str = "container"
 ) -> alt.VConcatChart:
-    """Monthly bars of events and of fatalities (geo.incident_stats.monthly), stacked by country,
-    above an overview strip whose brush sets the period of both bar charts."""
-    data = months.assign(country_name=months["country"].map(lambda c: country_label(c, country_names)))
+    """Monthly bars of events and of fatalities (geo.incident_stats.monthly), stacked by country (or,
+    when months has a "grade" column, by verification grade in the vocabulary's colours), above an
+    overview strip whose brush sets the period of both bar charts."""
+    by_grade = "grade" in months.columns
+    if by_grade:
+        data = months.assign(country_name=months["grade"].map(lambda g: GRADE[grade_of(g)].label))
+        scale, key_title = alt.Scale(domain=[g.label for g in GRADES], range=[g.colour for g in GRADES]), "Verification"
+    else:
+        data = months.assign(country_name=months["country"].map(lambda c: country_label(c, country_names)))
+        scale, key_title = alt.Scale(scheme="set2"), "Country"
     zoom = zoom_brush(default_window(data["month"], data["month"]))
     data = _pad_to_a_year(data)
     color = alt.Color(
         "country_name:N",
-        title="Country",
-        scale=alt.Scale(scheme="set2"),
+        title=key_title,
+        scale=scale,
         legend=alt.Legend(orient="top", columns=_by_width(2, 12), labelLimit=_by_width(130, 220), labelFontSize=12),
     )
     base = alt.Chart(data).mark_bar()
@@ -112,7 +120,7 @@ def monthly_chart(
                 color=color,
                 tooltip=[
                     alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                    alt.Tooltip("country_name:N", title="Country"),
+                    alt.Tooltip("country_name:N", title=key_title),
                     alt.Tooltip(f"{measure}:Q", title=title),
                 ],
             )

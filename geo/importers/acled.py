@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo.grades import acled as grade
 from geo.importers.csvfile import CsvTable, Row, require
 from geo.importers.values import country, lat_lon, number
 
@@ -91,6 +92,7 @@ def convert(row: Row) -> tuple[dict, float, float]:
         "actors": [a for a in (row["actor1"], row["actor2"]) if a],
         "description": row["notes"] or f"{etype} (ACLED)",
         "sources": [{"outlet": f"ACLED; reported by: {outlet}", "url": URL, "date": None}],
+        **grade(row["source"], row["source_scale"]).imported(),
         "dataset": "ACLED",
         "licence": "ACLED terms of use (not for redistribution)",
     }

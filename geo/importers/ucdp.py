@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo.grades import ucdp as grade
 from geo.importers.csvfile import CsvTable, Row, require
 from geo.importers.values import country, lat_lon, number
 
@@ -109,6 +110,7 @@ def make_convert(version: str):
             "sources": [
                 {"outlet": f"{version}; source: {outlet}", "url": URL, "date": (row["source_date"][:10] or None)}
             ],
+            **grade(row["number_of_sources"], row["event_clarity"]).imported(),
             "dataset": version,
             "licence": "CC BY 4.0 (UCDP)",
         }

@@ -26,6 +26,7 @@ from geo.countries import country_name
 from geo.districts import UnknownDistrict, district_box, district_geometry, district_label, in_district
 from geo.incidents.codec import from_flat
 from geo.near import box_around, search_box, target_geometry, target_label, within_km
+from geo.schema import GRADE, UNGRADED
 from geo.validation import NUL
 
 SEARCH_FIELDS = ("title", "description", "place", "perpetrator", "admin1", "admin2")
@@ -230,6 +231,18 @@ def _district_postgis(f) -> Sql:
     return ["ST_Intersects(i.geometry, ST_GeomFromWKB(%s, 4326))"], [shapely.to_wkb(polygon)]
 
 
+def _grades_mask(gdf, f) -> np.ndarray:
+    """A missing grade (a row kept before grades, or a frame without the column) is "ungraded"."""
+    if "grade" not in gdf.columns:
+        return np.full(len(gdf), UNGRADED in f.grades, dtype=bool)
+    grade = gdf["grade"].map(lambda v: v if isinstance(v, str) else UNGRADED)
+    return grade.isin(f.grades).to_numpy(dtype=bool)
+
+
+def _grades_label(f) -> str:
+    return ", ".join(GRADE[g].name if g in GRADE else g for g in f.grades)
+
+
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "dates",
@@ -254,6 +267,16 @@ CRITERIA: tuple[Criterion, ...] = (
         postgis=lambda f: (["i.category = ANY(%s)"], [without_nul(f.categories)]),
         arrow=lambda f: [("category", "in", list(f.categories))],
         gpkg=lambda f: [f"category IN ({', '.join(_sql_text(c) for c in f.categories)})"],
+    ),
+    Criterion(
+        "grades",
+        ("grades",),
+        active=lambda f: bool(f.grades),
+        describe=lambda f: "verification: " + _grades_label(f),
+        reads=("grade",),  # geo.grades' verification grade; missing is "ungraded"
+        mask=_grades_mask,
+        duckdb=lambda f: ([f"list_contains(?::VARCHAR[], coalesce(grade, '{UNGRADED}'))"], [list(f.grades)]),
+        postgis=lambda f: ([f"coalesce(i.grade, '{UNGRADED}') = ANY(%s)"], [without_nul(f.grades)]),
     ),
     Criterion(
         "countries",

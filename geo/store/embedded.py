@@ -161,7 +161,8 @@ class EmbeddedStore(IncidentStore):
             raise StoreError(f"dataset '{name}' kept changing while it was read; try again")
         gdf = reference_query(gdf, flt, bbox)  # what the backend could not push down
         if columns is not None:
-            gdf = gdf[[*columns, gdf.geometry.name]]
+            absent = {c: None for c in columns if c not in gdf.columns}  # kept before the field existed
+            gdf = (gdf.assign(**absent) if absent else gdf)[[*columns, gdf.geometry.name]]
         return gdf.reset_index(drop=True)
 
     @contextlib.contextmanager

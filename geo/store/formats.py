@@ -69,10 +69,19 @@ def _write_parquet(flat: gpd.GeoDataFrame, path: Path) -> None:
             table = next(chunks, None)
 
 
+def _present(columns: list[str], names, fh) -> list[str]:
+    """The asked columns a file has (one kept before a field existed lacks it: read as missing, e.g.
+    "ungraded"); a file handle is rewound after its schema was read."""
+    if hasattr(fh, "seek"):
+        fh.seek(0)
+    have = set(names)
+    return [c for c in columns if c in have]
+
+
 def _read_parquet(
     path: Path | BinaryIO, columns: list[str] | None, flt: IncidentFilter | None, bbox: tuple | None
 ) -> gpd.GeoDataFrame:
-    cols = None if columns is None else [*columns, GEOMETRY]
+    cols = None if columns is None else [*_present(columns, pq.read_schema(path).names, path), GEOMETRY]
     gdf = gpd.read_parquet(path, columns=cols, filters=criteria.arrow_pushdown(flt), bbox=bbox)
     return gdf.reset_index(drop=True)
 
@@ -109,6 +118,8 @@ def _read_gpkg(
         raise FileNotFoundError(path)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
+        if columns is not None:
+            columns = _present(columns, pyogrio.read_info(path, layer=LAYER)["fields"], path)
         gdf = pyogrio.read_dataframe(
             path, layer=LAYER, columns=columns, where=criteria.gpkg_pushdown(flt), bbox=bbox, use_arrow=True
         )

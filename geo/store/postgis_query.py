@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 from psycopg import sql
 
+from geo.incidents import criteria
 from geo.incidents.codec import flat_rows, point_columns, typed
 from geo.incidents.criteria import stored_search_text, without_nul
 from geo.incidents.schema import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, POINT, column_kind
@@ -120,7 +121,8 @@ class PostgisQueries:
 
     def _matched(self, conn, q: IncidentQuery, columns: set[str]) -> tuple[sql.Composable, list]:
         """SQL of the rows the query matches (these columns, lon, lat), first named dataset winning an id."""
-        need = sorted(columns | {KEY, "date_start", "date_end", "category", "country", "fatalities_best", "track"})
+        need = columns | {KEY, "date_start", "date_end", "category", "country", "fatalities_best", "track"}
+        need = sorted(need | (criteria.reads(q.filter) - {"geometry"}))  # what the filter reads (the grade)
         ordered = [c for c in FIELDS if c in need]
         kept = [n for n in q.datasets if self._frame(n) is None]
         have = set()

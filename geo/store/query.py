@@ -24,7 +24,8 @@ Meaning (every implementation follows ``ReferenceQueries``, which computes it in
   "country" counts an incident in several countries ("PAK;IRN") once in each; "track" is the row's
   track or, where missing, geo.chronology.track_for_category of its category; "precision" is
   location_precision ("unlocated" when missing); "country_value" the country text as written
-  ("unknown" when missing). Several groupings give one row per combination, keys in the order
+  ("unknown" when missing); "grade" the verification grade ("ungraded" when missing: rows kept before
+  grades existed). Several groupings give one row per combination, keys in the order
   asked, then incidents and fatalities, sorted by the keys.
 
 What a page calls (build the engine once per dataset version, e.g. cached by store.version_key):
@@ -37,6 +38,7 @@ What a page calls (build the engine once per dataset version, e.g. cached by sto
     engine.aggregate(IncidentQuery(names, flt), ("month", "track"))     # a chart split by a key
     engine.aggregate(IncidentQuery(names, flt), "country_value")        # figures per country
     engine.aggregate(IncidentQuery(names, flt), "precision")            # location precision counts
+    engine.aggregate(IncidentQuery(names, flt), ("month", "grade"))     # a chart split by verification
     engine.rows(IncidentQuery(names, ids=(incident_id,)))                # a record by id
     engine.choices(IncidentQuery(names))                                # the filters' options
 
@@ -60,12 +62,12 @@ from geo.chronology import track_for_category
 from geo.filters import IncidentFilter
 from geo.incidents.codec import flat_rows, point_columns, typed
 from geo.incidents.schema import POINT
-from geo.schema import INCIDENT_CATEGORIES
+from geo.schema import INCIDENT_CATEGORIES, UNGRADED
 from geo.store.aggregate import check_cell
 from geo.store.base import COLUMNS, KEY, BBox, DatasetNotFound, StoreError, reference_query
 
 ORDERABLE = ("date_start", "date_end", "fatalities_best", "id", "title", "category", "country", "place")
-GROUPINGS = ("cell", "month", "category", "country", "track", "precision", "country_value")
+GROUPINGS = ("cell", "month", "category", "country", "track", "precision", "country_value", "grade")
 UNLOCATED = "unlocated"  # the "precision" of a row without one
 UNKNOWN_COUNTRY = "unknown"  # the "country_value" of a row without one (as geo.incident_stats.headline)
 SECURITY_TRACK = "security"  # Summary.security counts the rows on this track
@@ -75,7 +77,17 @@ DEFAULT_ORDER = (("date_start", True), (KEY, False))
 
 MAX_LIMIT = 100_000  # a page larger than this is a whole dataset: ask for an aggregate instead
 # the map's payload: what it draws, and the dates its time control filters by
-MAP_COLUMNS = ("id", "category", "fatalities_best", "location_precision", "date_start", "date_end", "lon", "lat")
+MAP_COLUMNS = (
+    "id",
+    "category",
+    "fatalities_best",
+    "location_precision",
+    "grade",  # the verification ring
+    "date_start",
+    "date_end",
+    "lon",
+    "lat",
+)
 
 
 @dataclass(frozen=True)
@@ -232,6 +244,7 @@ def key_sql(name: str, cell_deg: float) -> list[str]:
         "track": track_sql(),
         "precision": f"coalesce(location_precision, {sql_literal(UNLOCATED)})",
         "country_value": f"coalesce(country, {sql_literal(UNKNOWN_COUNTRY)})",
+        "grade": f"coalesce(grade, {sql_literal(UNGRADED)})",
     }
     return [exprs[name]]
 
@@ -245,6 +258,7 @@ GROUPING_COLUMNS = {
     "track": frozenset({"track", "category"}),
     "precision": frozenset({"location_precision"}),
     "country_value": frozenset({"country"}),
+    "grade": frozenset({"grade"}),
 }  # the columns each grouping reads
 
 
@@ -469,6 +483,8 @@ def reference_keys(name: str, rows: pd.DataFrame) -> pd.Series:
         return rows["location_precision"].map(lambda v: v if isinstance(v, str) else UNLOCATED).astype(object)
     if name == "country_value":
         return rows["country"].map(lambda v: v if isinstance(v, str) else UNKNOWN_COUNTRY).astype(object)
+    if name == "grade":
+        return rows["grade"].map(lambda v: v if isinstance(v, str) else UNGRADED).astype(object)
     return rows["category"].map(lambda v: v if isinstance(v, str) else None).astype(object)  # "category"
 
 

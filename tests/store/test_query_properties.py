@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.filters import IncidentFilter
-from geo.schema import INCIDENT_CATEGORIES
+from geo.schema import GRADE_NAMES, INCIDENT_CATEGORIES
 from geo.store import open_store
 from geo.store.engine import DuckEngine, frame_table
 from geo.store.postgis_query import PostgisQueries
 from geo.store.query import GROUPINGS, ORDERABLE, IncidentQuery, ReferenceQueries
 
-MULTI = [("month", "track"), ("cell", "country"), ("precision", "country_value", "category")]
+MULTI = [("month", "track"), ("cell", "country"), ("precision", "country_value", "category"), ("grade", "month")]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORDS = ["quetta", "zahedan", "naïveté", "na", "(alleged)", "al-adl", "c.", "100%", "a_b", "ï", "frontier", "-"]
 
@@ -40,6 +40,7 @@ def frames(synthetic):
     gdf.loc[gdf.index[10:200:9], "fatalities_militants"] = None
     gdf.loc[gdf.index[11:200:40], "country"] = None
     gdf.loc[gdf.index[12:200:30], "location_precision"] = None
+    gdf["grade"] = [GRADE_NAMES[i % len(GRADE_NAMES)] if i % 7 else None for i in range(len(gdf))]
     other = gdf.iloc[150:].copy()
     other["title"] = other["title"] + " (b)"
     return {"a": gdf.iloc[:200], "b": other}
@@ -67,6 +68,7 @@ filters = st.builds(
     date_to=st.none() | st.dates(date(1999, 1, 1), date(2026, 1, 1)),
     categories=st.lists(st.sampled_from(INCIDENT_CATEGORIES), max_size=3, unique=True).map(tuple),
     countries=st.lists(st.sampled_from(["PAK", "IRN", "AFG"]), max_size=2, unique=True).map(tuple),
+    grades=st.lists(st.sampled_from(GRADE_NAMES), max_size=2, unique=True).map(tuple),
     min_fatalities=st.integers(0, 6),
     keyword=st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
     whole_words=st.booleans(),

@@ -17,13 +17,15 @@ import shapely
 
 from geo.catalog import LAYERS
 from geo.features import located
+from geo.grades import grade_of
 from geo.incidents.codec import typed
-from geo.schema import INCIDENT_CATEGORIES
+from geo.schema import INCIDENT_CATEGORIES, UNGRADED
 from views.map.elements import FeatureLayer
 from views.map.styles import (
     category_colour,
     esc,
     fatality_radius,
+    grade_ring,
     js_json,
     path_style,
     point_symbol,
@@ -128,8 +130,9 @@ def _categories() -> list[str]:
     return [c for c in INCIDENT_CATEGORIES if c != "other"] + ["other"]
 
 
-def _tip(title: str, date: str, category: str, killed: int, fid: str) -> str:
+def _tip(title: str, date: str, category: str, killed: int, fid: str, grade: str = "") -> str:
     meta = f"{date} &middot; {category}" + (f" &middot; {killed} killed" if killed > 0 else "")
+    meta += f" &middot; {grade}" if grade else ""
     return (
         f'<div class="pkir-tip-title">{title}</div><div class="pkir-tip-meta">{meta}</div>'
         f'<div class="pkir-tip-id">{fid}</div>'
@@ -190,7 +193,8 @@ def incident_payload(incidents: pd.DataFrame | pa.Table, details: bool | None = 
     a large table is coded column by column in Arrow, never one Python object per incident.
 
     lon/lat float32; category an index into categories and colours; precision a drawing level
-    (0-2); radius in pixels; fatalities -1 when unknown; start and end int32 days since 1970 (see
+    (0-2) plus styles.GRADE_RING for a grade drawn ringed (single source, claimed, disputed); radius
+    in pixels; fatalities -1 when unknown; start and end int32 days since 1970 (see
     epoch_days: the time control filters by them in the browser). With details (default: up to
     DETAIL_LIMIT incidents) also each one's id and an escaped tooltip; without, the browser
     knows an incident by its row and the server turns the row back into an id (see IncidentSource).
@@ -213,6 +217,7 @@ def incident_payload(incidents: pd.DataFrame | pa.Table, details: bool | None = 
     fat = pd.to_numeric(pd.Series(col("fatalities_best"), dtype=object), errors="coerce").to_numpy(dtype=float)
     cat_codes = _coded(col("category"), lambda c: index.get(str(c), index["other"]), index["other"])
     precision = _coded(col("location_precision"), precision_level, precision_level(None))
+    precision |= _coded(col("grade"), grade_ring, 0)  # the verification ring (styles.GRADE_RING)
     payload = {
         "lon": points[0][mask].astype("<f4"),
         "lat": points[1][mask].astype("<f4"),
@@ -230,10 +235,11 @@ def incident_payload(incidents: pd.DataFrame | pa.Table, details: bool | None = 
         labels = payload["categories"]
         dates = _date_text(pd.Series(col("date_start")), pd.Series(col("date_end")))
         payload["id"] = [str(v) for v in payload["ids"]]
+        grades = [grade_of(g) for g in col("grade")]
         payload["tip"] = [
-            _tip(esc(t), esc(d), labels[c], int(k), esc(i))
-            for t, d, c, k, i in zip(
-                col("title", ""), dates, payload["category"], payload["fatalities"], payload["id"], strict=True
+            _tip(esc(t), esc(d), labels[c], int(k), esc(i), esc(g) if g != UNGRADED else "")
+            for t, d, c, k, i, g in zip(
+                col("title", ""), dates, payload["category"], payload["fatalities"], payload["id"], grades, strict=True
             )
         ]
     return payload
@@ -254,7 +260,8 @@ def _arrow_payload(table: pa.Table) -> dict:
         "radius": fatality_radius(fat).astype(np.uint8),
         "fatalities": np.where(np.isfinite(fat), fat, -1).astype(np.int64),
         "category": _arrow_coded(table, "category", lambda c: index.get(c, index["other"]), index["other"]),
-        "precision": _arrow_coded(table, "location_precision", precision_level, precision_level(None)),
+        "precision": _arrow_coded(table, "location_precision", precision_level, precision_level(None))
+        | _arrow_coded(table, "grade", grade_ring, 0),  # the verification ring (styles.GRADE_RING)
         "start": _arrow_days(table, "date_start", NO_START, ceil=True),
         "end": _arrow_days(table, "date_end", NO_END),
         "ids": pc.cast(table["id"], pa.string()).combine_chunks(),

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from geo.catalog import LAYERS
 from geo.schema import INCIDENT_CATEGORIES
-from views.map.styles import HIGHLIGHT_COLOUR, LEVEL_TEXT, category_colour, esc, fatality_radius
+from views.map.styles import HIGHLIGHT_COLOUR, LEVEL_TEXT, RING_GRADES, category_colour, esc, fatality_radius
 
 LINE_LAYERS = ("pipeline", "power_line", "border")  # the legend's order, not the drawing order
 PLACE_LAYERS = ("markets", "crossings", "towns")
@@ -23,6 +23,18 @@ def swatch_circle(colour: str, level: int = 0, radius: int = 6, fill: bool = Tru
         f'<svg class="sw" width="{size}" height="{size}"><circle cx="{c}" cy="{c}" r="{radius}" '
         f'fill="{esc(colour)}" fill-opacity="{fill_opacity}" stroke="{esc(stroke)}" stroke-width="{width}"{dash}/>'
         f'<circle cx="{c}" cy="{c}" r="{radius + 0.5}" fill="none" stroke="#333" stroke-width="0.4"/></svg>'
+    )
+
+
+def swatch_ringed(colour: str, radius: int = 6) -> str:
+    """An incident with the verification ring: a thin dark dashed ring outside the mark."""
+    size = 2 * radius + 12
+    c = size / 2
+    return (
+        f'<svg class="sw" width="{size}" height="{size}"><circle cx="{c}" cy="{c}" r="{radius}" '
+        f'fill="{esc(colour)}" fill-opacity="0.85" stroke="#fff" stroke-width="1"/>'
+        f'<circle cx="{c}" cy="{c}" r="{radius + 3.5}" fill="none" stroke="#222" stroke-width="1.5" '
+        'stroke-dasharray="2 2"/></svg>'
     )
 
 
@@ -80,6 +92,9 @@ def legend_html(categories: Iterable[str] | None = None) -> str:
     parts.append(f'<div class="row">{sizes}</div>')
     parts.append("<h4>Location precision</h4>")
     parts += [row(swatch_circle("#d7191c", level), text) for level, text in enumerate(LEVEL_TEXT)]
+    parts.append("<h4>Verification</h4>")
+    parts.append(row(swatch_ringed("#d7191c"), ", ".join(RING_GRADES) + " (dark outer ring)"))
+    parts.append(row(swatch_circle("#d7191c", 0), "confirmed, corroborated or ungraded (no outer ring)"))
     two = [category_colour(c) for c in (cats * 2)[:2]] if cats else ["#333333", "#333333"]
     parts.append(
         row(

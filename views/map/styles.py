@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from geo.catalog import LAYERS
-from geo.schema import CATEGORY, OTHER_CATEGORY
+from geo.grades import grade_of
+from geo.schema import CATEGORY, GRADE, GRADES, OTHER_CATEGORY
 
 # location_precision -> drawing level: 0 solid (exact), 1 ring with light fill (town, near,
 # approximate), 2 dashed ring, nearly empty (district or coarser: the point is a centroid).
@@ -24,6 +25,10 @@ LEVEL_TEXT = (
     "district, province or border area: a centroid (dashed ring)",
 )
 HIGHLIGHT_COLOUR = "#00b7ff"
+# A verification grade drawn with an outer dark ring (geo.schema.Grade.ring): added to the precision
+# level in the payload's precision byte (incidents.js reads level = byte & 3, ringed = byte & 4).
+GRADE_RING = 4
+RING_GRADES = tuple(g.name for g in GRADES if g.ring)
 
 
 def category_colour(name) -> str:
@@ -52,6 +57,11 @@ def fatality_radius(fatalities) -> np.ndarray:
 def precision_level(precision) -> int:
     """0 exact, 1 approximate, 2 a centroid of a district or larger (see PRECISION_LEVEL)."""
     return PRECISION_LEVEL.get(str(precision), COARSE_LEVEL)
+
+
+def grade_ring(grade) -> int:
+    """GRADE_RING for a grade drawn with the outer ring (single source, claimed, disputed), else 0."""
+    return GRADE_RING if GRADE[grade_of(grade)].ring else 0
 
 
 def leaflet_style(style: Mapping) -> dict:

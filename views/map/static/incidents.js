@@ -1,5 +1,6 @@
 /* Incidents on one canvas. The payload is a base64 buffer of columns (views.map.layers.encode_points:
- * lon, lat float32; fatalities uint16; category, radius, precision uint8; start, end int32 days
+ * lon, lat float32; fatalities uint16; category, radius, precision uint8 (level & 3, + 4: verification
+ * ring for single source, claimed, disputed); start, end int32 days
  * since 1970), plus ids and escaped tooltips for small sets only. A date window (setWindow, set by
  * the time control in play.js) limits what is drawn to the incidents overlapping it. Points are grouped on a pixel grid at each zoom: a cell holding
  * one incident draws it (colour by category, size by fatalities, ring by location precision), a
@@ -17,6 +18,7 @@
   var PKIR = window.PKIR;
   var FILL_OPACITY = [0.85, 0.3, 0.08];  // by precision level: exact, approximate, coarse
   var PRECISION_TEXT = ['exact site', 'approximate location', 'district or wider (a centroid)'];
+  var RING_TEXT = 'single source, claimed or disputed';  // the verification ring (views.map.styles.GRADE_RING)
   var UNKNOWN = 65535;                   // fatalities not known
   var SPREAD_LIMIT = 1000;               // at most this many incidents spread around one place
   var PAD = 0.25;                        // the canvas reaches this share of the view beyond each edge
@@ -121,7 +123,7 @@
     if (d.tips) return d.tips[i];
     var killed = d.fat[i] === UNKNOWN ? 'fatalities unknown' : d.fat[i] + ' killed';
     return '<div class="pkir-tip-title">' + d.categories[d.cat[i]] + '</div><div class="pkir-tip-meta">' + killed +
-           ' &middot; ' + PRECISION_TEXT[d.prec[i]] + '</div><div class="pkir-tip-id">click for the full record</div>';
+           ' &middot; ' + PRECISION_TEXT[d.prec[i] & 3] + (d.prec[i] & 4 ? ' &middot; ' + RING_TEXT : '') + '</div><div class="pkir-tip-id">click for the full record</div>';
   }
 
   var IncidentCanvas = L.Layer.extend({
@@ -250,13 +252,18 @@
       var d = this.d, buckets = {};
       rows.forEach(function (i) { var b = d.prec[i] * 256 + d.cat[i]; (buckets[b] = buckets[b] || []).push(i); });
       Object.keys(buckets).forEach(function (b) {
-        var level = Math.floor(b / 256), colour = d.colours[b % 256], list = buckets[b];
+        var level = Math.floor(b / 256) & 3, ringed = Math.floor(b / 256) & 4, colour = d.colours[b % 256], list = buckets[b];
         ctx.beginPath();
         list.forEach(function (i) { var p = at(i); ctx.moveTo(p[0] + d.rad[i], p[1]); ctx.arc(p[0], p[1], d.rad[i], 0, 2 * Math.PI); });
         ctx.globalAlpha = FILL_OPACITY[level]; ctx.fillStyle = colour; ctx.fill();
         ctx.globalAlpha = 1;
         ctx.setLineDash(level === 2 ? [4, 3] : []);
         ctx.lineWidth = level === 0 ? 1 : 2.5; ctx.strokeStyle = level === 0 ? '#ffffff' : colour; ctx.stroke();
+        if (ringed) {  // verification: single source, claimed or disputed — a thin dark ring outside the mark
+          ctx.beginPath(); ctx.setLineDash([2, 2]);
+          list.forEach(function (i) { var p = at(i), r = d.rad[i] + 3.5; ctx.moveTo(p[0] + r, p[1]); ctx.arc(p[0], p[1], r, 0, 2 * Math.PI); });
+          ctx.lineWidth = 1.5; ctx.strokeStyle = '#222222'; ctx.stroke();
+        }
       });
       ctx.setLineDash([]);
     },
