@@ -27,7 +27,17 @@ WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
 AUTH_HEADER_ENV = "PKIR_AUTH_HEADER"
 EDITORS_ENV = "PKIR_EDITORS"
 OFFLINE_ENV = "PKIR_OFFLINE"
-NAMES = (DATA_DIR_ENV, WORKSPACE_ENV, DATABASE_ENV, WRITE_URL_ENV, AUTH_HEADER_ENV, EDITORS_ENV, OFFLINE_ENV)
+MAP_POINT_LIMIT_ENV = "PKIR_MAP_POINT_LIMIT"  # for tests: a lower limit above which the map draws cells
+NAMES = (
+    DATA_DIR_ENV,
+    WORKSPACE_ENV,
+    DATABASE_ENV,
+    WRITE_URL_ENV,
+    AUTH_HEADER_ENV,
+    EDITORS_ENV,
+    OFFLINE_ENV,
+    MAP_POINT_LIMIT_ENV,
+)
 
 SHIPPED_DATA = Path(__file__).resolve().parent / "data"  # the layers in git (geo/data)
 APP_NAME = "pkir-dashboard"  # the workspace's folder in the user's data directory
@@ -83,6 +93,7 @@ class Settings:
     auth_header: str = ""  # the sign-in proxy's header (PKIR_AUTH_HEADER)
     editors: frozenset[str] | None = None  # who may change data (PKIR_EDITORS), None: every signed-in user
     offline: bool = False  # the offline drawing is the default basemap (PKIR_OFFLINE)
+    map_point_limit: int | None = None  # None: ui.queries.MAP_POINT_LIMIT (PKIR_MAP_POINT_LIMIT, for tests)
 
     @property
     def team_mode(self) -> bool:
@@ -118,6 +129,9 @@ class Settings:
         offline = text(OFFLINE_ENV).lower()
         if offline not in _TRUE + _FALSE:
             problems.append(f"{OFFLINE_ENV} must be 1 or 0 (true/false, yes/no, on/off), not {offline!r}")
+        limit = text(MAP_POINT_LIMIT_ENV)
+        if limit and not (limit.isascii() and limit.isdigit() and int(limit) > 0):
+            problems.append(f"{MAP_POINT_LIMIT_ENV} must be a whole number above 0, not {limit!r}")
         if problems:
             raise SettingsError("; ".join(problems))
         workspace = text(WORKSPACE_ENV)
@@ -129,6 +143,7 @@ class Settings:
             auth_header=header,
             editors=parse_editors(str(env.get(EDITORS_ENV) or "")),
             offline=offline in _TRUE,
+            map_point_limit=int(limit) if limit else None,
         )
 
 
