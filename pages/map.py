@@ -127,8 +127,9 @@ with title:
             line = line.replace(f"**{drawn:,} of", f"**{shown_once:,} of", 1) + f" · {treated}"
         if following and shown.cells is not None:
             line = (
-                f"**{drawn:,} of {total:,} incidents match: shown as cells** (the map draws up to "
-                f"{queries.point_limit():,} one by one); zoom in to see single incidents"
+                f"**{drawn:,} of {total:,} incidents match: shown as cells**, {shown.in_view:,} of them in and "
+                f"around this view (the map draws up to {queries.point_limit():,} one by one); zoom in to see "
+                "single incidents"
             )
         elif following:
             line = (

@@ -35,6 +35,7 @@ RETURNED_OBJECTS = ("last_object_clicked", "last_active_drawing")
 _PREVIOUS = "map_panel_previous_click"
 _SOURCES = "map_panel_sources"  # payload key -> IncidentSource, the last few drawn in this session
 _VIEW = "map_panel_view"  # the ViewBox of the map's view, as last reported by the browser
+_TAKEN = "map_panel_view_taken"  # the last reported view taken (its properties' repr)
 _URL_VIEW = "map_panel_url_view"  # the address's view (ui.url_state.map_view) the view was last taken from
 KEEP_SOURCES = 4
 PAGE_CSS = Path(__file__).resolve().parent / "map_page.css"
@@ -84,6 +85,7 @@ def incidents_for_map(filt: IncidentFilter, frame: list[list[float]]) -> MapInci
 def _current_view(frame: list[list[float]]) -> ViewBox:
     """The map's view: as the browser last reported it, unless the address named a view since
     (a link, a saved view), else the first view."""
+    _take_view(MAP_KEY)
     asked = url_state.map_view()
     held = st.session_state.get(_VIEW)
     if held is None or (asked is not None and asked != st.session_state.get(_URL_VIEW)):
@@ -93,19 +95,16 @@ def _current_view(frame: list[list[float]]) -> ViewBox:
     return held
 
 
-def take_view(map_key: str) -> None:
-    """A view the browser reported (st_folium's value, before the run) becomes the map's view."""
+def _take_view(map_key: str) -> None:
+    """A view the browser reported since the last run (st_folium's value, kept under the map's key)
+    becomes the map's view; the same report seen again (a rerun for something else) changes nothing."""
     value = st.session_state.get(map_key)
     drawing = value.get("last_active_drawing") if isinstance(value, dict) else None
-    view = reported_view(drawing.get("properties") if isinstance(drawing, dict) else None)
-    if view is not None:
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    view = reported_view(props)
+    if view is not None and repr(props) != st.session_state.get(_TAKEN):
+        st.session_state[_TAKEN] = repr(props)
         st.session_state[_VIEW] = view
-
-
-def _on_change(map_key: str) -> None:
-    """st_folium's on_change: a window the time control rests on, or a view the map reports."""
-    take_window(map_key)
-    take_view(map_key)
 
 
 def _remember(source: IncidentSource) -> IncidentSource:
@@ -193,7 +192,7 @@ def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple
         feature_group_to_add=built.groups,
         center=list(center) if center else None,
         zoom=zoom,
-        on_change=partial(_on_change, key),  # a resting time window becomes the date filter; a view, the map's
+        on_change=partial(take_window, key),  # a window the time control rests on becomes the date filter
     )
     return new_click(value, key)
 
