@@ -9,7 +9,8 @@
   'use strict';
   var PKIR = window.PKIR;
   var REST_MS = 400;   // the view is reported once the map has been still this long
-  var ZOOM_IN = 2;     // a click on a cell zooms in this many levels (at least to the cell's own)
+  var ZOOM_IN = 2;
+  var PANE = 'pkirCells';     // a click on a cell zooms in this many levels (at least to the cell's own)
 
   function plural(n, one, many) { return Number(n).toLocaleString('en') + ' ' + (n === 1 ? one : many); }
 
@@ -51,14 +52,16 @@
 
   // data: {cell, x, y, n, f, k, breaks, colours} (cells_data in views/map/cells.py)
   PKIR.cellLayer = function (parent, data) {
-    var renderer = L.canvas({padding: 0.25}), group = new CellGroup(), size = data.cell;
+    var map = PKIR.map;
+    if (!map.getPane(PANE)) map.createPane(PANE).style.zIndex = 450;  // over the outlines, under places
+    var renderer = L.canvas({padding: 0.25, pane: PANE}), group = new CellGroup(), size = data.cell;
     group.legend = legendControl(data);
     group.count = data.n.length;
     for (var i = 0; i < data.n.length; i++) {
       var south = data.y[i] * size, west = data.x[i] * size;
       var square = L.rectangle([[south, west], [south + size, west + size]], {
-        renderer: renderer, weight: 0.6, color: '#7a0019', opacity: 0.5,
-        fillColor: data.colours[data.k[i]], fillOpacity: 0.7, className: 'pkir-cell'
+        renderer: renderer, pane: PANE, weight: 0.6, color: '#7a0019', opacity: 0.5,
+        fillColor: data.colours[data.k[i]], fillOpacity: 0.6, className: 'pkir-cell'
       });
       square.cell = {n: data.n[i], f: data.f[i]};
       square.bindTooltip(plural(data.n[i], 'incident', 'incidents') + ', ' + plural(data.f[i], 'fatality', 'fatalities'),
