@@ -120,7 +120,7 @@ def class_breaks(counts: np.ndarray, classes: int = len(PALETTE)) -> list[int]:
     """Upper bounds of the colour classes: geometric steps from 1 to the largest count (fewer
     classes when the counts are small)."""
     top = int(counts.max()) if len(counts) else 1
-    steps = sorted({max(1, math.ceil(top ** (k / classes))) for k in range(1, classes + 1)})
+    steps = sorted({max(1, math.ceil(round(top ** (k / classes), 6))) for k in range(1, classes + 1)})
     return steps or [1]
 
 
