@@ -95,6 +95,13 @@ def test_cells_at_first_then_single_incidents_when_zoomed_in_and_a_click_opens_o
     assert record.get_attribute("data-id") == single["id"]
     assert f"incident={single['id']}" in page.url
     page.screenshot(path=str(ARTIFACTS / "cells-zoomed-1366x768.png"))
+
+    # zoomed out again: cells, and no note counts the single incidents drawn before
+    frame.evaluate("() => { PKIR.map.setZoom(6, {animate: false}); }")
+    frame.wait_for_function(CELLS_SHOWN, polling=100)
+    wait_for_app(page)
+    assert frame.evaluate("() => !PKIR.layers.incidents")
+    assert not frame.locator(".pkir-outside").is_visible()
     assert not app_errors(page)
 
 

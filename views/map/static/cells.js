@@ -42,6 +42,10 @@
       L.FeatureGroup.prototype.onAdd.call(this, map);
       this.legend.addTo(map);
       PKIR.cellsShown = this;
+      // no incident is drawn one by one now: the "outside this view" note and a highlight's check
+      // must not count a canvas layer drawn earlier (an incident layer added again registers itself)
+      delete PKIR.layers.incidents;
+      delete PKIR.present.incidents;
     },
     onRemove: function (map) {
       L.FeatureGroup.prototype.onRemove.call(this, map);
