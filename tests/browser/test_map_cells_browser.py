@@ -75,6 +75,11 @@ def test_cells_at_first_then_single_incidents_when_zoomed_in_and_a_click_opens_o
         zoom = frame.evaluate("() => PKIR.map.getZoom()")
         run_and_wait(page, lambda c=cell: page.mouse.click(frame_box["x"] + c["x"], frame_box["y"] + c["y"]))
         frame.wait_for_function("(z) => PKIR.map.getZoom() > z", arg=zoom)
+        # the cell took the click: st_folium saw no click on a feature or on the map
+        assert frame.evaluate("() => [__GLOBAL_DATA__.last_object_clicked, __GLOBAL_DATA__.lat_lng_clicked]") == [
+            None,
+            None,
+        ]
         frame.wait_for_function(f"() => ({CELLS_SHOWN})() || ({POINTS_SHOWN})()", polling=100)
         wait_for_app(page)
     frame.wait_for_function(POINTS_SHOWN, polling=100)

@@ -37,10 +37,16 @@
     return control;
   }
 
+  // The cells' layer. A click on a cell is taken before Leaflet sees it (a capture listener on the
+  // map's container, as incidents.js does), so st_folium does not report it as a click on a feature:
+  // it zooms in on the cell, and the view that follows is reported. A place symbol (town, market,
+  // crossing) under the pointer keeps its own click.
   var CellGroup = L.FeatureGroup.extend({
     onAdd: function (map) {
       L.FeatureGroup.prototype.onAdd.call(this, map);
       this.legend.addTo(map);
+      this.pressed = this.pressed || L.bind(this.onPress, this);
+      map.getContainer().addEventListener('click', this.pressed, true);
       PKIR.cellsShown = this;
       // no incident is drawn one by one now: the "outside this view" note and a highlight's check
       // must not count a canvas layer drawn earlier (an incident layer added again registers itself)
@@ -50,7 +56,22 @@
     onRemove: function (map) {
       L.FeatureGroup.prototype.onRemove.call(this, map);
       this.legend.remove();
+      map.getContainer().removeEventListener('click', this.pressed, true);
       if (PKIR.cellsShown === this) PKIR.cellsShown = null;
+    },
+    // the cell under a container point, or null
+    cellAt: function (point) {
+      var at = this._map.containerPointToLatLng(point), size = this.size;
+      return this.index[Math.floor(at.lng / size) + ',' + Math.floor(at.lat / size)] || null;
+    },
+    onPress: function (e) {
+      var map = this._map;
+      if (!map || e.button) return;
+      var point = map.mouseEventToContainerPoint(e), square = this.cellAt(point);
+      if (!square || PKIR.placesAt(point, 0).length) return;
+      e.stopPropagation(); e.preventDefault();
+      var bounds = square.getBounds();
+      map.setView(bounds.getCenter(), Math.max(map.getZoom() + ZOOM_IN, Math.min(map.getBoundsZoom(bounds) - 1, 12)));
     }
   });
 
@@ -60,6 +81,8 @@
     if (!map.getPane(PANE)) map.createPane(PANE).style.zIndex = 450;  // over the outlines, under places
     var renderer = L.canvas({padding: 0.25, pane: PANE}), group = new CellGroup(), size = data.cell;
     group.legend = legendControl(data);
+    group.index = {};  // 'column,row' -> its square
+    group.size = size;
     group.count = data.n.length;
     for (var i = 0; i < data.n.length; i++) {
       var south = data.y[i] * size, west = data.x[i] * size;
@@ -70,11 +93,7 @@
       square.cell = {n: data.n[i], f: data.f[i]};
       square.bindTooltip(plural(data.n[i], 'incident', 'incidents') + ', ' + plural(data.f[i], 'fatality', 'fatalities'),
                          {sticky: true, className: 'pkir-cell-tip'});
-      square.on('click', function (e) {
-        L.DomEvent.stop(e);
-        var map = PKIR.map, bounds = e.target.getBounds();
-        map.setView(bounds.getCenter(), Math.max(map.getZoom() + ZOOM_IN, Math.min(map.getBoundsZoom(bounds) - 1, 12)));
-      });
+      group.index[data.x[i] + ',' + data.y[i]] = square;
       square.addTo(group);
     }
     group.addTo(parent);
