@@ -9,8 +9,8 @@
   'use strict';
   var PKIR = window.PKIR;
   var REST_MS = 400;   // the view is reported once the map has been still this long
-  var ZOOM_IN = 2;
-  var PANE = 'pkirCells';     // a click on a cell zooms in this many levels (at least to the cell's own)
+  var ZOOM_IN = 2;     // a click on a cell zooms in this many levels (further when the cell is still small)
+  var PANE = 'pkirCells';  // over the outlines (overlay pane, 400), under place symbols (markers, 600)
 
   function plural(n, one, many) { return Number(n).toLocaleString('en') + ' ' + (n === 1 ? one : many); }
 
