@@ -83,7 +83,7 @@ f = current_filter()
 focus = selection.focus
 # the time control's window is the date filter; the map draws it from the period's incidents
 play = map_play(f)
-shown = incidents_for_map(play.filter, region_bounds(layers)) if have_incidents else None
+shown = incidents_for_map(play.filter, region_bounds(layers), counted=f) if have_incidents else None
 built = build_map(
     layers,
     visible=visible,

@@ -65,10 +65,14 @@ class MapIncidents:
         return ViewFollow(self.view.box, zooms)
 
 
-def incidents_for_map(filt: IncidentFilter, frame: list[list[float]]) -> MapIncidents:
+def incidents_for_map(
+    filt: IncidentFilter, frame: list[list[float]], counted: IncidentFilter | None = None
+) -> MapIncidents:
     """The matching incidents as the map draws them: every one when no more than
     ui.queries.point_limit() match; else those of the map's view, one by one when few enough lie
-    there, otherwise as cells. frame: the region the map first shows, [[south, west], [north, east]].
+    there, otherwise as cells. frame: the region the map first shows, [[south, west], [north, east]];
+    counted: the filter cells count by when it is not filt (the time control's window: the browser
+    draws a window from single incidents itself, but cannot from cells).
 
     Drawn incidents are remembered in this session to turn a row the browser reports back into an
     id. They travel inline with the map (a compact binary payload): no session's data is a file.
@@ -79,7 +83,8 @@ def incidents_for_map(filt: IncidentFilter, frame: list[list[float]]) -> MapInci
     in_view = queries.count(queries.query(filt, bbox=view.box))
     if in_view <= queries.point_limit():
         return MapIncidents(_remember(queries.map_source(filt, view.box)), None, view, in_view)
-    return MapIncidents(None, queries.map_cells(filt, view), view, in_view)
+    cells = queries.map_cells(counted or filt, view)
+    return MapIncidents(None, cells, view, cells.incidents)
 
 
 def _current_view(frame: list[list[float]]) -> ViewBox:

@@ -419,3 +419,30 @@ def test_under_the_limit_the_map_draws_everything_and_follows_no_view(fake_foliu
     at = start()
     assert given(at)["follow"] is None and given(at)["cells"] is None
     assert given(at)["incidents_drawn"] == int(incidents.geometry.notna().sum())
+
+
+def test_cells_count_the_time_controls_window(low_limit, fake_folium, incidents):
+    """While the time control holds a window, single incidents are the period's (the browser draws
+    the window), but cells count the window itself: the browser cannot split a cell."""
+    from datetime import date
+
+    from geo.filters import IncidentFilter, filter_mask
+    from ui.filters import KEYS
+    from ui.play import STATE
+
+    window = (date(2019, 1, 1), date(2023, 12, 31))
+    at = start()
+    box = given(at)["cells_box"]
+    bounds = at.session_state[KEYS["dates"] + "_bounds"]
+    at.session_state[KEYS["dates"]] = window
+    at.session_state[STATE] = {
+        "period": tuple(bounds),
+        "window": {"from": window[0], "to": window[1], "size": "year", "mode": "cumulative"},
+    }
+    at.run()
+    assert not at.exception
+    inside = _in_box(incidents, box)
+    want = int(filter_mask(inside, IncidentFilter(date_from=window[0], date_to=window[1])).sum())
+    assert LIMIT < want < len(inside)
+    assert given(at)["incidents_in_cells"] == want
+    assert f"{want} of them in and around this view" in " ".join(m.value for m in at.markdown)
