@@ -446,3 +446,13 @@ def test_cells_count_the_time_controls_window(low_limit, fake_folium, incidents)
     assert LIMIT < want < len(inside)
     assert given(at)["incidents_in_cells"] == want
     assert f"{want} of them in and around this view" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_linked_view_is_the_first_box_asked(low_limit, fake_folium, incidents):
+    """?c=lat,lon&z=zoom (a shared link): the first view asked is that one, before the browser reports any."""
+    target = incidents[incidents.geometry.notna()].iloc[0].geometry
+    at = start({"c": f"{target.y:.5f},{target.x:.5f}", "z": "10"})
+    follow = given(at)["follow"]
+    west, south, east, north = follow["box"]
+    assert west < target.x < east and south < target.y < north and east - west <= 3.5  # ~2° wide at zoom 10
+    assert given(at)["cells"] is None and given(at)["incidents_drawn"] == len(_in_box(incidents, follow["box"]))
