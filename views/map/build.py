@@ -228,8 +228,9 @@ def build_map(
     sync = folium.FeatureGroup(name="Selection")
     Sync(summary["visible"], focus_spec, offline=provider is None).add_to(sync)
     PlayState(play_period, play_window).add_to(sync)  # after the incident layer: the control sets its window
-    (follow or ViewFollow()).add_to(sync)
-    summary["follow"] = (follow or ViewFollow()).state
+    follow = follow or ViewFollow()  # none: the browser reports no view
+    follow.add_to(sync)
+    summary["follow"] = follow.state
     groups.append(sync)
     summary["focus"] = f"{focus_spec['layer']}|{focus_spec['id']}" if focus_spec else None
 
