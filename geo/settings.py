@@ -32,7 +32,17 @@ WRITE_URL_ENV = "PKIR_DATABASE_WRITE_URL"
 AUTH_HEADER_ENV = "PKIR_AUTH_HEADER"
 EDITORS_ENV = "PKIR_EDITORS"
 OFFLINE_ENV = "PKIR_OFFLINE"
-NAMES = (DATA_DIR_ENV, WORKSPACE_ENV, DATABASE_ENV, WRITE_URL_ENV, AUTH_HEADER_ENV, EDITORS_ENV, OFFLINE_ENV)
+MAP_POINT_LIMIT_ENV = "PKIR_MAP_POINT_LIMIT"  # for tests: a lower limit above which the map draws cells
+NAMES = (
+    DATA_DIR_ENV,
+    WORKSPACE_ENV,
+    DATABASE_ENV,
+    WRITE_URL_ENV,
+    AUTH_HEADER_ENV,
+    EDITORS_ENV,
+    OFFLINE_ENV,
+    MAP_POINT_LIMIT_ENV,
+)
 # the API syncs' credentials (geo.sync): from the environment, else from .streamlit/secrets.toml
 ACLED_USERNAME_ENV = "ACLED_USERNAME"
 ACLED_PASSWORD_ENV = "ACLED_PASSWORD"
@@ -114,6 +124,7 @@ class Settings:
     acled_username: str = field(default="", repr=False)
     acled_password: str = field(default="", repr=False)
     ucdp_token: str = field(default="", repr=False)
+    map_point_limit: int | None = None  # None: ui.queries.MAP_POINT_LIMIT (PKIR_MAP_POINT_LIMIT, for tests)
 
     @property
     def team_mode(self) -> bool:
@@ -153,6 +164,9 @@ class Settings:
         offline = text(OFFLINE_ENV).lower()
         if offline not in _TRUE + _FALSE:
             problems.append(f"{OFFLINE_ENV} must be 1 or 0 (true/false, yes/no, on/off), not {offline!r}")
+        limit = text(MAP_POINT_LIMIT_ENV)
+        if limit and not (limit.isascii() and limit.isdigit() and int(limit) > 0):
+            problems.append(f"{MAP_POINT_LIMIT_ENV} must be a whole number above 0, not {limit!r}")
         if problems:
             raise SettingsError("; ".join(problems))
         workspace = text(WORKSPACE_ENV)
@@ -167,6 +181,7 @@ class Settings:
             acled_username=text(ACLED_USERNAME_ENV) or secrets.get(ACLED_USERNAME_ENV, ""),
             acled_password=str(env.get(ACLED_PASSWORD_ENV) or "") or secrets.get(ACLED_PASSWORD_ENV, ""),
             ucdp_token=text(UCDP_TOKEN_ENV) or secrets.get(UCDP_TOKEN_ENV, ""),
+            map_point_limit=int(limit) if limit else None,
         )
 
 

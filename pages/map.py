@@ -21,7 +21,7 @@ from ui.selection import map_selection
 from ui.shell import ensure_app_shell
 from ui.sidebar import page_controls
 from views.map.basemaps import BASEMAPS, default_basemap
-from views.map.build import build_map
+from views.map.build import build_map, region_bounds
 
 ensure_app_shell()
 
@@ -83,6 +83,7 @@ f = current_filter()
 focus = selection.focus
 # the time control's window is the date filter; the map draws it from the period's incidents
 play = map_play(f)
+shown = incidents_for_map(play.filter, region_bounds(layers), counted=f) if have_incidents else None
 built = build_map(
     layers,
     visible=visible,
@@ -90,7 +91,9 @@ built = build_map(
     focus=selection.focus,
     focus_seq=selection.focus_seq,
     asset_base=asset_base,
-    source=incidents_for_map(play.filter) if have_incidents else None,
+    source=shown.source if shown else None,
+    cells=shown.cells if shown else None,
+    follow=shown.follow if shown and "incidents" in visible else None,  # the browser reports views beyond it
     payload_beside=True,
     legend_clear_of=".st-key-map_record",  # the record panel below lies over the map's right side
     incident_total=queries.total() if have_incidents else None,
@@ -111,7 +114,7 @@ with title:
         total = queries.total()
         drawn = queries.located(f) if matched else 0
         unlocated = matched - drawn
-        too_many = not queries.drawable(f)
+        following = shown is not None and shown.view is not None and "incidents" in visible
         line = (
             f"**{drawn:,} of {total:,} incidents shown**"
             if "incidents" in visible
@@ -120,12 +123,18 @@ with title:
         if unlocated:
             line += f" · {unlocated:,} more match the filters but have no location and are not drawn"
         shown_once, treated = duplicates.counted(drawn, f, located=True)
-        if treated and not too_many:
+        if treated and not following:
             line = line.replace(f"**{drawn:,} of", f"**{shown_once:,} of", 1) + f" · {treated}"
-        if too_many:
+        if following and shown.cells is not None:
             line = (
-                f"**{drawn:,} of {total:,} incidents match: too many to draw one by one** (the map draws up to "
-                f"{queries.MAP_POINT_LIMIT:,}); narrow the dates, the area (Near) or the categories"
+                f"**{drawn:,} of {total:,} incidents match: shown as cells**, {shown.in_view:,} of them in and "
+                f"around this view (the map draws up to {queries.point_limit():,} one by one); zoom in to see "
+                "single incidents"
+            )
+        elif following:
+            line = (
+                f"**{shown.in_view:,} of {drawn:,} matching incidents drawn, those in and around this view** "
+                f"(of {total:,}; the map draws up to {queries.point_limit():,} one by one); zoom out for cells"
             )
         st.markdown(line + safe("  \nFilters: {}", current_filter().describe()))
 with find:
@@ -162,11 +171,18 @@ with st.container(key="map_frame"):
     clicked = show_map(built)
 if clicked:
     selection.select(*clicked)
-st.caption(
-    "Click an incident, market, crossing, pipeline segment or town for its full record. Colour: category · "
-    "size: fatalities · ring or dashed ring: approximate location · numbered circle: several incidents in "
-    "one place. The legend on the map explains every symbol."
-)
+if shown is not None and shown.cells is not None and "incidents" in visible:
+    st.caption(
+        f"More incidents match than the map draws one by one ({queries.point_limit():,}), so it shows them as "
+        f"{shown.cells.count:,} cells of {shown.cells.view.cell:g}° with their counts: darker holds more. Zoom in "
+        "(or click a cell) to see single incidents; a market, crossing, pipeline segment or town opens its record."
+    )
+else:
+    st.caption(
+        "Click an incident, market, crossing, pipeline segment or town for its full record. Colour: category · "
+        "size: fatalities · ring or dashed ring: approximate location · numbered circle: several incidents in "
+        "one place. The legend on the map explains every symbol."
+    )
 
 selected = selection.feature
 if selected:

@@ -2,7 +2,9 @@
 
 Layers reach the browser as st_folium's dynamic feature groups, so toggling one, changing a
 filter or the basemap redraws them on the same Leaflet map: its position and zoom are kept.
-Panning and zooming do not rerun the script (bounds, zoom and center are not returned). A click
+Panning and zooming do not rerun the script (bounds, zoom and center are not returned), except
+while the matching incidents are too many to draw one by one: then the browser reports a view the
+drawn cells or incidents do not cover (views/map/cells.py), and the page draws that view. A click
 is identified by the clicked feature's own properties (layer, id), returned as last_active_drawing;
 for large incident sets the browser knows an incident only by its row in the drawn payload
 ("#row@key"), and the row is turned back into its id here, from this session's own payloads.
@@ -11,6 +13,7 @@ for large incident sets the browser knows an incident only by its row in the dra
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from ui import queries, url_state
 from ui.play import take_window
 from ui.selection import map_selection
 from views.map.build import BuiltMap, clicked_feature
+from views.map.cells import CellSet, ViewBox, ViewFollow, first_view, reported_view
 from views.map.elements import IncidentLayer, Sync, ViewInUrl
 from views.map.layers import IncidentSource
 
@@ -30,6 +34,9 @@ URL_VIEW_PARAMS = ("c", "z")  # ui.url_codec's names for the centre and the zoom
 RETURNED_OBJECTS = ("last_object_clicked", "last_active_drawing")
 _PREVIOUS = "map_panel_previous_click"
 _SOURCES = "map_panel_sources"  # payload key -> IncidentSource, the last few drawn in this session
+_VIEW = "map_panel_view"  # the ViewBox of the map's view, as last reported by the browser
+_TAKEN = "map_panel_view_taken"  # the last reported view taken (its properties' repr)
+_URL_VIEW = "map_panel_url_view"  # the address's view (ui.url_state.map_view) the view was last taken from
 KEEP_SOURCES = 4
 PAGE_CSS = Path(__file__).resolve().parent / "map_page.css"
 
@@ -39,13 +46,73 @@ def full_window_layout() -> None:
     st.html(PAGE_CSS)
 
 
-def incidents_for_map(filt: IncidentFilter) -> IncidentSource:
-    """The drawn incidents (ui.queries.map_source), remembered in this session to turn a row the
-    browser reports back into an id.
+@dataclass(frozen=True)
+class MapIncidents:
+    """What the map draws of the matching incidents: all of them (source), those of the view's box
+    (source, view), or the view's box as cells (cells, view); in_view: how many lie in the box."""
 
-    They travel inline with the map (a compact binary payload): no session's data is a file.
+    source: IncidentSource | None = None
+    cells: CellSet | None = None
+    view: ViewBox | None = None
+    in_view: int | None = None
+
+    @property
+    def follow(self) -> ViewFollow | None:
+        """What the browser is told the drawing covers (None: every matching incident is drawn)."""
+        if self.view is None:
+            return None
+        zooms = (self.view.level, self.view.level + 1) if self.cells is not None else (0, None)
+        return ViewFollow(self.view.box, zooms)
+
+
+def incidents_for_map(
+    filt: IncidentFilter, frame: list[list[float]], counted: IncidentFilter | None = None
+) -> MapIncidents:
+    """The matching incidents as the map draws them: every one when no more than
+    ui.queries.point_limit() match; else those of the map's view, one by one when few enough lie
+    there, otherwise as cells. frame: the region the map first shows, [[south, west], [north, east]];
+    counted: the filter cells count by when it is not filt (the time control's window: the browser
+    draws a window from single incidents itself, but cannot from cells).
+
+    Drawn incidents are remembered in this session to turn a row the browser reports back into an
+    id. They travel inline with the map (a compact binary payload): no session's data is a file.
     """
-    source = queries.map_source(filt)
+    if queries.drawable(filt):
+        return MapIncidents(_remember(queries.map_source(filt)))
+    view = _current_view(frame)
+    in_view = queries.count(queries.query(filt, bbox=view.box))
+    if in_view <= queries.point_limit():
+        return MapIncidents(_remember(queries.map_source(filt, view.box)), None, view, in_view)
+    cells = queries.map_cells(counted or filt, view)
+    return MapIncidents(None, cells, view, cells.incidents)
+
+
+def _current_view(frame: list[list[float]]) -> ViewBox:
+    """The map's view: as the browser last reported it, unless the address named a view since
+    (a link, a saved view), else the first view."""
+    _take_view(MAP_KEY)
+    asked = url_state.map_view()
+    held = st.session_state.get(_VIEW)
+    if held is None or (asked is not None and asked != st.session_state.get(_URL_VIEW)):
+        held = first_view(frame, asked)
+        st.session_state[_VIEW] = held
+    st.session_state[_URL_VIEW] = asked
+    return held
+
+
+def _take_view(map_key: str) -> None:
+    """A view the browser reported since the last run (st_folium's value, kept under the map's key)
+    becomes the map's view; the same report seen again (a rerun for something else) changes nothing."""
+    value = st.session_state.get(map_key)
+    drawing = value.get("last_active_drawing") if isinstance(value, dict) else None
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    view = reported_view(props)
+    if view is not None and repr(props) != st.session_state.get(_TAKEN):
+        st.session_state[_TAKEN] = repr(props)
+        st.session_state[_VIEW] = view
+
+
+def _remember(source: IncidentSource) -> IncidentSource:
     kept: dict = st.session_state.setdefault(_SOURCES, {})
     kept.pop(source.key, None)
     kept[source.key] = source

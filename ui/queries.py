@@ -20,11 +20,13 @@ import streamlit as st
 
 from geo.filters import IncidentFilter
 from geo.incidents.codec import incident_frame
+from geo.settings import settings
 from geo.store.base import SHIPPED
 from geo.store.query import MAP_COLUMNS, Choices, IncidentQuery, Page, open_queries
 from geo.validation import LayerValidationError
 from ui import datasets
 from ui.data import SESSION_INCIDENTS, Loaded, show_errors
+from views.map.cells import CellSet, ViewBox
 from views.map.layers import DETAIL_LIMIT, IncidentSource, incident_source
 
 OWN = "imported in this session"  # the dataset name a session's own import goes by in its queries
@@ -217,11 +219,17 @@ def reader(q: IncidentQuery):
     return lambda: incident_frame(bound.rows(q))
 
 
-def map_query(flt: IncidentFilter) -> IncidentQuery:
-    """What the map draws: the located incidents matching flt, only the columns it draws (and the
-    tooltips' texts when there are few enough to send them)."""
-    details = located(flt) <= DETAIL_LIMIT
-    return query(flt, bbox=WORLD, columns=MAP_COLUMNS + (TIP_COLUMNS if details else ()))
+def point_limit() -> int:
+    """How many incidents the map draws one by one at most (MAP_POINT_LIMIT; a test server may set
+    a lower one, geo.settings)."""
+    return settings().map_point_limit or MAP_POINT_LIMIT
+
+
+def map_query(flt: IncidentFilter, bbox=WORLD) -> IncidentQuery:
+    """What the map draws: the located incidents matching flt (in bbox), only the columns it draws
+    (and the tooltips' texts when there are few enough to send them)."""
+    details = count(query(flt, bbox=bbox)) <= DETAIL_LIMIT
+    return query(flt, bbox=bbox, columns=MAP_COLUMNS + (TIP_COLUMNS if details else ()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -229,17 +237,17 @@ def _shared_map_source(location: str, version: str, key: str, _q: IncidentQuery)
     return incident_source(_shared_engine(location, _q.datasets, version).table(_q))
 
 
-def drawable(flt: IncidentFilter) -> bool:
-    """True when the incidents matching flt are few enough to draw one by one (MAP_POINT_LIMIT)."""
-    return located(flt) <= MAP_POINT_LIMIT
+def drawable(flt: IncidentFilter, bbox=WORLD) -> bool:
+    """True when the incidents matching flt (in bbox) are few enough to draw one by one (point_limit)."""
+    return count(query(flt, bbox=bbox)) <= point_limit()
 
 
-def map_source(flt: IncidentFilter) -> IncidentSource:
-    """The map's incident payload for flt, built once per dataset version and filter (nothing when
-    more match than the map draws: the page says so)."""
-    if not drawable(flt):
+def map_source(flt: IncidentFilter, bbox=WORLD) -> IncidentSource:
+    """The map's incident payload for flt (in bbox), built once per dataset version, filter and box
+    (nothing when more match than the map draws: it asks for cells instead, map_cells)."""
+    if not drawable(flt, bbox):
         return incident_source(pd.DataFrame({c: [] for c in MAP_COLUMNS}))
-    q, where = map_query(flt), scope()
+    q, where = map_query(flt, bbox), scope()
     if not where.own:
         return _shared_map_source(where.location, where.version, repr(q), q)
     frame = st.session_state[SESSION_INCIDENTS].gdf
@@ -248,3 +256,9 @@ def map_source(flt: IncidentFilter) -> IncidentSource:
         held = (frame, q, incident_source(engine(where).table(q)))
         st.session_state[_OWN_MAP] = held
     return held[2]
+
+
+def map_cells(flt: IncidentFilter, view: ViewBox) -> CellSet:
+    """The incidents matching flt in the view's box as grid cells of the view's size (count and
+    fatalities per cell, asked of the store as one aggregate)."""
+    return CellSet(aggregate(query(flt, bbox=view.box), "cell", view.cell), view)

@@ -6,6 +6,10 @@ st_folium, so a test can see the arguments or click a feature.
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -268,17 +272,187 @@ def test_back_to_the_plain_address_closes_the_linked_record(fake_folium):
     assert "Mand – Pishin" in details(at)
 
 
-def test_more_incidents_than_the_map_draws_are_counted_not_sent(monkeypatch):
-    """Above queries.MAP_POINT_LIMIT the map sends no points (the server would hold them all) and says why."""
+LIMIT = 10  # a limit the 41 located curated events are over
+
+
+@pytest.fixture
+def low_limit(monkeypatch):
+    """queries.MAP_POINT_LIMIT set to LIMIT, and every answer the engine gives recorded as
+    (kind, query, rows): the map's answers are its cells or its payload."""
     import streamlit as st
 
+    from geo.store.engine import DuckEngine
     from ui import queries
 
-    monkeypatch.setattr(queries, "MAP_POINT_LIMIT", 10)
+    monkeypatch.setattr(queries, "MAP_POINT_LIMIT", LIMIT)
     st.cache_data.clear()
-    sent = []
-    original = queries.incident_source
-    monkeypatch.setattr(queries, "incident_source", lambda rows, *a: sent.append(len(rows)) or original(rows, *a))
+    given: list[tuple[str, object, int]] = []
+
+    def spy(kind):
+        original = getattr(DuckEngine, kind)
+
+        def recorded(self, q, *args):
+            out = original(self, q, *args)
+            given.append((kind, q, len(out)))
+            return out
+
+        return recorded
+
+    for kind in ("rows", "aggregate"):
+        monkeypatch.setattr(DuckEngine, kind, spy(kind))
+    yield given
+    st.cache_data.clear()
+
+
+def _element(fake_folium, name: str):
+    """The latest run's element of the map with this folium name (PkirCells, PkirIncidents, PkirViewFollow)."""
+    found = [c for g in fake_folium.calls[-1]["feature_group_to_add"] for c in g._children.values() if c._name == name]
+    return found[0] if found else None
+
+
+def _in_box(incidents, box) -> pd.DataFrame:
+    located = incidents[incidents.geometry.notna()]
+    x, y = located.geometry.x, located.geometry.y
+    return located[(x >= box[0]) & (y >= box[1]) & (x <= box[2]) & (y <= box[3])]
+
+
+def _report_view(at: AppTest, fake_folium, bounds, zoom) -> None:
+    """The browser reports the map's view (static/cells.js), as st_folium leaves it under the map's key."""
+    fake_folium.value = {
+        "last_object_clicked": None,
+        "last_active_drawing": {
+            "type": "Feature",
+            "geometry": None,
+            "properties": {"layer": "view", "bounds": list(bounds), "zoom": zoom},
+        },
+    }
+    at.session_state[ui.map_panel.MAP_KEY] = fake_folium.value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_above_the_limit_the_map_draws_cells_of_the_view(low_limit, fake_folium, incidents):
+    """Issue 22: over queries.MAP_POINT_LIMIT the map asks the store for count and fatalities per
+    cell of the view's box, draws them, and no answer holds more rows than the cells it draws."""
     at = start()
-    assert any("too many to draw one by one" in m.value for m in at.markdown), [m.value for m in at.markdown]
-    assert sent == [0]
+    summary = given(at)
+    assert summary["incidents_drawn"] == 0 and summary["cells"] > 0
+    box, cell = summary["cells_box"], summary["cell_deg"]
+    assert cell == 0.5 and summary["follow"] == {"box": list(box), "zooms": [6, 7]}
+    # the cells are the curated events of the box, counted per cell (fatalities: best, missing as 0)
+    inside = _in_box(incidents, box)
+    assert LIMIT < len(inside) < int(incidents.geometry.notna().sum())
+    data = json.loads(_element(fake_folium, "PkirCells").data_json)
+    assert data["cell"] == cell and sum(data["n"]) == len(inside) == summary["incidents_in_cells"]
+    want = (
+        pd.DataFrame(
+            {
+                "x": np.floor(inside.geometry.x / cell).astype(int),
+                "y": np.floor(inside.geometry.y / cell).astype(int),
+                "f": inside["fatalities_best"].fillna(0).astype(int),
+            }
+        )
+        .groupby(["x", "y"])
+        .agg(n=("f", "size"), f=("f", "sum"))
+        .reset_index()
+    )
+    got = pd.DataFrame({k: data[k] for k in ("x", "y", "n", "f")})
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert set(data["k"]) <= set(range(len(data["colours"]))) and data["breaks"][-1] >= max(data["n"])
+    assert _element(fake_folium, "PkirIncidents") is None
+    # what the map asked the store: one aggregate of exactly the cells drawn, no incident payload
+    map_answers = [(k, q, n) for k, q, n in low_limit if k == "aggregate" or set(q.columns or ()) >= {"lon", "lat"}]
+    assert [(k, n) for k, _q, n in map_answers] == [("aggregate", len(data["n"]))]
+    assert map_answers[0][1].bbox == tuple(box)
+    assert all(n <= len(data["n"]) or (q.columns and "lon" not in q.columns) for _k, q, n in low_limit)
+    said = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "shown as cells" in said and f"{len(inside)} of them in and around this view" in said
+    assert "zoom in to see single incidents" in said.lower() and f"({LIMIT})" in said
+
+
+def test_a_view_with_few_incidents_draws_them_one_by_one_and_a_click_opens_one(low_limit, fake_folium, incidents):
+    """Zoomed in where no more than the limit lie, the map draws the view's incidents one by one
+    (the canvas layer); a click on one opens its record; zooming out again gives cells."""
+    at = start()
+    located = incidents[incidents.geometry.notna()]
+    target = located.iloc[0]
+    x, y = target.geometry.x, target.geometry.y
+    _report_view(at, fake_folium, (x - 0.2, y - 0.1, x + 0.2, y + 0.1), 10.5)
+    summary = given(at)
+    assert summary["cells"] is None and 0 < summary["incidents_drawn"] <= LIMIT
+    box = summary["follow"]["box"]
+    assert box[0] <= x - 0.2 and box[2] >= x + 0.2 and summary["follow"]["zooms"] == [0, None]
+    assert summary["incidents_drawn"] == len(_in_box(incidents, box))
+    layer = _element(fake_folium, "PkirIncidents")
+    assert target["id"] in json.loads(layer.source.data_json)["id"]
+    payloads = [n for k, q, n in low_limit if k == "rows" and q.bbox == tuple(box)]
+    assert payloads == [summary["incidents_drawn"]]
+    said = " ".join(m.value for m in at.markdown)
+    assert f"{summary['incidents_drawn']} of 41 matching incidents drawn" in said and "zoom out for cells" in said
+    fake_folium.click("incidents", target["id"], lat=y, lng=x)
+    at.run()
+    assert f'data-id="{target["id"]}"' in details(at)
+    # zoomed out over the region again: cells
+    _report_view(at, fake_folium, (55.0, 22.0, 72.0, 34.0), 6.25)
+    assert given(at)["cells"] > 0 and given(at)["follow"]["zooms"] == [6, 7]
+
+
+def test_a_rerun_for_something_else_keeps_the_reported_view(low_limit, fake_folium, incidents):
+    """The view is taken once per report: a later rerun (a filter, a click) keeps it."""
+    at = start()
+    target = incidents[incidents.geometry.notna()].iloc[0].geometry
+    _report_view(at, fake_folium, (target.x - 0.2, target.y - 0.1, target.x + 0.2, target.y + 0.1), 11)
+    box = given(at)["follow"]["box"]
+    at.checkbox(key="map_layer_pipeline").uncheck().run()
+    assert given(at)["follow"]["box"] == box and given(at)["cells"] is None
+
+
+def test_a_malformed_view_report_is_ignored(low_limit, fake_folium):
+    at = start()
+    first = given(at)["follow"]
+    for bounds, zoom in [((70, 30, 60, 25), 8), (("a", 1, 2, 3), 8), ((60, 25, 70, 30), float("nan"))]:
+        _report_view(at, fake_folium, bounds, zoom)
+        assert given(at)["follow"] == first
+
+
+def test_under_the_limit_the_map_draws_everything_and_follows_no_view(fake_folium, incidents):
+    at = start()
+    assert given(at)["follow"] is None and given(at)["cells"] is None
+    assert given(at)["incidents_drawn"] == int(incidents.geometry.notna().sum())
+
+
+def test_cells_count_the_time_controls_window(low_limit, fake_folium, incidents):
+    """While the time control holds a window, single incidents are the period's (the browser draws
+    the window), but cells count the window itself: the browser cannot split a cell."""
+    from datetime import date
+
+    from geo.filters import IncidentFilter, filter_mask
+    from ui.filters import KEYS
+    from ui.play import STATE
+
+    window = (date(2019, 1, 1), date(2023, 12, 31))
+    at = start()
+    box = given(at)["cells_box"]
+    bounds = at.session_state[KEYS["dates"] + "_bounds"]
+    at.session_state[KEYS["dates"]] = window
+    at.session_state[STATE] = {
+        "period": tuple(bounds),
+        "window": {"from": window[0], "to": window[1], "size": "year", "mode": "cumulative"},
+    }
+    at.run()
+    assert not at.exception
+    inside = _in_box(incidents, box)
+    want = int(filter_mask(inside, IncidentFilter(date_from=window[0], date_to=window[1])).sum())
+    assert LIMIT < want < len(inside)
+    assert given(at)["incidents_in_cells"] == want
+    assert f"{want} of them in and around this view" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_linked_view_is_the_first_box_asked(low_limit, fake_folium, incidents):
+    """?c=lat,lon&z=zoom (a shared link): the first view asked is that one, before the browser reports any."""
+    target = incidents[incidents.geometry.notna()].iloc[0].geometry
+    at = start({"c": f"{target.y:.5f},{target.x:.5f}", "z": "10"})
+    follow = given(at)["follow"]
+    west, south, east, north = follow["box"]
+    assert west < target.x < east and south < target.y < north and east - west <= 3.5  # ~2° wide at zoom 10
+    assert given(at)["cells"] is None and given(at)["incidents_drawn"] == len(_in_box(incidents, follow["box"]))

@@ -229,6 +229,25 @@ def test_aggregates_match_the_reference(kept, by):
             assert counted == ref.count(q)
 
 
+def test_the_maps_cells_for_a_view_match_the_reference(kept):
+    """The map's question above its point limit (views.map.cells): count and fatalities per cell of
+    a power-of-two size, in a box on that grid, with and without a filter, the shipped set included."""
+    from views.map.cells import view_box
+
+    store, ref = kept
+    engine = open_queries(store, ["kept", SHIPPED])
+    for bounds, zoom, flt in [
+        ((58.5, 24.5, 70.5, 32.5), 6.5, IncidentFilter()),
+        ((61.0, 26.0, 63.0, 27.5), 9.25, IncidentFilter(categories=("attack", "bombing/IED"))),
+        ((60.2, 25.1, 60.9, 25.6), 12, IncidentFilter(min_fatalities=1)),
+    ]:
+        view = view_box(bounds, zoom)
+        q = IncidentQuery(("kept", SHIPPED), flt, bbox=view.box)
+        want = ref.aggregate(q, "cell", view.cell)
+        pd.testing.assert_frame_equal(engine.aggregate(q, "cell", view.cell), want, obj=f"{view} {flt.describe()}")
+        assert want["incidents"].sum() == ref.count(q) > 0, view
+
+
 @pytest.mark.parametrize("by", MULTI, ids=",".join)
 def test_aggregates_by_several_keys_match_the_reference_and_add_up_to_each_key(kept, by):
     store, ref = kept

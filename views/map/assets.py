@@ -17,7 +17,7 @@ VENDOR_FILES: dict[str, tuple[str, str]] = {
 }
 # the map's own browser code, served beside the vendor files
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-OWN_FILES = ("pkir.js", "incidents.js", "view_url.js", "play.js", "pkir.css", "play.css")
+OWN_FILES = ("pkir.js", "incidents.js", "cells.js", "view_url.js", "play.js", "pkir.css", "play.css")
 
 
 def asset_files() -> dict[str, Path]:
@@ -30,7 +30,7 @@ def asset_files() -> dict[str, Path]:
 
 
 def vendor_js(base: str = DEFAULT_ASSET_BASE) -> list[tuple[str, str]]:
-    """folium-style (name, url) script list: Leaflet, then pkir.js, incidents.js, view_url.js and play.js.
+    """folium-style (name, url) script list: Leaflet, then pkir.js, incidents.js, cells.js, view_url.js, play.js.
 
     Nothing else: the maps use no folium popups (jQuery) and no marker clustering (the incident
     layer groups on its own canvas), and every script is one more round trip before the map draws.
@@ -39,6 +39,7 @@ def vendor_js(base: str = DEFAULT_ASSET_BASE) -> list[tuple[str, str]]:
         ("leaflet", f"{base}/leaflet.js"),
         ("pkir", f"{base}/pkir.js"),
         ("pkir_incidents", f"{base}/incidents.js"),
+        ("pkir_cells", f"{base}/cells.js"),
         ("pkir_view_url", f"{base}/view_url.js"),
         ("pkir_play", f"{base}/play.js"),
     ]

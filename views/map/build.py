@@ -20,6 +20,7 @@ from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.basemaps import BASEMAPS
+from views.map.cells import CellLayer, CellSet, ViewFollow
 from views.map.elements import IncidentLayer, Legend, PlayControl, PlayState, Runtime, Sync, TileFailureNote
 from views.map.layers import IncidentSource, feature_layer, incident_source
 from views.map.legend import legend_html
@@ -111,6 +112,8 @@ def build_map(
     features: Mapping[str, list] | None = None,
     play_period: tuple[int, int] | None = None,
     play_window: dict | None = None,
+    cells: CellSet | None = None,
+    follow: ViewFollow | None = None,
 ) -> BuiltMap:
     """The map and its layer groups.
 
@@ -128,7 +131,9 @@ def build_map(
     present, for the legend) and focus_record (the focused incident's record) instead of frames.
     features: the other layers' features (views.map.layers.features_of) where the caller keeps them.
     play_period, play_window: the time control's period and the window the page holds (see ui.play
-    and elements.PlayState).
+    and elements.PlayState). cells: the incidents as grid cells, drawn instead of source (a set too
+    large to draw one by one); follow: what the drawn incidents cover, for the browser to report a
+    view beyond it (views.map.cells.ViewFollow; None: nothing to follow).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
@@ -169,6 +174,7 @@ def build_map(
         "incidents_drawn": 0,
         "incidents_unlocated": 0,
         "clustered": False,
+        "cells": None,
     }
     provider = BASEMAPS[basemap].provider
     if provider is not None:
@@ -180,11 +186,20 @@ def build_map(
 
     for layer_id in LAYER_ORDER:
         gdf = layers.get(layer_id)
-        asked = layer_id == "incidents" and source is not None and incidents is None
+        asked = layer_id == "incidents" and (source is not None or cells is not None) and incidents is None
         if layer_id not in visible or (gdf is None and not asked):
             continue
         g = folium.FeatureGroup(name=LAYERS[layer_id].title)
-        if LAYERS[layer_id].drawing.symbol == "incident":
+        if LAYERS[layer_id].drawing.symbol == "incident" and cells is not None:
+            element = CellLayer(cells)
+            summary.update(
+                incidents_total=incident_total if incident_total is not None else 0,
+                cells=cells.count,
+                cell_deg=cells.view.cell,
+                cells_box=cells.view.box,
+                incidents_in_cells=cells.incidents,
+            )
+        elif LAYERS[layer_id].drawing.symbol == "incident":
             shown = incidents if incidents is not None else None if asked else gdf.iloc[0:0]
             src = source if source is not None else incident_source(shown)
             n = src.count
@@ -213,6 +228,9 @@ def build_map(
     sync = folium.FeatureGroup(name="Selection")
     Sync(summary["visible"], focus_spec, offline=provider is None).add_to(sync)
     PlayState(play_period, play_window).add_to(sync)  # after the incident layer: the control sets its window
+    follow = follow or ViewFollow()  # none: the browser reports no view
+    follow.add_to(sync)
+    summary["follow"] = follow.state
     groups.append(sync)
     summary["focus"] = f"{focus_spec['layer']}|{focus_spec['id']}" if focus_spec else None
 
