@@ -298,7 +298,7 @@ def low_limit(monkeypatch):
 
         return recorded
 
-    for kind in ("rows", "aggregate"):
+    for kind in ("rows", "table", "aggregate"):
         monkeypatch.setattr(DuckEngine, kind, spy(kind))
     yield given
     st.cache_data.clear()
@@ -385,7 +385,7 @@ def test_a_view_with_few_incidents_draws_them_one_by_one_and_a_click_opens_one(l
     assert summary["incidents_drawn"] == len(_in_box(incidents, box))
     layer = _element(fake_folium, "PkirIncidents")
     assert target["id"] in json.loads(layer.source.data_json)["id"]
-    payloads = [n for k, q, n in low_limit if k == "rows" and q.bbox == tuple(box)]
+    payloads = [n for k, q, n in low_limit if k == "table" and q.bbox == tuple(box)]
     assert payloads == [summary["incidents_drawn"]]
     said = " ".join(m.value for m in at.markdown)
     assert f"{summary['incidents_drawn']} of 41 matching incidents drawn" in said and "zoom out for cells" in said
