@@ -1,4 +1,5 @@
-"""The shipped curated incidents (GeoJSON in git) as the read-only dataset "shipped".
+"""The shipped datasets (files in git): the curated incidents, the read-only dataset "shipped", and
+the others of SHIPPED_SETS (UCDP GED events for Pakistan and Iran, built by scripts/build_ucdp_shipped.py).
 
 The first load of a file parses and validates the GeoJSON and keeps the result as GeoParquet in
 the workspace (WORKSPACE/cache/shipped-<key>.parquet and .json, the key a hash of the file's bytes
@@ -29,7 +30,7 @@ import pandas as pd
 
 from geo.catalog import LAYERS, data_dir
 from geo.incidents.codec import decode_json_column
-from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
+from geo.loading import file_digest, load_file, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
 from geo.settings import settings
 from geo.store import formats
@@ -40,6 +41,41 @@ from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"
 ATTRIBUTION = "Pakistan–Iran border dashboard, curated events; each event cites its sources"
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippedSet:
+    """One read-only dataset shipped in the data folder: its name in the store, file and terms."""
+
+    name: str
+    file: str
+    label: str  # how the sidebar names it
+    format: str
+    licence: str
+    attribution: str
+
+
+UCDP_NAME = "UCDP GED (shipped)"
+UCDP_FILE = "ucdp_ged.geojson.gz"
+UCDP_VERSION = "UCDP GED 22.1"
+UCDP_CITATION = (
+    "Sundberg, Ralph & Erik Melander (2013), Introducing the UCDP Georeferenced Event Dataset, Journal of Peace "
+    "Research 50(4); Davies, Shawn, Therese Pettersson & Magnus Öberg (2022), Organized violence 1989–2021 and "
+    "drone warfare, Journal of Peace Research 59(4)"
+)
+# The catalogue of shipped datasets: the curated events first (the store's "shipped"), then the others.
+SHIPPED_SETS = (
+    ShippedSet(SHIPPED, LAYERS["incidents"].file, "Curated events", "GeoJSON (shipped)", LICENCE, ATTRIBUTION),
+    ShippedSet(
+        UCDP_NAME,
+        UCDP_FILE,
+        "UCDP GED events, Pakistan and Iran",
+        "UCDP GED, gzipped GeoJSON (shipped)",
+        "CC BY 4.0 (UCDP)",
+        f"{UCDP_VERSION}, Uppsala Conflict Data Program (HDX copy); cite {UCDP_CITATION}",
+    ),
+)
+SHIPPED_NAMES = tuple(s.name for s in SHIPPED_SETS)
 
 _LOCK = threading.Lock()
 # path -> (mtime and size, sha256, (frame, report) or the error it raised): one entry per file, shared by every store
@@ -161,7 +197,7 @@ def _from_cache(digest: str) -> tuple[gpd.GeoDataFrame, ValidationReport] | None
     return frame, report
 
 
-KEEP_ENTRIES = 3  # data folders used in turn with one workspace (tests, a bench) each keep theirs
+KEEP_ENTRIES = 6  # data folders used in turn with one workspace (tests, a bench) each keep theirs (two files each)
 
 
 def _drop_old_entries(folder: Path) -> None:
@@ -250,7 +286,7 @@ def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
         cached = _cached(digest)
     if cached is not None:
         return digest, cached
-    result = load_layer("incidents", path.parent)  # a broken file raises its errors here, in this process
+    result = load_file(path, INCIDENTS, folder=path.parent)  # a broken file raises its errors here, in this process
     if _stamp(path) == stamp:  # unchanged while it was parsed: these bytes are the ones hashed
         _to_cache(digest, result)
     return digest, result
@@ -277,19 +313,30 @@ def _loaded(path: Path) -> tuple[str, object] | None:
 
 
 class ShippedIncidents:
-    """Reads the incidents layer of the data folder (PKIR_DATA_DIR or geo/data), again when the file changes.
+    """Reads one shipped dataset of the data folder (PKIR_DATA_DIR or geo/data), again when the file changes.
 
-    A file that does not validate raises geo.validation.LayerValidationError from read(); info()
-    still describes it (0 rows).
+    By default the curated incidents layer; ``kind`` picks another entry of SHIPPED_SETS. A file
+    that does not validate raises geo.validation.LayerValidationError from read(); info() still
+    describes it (0 rows).
     """
 
-    def __init__(self, folder: str | Path | None = None):
+    def __init__(self, folder: str | Path | None = None, kind: ShippedSet = SHIPPED_SETS[0]):
         self._folder = Path(folder) if folder is not None else None
+        self.kind = kind
+
+    @property
+    def name(self) -> str:
+        """The dataset's name in the store."""
+        return self.kind.name
 
     @property
     def path(self) -> Path:
-        """The GeoJSON file read."""
-        return (self._folder or data_dir()) / LAYERS["incidents"].file
+        """The file read."""
+        return (self._folder or data_dir()) / self.kind.file
+
+    def sibling(self, kind: ShippedSet) -> ShippedIncidents:
+        """The reader of another shipped dataset of the same data folder."""
+        return ShippedIncidents(self._folder, kind)
 
     def info(self) -> DatasetInfo | None:
         """The manifest entry of the shipped file (None when there is no file)."""
@@ -298,14 +345,17 @@ class ShippedIncidents:
             return None
         digest, result = loaded
         rows = 0 if isinstance(result, Exception) else len(result[0])
-        source = SourceInfo(self.path.name, digest, "GeoJSON (shipped)", rows, rows, 0, LICENCE, ATTRIBUTION)
-        return DatasetInfo(SHIPPED, source, "", rows, "shipped-" + (digest[:16] or "unreadable"), read_only=True)
+        k = self.kind
+        source = SourceInfo(self.path.name, digest, k.format, rows, rows, 0, k.licence, k.attribution)
+        prefix = "shipped-" if k.name == SHIPPED else f"shipped-{k.file.split('.')[0]}-"
+        version = prefix + (digest[:16] or "unreadable")
+        return DatasetInfo(k.name, source, "", rows, version, read_only=True)
 
     def read(self) -> gpd.GeoDataFrame:
         """The validated shipped incidents (shared between callers: copy before changing)."""
         loaded = _loaded(self.path)
         if loaded is None:
-            load_layer("incidents", self.path.parent)  # raises the loader's "file not found" error
+            load_file(self.path, INCIDENTS, folder=self.path.parent)  # raises the loader's "file not found" error
         _digest, result = loaded
         if isinstance(result, Exception):
             raise result
