@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,7 +27,7 @@ from geo.catalog import DATA_DIR
 from geo.files import write_atomic
 from geo.geojson_io import gdf_to_features
 from geo.importers import ImportFormatError, import_file
-from geo.loading import load_file
+from geo.loading import gunzip_capped, load_file, read_bytes
 from geo.schema import INCIDENTS
 from geo.store.shipped import UCDP_CITATION, UCDP_FILE, UCDP_VERSION
 
@@ -42,7 +43,7 @@ def _args(argv):
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument("files", nargs="+", type=Path, help="UCDP GED CSV files (the GED CSV or its HDX copy)")
+    ap.add_argument("files", nargs="+", type=Path, help="UCDP GED CSV files, .csv or .csv.gz (GED or its HDX copy)")
     ap.add_argument("--out", type=Path, default=DATA_DIR, help="the data folder written to (default geo/data)")
     ap.add_argument("--version", default=UCDP_VERSION, help=f"the UCDP version the rows cite ({UCDP_VERSION})")
     ap.add_argument("--source-note", default=DEFAULT_NOTE, help="where the file came from, cited beside the version")
@@ -92,17 +93,33 @@ def geojson_gz(frame: gpd.GeoDataFrame) -> bytes:
     return buf.getvalue()
 
 
+def unpacked(path: Path, folder: Path) -> Path:
+    """The CSV itself: a .csv.gz is unpacked into folder under its own name (capped as the loader caps files)."""
+    if not path.name.lower().endswith(".gz"):
+        return path
+    target = folder / path.name[:-3]
+    target.write_bytes(gunzip_capped(read_bytes(path), path.name))
+    return target
+
+
+def print_report(result, name: str) -> None:
+    """The importer's report: how the file was read, rejected rows and notes by reason, the count."""
+    print(result.reading)
+    for group in result.rejected_groups():
+        print("rejected:", group.line())
+    for group in result.note_groups():
+        print("note:", group.line())
+    print(f"{result.count} of {result.rows_read} rows imported from {name}")
+
+
 def build(files: list[Path], out: Path, version: str = UCDP_VERSION, note: str = DEFAULT_NOTE) -> gpd.GeoDataFrame:
     """Import, keep Pakistan and Iran, cite, write out/ucdp_ged.geojson.gz and return it as loaded (validated)."""
     results = []
-    for path in files:
-        result = import_file(path, "ucdp")
-        print(result.reading)
-        for group in result.rejected_groups():
-            print("rejected:", group.line())
-        for group in result.note_groups():
-            print("note:", group.line())
-        print(f"{result.count} of {result.rows_read} rows imported from {path.name}")
+    for given in files:
+        with tempfile.TemporaryDirectory(prefix="pkir-ucdp-") as tmp:
+            path = unpacked(given, Path(tmp))
+            result = import_file(path, "ucdp")
+        print_report(result, given.name)
         if result.count:
             results.append(result)
     if not results:

@@ -69,7 +69,7 @@ SHIPPED_SETS = (
     ShippedSet(
         UCDP_NAME,
         UCDP_FILE,
-        "UCDP GED events, Pakistan and Iran",
+        f"{UCDP_VERSION} events",
         "UCDP GED, gzipped GeoJSON (shipped)",
         "CC BY 4.0 (UCDP)",
         f"{UCDP_VERSION}, Uppsala Conflict Data Program (HDX copy); cite {UCDP_CITATION}",

@@ -10,6 +10,7 @@ import streamlit as st
 from geo.importers import import_file
 from geo.store.base import SHIPPED, SourceInfo
 from geo.store.embedded import EmbeddedStore
+from geo.store.shipped import SHIPPED_NAMES
 from geo.store.workspace import WORKSPACE_ENV
 from tests.app_helpers import ROOT, open_page
 
@@ -58,7 +59,7 @@ def test_keeping_the_same_file_again_changes_nothing(workspace):
     keep_acled("ACLED test")
     at = keep_acled("ACLED again")
     assert any("nothing changed" in s.value and "ACLED test" in s.value for s in at.success)
-    assert EmbeddedStore(workspace).names() == [SHIPPED, "ACLED test"]
+    assert EmbeddedStore(workspace).names() == [*SHIPPED_NAMES, "ACLED test"]
 
 
 def test_a_dataset_name_reaches_the_page_as_plain_text(workspace):
@@ -104,11 +105,11 @@ def test_removing_a_dataset_asks_first(workspace):
     at.button(key="datasets_remove").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     at.button(key="datasets_remove_no").click().run()
-    assert store.names() == [SHIPPED, "kept"]
+    assert store.names() == [*SHIPPED_NAMES, "kept"]
     at.button(key="datasets_remove").click().run()
     at.button(key="datasets_remove_yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert store.names() == [SHIPPED]
+    assert store.names() == [*SHIPPED_NAMES]
     assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)"]
     assert at.multiselect(key=CHOSEN).value == [SHIPPED]
 
