@@ -77,7 +77,7 @@ def shipped_rows(infos, shown: set[str]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Dataset": md_escape(datasets.SHIPPED_LABELS.get(i.name, i.name)),
+                "Shipped dataset": md_escape(datasets.SHIPPED_LABELS.get(i.name, i.name)),
                 "Rows": f"{i.rows:,}",
                 "File": md_escape(i.source.file_name),
                 "Licence": md_escape(i.source.licence),
@@ -176,7 +176,9 @@ if shipped:
         "Incident datasets shipped with the dashboard, read-only; choose which are shown in the sidebar. "
         "Cite each as its attribution asks."
     )
-    table_for_any_screen(shipped_rows(shipped, set(datasets.chosen())), key="shipped_datasets", title=["Dataset"])
+    table_for_any_screen(
+        shipped_rows(shipped, set(datasets.chosen())), key="shipped_datasets", title=["Shipped dataset"]
+    )
     for info in shipped:
         section = SHIPPED_SECTIONS.get(info.name)
         if section and readme.get(section):

@@ -16,6 +16,7 @@ from tests.app_helpers import ROOT, open_page
 
 ACLED = ROOT / "tests" / "data" / "import" / "acled_new.csv"
 CHOSEN = "datasets_chosen"
+UCDP_LABEL = "UCDP GED 22.1 events (shipped, 6,416)"  # the other shipped dataset (geo/data/ucdp_ged.geojson.gz)
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def kept_synthetic(workspace, name: str = "kept") -> EmbeddedStore:
 def test_the_chooser_decides_which_incidents_every_page_uses(workspace):
     kept_synthetic(workspace)
     at = open_page("pages/map.py")
-    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", "kept (3)"]
+    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", UCDP_LABEL, "kept (3)"]
     assert at.multiselect(key=CHOSEN).value == [SHIPPED]
     at.multiselect(key=CHOSEN).set_value(["kept"]).run()
     cats = at.multiselect(key="filter_categories").options
@@ -110,7 +111,7 @@ def test_removing_a_dataset_asks_first(workspace):
     at.button(key="datasets_remove_yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert store.names() == [*SHIPPED_NAMES]
-    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)"]
+    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", UCDP_LABEL]
     assert at.multiselect(key=CHOSEN).value == [SHIPPED]
 
 
