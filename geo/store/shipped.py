@@ -30,7 +30,7 @@ import pandas as pd
 
 from geo.catalog import LAYERS, data_dir
 from geo.incidents.codec import decode_json_column
-from geo.loading import file_digest, load_file, share_texts_in, shared_texts
+from geo.loading import GZ_SUFFIX, file_digest, gunzip_capped, load_file, read_bytes, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
 from geo.settings import settings
 from geo.store import formats
@@ -312,6 +312,32 @@ def _loaded(path: Path) -> tuple[str, object] | None:
     return digest, result
 
 
+_FEATURE = b'{"type":"Feature"'  # how a feature line of a built shipped file starts
+_COUNTS: dict[str, tuple[str, str, int]] = {}  # path -> (mtime and size, sha256, features)
+
+
+def _counted(path: Path) -> tuple[str, object] | None:
+    """(sha256, feature count or the error met) of a built shipped file, without parsing it; None when absent."""
+    stamp = _stamp(path)
+    if stamp is None:
+        return None
+    hit = _COUNTS.get(str(path))
+    if hit is not None and hit[0] == stamp:
+        return hit[1], hit[2]
+    try:
+        raw = read_bytes(path, path.parent)
+        digest = hashlib.sha256(raw).hexdigest()
+        text = gunzip_capped(raw, path.name) if path.name.lower().endswith(GZ_SUFFIX) else raw
+        if not (text.startswith(b'{"type":"FeatureCollection"') and text.rstrip().endswith(b"]}")):
+            raise ValueError("not a whole feature collection as the build script writes it")  # cut short, say
+        rows = sum(1 for line in text.splitlines() if line.startswith(_FEATURE))
+    except Exception as exc:  # a broken or refused file: listed with 0 rows, read() raises its errors
+        return "", exc
+    with _LOCK:
+        _COUNTS[str(path)] = (stamp, digest, rows)
+    return digest, rows
+
+
 class ShippedIncidents:
     """Reads one shipped dataset of the data folder (PKIR_DATA_DIR or geo/data), again when the file changes.
 
@@ -339,17 +365,26 @@ class ShippedIncidents:
         return ShippedIncidents(self._folder, kind)
 
     def info(self) -> DatasetInfo | None:
-        """The manifest entry of the shipped file (None when there is no file)."""
-        loaded = _loaded(self.path)
+        """The manifest entry of the shipped file (None when there is no file).
+
+        The curated file is loaded for it; another shipped file is only counted (its features, one a
+        line as scripts/build_ucdp_shipped.py writes them), so a server that never shows it never holds it.
+        """
+        loaded = _loaded(self.path) if self.kind.name == SHIPPED or self._held() else _counted(self.path)
         if loaded is None:
             return None
         digest, result = loaded
-        rows = 0 if isinstance(result, Exception) else len(result[0])
+        rows = result if isinstance(result, int) else 0 if isinstance(result, Exception) else len(result[0])
         k = self.kind
         source = SourceInfo(self.path.name, digest, k.format, rows, rows, 0, k.licence, k.attribution)
         prefix = "shipped-" if k.name == SHIPPED else f"shipped-{k.file.split('.')[0]}-"
         version = prefix + (digest[:16] or "unreadable")
         return DatasetInfo(k.name, source, "", rows, version, read_only=True)
+
+    def _held(self) -> bool:
+        """Is this file, as it is now, loaded in this process already?"""
+        hit = _CACHE.get(str(self.path))
+        return hit is not None and hit[0] == _stamp(self.path)
 
     def read(self) -> gpd.GeoDataFrame:
         """The validated shipped incidents (shared between callers: copy before changing)."""
