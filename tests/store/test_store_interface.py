@@ -49,9 +49,10 @@ def newer_export(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat([out, new], ignore_index=True), crs="EPSG:4326")
 
 
-def test_an_empty_store_lists_only_the_shipped_dataset(store):
-    (shipped,) = store.list()
+def test_an_empty_store_lists_only_the_shipped_datasets(store):
+    shipped, ucdp = store.list()
     assert shipped.name == SHIPPED and shipped.read_only
+    assert [ucdp.name] == list(SHIPPED_NAMES[1:]) and ucdp.read_only  # the UCDP GED events (geo/data)
     gdf, _ = load_layer("incidents")
     same_rows(store.read(SHIPPED), gdf)
     assert shipped.rows == len(gdf)
