@@ -168,3 +168,15 @@ def test_listing_counts_the_ucdp_file_without_holding_it_and_a_broken_one_lists_
     assert store.info(UCDP_NAME).rows == 0
     with pytest.raises(LayerValidationError, match="not valid JSON"):
         store.read(UCDP_NAME)
+
+
+def test_an_export_of_ucdp_rows_carries_the_version_licence_and_citation():
+    from geo.export import attribution
+
+    gdf, _ = load_file(SHIPPED_FILE, INCIDENTS, folder=DATA_DIR)
+    attr = attribution(gdf.iloc[:50], IncidentFilter())
+    assert attr["datasets"] == [CITED] and attr["licences"] == ["CC BY 4.0 (UCDP)"]
+    assert all(
+        "Sundberg & Melander 2013" in o and "Davies, Pettersson & Öberg 2022" in o for o in attr["source_outlets"]
+    )
+    assert CITED in attr["citation"]
