@@ -8,7 +8,7 @@ import streamlit as st
 from geo.store.base import SHIPPED
 from geo.store.shipped import UCDP_NAME
 from geo.store.workspace import WORKSPACE_ENV
-from tests.app_helpers import open_page
+from tests.app_helpers import PAGES, open_page
 
 pytestmark = pytest.mark.app
 CHOSEN = "datasets_chosen"
@@ -49,3 +49,11 @@ def test_the_sources_page_gives_the_ucdp_licence_and_citation():
     assert "CC BY 4" in row["Licence"] and "Sundberg" in row["Attribution"] and "22" in row["Attribution"]
     assert any("UCDP GED events (shipped)" in c.value for c in at.caption)
     assert any(e.label.startswith("UCDP GED 22.1 events: source, licence, citation") for e in at.expander)
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/sources.py"])
+def test_every_page_runs_with_the_ucdp_events_shown(page):
+    at = open_page(page)
+    at.multiselect(key=CHOSEN).set_value([SHIPPED, UCDP_NAME]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error], page
