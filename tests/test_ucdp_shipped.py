@@ -180,3 +180,10 @@ def test_an_export_of_ucdp_rows_carries_the_version_licence_and_citation():
         "Sundberg & Melander 2013" in o and "Davies, Pettersson & Öberg 2022" in o for o in attr["source_outlets"]
     )
     assert CITED in attr["citation"]
+
+
+def test_the_names_kept_datasets_may_not_take_are_those_of_the_shipped_ones():
+    from geo.store.base import RESERVED
+    from geo.store.shipped import SHIPPED_NAMES
+
+    assert {n.casefold() for n in SHIPPED_NAMES[1:]} == RESERVED

@@ -2,7 +2,8 @@
 
 Two implementations share it: files in a workspace folder (geo.store.embedded, the default) and a
 PostGIS database (team mode). Both show the shipped curated incidents as the read-only dataset
-"shipped" (GeoJSON in git), so the app reads everything one way.
+"shipped" (GeoJSON in git), and the other shipped datasets of geo.store.shipped.SHIPPED_SETS (the
+UCDP GED events) beside it, read-only too, so the app reads everything one way.
 
 An implementation stores *kept* datasets; this base class adds the shipped one, checks names and
 frames, and joins several datasets. A read's filter means what geo.incidents.criteria says (each
@@ -242,10 +243,6 @@ class IncidentStore(ABC):
             return self.shipped.read()
         other = self.also_shipped.get(name)
         return other.read() if other is not None else None
-
-    def shipped_names(self) -> list[str]:
-        """The names of the shipped datasets whose files are there (the curated one first)."""
-        return [i.name for i in self._shipped_infos()]
 
     def _shipped_infos(self) -> list[DatasetInfo]:
         infos = [self.shipped.info(), *(s.info() for s in self.also_shipped.values())]
