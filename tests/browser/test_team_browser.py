@@ -64,7 +64,7 @@ def chooser_options(page) -> list[str]:
         if attempt % 20 == 19:
             field.press("ArrowDown")
         page.wait_for_timeout(100)
-    names += [t.strip() for t in options.all_inner_texts() if t.strip() != "No results"]
+    names += [t.strip() for t in options.all_inner_texts() if t.strip() not in ("No results", "Select all")]
     page.keyboard.press("Escape")
     return names
 
