@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import stat
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,6 +120,24 @@ def file_digest(path: str | Path, folder: str | Path | None = None, cap: int | N
     return digest.hexdigest()
 
 
+GZ_SUFFIX = ".geojson.gz"  # a shipped dataset too large for git as plain text (geo/data/README.md)
+
+
+def gunzip_capped(raw: bytes, source: str, cap: int | None = None) -> bytes:
+    """The gzip data unpacked, refusing more than cap bytes unpacked (a small file may unpack huge)."""
+    cap = MAX_FILE_BYTES if cap is None else cap
+    unpack = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = unpack.decompress(raw, cap + 1)
+    except zlib.error as exc:
+        raise _refused(source, f"is not readable gzip data: {exc}") from exc
+    if len(out) > cap or unpack.unconsumed_tail:
+        raise _refused(source, f"unpacks to more than the {_size(cap)} limit for a file read here")
+    if not unpack.eof:
+        raise _refused(source, "is cut short: the gzip data ends early")
+    return out
+
+
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not allowed in JSON")
 
@@ -197,6 +216,8 @@ def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoD
     path = Path(path)
     source = path.name
     raw = read_bytes(path, folder)
+    if path.name.lower().endswith(GZ_SUFFIX):
+        raw = gunzip_capped(raw, source)
     try:
         doc = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
@@ -242,9 +263,9 @@ def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoD
 
 
 def read_any(path: str | Path, folder: str | Path | None = None) -> gpd.GeoDataFrame:
-    """GeoJSON through read_geojson; other vector formats (GPKG, KML, ...) through GDAL."""
+    """GeoJSON (also gzipped, .geojson.gz) through read_geojson; other vector formats (GPKG, KML, ...) through GDAL."""
     path = Path(path)
-    if path.suffix.lower() in (".geojson", ".json"):
+    if path.suffix.lower() in (".geojson", ".json") or path.name.lower().endswith(GZ_SUFFIX):
         return read_geojson(path, folder)
     resolved = checked_file(path, folder)
     try:

@@ -11,6 +11,7 @@ from geo import provenance
 from geo.catalog import LAYERS
 from geo.loading import layer_file, read_bytes
 from geo.store.base import SHIPPED, StoreError
+from geo.store.shipped import UCDP_NAME
 from geo.validation import LayerValidationError
 from ui import data, datasets
 from ui.safe_text import md_escape, safe
@@ -23,6 +24,7 @@ ensure_app_shell()
 PROVENANCE_CSS = Path(__file__).resolve().parents[1] / "ui" / "css" / "provenance.css"
 # README fields written for whoever rebuilds the data (tools, commands): folded away on this page
 TECHNICAL = ("Method",)
+SHIPPED_SECTIONS = {UCDP_NAME: "ucdp_ged"}  # shipped datasets that are not map layers: their README section
 STATUS_COLOUR = {"ok": "green", "notes": "blue", "warnings": "orange", "error": "red"}
 
 
@@ -55,6 +57,31 @@ def kept_rows(infos, shown: set[str]) -> pd.DataFrame:
                 "Kept (UTC)": md_escape(i.imported_at.replace("T", " ")[:16]),
                 "Licence": md_escape(i.source.licence) if i.source.licence.strip() else "_not given_",
                 "Attribution": md_escape(i.source.attribution) if i.source.attribution.strip() else "_not given_",
+                "Shown": "yes" if i.name in shown else "no",
+            }
+            for i in infos
+        ]
+    )
+
+
+def shipped_datasets() -> list:
+    """The shipped incident datasets (read-only), the curated events first; [] when the store cannot be read."""
+    try:
+        return [info for info in datasets.store().list() if info.read_only]
+    except StoreError:  # said once, under "Kept datasets"
+        return []
+
+
+def shipped_rows(infos, shown: set[str]) -> pd.DataFrame:
+    """One row per shipped dataset: its file, licence and the attribution it asks for (cells safe for Markdown)."""
+    return pd.DataFrame(
+        [
+            {
+                "Shipped dataset": md_escape(datasets.SHIPPED_LABELS.get(i.name, i.name)),
+                "Rows": f"{i.rows:,}",
+                "File": md_escape(i.source.file_name),
+                "Licence": md_escape(i.source.licence),
+                "Attribution": md_escape(i.source.attribution),
                 "Shown": "yes" if i.name in shown else "no",
             }
             for i in infos
@@ -142,6 +169,23 @@ for lid, layer in LAYERS.items():
             ):
                 st.code("\n".join(status.messages), language=None, wrap_lines=True)
 
+st.subheader("Shipped datasets")
+shipped = shipped_datasets()
+if shipped:
+    st.markdown(
+        "Incident datasets shipped with the dashboard, read-only; choose which are shown in the sidebar. "
+        "Cite each as its attribution asks."
+    )
+    table_for_any_screen(
+        shipped_rows(shipped, set(datasets.chosen())), key="shipped_datasets", title=["Shipped dataset"]
+    )
+    for info in shipped:
+        section = SHIPPED_SECTIONS.get(info.name)
+        if section and readme.get(section):
+            label = datasets.SHIPPED_LABELS.get(info.name, info.name)
+            with st.expander(f"{label}: source, licence, citation and limits", key=f"shipped_{section}"):
+                st.html(field_rows_html(readme[section], leave_out=TECHNICAL))
+
 st.subheader("Kept datasets")
 kept = kept_datasets()
 if kept:
@@ -169,5 +213,7 @@ st.code(text, language=None, wrap_lines=True)
 st.code(bibtex, language="bibtex", wrap_lines=True)
 st.caption(
     "Boundaries: Natural Earth (public domain). Curated layers: this project's compilation, "
-    "CC BY 4.0; every fact links to the outlet that reported it. Software: MIT licence."
+    "CC BY 4.0; every fact links to the outlet that reported it. UCDP GED events (shipped): Uppsala "
+    "Conflict Data Program, CC BY 4.0; cite Sundberg & Melander (2013) and Davies, Pettersson & Öberg (2022). "
+    "Software: MIT licence."
 )

@@ -89,7 +89,7 @@ def test_second_start_reads_the_cache_and_gets_the_same_frame(data_folder, monke
     def no_parse(*_args, **_kwargs):
         raise AssertionError("the file was parsed again")
 
-    monkeypatch.setattr(shipped, "load_layer", no_parse)
+    monkeypatch.setattr(shipped, "load_file", no_parse)
     second = _read_fresh(data_folder)
     pd.testing.assert_frame_equal(second, first)
     assert isinstance(second["sources"].iloc[0], list) and isinstance(second["sources"].iloc[0][0], dict)
@@ -139,7 +139,7 @@ def test_a_large_file_is_parsed_in_a_child_process(data_folder, monkeypatch):
     def no_parse(*_args, **_kwargs):
         raise AssertionError("the file was parsed in the server's process")
 
-    monkeypatch.setattr(shipped, "load_layer", no_parse)
+    monkeypatch.setattr(shipped, "load_file", no_parse)
     pd.testing.assert_frame_equal(_read_fresh(data_folder), expected)
 
 

@@ -16,6 +16,7 @@ from geo.settings import settings
 from geo.store import DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
 from geo.store.imports import most_common, source_of
+from geo.store.shipped import SHIPPED_SETS
 from geo.store.workspace import default_workspace, read_json, write_json
 from geo.sync.age import age_text
 from ui import access
@@ -38,6 +39,7 @@ KEYS = {
 _PENDING_REMOVE = "_datasets_pending_remove"
 _NEXT_CHOICE = "_datasets_next_choice"  # set after the chooser was drawn; applied before it is drawn next
 _FLASH = "_datasets_flash"
+SHIPPED_LABELS = {k.name: k.label for k in SHIPPED_SETS}  # how the chooser names each shipped dataset
 KEEP_MODES = {
     "Replace the kept rows with this file (rows it no longer has are removed)": "replace",
     "Add and update rows only (a partial or newer extract)": "merge",
@@ -141,8 +143,9 @@ def _choose_next(names: list[str]) -> None:
 
 
 def _label(info) -> str:
-    if info.name == SHIPPED:
-        return f"Curated events (shipped, {info.rows:,})"
+    shipped = SHIPPED_LABELS.get(info.name) if info.read_only else None
+    if shipped:
+        return f"{shipped} (shipped, {info.rows:,})"
     return f"{info.name} ({info.rows:,})"
 
 

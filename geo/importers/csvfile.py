@@ -112,7 +112,8 @@ class CsvTable:
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue
                     if n == self.first_row and _is_hashtag_row(cells):
-                        note = f"{self.path.name}: row {n} is an HXL hashtag row ({cells[0]} …), not data"
+                        tags = ", ".join(c.strip() for c in cells if c.strip())[:60]
+                        note = f"{self.path.name}: row {n} is an HXL hashtag row ({tags} …), not data: skipped"
                         if note not in self.notes:  # the rows are read twice: dates first
                             self.notes.append(note)
                         continue

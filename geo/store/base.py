@@ -2,7 +2,8 @@
 
 Two implementations share it: files in a workspace folder (geo.store.embedded, the default) and a
 PostGIS database (team mode). Both show the shipped curated incidents as the read-only dataset
-"shipped" (GeoJSON in git), so the app reads everything one way.
+"shipped" (GeoJSON in git), and the other shipped datasets of geo.store.shipped.SHIPPED_SETS (the
+UCDP GED events) beside it, read-only too, so the app reads everything one way.
 
 An implementation stores *kept* datasets; this base class adds the shipped one, checks names and
 frames, and joins several datasets. A read's filter means what geo.incidents.criteria says (each
@@ -32,6 +33,7 @@ from geo.incidents.codec import repeated
 from geo.incidents.schema import COLUMNS, INCIDENTS, KEY
 
 SHIPPED = "shipped"
+RESERVED = {"ucdp ged (shipped)"}  # the other shipped datasets' names (geo.store.shipped.SHIPPED_SETS), casefolded
 MAX_NAME = 80
 BBox = tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat)
 SAVE_MODES = ("replace", "merge")
@@ -155,6 +157,8 @@ def check_name(name: str) -> str:
         raise StoreError("dataset name contains a control character")
     if name.casefold() == SHIPPED:
         raise ReadOnlyDataset(f"'{SHIPPED}' is the shipped curated dataset; choose another name")
+    if name.casefold() in RESERVED:
+        raise ReadOnlyDataset(f"'{name}' is the name of a shipped dataset; choose another name")
     return name
 
 
@@ -226,9 +230,23 @@ class IncidentStore(ABC):
     """
 
     def __init__(self, shipped=None):
-        from geo.store.shipped import ShippedIncidents  # local: shipped imports this module
+        from geo.store.shipped import SHIPPED_SETS, ShippedIncidents  # local: shipped imports this module
 
         self.shipped = shipped if shipped is not None else ShippedIncidents()
+        # the other shipped datasets (UCDP GED), read from the same data folder as the curated one
+        sibling = getattr(self.shipped, "sibling", None)
+        self.also_shipped = {k.name: sibling(k) for k in SHIPPED_SETS[1:]} if sibling else {}
+
+    def shipped_frame(self, name: str) -> gpd.GeoDataFrame | None:
+        """The rows of a shipped dataset by name (validated, shared: copy before changing); None for another name."""
+        if name == SHIPPED:
+            return self.shipped.read()
+        other = self.also_shipped.get(name)
+        return other.read() if other is not None else None
+
+    def _shipped_infos(self) -> list[DatasetInfo]:
+        infos = [self.shipped.info(), *(s.info() for s in self.also_shipped.values())]
+        return [i for i in infos if i is not None]
 
     # ---- what an implementation provides
 
@@ -258,10 +276,9 @@ class IncidentStore(ABC):
     # ---- the interface
 
     def list(self) -> list[DatasetInfo]:
-        """Every dataset: the shipped one first (when it loads), then the kept ones by name."""
+        """Every dataset: the shipped ones first (those whose files are there), then the kept ones by name."""
         kept = sorted(self._kept_infos(), key=lambda i: i.name.casefold())
-        shipped = self.shipped.info()
-        return ([shipped] if shipped is not None else []) + kept
+        return self._shipped_infos() + kept
 
     def names(self) -> list[str]:
         """The names of every dataset, in list() order."""
@@ -297,8 +314,8 @@ class IncidentStore(ABC):
         kept = {i.name for i in self._kept_infos()}
         parts = []
         for name in dict.fromkeys(names):
-            if name == SHIPPED:
-                part = reference_query(self.shipped.read(), flt, bbox)
+            if name == SHIPPED or name in self.also_shipped:
+                part = reference_query(self.shipped_frame(name), flt, bbox)
                 part = part[[*cols, part.geometry.name]] if cols is not None else part
             elif name in kept:
                 part = self._read_kept(name, flt, bbox, cols)
@@ -346,8 +363,8 @@ class IncidentStore(ABC):
 
     def remove(self, name: str) -> None:
         """Remove a kept dataset and its rows."""
-        if name == SHIPPED:
-            raise ReadOnlyDataset("the shipped curated dataset cannot be removed")
+        if name == SHIPPED or name in self.also_shipped:
+            raise ReadOnlyDataset(f"the shipped dataset '{name}' cannot be removed")
         self._remove_kept(unicodedata.normalize("NFC", name) if isinstance(name, str) else name)
 
 

@@ -332,8 +332,8 @@ def engine_for(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = Non
     for name in dict.fromkeys([names] if isinstance(names, str) else names):
         if name in frames:
             sources[name] = frame_table(frames[name])
-        elif name == SHIPPED:
-            sources[name] = frame_table(store.shipped.read())
+        elif name == SHIPPED or name in getattr(store, "also_shipped", {}):
+            sources[name] = frame_table(store.shipped_frame(name))
         elif name in kept:
             sources[name] = lambda name=name: store.file_of(name)
         else:

@@ -423,7 +423,7 @@ class PostgisStore(IncidentStore):
     ) -> pd.DataFrame:
         """Per-cell counts computed in the database (the shipped dataset, kept in git, goes through pandas)."""
         names = [names] if isinstance(names, str) else list(dict.fromkeys(names))
-        if SHIPPED in names:
+        if SHIPPED in names or set(names) & set(self.also_shipped):
             return super().aggregate(names, flt, bbox, cell_deg)
         cell = check_cell(cell_deg)
         with self.connect() as conn, conn.transaction():

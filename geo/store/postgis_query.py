@@ -24,7 +24,7 @@ from geo.incidents import criteria
 from geo.incidents.codec import flat_rows, point_columns, typed
 from geo.incidents.criteria import stored_search_text, without_nul
 from geo.incidents.schema import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, POINT, column_kind
-from geo.store.base import KEY, SHIPPED, DatasetNotFound
+from geo.store.base import KEY, DatasetNotFound
 from geo.store.postgis import where_clause
 from geo.store.query import (
     GROUPING_COLUMNS,
@@ -86,7 +86,7 @@ class PostgisQueries:
     def _frame(self, name: str) -> gpd.GeoDataFrame | None:
         if name in self.frames:
             return self.frames[name]
-        return self.store.shipped.read() if name == SHIPPED else None
+        return self.store.shipped_frame(name)  # None for a kept dataset
 
     def _kept_part(self, names: list[str], positions: list[int], columns: list[str]) -> tuple[sql.Composable, list]:
         items = [sql.SQL("d.pos")]

@@ -1,4 +1,5 @@
-"""The shipped curated incidents (GeoJSON in git) as the read-only dataset "shipped".
+"""The shipped datasets (files in git): the curated incidents, the read-only dataset "shipped", and
+the others of SHIPPED_SETS (UCDP GED events for Pakistan and Iran, built by scripts/build_ucdp_shipped.py).
 
 The first load of a file parses and validates the GeoJSON and keeps the result as GeoParquet in
 the workspace (WORKSPACE/cache/shipped-<key>.parquet and .json, the key a hash of the file's bytes
@@ -30,7 +31,7 @@ import pandas as pd
 from geo.catalog import LAYERS, data_dir
 from geo.files import write_atomic
 from geo.incidents.codec import decode_json_column
-from geo.loading import file_digest, load_layer, share_texts_in, shared_texts
+from geo.loading import GZ_SUFFIX, file_digest, gunzip_capped, load_file, read_bytes, share_texts_in, shared_texts
 from geo.schema import INCIDENTS
 from geo.settings import settings
 from geo.store import formats
@@ -41,6 +42,41 @@ from geo.validation import ValidationReport
 
 LICENCE = "CC BY 4.0 (this project's compilation; facts cite their sources)"
 ATTRIBUTION = "Pakistan–Iran border dashboard, curated events; each event cites its sources"
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippedSet:
+    """One read-only dataset shipped in the data folder: its name in the store, file and terms."""
+
+    name: str
+    file: str
+    label: str  # how the sidebar names it
+    format: str
+    licence: str
+    attribution: str
+
+
+UCDP_NAME = "UCDP GED (shipped)"
+UCDP_FILE = "ucdp_ged.geojson.gz"
+UCDP_VERSION = "UCDP GED 22.1"
+UCDP_CITATION = (
+    "Sundberg, Ralph & Erik Melander (2013), Introducing the UCDP Georeferenced Event Dataset, Journal of Peace "
+    "Research 50(4); Davies, Shawn, Therese Pettersson & Magnus Öberg (2022), Organized violence 1989–2021 and "
+    "drone warfare, Journal of Peace Research 59(4)"
+)
+# The catalogue of shipped datasets: the curated events first (the store's "shipped"), then the others.
+SHIPPED_SETS = (
+    ShippedSet(SHIPPED, LAYERS["incidents"].file, "Curated events", "GeoJSON (shipped)", LICENCE, ATTRIBUTION),
+    ShippedSet(
+        UCDP_NAME,
+        UCDP_FILE,
+        f"{UCDP_VERSION} events",
+        "UCDP GED, gzipped GeoJSON (shipped)",
+        "CC BY 4.0 (UCDP)",
+        f"{UCDP_VERSION}, Uppsala Conflict Data Program (HDX copy); cite {UCDP_CITATION}",
+    ),
+)
+SHIPPED_NAMES = tuple(s.name for s in SHIPPED_SETS)
 
 _LOCK = threading.Lock()
 # path -> (mtime and size, sha256, (frame, report) or the error it raised): one entry per file, shared by every store
@@ -162,7 +198,7 @@ def _from_cache(digest: str) -> tuple[gpd.GeoDataFrame, ValidationReport] | None
     return frame, report
 
 
-KEEP_ENTRIES = 3  # data folders used in turn with one workspace (tests, a bench) each keep theirs
+KEEP_ENTRIES = 6  # data folders used in turn with one workspace (tests, a bench) each keep theirs (two files each)
 
 
 def _drop_old_entries(folder: Path) -> None:
@@ -251,7 +287,7 @@ def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
         cached = _cached(digest)
     if cached is not None:
         return digest, cached
-    result = load_layer("incidents", path.parent)  # a broken file raises its errors here, in this process
+    result = load_file(path, INCIDENTS, folder=path.parent)  # a broken file raises its errors here, in this process
     if _stamp(path) == stamp:  # unchanged while it was parsed: these bytes are the ones hashed
         _to_cache(digest, result)
     return digest, result
@@ -277,36 +313,85 @@ def _loaded(path: Path) -> tuple[str, object] | None:
     return digest, result
 
 
-class ShippedIncidents:
-    """Reads the incidents layer of the data folder (PKIR_DATA_DIR or geo/data), again when the file changes.
+_FEATURE = b'{"type":"Feature"'  # how a feature line of a built shipped file starts
+_COUNTS: dict[str, tuple[str, str, int]] = {}  # path -> (mtime and size, sha256, features)
 
-    A file that does not validate raises geo.validation.LayerValidationError from read(); info()
-    still describes it (0 rows).
+
+def _counted(path: Path) -> tuple[str, object] | None:
+    """(sha256, feature count or the error met) of a built shipped file, without parsing it; None when absent."""
+    stamp = _stamp(path)
+    if stamp is None:
+        return None
+    hit = _COUNTS.get(str(path))
+    if hit is not None and hit[0] == stamp:
+        return hit[1], hit[2]
+    try:
+        raw = read_bytes(path, path.parent)
+        digest = hashlib.sha256(raw).hexdigest()
+        text = gunzip_capped(raw, path.name) if path.name.lower().endswith(GZ_SUFFIX) else raw
+        if not (text.startswith(b'{"type":"FeatureCollection"') and text.rstrip().endswith(b"]}")):
+            raise ValueError("not a whole feature collection as the build script writes it")  # cut short, say
+        rows = sum(1 for line in text.splitlines() if line.startswith(_FEATURE))
+    except Exception as exc:  # a broken or refused file: listed with 0 rows, read() raises its errors
+        return "", exc
+    with _LOCK:
+        _COUNTS[str(path)] = (stamp, digest, rows)
+    return digest, rows
+
+
+class ShippedIncidents:
+    """Reads one shipped dataset of the data folder (PKIR_DATA_DIR or geo/data), again when the file changes.
+
+    By default the curated incidents layer; ``kind`` picks another entry of SHIPPED_SETS. A file
+    that does not validate raises geo.validation.LayerValidationError from read(); info() still
+    describes it (0 rows).
     """
 
-    def __init__(self, folder: str | Path | None = None):
+    def __init__(self, folder: str | Path | None = None, kind: ShippedSet = SHIPPED_SETS[0]):
         self._folder = Path(folder) if folder is not None else None
+        self.kind = kind
+
+    @property
+    def name(self) -> str:
+        """The dataset's name in the store."""
+        return self.kind.name
 
     @property
     def path(self) -> Path:
-        """The GeoJSON file read."""
-        return (self._folder or data_dir()) / LAYERS["incidents"].file
+        """The file read."""
+        return (self._folder or data_dir()) / self.kind.file
+
+    def sibling(self, kind: ShippedSet) -> ShippedIncidents:
+        """The reader of another shipped dataset of the same data folder."""
+        return ShippedIncidents(self._folder, kind)
 
     def info(self) -> DatasetInfo | None:
-        """The manifest entry of the shipped file (None when there is no file)."""
-        loaded = _loaded(self.path)
+        """The manifest entry of the shipped file (None when there is no file).
+
+        The curated file is loaded for it; another shipped file is only counted (its features, one a
+        line as scripts/build_ucdp_shipped.py writes them), so a server that never shows it never holds it.
+        """
+        loaded = _loaded(self.path) if self.kind.name == SHIPPED or self._held() else _counted(self.path)
         if loaded is None:
             return None
         digest, result = loaded
-        rows = 0 if isinstance(result, Exception) else len(result[0])
-        source = SourceInfo(self.path.name, digest, "GeoJSON (shipped)", rows, rows, 0, LICENCE, ATTRIBUTION)
-        return DatasetInfo(SHIPPED, source, "", rows, "shipped-" + (digest[:16] or "unreadable"), read_only=True)
+        rows = result if isinstance(result, int) else 0 if isinstance(result, Exception) else len(result[0])
+        k = self.kind
+        source = SourceInfo(self.path.name, digest, k.format, rows, rows, 0, k.licence, k.attribution)
+        prefix = "shipped-" if k.name == SHIPPED else f"shipped-{k.file.split('.')[0]}-"
+        version = prefix + (digest[:16] or "unreadable")
+        return DatasetInfo(k.name, source, "", rows, version, read_only=True)
+
+    def _held(self) -> bool:
+        """Is this file, as it is now, loaded in this process already?"""
+        hit = _CACHE.get(str(self.path))
+        return hit is not None and hit[0] == _stamp(self.path)
 
     def read(self) -> gpd.GeoDataFrame:
         """The validated shipped incidents (shared between callers: copy before changing)."""
         loaded = _loaded(self.path)
         if loaded is None:
-            load_layer("incidents", self.path.parent)  # raises the loader's "file not found" error
+            load_file(self.path, INCIDENTS, folder=self.path.parent)  # raises the loader's "file not found" error
         _digest, result = loaded
         if isinstance(result, Exception):
             raise result

@@ -20,6 +20,7 @@ from tests.app.test_kept_datasets import ACLED, CHOSEN, kept_synthetic
 from tests.app_helpers import PAGES, open_page
 
 CURATED = "Curated events (shipped, 51)"
+UCDP = "UCDP GED 22.1 events (shipped, 6,416)"  # shipped too (geo/data/ucdp_ged.geojson.gz): listed with any store
 
 
 def restart() -> None:
@@ -87,7 +88,7 @@ def test_a_broken_workspace_leaves_the_curated_events_and_names_the_problem(work
     lines = [line.replace("\\", "") for line in sidebar_lines(at)]  # Markdown escapes taken out
     named = [line for line in lines if "workspace" in line and problem in line]
     assert len(named) == 1, lines
-    assert at.multiselect(key=CHOSEN).options == [CURATED]
+    assert at.multiselect(key=CHOSEN).options == [CURATED, UCDP]
     assert "inauguration" in at.multiselect(key="filter_categories").options  # the curated events are shown
     assert len(at.error) == len(at.sidebar.error), [e.value for e in at.error]  # nothing on the page itself
     if damage == "file-outside":
@@ -152,7 +153,7 @@ def test_a_world_writable_workspace_is_named_in_the_sidebar(workspace_folder):
     at = open_page("pages/map.py")
     warnings = [w.value for w in at.sidebar.warning]
     assert any("every user" in w and "workspace" in w for w in warnings), warnings
-    assert at.multiselect(key=CHOSEN).options == [CURATED, "kept (3)"]  # still used, with the warning
+    assert at.multiselect(key=CHOSEN).options == [CURATED, UCDP, "kept (3)"]  # still used, with the warning
 
 
 @pytest.mark.parametrize("page", ["pages/map.py", "pages/incidents.py", "pages/chronology.py", "pages/sources.py"])

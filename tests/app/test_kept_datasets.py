@@ -10,11 +10,13 @@ import streamlit as st
 from geo.importers import import_file
 from geo.store.base import SHIPPED, SourceInfo
 from geo.store.embedded import EmbeddedStore
+from geo.store.shipped import SHIPPED_NAMES
 from geo.store.workspace import WORKSPACE_ENV
 from tests.app_helpers import ROOT, open_page
 
 ACLED = ROOT / "tests" / "data" / "import" / "acled_new.csv"
 CHOSEN = "datasets_chosen"
+UCDP_LABEL = "UCDP GED 22.1 events (shipped, 6,416)"  # the other shipped dataset (geo/data/ucdp_ged.geojson.gz)
 
 
 @pytest.fixture
@@ -58,7 +60,7 @@ def test_keeping_the_same_file_again_changes_nothing(workspace):
     keep_acled("ACLED test")
     at = keep_acled("ACLED again")
     assert any("nothing changed" in s.value and "ACLED test" in s.value for s in at.success)
-    assert EmbeddedStore(workspace).names() == [SHIPPED, "ACLED test"]
+    assert EmbeddedStore(workspace).names() == [*SHIPPED_NAMES, "ACLED test"]
 
 
 def test_a_dataset_name_reaches_the_page_as_plain_text(workspace):
@@ -78,7 +80,7 @@ def kept_synthetic(workspace, name: str = "kept") -> EmbeddedStore:
 def test_the_chooser_decides_which_incidents_every_page_uses(workspace):
     kept_synthetic(workspace)
     at = open_page("pages/map.py")
-    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", "kept (3)"]
+    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", UCDP_LABEL, "kept (3)"]
     assert at.multiselect(key=CHOSEN).value == [SHIPPED]
     at.multiselect(key=CHOSEN).set_value(["kept"]).run()
     cats = at.multiselect(key="filter_categories").options
@@ -104,12 +106,12 @@ def test_removing_a_dataset_asks_first(workspace):
     at.button(key="datasets_remove").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     at.button(key="datasets_remove_no").click().run()
-    assert store.names() == [SHIPPED, "kept"]
+    assert store.names() == [*SHIPPED_NAMES, "kept"]
     at.button(key="datasets_remove").click().run()
     at.button(key="datasets_remove_yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert store.names() == [SHIPPED]
-    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)"]
+    assert store.names() == [*SHIPPED_NAMES]
+    assert at.multiselect(key=CHOSEN).options == ["Curated events (shipped, 51)", UCDP_LABEL]
     assert at.multiselect(key=CHOSEN).value == [SHIPPED]
 
 

@@ -45,6 +45,9 @@ def editor_page(browser):
     context.close()
 
 
+UCDP = "UCDP GED 22.1 events (shipped, 6,416)"  # the other shipped dataset, offered to everyone
+
+
 def chooser_options(page) -> list[str]:
     """Every dataset the sidebar chooser offers (open its list, read it, close it)."""
     chooser = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Datasets shown")
@@ -61,7 +64,7 @@ def chooser_options(page) -> list[str]:
         if attempt % 20 == 19:
             field.press("ArrowDown")
         page.wait_for_timeout(100)
-    names += [t.strip() for t in options.all_inner_texts() if t.strip() != "No results"]
+    names += [t.strip() for t in options.all_inner_texts() if t.strip() not in ("No results", "Select all")]
     page.keyboard.press("Escape")
     return names
 
@@ -77,7 +80,7 @@ def test_two_replicas_share_the_datasets_and_only_a_signed_in_user_changes_them(
     page.goto(replica_b.url)
     wait_for_app(page)
     assert app_errors(page) == []
-    assert chooser_options(page) == ["Curated events (shipped, 51)"]
+    assert chooser_options(page) == ["Curated events (shipped, 51)", UCDP]
 
     # the editor keeps an import through A
     goto_page(editor_page, replica_a.url, "Import incidents")
@@ -95,7 +98,7 @@ def test_two_replicas_share_the_datasets_and_only_a_signed_in_user_changes_them(
     page.reload()
     wait_for_app(page)
     assert app_errors(page) == []
-    assert sorted(chooser_options(page)) == ["Curated events (shipped, 51)", "Team ACLED (3)"]
+    assert sorted(chooser_options(page)) == ["Curated events (shipped, 51)", "Team ACLED (3)", UCDP]
     assert page.get_by_text("Remove a kept dataset").count() == 0
     goto_page(page, replica_b.url, "Import incidents")
     viewer_upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from geo.store.base import SHIPPED
 from geo.store.embedded import EmbeddedStore
+from geo.store.shipped import SHIPPED_NAMES
 from geo.store.workspace import WORKSPACE_ENV
 from scripts.import_events import main
 from tests.app_helpers import ROOT
@@ -47,5 +47,5 @@ def test_keep_saves_updates_by_event_id_and_skips_the_same_file(tmp_path, settin
     assert "kept: ACLED PAK: 1 added, 1 changed, 1 removed, 1 unchanged" in capsys.readouterr().out
     ids = set(store.read("ACLED PAK")["id"])
     assert "PAK99999" in ids and withdrawn not in ids
-    assert store.names() == [SHIPPED, "ACLED PAK"]
+    assert store.names() == [*SHIPPED_NAMES, "ACLED PAK"]
     assert not (tmp_path / "ws" / "incidents.geojson").exists()  # --keep alone writes no data folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.store import open_store
-from geo.store.base import SHIPPED
+from geo.store.shipped import SHIPPED_NAMES
 from scripts.import_events import main
 from tests.store.test_keep_cli import ACLED, newer_export
 
@@ -36,7 +36,7 @@ def test_database_option_keeps_validates_and_updates_by_event_id(pg_url, tmp_pat
     assert "kept: acled_new: 1 added, 1 changed, 1 removed, 1 unchanged" in capsys.readouterr().out
     ids = set(store.read("acled_new")["id"])
     assert "PAK99999" in ids and withdrawn not in ids
-    assert store.names() == [SHIPPED, "acled_new"]
+    assert store.names() == [*SHIPPED_NAMES, "acled_new"]
 
 
 def test_the_database_url_setting_is_used_without_the_option(pg_url, tmp_path, settings_env, capsys):
@@ -44,11 +44,11 @@ def test_the_database_url_setting_is_used_without_the_option(pg_url, tmp_path, s
     assert main([str(ACLED), "--keep", "ACLED PAK"]) == 0
     assert main([str(ACLED.parent / ACLED.name)]) == 0  # the same file again: nothing changes
     assert "nothing changed" in capsys.readouterr().out
-    assert open_store(pg_url).names() == [SHIPPED, "ACLED PAK"]
+    assert open_store(pg_url).names() == [*SHIPPED_NAMES, "ACLED PAK"]
 
 
 def test_a_file_with_no_usable_row_saves_nothing(pg_url, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("event_id_cnty,event_date\nX1,not a date\n", encoding="utf-8")
     assert main([str(bad), "--database", pg_url]) == 1
-    assert open_store(pg_url).names() == [SHIPPED]
+    assert open_store(pg_url).names() == [*SHIPPED_NAMES]

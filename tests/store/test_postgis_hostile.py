@@ -20,6 +20,7 @@ from geo.filters import IncidentFilter
 from geo.store import migrations, open_store
 from geo.store.base import StoreError
 from geo.store.postgis import PostgisStore
+from geo.store.shipped import SHIPPED_NAMES
 from tests.pg_cluster import ROOT, TEST_URL_ENV, ThrowawayCluster, with_database
 
 TRIGGER = """
@@ -149,7 +150,7 @@ def test_a_table_named_datasets_in_public_is_left_alone(owner):
     assert done.returncode == 0, done.stderr
     with psycopg.connect(owner.url) as conn:
         assert conn.execute("SELECT x FROM public.datasets").fetchall() == [(42,)]
-    assert open_store(owner.url).names() == ["shipped"]
+    assert open_store(owner.url).names() == [*SHIPPED_NAMES]
 
 
 def test_a_stray_datasets_table_in_the_schema_is_a_one_line_refusal(owner):

@@ -13,8 +13,9 @@ import pytest
 from geo.filters import IncidentFilter
 from geo.incidents.schema import FIELDS, table_type
 from geo.store import migrations, open_store
-from geo.store.base import SHIPPED, StoreError
+from geo.store.base import StoreError
 from geo.store.postgis import PostgisStore
+from geo.store.shipped import SHIPPED_NAMES
 from tests.pg_cluster import ROOT, with_database
 
 
@@ -49,7 +50,7 @@ def test_opening_an_empty_database_applies_every_migration_once(empty_db):
     with psycopg.connect(empty_db) as conn:
         assert migrations.current(conn) == 0
     store = open_store(empty_db)
-    assert isinstance(store, PostgisStore) and store.names() == [SHIPPED]
+    assert isinstance(store, PostgisStore) and store.names() == [*SHIPPED_NAMES]
     assert _versions(empty_db) == list(range(1, migrations.latest() + 1))
     defs = " ".join(_indexes(empty_db).values())
     assert "USING gist (geometry)" in defs and "gin_trgm_ops" not in defs  # 0006 drops the trigram index
@@ -97,7 +98,7 @@ def test_a_database_one_version_behind_is_upgraded_and_keeps_its_datasets(empty_
     assert _versions(empty_db)[-1] == previous
     store = open_store(empty_db)
     assert _versions(empty_db)[-1] == migrations.latest()
-    assert store.names() == [SHIPPED, "kept before"]
+    assert store.names() == [*SHIPPED_NAMES, "kept before"]
     kept = store.read("kept before")
     assert sorted(kept["id"]) == sorted(gdf["id"]) and kept["grade"].isna().all()
     assert len(store.read("kept before", IncidentFilter(grades=("ungraded",)))) == len(gdf)

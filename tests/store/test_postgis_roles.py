@@ -10,8 +10,9 @@ import psycopg
 import pytest
 
 from geo.store import open_store
-from geo.store.base import SHIPPED, StoreError
+from geo.store.base import StoreError
 from geo.store.postgis import PostgisStore, safe_url
+from geo.store.shipped import SHIPPED_NAMES
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def test_the_reader_role_reads_and_is_refused_a_write(pg_cluster, pg_url, synthe
     open_store(pg_url).save("kept", gdf, source)
     reader_url = as_role(pg_url, login_role(pg_cluster, "pkir_reader"))
     reader = open_store(reader_url)
-    assert reader.names() == [SHIPPED, "kept"] and len(reader.read("kept")) == len(gdf)
+    assert reader.names() == [*SHIPPED_NAMES, "kept"] and len(reader.read("kept")) == len(gdf)
     assert reader.aggregate("kept")["incidents"].sum() == gdf.geometry.notna().sum()
     with pytest.raises(StoreError, match="may not change kept datasets") as refused:
         reader.save("other", gdf.iloc[:5], replace(source, file_hash="9" * 64))
@@ -63,7 +64,7 @@ def test_the_app_reads_as_reader_and_writes_through_the_writer_url(pg_cluster, p
     assert isinstance(store, PostgisStore) and store.url == reader_url and store.write_url == writer_url
     assert store.save("kept", gdf, source).added == len(gdf)
     store.remove("kept")
-    assert store.names() == [SHIPPED]
+    assert store.names() == [*SHIPPED_NAMES]
 
 
 def test_messages_never_show_the_password():
@@ -87,5 +88,5 @@ def test_a_writer_stages_its_rows_even_when_public_may_not_create_temporary_tabl
     with pytest.raises(StoreError, match="may not create temporary tables") as refused:
         writer.save("other", gdf.iloc[:5], replace(source, file_hash="8" * 64))
     assert "\n" not in str(refused.value) and "secret-pw" not in str(refused.value)
-    assert open_store(pg_url).names() == [SHIPPED, "kept"]
+    assert open_store(pg_url).names() == [*SHIPPED_NAMES, "kept"]
     pg_cluster.drop_database(pg_url)

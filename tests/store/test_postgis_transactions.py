@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from geo.store import open_store
-from geo.store.base import SHIPPED
+from geo.store.shipped import SHIPPED_NAMES
 from tests.pg_cluster import ROOT
 from tests.store.conftest import incidents_file, load_incidents
 
@@ -67,7 +67,7 @@ def test_a_writer_killed_mid_save_leaves_the_previous_version_whole(pg_url, tmp_
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     again = open_store(pg_url)
-    assert again.names() == [SHIPPED, "kept"]
+    assert again.names() == [*SHIPPED_NAMES, "kept"]
     assert again.info("kept") == before
     assert sorted(again.read("kept")["id"]) == sorted(first[0]["id"])
     assert _rows(pg_url) == 100
@@ -92,7 +92,7 @@ def test_a_writer_killed_during_its_first_save_leaves_no_dataset(pg_url, tmp_pat
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert open_store(pg_url).names() == [SHIPPED]
+    assert open_store(pg_url).names() == [*SHIPPED_NAMES]
     assert _rows(pg_url) == 0
 
 
@@ -118,7 +118,7 @@ def test_imports_at_once_all_land_whole(pg_url, tmp_path):
         _out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
     store = open_store(pg_url)
-    assert store.names() == [SHIPPED, "A", "B", "C"]
+    assert store.names() == [*SHIPPED_NAMES, "A", "B", "C"]
     assert len(store.read("A")) == 300 and len(store.read("B")) == 300
     titles = set(store.read("C")["title"])
     c1, c2 = (set(load_incidents(files[k])[0]["title"]) for k in ("C1", "C2"))
@@ -160,6 +160,6 @@ def test_a_reader_holding_the_write_lock_makes_a_keep_stop_waiting_with_a_messag
         assert isinstance(outcome[0], StoreError), outcome
         assert "write lock" in str(outcome[0]) and "nothing was changed" in str(outcome[0])
         assert "\n" not in str(outcome[0]) and "pw@" not in str(outcome[0])
-    assert store.names() == [SHIPPED]
+    assert store.names() == [*SHIPPED_NAMES]
     assert store.save("kept", gdf, source).added == len(gdf)  # the lock released, keeps land again
     pg_cluster.execute(f"DROP ROLE {reader}")

@@ -27,6 +27,7 @@ from geo.store.base import (
     reference_query,
 )
 from geo.store.imports import keep_import
+from geo.store.shipped import SHIPPED_NAMES
 
 
 def same_rows(got: gpd.GeoDataFrame, want: gpd.GeoDataFrame) -> None:
@@ -48,9 +49,10 @@ def newer_export(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat([out, new], ignore_index=True), crs="EPSG:4326")
 
 
-def test_an_empty_store_lists_only_the_shipped_dataset(store):
-    (shipped,) = store.list()
+def test_an_empty_store_lists_only_the_shipped_datasets(store):
+    shipped, ucdp = store.list()
     assert shipped.name == SHIPPED and shipped.read_only
+    assert [ucdp.name] == list(SHIPPED_NAMES[1:]) and ucdp.read_only  # the UCDP GED events (geo/data)
     gdf, _ = load_layer("incidents")
     same_rows(store.read(SHIPPED), gdf)
     assert shipped.rows == len(gdf)
@@ -64,7 +66,7 @@ def test_save_keeps_rows_and_manifest_fields(store, synthetic):
     assert info.source == source  # file name, hash, format, counts, licence, attribution
     assert info.rows == len(gdf) and not info.read_only
     assert info.imported_at.startswith(str(date.today().year)) and info.version == report.version
-    assert store.names() == [SHIPPED, "Synthetic A"]
+    assert store.names() == [*SHIPPED_NAMES, "Synthetic A"]
     same_rows(store.read("Synthetic A"), gdf)
 
 
@@ -72,7 +74,7 @@ def test_a_new_store_object_on_the_same_place_sees_the_datasets(store, store_loc
     gdf, source = synthetic
     store.save("kept", gdf, source)
     again = open_store(store_location)
-    assert again.names() == [SHIPPED, "kept"]
+    assert again.names() == [*SHIPPED_NAMES, "kept"]
     assert again.info("kept") == store.info("kept")
     same_rows(again.read("kept"), gdf)
 
@@ -86,7 +88,7 @@ def test_saving_the_same_file_again_changes_nothing(store, synthetic):
     assert store.info("kept").version == first.version
     other = store.save("other name", gdf, source)
     assert "'kept'" in other.skipped
-    assert store.names() == [SHIPPED, "kept"]
+    assert store.names() == [*SHIPPED_NAMES, "kept"]
 
 
 def test_a_newer_export_updates_rows_by_source_id(store, synthetic):
@@ -200,7 +202,7 @@ def test_remove_drops_a_dataset_and_refuses_the_shipped_one(store, synthetic):
     gdf, source = synthetic
     store.save("kept", gdf, source)
     store.remove("kept")
-    assert store.names() == [SHIPPED]
+    assert store.names() == [*SHIPPED_NAMES]
     with pytest.raises(DatasetNotFound, match="kept"):
         store.read("kept")
     with pytest.raises(DatasetNotFound, match="kept"):

@@ -14,6 +14,7 @@ from geo.importers import import_file
 from geo.store import open_store
 from geo.store.base import DatasetNotFound, InvalidDataset, reference_query
 from geo.store.imports import keep_import
+from geo.store.shipped import SHIPPED_NAMES
 
 
 def nul_file(folder):
@@ -76,7 +77,7 @@ def test_the_database_store_refuses_a_frame_holding_a_nul_naming_the_row_and_fie
         store = open_store(url)
         with pytest.raises(InvalidDataset, match=f"id '{frame['id'].iloc[3]}': {field} holds a NUL"):
             store.save("kept", frame, source)
-        assert store.names() == ["shipped"]
+        assert store.names() == [*SHIPPED_NAMES]
     finally:
         pg_cluster.drop_database(url)
 
@@ -89,4 +90,4 @@ def test_a_dataset_name_holding_a_nul_is_not_found_in_every_store(store, synthet
             call("kept\x00")
     with pytest.raises(DatasetNotFound):
         store.aggregate(["kept", "x\x00"])
-    assert store.names() == ["shipped", "kept"]
+    assert store.names() == [*SHIPPED_NAMES, "kept"]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from geo.store import open_store
-from geo.store.base import SHIPPED
+from geo.store.shipped import SHIPPED_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 180
@@ -32,7 +32,7 @@ def test_saves_from_several_processes_at_once_all_land(store_location, tmp_path)
         code, output = finish(proc)
         assert code == 0, output
     store = open_store(store_location)
-    assert store.names() == [SHIPPED, "set 0", "set 1", "set 2", "set 3"]
+    assert store.names() == [*SHIPPED_NAMES, "set 0", "set 1", "set 2", "set 3"]
     for i in range(4):
         assert len(store.read(f"set {i}", columns=["title"])) == 200
 

@@ -23,6 +23,7 @@ from shapely.geometry import Point
 from geo.store import shipped, workspace
 from geo.store.base import LockTimeout, SourceInfo, StoreError, WorkspaceError
 from geo.store.embedded import EmbeddedStore
+from geo.store.shipped import SHIPPED_NAMES
 
 
 @pytest.fixture
@@ -300,7 +301,7 @@ def test_a_held_lock_is_a_store_error_naming_the_workspace(kept, synthetic, monk
             kept.save("other", synthetic[0], other_source("other.geojson"))
         assert isinstance(raised.value, LockTimeout)
         fcntl.flock(other.fileno(), fcntl.LOCK_UN)
-    assert kept.names() == ["shipped", "kept"]
+    assert kept.names() == [*SHIPPED_NAMES, "kept"]
 
 
 # ---- item 16: one name, one dataset
@@ -312,10 +313,10 @@ def test_nfc_and_nfd_forms_of_a_name_are_one_dataset(tmp_path, synthetic):
     assert composed != decomposed
     store.save(composed, synthetic[0].iloc[:5], other_source("a.geojson"))
     report = store.save(decomposed, synthetic[0].iloc[5:8], other_source("b.geojson"), mode="merge")
-    assert store.names() == ["shipped", composed]
+    assert store.names() == [*SHIPPED_NAMES, composed]
     assert report.dataset == composed and report.added == 3
     store.remove(decomposed)
-    assert store.names() == ["shipped"]
+    assert store.names() == [*SHIPPED_NAMES]
 
 
 # ---- item 17: a workspace others may write is named; a planted cache is never served
@@ -404,7 +405,7 @@ def test_a_dataset_whose_file_is_gone_is_named_on_read_and_on_keep(kept, synthet
     with pytest.raises(StoreError, match="is missing from the workspace"):
         kept.save("kept", synthetic[0].iloc[:3], other_source("v2.geojson"))
     kept.remove("kept")
-    assert kept.names() == ["shipped"]
+    assert kept.names() == [*SHIPPED_NAMES]
 
 
 def test_a_workspace_this_user_may_not_use_is_refused_by_what_the_system_says(tmp_path, monkeypatch):
