@@ -262,7 +262,7 @@ def cut_along_border(records: list[dict], first: list[dict], grid: float = GRID)
     two sources' lines differ by a few hundred metres, and there the first side's line (OpenStreetMap's) is kept."""
     other = shapely.union_all([r["geometry"] for r in first])
     for rec in records:
-        geom = shapely.set_precision(shapely.difference(rec["geometry"], other), grid)
+        geom = shapely.difference(rec["geometry"], other, grid_size=grid)  # stays on the grid, exactly
         geom = shapely.unary_union([g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"])
         if geom.is_empty or not geom.is_valid:
             raise BuildError(f"{rec['id']}: nothing valid is left once the other side's polygons are cut out")
