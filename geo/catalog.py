@@ -94,7 +94,8 @@ LAYERS: dict[str, Layer] = {
             "Districts and counties",
             s.DISTRICTS,
             "polygon",
-            "Sistan and Baluchestan's counties (OpenStreetMap); the units incidents are counted in",
+            "Balochistan's 2023-census districts (geoBoundaries, PBS) and Sistan and Baluchestan's counties "
+            "(OpenStreetMap); the units incidents are counted in",
             {"color": "#8c6d46", "weight": 0.8, "fill_color": "#e9d8b4", "fill_opacity": 0.1},
             default_on=False,  # not in LAYER_ORDER: the Trends page draws it, the border map does not
             drawing=Drawing(tooltip="{province} · {country}", interactive=False),

@@ -155,8 +155,8 @@ if clicked and clicked[0] == "districts" and clicked[1] != flt.district:
     st.rerun()
 st.caption(
     "Click a district (on the map or in the table) to filter every page to it; choose All districts in the "
-    "sidebar to undo. Pakistan's Balochistan districts are not shipped yet (no redistributable boundaries "
-    "could be obtained): Pakistan's incidents are shown by hexagon only."
+    "sidebar to undo. Districts are Balochistan's 2023-census districts, with rates per 100,000 people from "
+    "the 2023 census, and Sistan and Baluchestan's counties, for which no population is shipped (no rate)."
 )
 
 

@@ -6,9 +6,10 @@ Inputs are files fetched from public repositories (never committed here; give th
   ``data/counties/IR-11/IR-11.all.geojson`` of hosseinhabibi2004/iran-geojson (an Overpass
   export: one feature per OSM relation, its tags under ``properties.tags``).
 - ``--pakistan`` and ``--pakistan-counts`` (optional): Pakistan's 2023-census districts,
-  ``data/processed/districts_2023.geojson`` and ``district_counts.csv`` of
-  shehroz-iqbal/pakistan-district-data (geometry ODbL via geoBoundaries; populations from the
-  Pakistan Bureau of Statistics).
+  ``data/processed/districts_2023.geojson`` and ``data/processed/district_counts.csv`` of
+  shehroz-iqbal/pakistan-district-data (geometry ODbL via geoBoundaries; populations, column
+  ``pop_total``, from the Pakistan Bureau of Statistics; that repository's ``districts.csv`` lists
+  the districts but carries no population). Balochistan's features (``province_code`` BA) are kept.
 
 Each side's polygons are simplified as one coverage (shared borders stay shared, no gaps or
 overlaps appear), snapped to a 1e-4 degree grid, checked and written in EPSG:4326:
@@ -67,9 +68,11 @@ IRAN = Source(
 PAKISTAN = Source(
     "shehroz-iqbal/pakistan-district-data",
     "08a12aa1f57882c76a445544329ec7e2be879fbf",
-    "2025",
+    "2026-09-26",  # the date its sources were pinned (its data/processed/QA.md)
     "data/processed/districts_2023.geojson",
 )
+GEOBOUNDARIES_CREDIT = "Boundaries: geoBoundaries (ODbL), rebuilt to 2023 census districts"
+PBS_CREDIT = "Source: Pakistan Bureau of Statistics, Census 2023"
 
 
 class BuildError(ValueError):
@@ -207,10 +210,11 @@ def pakistan_districts(path: Path, counts: Path | None, source: Source = PAKISTA
                 "province": "Balochistan",
                 "population": population,
                 "population_year": 2023 if population is not None else None,
-                "source_id": f"census2023:{unit}",
+                "source_id": unit,
                 "wikidata": None,
                 "sources": [
                     {"outlet": f"{source.repo} (2023 districts)", "url": source.url, "date": source.date},
+                    {"outlet": "geoBoundaries gbOpen PAK ADM3", "url": "https://www.geoboundaries.org/", "date": None},
                     {
                         "outlet": "Pakistan Bureau of Statistics, Census 2023",
                         "url": "https://www.pbs.gov.pk/",
@@ -218,8 +222,7 @@ def pakistan_districts(path: Path, counts: Path | None, source: Source = PAKISTA
                     },
                 ],
                 "dataset": f"2023 census districts via {source.repo}@{source.commit[:7]} (geoBoundaries PAK ADM3)",
-                "licence": f"{ODBL}; boundaries: geoBoundaries (ODbL), rebuilt to 2023 census districts; "
-                "figures: Pakistan Bureau of Statistics, Census 2023",
+                "licence": f"{ODBL}; {GEOBOUNDARIES_CREDIT}; populations: {PBS_CREDIT}",
                 "updated_at": source.date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", source.date) else None,
                 "geometry": geom,
             }
@@ -227,6 +230,18 @@ def pakistan_districts(path: Path, counts: Path | None, source: Source = PAKISTA
     if not out:
         raise BuildError(f"{path}: no Balochistan districts found (features with province_code BA)")
     return out
+
+
+def unshaped_census_districts(path: Path, counts: Path | None) -> list[str]:
+    """Balochistan's census districts (``ba_`` ids of the counts file) that no shape covers."""
+    if counts is None:
+        return []
+    covered = set()
+    for feat in read_json(path)["features"]:
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        if isinstance(props, dict) and props.get("province_code") == "BA":
+            covered.update(props.get("district_ids") or [props.get("map_unit_id")])
+    return sorted(i for i in census_populations(counts) if i.startswith("ba_") and i not in covered)
 
 
 def simplify_coverage(records: list[dict], tolerance: float = TOLERANCE, grid: float = GRID) -> None:
@@ -242,8 +257,20 @@ def simplify_coverage(records: list[dict], tolerance: float = TOLERANCE, grid: f
         rec["geometry"] = geom
 
 
+def cut_along_border(records: list[dict], first: list[dict], grid: float = GRID) -> None:
+    """Take the other side's polygons out of records (in place): along the international border the
+    two sources' lines differ by a few hundred metres, and there the first side's line (OpenStreetMap's) is kept."""
+    other = shapely.union_all([r["geometry"] for r in first])
+    for rec in records:
+        geom = shapely.difference(rec["geometry"], other, grid_size=grid)  # stays on the grid, exactly
+        geom = shapely.unary_union([g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"])
+        if geom.is_empty or not geom.is_valid:
+            raise BuildError(f"{rec['id']}: nothing valid is left once the other side's polygons are cut out")
+        rec["geometry"] = geom
+
+
 def check(records: list[dict]) -> None:
-    """Refuse duplicate ids and polygons of one side overlapping each other."""
+    """Refuse duplicate ids and polygons overlapping each other (within a side or across the border)."""
     ids = [r["id"] for r in records]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -280,6 +307,8 @@ def build(iran: Path | None, pakistan: Path | None, counts: Path | None, toleran
     for side in (iran_counties(iran) if iran else [], pakistan_districts(pakistan, counts) if pakistan else []):
         if side:
             simplify_coverage(side, tolerance)
+            if records:
+                cut_along_border(side, records)
             records += side
     check(records)
     return sorted(records, key=lambda r: r["id"])
@@ -289,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iran", type=Path, help="IR-11.all.geojson (Sistan and Baluchestan's counties, OSM)")
     ap.add_argument("--pakistan", type=Path, help="districts_2023.geojson (Pakistan's 2023-census districts)")
-    ap.add_argument("--pakistan-counts", type=Path, help="district_counts.csv (2023 census populations)")
+    ap.add_argument("--pakistan-counts", type=Path, help="district_counts.csv (2023 census populations, pop_total)")
     ap.add_argument("--tolerance", type=float, default=TOLERANCE, help="simplification tolerance in degrees")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
@@ -302,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"not built: {args.out}: cannot write ({exc.strerror or exc})", file=sys.stderr)
         return 2
+    if args.pakistan is not None:
+        missing = unshaped_census_districts(args.pakistan, args.pakistan_counts)
+        print(f"census districts of Balochistan without a shape: {', '.join(missing) or 'none'}")
     by_country = {c: sum(r["country"] == c for r in records) for c in ("PAK", "IRN")}
     points = int(shapely.get_num_coordinates(np.array([r["geometry"] for r in records], dtype=object)).sum())
     print(

@@ -47,6 +47,39 @@ def test_census_populations_are_summed_over_a_units_districts(built):
     assert built["PAK.BA.beta"]["province"] == "Balochistan" and built["PAK.BA.beta"]["country"] == "PAK"
 
 
+def test_pakistans_units_carry_the_map_unit_id_and_both_attributions(built):
+    beta = built["PAK.BA.beta"]
+    assert beta["source_id"] == "ba_beta" and beta["population_year"] == 2023
+    assert "Boundaries: geoBoundaries (ODbL), rebuilt to 2023 census districts" in beta["licence"]
+    assert "Source: Pakistan Bureau of Statistics, Census 2023" in beta["licence"]
+    assert beta["sources"][0]["url"].startswith("https://github.com/shehroz-iqbal/pakistan-district-data/blob/")
+
+
+def test_a_census_district_without_a_shape_is_reported(tmp_path, capsys):
+    out = tmp_path / "districts.geojson"
+    args = ["--pakistan", str(PAK), "--out", str(out)]
+    assert bd.main([*args, "--pakistan-counts", str(COUNTS)]) == 0
+    assert "census districts of Balochistan without a shape: none" in capsys.readouterr().out
+    counts = tmp_path / "district_counts.csv"
+    counts.write_text(COUNTS.read_text(encoding="utf-8") + "ba_delta,BA,10.0,70.0,60.0\n", encoding="utf-8")
+    assert bd.main([*args, "--pakistan-counts", str(counts)]) == 0
+    assert "census districts of Balochistan without a shape: ba_delta" in capsys.readouterr().out
+
+
+def test_pakistans_polygons_are_cut_where_they_overlap_irans(tmp_path):
+    doc = json.loads(PAK.read_text(encoding="utf-8"))
+    alpha = next(f for f in doc["features"] if f["properties"]["map_unit_id"] == "ba_alpha")
+    alpha["geometry"] = shapely.geometry.mapping(shapely.box(61.5, 27.2, 64.0, 27.8))  # 0.5 x 0.6 inside East
+    src = tmp_path / "districts_2023.geojson"
+    src.write_text(json.dumps(doc), encoding="utf-8")
+    records = {r["id"]: r["geometry"] for r in bd.build(IRAN, src, COUNTS)}
+    iran = shapely.union_all([g for k, g in records.items() if k.startswith("IRN.")])
+    assert records["PAK.BA.alpha"].area == pytest.approx(2.5 * 0.6 - 0.5 * 0.6, abs=1e-6)
+    assert records["PAK.BA.alpha"].intersection(iran).area < 1e-9
+    assert records["PAK.BA.alpha"].union(iran).area == pytest.approx(iran.area + 1.2, abs=1e-6)  # no gap left
+    assert records["PAK.BA.beta"].area == pytest.approx(1.0, abs=1e-6)  # untouched
+
+
 def test_without_counts_the_population_is_left_empty():
     records = bd.build(None, PAK, None)
     assert {r["id"]: r["population"] for r in records} == {"PAK.BA.alpha": None, "PAK.BA.beta": None}
@@ -133,11 +166,16 @@ def test_a_failed_build_leaves_the_previous_file_whole(tmp_path):
     assert out.read_bytes() == before
 
 
+SOURCES = ("PKIR_IRAN_COUNTIES", "PKIR_PAKISTAN_DISTRICTS", "PKIR_PAKISTAN_COUNTS")
+
+
 @pytest.mark.skipif(
-    not os.environ.get("PKIR_IRAN_COUNTIES"),
-    reason="set PKIR_IRAN_COUNTIES to the fetched IR-11.all.geojson to check the shipped layer against it",
+    not all(os.environ.get(v) for v in SOURCES),
+    reason="set PKIR_IRAN_COUNTIES, PKIR_PAKISTAN_DISTRICTS and PKIR_PAKISTAN_COUNTS to the fetched IR-11.all.geojson, "
+    "districts_2023.geojson and district_counts.csv to check the shipped layer against them",
 )
-def test_the_shipped_layer_is_what_the_builder_makes_from_the_fetched_file(tmp_path):
+def test_the_shipped_layer_is_what_the_builder_makes_from_the_fetched_files(tmp_path):
     out = tmp_path / "districts.geojson"
-    assert bd.main(["--iran", os.environ["PKIR_IRAN_COUNTIES"], "--out", str(out)]) == 0
+    iran, pakistan, counts = (os.environ[v] for v in SOURCES)
+    assert bd.main(["--iran", iran, "--pakistan", pakistan, "--pakistan-counts", counts, "--out", str(out)]) == 0
     assert out.read_bytes() == (DATA_DIR / "districts.geojson").read_bytes()

@@ -21,21 +21,47 @@ def districts():
     return gdf
 
 
-def test_the_shipped_layer_is_sistan_and_baluchestans_counties(districts):
-    assert (DATA_DIR / LAYERS["districts"].file).stat().st_size < 600 * 1024
+BALOCHISTAN_POPULATION_2023 = 14_894_402  # PBS, 7th Population and Housing Census 2023
+BALOCHISTAN_AREA_KM2 = 347_190  # the provinces layer's reported area
+
+
+def test_the_shipped_layer_is_balochistans_districts_and_sistan_and_baluchestans_counties(districts):
+    assert (DATA_DIR / LAYERS["districts"].file).stat().st_size < 300 * 1024
     assert districts["id"].is_unique and districts.crs.to_epsg() == 4326
-    assert set(districts["country"]) == {"IRN"} and len(districts) == 26
-    assert {"Zahedan", "Chabahar", "Saravan", "Dashtiari", "Taftan", "Golshan", "Lashar"} <= set(districts["name"])
+    assert districts["country"].value_counts().to_dict() == {"PAK": 34, "IRN": 26}
+    irn, pak = districts[districts["country"] == "IRN"], districts[districts["country"] == "PAK"]
+    assert {"Zahedan", "Chabahar", "Saravan", "Dashtiari", "Taftan", "Golshan", "Lashar"} <= set(irn["name"])
+    assert {"Quetta", "Gwadar", "Kech", "Chagai", "Panjgur", "Washuk", "Zhob", "Surab"} <= set(pak["name"])
     assert districts["licence"].str.contains("ODbL").all()
-    assert districts["sources"].map(lambda s: s[0]["url"].startswith("https://www.openstreetmap.org/relation/")).all()
+    assert irn["sources"].map(lambda s: s[0]["url"].startswith("https://www.openstreetmap.org/relation/")).all()
+    assert pak["id"].str.fullmatch(r"PAK\.BA\.[a-z0-9_]+").all() and (pak["province"] == "Balochistan").all()
+    credit = "Boundaries: geoBoundaries (ODbL), rebuilt to 2023 census districts"
+    assert pak["licence"].str.contains(credit, regex=False).all()
+    assert pak["licence"].str.contains("Pakistan Bureau of Statistics, Census 2023", regex=False).all()
+    assert pak["source_id"].str.fullmatch(r"ba_[a-z_]+").all() and pak["source_id"].is_unique
 
 
-def test_the_shipped_counties_tile_without_gaps_or_overlaps(districts):
+def test_balochistans_districts_carry_their_2023_census_population(districts):
+    pak = districts[districts["country"] == "PAK"].set_index("name")
+    assert (pak["population"] > 0).all() and (pak["population_year"] == 2023).all()
+    assert int(pak["population"].sum()) == BALOCHISTAN_POPULATION_2023
+    assert pak.loc["Quetta", "population"] == 2_595_492
+    irn = districts[districts["country"] == "IRN"]
+    assert irn["population"].isna().all() and irn["population_year"].isna().all()
+
+
+def test_each_side_tiles_without_gaps_and_nothing_overlaps_across_the_border(districts):
     equal_area = districts.to_crs("EPSG:6933")
-    union = equal_area.geometry.union_all()
-    assert union.area == pytest.approx(equal_area.area.sum(), rel=1e-9)
-    assert union.geom_type == "Polygon" and len(union.interiors) == 0
-    assert union.area / 1e6 == pytest.approx(180_726, rel=0.02)  # the province's reported area
+    everything = equal_area.geometry.union_all()
+    # across the ~900 km border only rounding noise is shared: under 0.1 km2 in all (a few cm wide)
+    assert 0 <= equal_area.area.sum() - everything.area < 0.1e6
+    reported = {"IRN": 180_726, "PAK": BALOCHISTAN_AREA_KM2}  # the provinces' reported areas, km2
+    for country, area_km2 in reported.items():
+        side = equal_area[equal_area["country"] == country]
+        union = side.geometry.union_all()
+        assert union.area == pytest.approx(side.area.sum(), rel=1e-9), country  # no overlap within a side
+        assert union.geom_type == "Polygon" and len(union.interiors) == 0, country
+        assert union.area / 1e6 == pytest.approx(area_km2, rel=0.02), country
 
 
 def _random_incidents(districts, n: int, seed: int) -> gpd.GeoDataFrame:
@@ -75,6 +101,23 @@ def test_shipped_incidents_and_towns_are_placed_like_a_spatial_join(districts):
     assert placed[towns["name"] == "Chabahar"].tolist() == ["IRN.SB.chabahar"]
 
 
+def test_every_shipped_balochistan_incident_with_a_point_is_in_the_district_it_names(districts):
+    incidents, _ = load_layer("incidents", DATA_DIR)
+    placed = assign_districts(incidents, districts)[DISTRICT_ID]
+    names = districts.set_index("id")["name"]
+    mine = incidents["admin1"] == "Balochistan"
+    assert mine.sum() >= 10
+    located = mine & incidents.geometry.notna() & ~incidents.geometry.is_empty
+    for idx in incidents.index[located]:  # the free-text admin2 is only a check here, never the placement
+        district = placed[idx]
+        assert district is not None and district.startswith("PAK.BA."), incidents.at[idx, "id"]
+        assert names[district] in incidents.at[idx, "admin2"], (incidents.at[idx, "id"], district)
+    # the rest have no point in the sources (listed in the incidents layer as unlocated): in no district
+    unplaced = incidents.loc[mine & ~located]
+    assert (unplaced["location_precision"] == "unlocated").all() and placed[unplaced.index].isna().all()
+    assert sorted(unplaced["id"]) == ["PKIR-A05", "PKIR-B10"]
+
+
 def test_points_in_no_district_and_incidents_without_a_point_get_none(districts):
     incidents = gpd.GeoDataFrame(
         {"location_precision": ["exact", "exact", "unlocated", "exact", "town"]},
@@ -88,7 +131,7 @@ def test_points_in_no_district_and_incidents_without_a_point_get_none(districts)
         crs="EPSG:4326",
     )
     got = assign_districts(incidents, districts)
-    assert got[DISTRICT_ID].tolist() == [None, None, None, None, "IRN.SB.zahedan"]
+    assert got[DISTRICT_ID].tolist() == ["PAK.BA.quetta", None, None, None, "IRN.SB.zahedan"]
 
 
 def test_an_approximate_location_is_counted_but_flagged(districts):

@@ -43,7 +43,10 @@ SEA = "#dce9f2"
 CURATED = "PKIR curated"
 ACLED_CREDIT = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
 NATURAL_EARTH = "Boundaries: Natural Earth 1:10m (public domain)"
-OSM_CREDIT = "Districts and counties: © OpenStreetMap contributors, ODbL 1.0"
+OSM_CREDIT = (  # both sources of the districts layer (geo/data/README.md)
+    "Counties: © OpenStreetMap contributors, ODbL 1.0; Balochistan's districts: Boundaries: geoBoundaries (ODbL), "
+    "rebuilt to 2023 census districts; Source: Pakistan Bureau of Statistics, Census 2023"
+)
 EMPTY_TEXT = "No incidents match these filters"
 _GEOD = Geod(ellps="WGS84")
 _PX = 0.75  # one CSS pixel of the web map in typographic points

@@ -4,6 +4,7 @@ its controls all run, and a district chosen there filters every page."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from geo.districts import assign_districts, shipped_districts
 from geo.filters import IncidentFilter, filter_mask
@@ -41,7 +42,20 @@ def test_the_table_counts_each_district_as_geopandas_does():
     assert got_now == _expected(now) and sum(got_now.values()) > 0
     assert got_before == _expected(before) and sum(got_before.values()) > 0
     assert list(table["Class"]) == list(change_class(table["Now"], table["Before"]))
-    assert set(table["Country"]) == {"IRN"}
+    assert set(table["Country"]) == {"IRN", "PAK"}
+
+
+def test_a_pakistani_districts_rate_is_its_incidents_per_100000_residents():
+    table = _table(open_page(PAGE))
+    districts = shipped_districts().set_index("name")
+    assert table.loc[table["Country"] == "PAK", "Per 100,000"].notna().all()  # every district has a population
+    pak = table[(table["Country"] == "PAK") & (table["Now"] > 0)]
+    assert len(pak) >= 1
+    for name, now, rate in zip(pak["District"], pak["Now"], pak["Per 100,000"], strict=True):
+        population = districts.loc[name, "population"]
+        assert population > 0 and rate == pytest.approx(now / population * 100_000, abs=0.005), name
+    iran = table[table["Country"] == "IRN"]
+    assert iran["Per 100,000"].isna().all()  # no county population is shipped
 
 
 def test_every_control_runs():

@@ -27,7 +27,10 @@ from views.map.styles import esc
 CONTEXT_LAYERS = ("countries", "provinces", "border")
 HEXAGONS = "hexagons"  # the hexagon layer's id: not a catalogue layer, so a click on one selects nothing
 SELECTED_OUTLINE = "#111111"
-OSM_CREDIT = "Districts: © OpenStreetMap contributors, ODbL"  # the ODbL's attribution (geo/data/README.md)
+OSM_CREDIT = (  # both sources' ODbL attributions (geo/data/README.md, districts)
+    "Counties: © OpenStreetMap contributors, ODbL · Balochistan: Boundaries: geoBoundaries (ODbL), rebuilt to 2023 "
+    "census districts; Source: Pakistan Bureau of Statistics, Census 2023"
+)
 PAD_DEG = 0.3
 
 
