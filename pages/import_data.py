@@ -31,7 +31,7 @@ st.caption(
     safe(
         "Bring your own event data into this session: every page then shows it. Files up to {} MB. Nothing is "
         "saved unless you keep it (below, in your workspace), and the shipped data is never changed. ACLED's "
-        "terms forbid redistribution: imported ACLED rows are for your own use.",
+        "and GTD's terms forbid redistribution: imported ACLED and GTD rows are for your own use.",
         LIMIT_MB,
     )
 )

@@ -1,12 +1,13 @@
 """Bring the event data analysts already have into the incident schema.
 
-Supported: ACLED CSV exports (current and old), UCDP GED (the CSV, its HDX copy and the web
-explorer's download), a plain CSV with latitude/longitude, this dashboard's own CSV export, and
-spatial files (GeoJSON, GeoPackage, KML). One shared CSV reader finds the encoding, separator
+Supported (one entry each in geo.importers.formats.FORMATS): ACLED CSV exports (current and old),
+UCDP GED (the CSV, its HDX copy and the web explorer's download), the Global Terrorism Database's
+CSV, a plain CSV with latitude/longitude, this dashboard's own CSV export, and spatial files
+(GeoJSON, GeoPackage, KML). One shared CSV reader finds the encoding, separator
 and header; dates are read with a day/month order decided per file; every row that cannot be
 used is reported with its file row and reason, grouped for reading (ImportResult). Rows are
 validated a part at a time and held compactly until used (geo.incidents.compact).
-ACLED's terms do not allow redistribution: imported ACLED rows are for the user's own use.
+ACLED's and GTD's terms do not allow redistribution: imported rows of theirs are for the user's own use.
 """
 
 from __future__ import annotations
