@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from geo.importers import acled, dashboard, gtd, latlon, spatial, ucdp
 from geo.importers.reading import DateOrder, Reading
@@ -49,7 +50,7 @@ class Format:
     label: str
     suffixes: tuple[str, ...]
     sniff: Callable[[Collection[str]], bool]
-    convert: Callable[..., object]
+    convert: Callable[..., Any]
     day_first: DateOrder | None = None
     kind: str = field(default="table")
 
