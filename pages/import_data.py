@@ -1,4 +1,4 @@
-"""Import the event data analysts already have (ACLED, UCDP GED, CSV, GeoJSON/GPKG/KML)."""
+"""Import the event data analysts already have (the formats of geo.importers.formats)."""
 
 import hashlib
 import json
@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from geo.geojson_io import gdf_to_features
+from geo.importers import FORMATS as IMPORT_FORMATS
 from geo.importers import DateOrderUndecided, ImportFormatError, import_file
+from geo.importers.formats import SUFFIXES
 from geo.importers.present import full_report, groups_table, headline, preview, safe_upload_name
 from ui import data, datasets, sync_panel
 from ui.safe_text import safe
@@ -18,14 +20,7 @@ from ui.shell import ensure_app_shell
 
 ensure_app_shell()
 
-FORMATS = {
-    "Detect from the file": None,
-    "This dashboard's CSV export": "dashboard",
-    "ACLED export (CSV)": "acled",
-    "UCDP GED (CSV or web download)": "ucdp",
-    "CSV with latitude/longitude": "csv",
-    "GeoJSON / GeoPackage / KML": "spatial",
-}
+FORMATS = {"Detect from the file": None} | {f.label: f.name for f in IMPORT_FORMATS}
 ORDERS = {"Decide from the file": None, "Day first (07/02/2016 is 7 February)": True, "Month first (2 July)": False}
 TOGETHER, INSTEAD = "together with the shipped incidents", "instead of them"
 LIMIT_MB = st.get_option("server.maxUploadSize")
@@ -36,7 +31,7 @@ st.caption(
     safe(
         "Bring your own event data into this session: every page then shows it. Files up to {} MB. Nothing is "
         "saved unless you keep it (below, in your workspace), and the shipped data is never changed. ACLED's "
-        "terms forbid redistribution: imported ACLED rows are for your own use.",
+        "and GTD's terms forbid redistribution: imported ACLED and GTD rows are for your own use.",
         LIMIT_MB,
     )
 )
@@ -50,7 +45,7 @@ if current:
 
 sync_panel.update_section()  # kept datasets from an API: "Update now" (editors)
 
-upload = st.file_uploader("Event file", type=["csv", "tsv", "txt", "geojson", "json", "gpkg", "kml"], key="import_file")
+upload = st.file_uploader("Event file", type=[s.lstrip(".") for s in SUFFIXES], key="import_file")
 fmt_label = st.selectbox("Format", list(FORMATS), key="import_format")
 order_label = st.selectbox("Numeric dates such as 07/02/2016", list(ORDERS), key="import_dayfirst")
 source = st.text_input(

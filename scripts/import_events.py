@@ -1,4 +1,4 @@
-"""Import an event file (ACLED, UCDP GED, lat/lon CSV, GeoJSON/GPKG/KML) into a data folder the
+"""Import an event file (in any format listed under --format below) into a data folder the
 dashboard can use: PKIR_DATA_DIR=OUT streamlit run app.py
 
     python -m scripts.import_events events.csv --out mydata [--format acled] [--with-shipped]
@@ -25,6 +25,7 @@ import pandas as pd
 from geo.catalog import DATA_DIR, LAYERS
 from geo.geojson_io import gdf_to_features, write_feature_collection
 from geo.importers import FORMATS, ImportFormatError, import_file
+from geo.importers.formats import SUFFIXES
 from geo.loading import load_layer
 from geo.settings import SettingsError, settings
 from geo.store import open_store
@@ -38,11 +39,16 @@ def _args(argv):
         description=__doc__,  # whole: its first sentence runs over two lines, and the examples help
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument("file", type=Path, help="the event file (.csv, .tsv, .txt, .geojson, .json, .gpkg, .kml)")
+    ap.add_argument("file", type=Path, help=f"the event file ({', '.join(SUFFIXES)})")
     ap.add_argument("--out", type=Path, help="write a data folder for PKIR_DATA_DIR")
     ap.add_argument("--keep", metavar="NAME", help="keep in the workspace as NAME (rows updated by source id)")
     ap.add_argument("--database", metavar="URL", help="keep in this PostGIS database (NAME: --keep, else the file's)")
-    ap.add_argument("--format", choices=FORMATS, help="the file's format (default: found from the file)")
+    ap.add_argument(
+        "--format",
+        choices=[f.name for f in FORMATS],
+        help="the file's format (default: found from the file): "
+        + "; ".join(f"{f.name}: {f.label}" for f in FORMATS).replace("%", "%%"),
+    )
     ap.add_argument("--source", help="URL (or a citation with one) for rows that carry no source of their own")
     order = ap.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 07/02/2016 as 7 Feb")

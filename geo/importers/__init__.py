@@ -1,12 +1,13 @@
 """Bring the event data analysts already have into the incident schema.
 
-Supported: ACLED CSV exports (current and old), UCDP GED (the CSV, its HDX copy and the web
-explorer's download), a plain CSV with latitude/longitude, this dashboard's own CSV export, and
-spatial files (GeoJSON, GeoPackage, KML). One shared CSV reader finds the encoding, separator
+Supported (one entry each in geo.importers.formats.FORMATS): ACLED CSV exports (current and old),
+UCDP GED (the CSV, its HDX copy and the web explorer's download), the Global Terrorism Database's
+CSV, a plain CSV with latitude/longitude, this dashboard's own CSV export, and spatial files
+(GeoJSON, GeoPackage, KML). One shared CSV reader finds the encoding, separator
 and header; dates are read with a day/month order decided per file; every row that cannot be
 used is reported with its file row and reason, grouped for reading (ImportResult). Rows are
 validated a part at a time and held compactly until used (geo.incidents.compact).
-ACLED's terms do not allow redistribution: imported ACLED rows are for the user's own use.
+ACLED's and GTD's terms do not allow redistribution: imported rows of theirs are for the user's own use.
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from geo.importers import acled, dashboard, spatial, ucdp
-from geo.importers.build import Collector, Progress, dataset_source, id_label
+from geo.importers import spatial
+from geo.importers.build import Collector, Progress, dataset_source
 from geo.importers.csvfile import CsvTable, Row, open_csv
 from geo.importers.dates import decide_order, parse_date
+from geo.importers.formats import BY_NAME, FORMATS, NAMES, SPATIAL, Format, reads_table, sniff
 from geo.importers.heap import large_blocks_on_their_own_pages
-from geo.importers.latlon import LatLon
+from geo.importers.reading import Reading
 from geo.importers.result import DateOrderUndecided, ImportFormatError, ImportResult, ReasonGroup, group_reasons
 from geo.importers.values import country_name
 
 __all__ = [
+    "FORMATS",
     "DateOrderUndecided",
     "ImportFormatError",
     "ImportResult",
@@ -34,42 +37,34 @@ __all__ = [
     "parse_date",
     "sniff_format",
 ]
-FORMATS = ("dashboard", "acled", "ucdp", "csv", "spatial")
-FORMAT_NAMES = {"dashboard": "dashboard CSV", "acled": "ACLED", "ucdp": "UCDP GED", "csv": "CSV lat/lon"}
-CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
-def _sniff_table(table: CsvTable) -> str:
-    cols = table.columns
-    if {"id", "date_start", "latitude", "longitude", "source_urls"} <= cols:
-        return "dashboard"
-    if {"event_id_cnty", "event_date"} <= cols:
-        return "acled"
-    if {"date_start", "best"} <= cols or {"date_start", "best_est"} <= cols or {"relid", "best"} <= cols:
-        return "ucdp"
-    return "csv"
+def _sniffed(table: CsvTable) -> Format:
+    found = sniff(table.path.suffix, table.columns)
+    if found is None:
+        raise ImportFormatError(f"{table.path.name}: no import format reads these columns ({table.describe()})")
+    return found
 
 
 def sniff_format(path: str | Path) -> str:
-    """'dashboard', 'acled', 'ucdp', 'csv' or 'spatial', from the extension and the CSV header."""
+    """The name of the format a file is read as (geo.importers.formats: by suffix, then by the header)."""
     path = Path(path)
-    if path.suffix.lower() not in CSV_SUFFIXES:
-        return "spatial"
-    return _sniff_table(open_csv(path))
+    return _sniffed(open_csv(path)).name if reads_table(path.suffix) else SPATIAL.name
 
 
-def _convert_csv(table: CsvTable, collector: Collector, label, convert, progress: Progress | None) -> None:
+def _convert_rows(table: CsvTable, collector: Collector, reading: Reading, progress: Progress | None) -> None:
     names = table.header
     size = max(table.path.stat().st_size, 1)
     step, count = 5000, 0
+    convert, label = reading.convert, reading.label
     for count, (n, cells) in enumerate(table.rows(), start=1):
-        row = Row(names, cells)
+        row = Row(names, cells, n)
         try:
-            rec, lat, lon = convert(row, n)
+            rec, lat, lon = convert(row)
         except (ValueError, KeyError, TypeError, OverflowError) as exc:
-            collector.reject(n, label(row, n), str(exc))
+            collector.reject(n, label(row), str(exc))
         else:
-            collector.add(n, label(row, n), rec, lat, lon)
+            collector.add(n, label(row), rec, lat, lon)
         if progress and count % step == 0:
             progress(min(0.7 * count * 200 / size, 0.69), f"{count:,} rows read")
     collector.rows_read = count
@@ -89,54 +84,38 @@ def _date_texts(table: CsvTable, columns: tuple[str, ...]) -> set[str]:
     return seen
 
 
-def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> ImportResult:
+def _import_table(path: Path, fmt: Format | None, dayfirst, source, progress) -> ImportResult:
     table = open_csv(path)
-    fmt = fmt or _sniff_table(table)
-    default, label_of, date_columns = None, id_label, ("date_start", "date_end")
-    if fmt == "acled":
-        acled.check(table)
-        name, label, convert, default = (
-            "ACLED",
-            lambda r, n: acled.label(r),
-            lambda r, n: acled.convert(r),
-            acled.DAY_FIRST,
-        )
-        label_of, date_columns = acled.label_of, ("event_date",)
-    elif fmt == "ucdp":
-        name = ucdp.check(table)
-        label, convert = lambda r, n: ucdp.label(r), ucdp.make_convert("UCDP GED")
-        convert = (lambda c: lambda r, n: c(r))(convert)
-        default = ucdp.MONTH_FIRST if name == "UCDP web download" else None
-        label_of = ucdp.label_of
-    elif fmt == "dashboard":
-        dashboard.check(table)
-        name, label, convert = "dashboard CSV", lambda r, n: dashboard.label(r), lambda r, n: dashboard.convert(r)
-    elif fmt == "csv":
-        reader = LatLon(table)
-        name, label, convert = "CSV lat/lon", reader.label, reader.convert
-        date_columns = (reader.cols["date"], "date_end")
-    else:
-        raise ImportFormatError(f"{path.name}: format {fmt!r} is not a CSV format")
-    named = "/".join(c for c in dict.fromkeys(date_columns) if c in table.header) or date_columns[0]
-    order = decide_order(_date_texts(table, date_columns), path.name, named, dayfirst, default)
-    collector = Collector(path.name, name, source=dataset_source(source, path.name), label_of=label_of, order=order)
-    _convert_csv(table, collector, label, convert, progress)
+    fmt = fmt or _sniffed(table)
+    if fmt.kind != "table":
+        raise ImportFormatError(f"{path.name}: format {fmt.name!r} is not a CSV format")
+    reading: Reading = fmt.convert(table)
+    default = reading.day_first or fmt.day_first
+    order: tuple[bool | None, str | None] = (None, None)  # no date columns: the converter writes ISO dates
+    if reading.date_columns:
+        columns = reading.date_columns
+        named = "/".join(c for c in dict.fromkeys(columns) if c in table.header) or columns[0]
+        order = decide_order(_date_texts(table, columns), path.name, named, dayfirst, default)
+    collector = Collector(
+        path.name, reading.title, source=dataset_source(source, path.name), label_of=reading.label_of, order=order
+    )
+    _convert_rows(table, collector, reading, progress)
     if collector.rows_read == 0:
         raise ImportFormatError(f"{path.name}: the file has a header but no data rows ({table.describe()})")
-    reading = f"{path.name}: read as {name} ({table.describe()})"
-    return collector.finish(reading, dayfirst=dayfirst, default_order=default, progress=progress)
+    reading_line = f"{path.name}: read as {reading.title} ({table.describe()})"
+    return collector.finish(reading_line, dayfirst=dayfirst, default_order=default, progress=progress)
 
 
-def _import_spatial(path: Path, dayfirst, source, layer, progress) -> ImportResult:
+def _import_spatial(path: Path, fmt: Format, dayfirst, source, layer, progress) -> ImportResult:
     gdf, layers, chosen = spatial.read(path, layer)
     collector = Collector(
         path.name,
-        "spatial",
+        fmt.name,
         source=dataset_source(source, path.name),
         unit="feature",
         date_fields=("date_start", "date_end"),  # the properties as the README names them, whatever the file's
     )
-    spatial.to_collector(gdf, path.name, collector)
+    fmt.convert(gdf, path.name, collector)
     if len(layers) > 1:
         collector.notes.insert(
             0,
@@ -166,12 +145,13 @@ def import_file(
     """
     large_blocks_on_their_own_pages()
     path = Path(path)
-    if fmt is not None and fmt not in FORMATS:
-        raise ImportFormatError(f"unknown format {fmt!r} ({', '.join(FORMATS)})")
+    if fmt is not None and fmt not in BY_NAME:
+        raise ImportFormatError(f"unknown format {fmt!r} ({', '.join(NAMES)})")
     try:
-        if fmt == "spatial" or (fmt is None and path.suffix.lower() not in CSV_SUFFIXES):
-            return _import_spatial(path, dayfirst, source, layer, progress)
-        return _import_csv(path, fmt, dayfirst, source, progress)
+        chosen = BY_NAME[fmt] if fmt is not None else (None if reads_table(path.suffix) else SPATIAL)
+        if chosen is not None and chosen.kind == "spatial":  # also a suffix no table format reads: GDAL may
+            return _import_spatial(path, chosen, dayfirst, source, layer, progress)
+        return _import_table(path, chosen, dayfirst, source, progress)
     except ImportFormatError:
         raise
     except (OSError, UnicodeError, csv.Error, ValueError, OverflowError, RecursionError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geo.grades import acled as grade
 from geo.importers.csvfile import CsvTable, Row, require
+from geo.importers.reading import Reading
 from geo.importers.values import country, lat_lon, number
 
 URL = "https://acleddata.com/"
@@ -102,3 +103,9 @@ def convert(row: Row) -> tuple[dict, float, float]:
 def check(table: CsvTable) -> None:
     """Refuse a file without ACLED's columns."""
     require(table, NEEDS, "an ACLED")
+
+
+def reading(table: CsvTable) -> Reading:
+    """How an ACLED file is read (refused without ACLED's columns); its date order is the entry's DAY_FIRST."""
+    check(table)
+    return Reading("ACLED", convert, label, label_of, date_columns=("event_date",))

@@ -152,13 +152,14 @@ def open_csv(path: str | Path) -> CsvTable:
 
 
 class Row(dict):
-    """One data row: row[name] is the stripped cell ('' for a missing column or cell); raw() as written."""
+    """One data row: row[name] is the stripped cell ('' for a missing column or cell); raw() as written;
+    n its spreadsheet row."""
 
-    __slots__ = ("cells", "names")
+    __slots__ = ("cells", "n", "names")
 
-    def __init__(self, names: list[str], cells: list[str]):
+    def __init__(self, names: list[str], cells: list[str], n: int = 0):
         super().__init__(zip(names, (c.strip() for c in cells), strict=False))  # short rows: missing cells are ""
-        self.cells, self.names = cells, names
+        self.cells, self.names, self.n = cells, names, n
 
     def __missing__(self, name: str) -> str:
         return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from geo.importers.csvfile import CsvTable, Row, require
+from geo.importers.reading import Reading
 from geo.importers.values import lat_lon, number
 from geo.schema import INCIDENTS
 
@@ -66,3 +67,9 @@ def convert(row: Row) -> tuple[dict, float | None, float | None]:
 def check(table: CsvTable) -> None:
     """Refuse a file without the export's columns."""
     require(table, NEEDS, "this dashboard's export")
+
+
+def reading(table: CsvTable) -> Reading:
+    """How an export is read (refused without the export's columns)."""
+    check(table)
+    return Reading("dashboard CSV", convert, label)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geo.importers.acled import CATEGORY as ACLED_CATEGORY
 from geo.importers.csvfile import CsvTable, Row, require
+from geo.importers.reading import Reading
 from geo.importers.values import country, lat_lon, number
 
 NEEDS = {
@@ -20,18 +21,18 @@ class LatLon:
         self.cols = require(table, NEEDS, "a lat/lon CSV")
         self.stem = table.path.stem
 
-    def label(self, row: Row, n: int) -> str:
+    def label(self, row: Row) -> str:
         """How a report names a row."""
-        return f"id '{row['id'] or f'{self.stem}-{n - 1}'}'"
+        return f"id '{row['id'] or f'{self.stem}-{row.n - 1}'}'"
 
-    def convert(self, row: Row, n: int) -> tuple[dict, float, float]:
+    def convert(self, row: Row) -> tuple[dict, float, float]:
         """One row as an incident record (dates as written), latitude, longitude."""
         lat, lon = lat_lon(row[self.cols["lat"]], row[self.cols["lon"]])
         url = row["source_url"] or row["url"]
         place = row["place"] or row["location"] or None
         kind = row["sub_event_type"] or row["event_type"]  # an analyst's cut-down ACLED extract
         rec = {
-            "id": row["id"] or f"{self.stem}-{n - 1}",
+            "id": row["id"] or f"{self.stem}-{row.n - 1}",
             "title": row["title"]
             or (f"{kind} — {place}" if kind and place else kind)
             or f"Incident at {place or 'unnamed place'}",
@@ -52,3 +53,9 @@ class LatLon:
             "sources": [{"outlet": row["source"] or None, "url": url, "date": None}] if url else [],
         }
         return rec, lat, lon
+
+
+def reading(table: CsvTable) -> Reading:
+    """How a lat/lon CSV is read (refused without latitude, longitude and a date)."""
+    reader = LatLon(table)
+    return Reading("CSV lat/lon", reader.convert, reader.label, date_columns=(reader.cols["date"], "date_end"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geo.grades import ucdp as grade
 from geo.importers.csvfile import CsvTable, Row, require
+from geo.importers.reading import Reading
 from geo.importers.values import country, lat_lon, number
 
 URL = "https://ucdp.uu.se/downloads/"
@@ -123,3 +124,10 @@ def check(table: CsvTable) -> str:
     """Refuse a file without UCDP's columns; say which layout it is."""
     require(table, NEEDS, "a UCDP GED")
     return "UCDP web download" if "best_est" in table.columns else "UCDP GED"
+
+
+def reading(table: CsvTable) -> Reading:
+    """How a UCDP file is read (refused without UCDP's columns): the web download's dates are month-first."""
+    layout = check(table)
+    order = MONTH_FIRST if layout == "UCDP web download" else None
+    return Reading(layout, make_convert("UCDP GED"), label, label_of, day_first=order)

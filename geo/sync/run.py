@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.importers import ImportFormatError, import_file
+from geo.importers.formats import BY_NAME, Format
 from geo.incidents.compact import stored
 from geo.incidents.schema import KEY
 from geo.store.base import DatasetNotFound, SaveReport, SourceInfo, StoreError, check_name, empty_incidents
@@ -34,6 +35,7 @@ from geo.sync.state import open_book
 
 Progress = Callable[[float, str], None]
 SOURCES = {"acled": "ACLED API", "ucdp": "UCDP API"}
+FORMATS = {source: BY_NAME[source] for source in SOURCES}  # the import format each API's rows are read as
 
 
 @dataclass
@@ -87,13 +89,13 @@ def write_csv(rows: list[dict], path: Path) -> None:
             writer.writerow([_cell(row.get(c)) for c in columns])
 
 
-def import_rows(rows: list[dict], fmt: str, label: str):
+def import_rows(rows: list[dict], fmt: Format, label: str):
     """The rows through geo.importers as a file of this format would go (an ImportResult)."""
     with tempfile.TemporaryDirectory(prefix="pkir-sync-") as tmp:  # 0700: this user's alone
-        path = Path(tmp) / f"{label}.csv"
+        path = Path(tmp) / f"{label}{fmt.suffixes[0]}"
         write_csv(rows, path)
         try:
-            return import_file(path, fmt)
+            return import_file(path, fmt.name)
         except ImportFormatError as exc:
             raise SyncError(f"the API's rows could not be imported: {' '.join(str(exc).split())}") from exc
 
@@ -195,7 +197,7 @@ def sync_acled(
                 gone |= {str(r.get("event_id_cnty")) for r in page if r.get("event_id_cnty")}
         report = SyncReport(name, "acled", fetched=len(rows), requests=client.requests)
         progress(0.65, "Importing the rows")
-        result = import_rows(rows, "acled", "acled-api") if rows else None
+        result = import_rows(rows, FORMATS["acled"], "acled-api") if rows else None
         kept = _kept_ids(store, name)
         deleted = (gone & kept) - {str(r.get("event_id_cnty")) for r in rows} if kept else set()
         if result is not None:
@@ -263,7 +265,7 @@ def sync_ucdp(
             book.add_ucdp(client.requests)
         report = SyncReport(name, "ucdp", fetched=len(rows), requests=client.requests)
         progress(0.65, "Importing the rows")
-        result = import_rows(rows, "ucdp", f"ucdp-api-{version}") if rows else None
+        result = import_rows(rows, FORMATS["ucdp"], f"ucdp-api-{version}") if rows else None
         if result is not None:
             report.imported, report.rejected, report.reading = result.count, list(result.rejected), result.reading
         progress(0.8, "Saving")

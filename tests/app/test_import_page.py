@@ -14,11 +14,23 @@ def start(page: str = "pages/import_data.py") -> AppTest:
 
 
 def test_import_page_loads_and_offers_every_format():
+    from geo.importers.formats import FORMATS, SUFFIXES
+
     at = start()
     assert not at.exception
     assert at.title[0].value == "Import incidents"
     options = at.selectbox(key="import_format").options
     assert "ACLED export (CSV)" in options and "UCDP GED (CSV or web download)" in options
+    assert options == ["Detect from the file", *(f.label for f in FORMATS)]  # every entry's label, in order
+    assert list(at.file_uploader(key="import_file").proto.type) == list(SUFFIXES)
+
+
+def test_a_format_chosen_on_the_page_is_the_one_read():
+    gtd = (ROOT / "tests" / "data" / "import" / "gtd.csv").read_bytes()
+    at = upload(start(), "gtd.csv", gtd)
+    assert at.metric[0].value == "4 of 7"
+    at.selectbox(key="import_format").set_value("ACLED export (CSV)").run()
+    assert "not an ACLED file" in plain(at.error[0].value)
 
 
 def test_session_import_replaces_incidents_on_other_pages():
