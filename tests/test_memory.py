@@ -65,7 +65,6 @@ def data_folder(tmp_path, monkeypatch, settings_env):
     folder.mkdir()
     settings_env.setenv(WORKSPACE_ENV, str(tmp_path / "workspace"))
     settings_env.delenv(DATABASE_ENV, raising=False)
-    monkeypatch.setattr(shipped, "_CACHE", {})
     features = json.loads((DATA_DIR / LAYERS["incidents"].file).read_text(encoding="utf-8"))["features"][:5]
     _write(folder, features)
     return folder
@@ -76,8 +75,7 @@ def _write(folder: Path, features: list[dict]) -> None:
 
 
 def _read_fresh(folder: Path):
-    shipped._CACHE.clear()  # as a new server process would
-    return shipped.ShippedIncidents(folder).read()
+    return shipped.ShippedIncidents(folder).read()  # a new reader, as a new server process has
 
 
 def test_second_start_reads_the_cache_and_gets_the_same_frame(data_folder, monkeypatch):

@@ -152,17 +152,16 @@ def test_gzip_is_unpacked_within_a_cap_and_damage_is_refused():
 
 
 def test_listing_counts_the_ucdp_file_without_holding_it_and_a_broken_one_lists_empty(tmp_path):
-    from geo.store import shipped as module
-
     folder = tmp_path / "data"
     folder.mkdir()
     shutil.copy(DATA_DIR / LAYERS["incidents"].file, folder)
     shutil.copy(SHIPPED_FILE, folder)
     store = EmbeddedStore(tmp_path / "workspace", shipped=ShippedIncidents(folder))
     assert store.info(UCDP_NAME).rows == 6416
-    assert str(folder / UCDP_FILE) not in module._CACHE  # listed, not parsed: a server that never shows it
+    reader = store.also_shipped[UCDP_NAME]
+    assert not reader._held()  # listed, not parsed: a server that never shows it never holds it
     assert len(store.read(UCDP_NAME, columns=["country"])) == 6416
-    assert str(folder / UCDP_FILE) in module._CACHE
+    assert reader._held()
     cut = gzip.decompress(SHIPPED_FILE.read_bytes())[:100_000]  # a file cut short
     (folder / UCDP_FILE).write_bytes(gzip.compress(cut))
     assert store.info(UCDP_NAME).rows == 0

@@ -75,8 +75,14 @@ def usable(where: str) -> IncidentStore:
         if not where.startswith(DATABASE_SCHEMES):  # a workspace is checked on every use (a file read);
             opened.list()  # a database is asked only what the page needs (its errors are reported where met)
     except STORE_PROBLEMS as exc:
-        return ShippedOnly(where, problem_line(where, exc))
+        return _stand_in(where, problem_line(where, exc))
     return opened
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _stand_in(where: str, problem: str) -> ShippedOnly:
+    """The shipped-only store for a store that cannot be used, kept while its problem stays the same."""
+    return ShippedOnly(where, problem)
 
 
 def store_notice() -> tuple[str, str]:

@@ -78,10 +78,6 @@ SHIPPED_SETS = (
 )
 SHIPPED_NAMES = tuple(s.name for s in SHIPPED_SETS)
 
-_LOCK = threading.Lock()
-# path -> (mtime and size, sha256, (frame, report) or the error it raised): one entry per file, shared by every store
-_CACHE: dict[str, tuple[str, str, object]] = {}
-
 
 def _stamp(path: Path) -> str | None:
     try:
@@ -293,38 +289,11 @@ def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
     return digest, result
 
 
-def _loaded(path: Path) -> tuple[str, object] | None:
-    """(sha256, frame or exception) for the file as it is now; None when there is no file."""
-    stamp = _stamp(path)
-    if stamp is None:
-        return None
-    key = str(path)
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] == stamp:
-            return hit[1], hit[2]
-    try:
-        digest, result = _parsed(path, stamp)
-    except Exception as exc:  # a broken or refused shipped file: reported by read(), listed with 0 rows
-        digest, result = "", exc
-    _release_free_memory()
-    with _LOCK:
-        _CACHE[key] = (stamp, digest, result)
-    return digest, result
-
-
 _FEATURE = b'{"type":"Feature"'  # how a feature line of a built shipped file starts
-_COUNTS: dict[str, tuple[str, str, int]] = {}  # path -> (mtime and size, sha256, features)
 
 
-def _counted(path: Path) -> tuple[str, object] | None:
-    """(sha256, feature count or the error met) of a built shipped file, without parsing it; None when absent."""
-    stamp = _stamp(path)
-    if stamp is None:
-        return None
-    hit = _COUNTS.get(str(path))
-    if hit is not None and hit[0] == stamp:
-        return hit[1], hit[2]
+def _count(path: Path) -> tuple[str, object]:
+    """(sha256, feature count or the error met) of a built shipped file, without parsing it."""
     try:
         raw = read_bytes(path, path.parent)
         digest = hashlib.sha256(raw).hexdigest()
@@ -334,8 +303,6 @@ def _counted(path: Path) -> tuple[str, object] | None:
         rows = sum(1 for line in text.splitlines() if line.startswith(_FEATURE))
     except Exception as exc:  # a broken or refused file: listed with 0 rows, read() raises its errors
         return "", exc
-    with _LOCK:
-        _COUNTS[str(path)] = (stamp, digest, rows)
     return digest, rows
 
 
@@ -350,6 +317,36 @@ class ShippedIncidents:
     def __init__(self, folder: str | Path | None = None, kind: ShippedSet = SHIPPED_SETS[0]):
         self._folder = Path(folder) if folder is not None else None
         self.kind = kind
+        # the file as last read and as last counted: (mtime and size, sha256, (frame, report) / rows / the
+        # error met). Held by this reader, which its store holds (the pages' store is cached at the edge).
+        self._read: tuple[str, str, object] | None = None
+        self._rows: tuple[str, str, object] | None = None
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> tuple[str, object] | None:
+        """(sha256, (frame, report) or the exception met) for the file as it is now; None when there is none."""
+        path, stamp = self.path, _stamp(self.path)
+        if stamp is None:
+            return None
+        with self._lock:
+            if self._read is None or self._read[0] != stamp:
+                try:
+                    digest, result = _parsed(path, stamp)
+                except Exception as exc:  # a broken or refused shipped file: reported by read(), listed with 0 rows
+                    digest, result = "", exc
+                _release_free_memory()
+                self._read = (stamp, digest, result)
+            return self._read[1], self._read[2]
+
+    def _counted(self) -> tuple[str, object] | None:
+        """(sha256, feature count or the error met), without parsing the file; None when there is none."""
+        stamp = _stamp(self.path)
+        if stamp is None:
+            return None
+        with self._lock:
+            if self._rows is None or self._rows[0] != stamp:
+                self._rows = (stamp, *_count(self.path))
+            return self._rows[1], self._rows[2]
 
     @property
     def name(self) -> str:
@@ -371,7 +368,7 @@ class ShippedIncidents:
         The curated file is loaded for it; another shipped file is only counted (its features, one a
         line as scripts/build_ucdp_shipped.py writes them), so a server that never shows it never holds it.
         """
-        loaded = _loaded(self.path) if self.kind.name == SHIPPED or self._held() else _counted(self.path)
+        loaded = self._loaded() if self.kind.name == SHIPPED or self._held() else self._counted()
         if loaded is None:
             return None
         digest, result = loaded
@@ -383,13 +380,12 @@ class ShippedIncidents:
         return DatasetInfo(k.name, source, "", rows, version, read_only=True)
 
     def _held(self) -> bool:
-        """Is this file, as it is now, loaded in this process already?"""
-        hit = _CACHE.get(str(self.path))
-        return hit is not None and hit[0] == _stamp(self.path)
+        """Is this file, as it is now, loaded by this reader already?"""
+        return self._read is not None and self._read[0] == _stamp(self.path)
 
     def read(self) -> gpd.GeoDataFrame:
         """The validated shipped incidents (shared between callers: copy before changing)."""
-        loaded = _loaded(self.path)
+        loaded = self._loaded()
         if loaded is None:
             load_file(self.path, INCIDENTS, folder=self.path.parent)  # raises the loader's "file not found" error
         _digest, result = loaded
@@ -399,7 +395,7 @@ class ShippedIncidents:
 
     def report(self) -> ValidationReport | None:
         """The shipped file's validation report (notes and warnings), None when it did not load."""
-        loaded = _loaded(self.path)
+        loaded = self._loaded()
         if loaded is None or isinstance(loaded[1], Exception):
             return None
         return loaded[1][1]

@@ -342,13 +342,11 @@ def shipped_folder(tmp_path, monkeypatch, settings_env):
     (folder / LAYERS["incidents"].file).write_text(json.dumps(doc), encoding="utf-8")
     settings_env.setenv(workspace.WORKSPACE_ENV, str(tmp_path / "workspace"))
     settings_env.delenv(DATABASE_ENV, raising=False)
-    monkeypatch.setattr(shipped, "_CACHE", {})
     return folder
 
 
 def _fresh(folder: Path) -> gpd.GeoDataFrame:
-    shipped._CACHE.clear()  # as a new server process would
-    return shipped.ShippedIncidents(folder).read()
+    return shipped.ShippedIncidents(folder).read()  # a new reader, as a new server process has
 
 
 def _plant(entry: Path, fix_digest: bool) -> None:
