@@ -15,7 +15,7 @@ from geo.chronology import track_for_category
 from geo.countries import NAMES
 from geo.grades import grade_of
 from geo.records import safe_url
-from geo.schema import LOCATION_PRECISION, UNGRADED
+from geo.schema import GRADE_NAMES, LOCATION_PRECISION, UNGRADED
 
 # Fatality columns by side, in the order they are shown.
 SIDES = {
@@ -283,3 +283,12 @@ PAGE_SIZE = 200  # table rows sent to the browser at a time
 def page_count(rows: int, size: int = PAGE_SIZE) -> int:
     """Pages needed for rows table rows (at least one, possibly empty)."""
     return max(1, -(-rows // size))
+
+
+def by_grade(counts: pd.DataFrame) -> list[tuple[str, int]]:
+    """(grade, incidents) in the grades' order (geo.schema.GRADES, strongest first, then ungraded),
+    from the store's aggregate by "grade"; grades with no incident left out."""
+    if counts is None or counts.empty:
+        return []
+    found = dict(zip(counts["grade"].astype(str), counts["incidents"].astype(int), strict=True))
+    return [(g, found[g]) for g in (*GRADE_NAMES, UNGRADED) if found.get(g)]

@@ -115,6 +115,9 @@ with right:
             + "."
             + (f" The {h.unlocated} unlocated have no point and are not drawn on the map." if h.unlocated else "")
         )
+    by_grade = incident_stats.by_grade(queries.aggregate(matching, "grade"))
+    if by_grade:
+        st.caption("By verification: " + " · ".join(f"{md_escape(g)} {n:,}" for g, n in by_grade) + ".")
 
 # --- timeline ---------------------------------------------------------------------------------
 split_head, split_col = st.columns([4, 2], vertical_alignment="bottom")

@@ -218,3 +218,16 @@ def test_pages_of_the_table_hold_every_row_once_in_the_chosen_order(small, sort)
 
 def test_page_count_is_at_least_one():
     assert [incident_stats.page_count(n, 200) for n in (0, 1, 200, 201, 100_000)] == [1, 1, 1, 2, 500]
+
+
+def test_the_headline_counts_each_grade_strongest_first():
+    from geo.incident_stats import by_grade
+    from geo.loading import load_layer
+    from geo.store.query import IncidentQuery, ReferenceQueries
+
+    shipped = load_layer("incidents")[0]
+    counts = ReferenceQueries({"s": shipped}).aggregate(IncidentQuery(("s",)), "grade")
+    got = by_grade(counts)
+    assert [g for g, _ in got] == ["confirmed", "corroborated", "single source", "claimed", "disputed"]
+    assert dict(got) == shipped["grade"].value_counts().to_dict() and sum(n for _, n in got) == len(shipped)
+    assert by_grade(counts.iloc[:0]) == []

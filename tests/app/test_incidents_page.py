@@ -334,3 +334,9 @@ def test_the_table_shows_the_distance_to_the_border_and_under_near_to_the_target
     assert sorted(rows["id"]) == sorted(expected["id"])
     assert rows["km_to_target"].between(0, 60).all()
     assert "km_to_target" in zipped(downloads, "pkir-incidents.csv").splitlines()[0]
+
+
+def test_the_headline_splits_the_events_by_verification_grade():
+    at = open_page("pages/incidents.py")
+    line = next(c.value for c in at.caption if c.value.startswith("By verification:"))
+    assert "confirmed 10" in line and "disputed 4" in line and line.index("confirmed") < line.index("disputed")
