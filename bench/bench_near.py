@@ -64,8 +64,8 @@ def main() -> None:
 
 
 def _postgis(gdf: gpd.GeoDataFrame, source: SourceInfo, repeat: int) -> None:
-    from geo.store import open_store
-    from geo.store.query import IncidentQuery, open_queries
+    from geo.store import open_queries, open_store
+    from geo.store.query import IncidentQuery
     from tests.pg_cluster import ThrowawayCluster
 
     with ThrowawayCluster.start() as cluster:

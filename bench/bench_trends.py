@@ -28,9 +28,9 @@ from geo.districts import shipped_districts
 from geo.filters import IncidentFilter
 from geo.loading import load_layer, read_geojson
 from geo.schema import INCIDENTS
-from geo.store import open_store
+from geo.store import open_queries, open_store
 from geo.store.base import SourceInfo
-from geo.store.query import IncidentQuery, open_queries
+from geo.store.query import IncidentQuery
 from geo.trends import baseline_period, current_period, district_trends, hexagon_trends, query_cells
 from geo.validation import validate
 from views.map.build import map_html

@@ -266,7 +266,7 @@ class TrendCells:
 def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period, hidden=None) -> TrendCells:
     """The aggregate queries: per fine cell in each period, and the current one's by location precision.
 
-    engine: what geo.store.query.open_queries returns for these datasets (ui.queries.engine());
+    engine: what geo.store.open_queries returns for these datasets (ui.queries.engine());
     hidden: ids left out (probable duplicates hidden). Nothing is loaded whole.
     """
     from geo.store.query import IncidentQuery  # local: the store imports geo.filters

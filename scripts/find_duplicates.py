@@ -15,10 +15,9 @@ import sys
 from pathlib import Path
 
 from geo.duplicates import DEFAULT_DAYS, DEFAULT_KM, MIN_SCORE, candidate_pairs, pair_key, read_rows
-from geo.store import open_store
+from geo.store import open_queries, open_store
 from geo.store.base import StoreError, problem_line
 from geo.store.decisions import open_decisions
-from geo.store.query import open_queries
 
 SHOWN = 20  # pairs printed; --report writes every one
 

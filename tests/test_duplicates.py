@@ -19,10 +19,9 @@ from geo.duplicates import (
     pair_key,
     read_rows,
 )
-from geo.store import open_store
+from geo.store import open_queries, open_store
 from geo.store.base import StoreError
 from geo.store.decisions import Decision, WorkspaceDecisions, extra_records, open_decisions
-from geo.store.query import open_queries
 from scripts import find_duplicates
 from tests.duplicates_data import keep, ucdp_and_copy
 

@@ -12,9 +12,10 @@ from geo.catalog import DATA_DIR, LAYERS
 from geo.filters import IncidentFilter
 from geo.loading import gunzip_capped, load_file
 from geo.schema import INCIDENTS
+from geo.store import open_queries
 from geo.store.base import SHIPPED, ReadOnlyDataset
 from geo.store.embedded import EmbeddedStore
-from geo.store.query import IncidentQuery, open_queries
+from geo.store.query import IncidentQuery
 from geo.store.shipped import UCDP_FILE, UCDP_NAME, ShippedIncidents
 from geo.validation import LayerValidationError
 from scripts import build_ucdp_shipped as builder

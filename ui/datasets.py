@@ -14,9 +14,9 @@ import streamlit as st
 from geo.incidents.compact import stored
 from geo.settings import settings
 from geo.store import DATABASE_SCHEMES, open_store
-from geo.store.base import SHIPPED, IncidentStore, ShippedOnly, StoreError, problem_line
+from geo.store.base import SHIPPED, IncidentStore, StoreError, problem_line
 from geo.store.imports import most_common, source_of
-from geo.store.shipped import SHIPPED_SETS
+from geo.store.shipped import SHIPPED_SETS, ShippedOnly
 from geo.store.workspace import default_workspace, read_json, write_json
 from geo.sync.age import age_text
 from ui import access

@@ -21,8 +21,9 @@ import streamlit as st
 from geo.filters import IncidentFilter
 from geo.incidents.codec import incident_frame
 from geo.settings import settings
+from geo.store import open_queries
 from geo.store.base import SHIPPED
-from geo.store.query import MAP_COLUMNS, Choices, IncidentQuery, Page, open_queries
+from geo.store.query import MAP_COLUMNS, Choices, IncidentQuery, Page
 from geo.validation import LayerValidationError
 from ui import datasets
 from ui.data import SESSION_INCIDENTS, Loaded, show_errors

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.links import INCIDENT_PARAM
+from ui.url_codec import INCIDENT_PARAM
 
 
 @dataclass

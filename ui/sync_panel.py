@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.settings import settings
-from geo.store.base import ShippedOnly, StoreError
+from geo.store.base import StoreError
+from geo.store.shipped import ShippedOnly
 from geo.sync import run
 from geo.sync.age import age_text
 from geo.sync.http import SyncError

@@ -18,6 +18,7 @@ from datetime import date
 from geo.filters import IncidentFilter
 from geo.schema import GRADE_NAMES
 
+INCIDENT_PARAM = "incident"  # the selected incident's id, on every page that shows a record
 NAMES = (
     "from",
     "to",

@@ -2,14 +2,21 @@
 
 store = open_store()             # PKIR_WORKSPACE or the user's data folder
 store.list(); store.read(["shipped", "ACLED PAK"], IncidentFilter(...), columns=[...])
+engine = open_queries(store, names)   # what pages ask (geo.store.query): DuckDB or PostGIS
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from geo.settings import DATABASE_ENV as DATABASE_ENV
 from geo.settings import DATABASE_SCHEMES as DATABASE_SCHEMES
 from geo.settings import settings
 from geo.store.base import IncidentStore
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 def open_store(location: str | None = None) -> IncidentStore:
@@ -25,3 +32,16 @@ def open_store(location: str | None = None) -> IncidentStore:
     from geo.store.embedded import EmbeddedStore
 
     return EmbeddedStore(location)
+
+
+def open_queries(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None):
+    """What a page asks: the store's query engine over these datasets (SQL in PostGIS, DuckDB over the
+    embedded files), with frames held in memory by name (a session's own import) joining them."""
+    from geo.store.postgis import PostgisStore  # local: imported when first asked
+    from geo.store.postgis_query import PostgisQueries
+
+    if isinstance(store, PostgisStore):
+        return PostgisQueries(store, frames)
+    from geo.store.engine import engine_for
+
+    return engine_for(store, names, frames)

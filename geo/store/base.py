@@ -229,13 +229,13 @@ class IncidentStore(ABC):
     here are the same for every implementation.
     """
 
-    def __init__(self, shipped=None):
-        from geo.store.shipped import SHIPPED_SETS, ShippedIncidents  # local: shipped imports this module
-
-        self.shipped = shipped if shipped is not None else ShippedIncidents()
-        # the other shipped datasets (UCDP GED), read from the same data folder as the curated one
-        sibling = getattr(self.shipped, "sibling", None)
-        self.also_shipped = {k.name: sibling(k) for k in SHIPPED_SETS[1:]} if sibling else {}
+    def __init__(self, shipped):
+        """shipped: the curated dataset's reader (geo.store.shipped.ShippedIncidents, which the
+        implementations give); its siblings() are the other shipped datasets (UCDP GED), read from
+        the same data folder."""
+        self.shipped = shipped
+        siblings = getattr(shipped, "siblings", None)
+        self.also_shipped = siblings() if siblings else {}
 
     def shipped_frame(self, name: str) -> gpd.GeoDataFrame | None:
         """The rows of a shipped dataset by name (validated, shared: copy before changing); None for another name."""
@@ -379,34 +379,6 @@ def already_kept(infos: Sequence[DatasetInfo], name: str, source: SourceInfo) ->
                 return f"{source.file_name} is already kept with the same content"
             return f"{source.file_name} is already kept, as '{info.name}'"
     return ""
-
-
-class ShippedOnly(IncidentStore):
-    """The shipped dataset alone, standing in for a store that cannot be used: saving and removing say why.
-
-    problem is the one line naming the store's location and what is wrong with it.
-    """
-
-    def __init__(self, location: str, problem: str, shipped=None):
-        super().__init__(shipped)
-        self._location, self.problem = location, problem
-
-    @property
-    def location(self) -> str:
-        """Where the store that could not be used lives."""
-        return self._location
-
-    def _kept_infos(self) -> list[DatasetInfo]:
-        return []
-
-    def _read_kept(self, name, flt, bbox, columns) -> gpd.GeoDataFrame:
-        raise DatasetNotFound(f"no dataset named '{name}'")
-
-    def _save_kept(self, name, incidents, source, mode) -> SaveReport:
-        raise StoreError(self.problem)
-
-    def _remove_kept(self, name) -> None:
-        raise StoreError(self.problem)
 
 
 def problem_line(location: str, exc: BaseException) -> str:

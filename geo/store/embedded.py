@@ -49,6 +49,7 @@ from geo.store.base import (
     reference_query,
 )
 from geo.store.manifest import IN_DATASETS, MANIFEST_FORMAT, MANIFEST_TMP, check_manifest, tidy
+from geo.store.shipped import ShippedIncidents
 from geo.store.workspace import (
     default_workspace,
     locked,
@@ -97,7 +98,7 @@ class EmbeddedStore(IncidentStore):
     """Kept datasets in a workspace folder (default: PKIR_WORKSPACE or the user's data directory)."""
 
     def __init__(self, folder: str | Path | None = None, file_format: str = formats.DEFAULT, shipped=None):
-        super().__init__(shipped)
+        super().__init__(shipped if shipped is not None else ShippedIncidents())
         self.folder = prepare(Path(folder) if folder is not None else default_workspace())
         self.backend = formats.BACKENDS[file_format]
 

@@ -58,6 +58,7 @@ from geo.store.base import (
     StoreError,
     already_kept,
 )
+from geo.store.shipped import ShippedIncidents
 from geo.validation import NUL
 
 WRITE_LOCK = 7_064_626_902  # pg_advisory_xact_lock key held by every save and removal
@@ -266,7 +267,7 @@ class PostgisStore(IncidentStore):
     """Kept datasets in a PostGIS database (geo.store.migrations makes its tables)."""
 
     def __init__(self, url: str, write_url: str | None = None, migrate: bool = True, shipped=None):
-        super().__init__(shipped)
+        super().__init__(shipped if shipped is not None else ShippedIncidents())
         self.url = url.replace("postgresql+psycopg://", "postgresql://", 1)
         configured = settings()
         if write_url is None and url == configured.database_url:  # the configured pair (PKIR_DATABASE_WRITE_URL)

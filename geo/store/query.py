@@ -30,7 +30,7 @@ Meaning (every implementation follows ``ReferenceQueries``, which computes it in
 
 What a page calls (build the engine once per dataset version, e.g. cached by store.version_key):
 
-    engine = open_queries(store, names, frames={"my import": gdf})   # DuckEngine or PostgisQueries
+    engine = geo.store.open_queries(store, names, frames={"my import": gdf})   # DuckEngine or PostgisQueries
     engine.rows(IncidentQuery(names, flt, bbox=view, columns=MAP_COLUMNS))           # map payload
     engine.page(IncidentQuery(names, flt, columns=(...), order=..., limit=50, offset=k))  # explorer
     engine.summary(IncidentQuery(names, flt))                           # the headline figures
@@ -486,16 +486,3 @@ def reference_keys(name: str, rows: pd.DataFrame) -> pd.Series:
     if name == "grade":
         return rows["grade"].map(lambda v: v if isinstance(v, str) else UNGRADED).astype(object)
     return rows["category"].map(lambda v: v if isinstance(v, str) else None).astype(object)  # "category"
-
-
-def open_queries(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None):
-    """What a page asks: the store's query engine over these datasets (SQL in PostGIS, DuckDB over the
-    embedded files), with frames held in memory by name (a session's own import) joining them."""
-    from geo.store.postgis import PostgisStore  # local: the engines import this module
-    from geo.store.postgis_query import PostgisQueries
-
-    if isinstance(store, PostgisStore):
-        return PostgisQueries(store, frames)
-    from geo.store.engine import engine_for
-
-    return engine_for(store, names, frames)

@@ -35,7 +35,16 @@ from geo.loading import GZ_SUFFIX, file_digest, gunzip_capped, load_file, read_b
 from geo.schema import INCIDENTS
 from geo.settings import settings
 from geo.store import formats
-from geo.store.base import SHIPPED, DatasetInfo, SourceInfo, StoreError, file_sha256
+from geo.store.base import (
+    SHIPPED,
+    DatasetInfo,
+    DatasetNotFound,
+    IncidentStore,
+    SaveReport,
+    SourceInfo,
+    StoreError,
+    file_sha256,
+)
 from geo.store.workspace import STATIC as _STATIC  # noqa: F401 (tests name the served folder through this module)
 from geo.store.workspace import default_workspace, forbidden_place, open_beside, real_folder, write_json
 from geo.validation import ValidationReport
@@ -362,6 +371,10 @@ class ShippedIncidents:
         """The reader of another shipped dataset of the same data folder."""
         return ShippedIncidents(self._folder, kind)
 
+    def siblings(self) -> dict[str, ShippedIncidents]:
+        """The readers of the other shipped datasets of SHIPPED_SETS, by name."""
+        return {k.name: self.sibling(k) for k in SHIPPED_SETS if k.name != self.kind.name}
+
     def info(self) -> DatasetInfo | None:
         """The manifest entry of the shipped file (None when there is no file).
 
@@ -399,6 +412,34 @@ class ShippedIncidents:
         if loaded is None or isinstance(loaded[1], Exception):
             return None
         return loaded[1][1]
+
+
+class ShippedOnly(IncidentStore):
+    """The shipped dataset alone, standing in for a store that cannot be used: saving and removing say why.
+
+    problem is the one line naming the store's location and what is wrong with it.
+    """
+
+    def __init__(self, location: str, problem: str, shipped: ShippedIncidents | None = None):
+        super().__init__(shipped if shipped is not None else ShippedIncidents())
+        self._location, self.problem = location, problem
+
+    @property
+    def location(self) -> str:
+        """Where the store that could not be used lives."""
+        return self._location
+
+    def _kept_infos(self) -> list[DatasetInfo]:
+        return []
+
+    def _read_kept(self, name, flt, bbox, columns) -> gpd.GeoDataFrame:
+        raise DatasetNotFound(f"no dataset named '{name}'")
+
+    def _save_kept(self, name, incidents, source, mode) -> SaveReport:
+        raise StoreError(self.problem)
+
+    def _remove_kept(self, name) -> None:
+        raise StoreError(self.problem)
 
 
 if __name__ == "__main__":  # the child of _parse_in_child: python -m geo.store.shipped FILE

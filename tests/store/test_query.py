@@ -22,6 +22,7 @@ from geo.incident_stats import SIDES, headline, monthly, track_of
 from geo.loading import load_layer
 from geo.near import UnknownTarget, search_box
 from geo.schema import GRADE_NAMES
+from geo.store import open_queries
 from geo.store.base import SHIPPED, DatasetNotFound, StoreError
 from geo.store.query import (
     GROUPINGS,
@@ -29,7 +30,6 @@ from geo.store.query import (
     IncidentQuery,
     ReferenceQueries,
     key_columns,
-    open_queries,
 )
 
 FILTERS = [

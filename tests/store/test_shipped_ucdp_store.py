@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from geo.filters import IncidentFilter
+from geo.store import open_queries
 from geo.store.base import SHIPPED, ReadOnlyDataset
-from geo.store.query import IncidentQuery, open_queries
+from geo.store.query import IncidentQuery
 from geo.store.shipped import UCDP_NAME
 
 SINCE_2019 = IncidentFilter(date_from="2019-01-01")  # 99 + 145 + 189 events in 2019-2021
