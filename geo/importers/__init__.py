@@ -12,6 +12,7 @@ ACLED's terms do not allow redistribution: imported ACLED rows are for the user'
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from geo.importers import acled, dashboard, spatial, ucdp
@@ -92,7 +93,9 @@ def _date_texts(table: CsvTable, columns: tuple[str, ...]) -> set[str]:
 def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> ImportResult:
     table = open_csv(path)
     fmt = fmt or _sniff_table(table)
-    default, label_of, date_columns = None, id_label, ("date_start", "date_end")
+    convert: Callable[[Row, int], tuple[dict, float | None, float | None]]  # a row and its number -> record, lat, lon
+    date_columns: tuple[str, ...] = ("date_start", "date_end")
+    default, label_of = None, id_label
     if fmt == "acled":
         acled.check(table)
         name, label, convert, default = (
@@ -104,8 +107,8 @@ def _import_csv(path: Path, fmt: str | None, dayfirst, source, progress) -> Impo
         label_of, date_columns = acled.label_of, ("event_date",)
     elif fmt == "ucdp":
         name = ucdp.check(table)
-        label, convert = lambda r, n: ucdp.label(r), ucdp.make_convert("UCDP GED")
-        convert = (lambda c: lambda r, n: c(r))(convert)
+        by_row = ucdp.make_convert("UCDP GED")
+        label, convert = lambda r, n: ucdp.label(r), lambda r, n: by_row(r)
         default = ucdp.MONTH_FIRST if name == "UCDP web download" else None
         label_of = ucdp.label_of
     elif fmt == "dashboard":

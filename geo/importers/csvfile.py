@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,7 +170,7 @@ class Row(dict):
             return ""
 
 
-def require(table: CsvTable, needs: dict[str, tuple[str, ...]], fmt: str) -> dict[str, str]:
+def require(table: CsvTable, needs: Mapping[str, Sequence[str]], fmt: str) -> dict[str, str]:
     """For each needed field, the first of its accepted column names present; refuses naming the missing."""
     found: dict[str, str] = {}
     missing: list[str] = []

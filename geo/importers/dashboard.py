@@ -10,9 +10,7 @@ from geo.schema import INCIDENTS
 
 EXPORT_SEP = ";"  # lists in the export are '; '-joined
 _GUARDED = re.compile(r"^'(?=[=+\-@\t\r])")  # the export's spreadsheet guard before = + - @ tab CR
-NEEDS: dict[str, tuple[str, ...]] = {
-    k: (k,) for k in ("id", "title", "date_start", "latitude", "longitude", "source_urls")
-}
+NEEDS = {k: (k,) for k in ("id", "title", "date_start", "latitude", "longitude", "source_urls")}
 _FIELDS = [f for f in INCIDENTS.fields if f.name != "sources"]
 _DATES = {"date_start", "date_end"}
 

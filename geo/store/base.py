@@ -16,6 +16,7 @@ the store test suite checks each implementation against it.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import unicodedata
 from abc import ABC, abstractmethod
@@ -263,7 +264,7 @@ class IncidentStore(ABC):
         shipped = self.shipped.info()
         return ([shipped] if shipped is not None else []) + kept
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:  # "list" here is the method above
         """The names of every dataset, in list() order."""
         return [i.name for i in self.list()]
 

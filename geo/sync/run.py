@@ -141,7 +141,7 @@ def save_changes(store, name: str, result, deleted: set[str], source: SourceInfo
 
 def _check_source(state: dict | None, name: str, kind: str) -> None:
     if state is not None and state.get("source") != kind:
-        other = SOURCES.get(state.get("source"), "another source")
+        other = SOURCES.get(str(state.get("source")), "another source")
         raise SyncError(f"'{name}' is kept from the {other}; choose another name")
 
 
