@@ -32,7 +32,7 @@ from geo.sync import acled, http, ucdp
 from geo.sync.http import SyncError
 from geo.sync.state import open_book
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], object]  # share done, what is happening; what it returns is not used
 SOURCES = {"acled": "ACLED API", "ucdp": "UCDP API"}
 
 
