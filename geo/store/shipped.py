@@ -44,7 +44,8 @@ ATTRIBUTION = "Pakistan–Iran border dashboard, curated events; each event cite
 
 _LOCK = threading.Lock()
 # path -> (mtime and size, sha256, (frame, report) or the error it raised): one entry per file, shared by every store
-_CACHE: dict[str, tuple[str, str, object]] = {}
+Parsed = tuple[gpd.GeoDataFrame, ValidationReport] | Exception  # a validated layer and its report, or why not
+_CACHE: dict[str, tuple[str, str, Parsed]] = {}
 
 
 def _stamp(path: Path) -> str | None:
@@ -241,7 +242,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
+def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, Parsed]:
     """(sha256, (frame, report)) of the file, from the cache when it holds these bytes."""
     # through the loader's checks: a link out of the folder, a pipe or an oversize file is refused, never read
     digest = file_digest(path, path.parent)
@@ -257,7 +258,7 @@ def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
     return digest, result
 
 
-def _loaded(path: Path) -> tuple[str, object] | None:
+def _loaded(path: Path) -> tuple[str, Parsed] | None:
     """(sha256, frame or exception) for the file as it is now; None when there is no file."""
     stamp = _stamp(path)
     if stamp is None:
@@ -307,6 +308,7 @@ class ShippedIncidents:
         loaded = _loaded(self.path)
         if loaded is None:
             load_layer("incidents", self.path.parent)  # raises the loader's "file not found" error
+        assert loaded is not None
         _digest, result = loaded
         if isinstance(result, Exception):
             raise result

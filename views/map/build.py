@@ -20,7 +20,16 @@ from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.basemaps import BASEMAPS
-from views.map.elements import IncidentLayer, Legend, PlayControl, PlayState, Runtime, Sync, TileFailureNote
+from views.map.elements import (
+    FeatureLayer,
+    IncidentLayer,
+    Legend,
+    PlayControl,
+    PlayState,
+    Runtime,
+    Sync,
+    TileFailureNote,
+)
 from views.map.layers import IncidentSource, feature_layer, incident_source
 from views.map.legend import legend_html
 from views.map.styles import fatality_radius
@@ -40,7 +49,7 @@ class BuiltMap:
     groups: list[folium.FeatureGroup]
     summary: dict = field(default_factory=dict)
     center: tuple[float, float] | None = None  # where the page asked to look (a selected feature)
-    zoom: int | None = None
+    zoom: float | None = None  # Leaflet zooms in quarter steps (zoomSnap)
 
 
 def region_bounds(layers: Mapping[str, gpd.GeoDataFrame | None]) -> list[list[float]]:
@@ -185,17 +194,17 @@ def build_map(
             continue
         g = folium.FeatureGroup(name=LAYERS[layer_id].title)
         if LAYERS[layer_id].drawing.symbol == "incident":
-            shown = incidents if incidents is not None else None if asked else gdf.iloc[0:0]
+            shown = incidents if incidents is not None else None if asked or gdf is None else gdf.iloc[0:0]
             src = source if source is not None else incident_source(shown)
             n = src.count
-            element = IncidentLayer(
+            element: IncidentLayer | FeatureLayer = IncidentLayer(
                 src,
                 clustered_radius=45 if n > CLUSTER_THRESHOLD else 10,
                 chunked=n > CHUNKED_THRESHOLD,
                 beside=payload_beside and not standalone,
             )
             summary.update(
-                incidents_total=incident_total if incident_total is not None else len(gdf),
+                incidents_total=incident_total if incident_total is not None else len(gdf) if gdf is not None else n,
                 incidents_drawn=n,
                 incidents_unlocated=int((~located(shown)).sum()) if shown is not None and len(shown) else 0,
                 clustered=n > CLUSTER_THRESHOLD,
