@@ -94,7 +94,7 @@ class SharedTexts:
 
     SAMPLE = 4096  # values seen before the first check; checked again at each doubling
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.memo: dict | None = {}
         self.seen = 0
         self.parts: dict = {}

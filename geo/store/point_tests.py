@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import duckdb
 import geopandas as gpd
@@ -38,7 +39,7 @@ class Shapes:
     """The shipped shapes one engine's point tests measure against: a Near target's geometry, a
     district's polygon (None for an unknown id), each read on first use and held with the engine."""
 
-    def __init__(self, folder=None):
+    def __init__(self, folder: str | Path | None = None) -> None:
         self._folder = folder
         self._held: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
