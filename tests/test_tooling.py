@@ -108,3 +108,21 @@ def test_the_metadata_reads_the_requirements_file():
     deps = expanded["project"]["dependencies"]
     names = {re.split(r"[\[<>=!~; ]", d, maxsplit=1)[0].lower() for d in deps}
     assert names == _names(ROOT / "requirements.txt")
+
+
+def test_each_pin_a_shim_needs_names_the_code_and_the_private_parts_it_uses():
+    """requirements.txt's "shim:" notes stay true: the files exist and use each private name given."""
+    notes = {}
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#") and "# shim:" in line:
+            requirement, note = line.split("# shim:", 1)
+            notes[requirement.strip()] = note
+    assert {re.split(r"[<>=]", r, maxsplit=1)[0] for r in notes} >= {"geopandas", "folium", "streamlit-folium"}
+    for requirement, note in notes.items():
+        assert "<" in requirement, f"{requirement}: a shim needs an upper bound"
+        files = re.findall(r"[\w.]+/[\w./]+\.(?:py|js)", note)
+        privates = re.findall(r"(?<!\w)_{1,2}[A-Za-z]\w*", note)
+        assert files and privates, requirement
+        texts = [(ROOT / f).read_text(encoding="utf-8") for f in files]
+        for name in privates:
+            assert any(name in text for text in texts), f"{requirement}: {name} is no longer used where it says"
