@@ -194,6 +194,14 @@ def density_of(counts: pd.DataFrame, max_rows: int = DENSITY_ROWS) -> pd.DataFra
     )
 
 
+def _period_label(years: tuple[int, int] | None) -> str:
+    """'2020–2024', '2023', or 'all years'."""
+    if years is None:
+        return "all years"
+    first, last = years
+    return str(first) if first == last else f"{first}–{last}"
+
+
 @dataclass(frozen=True)
 class ChronologyView:
     """What the chronology shows for one filter and one period."""
@@ -217,10 +225,7 @@ class ChronologyView:
 
     def period_label(self) -> str:
         """'2020–2024', '2023', or 'all years'."""
-        if self.years is None:
-            return "all years"
-        first, last = self.years
-        return str(first) if first == last else f"{first}–{last}"
+        return _period_label(self.years)
 
     def thinning(self) -> str | None:
         """What the chart leaves out, in plain words (None when it draws every matching event)."""
@@ -350,7 +355,7 @@ class PeriodView:
 
     def period_label(self) -> str:
         """'2020–2024', '2023', or 'all years'."""
-        return ChronologyView.period_label(self)
+        return _period_label(self.years)
 
     def thinning(self) -> str | None:
         """What the chart leaves out, in plain words (None when it draws every matching event)."""

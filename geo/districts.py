@@ -66,7 +66,7 @@ def assign_districts(incidents: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -
     if incidents.crs is not None and districts.crs is not None and incidents.crs != districts.crs:
         incidents = incidents.to_crs(districts.crs)
     found = district_index(incidents.geometry.to_numpy(), districts.geometry.to_numpy())
-    ids = np.append(districts["id"].to_numpy(dtype=object), None)  # position -1 takes the None
+    ids = np.append(districts["id"].to_numpy(dtype=object), np.array([None], dtype=object))  # -1 takes the None
     precision = incidents["location_precision"] if "location_precision" in incidents.columns else None
     return pd.DataFrame(
         {
@@ -134,7 +134,8 @@ def district_geometry(district_id: str, folder: str | Path | None = None):
 def district_box(district_id: str, folder: str | Path | None = None) -> tuple[float, float, float, float] | None:
     """The lon/lat box of a shipped district's polygon, None for an id the layer does not have."""
     try:
-        return tuple(float(v) for v in district_geometry(district_id, folder).bounds)
+        west, south, east, north = district_geometry(district_id, folder).bounds
+        return float(west), float(south), float(east), float(north)
     except UnknownDistrict:
         return None
 

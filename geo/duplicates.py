@@ -336,7 +336,7 @@ def hidden_records(pairs: pd.DataFrame, decided: Mapping, names) -> set[str]:
     groups: dict[str, list[str]] = {}
     for member in parent:
         groups.setdefault(root(member), []).append(member)
-    hidden = set()
+    hidden: set[str] = set()
     for members in groups.values():
         kept = min(members, key=lambda m: (rank.get(dataset_of[m], len(rank)), m))
         hidden.update(m for m in members if m != kept)

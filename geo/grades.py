@@ -184,7 +184,9 @@ def curated(props: Mapping) -> Verdict:
         denied_by = "; ".join(p for p in said if p != mine) or None
         why = "the accounts conflict: " + " — ".join(f"{p}: {_quoted(c)}" for p, c in said.items())
     elif grade == "confirmed":
-        why = f"an official account ({OFFICIAL.search(notes).group(0)}) that no other party disputes"
+        named = OFFICIAL.search(notes)
+        assert named is not None  # the grade is confirmed only when an official account is named
+        why = f"an official account ({named.group(0)}) that no other party disputes"
     elif grade == "claimed":
         why = f"claimed by {claimed_by}, with no official account"
     elif grade == UNGRADED:

@@ -10,6 +10,7 @@ import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeGuard
 
 import geopandas as gpd
 import numpy as np
@@ -161,7 +162,7 @@ def _crs_from_member(doc: dict, source: str) -> CRS | None:
         raise LayerValidationError(source, [f"unknown CRS {name!r}: cannot tell where the coordinates are"]) from exc
 
 
-def _plain_point(raw) -> bool:
+def _plain_point(raw) -> TypeGuard[dict]:
     """A GeoJSON Point with exactly two plain numbers (the common case, read fast)."""
     if not isinstance(raw, dict) or raw.get("type") != "Point":
         return False
@@ -225,7 +226,9 @@ def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoD
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise LayerValidationError(source, ["not a GeoJSON FeatureCollection (expected 'type' and a 'features' list)"])
     crs = _crs_from_member(doc, source)
-    rows, geoms, problems = [], [], []
+    rows: list[dict] = []
+    geoms: list = []  # shapely geometries, None where the point is built below
+    problems: list[str] = []
     points: dict[int, list] = {}  # plain 2-D points, built in one vectorised call below
     for pos, feat in enumerate(doc["features"]):
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
@@ -235,14 +238,14 @@ def read_geojson(path: str | Path, folder: str | Path | None = None) -> gpd.GeoD
         if not isinstance(props, dict):
             problems.append(f"feature {pos}: 'properties' is not an object")
             continue
-        raw = feat.get("geometry")
-        if _plain_point(raw):
-            points[len(geoms)] = raw["coordinates"]
+        geom = feat.get("geometry")
+        if _plain_point(geom):
+            points[len(geoms)] = geom["coordinates"]
             geoms.append(None)
             rows.append(props)
             continue
         try:
-            geoms.append(shape(raw) if raw else None)
+            geoms.append(shape(geom) if geom else None)
         except (GeometryTypeError, ValueError, TypeError, KeyError, AttributeError) as exc:
             label = f"feature {pos} (id '{props['id']}')" if "id" in props else f"feature {pos}"
             problems.append(f"{label}: unreadable geometry: {exc}")

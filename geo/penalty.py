@@ -259,6 +259,7 @@ def article_check(as_of: date = date(2023, 12, 31)) -> ArticleCheck:
     """The seed article's penalty claims checked against its own rate and dates."""
     stated = next(c for c in claims() if c.id == "article_rate")
     claimed = next(c for c in claims() if c.id == "article_total").amount_usd
+    assert stated.amount_usd is not None and stated.start is not None and claimed is not None  # both stated
     at_rate = total_liability(stated.amount_usd, stated.start, as_of, per="year")
     return ArticleCheck(
         years_counted=as_of.year - stated.start.year + 1,
@@ -281,6 +282,7 @@ def claim_table(as_of=None) -> pd.DataFrame:
     for c in claims():
         implied = None
         if c.kind == "rate":
+            assert c.amount_usd is not None and c.per is not None  # a rate claim states both
             implied = total_liability(c.amount_usd, c.start or FIRST_GAS_DUE, as_of, c.per)
         rows.append(
             {
@@ -355,12 +357,18 @@ def money(usd: float | None, digits: int = 2) -> str:
     return f"US${usd:,.0f}"
 
 
+def _stated(amount: float | None) -> float:
+    """A total claim's amount, which every total claim states."""
+    assert amount is not None
+    return amount
+
+
 def claim_points() -> pd.DataFrame:
     """The totals the sources claim, as (date, US$ bn, label) points for the chart."""
     rows = [
         {
             "date": pd.Timestamp(c.as_of),
-            "usd_bn": c.amount_usd / 1e9,
+            "usd_bn": _stated(c.amount_usd) / 1e9,
             "claim": f"{c.outlet}: {c.statement}",
             "published": c.published,
             "label": c.label,

@@ -220,7 +220,8 @@ def other_sections(text: str) -> list[tuple[str, str]]:
     escaped so that no LaTeX is typeset.
     """
     out: list[tuple[str, str]] = []
-    heading, body = None, []
+    heading: str | None = None
+    body: list[str] = []
     for line in [*text.splitlines(), "## "]:
         if line.startswith("## ") or line.startswith("# "):
             if heading is not None:

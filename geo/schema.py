@@ -256,7 +256,7 @@ TOWNS = LayerSchema(
     ),
     ("Point",),
 )
-_INT = {"kind": "int", "nullable": True}
+_INT: dict = {"kind": "int", "nullable": True}
 INCIDENTS = LayerSchema(
     _common(
         Field("title"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Mapping
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import platformdirs
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ImportError:  # Python 3.10: secrets.toml is not read for credentials (set the environment variables)
+else:  # Python 3.10: secrets.toml is not read for credentials (set the environment variables)
     tomllib = None
 
 DATA_DIR_ENV = "PKIR_DATA_DIR"

@@ -176,7 +176,7 @@ def cells_in_districts(cells: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.S
     lon, lat = cells["lon"].to_numpy(), cells["lat"].to_numpy()
     inside = np.flatnonzero((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
     found = district_index(gpd.points_from_xy(lon[inside], lat[inside]).to_numpy(), districts.geometry.to_numpy())
-    ids = np.append(districts["id"].to_numpy(dtype=object), None)
+    ids = np.append(districts["id"].to_numpy(dtype=object), np.array([None], dtype=object))
     out.iloc[inside] = ids[found]
     return out
 

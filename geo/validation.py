@@ -144,7 +144,7 @@ def _sources_problem(value) -> str | None:
     return None
 
 
-_PLAIN_TYPES = {"str": {str}, "int": {int}, "float": {int, float}}
+_PLAIN_TYPES: dict[str, set[type]] = {"str": {str}, "int": {int}, "float": {int, float}}
 NUL = "\x00"
 
 
@@ -199,7 +199,7 @@ def check_properties(gdf, schema: LayerSchema, source: str, errors: dict[int, li
 
 def check_ids(gdf, schema: LayerSchema, errors: dict[int, list[str]]) -> None:
     """Record missing and duplicate ids."""
-    first: dict[str, int] = {}
+    first: dict[str | tuple[str, str], int] = {}
     for pos, value in enumerate(gdf[schema.id_field].tolist()):
         if is_missing(value):
             continue

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import TypeGuard, TypeVar
 
 import pandas as pd
+
+_T = TypeVar("_T")
 
 
 def is_missing(value) -> bool:
@@ -14,7 +17,7 @@ def is_missing(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def present(value) -> bool:
+def present(value: _T | None) -> TypeGuard[_T]:
     """False for missing values (is_missing, numpy NaT/NaN too), empty or blank strings and empty collections."""
     if isinstance(value, str):
         return bool(value.strip())

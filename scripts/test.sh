@@ -27,6 +27,8 @@ python -m pip install --quiet --disable-pip-version-check -r requirements-dev.tx
 # Formatting and lint are part of the test: a file ruff would change or flag fails the run.
 python -m ruff format --check --quiet . || { echo "ruff format: run 'ruff format .'" >&2; exit 1; }
 python -m ruff check --quiet .
+# Types too: mypy checks geo/, views/ and ui/ as pyproject.toml's [tool.mypy] says; a finding fails the run.
+python -m mypy
 
 # Chromium is installed above, so a browser test that cannot start it fails rather than skips.
 export PKIR_REQUIRE_BROWSER=1

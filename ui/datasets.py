@@ -223,7 +223,7 @@ def _kept_panel(infos) -> None:
             st.caption(access.refusal())
             return
         pending = st.session_state.get(_PENDING_REMOVE)
-        if pending in kept:
+        if pending is not None and pending in kept:
             st.warning(safe("Remove “{}” and all its rows from the workspace? This cannot be undone.", pending))
             yes, no = st.columns(2)
             if yes.button("Yes, remove", key=KEYS["remove_yes"], type="primary"):

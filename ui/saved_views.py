@@ -66,7 +66,8 @@ def canonical(params: dict) -> tuple[dict[str, list[str]], list[str]]:
 def _save(where, request) -> None:
     if not isinstance(request, dict):
         return
-    raw = request.get("params") if isinstance(request.get("params"), dict) else {}
+    found = request.get("params")
+    raw: dict = found if isinstance(found, dict) else {}
     params, dropped = canonical({k: v for k, v in raw.items() if k in NAMES})
     params.update({k: [v] for k, v in url_state.other_params(raw).items()})  # a page's own (url_state.page_param)
     try:

@@ -246,7 +246,8 @@ def _num(value: float, places: int) -> str:
 
 def encode(state: ViewState, choices: Choices) -> dict[str, str | list[str]]:
     """The query parameters of a view, defaults left out (decode(encode(s)) gives s back)."""
-    f, out = state.filter, {}
+    f = state.filter
+    out: dict[str, str | list[str]] = {}
     if f.date_from:
         out["from"] = f.date_from.isoformat()
     if f.date_to:

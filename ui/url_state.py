@@ -39,7 +39,8 @@ def choices(with_data: bool = False) -> Choices:
     """What a URL may name now: with_data, the chosen datasets' dates, categories, countries (asked
     of the store); the kept datasets, ..."""
     lo = hi = None
-    present = codes = ()
+    present: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
     offered = queries.choices() if with_data and queries.problem() is None else None
     if offered is not None and offered.date_from is not None:
         lo, hi, present, codes = offered.date_from, offered.date_to, offered.categories, offered.countries
@@ -174,7 +175,7 @@ def open_view(params: dict) -> None:
 
 def other_params(params: dict) -> dict[str, str]:
     """The parameters the codec does not own (a page's own), one value each, a few and short."""
-    out = {}
+    out: dict[str, str] = {}
     for name, values in params.items():
         items = [values] if isinstance(values, str) else list(values)
         if name not in NAMES and items and len(out) < MAX_PAGE_PARAMS and len(str(items[0])) <= MAX_PAGE_VALUE:

@@ -21,6 +21,7 @@ import matplotlib
 import matplotlib.colors
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -220,7 +221,7 @@ def _draw_lines(ax, layers: Layers, layers_shown: Sequence[str]) -> None:
             gpd.GeoSeries([row.geometry]).plot(ax=ax, zorder=z, **_line_style(layer_id, row))
 
 
-_MARKERS = {"square": "s", "diamond": "D", "dot": "o"}
+_MARKERS: dict[str | None, str] = {"square": "s", "diamond": "D", "dot": "o"}
 
 
 def _draw_points(ax, layers: Layers, layers_shown: Sequence[str], scale: float) -> None:
@@ -357,7 +358,7 @@ def _draw_scale_and_north(ax, extent, scale: float) -> None:
 
 def _legend_handles(marks: pd.DataFrame, incidents: pd.DataFrame, layers_shown: Sequence[str]):
     """Legend entries: the categories shown, the precision levels, and each drawn layer."""
-    handles = []
+    handles: list[Artist] = []
     shown = set(incidents["category"].astype(str)) if incidents is not None and "category" in incidents else set()
     for cat in CATEGORIES:
         if cat.name in shown:

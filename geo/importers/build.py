@@ -77,6 +77,13 @@ def _walk(value, out: list) -> None:
         out.append((kind, value))
 
 
+def _row_named(unit: str, message: str) -> int:
+    """The file row a rejection names ('row 12' after as_row has rewritten it)."""
+    found = re.search(unit + r" (\d+)", message)
+    assert found is not None  # as_row writes the unit and the row into every rejection
+    return int(found.group(1))
+
+
 class SharedTexts:
     """Equal texts of one column, and equal lists and dicts (texts inside them too), as one object.
 
@@ -87,7 +94,7 @@ class SharedTexts:
 
     SAMPLE = 4096  # values seen before the first check; checked again at each doubling
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.memo: dict | None = {}
         self.seen = 0
         self.parts: dict = {}
@@ -382,7 +389,7 @@ class Collector:
                 r"\(also used by feature (\d+)\)$", lambda m: f"(also used by {unit} {rows[int(m.group(1))]})", message
             )
 
-        self.rejected += [(int(re.search(unit + r" (\d+)", r).group(1)), r) for r in map(as_row, report.rejected)]
+        self.rejected += [(_row_named(unit, r), r) for r in map(as_row, report.rejected)]
         # an empty part is "a layer with no features" to validation; here it means every row was refused
         checks = [n for n in report.notes + report.warnings if not (len(gdf) == 0 and n.endswith("has no features"))]
         self.checks += [as_row(n) for n in checks]
@@ -417,6 +424,7 @@ class Collector:
                 "with the shipped outlines"
             )
         if self.given:
+            assert self.source is not None  # rows take the dataset-level source only when there is one
             notes.append(
                 f"{self.file_name}: {self.given} row(s) without a source take the dataset-level source "
                 f"({self.source['url']})"

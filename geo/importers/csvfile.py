@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def _separator(lines: list[str]) -> str:
         return csv.Sniffer().sniff("\n".join(lines[:5]), delimiters=SEPARATORS).delimiter
     except csv.Error:
         counts = {s: lines[0].count(s) for s in SEPARATORS}
-        return max(counts, key=counts.get)
+        return max(counts, key=counts.__getitem__)
 
 
 def _is_preamble(line: str) -> bool:
@@ -172,14 +172,16 @@ class Row(dict):
             return ""
 
 
-def require(table: CsvTable, needs: dict[str, tuple[str, ...]], fmt: str) -> dict[str, str]:
+def require(table: CsvTable, needs: Mapping[str, Sequence[str]], fmt: str) -> dict[str, str]:
     """For each needed field, the first of its accepted column names present; refuses naming the missing."""
-    found, missing = {}, []
+    found: dict[str, str] = {}
+    missing: list[str] = []
     for key, names in needs.items():
         name = next((n for n in names if n in table.columns), None)
         if name is None:
             missing.append(" or ".join(names))
-        found[key] = name
+        else:
+            found[key] = name
     if missing:
         raise ImportFormatError(
             f"{table.path.name}: not {fmt} file: missing column(s) {', '.join(missing)} "

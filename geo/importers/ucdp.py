@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from geo.grades import ucdp as grade
 from geo.importers.csvfile import CsvTable, Row, require
 from geo.importers.reading import Reading
@@ -48,7 +50,7 @@ def side_kind(name: str, violence: str, is_b: bool) -> str:
 def deaths(row: Row) -> dict:
     """Deaths by what each side is (government / non-state / civilians / unknown), names kept in a note."""
     violence = row["type_of_violence"]
-    out = {"fatalities_security": None, "fatalities_militants": None, "fatalities_civilians": None}
+    out: dict[str, Any] = {"fatalities_security": None, "fatalities_militants": None, "fatalities_civilians": None}
     notes = []
     for key, side, is_b in (("deaths_a", "side_a", False), ("deaths_b", "side_b", True)):
         n = number(row[key], key, integer=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -92,7 +92,7 @@ def _flat_column(name: str, col: pd.Series) -> pd.Series:
     if name in BOOL_COLUMNS:
         return col.astype("boolean")
     if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
-        odd = col.isna().to_numpy() & ~np.equal(col.to_numpy(), None)  # NaN or pd.NA, not None
+        odd = col.isna().to_numpy() & ~np.equal(col.to_numpy(), None)  # type: ignore[call-overload]  # NaN or pd.NA, not None (numpy stubs refuse None)
         return col.where(~odd, None) if odd.any() else col  # already text: no per-value work, no copy
     return pd.Series([_text(v) for v in col], index=col.index, dtype=object)
 
@@ -174,7 +174,7 @@ def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
     """Per row: do the two values differ (two missing values are equal)?"""
     if old.dtype == object and new.dtype == object:  # stored text: None is the only missing value
         a, b = old.to_numpy(), new.to_numpy()
-        missing_a, missing_b = np.equal(a, None), np.equal(b, None)
+        missing_a, missing_b = np.equal(a, None), np.equal(b, None)  # type: ignore[call-overload]  # numpy stubs refuse None
         both = ~missing_a & ~missing_b
         equal = np.zeros(len(a), dtype=bool)
         equal[both] = a[both] == b[both]
@@ -204,7 +204,7 @@ def compare(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[int, int, int
     return added, int(changed.sum()), removed, int(common.sum() - changed.sum()), mask
 
 
-def filter_columns(columns: Sequence[str] | None, flt_needed: Sequence[str]) -> list[str] | None:
+def filter_columns(columns: Sequence[str] | None, flt_needed: Iterable[str]) -> list[str] | None:
     """The stored columns a read must fetch: those asked plus those the filter looks at."""
     if columns is None:
         return None

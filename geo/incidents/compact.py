@@ -36,7 +36,7 @@ def compact(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
             out[name] = col
             continue
         values = col.to_numpy()
-        if np.equal(values, None).all():
+        if np.equal(values, None).all():  # type: ignore[call-overload]  # numpy stubs refuse None
             nulls = pa.nulls(len(values), pa.string()) if nulls is None else nulls
             out[name] = pd.Series(pd.array(nulls, dtype=ARROW_TEXT), index=col.index)
         else:

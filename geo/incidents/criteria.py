@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -34,6 +35,7 @@ NOT_WORD = r"[^\pL\pN_]"  # RE2's \w is ASCII only; Python's (the pandas mask) i
 
 Sql = tuple[list[str], list]  # conditions (joined by AND) and their parameters, in order
 NOTHING: Sql = ([], [])
+Flt = Any  # a geo.filters.IncidentFilter (geo.filters imports this module, so it is not named here)
 
 
 def search_text(gdf: gpd.GeoDataFrame) -> pd.Series:
@@ -116,14 +118,14 @@ class Criterion:
 
     name: str  # how IncidentFilter.parts names it
     fields: tuple[str, ...]  # the IncidentFilter fields it owns (IncidentFilter.only keeps these)
-    active: Callable[[object], bool]
-    describe: Callable[[object], str]  # one phrase for a reader
+    active: Callable[[Flt], bool]
+    describe: Callable[[Flt], str]  # one phrase for a reader
     reads: tuple[str, ...]  # the stored columns it looks at ("geometry": the point, lon/lat in a query)
-    mask: Callable[[gpd.GeoDataFrame, object], np.ndarray]  # which rows pass: the reference meaning
-    duckdb: Callable[[object], Sql]  # over the engine's columns (lon/lat for the point, "search" for keywords)
-    postgis: Callable[[object], Sql]  # over pkir.incidents aliased i
-    arrow: Callable[[object], list[tuple]] | None = None  # GeoParquet read filters (a superset)
-    gpkg: Callable[[object], list[str]] | None = None  # GeoPackage OGR SQL (a superset)
+    mask: Callable[[gpd.GeoDataFrame, Flt], np.ndarray]  # which rows pass: the reference meaning
+    duckdb: Callable[[Flt], Sql]  # over the engine's columns (lon/lat for the point, "search" for keywords)
+    postgis: Callable[[Flt], Sql]  # over pkir.incidents aliased i
+    arrow: Callable[[Flt], list[tuple]] | None = None  # GeoParquet read filters (a superset)
+    gpkg: Callable[[Flt], list[str]] | None = None  # GeoPackage OGR SQL (a superset)
 
 
 def _dates_mask(gdf, f) -> np.ndarray:

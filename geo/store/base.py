@@ -17,6 +17,7 @@ the store test suite checks each implementation against it.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import unicodedata
 from abc import ABC, abstractmethod
@@ -280,7 +281,7 @@ class IncidentStore(ABC):
         kept = sorted(self._kept_infos(), key=lambda i: i.name.casefold())
         return self._shipped_infos() + kept
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:  # "list" here is the method above
         """The names of every dataset, in list() order."""
         return [i.name for i in self.list()]
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
+from typing import TypeAlias
 
 import duckdb
 import geopandas as gpd
@@ -49,7 +51,9 @@ from geo.store.query import (
     tracks_sql,
 )
 
-Source = Path | pa.Table | Callable[[], Path]  # a GeoParquet file, a frame_table, or where the current file is
+Source: TypeAlias = (
+    Path | pa.Table | Callable[[], Path]
+)  # a GeoParquet file, a frame_table, or where the current file is
 READ_RETRIES = 5
 THREADS = 2
 ROW = "__row"  # a row's place in its source (file_row_number of a GeoParquet file): a page's second read
@@ -138,8 +142,9 @@ class DuckEngine:
     def __init__(self, sources: Mapping[str, Source], threads: int = THREADS, memory_limit: str = "512MB"):
         self.sources = dict(sources)
         spill = Path(tempfile.gettempdir()) / "pkir-duckdb"  # not DuckDB's default, .tmp in the working folder
-        config = {"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)}
-        self._con = duckdb.connect(config=config)
+        self._con = duckdb.connect(
+            config={"threads": threads, "memory_limit": memory_limit, "temp_directory": str(spill)}
+        )
         register(self._con)  # the per-point criteria (Near) as SQL functions
 
     def close(self) -> None:
@@ -287,7 +292,9 @@ class DuckEngine:
     def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
         """Incidents and known fatalities per group: one grouping or a tuple of them (geo.store.query)."""
         cell = check_grouping(by, cell_deg)
-        exprs, need, kept = [], {"fatalities_best"}, []
+        exprs: list[str] = []
+        kept: list[str] = []
+        need = {"fatalities_best"}
         for name in groupings(by):
             need |= GROUPING_COLUMNS[name]
             if name == "country":  # each distinct code of "PAK;IRN" once
@@ -297,10 +304,10 @@ class DuckEngine:
                 exprs += key_sql(name, cell)
         keys = [f"k{i}" for i in range(len(exprs))]
         inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
-        kept = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
+        where = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
         sql = (
             f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::BIGINT"
-            f" FROM (SELECT {inner}, fatalities_best FROM ({{m}})) WHERE {kept} GROUP BY ALL"
+            f" FROM (SELECT {inner}, fatalities_best FROM ({{m}})) WHERE {where} GROUP BY ALL"
         )
         return grouped_frame(by, self._run(q, need, lambda m: (sql.replace("{m}", m), [])), cell)
 
@@ -335,7 +342,7 @@ def engine_for(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = Non
         elif name == SHIPPED or name in getattr(store, "also_shipped", {}):
             sources[name] = frame_table(store.shipped_frame(name))
         elif name in kept:
-            sources[name] = lambda name=name: store.file_of(name)
+            sources[name] = partial(store.file_of, name)
         else:
             raise DatasetNotFound(f"no dataset named '{name}'")
     return DuckEngine(sources)

@@ -111,6 +111,7 @@ def tidy(folder: Path, names: re.Pattern, keep: set[str]) -> None:
     and everything is done relative to that handle, so swapping it for a link midway changes nothing.
     """
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    where: Path | int  # the folder's path, or its handle
     if os.unlink not in os.supports_dir_fd or os.scandir not in os.supports_fd:  # not POSIX: by path
         fd, where = None, folder
     else:

@@ -22,12 +22,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import duckdb
 import geopandas as gpd
 import numpy as np
 import pyarrow as pa
 import shapely
+from duckdb.func import PythonUDFType
 
 from geo.districts import UnknownDistrict, district_geometry, in_district
 from geo.near import target_geometry, within_km
@@ -37,7 +39,7 @@ class Shapes:
     """The shipped shapes one engine's point tests measure against: a Near target's geometry, a
     district's polygon (None for an unknown id), each read on first use and held with the engine."""
 
-    def __init__(self, folder=None):
+    def __init__(self, folder: str | Path | None = None) -> None:
         self._folder = folder
         self._held: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
@@ -115,7 +117,9 @@ def arrow_function(test: Callable[..., np.ndarray], n_args: int) -> Callable[...
         return pa.array(out)
 
     names = ["lon", "lat", *(f"arg{i}" for i in range(n_args))]  # DuckDB counts the parameters it is given
-    function.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY) for n in names])
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect; not in typeshed
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY) for n in names]
+    )
     return function
 
 
@@ -124,8 +128,11 @@ def register(con: duckdb.DuckDBPyConnection, tests: Sequence[PointTest] = TESTS,
     against shapes (a new Shapes: read from the data folder on first use)."""
     shapes = shapes if shapes is not None else Shapes()
     for t in tests:
-        types = [duckdb.sqltype("DOUBLE"), duckdb.sqltype("DOUBLE"), *map(duckdb.sqltype, t.arg_types)]
         test = partial(t.test, shapes=shapes)
         con.create_function(
-            t.name, arrow_function(test, len(t.arg_types)), types, duckdb.sqltype("BOOLEAN"), type="arrow"
+            t.name,
+            arrow_function(test, len(t.arg_types)),
+            [duckdb.sqltype("DOUBLE"), duckdb.sqltype("DOUBLE"), *map(duckdb.sqltype, t.arg_types)],
+            duckdb.sqltype("BOOLEAN"),
+            type=PythonUDFType.ARROW,
         )

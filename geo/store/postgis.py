@@ -134,7 +134,7 @@ def where_clause(flt: IncidentFilter | None, bbox: BBox | None) -> tuple[sql.Com
 
 
 def _select_list(columns: list[str]) -> sql.Composable:
-    items = []
+    items: list[sql.Composable] = []
     for col in columns:
         ident = sql.Identifier("i", col)
         items.append(sql.SQL("{}::text").format(ident) if col in JSON_COLUMNS else ident)
@@ -144,7 +144,7 @@ def _select_list(columns: list[str]) -> sql.Composable:
 
 def read_query(
     dataset_id: int, flt: IncidentFilter | None, bbox: BBox | None, columns: list[str]
-) -> tuple[sql.Composable, list]:
+) -> tuple[sql.Composed, list]:
     """The SELECT of one dataset's rows passing flt and bbox, those columns and the geometry as WKB."""
     where, params = where_clause(flt, bbox)
     query = sql.SQL("SELECT {} FROM pkir.incidents i WHERE i.dataset_id = %s AND {} ORDER BY i.id").format(
@@ -155,7 +155,7 @@ def read_query(
 
 def aggregate_query(
     names: list[str], flt: IncidentFilter | None, bbox: BBox | None, cell: float
-) -> tuple[sql.Composable, list]:
+) -> tuple[sql.Composed, list]:
     """Per-cell counts and fatalities of these datasets' rows (an id in several counted once, first named wins)."""
     where, params = where_clause(flt, bbox)
     picked = sql.SQL(

@@ -89,7 +89,7 @@ class PostgisQueries:
         return self.store.shipped_frame(name)  # None for a kept dataset
 
     def _kept_part(self, names: list[str], positions: list[int], columns: list[str]) -> tuple[sql.Composable, list]:
-        items = [sql.SQL("d.pos")]
+        items: list[sql.Composable] = [sql.SQL("d.pos")]
         for col in columns:
             ident = sql.Identifier("i", col)
             items.append(sql.SQL("{}::text AS {}").format(ident, sql.Identifier(col)) if col in JSON_COLUMNS else ident)
@@ -122,7 +122,7 @@ class PostgisQueries:
     def _matched(self, conn, q: IncidentQuery, columns: set[str]) -> tuple[sql.Composable, list]:
         """SQL of the rows the query matches (these columns, lon, lat), first named dataset winning an id."""
         need = columns | {KEY, "date_start", "date_end", "category", "country", "fatalities_best", "track"}
-        need = sorted(need | (criteria.reads(q.filter) - {"geometry"}))  # what the filter reads (the grade)
+        need |= criteria.reads(q.filter) - {"geometry"}  # what the filter reads (the grade)
         ordered = [c for c in FIELDS if c in need]
         kept = [n for n in q.datasets if self._frame(n) is None]
         have = set()
@@ -240,7 +240,7 @@ class PostgisQueries:
     def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
         """Incidents and known fatalities per group (one grouping or a tuple of them), in the database."""
         cell = check_grouping(by, cell_deg)
-        exprs, need, kept, lateral = [], {"fatalities_best"}, [], ""
+        exprs, need, kept, lateral = list[str](), {"fatalities_best"}, list[str](), ""
         for name in groupings(by):
             need |= GROUPING_COLUMNS[name]
             if name == "country":  # each distinct code of "PAK;IRN" once
@@ -251,11 +251,11 @@ class PostgisQueries:
                 exprs += key_sql(name, cell)
         keys = [f"k{i}" for i in range(len(exprs))]
         inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
-        kept = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
+        where = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
         text = (
             f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::bigint"
             f" FROM (SELECT {inner}, m.fatalities_best FROM ({{}}) m{lateral}) g"
-            f" WHERE {kept} GROUP BY {', '.join(keys)}"
+            f" WHERE {where} GROUP BY {', '.join(keys)}"
         )
         rows = self._run(q, need - set(POINT), lambda m: (_standard(text).format(m), []))
         return grouped_frame(by, rows, cell)

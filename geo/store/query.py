@@ -315,7 +315,9 @@ def grouped_frame(by, keys: list[tuple], cell_deg: float) -> pd.DataFrame:
     names = groupings(by)
     width = sum(2 if k == "cell" else 1 for k in names) + 2
     cols = [list(c) for c in zip(*keys, strict=True)] if keys else [[] for _ in range(width)]
-    out, sort, at = {}, [], 0
+    out: dict[str, object] = {}  # column name -> its values (arrays and Series)
+    sort: list[str] = []
+    at = 0
     for name in names:
         if name == "cell":
             cx, cy = np.asarray(cols[at], dtype="int64"), np.asarray(cols[at + 1], dtype="int64")

@@ -61,7 +61,8 @@ def save_view(folder: Path, name: str, params: dict) -> str:
     folder = prepare(Path(folder))
     with locked(folder):
         doc = read_json(_path(folder), {})
-        views = doc.get("views") if isinstance(doc.get("views"), dict) else {}
+        found = doc.get("views")
+        views: dict = found if isinstance(found, dict) else {}
         if name not in views and len(views) >= MAX_VIEWS:
             raise SavedViewError(f"At most {MAX_VIEWS} views are kept: delete one first.")
         views[name] = _clean(params)
@@ -74,7 +75,8 @@ def delete_view(folder: Path, name: str) -> bool:
     folder = prepare(Path(folder))
     with locked(folder):
         doc = read_json(_path(folder), {})
-        views = doc.get("views") if isinstance(doc.get("views"), dict) else {}
+        found = doc.get("views")
+        views: dict = found if isinstance(found, dict) else {}
         if name not in views:
             return False
         del views[name]
@@ -154,7 +156,7 @@ def views_of(store, workspace: Path):
     try:
         from geo.store.postgis import PostgisStore
     except ImportError:  # no database driver: no team database either
-        PostgisStore = ()
+        return WorkspaceViews(workspace)
     if isinstance(store, PostgisStore):
         return DatabaseViews(store)
     return WorkspaceViews(workspace)

@@ -88,6 +88,9 @@ SHIPPED_SETS = (
 SHIPPED_NAMES = tuple(s.name for s in SHIPPED_SETS)
 
 
+Parsed = tuple[gpd.GeoDataFrame, ValidationReport] | Exception  # a validated layer and its report, or why not
+
+
 def _stamp(path: Path) -> str | None:
     try:
         st = path.stat()
@@ -282,7 +285,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, object]:
+def _parsed(path: Path, stamp: str, child: bool = True) -> tuple[str, Parsed]:
     """(sha256, (frame, report)) of the file, from the cache when it holds these bytes."""
     # through the loader's checks: a link out of the folder, a pipe or an oversize file is refused, never read
     digest = file_digest(path, path.parent)
@@ -328,11 +331,11 @@ class ShippedIncidents:
         self.kind = kind
         # the file as last read and as last counted: (mtime and size, sha256, (frame, report) / rows / the
         # error met). Held by this reader, which its store holds (the pages' store is cached at the edge).
-        self._read: tuple[str, str, object] | None = None
+        self._read: tuple[str, str, Parsed] | None = None
         self._rows: tuple[str, str, object] | None = None
         self._lock = threading.Lock()
 
-    def _loaded(self) -> tuple[str, object] | None:
+    def _loaded(self) -> tuple[str, Parsed] | None:
         """(sha256, (frame, report) or the exception met) for the file as it is now; None when there is none."""
         path, stamp = self.path, _stamp(self.path)
         if stamp is None:
@@ -381,11 +384,13 @@ class ShippedIncidents:
         The curated file is loaded for it; another shipped file is only counted (its features, one a
         line as scripts/build_ucdp_shipped.py writes them), so a server that never shows it never holds it.
         """
-        loaded = self._loaded() if self.kind.name == SHIPPED or self._held() else self._counted()
+        loaded: tuple[str, object] | None = (
+            self._loaded() if self.kind.name == SHIPPED or self._held() else self._counted()
+        )
         if loaded is None:
             return None
         digest, result = loaded
-        rows = result if isinstance(result, int) else 0 if isinstance(result, Exception) else len(result[0])
+        rows = result if isinstance(result, int) else len(result[0]) if isinstance(result, tuple) else 0
         k = self.kind
         source = SourceInfo(self.path.name, digest, k.format, rows, rows, 0, k.licence, k.attribution)
         prefix = "shipped-" if k.name == SHIPPED else f"shipped-{k.file.split('.')[0]}-"
@@ -401,6 +406,7 @@ class ShippedIncidents:
         loaded = self._loaded()
         if loaded is None:
             load_file(self.path, INCIDENTS, folder=self.path.parent)  # raises the loader's "file not found" error
+        assert loaded is not None
         _digest, result = loaded
         if isinstance(result, Exception):
             raise result

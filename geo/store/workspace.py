@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +21,9 @@ from geo.settings import WORKSPACE_ENV as WORKSPACE_ENV
 from geo.settings import settings
 from geo.store.base import LockTimeout, WorkspaceError
 
-try:
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # Windows: byte-range locks instead (not exercised by the tests, which run on Linux)
-    fcntl = None
+else:  # Windows: byte-range locks instead (not exercised by the tests, which run on Linux)
     import msvcrt
 
 REPO_GEO = Path(__file__).resolve().parents[1]  # the shipped package (geo/): never a workspace
@@ -150,7 +150,7 @@ LOCK_TIMEOUT_S = 20.0
 def _try_lock(fh) -> bool:
     """Take the lock without waiting; False when another writer holds it."""
     try:
-        if fcntl is not None:
+        if sys.platform != "win32":
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         else:
             fh.seek(0)
@@ -167,7 +167,7 @@ def _only_mine(fd: int) -> None:
 
 
 def _unlock(fh) -> None:
-    if fcntl is not None:
+    if sys.platform != "win32":
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     else:
         fh.seek(0)

@@ -33,7 +33,7 @@ from geo.sync import acled, http, ucdp
 from geo.sync.http import SyncError
 from geo.sync.state import open_book
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], object]  # share done, what is happening; what it returns is not used
 SOURCES = {"acled": "ACLED API", "ucdp": "UCDP API"}
 FORMATS = {source: BY_NAME[source] for source in SOURCES}  # the import format each API's rows are read as
 
@@ -143,7 +143,7 @@ def save_changes(store, name: str, result, deleted: set[str], source: SourceInfo
 
 def _check_source(state: dict | None, name: str, kind: str) -> None:
     if state is not None and state.get("source") != kind:
-        other = SOURCES.get(state.get("source"), "another source")
+        other = SOURCES.get(str(state.get("source")), "another source")
         raise SyncError(f"'{name}' is kept from the {other}; choose another name")
 
 

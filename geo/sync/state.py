@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,8 +34,21 @@ def today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-class _Book:
+class _Book(ABC):
     """The operations both places share, over _get(key) / _put(key, doc) / _all()."""
+
+    @abstractmethod
+    def _all(self) -> dict: ...
+
+    @abstractmethod
+    def _get(self, key: str) -> dict | None: ...
+
+    @abstractmethod
+    def _put(self, key: str, doc: dict) -> None: ...
+
+    @abstractmethod
+    def running(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the sync lock for one sync; SyncError at once when another sync holds it."""
 
     def dataset(self, name: str) -> dict | None:
         """The sync state of a kept dataset, or None when it was never synced."""

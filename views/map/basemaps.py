@@ -13,7 +13,7 @@ class Basemap:
 
     id: str
     label: str
-    provider: object | None  # an xyzservices TileProvider
+    provider: dict | None  # an xyzservices TileProvider (a dict)
 
 
 BASEMAPS: dict[str, Basemap] = {

@@ -21,7 +21,16 @@ from geo.schema import INCIDENT_CATEGORIES
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.basemaps import BASEMAPS
 from views.map.cells import CellLayer, CellSet, ViewFollow
-from views.map.elements import IncidentLayer, Legend, PlayControl, PlayState, Runtime, Sync, TileFailureNote
+from views.map.elements import (
+    FeatureLayer,
+    IncidentLayer,
+    Legend,
+    PlayControl,
+    PlayState,
+    Runtime,
+    Sync,
+    TileFailureNote,
+)
 from views.map.layers import IncidentSource, feature_layer, incident_source
 from views.map.legend import legend_html
 from views.map.styles import fatality_radius
@@ -41,7 +50,7 @@ class BuiltMap:
     groups: list[folium.FeatureGroup]
     summary: dict = field(default_factory=dict)
     center: tuple[float, float] | None = None  # where the page asked to look (a selected feature)
-    zoom: int | None = None
+    zoom: float | None = None  # Leaflet zooms in quarter steps (zoomSnap)
 
 
 def region_bounds(layers: Mapping[str, gpd.GeoDataFrame | None]) -> list[list[float]]:
@@ -190,6 +199,7 @@ def build_map(
         if layer_id not in visible or (gdf is None and not asked):
             continue
         g = folium.FeatureGroup(name=LAYERS[layer_id].title)
+        element: CellLayer | IncidentLayer | FeatureLayer
         if LAYERS[layer_id].drawing.symbol == "incident" and cells is not None:
             element = CellLayer(cells)
             summary.update(
@@ -200,7 +210,7 @@ def build_map(
                 incidents_in_cells=cells.incidents,
             )
         elif LAYERS[layer_id].drawing.symbol == "incident":
-            shown = incidents if incidents is not None else None if asked else gdf.iloc[0:0]
+            shown = incidents if incidents is not None else None if asked or gdf is None else gdf.iloc[0:0]
             src = source if source is not None else incident_source(shown)
             n = src.count
             element = IncidentLayer(
@@ -210,7 +220,7 @@ def build_map(
                 beside=payload_beside and not standalone,
             )
             summary.update(
-                incidents_total=incident_total if incident_total is not None else len(gdf),
+                incidents_total=incident_total if incident_total is not None else len(gdf) if gdf is not None else n,
                 incidents_drawn=n,
                 incidents_unlocated=int((~located(shown)).sum()) if shown is not None and len(shown) else 0,
                 clustered=n > CLUSTER_THRESHOLD,

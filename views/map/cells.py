@@ -105,8 +105,8 @@ def reported_view(props: Mapping | None) -> ViewBox | None:
         return None
     bounds, zoom = props.get("bounds"), props.get("zoom")
     try:
-        west, south, east, north = (float(v) for v in bounds)
-        zoom = float(zoom)
+        west, south, east, north = (float(v) for v in bounds)  # type: ignore[union-attr]  # None: TypeError, caught
+        zoom = float(zoom)  # type: ignore[arg-type]  # None: TypeError, caught
     except (TypeError, ValueError):
         return None
     if not all(math.isfinite(v) for v in (west, south, east, north, zoom)) or west >= east or south >= north:

@@ -102,7 +102,7 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str, features: 
 
 def features_of(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> list[dict]:
     layer = LAYERS[layer_id]
-    features = []
+    features: list[dict] = []
     for props, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True):
         geometry = _geometry(geom)
         if geometry is None:

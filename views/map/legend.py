@@ -75,6 +75,7 @@ def layer_rows(layer_id: str) -> list[str]:
         elif drawing.symbol == "dot":
             rows.append(row(swatch_circle(style["color"], 0, 3), text))
         else:
+            assert drawing.symbol is not None and isinstance(style, str)  # square/diamond: a colour per style_by value
             rows.append(row(swatch_symbol(drawing.symbol, style), text))
     return rows
 

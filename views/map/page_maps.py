@@ -56,7 +56,7 @@ def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalon
     # zoom set from the size rather than fitBounds: st_folium sizes the frame after Leaflet has started
     m = folium.Map(
         location=centre,
-        zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)),
+        zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)),  # type: ignore[arg-type]  # folium says int; Leaflet takes 5.25
         tiles=None,
         min_zoom=3,
         max_zoom=14,
@@ -149,7 +149,7 @@ def pipeline_map(
     if pipeline is not None:
         shown["towns"] = route_labels(pipeline, layers.get("towns"), layers.get("border"))
     built = _assemble(m, shown, PIPELINE_LAYERS, standalone)
-    built.summary["labels"] = list(shown["towns"]["name"]) if shown.get("towns") is not None else []
+    built.summary["labels"] = list(towns["name"]) if (towns := shown.get("towns")) is not None else []
     built.summary["height"] = height
     return built
 
