@@ -107,17 +107,22 @@ class PostgisQueries:
             return self.frames[name]
         return self.store.shipped.read() if name == SHIPPED else None
 
-    def _kept_part(self, names: list[str], positions: list[int], columns: list[str]) -> tuple[sql.Composable, list]:
-        items = [sql.SQL("d.pos")]
+    def _kept_part(self, ids: list[int], positions: list[int], columns: list[str]) -> tuple[sql.Composable, list]:
+        """The kept datasets' rows (by dataset_id); one dataset is read by dataset_id = its id alone, so
+        the planner can walk an index in a page's order (incidents_page_order) and stop at the page."""
+        items = [sql.SQL("d.pos") if len(ids) > 1 else sql.SQL("%s::bigint AS pos")]
         for col in columns:
             ident = sql.Identifier("i", col)
             items.append(sql.SQL("{}::text AS {}").format(ident, sql.Identifier(col)) if col in JSON_COLUMNS else ident)
         items += [sql.SQL("ST_X(i.geometry) AS lon, ST_Y(i.geometry) AS lat, i.search, i.geometry")]
+        if len(ids) == 1:
+            query = sql.SQL("SELECT {} FROM pkir.incidents i WHERE i.dataset_id = %s")
+            return query.format(sql.SQL(", ").join(items)), [positions[0], ids[0]]
         query = sql.SQL(
-            "SELECT {} FROM pkir.incidents i JOIN pkir.datasets s ON s.dataset_id = i.dataset_id"
-            " JOIN unnest(%s::text[], %s::bigint[]) AS d(name, pos) ON d.name = s.name"
+            "SELECT {} FROM pkir.incidents i JOIN unnest(%s::bigint[], %s::bigint[]) AS d(dataset_id, pos)"
+            " ON d.dataset_id = i.dataset_id"
         ).format(sql.SQL(", ").join(items))
-        return query, [names, positions]
+        return query, [ids, positions]
 
     def _frame_part(self, gdf: gpd.GeoDataFrame, pos: int, columns: list[str]) -> tuple[sql.Composable, list]:
         flat = flat_rows(gdf)
@@ -143,16 +148,18 @@ class PostgisQueries:
         need = sorted(columns | {KEY, "date_start", "date_end", "category", "country", "fatalities_best", "track"})
         ordered = [c for c in FIELDS if c in need]
         kept = [n for n in q.datasets if self._frame(n) is None]
-        have = set()
+        have = {}
         if kept:
-            found = conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (without_nul(kept),))
-            have = {r[0] for r in found}
+            found = conn.execute(
+                "SELECT name, dataset_id FROM pkir.datasets WHERE name = ANY(%s)", (without_nul(kept),)
+            )
+            have = dict(found.fetchall())
         missing = [n for n in kept if n not in have]
         if missing:
             raise DatasetNotFound(f"no dataset named '{missing[0]}'")
         parts, params = [], []
         if kept:
-            part, more = self._kept_part(kept, [q.datasets.index(n) for n in kept], ordered)
+            part, more = self._kept_part([have[n] for n in kept], [q.datasets.index(n) for n in kept], ordered)
             parts.append(part)
             params += more
         for pos, name in enumerate(q.datasets):

@@ -48,3 +48,8 @@ CREATE INDEX IF NOT EXISTS incident_cell_rollup_dataset ON incident_cell_rollup 
 
 GRANT SELECT ON rollup_state, incident_rollup, incident_cell_rollup TO pkir_reader, pkir_writer;
 GRANT INSERT, UPDATE, DELETE ON rollup_state, incident_rollup, incident_cell_rollup TO pkir_writer;
+
+-- The explorer's first pages in its default order (date_start newest first, then id by code point,
+-- geo.store.query.DEFAULT_ORDER): read from this index and stopped at the page, not sorted from
+-- every row of the dataset (geo.store.postgis_query reads one dataset by dataset_id alone).
+CREATE INDEX IF NOT EXISTS incidents_page_order ON incidents (dataset_id, date_start DESC NULLS LAST, id COLLATE "C");
