@@ -93,6 +93,12 @@ def _python_values(col: pd.Series) -> list:
     return col.astype(object).where(col.notna(), None).tolist()
 
 
+def _whole_world(box) -> bool:
+    """True when a box holds every valid point (longitude -180..180, latitude -90..90)."""
+    minx, miny, maxx, maxy = (float(v) for v in box)
+    return minx <= -180 and miny <= -90 and maxx >= 180 and maxy >= 90
+
+
 class PostgisQueries:
     """Answers IncidentQuery for a geo.store.postgis.PostgisStore; frames add in-memory datasets by name."""
 
@@ -204,11 +210,16 @@ class PostgisQueries:
             terms.append(sql.SQL("m.{}{} {} NULLS LAST").format(sql.Identifier(c), text, way))
         return sql.SQL(", ").join(terms)
 
-    def _from_rollup(self, q: IncidentQuery, build, cells: bool = False) -> list[tuple] | None:
+    def _from_rollup(self, q: IncidentQuery, build, cells: bool = False, located: bool = False) -> list[tuple] | None:
         """build(the rollup rows the query matches) run when the rollup can answer q, else None.
         The rows are named as incidents' (date_start, category, track, country, location_precision;
-        cell_x, cell_y from the cell rollup) with n incidents and the sums of geo.store.rollup."""
-        if len(q.datasets) != 1 or self._frame(q.datasets[0]) is not None or q.bbox is not None:
+        cell_x, cell_y from the cell rollup) with n incidents and the sums of geo.store.rollup.
+        A box holding the whole world is "located" (validated points lie in it): build reads the
+        located sum, or the cell rollup (only located rows), and says so with located or cells."""
+        boxed = q.bbox is not None
+        if boxed and not ((located or cells) and _whole_world(q.bbox)):
+            return None
+        if len(q.datasets) != 1 or self._frame(q.datasets[0]) is not None:
             return None
         if q.ids is not None or not rollup.usable(q.filter) or (cells and q.tracks is not None):
             return None
@@ -245,7 +256,9 @@ class PostgisQueries:
 
     def count(self, q: IncidentQuery) -> int:
         """How many rows the query matches."""
-        done = self._from_rollup(q, lambda m: sql.SQL("SELECT coalesce(sum(m.n), 0) FROM ({}) m").format(m))
+        n = "m.located" if q.bbox is not None else "m.n"  # a box the rollup answers: the whole world
+        text = sql.SQL(f"SELECT coalesce(sum({n}), 0) FROM ({{}}) m")
+        done = self._from_rollup(q, lambda m: text.format(m), located=True)
         if done is not None:
             return int(done[0][0])
         rows = self._run(q, set(), lambda m: (sql.SQL("SELECT count(*) FROM ({}) m").format(m), []))

@@ -31,7 +31,9 @@ SCANNED = [  # what the rollup cannot answer: the scan does
     (IncidentFilter(keyword="quetta"), None),
     (IncidentFilter(date_from=datetime(2010, 1, 1, 12)), None),
     (IncidentFilter(), (60.0, 26.0, 63.0, 29.0)),
+    (IncidentFilter(), (-180.0, -90.0, 180.0, 89.0)),  # not the whole world
 ]
+WORLD = (-180.0, -90.0, 180.0, 90.0)
 
 
 @pytest.fixture
@@ -127,7 +129,9 @@ def test_the_day_grain_keeps_a_start_at_a_time_of_day_out_of_the_range_ending_th
     assert PostgisQueries(store).count(after) == ref.count(after)
 
 
-@pytest.mark.parametrize(("flt", "box"), SCANNED, ids=["min fatalities", "keyword", "time of day", "box"])
+@pytest.mark.parametrize(
+    ("flt", "box"), SCANNED, ids=["min fatalities", "keyword", "time of day", "box", "almost the world"]
+)
 def test_what_the_rollup_does_not_hold_is_scanned(pg_url, synthetic, edge_rows, flt, box):
     store = open_store(pg_url)
     store.save("kept", edge_rows, synthetic[1])
@@ -137,6 +141,20 @@ def test_what_the_rollup_does_not_hold_is_scanned(pg_url, synthetic, edge_rows, 
     assert engine.count(q) == ReferenceQueries({"kept": edge_rows}).count(q)
     assert engine.summary(q) == ReferenceQueries({"kept": edge_rows}).summary(q)
     assert taken == [None, None]
+
+
+@pytest.mark.parametrize("flt", ROLLUP_FILTERS[:6], ids=lambda f: f.describe())
+def test_the_whole_world_box_counts_located_rows_and_cells_from_the_rollup(pg_url, synthetic, edge_rows, flt):
+    store = open_store(pg_url)
+    store.save("kept", edge_rows, synthetic[1])
+    engine, ref = PostgisQueries(store), ReferenceQueries({"kept": edge_rows})
+    taken = _taken(engine)
+    q = IncidentQuery(("kept",), flt, bbox=WORLD)
+    assert engine.count(q) == ref.count(q) < ref.count(IncidentQuery(("kept",), flt)) + 1
+    got, want = engine.aggregate(q, "cell", 0.5), ref.aggregate(q, "cell", 0.5)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert engine.summary(q) == ref.summary(q)  # a summary of located rows only: scanned
+    assert [a is not None for a in taken] == [True, True, False]
 
 
 def test_cells_the_rollup_cannot_join_and_groupings_it_lacks_are_scanned(pg_url, synthetic, edge_rows):
