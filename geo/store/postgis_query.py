@@ -337,7 +337,7 @@ class PostgisQueries:
             k = rollup.cell_factor(cell)
             if k is None or not set(names) <= CELL_ROLLUP_GROUPINGS:
                 return None
-            at = len(names[: names.index("cell")])  # no grouping before it is a cell (names are distinct)
+            at = names.index("cell")  # where its two keys start: each grouping before it is one key
             # the cell's two keys: the rollup's cells joined k by k (exact: both sizes are powers of two)
             joined = [f"CAST(floor(CAST(m.cell_{a} AS DOUBLE PRECISION) / {k}) AS BIGINT)" for a in "xy"]
             exprs = [*exprs[:at], *joined, *exprs[at + 2 :]]
