@@ -23,8 +23,10 @@ shows in the numbers. Numbers are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 from bench import team_load
@@ -45,6 +47,12 @@ PAGE_COLUMNS = ("id", "date_start", "title", "category", "country", "fatalities_
 
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process (and its waited-for children) has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def _timed(fn, *args) -> float:
@@ -114,9 +122,11 @@ def replicas_at(url: str, exe: str, sessions: int, seconds: float) -> None:
             browser.close()
         print(f"  after the pages: {uptime()}", flush=True)
         say(f"{sessions} sessions over two replicas for {seconds:g} s")
-        started = time.monotonic()
+        started, cpu = time.monotonic(), [cpu_seconds(s.proc.pid) for s in servers]
         times, errors = team_load.run(exe, [s.url for s in servers], NAME, RECORD_ID, sessions, seconds)
-        print(f"  load ran {time.monotonic() - started:.0f} s; after it: {uptime()}")
+        ran = time.monotonic() - started
+        used = ", ".join(f"{cpu_seconds(s.proc.pid) - c:.0f}" for s, c in zip(servers, cpu, strict=True))
+        print(f"  load ran {ran:.0f} s; replicas used {used} CPU s of the 2 cores' {2 * ran:.0f}; after it: {uptime()}")
         for line in team_load.report(times, errors):
             print(line)
         for number, server in enumerate(servers, start=1):
