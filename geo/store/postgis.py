@@ -10,7 +10,8 @@ columns asked come back. A save is one transaction under an advisory lock: kille
 nothing, and two saves at once both land whole, one after the other; the lock is waited for at most
 WRITE_LOCK_WAIT_S. Its rows go by COPY (CSV written by Arrow, in C) into an unindexed temporary
 table, then set-based SQL brings the kept rows to them by id, comparing the values themselves
-(bench/README.md, "PostGIS imports at COPY speed"). No text holding NUL is stored (PostgreSQL
+(bench/README.md, "PostGIS imports at COPY speed"), and the dataset's pre-aggregated counts
+(geo.store.rollup) are rebuilt in the same transaction. No text holding NUL is stored (PostgreSQL
 cannot): a filter value holding one matches nothing, and a frame holding one is refused naming the
 row and field.
 """
@@ -43,7 +44,7 @@ from geo.incidents.criteria import stored_search_text, without_nul
 from geo.incidents.schema import FIELDS, GEOMETRY, JSON_COLUMNS
 from geo.settings import WRITE_URL_ENV as WRITE_URL_ENV
 from geo.settings import settings
-from geo.store import migrations
+from geo.store import migrations, rollup
 from geo.store.aggregate import cell_frame, check_cell
 from geo.store.base import (
     KEY,
@@ -396,6 +397,7 @@ class PostgisStore(IncidentStore):
             "UPDATE pkir.datasets SET version = %s, info = %s WHERE dataset_id = %s",
             (version, Jsonb(info.to_dict()), dataset_id),
         )
+        rollup.follow(conn, dataset_id, version)
         return SaveReport(name, added, changed, removed, unchanged, version=version)
 
     def _copy(self, conn, dataset_id: int, flat: gpd.GeoDataFrame) -> int:

@@ -4,7 +4,9 @@ Kept datasets are read from pkir.incidents with the filter of geo.store.postgis.
 the database's indexes answer it and only the page, the count or the aggregate comes back. Rows
 held in memory (the shipped curated events, a session's own import) go along as arrays of the
 columns the query needs (no temporary table: a read-only role may run it), so several datasets
-are joined, ordered and paged in one statement.
+are joined, ordered and paged in one statement. count, summary, aggregate and choices over one kept
+dataset, with a filter the rollup holds (geo.store.rollup.usable) and no box, ids or sample, are
+read from its pre-aggregated counts instead (the same answers: tests/store/test_rollup.py).
 
     PostgisQueries(store).page(IncidentQuery(("ACLED", "shipped"), flt, limit=50))
 """
@@ -24,10 +26,12 @@ from geo.incidents import criteria
 from geo.incidents.codec import flat_rows, point_columns, typed
 from geo.incidents.criteria import stored_search_text, without_nul
 from geo.incidents.schema import DATE_COLUMNS, FIELDS, INT_COLUMNS, JSON_COLUMNS, POINT, column_kind
+from geo.store import rollup
 from geo.store.base import KEY, DatasetNotFound
 from geo.store.postgis import where_clause
 from geo.store.query import (
     GROUPING_COLUMNS,
+    SECURITY_TRACK,
     SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
@@ -39,8 +43,10 @@ from geo.store.query import (
     groupings,
     key_sql,
     sample_sql,
+    sql_literal,
     summary_of,
     summary_sql,
+    track_sql,
     tracks_sql,
 )
 
@@ -52,6 +58,21 @@ ICU_ROOT = "und-x-icu"  # Unicode's own lower case (str.lower's), whatever the d
 def _standard(text: str) -> sql.SQL:
     """Standard SQL text (geo.store.query) as psycopg composes it: a % in a literal is no placeholder."""
     return sql.SQL(text.replace("%", "%%"))
+
+
+# the rollup tables (geo.store.rollup) and their rows named as the incidents' columns they stand for
+ROLLUP_ROWS = (
+    "pkir.incident_rollup",
+    "r.start_day::timestamp AS date_start, r.end_day::timestamp AS date_end, r.category, r.track, r.country,"
+    " r.location_precision, r.incidents AS n, r.fatalities, r.with_figure, r.security, r.militants, r.civilians,"
+    " r.unattributed, r.located",
+)
+ROLLUP_CELLS = (
+    "pkir.incident_cell_rollup",
+    "r.start_day::timestamp AS date_start, r.end_day::timestamp AS date_end, r.category, r.country,"
+    " r.cell_x, r.cell_y, r.incidents AS n, r.fatalities",
+)
+CELL_ROLLUP_GROUPINGS = frozenset({"cell", "month", "category", "country", "country_value"})
 
 
 PG_TYPES = {"float": "double precision", "date": "timestamp", "int": "bigint", "bool": "boolean", "text": "text"}
@@ -74,6 +95,12 @@ def _python_values(col: pd.Series) -> list:
     return col.astype(object).where(col.notna(), None).tolist()
 
 
+def _whole_world(box) -> bool:
+    """True when a box holds every valid point (longitude -180..180, latitude -90..90)."""
+    minx, miny, maxx, maxy = (float(v) for v in box)
+    return minx <= -180 and miny <= -90 and maxx >= 180 and maxy >= 90
+
+
 class PostgisQueries:
     """Answers IncidentQuery for a geo.store.postgis.PostgisStore; frames add in-memory datasets by name."""
 
@@ -88,17 +115,22 @@ class PostgisQueries:
             return self.frames[name]
         return self.store.shipped_frame(name)  # None for a kept dataset
 
-    def _kept_part(self, names: list[str], positions: list[int], columns: list[str]) -> tuple[sql.Composable, list]:
-        items: list[sql.Composable] = [sql.SQL("d.pos")]
+    def _kept_part(self, ids: list[int], positions: list[int], columns: list[str]) -> tuple[sql.Composable, list]:
+        """The kept datasets' rows (by dataset_id); one dataset is read by dataset_id = its id alone, so
+        the planner can walk an index in a page's order (incidents_page_order) and stop at the page."""
+        items: list[sql.Composable] = [sql.SQL("d.pos") if len(ids) > 1 else sql.SQL("%s::bigint AS pos")]
         for col in columns:
             ident = sql.Identifier("i", col)
             items.append(sql.SQL("{}::text AS {}").format(ident, sql.Identifier(col)) if col in JSON_COLUMNS else ident)
         items += [sql.SQL("ST_X(i.geometry) AS lon, ST_Y(i.geometry) AS lat, i.search, i.geometry")]
+        if len(ids) == 1:
+            one = sql.SQL("SELECT {} FROM pkir.incidents i WHERE i.dataset_id = %s")
+            return one.format(sql.SQL(", ").join(items)), [positions[0], ids[0]]
         query = sql.SQL(
-            "SELECT {} FROM pkir.incidents i JOIN pkir.datasets s ON s.dataset_id = i.dataset_id"
-            " JOIN unnest(%s::text[], %s::bigint[]) AS d(name, pos) ON d.name = s.name"
+            "SELECT {} FROM pkir.incidents i JOIN unnest(%s::bigint[], %s::bigint[]) AS d(dataset_id, pos)"
+            " ON d.dataset_id = i.dataset_id"
         ).format(sql.SQL(", ").join(items))
-        return query, [names, positions]
+        return query, [ids, positions]
 
     def _frame_part(self, gdf: gpd.GeoDataFrame, pos: int, columns: list[str]) -> tuple[sql.Composable, list]:
         flat = flat_rows(gdf)
@@ -125,16 +157,18 @@ class PostgisQueries:
         need |= criteria.reads(q.filter) - {"geometry"}  # what the filter reads (the grade)
         ordered = [c for c in FIELDS if c in need]
         kept = [n for n in q.datasets if self._frame(n) is None]
-        have = set()
+        have = {}
         if kept:
-            found = conn.execute("SELECT name FROM pkir.datasets WHERE name = ANY(%s)", (without_nul(kept),))
-            have = {r[0] for r in found}
+            found = conn.execute(
+                "SELECT name, dataset_id FROM pkir.datasets WHERE name = ANY(%s)", (without_nul(kept),)
+            )
+            have = dict(found.fetchall())
         missing = [n for n in kept if n not in have]
         if missing:
             raise DatasetNotFound(f"no dataset named '{missing[0]}'")
         parts, params = [], []
         if kept:
-            part, more = self._kept_part(kept, [q.datasets.index(n) for n in kept], ordered)
+            part, more = self._kept_part([have[n] for n in kept], [q.datasets.index(n) for n in kept], ordered)
             parts.append(part)
             params += more
         for pos, name in enumerate(q.datasets):
@@ -182,6 +216,42 @@ class PostgisQueries:
             terms.append(sql.SQL("m.{}{} {} NULLS LAST").format(sql.Identifier(c), text, way))
         return sql.SQL(", ").join(terms)
 
+    def _from_rollup(self, q: IncidentQuery, build, cells: bool = False, located: bool = False) -> list[tuple] | None:
+        """build(the rollup rows the query matches) run when the rollup can answer q, else None.
+        The rows are named as incidents' (date_start, category, track, country, location_precision;
+        cell_x, cell_y from the cell rollup) with n incidents and the sums of geo.store.rollup.
+        A box holding the whole world is "located" (validated points lie in it): build reads the
+        located sum, or the cell rollup (only located rows), and says so with located or cells."""
+        boxed = q.bbox is not None
+        if boxed and not ((located or cells) and _whole_world(q.bbox)):
+            return None
+        if len(q.datasets) != 1 or self._frame(q.datasets[0]) is not None:
+            return None
+        if q.ids is not None or not rollup.usable(q.filter) or (cells and q.tracks is not None):
+            return None
+        if not without_nul(q.datasets):  # a name holding NUL: no such dataset, as the scan says
+            return None
+        with self.store.connect() as conn, conn.transaction():
+            if conn.execute("SELECT to_regclass('pkir.rollup_state')").fetchone()[0] is None:
+                return None  # a schema before migration 0009 (a store opened without migrating)
+            found = conn.execute(
+                "SELECT d.dataset_id FROM pkir.datasets d JOIN pkir.rollup_state r"
+                " ON r.dataset_id = d.dataset_id AND r.version = d.version WHERE d.name = %s",
+                (q.datasets[0],),
+            ).fetchone()
+            if found is None:  # no such dataset, or its rollup is not of its version: the scan answers
+                return None
+            where, params = rollup.where(q.filter)
+            if q.tracks is not None:  # literals of a checked query, written by tracks_sql
+                where = sql.SQL("{} AND {}").format(
+                    where, sql.SQL(tracks_sql(without_nul(q.tracks), "r.track", "r.category"))
+                )
+            table = ROLLUP_CELLS if cells else ROLLUP_ROWS
+            rows = sql.SQL("SELECT {} FROM {} r WHERE r.dataset_id = %s AND {}").format(
+                sql.SQL(table[1]), sql.SQL(table[0]), where
+            )
+            return conn.execute(build(rows), [found[0], *params]).fetchall()
+
     def _run(self, q: IncidentQuery, columns: set[str], build) -> list[tuple]:
         with self.store.connect() as conn, conn.transaction():
             matched, params = self._matched(conn, q, columns)
@@ -192,6 +262,11 @@ class PostgisQueries:
 
     def count(self, q: IncidentQuery) -> int:
         """How many rows the query matches."""
+        n = "m.located" if q.bbox is not None else "m.n"  # a box the rollup answers: the whole world
+        text = sql.SQL(f"SELECT coalesce(sum({n}), 0) FROM ({{}}) m")
+        done = self._from_rollup(q, lambda m: text.format(m), located=True)
+        if done is not None:
+            return int(done[0][0])
         rows = self._run(q, set(), lambda m: (sql.SQL("SELECT count(*) FROM ({}) m").format(m), []))
         return int(rows[0][0])
 
@@ -250,18 +325,49 @@ class PostgisQueries:
             else:
                 exprs += key_sql(name, cell)
         keys = [f"k{i}" for i in range(len(exprs))]
-        inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
         where = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
-        text = (
-            f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::bigint"
-            f" FROM (SELECT {inner}, m.fatalities_best FROM ({{}}) m{lateral}) g"
-            f" WHERE {where} GROUP BY {', '.join(keys)}"
-        )
-        rows = self._run(q, need - set(POINT), lambda m: (_standard(text).format(m), []))
+
+        def text(exprs, count, fatalities):
+            inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
+            return _standard(
+                f"SELECT {', '.join(keys)}, {count}, {fatalities}"
+                f" FROM (SELECT {inner}, {{}} FROM ({{}}) m{lateral}) g"
+                f" WHERE {where} GROUP BY {', '.join(keys)}"
+            )
+
+        rows = self._aggregate_rollup(q, groupings(by), cell, exprs, text)
+        if rows is None:
+            scan = text(exprs, "count(*)", "sum(coalesce(fatalities_best, 0))::bigint")
+            rows = self._run(q, need - set(POINT), lambda m: (scan.format(sql.SQL("m.fatalities_best"), m), []))
         return grouped_frame(by, rows, cell)
+
+    def _aggregate_rollup(self, q: IncidentQuery, names, cell: float, exprs: list[str], text) -> list[tuple] | None:
+        """aggregate()'s rows from the rollup (the cell rollup when grouped by cell), or None."""
+        cells = "cell" in names
+        if cells:
+            k = rollup.cell_factor(cell)
+            if k is None or not set(names) <= CELL_ROLLUP_GROUPINGS:
+                return None
+            at = names.index("cell")  # where its two keys start: each grouping before it is one key
+            # the cell's two keys: the rollup's cells joined k by k (exact: both sizes are powers of two)
+            joined = [f"CAST(floor(CAST(m.cell_{a} AS DOUBLE PRECISION) / {k}) AS BIGINT)" for a in "xy"]
+            exprs = [*exprs[:at], *joined, *exprs[at + 2 :]]
+        agg = text(exprs, "sum(n)::bigint", "sum(fatalities)::bigint")
+        return self._from_rollup(q, lambda m: agg.format(sql.SQL("m.n, m.fatalities"), m), cells=cells)
 
     def summary(self, q: IncidentQuery) -> Summary:
         """The headline figures of the matched rows, in one pass in the database."""
+        security = f"{track_sql('m.track', 'm.category')} = {sql_literal(SECURITY_TRACK)}"
+        done = self._from_rollup(
+            q,
+            lambda m: sql.SQL(
+                "SELECT sum(m.n), sum(m.fatalities), sum(m.with_figure), sum(m.security), sum(m.militants),"
+                " sum(m.civilians), sum(m.unattributed), coalesce(sum(m.n) FILTER (WHERE {}), 0), sum(m.located)"
+                " FROM ({}) m"
+            ).format(_standard(security), m),
+        )
+        if done is not None:
+            return summary_of(done[0])
         text = _standard(f"SELECT {summary_sql()} FROM ({{}}) m")
         rows = self._run(q, set(SUMMARY_COLUMNS - set(POINT)), lambda m: (text.format(m), []))
         return summary_of(rows[0])
@@ -272,5 +378,6 @@ class PostgisQueries:
             "SELECT min(m.date_start), max(m.date_end), array_agg(DISTINCT m.category), array_agg(DISTINCT c.code)"
             " FROM ({}) m LEFT JOIN LATERAL unnest(string_to_array(m.country, ';')) AS c(code) ON TRUE"
         )
-        ((lo, hi, cats, countries),) = self._run(q, set(), lambda m: (sql.SQL(text).format(m), []))
+        done = self._from_rollup(q, lambda m: sql.SQL(text).format(m))
+        ((lo, hi, cats, countries),) = done or self._run(q, set(), lambda m: (sql.SQL(text).format(m), []))
         return choices_of(lo, hi, [c for c in cats or [] if c is not None], [c for c in countries or [] if c])
