@@ -73,6 +73,8 @@ ROLLUP_CELLS = (
     " r.cell_x, r.cell_y, r.incidents AS n, r.fatalities",
 )
 CELL_ROLLUP_GROUPINGS = frozenset({"cell", "month", "category", "country", "country_value"})
+# what the day rollup is keyed by (geo/store/migrations/0011_incident_rollup.sql): no grade, for one
+ROW_ROLLUP_GROUPINGS = frozenset({"month", "category", "country", "country_value", "track", "precision"})
 
 
 PG_TYPES = {"float": "double precision", "date": "timestamp", "int": "bigint", "bool": "boolean", "text": "text"}
@@ -227,7 +229,7 @@ class PostgisQueries:
             return None
         if len(q.datasets) != 1 or self._frame(q.datasets[0]) is not None:
             return None
-        if q.ids is not None or not rollup.usable(q.filter) or (cells and q.tracks is not None):
+        if q.ids is not None or q.hidden is not None or not rollup.usable(q.filter) or (cells and q.tracks is not None):
             return None
         if not without_nul(q.datasets):  # a name holding NUL: no such dataset, as the scan says
             return None
@@ -344,6 +346,8 @@ class PostgisQueries:
     def _aggregate_rollup(self, q: IncidentQuery, names, cell: float, exprs: list[str], text) -> list[tuple] | None:
         """aggregate()'s rows from the rollup (the cell rollup when grouped by cell), or None."""
         cells = "cell" in names
+        if not cells and not set(names) <= ROW_ROLLUP_GROUPINGS:
+            return None
         if cells:
             k = rollup.cell_factor(cell)
             if k is None or not set(names) <= CELL_ROLLUP_GROUPINGS:

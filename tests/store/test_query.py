@@ -464,6 +464,9 @@ def test_hidden_records_are_left_out_of_every_answer(kept, synthetic, kept_rows)
     assert engine.summary(q) == ref.summary(q) != engine.summary(whole)
     assert engine.rows(IncidentQuery(("kept", "b"), ids=hidden[:3], hidden=hidden)).empty
     assert q == IncidentQuery(("kept", "b"), hidden=tuple(reversed(hidden)))  # one cache key whatever the order
+    one = IncidentQuery(("kept",), hidden=hidden)  # one kept dataset: what PostGIS's rollup answers unless hidden
+    assert engine.count(one) == ref.count(one) == engine.count(IncidentQuery(("kept",))) - 1
+    pd.testing.assert_frame_equal(engine.aggregate(one, "month"), ref.aggregate(one, "month"))
 
 
 def test_a_sessions_own_import_joins_the_kept_datasets(kept, kept_rows):
