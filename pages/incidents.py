@@ -233,24 +233,24 @@ with st.container(key="wide_explorer"):
         ],
         column_config={
             "date": date_column,
-            "title": st.column_config.TextColumn("Title", width=176),
+            "title": st.column_config.TextColumn("Title", width=150),
             "category": st.column_config.TextColumn("Category", width=88),
-            "place": st.column_config.TextColumn("Place", width=150, help="Place, then province"),
+            "place": st.column_config.TextColumn("Place", width=120, help="Place, then province"),
             "country": st.column_config.TextColumn("Country", width=76),
             "fatalities": killed_column,
             "km_to_border": st.column_config.NumberColumn(
-                "Border km", width=60, format="%.1f", help="Geodesic distance to the Pakistan–Iran border"
+                "Border km", width=52, format="%.1f", help="Geodesic distance to the Pakistan–Iran border"
             ),
             "km_to_target": st.column_config.NumberColumn(
-                "Near km", width=60, format="%.1f", help="Geodesic distance to the sidebar's Near target"
+                "Near km", width=52, format="%.1f", help="Geodesic distance to the sidebar's Near target"
             ),
-            "precision": st.column_config.TextColumn("Precision", width=92, help="Location precision / date precision"),
+            "precision": st.column_config.TextColumn("Precision", width=84, help="Location precision / date precision"),
             "grade": st.column_config.TextColumn(
                 "Verification", width=84, help="Verification grade; its reason is in the record"
             ),
             "source": st.column_config.LinkColumn(
                 "Source",
-                width=170,  # an outlet's host such as thetruthinternational.com in full
+                width=150,  # an outlet's host such as dawn.com in full (longer ones end in …)
                 display_text=r"https?://(?:www\.)?([^/]+)",
                 help="The first source (opens in a new tab); all sources in the record",
             ),
