@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import shapely
 from psycopg import sql
 
 from geo.incidents import criteria
@@ -28,6 +29,7 @@ from geo.store.base import KEY, DatasetNotFound
 from geo.store.postgis import where_clause
 from geo.store.query import (
     GROUPING_COLUMNS,
+    H3_RES,
     SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
@@ -63,6 +65,32 @@ def _pg_type(name: str) -> str:
 
 def _is_text(name: str) -> bool:
     return _pg_type(name) == "text"
+
+
+# the "district" grouping: the shipped polygons as parameters; a point goes to the first listed that
+# it intersects, as geo.districts.district_index places it (and the District filter tests it)
+DISTRICTS_CTE = (
+    "WITH pkir_d AS MATERIALIZED (SELECT d.id, d.n, ST_GeomFromWKB(d.wkb, 4326) AS g"
+    " FROM unnest(%s::text[], %s::bytea[]) WITH ORDINALITY AS d(id, wkb, n)) "
+)
+DISTRICT_OF = "(SELECT pkir_d.id FROM pkir_d WHERE ST_Intersects(pkir_d.g, m.geometry) ORDER BY pkir_d.n LIMIT 1)"
+
+
+def _to_hexagons(by, rows: list[tuple], h3_res: int) -> list[tuple]:
+    """Rows grouped by the exact point for "h3" (lon, lat in its place) regrouped by the point's
+    hexagon (geo.store.point_tests.hexagons_of): one call per distinct point, not per incident."""
+    names = groupings(by)
+    if "h3" not in names or not rows:
+        return rows
+    from geo.store.point_tests import hexagons_of
+
+    at = sum(2 if n == "cell" else 1 for n in names[: names.index("h3")])
+    frame = pd.DataFrame.from_records(rows)
+    lon, lat = frame.pop(at).to_numpy(dtype=float), frame.pop(at + 1).to_numpy(dtype=float)
+    frame.insert(at, "h3", hexagons_of(lon, lat, h3_res))
+    keys, sums = list(frame.columns[:-2]), list(frame.columns[-2:])
+    grouped = frame.groupby(keys, sort=False, dropna=False)[sums].sum().reset_index()
+    return list(grouped.itertuples(index=False, name=None))
 
 
 def _python_values(col: pd.Series) -> list:
@@ -237,16 +265,22 @@ class PostgisQueries:
         """rows() and count() together."""
         return Page(self.rows(q), self.count(q))
 
-    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
-        """Incidents and known fatalities per group (one grouping or a tuple of them), in the database."""
-        cell = check_grouping(by, cell_deg)
-        exprs, need, kept, lateral = [], {"fatalities_best"}, [], ""
+    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5, h3_res: int = H3_RES) -> pd.DataFrame:
+        """Incidents and known fatalities per group (one grouping or a tuple of them), in the database;
+        "h3" groups by the exact point there and places the distinct points in Python (_to_hexagons)."""
+        cell = check_grouping(by, cell_deg, h3_res)
+        exprs, need, kept, lateral, before = [], {"fatalities_best"}, [], "", []
         for name in groupings(by):
             need |= GROUPING_COLUMNS[name]
             if name == "country":  # each distinct code of "PAK;IRN" once
                 kept.append(f"k{len(exprs)} <> ''")
                 exprs.append("u.c")
                 lateral = ", LATERAL (SELECT DISTINCT unnest(string_to_array(m.country, ';')) AS c) u"
+            elif name == "district":
+                exprs.append(DISTRICT_OF)
+                before = self._districts
+            elif name == "h3":
+                exprs += ["m.lon", "m.lat"]
             else:
                 exprs += key_sql(name, cell)
         keys = [f"k{i}" for i in range(len(exprs))]
@@ -254,11 +288,20 @@ class PostgisQueries:
         kept = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
         text = (
             f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::bigint"
-            f" FROM (SELECT {inner}, m.fatalities_best FROM ({{}}) m{lateral}) g"
+            f" FROM (SELECT {inner}, m.fatalities_best FROM ({{}}) m{lateral} OFFSET 0) g"
             f" WHERE {kept} GROUP BY {', '.join(keys)}"
-        )
-        rows = self._run(q, need - set(POINT), lambda m: (_standard(text).format(m), []))
-        return grouped_frame(by, rows, cell)
+        )  # OFFSET 0: the district's subquery is run once a row, not again for the WHERE
+        cte = sql.SQL(DISTRICTS_CTE if before else "")
+        rows = self._run(q, need - set(POINT), lambda m: (cte + _standard(text).format(m), list(before)))
+        return grouped_frame(by, _to_hexagons(by, rows, h3_res), cell)
+
+    @cached_property
+    def _districts(self) -> list:
+        """The shipped districts as (ids, WKB polygons) parameters of DISTRICTS_CTE, read once."""
+        from geo.districts import shipped_districts
+
+        layer = shipped_districts()
+        return [layer["id"].astype(str).tolist(), [shapely.to_wkb(g) for g in layer.geometry]]
 
     def summary(self, q: IncidentQuery) -> Summary:
         """The headline figures of the matched rows, in one pass in the database."""

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import h3
 import pandas as pd
 import pytest
 
@@ -74,6 +75,9 @@ MULTI = [
     ("precision", "cell", "month"),
     ("track", "precision", "country"),
     ("month", "grade"),
+    ("district", "precision"),  # the Trends page's questions
+    ("h3", "precision"),
+    ("month", "h3", "district"),
 ]
 DISTRICTS = [
     IncidentFilter(district="IRN.SB.zahedan"),
@@ -302,6 +306,45 @@ SUMMARY_FILTERS = [
 ]
 
 
+@pytest.mark.parametrize("h3_res", [4, 7])
+def test_hexagons_at_each_resolution_match_the_reference_and_hold_every_located_row(kept, h3_res):
+    store, ref = kept
+    for names in (["kept"], ["kept", SHIPPED]):  # a kept file and an in-memory frame
+        engine = open_queries(store, names)
+        for flt in (
+            IncidentFilter(),
+            IncidentFilter(categories=("attack",)),
+            IncidentFilter(district="IRN.SB.zahedan"),
+        ):
+            q = IncidentQuery(tuple(names), flt)
+            want = ref.aggregate(q, ("h3", "precision"), 0.5, h3_res)
+            got = engine.aggregate(q, ("h3", "precision"), 0.5, h3_res)
+            pd.testing.assert_frame_equal(got, want, obj=f"{names} {flt.describe()}")
+            assert want["incidents"].sum() == ref.summary(q).located > 0
+            assert {h3.get_resolution(h) for h in want["h3"]} == {h3_res}
+
+
+def test_a_district_holds_what_the_district_filter_keeps(kept):
+    """The "district" grouping means what the District filter means: per district, its count is the
+    filter's count; the rows in no district are left out."""
+    store, ref = kept
+    engine = open_queries(store, ["kept", SHIPPED])
+    q = IncidentQuery(("kept", SHIPPED))
+    by_district = engine.aggregate(q, "district").set_index("district")["incidents"]
+    pd.testing.assert_series_equal(by_district, ref.aggregate(q, "district").set_index("district")["incidents"])
+    assert len(by_district) > 5 and 0 < by_district.sum() < ref.summary(q).located
+    for district in ("IRN.SB.zahedan", "IRN.SB.chabahar", by_district.index[-1]):
+        assert by_district[district] == ref.count(replace(q, filter=IncidentFilter(district=district))) > 0
+
+
+def test_a_wrong_h3_resolution_is_refused(kept):
+    store, ref = kept
+    for engine in (open_queries(store, ["kept"]), ref):
+        for bad in (16, -1, 2.5, "5"):
+            with pytest.raises(StoreError, match="H3 resolution"):
+                engine.aggregate(IncidentQuery(("kept",)), "h3", 0.5, bad)
+
+
 @pytest.mark.parametrize("flt", SUMMARY_FILTERS, ids=lambda f: f.describe())
 def test_summary_matches_the_reference_and_the_explorers_headline(kept, kept_rows, flt):
     store, ref = kept
@@ -509,10 +552,10 @@ def test_unknown_datasets_and_groupings_are_refused(kept):
         engine.count(IncidentQuery(("kept", "nope")))
     with pytest.raises(DatasetNotFound, match="nope"):
         open_queries(store, ["nope"]).count(IncidentQuery(("nope",)))
-    with pytest.raises(StoreError, match="cannot aggregate by 'district'"):
-        engine.aggregate(IncidentQuery(("kept",)), "district")
-    with pytest.raises(StoreError, match="cannot aggregate by 'district'"):
-        engine.aggregate(IncidentQuery(("kept",)), ("month", "district"))
+    with pytest.raises(StoreError, match="cannot aggregate by 'county'"):
+        engine.aggregate(IncidentQuery(("kept",)), "county")
+    with pytest.raises(StoreError, match="cannot aggregate by 'county'"):
+        engine.aggregate(IncidentQuery(("kept",)), ("month", "county"))
     with pytest.raises(StoreError, match="names month more than once"):
         engine.aggregate(IncidentQuery(("kept",)), ("month", "category", "month"))
     with pytest.raises(StoreError, match="at least one grouping"):
