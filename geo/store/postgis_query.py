@@ -298,9 +298,12 @@ class PostgisQueries:
     @cached_property
     def _districts(self) -> list:
         """The shipped districts as (ids, WKB polygons) parameters of DISTRICTS_CTE, read once."""
-        from geo.districts import shipped_districts
+        from geo.districts import UnknownDistrict, shipped_districts
 
-        layer = shipped_districts()
+        try:
+            layer = shipped_districts()
+        except UnknownDistrict:  # the layer cannot be read: no point is in a district
+            return [[], []]
         return [layer["id"].astype(str).tolist(), [shapely.to_wkb(g) for g in layer.geometry]]
 
     def summary(self, q: IncidentQuery) -> Summary:

@@ -487,7 +487,7 @@ def reference_places(name: str, rows: pd.DataFrame, h3_res: int) -> pd.Series:
     geo.districts.assign_districts over the shipped layer, h3.latlng_to_cell row by row."""
     import h3
 
-    from geo.districts import assign_districts, shipped_districts
+    from geo.districts import UnknownDistrict, assign_districts, shipped_districts
 
     out = pd.Series(None, index=rows.index, dtype=object)
     located = rows["lon"].notna() & rows["lat"].notna()
@@ -495,8 +495,12 @@ def reference_places(name: str, rows: pd.DataFrame, h3_res: int) -> pd.Series:
     if name == "h3":
         out[located] = [h3.latlng_to_cell(y, x, int(h3_res)) for x, y in zip(lon, lat, strict=True)]
         return out
+    try:
+        layer = shipped_districts()
+    except UnknownDistrict:  # the layer cannot be read: no point is in a district
+        return out
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), index=lon.index, crs="EPSG:4326")
-    placed = assign_districts(points, shipped_districts())["district_id"]
+    placed = assign_districts(points, layer)["district_id"]
     out[located] = placed.map(lambda v: None if v is None else str(v)).to_numpy(dtype=object)
     return out
 
