@@ -53,6 +53,7 @@ NO_EVENT_COLOUR = "#f7f7f7"
 NICE_STEPS = (1, 2, 3, 5)  # bin bounds are these times a power of ten
 BASELINES = {"previous": "the previous period of equal length", "year": "the same period a year earlier"}
 H3_RESOLUTIONS = (4, 5, 6, 7)  # about 1,770 / 250 / 36 / 5 km² a hexagon
+MAX_HEXAGONS = 6000  # more polygons than this make the map slow to send and to draw
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ COMPARE = {
 }
 WINDOWS = {30: "30 days", 90: "90 days", 182: "6 months", 365: "12 months"}
 UNITS = {"districts": "Districts", "hexagons": "Hexagons (H3)"}
-MAX_HEXAGONS = 6000  # more polygons than this make the map slow to send and to draw
+
 HEX_KM2 = {4: 1770, 5: 253, 6: 36, 7: 5}  # H3's average hexagon area by resolution
 
 st.title("Trends: where is it getting worse")
@@ -107,7 +107,7 @@ if unit == "hexagons" or districts is None:
     unit, drawn = "hexagons", int(resolution)
     hexes = trend_hexagons(flt, current, baseline, drawn)
     shown = trends.hexagon_trends(hexes.current, hexes.baseline, drawn)
-    while len(shown) > MAX_HEXAGONS and drawn > trends.H3_RESOLUTIONS[0]:  # a map the browser can draw
+    while len(shown) > trends.MAX_HEXAGONS and drawn > trends.H3_RESOLUTIONS[0]:  # a map the browser can draw
         drawn -= 1
         hexes = trend_hexagons(flt, current, baseline, drawn)
         shown = trends.hexagon_trends(hexes.current, hexes.baseline, drawn)

@@ -97,3 +97,16 @@ def test_the_explorer_shows_the_whole_set_in_its_figures_and_a_page_in_its_table
     assert len(table) == PAGE_SIZE
     asked = [rows for kind, q, rows, _c in answers if kind in ("rows", "page") and not _is_map_payload(q)]
     assert asked and max(asked) <= PAGE_SIZE  # (app.py opens on the map, whose payload is checked above)
+
+
+def test_the_trends_hexagons_are_asked_for_as_hexagons(answers):
+    """The hexagon view asks for one row per hexagon and precision, never more hexagons than a map draws."""
+    from geo.trends import MAX_HEXAGONS
+
+    at = open_page("pages/trends.py", timeout=180)
+    at.selectbox(key="trends_unit").set_value("hexagons").run(timeout=180)
+    assert not at.exception
+    grouped = [(q, rows, columns) for kind, q, rows, columns in answers if kind == "aggregate" and "h3" in columns]
+    assert grouped, "the hexagon view asked for no hexagons"
+    for q, rows, _columns in grouped:
+        assert rows <= MAX_HEXAGONS, (q, rows)
