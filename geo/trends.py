@@ -240,11 +240,11 @@ def _hexagon(index: str):
 
 @dataclass(frozen=True)
 class TrendCounts:
-    """What the Trends page asks the store for: per unit and location precision in each period, and
-    how many incidents with a point each period holds (units may leave some out: no district)."""
+    """What the Trends page asks the store for: per unit and location precision now, per unit before,
+    and how many incidents with a point each period holds (units may leave some out: no district)."""
 
     current: pd.DataFrame  # the store's aggregate by (unit, "precision")
-    baseline: pd.DataFrame
+    baseline: pd.DataFrame  # by the unit alone
     located: tuple[int, int]  # (current, baseline)
 
 
@@ -256,25 +256,24 @@ def _queries(names, flt: IncidentFilter, current: Period, baseline: Period, hidd
 
 
 def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period, hidden=None) -> TrendCounts:
-    """The district view's questions: per district and precision in each period (at most a row per
-    district and precision), and each period's incidents with a point (Summary.located).
+    """The district view's questions: per district and precision now, per district before (at most a
+    row per district and precision), and each period's incidents with a point (Summary.located).
 
     engine: what geo.store.query.open_queries returns for these datasets (ui.queries.engine());
     hidden: ids left out (probable duplicates hidden). Nothing is loaded whole.
     """
     now, before = _queries(names, flt, current, baseline, hidden)
     located = (engine.summary(now).located, engine.summary(before).located)
-    grouped = [engine.aggregate(q, ("district", "precision")) for q in (now, before)]
-    return TrendCounts(grouped[0], grouped[1], located)
+    # the precision only for now: the table flags the current period's approximate placements
+    return TrendCounts(engine.aggregate(now, ("district", "precision")), engine.aggregate(before, "district"), located)
 
 
 def query_hexagons(
     engine, names, flt: IncidentFilter, current: Period, baseline: Period, resolution: int, hidden=None
 ) -> TrendCounts:
-    """The hexagon view's questions: per H3 hexagon at this resolution and precision in each period."""
+    """The hexagon view's questions: per H3 hexagon at this resolution (and precision, now) in each period."""
     res = check_resolution(resolution)
-    grouped = [
-        engine.aggregate(q, ("h3", "precision"), 0.5, res) for q in _queries(names, flt, current, baseline, hidden)
-    ]
+    now, before = _queries(names, flt, current, baseline, hidden)
+    grouped = (engine.aggregate(now, ("h3", "precision"), 0.5, res), engine.aggregate(before, "h3", 0.5, res))
     located = tuple(int(g["incidents"].sum()) for g in grouped)  # every point is in a hexagon
     return TrendCounts(grouped[0], grouped[1], located)

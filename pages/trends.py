@@ -37,7 +37,6 @@ COMPARE = {
 }
 WINDOWS = {30: "30 days", 90: "90 days", 182: "6 months", 365: "12 months"}
 UNITS = {"districts": "Districts", "hexagons": "Hexagons (H3)"}
-
 HEX_KM2 = {4: 1770, 5: 253, 6: 36, 7: 5}  # H3's average hexagon area by resolution
 
 st.title("Trends: where is it getting worse")

@@ -196,6 +196,32 @@ def test_an_unknown_near_target_is_refused_as_geo_near_refuses_it(kept):
         open_queries(store, ["kept"]).count(q)
 
 
+def test_the_embedded_engine_places_each_located_point_once(kept, kept_rows, store_location, monkeypatch):
+    """The "district" and "h3" groupings call their Python function once per located row (a filter on
+    its result would call it again), and the districts' polygons are read once per engine."""
+    store, ref = kept
+    if not store_location.startswith("/"):
+        pytest.skip("the embedded engine's Python functions (PostGIS places districts in SQL)")
+    seen, reads = [], []
+    real_districts, real_hexagons = geo.store.point_tests.districts_of, geo.store.point_tests.hexagons_of
+    real_layer = geo.store.point_tests.shipped_districts
+    monkeypatch.setattr(
+        geo.store.point_tests, "districts_of", lambda x, y, layer: seen.append(len(x)) or real_districts(x, y, layer)
+    )
+    monkeypatch.setattr(
+        geo.store.point_tests, "hexagons_of", lambda x, y, r: seen.append(len(x)) or real_hexagons(x, y, r)
+    )
+    monkeypatch.setattr(geo.store.point_tests, "shipped_districts", lambda *a: reads.append(a) or real_layer(*a))
+    engine, q = open_queries(store, ["kept"]), IncidentQuery(("kept",))
+    located = ref.summary(q).located
+    for by in ("district", "h3", ("district", "precision"), ("h3", "month", "district")):
+        seen.clear()
+        pd.testing.assert_frame_equal(engine.aggregate(q, by), ref.aggregate(q, by))
+        placed = sum(k in ("district", "h3") for k in ((by,) if isinstance(by, str) else by))
+        assert sum(seen) == located * placed > 0, by
+    assert len(reads) == 1
+
+
 def test_the_district_filters_find_some_rows_but_not_all(kept_rows):
     ref = ReferenceQueries({"kept": kept_rows})
     counts = [ref.count(IncidentQuery(("kept",), flt)) for flt in DISTRICTS]
