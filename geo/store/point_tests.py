@@ -70,7 +70,13 @@ class Shapes:
     def districts(self) -> gpd.GeoDataFrame:
         """The whole shipped districts layer (the "district" grouping's polygons); UnknownDistrict when
         it cannot be read."""
-        return self._get(("districts", ""), lambda: shipped_districts(self._folder))
+
+        def read():
+            layer = shipped_districts(self._folder)
+            shapely.prepare(layer.geometry.to_numpy())  # once for the engine's life, not once a chunk
+            return layer
+
+        return self._get(("districts", ""), read)
 
 
 @dataclass(frozen=True)
