@@ -45,6 +45,8 @@ class Shapes:
         self._folder = folder
         self._held: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
+        self.placing = threading.Lock()  # held while the districts' polygons are used: GEOS's prepared
+        # geometries are not safe to use from two threads at once (measured: an abort in STRtree.query)
 
     def _get(self, key: tuple[str, str], read: Callable[[], object]):
         with self._lock:
@@ -127,7 +129,9 @@ def hexagons_of(lon: np.ndarray, lat: np.ndarray, resolution: int) -> np.ndarray
 def district_key(lon: np.ndarray, lat: np.ndarray, *, shapes: Shapes) -> np.ndarray:
     """The "district" grouping of these points (None where the layer cannot be read)."""
     try:
-        return districts_of(lon, lat, shapes.districts())
+        layer = shapes.districts()
+        with shapes.placing:
+            return districts_of(lon, lat, layer)
     except UnknownDistrict:
         return np.full(len(lon), None, dtype=object)
 

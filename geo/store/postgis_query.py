@@ -69,11 +69,17 @@ def _is_text(name: str) -> bool:
 
 # the "district" grouping: the shipped polygons as parameters; a point goes to the first listed that
 # it intersects, as geo.districts.district_index places it (and the District filter tests it)
+# (the boxes as plain numbers first: a point outside a district's box never calls ST_Intersects)
 DISTRICTS_CTE = (
-    "WITH pkir_d AS MATERIALIZED (SELECT d.id, d.n, ST_GeomFromWKB(d.wkb, 4326) AS g"
-    " FROM unnest(%s::text[], %s::bytea[]) WITH ORDINALITY AS d(id, wkb, n)) "
+    "WITH pkir_d AS MATERIALIZED (SELECT d.id, d.n, g, ST_XMin(g) AS x0, ST_XMax(g) AS x1, ST_YMin(g) AS y0,"
+    " ST_YMax(g) AS y1 FROM unnest(%s::text[], %s::bytea[]) WITH ORDINALITY AS d(id, wkb, n),"
+    " LATERAL ST_GeomFromWKB(d.wkb, 4326) AS g) "
 )
-DISTRICT_OF = "(SELECT pkir_d.id FROM pkir_d WHERE ST_Intersects(pkir_d.g, m.geometry) ORDER BY pkir_d.n LIMIT 1)"
+DISTRICT_JOIN = (  # each matched row (ids are distinct there) once, with the first district holding it
+    "SELECT DISTINCT ON (m.id) m.*, pkir_d.id AS pkir_district FROM ({}) m JOIN pkir_d"
+    " ON m.lon BETWEEN pkir_d.x0 AND pkir_d.x1 AND m.lat BETWEEN pkir_d.y0 AND pkir_d.y1"
+    " AND ST_Intersects(pkir_d.g, m.geometry) ORDER BY m.id, pkir_d.n"
+)
 
 
 def _to_hexagons(by, rows: list[tuple], h3_res: int) -> list[tuple]:
@@ -276,8 +282,8 @@ class PostgisQueries:
                 kept.append(f"k{len(exprs)} <> ''")
                 exprs.append("u.c")
                 lateral = ", LATERAL (SELECT DISTINCT unnest(string_to_array(m.country, ';')) AS c) u"
-            elif name == "district":
-                exprs.append(DISTRICT_OF)
+            elif name == "district":  # a row in no district is joined to none: left out
+                exprs.append("m.pkir_district")
                 before = self._districts
             elif name == "h3":
                 exprs += ["m.lon", "m.lat"]
@@ -288,9 +294,9 @@ class PostgisQueries:
         kept = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
         text = (
             f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::bigint"
-            f" FROM (SELECT {inner}, m.fatalities_best FROM ({{}}) m{lateral} OFFSET 0) g"
+            f" FROM (SELECT {inner}, m.fatalities_best FROM ({DISTRICT_JOIN if before else '{}'}) m{lateral}) g"
             f" WHERE {kept} GROUP BY {', '.join(keys)}"
-        )  # OFFSET 0: the district's subquery is run once a row, not again for the WHERE
+        )
         cte = sql.SQL(DISTRICTS_CTE if before else "")
         rows = self._run(q, need - set(POINT), lambda m: (cte + _standard(text).format(m), list(before)))
         return grouped_frame(by, _to_hexagons(by, rows, h3_res), cell)
