@@ -9,11 +9,11 @@ as limited change "to account for low baseline activity". Here the scale is made
 the issue asks: stable within ±10 %, a moderate decrease from -10 % to -25 %, and a unit with fewer
 than MIN_EVENTS events in both periods is "too few to say" rather than stable.
 
-The page asks the store for per-fine-cell counts (cell_deg FINE_CELL, about 100 m: at most one
-cell per distinct location) for each period and places the cells here, by the cell's centre:
-memory follows the number of distinct places, not of incidents. A period keeps the events whose
-dates overlap it (as the sidebar's date filter does), so an event spanning the two periods' shared
-edge counts in both; incidents without a point are in no cell and are left out.
+The page asks the store for its counts already grouped (geo.store.query's "district" and "h3"
+groupings, each by location precision): one row per district or hexagon and precision, placed by
+the incident's own point, so the server holds the units it shows, never the incidents. A period
+keeps the events whose dates overlap it (as the sidebar's date filter does), so an event spanning
+the two periods' shared edge counts in both; incidents without a point are in no unit.
 """
 
 from __future__ import annotations
@@ -26,10 +26,9 @@ import h3
 import numpy as np
 import pandas as pd
 
-from geo.districts import district_index
+from geo.districts import approximate_placement
 from geo.filters import IncidentFilter
 
-FINE_CELL = 0.001  # degrees; a cell centre lies within 71 m of every point in it
 MIN_EVENTS = 5  # fewer than this in both periods: "too few to say"
 LARGE, MODERATE, STABLE = 25.0, 10.0, 10.0  # per cent, as ACLED Trendfinder's thresholds
 CLASSES = (
@@ -54,6 +53,7 @@ NO_EVENT_COLOUR = "#f7f7f7"
 NICE_STEPS = (1, 2, 3, 5)  # bin bounds are these times a power of ten
 BASELINES = {"previous": "the previous period of equal length", "year": "the same period a year earlier"}
 H3_RESOLUTIONS = (4, 5, 6, 7)  # about 1,770 / 250 / 36 / 5 km² a hexagon
+MAX_HEXAGONS = 6000  # more polygons than this make the map slow to send and to draw
 
 
 @dataclass(frozen=True)
@@ -161,66 +161,53 @@ def period_filter(flt: IncidentFilter, period: Period) -> IncidentFilter:
     return replace(flt, date_from=period.start, date_to=period.end, district="")
 
 
-def cells_in_districts(cells: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
-    """The district id of each cell, by its centre (None outside every district).
-
-    A centre is at most 71 m from each point of its 0.001° cell, so only a point that close to a
-    county border can be counted in the neighbouring county (1 of 2,000 synthetic points in the
-    counties; none of the shipped incidents): tests/test_trends.py checks both.
-
-    Only the cells inside the districts' bounds become points (most of a 100k set lies elsewhere)."""
-    out = pd.Series(None, index=cells.index, dtype=object)
-    if not len(cells) or not len(districts):
-        return out
-    west, south, east, north = districts.total_bounds
-    lon, lat = cells["lon"].to_numpy(), cells["lat"].to_numpy()
-    inside = np.flatnonzero((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
-    found = district_index(gpd.points_from_xy(lon[inside], lat[inside]).to_numpy(), districts.geometry.to_numpy())
-    ids = np.append(districts["id"].to_numpy(dtype=object), np.array([None], dtype=object))
-    out.iloc[inside] = ids[found]
-    return out
+def unit_sums(counts: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """A store answer by (unit, "precision") (or by the unit alone) as incidents, fatalities and,
+    when the precision is there, approximately placed incidents (geo.districts.approximate_placement)
+    per unit."""
+    frame = pd.DataFrame(
+        {
+            "unit": counts[unit].astype(object).to_numpy(),
+            "incidents": counts["incidents"].to_numpy(dtype="int64"),
+            "fatalities": counts["fatalities"].to_numpy(dtype="int64"),
+        }
+    )
+    if "precision" in counts.columns:
+        rough = approximate_placement(counts["precision"], len(counts))
+        frame["approximate"] = np.where(rough, frame["incidents"], 0)
+    return frame.groupby("unit").sum()
 
 
-def cells_in_hexagons(cells: pd.DataFrame, resolution: int) -> pd.Series:
-    """The H3 hexagon (its index as text) of each cell's centre."""
-    hexes = [h3.latlng_to_cell(la, lo, resolution) for lo, la in zip(cells["lon"], cells["lat"], strict=True)]
-    return pd.Series(hexes, index=cells.index, dtype=object)
-
-
-def _sums(cells: pd.DataFrame, units: pd.Series) -> pd.DataFrame:
-    cols = [c for c in ("incidents", "fatalities", "approximate") if c in cells.columns]
-    frame = cells[cols].assign(unit=units.to_numpy()).dropna(subset=["unit"])
-    return frame.groupby("unit")[cols].sum()
-
-
-def compare(current: pd.DataFrame, baseline: pd.DataFrame, cur_units: pd.Series, base_units: pd.Series) -> pd.DataFrame:
-    """Per unit seen in either period: current, baseline, change (%), class, fatalities in each,
-    and the current period's approximately placed incidents where the cells carry them (NaN else)."""
-    cur, base = _sums(current, cur_units), _sums(baseline, base_units)
+def compare(current: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    """Per unit seen in either period (unit_sums of each): current, baseline, change (%), class,
+    fatalities in each, and the current period's approximately placed incidents (NaN when the
+    answer was not split by precision)."""
+    cur, base = current, baseline
     units = cur.index.union(base.index)
     cur, base = cur.reindex(units, fill_value=0), base.reindex(units, fill_value=0)
     out = pd.DataFrame(index=pd.Index(units, name="unit"))
-    out["current"] = cur["incidents"].astype("int64") if "incidents" in cur else 0
-    out["baseline"] = base["incidents"].astype("int64") if "incidents" in base else 0
+    out["current"] = cur["incidents"].astype("int64")
+    out["baseline"] = base["incidents"].astype("int64")
     out["change_pct"] = change_pct(out["current"], out["baseline"])
     out["change_class"] = change_class(out["current"], out["baseline"])
-    out["fatalities"] = cur["fatalities"].astype("int64") if "fatalities" in cur else 0
-    out["fatalities_baseline"] = base["fatalities"].astype("int64") if "fatalities" in base else 0
+    out["fatalities"] = cur["fatalities"].astype("int64")
+    out["fatalities_baseline"] = base["fatalities"].astype("int64")
     out["approximate"] = cur["approximate"].astype("float64") if "approximate" in current.columns else np.nan
     return out
 
 
 def district_trends(current: pd.DataFrame, baseline: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
-    """compare() for every district (in the layer's order, none left out), with name, country and
-    incidents per 100,000 people where the district has a population (NaN where it has none)."""
-    table = compare(current, baseline, cells_in_districts(current, districts), cells_in_districts(baseline, districts))
+    """compare() for every district (in the layer's order, none left out) from the store's answers
+    by ("district", "precision"), with name, country and incidents per 100,000 people where the
+    district has a population (NaN where it has none)."""
+    table = compare(unit_sums(current, "district"), unit_sums(baseline, "district"))
     ids = pd.Index(districts["id"].astype(str), name="unit")
     table = table.reindex(ids)
     for col in ("current", "baseline", "fatalities", "fatalities_baseline"):
         table[col] = table[col].fillna(0).astype("int64")
     table["change_pct"] = change_pct(table["current"], table["baseline"])
     table["change_class"] = change_class(table["current"], table["baseline"])
-    table["approximate"] = table["approximate"].fillna(0) if "approximate" in current.columns else np.nan
+    table["approximate"] = table["approximate"].fillna(0) if "precision" in current.columns else np.nan
     table["name"] = districts["name"].to_numpy()
     table["country"] = districts["country"].to_numpy()
     population = pd.to_numeric(districts["population"], errors="coerce").to_numpy(dtype=float)
@@ -229,11 +216,18 @@ def district_trends(current: pd.DataFrame, baseline: pd.DataFrame, districts: gp
     return table
 
 
-def hexagon_trends(current: pd.DataFrame, baseline: pd.DataFrame, resolution: int) -> gpd.GeoDataFrame:
-    """compare() per H3 hexagon with an incident in either period, with the hexagon's polygon."""
+def check_resolution(resolution: int) -> int:
+    """An offered H3 resolution (ValueError naming the choices otherwise)."""
     if resolution not in H3_RESOLUTIONS:
         raise ValueError(f"H3 resolution {resolution} is not offered; choose from {H3_RESOLUTIONS}")
-    table = compare(current, baseline, cells_in_hexagons(current, resolution), cells_in_hexagons(baseline, resolution))
+    return int(resolution)
+
+
+def hexagon_trends(current: pd.DataFrame, baseline: pd.DataFrame, resolution: int) -> gpd.GeoDataFrame:
+    """compare() per H3 hexagon with an incident in either period (the store's answers by
+    ("h3", "precision") at this resolution), with the hexagon's polygon."""
+    check_resolution(resolution)
+    table = compare(unit_sums(current, "h3"), unit_sums(baseline, "h3"))
     polygons = [_hexagon(h) for h in table.index]
     return gpd.GeoDataFrame(table, geometry=polygons, crs="EPSG:4326")
 
@@ -244,36 +238,42 @@ def _hexagon(index: str):
     return Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(index)])
 
 
-def cells_with_approximate(cells: pd.DataFrame, by_precision: pd.DataFrame) -> pd.DataFrame:
-    """cells with an `approximate` column: how many of each cell's incidents are placed only roughly
-    (location_precision other than exact or town), from the store's aggregate by ("cell", "precision")."""
-    from geo.districts import approximate_placement
-
-    rough = by_precision[approximate_placement(by_precision["precision"], len(by_precision))]
-    counted = rough.groupby(["cell_x", "cell_y"])["incidents"].sum()
-    at = pd.MultiIndex.from_arrays([cells["cell_x"], cells["cell_y"]])
-    return cells.assign(approximate=counted.reindex(at, fill_value=0).to_numpy())
-
-
 @dataclass(frozen=True)
-class TrendCells:
-    """What the Trends page asks the store for: per-fine-cell counts in each period."""
+class TrendCounts:
+    """What the Trends page asks the store for: per unit and location precision now, per unit before,
+    and how many incidents with a point each period holds (units may leave some out: no district)."""
 
-    current: pd.DataFrame  # geo.store.aggregate.CELL_COLUMNS + "approximate"
-    baseline: pd.DataFrame
+    current: pd.DataFrame  # the store's aggregate by (unit, "precision")
+    baseline: pd.DataFrame  # by the unit alone
+    located: tuple[int, int]  # (current, baseline)
 
 
-def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period, hidden=None) -> TrendCells:
-    """The aggregate queries: per fine cell in each period, and the current one's by location precision.
+def _queries(names, flt: IncidentFilter, current: Period, baseline: Period, hidden):
+    from geo.store.query import IncidentQuery  # local: the store imports geo.filters
+
+    names = tuple(names)
+    return tuple(IncidentQuery(names, period_filter(flt, p), hidden=hidden) for p in (current, baseline))
+
+
+def query_cells(engine, names, flt: IncidentFilter, current: Period, baseline: Period, hidden=None) -> TrendCounts:
+    """The district view's questions: per district and precision now, per district before (at most a
+    row per district and precision), and each period's incidents with a point (Summary.located).
 
     engine: what geo.store.open_queries returns for these datasets (ui.queries.engine());
     hidden: ids left out (probable duplicates hidden). Nothing is loaded whole.
     """
-    from geo.store.query import IncidentQuery  # local: the store imports geo.filters
+    now, before = _queries(names, flt, current, baseline, hidden)
+    located = (engine.summary(now).located, engine.summary(before).located)
+    # the precision only for now: the table flags the current period's approximate placements
+    return TrendCounts(engine.aggregate(now, ("district", "precision")), engine.aggregate(before, "district"), located)
 
-    names = tuple(names)
-    now = IncidentQuery(names, period_filter(flt, current), hidden=hidden)
-    cells = engine.aggregate(now, "cell", FINE_CELL)
-    before = engine.aggregate(IncidentQuery(names, period_filter(flt, baseline), hidden=hidden), "cell", FINE_CELL)
-    by_precision = engine.aggregate(now, ("cell", "precision"), FINE_CELL)
-    return TrendCells(cells_with_approximate(cells, by_precision), before)
+
+def query_hexagons(
+    engine, names, flt: IncidentFilter, current: Period, baseline: Period, resolution: int, hidden=None
+) -> TrendCounts:
+    """The hexagon view's questions: per H3 hexagon at this resolution (and precision, now) in each period."""
+    res = check_resolution(resolution)
+    now, before = _queries(names, flt, current, baseline, hidden)
+    grouped = (engine.aggregate(now, ("h3", "precision"), 0.5, res), engine.aggregate(before, "h3", 0.5, res))
+    located = (int(grouped[0]["incidents"].sum()), int(grouped[1]["incidents"].sum()))  # every point: a hexagon
+    return TrendCounts(grouped[0], grouped[1], located)

@@ -15,7 +15,7 @@ from ui.filters import choose_district, current_filter
 from ui.map_panel import show_map
 from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
-from ui.trends import trend_cells
+from ui.trends import trend_cells, trend_hexagons
 from views.map.trends_map import change_text, count_legend, trends_map
 
 ensure_app_shell()
@@ -37,7 +37,6 @@ COMPARE = {
 }
 WINDOWS = {30: "30 days", 90: "90 days", 182: "6 months", 365: "12 months"}
 UNITS = {"districts": "Districts", "hexagons": "Hexagons (H3)"}
-MAX_HEXAGONS = 6000  # more polygons than this make the map slow to send and to draw
 HEX_KM2 = {4: 1770, 5: 253, 6: 36, 7: 5}  # H3's average hexagon area by resolution
 
 st.title("Trends: where is it getting worse")
@@ -79,7 +78,7 @@ else:
 
 cells = trend_cells(flt, current, baseline)
 parts = [text for name, text in flt.parts() if name not in ("dates", "district")]
-n_now, n_before = int(cells.current["incidents"].sum()), int(cells.baseline["incidents"].sum())
+n_now, n_before = (int(n) for n in cells.located)
 st.markdown(
     safe(
         "**Now** {}: **{}** incidents with a point · **before** {}: **{}** · change **{}** · other filters: {}",
@@ -105,10 +104,12 @@ if districts is not None:
         shown = districts.set_index(districts["id"].astype(str))[["geometry"]].join(table)
 if unit == "hexagons" or districts is None:
     unit, drawn = "hexagons", int(resolution)
-    shown = trends.hexagon_trends(cells.current, cells.baseline, drawn)
-    while len(shown) > MAX_HEXAGONS and drawn > trends.H3_RESOLUTIONS[0]:  # a map the browser can draw
+    hexes = trend_hexagons(flt, current, baseline, drawn)
+    shown = trends.hexagon_trends(hexes.current, hexes.baseline, drawn)
+    while len(shown) > trends.MAX_HEXAGONS and drawn > trends.H3_RESOLUTIONS[0]:  # a map the browser can draw
         drawn -= 1
-        shown = trends.hexagon_trends(cells.current, cells.baseline, drawn)
+        hexes = trend_hexagons(flt, current, baseline, drawn)
+        shown = trends.hexagon_trends(hexes.current, hexes.baseline, drawn)
     if drawn != resolution:
         st.caption(f"Too many hexagons at resolution {resolution} for one map: drawn at resolution {drawn}.")
 

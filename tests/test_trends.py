@@ -1,5 +1,5 @@
-"""geo.trends: periods, change classes at their boundaries, the low-count guard, and placing
-per-cell aggregates in districts and hexagons as the points themselves would be placed."""
+"""geo.trends: periods, change classes at their boundaries, the low-count guard, and the store's
+answers by district and by hexagon counting each incident where its own point lies."""
 
 from __future__ import annotations
 
@@ -10,26 +10,24 @@ import h3
 import numpy as np
 import pandas as pd
 import pytest
-import shapely
 
-from geo.districts import assign_districts, shipped_districts
-from geo.filters import IncidentFilter
+from geo.districts import approximate_placement, assign_districts, shipped_districts
+from geo.filters import IncidentFilter, filter_mask
 from geo.loading import load_layer
-from geo.store.aggregate import grid_counts
+from geo.store.engine import DuckEngine, frame_table
 from geo.trends import (
-    FINE_CELL,
     Period,
     around,
     baseline_period,
-    cells_in_districts,
-    cells_in_hexagons,
-    cells_with_approximate,
     change_class,
     change_pct,
     current_period,
     district_trends,
     hexagon_trends,
     period_filter,
+    query_cells,
+    query_hexagons,
+    unit_sums,
 )
 
 
@@ -92,45 +90,29 @@ def test_period_filter_keeps_the_sidebar_but_its_dates_and_district():
     assert (out.date_from, out.date_to) == (date(2024, 1, 1), date(2024, 2, 1))
 
 
-def test_cells_at_a_tenth_of_a_kilometre_fall_in_the_district_of_their_points():
-    incidents = load_layer("incidents")[0]
-    districts = shipped_districts()
-    points = incidents[incidents.geometry.notna() & ~incidents.geometry.is_empty]
-    by_point = assign_districts(points, districts)["district_id"].fillna("none").value_counts().sort_index()
-    cells = grid_counts(points, FINE_CELL)
-    placed = cells_in_districts(cells, districts).fillna("none")
-    by_cell = cells.groupby(placed.to_numpy())["incidents"].sum().sort_index()
-    assert len(by_point) > 5
-    assert by_cell.to_dict() == by_point.to_dict()
-
-
-def test_a_coarse_cell_would_move_points_near_a_border():
-    """The guard for the one above: at 0.5° the cell centres do not keep every point's district."""
-    incidents = load_layer("incidents")[0]
-    districts = shipped_districts()
-    points = incidents[incidents.geometry.notna() & ~incidents.geometry.is_empty]
-    by_point = assign_districts(points, districts)["district_id"].fillna("none").value_counts().sort_index()
-    cells = grid_counts(points, 0.5)
-    placed = cells_in_districts(cells, districts).fillna("none")
-    by_cell = cells.groupby(placed.to_numpy())["incidents"].sum().sort_index()
-    assert by_cell.to_dict() != by_point.to_dict()
-
-
-def _cells(points: list[tuple[float, float]], fatal: list[int] | None = None) -> pd.DataFrame:
-    gdf = gpd.GeoDataFrame(
-        {"fatalities_best": fatal or [0] * len(points)},
-        geometry=gpd.points_from_xy([p[0] for p in points], [p[1] for p in points]),
-        crs="EPSG:4326",
-    )
-    return grid_counts(gdf, FINE_CELL)
+def answer(points, fatal=None, precision=None, unit="district", resolution=5) -> pd.DataFrame:
+    """What the store answers by (unit, "precision") (by the unit alone without precision) for these
+    (lon, lat) points, placed by geo.districts / h3 directly: the meaning the engines follow."""
+    lon, lat = np.array([p[0] for p in points], dtype=float), np.array([p[1] for p in points], dtype=float)
+    if unit == "district":
+        gdf = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+        keys = assign_districts(gdf, shipped_districts())["district_id"].to_numpy(dtype=object)
+    else:
+        keys = np.array([h3.latlng_to_cell(y, x, resolution) for x, y in zip(lon, lat, strict=True)], dtype=object)
+    frame = pd.DataFrame({unit: keys, "fatalities": fatal or [0] * len(points)})
+    by = [unit]
+    if precision is not None:
+        frame["precision"], by = precision, [unit, "precision"]
+    grouped = frame.dropna(subset=[unit]).groupby(by).agg(incidents=(unit, "size"), fatalities=("fatalities", "sum"))
+    return grouped.reset_index()
 
 
 def test_district_trends_counts_classes_and_keeps_every_district():
     districts = shipped_districts()
     zahedan = (60.87, 29.49)
     chabahar = (60.64, 25.30)
-    now = _cells([zahedan] * 7 + [chabahar] * 2 + [(66.0, 30.0)], [1] * 10)  # the last one in no district
-    before = _cells([zahedan] * 5 + [chabahar] * 3)
+    now = answer([zahedan] * 7 + [chabahar] * 2 + [(66.0, 30.0)], [1] * 10)  # the last one in no district
+    before = answer([zahedan] * 5 + [chabahar] * 3)
     table = district_trends(now, before, districts)
     assert len(table) == len(districts)
     z, c = table.loc["IRN.SB.zahedan"], table.loc["IRN.SB.chabahar"]
@@ -144,55 +126,59 @@ def test_district_trends_counts_classes_and_keeps_every_district():
     assert table["approximate"].isna().all()  # no precision was given
 
 
-def test_hexagons_hold_their_cells():
-    now = _cells([(60.87, 29.49)] * 6 + [(66.99, 30.18)])
-    before = _cells([(60.87, 29.49)] * 2)
+def test_hexagons_hold_their_points():
+    now = answer([(60.87, 29.49)] * 6 + [(66.99, 30.18)], unit="h3")
+    before = answer([(60.87, 29.49)] * 2, unit="h3")
     hexes = hexagon_trends(now, before, 5)
     zahedan = h3.latlng_to_cell(29.49, 60.87, 5)
     assert hexes.loc[zahedan, "current"] == 6 and hexes.loc[zahedan, "change_class"] == "large increase"
     assert len(hexes) == 2 and hexes.geometry.is_valid.all()
     assert hexes.loc[zahedan].geometry.contains(gpd.points_from_xy([60.87], [29.49])[0])
-    assert set(cells_in_hexagons(now, 7)) == {
-        h3.latlng_to_cell(lat, lon, 7) for lon, lat in zip(now.lon, now.lat, strict=True)
-    }
     with pytest.raises(ValueError, match="not offered"):
         hexagon_trends(now, before, 12)
 
 
-def test_approximate_placements_are_counted_per_cell():
-    cells = _cells([(60.87, 29.49), (60.87, 29.49), (61.5, 27.2)])
-    # the store's aggregate by ("cell", "precision"): a missing precision comes as "unlocated"
-    by_precision = pd.DataFrame(
-        {
-            "cell_x": list(cells["cell_x"][[0, 0, 1]]),
-            "cell_y": list(cells["cell_y"][[0, 0, 1]]),
-            "precision": ["exact", "district", "unlocated"],
-            "incidents": [1, 1, 1],
-        }
-    )
-    out = cells_with_approximate(cells, by_precision)
-    assert list(out["incidents"]) == [2, 1] and list(out["approximate"]) == [1, 1]  # "district"; no precision
+def test_approximate_placements_are_counted_per_unit():
+    # the store's aggregate by (unit, "precision"): a missing precision comes as "unlocated"
+    now = answer([(60.87, 29.49), (60.87, 29.49), (60.64, 25.30)], precision=["exact", "district", "unlocated"])
+    sums = unit_sums(now, "district")
+    assert sums.loc["IRN.SB.zahedan"].tolist() == [2, 0, 1] and sums.loc["IRN.SB.chabahar"].tolist() == [1, 0, 1]
+    table = district_trends(now, answer([]), shipped_districts())
+    assert table.loc["IRN.SB.zahedan", "approximate"] == 1 and table["approximate"].sum() == 2
 
 
-def test_a_cell_centre_moves_a_point_to_another_district_only_within_71_m_of_its_border():
-    """On 5,000 synthetic points over both provinces: a point's cell centre (0.001°) is at most half a
-    cell's diagonal away, so only a point that close to a county border can change county."""
-    from bench.synthetic import make_incidents
+@pytest.fixture(scope="module")
+def shipped_engine():
+    incidents = load_layer("incidents")[0]
+    engine = DuckEngine({"shipped": frame_table(incidents)})
+    yield incidents, engine
+    engine.close()
 
-    points = gpd.GeoDataFrame.from_features(make_incidents(5000, seed=3)["features"], crs="EPSG:4326")
-    points = points[points.geometry.notna() & ~points.geometry.is_empty]
+
+def test_the_store_places_each_incident_by_its_own_point(shipped_engine):
+    """query_cells / query_hexagons over the shipped incidents: per district and per hexagon, the
+    counts, fatalities and approximate placements of the incidents themselves (no cell between)."""
+    incidents, engine = shipped_engine
+    lo, hi = incidents["date_start"].min().date(), incidents["date_end"].max().date()
+    now = current_period((None, None), lo, hi)
+    before = baseline_period(now)
     districts = shipped_districts()
-    by_point = assign_districts(points, districts)["district_id"].fillna("none").to_numpy()
-    centres = pd.DataFrame(
-        {
-            "lon": (np.floor(points.geometry.x / FINE_CELL) + 0.5) * FINE_CELL,
-            "lat": (np.floor(points.geometry.y / FINE_CELL) + 0.5) * FINE_CELL,
-        }
-    )
-    by_cell = cells_in_districts(centres, districts).fillna("none").to_numpy()
-    borders = shapely.union_all(districts.boundary.to_numpy())
-    far = shapely.distance(points.geometry.to_numpy(), borders) > FINE_CELL * 0.7072
-    in_pakistan = np.char.startswith(by_point.astype(str), "PAK.")
-    assert far.sum() > 4500 and in_pakistan.sum() > 2000  # Balochistan's districts hold Pakistan's points
-    assert (by_point[far] == by_cell[far]).all()
-    assert (by_point != by_cell).sum() <= (~far).sum()
+    counts = query_cells(engine, ["shipped"], IncidentFilter(), now, before)
+    table = district_trends(counts.current, counts.baseline, districts)
+    for period, column in ((now, "current"), (before, "baseline")):
+        kept = incidents[filter_mask(incidents, IncidentFilter(date_from=period.start, date_to=period.end))]
+        located = kept[kept.geometry.notna() & ~kept.geometry.is_empty]
+        placed = assign_districts(located, districts)
+        got = table.loc[table[column] > 0, column]
+        assert got.to_dict() == placed["district_id"].dropna().value_counts().to_dict() and got.sum() > 0
+        assert counts.located[0 if column == "current" else 1] == len(located) > got.sum()
+        if column == "current":
+            rough = placed[approximate_placement(located["location_precision"], len(located))]["district_id"]
+            flagged = table.loc[table["approximate"] > 0, "approximate"].astype(int)
+            assert flagged.to_dict() == rough.dropna().value_counts().to_dict() and flagged.sum() > 0
+            hexes = query_hexagons(engine, ["shipped"], IncidentFilter(), now, before, 6)
+            shown = hexagon_trends(hexes.current, hexes.baseline, 6)
+            cells = [h3.latlng_to_cell(p.y, p.x, 6) for p in located.geometry]
+            assert shown.loc[shown["current"] > 0, "current"].to_dict() == pd.Series(cells).value_counts().to_dict()
+            assert hexes.located[0] == len(located)
+    assert len(counts.current) <= len(districts) * 10  # a row per district and precision, not per incident

@@ -6,16 +6,13 @@ from __future__ import annotations
 import json
 import re
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.districts import shipped_districts
 from geo.loading import load_layer
-from geo.store.aggregate import grid_counts
 from geo.trends import (
     CLASS_COLOURS,
     COUNT_COLOURS,
-    FINE_CELL,
     NO_EVENT_COLOUR,
     count_colours,
     count_labels,
@@ -23,17 +20,16 @@ from geo.trends import (
     district_trends,
     hexagon_trends,
 )
+from tests.test_trends import answer
 from views.map.build import map_html
 from views.map.trends_map import OSM_CREDIT, change_text, count_legend, trends_map
 
 LAYERS = {k: load_layer(k)[0] for k in ("countries", "provinces", "border")}
 
 
-def _cells(points):
-    gdf = gpd.GeoDataFrame(
-        {"fatalities_best": [0] * len(points)}, geometry=gpd.points_from_xy(*zip(*points, strict=True)), crs=4326
-    )
-    return grid_counts(gdf, FINE_CELL)
+def _cells(points, unit="district"):
+    """The store's answer for these points, per district (or per H3 hexagon at resolution 5)."""
+    return answer(points, unit=unit)
 
 
 def _features(html: str, layer: str) -> list[dict]:
@@ -67,8 +63,8 @@ def test_districts_are_coloured_by_class_and_the_chosen_one_is_outlined():
 
 
 def test_hexagons_draw_one_polygon_each():
-    now = _cells([(60.87, 29.49)] * 6 + [(66.99, 30.18)])
-    hexes = hexagon_trends(now, _cells([(60.87, 29.49)]), 5)
+    now = _cells([(60.87, 29.49)] * 6 + [(66.99, 30.18)], "h3")
+    hexes = hexagon_trends(now, _cells([(60.87, 29.49)], "h3"), 5)
     html = map_html(trends_map(LAYERS, hexes, unit="hexagons", standalone=True))
     features, _ = _features(html, "hexagons")
     assert len(features) == 2 and all(len(f["geometry"]["coordinates"][0]) == 7 for f in features)

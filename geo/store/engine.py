@@ -35,6 +35,7 @@ from geo.store.base import KEY, SHIPPED, DatasetNotFound, StoreError
 from geo.store.point_tests import register
 from geo.store.query import (
     GROUPING_COLUMNS,
+    H3_RES,
     SUMMARY_COLUMNS,
     Choices,
     IncidentQuery,
@@ -289,27 +290,36 @@ class DuckEngine:
         """rows() and count() together."""
         return Page(self.rows(q), self.count(q))
 
-    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
-        """Incidents and known fatalities per group: one grouping or a tuple of them (geo.store.query)."""
-        cell = check_grouping(by, cell_deg)
+    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5, h3_res: int = H3_RES) -> pd.DataFrame:
+        """Incidents and known fatalities per group: one grouping or a tuple of them (geo.store.query).
+        A district or hexagon is found by geo.store.point_tests' Python functions on each point."""
+        cell = check_grouping(by, cell_deg, h3_res)
         exprs: list[str] = []
         kept: list[str] = []
+        by_python: list[int] = []
         need = {"fatalities_best"}
         for name in groupings(by):
             need |= GROUPING_COLUMNS[name]
             if name == "country":  # each distinct code of "PAK;IRN" once
                 kept.append(f"k{len(exprs)} <> ''")
                 exprs.append("unnest(list_distinct(string_split(country, ';')))")
+            elif name in ("district", "h3"):  # by a Python function: its NULL groups dropped here, below
+                by_python.append(len(exprs))
+                exprs.append(
+                    "pkir_district_of(lon, lat)" if name == "district" else f"pkir_h3(lon, lat, {int(h3_res)})"
+                )
             else:
                 exprs += key_sql(name, cell)
         keys = [f"k{i}" for i in range(len(exprs))]
         inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
-        where = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
+        # a condition on a Python function's key would call it twice (DuckDB evaluates it in the filter too)
+        where = " AND ".join(["TRUE", *(f"{k} IS NOT NULL" for i, k in enumerate(keys) if i not in by_python), *kept])
         sql = (
             f"SELECT {', '.join(keys)}, count(*), sum(coalesce(fatalities_best, 0))::BIGINT"
             f" FROM (SELECT {inner}, fatalities_best FROM ({{m}})) WHERE {where} GROUP BY ALL"
         )
-        return grouped_frame(by, self._run(q, need, lambda m: (sql.replace("{m}", m), [])), cell)
+        found = self._run(q, need, lambda m: (sql.replace("{m}", m), []))
+        return grouped_frame(by, [r for r in found if all(r[i] is not None for i in by_python)], cell)
 
     def summary(self, q: IncidentQuery) -> Summary:
         """The headline figures of the matched rows, in one pass."""

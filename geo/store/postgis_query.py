@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import shapely
 from psycopg import sql
 
 from geo.incidents import criteria
@@ -31,6 +32,7 @@ from geo.store.base import KEY, DatasetNotFound
 from geo.store.postgis import where_clause
 from geo.store.query import (
     GROUPING_COLUMNS,
+    H3_RES,
     SECURITY_TRACK,
     SUMMARY_COLUMNS,
     Choices,
@@ -86,6 +88,38 @@ def _pg_type(name: str) -> str:
 
 def _is_text(name: str) -> bool:
     return _pg_type(name) == "text"
+
+
+# the "district" grouping: the shipped polygons as parameters; a point goes to the first listed that
+# it intersects, as geo.districts.district_index places it (and the District filter tests it)
+# (the boxes as plain numbers first: a point outside a district's box never calls ST_Intersects)
+DISTRICTS_CTE = (
+    "WITH pkir_d AS MATERIALIZED (SELECT d.id, d.n, g, ST_XMin(g) AS x0, ST_XMax(g) AS x1, ST_YMin(g) AS y0,"
+    " ST_YMax(g) AS y1 FROM unnest(%s::text[], %s::bytea[]) WITH ORDINALITY AS d(id, wkb, n),"
+    " LATERAL ST_GeomFromWKB(d.wkb, 4326) AS g) "
+)
+DISTRICT_JOIN = (  # each matched row (ids are distinct there) once, with the first district holding it
+    "SELECT DISTINCT ON (m.id) m.*, pkir_d.id AS pkir_district FROM ({}) m JOIN pkir_d"
+    " ON m.lon BETWEEN pkir_d.x0 AND pkir_d.x1 AND m.lat BETWEEN pkir_d.y0 AND pkir_d.y1"
+    " AND ST_Intersects(pkir_d.g, m.geometry) ORDER BY m.id, pkir_d.n"
+)
+
+
+def _to_hexagons(by, rows: list[tuple], h3_res: int) -> list[tuple]:
+    """Rows grouped by the exact point for "h3" (lon, lat in its place) regrouped by the point's
+    hexagon (geo.store.point_tests.hexagons_of): one call per distinct point, not per incident."""
+    names = groupings(by)
+    if "h3" not in names or not rows:
+        return rows
+    from geo.store.point_tests import hexagons_of
+
+    at = sum(2 if n == "cell" else 1 for n in names[: names.index("h3")])
+    frame = pd.DataFrame.from_records(rows)
+    lon, lat = frame.pop(at).to_numpy(dtype=float), frame.pop(at + 1).to_numpy(dtype=float)
+    frame.insert(at, "h3", hexagons_of(lon, lat, h3_res))
+    keys, sums = list(frame.columns[:-2]), list(frame.columns[-2:])
+    grouped = frame.groupby(keys, sort=False, dropna=False)[sums].sum().reset_index()
+    return list(grouped.itertuples(index=False, name=None))
 
 
 def _python_values(col: pd.Series) -> list:
@@ -314,34 +348,61 @@ class PostgisQueries:
         """rows() and count() together."""
         return Page(self.rows(q), self.count(q))
 
-    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
-        """Incidents and known fatalities per group (one grouping or a tuple of them), in the database."""
-        cell = check_grouping(by, cell_deg)
-        exprs, need, kept, lateral = list[str](), {"fatalities_best"}, list[str](), ""
+    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5, h3_res: int = H3_RES) -> pd.DataFrame:
+        """Incidents and known fatalities per group (one grouping or a tuple of them), in the database:
+        from the rollup when it holds the groupings and the filter, else a scan; "district" joins the
+        shipped polygons (DISTRICTS_CTE), "h3" groups by the exact point and places the distinct points
+        in Python (_to_hexagons)."""
+        cell = check_grouping(by, cell_deg, h3_res)
+        exprs: list[str] = []
+        kept: list[str] = []
+        before: list = []
+        need, lateral = {"fatalities_best"}, ""
         for name in groupings(by):
             need |= GROUPING_COLUMNS[name]
             if name == "country":  # each distinct code of "PAK;IRN" once
                 kept.append(f"k{len(exprs)} <> ''")
                 exprs.append("u.c")
                 lateral = ", LATERAL (SELECT DISTINCT unnest(string_to_array(m.country, ';')) AS c) u"
+            elif name == "district":  # a row in no district is joined to none: left out
+                exprs.append("m.pkir_district")
+                before = self._districts
+            elif name == "h3":
+                exprs += ["m.lon", "m.lat"]
             else:
                 exprs += key_sql(name, cell)
         keys = [f"k{i}" for i in range(len(exprs))]
         where = " AND ".join([*(f"{k} IS NOT NULL" for k in keys), *kept])
+        source = DISTRICT_JOIN if before else "{}"
 
         def text(exprs, count, fatalities):
             inner = ", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))
             return _standard(
                 f"SELECT {', '.join(keys)}, {count}, {fatalities}"
-                f" FROM (SELECT {inner}, {{}} FROM ({{}}) m{lateral}) g"
+                f" FROM (SELECT {inner}, {{}} FROM ({source}) m{lateral}) g"
                 f" WHERE {where} GROUP BY {', '.join(keys)}"
             )
 
-        rows = self._aggregate_rollup(q, groupings(by), cell, exprs, text)
+        names = groupings(by)
+        rows = None if before or "h3" in names else self._aggregate_rollup(q, names, cell, exprs, text)
         if rows is None:
             scan = text(exprs, "count(*)", "sum(coalesce(fatalities_best, 0))::bigint")
-            rows = self._run(q, need - set(POINT), lambda m: (scan.format(sql.SQL("m.fatalities_best"), m), []))
-        return grouped_frame(by, rows, cell)
+            cte = sql.SQL(DISTRICTS_CTE if before else "")
+            rows = self._run(
+                q, need - set(POINT), lambda m: (cte + scan.format(sql.SQL("m.fatalities_best"), m), list(before))
+            )
+        return grouped_frame(by, _to_hexagons(by, rows, h3_res), cell)
+
+    @cached_property
+    def _districts(self) -> list:
+        """The shipped districts as (ids, WKB polygons) parameters of DISTRICTS_CTE, read once."""
+        from geo.districts import UnknownDistrict, shipped_districts
+
+        try:
+            layer = shipped_districts()
+        except UnknownDistrict:  # the layer cannot be read: no point is in a district
+            return [[], []]
+        return [layer["id"].astype(str).tolist(), [shapely.to_wkb(g) for g in layer.geometry]]
 
     def _aggregate_rollup(self, q: IncidentQuery, names, cell: float, exprs: list[str], text) -> list[tuple] | None:
         """aggregate()'s rows from the rollup (the cell rollup when grouped by cell), or None."""

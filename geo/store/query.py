@@ -5,7 +5,7 @@
     table(q)                the same as an Arrow table (a large answer: the map's payload)
     count(q)                how many rows the query matches, ignoring limit and offset
     page(q)                 rows(q) and count(q) together (Page)
-    aggregate(q, by, cell)  incidents and fatalities per group: by one grouping or a tuple of them
+    aggregate(q, by, cell, h3_res)  incidents and fatalities per group: by one grouping or a tuple of them
     summary(q)              the headline figures (Summary): as geo.incident_stats.headline computes
     choices(q)              what the filters offer: date range, categories, countries
 
@@ -25,7 +25,10 @@ Meaning (every implementation follows ``ReferenceQueries``, which computes it in
   track or, where missing, geo.chronology.track_for_category of its category; "precision" is
   location_precision ("unlocated" when missing); "country_value" the country text as written
   ("unknown" when missing); "grade" the verification grade ("ungraded" when missing: rows kept before
-  grades existed). Several groupings give one row per combination, keys in the order
+  grades existed); "district" the id of the shipped district holding the point (geo.districts'
+  district_index, the District filter's meaning: the first listed on a shared border) and "h3" the
+  H3 hexagon holding it at resolution ``h3_res`` (h3.latlng_to_cell, its index as text): rows
+  without a point or in no district are left out. Several groupings give one row per combination, keys in the order
   asked, then incidents and fatalities, sorted by the keys.
 
 What a page calls (build the engine once per dataset version, e.g. cached by store.version_key):
@@ -39,6 +42,8 @@ What a page calls (build the engine once per dataset version, e.g. cached by sto
     engine.aggregate(IncidentQuery(names, flt), "country_value")        # figures per country
     engine.aggregate(IncidentQuery(names, flt), "precision")            # location precision counts
     engine.aggregate(IncidentQuery(names, flt), ("month", "grade"))     # a chart split by verification
+    engine.aggregate(IncidentQuery(names, flt), ("district", "precision"))  # Trends, per district
+    engine.aggregate(IncidentQuery(names, flt), "h3", h3_res=5)          # Trends, per H3 hexagon
     engine.rows(IncidentQuery(names, ids=(incident_id,)))                # a record by id
     engine.choices(IncidentQuery(names))                                # the filters' options
 
@@ -67,7 +72,8 @@ from geo.store.aggregate import check_cell
 from geo.store.base import COLUMNS, KEY, BBox, DatasetNotFound, StoreError, reference_query
 
 ORDERABLE = ("date_start", "date_end", "fatalities_best", "id", "title", "category", "country", "place")
-GROUPINGS = ("cell", "month", "category", "country", "track", "precision", "country_value", "grade")
+GROUPINGS = ("cell", "month", "category", "country", "track", "precision", "country_value", "grade", "district", "h3")
+H3_RES = 5  # the "h3" grouping's resolution unless one is given (about 250 km² a hexagon)
 UNLOCATED = "unlocated"  # the "precision" of a row without one
 UNKNOWN_COUNTRY = "unknown"  # the "country_value" of a row without one (as geo.incident_stats.headline)
 SECURITY_TRACK = "security"  # Summary.security counts the rows on this track
@@ -192,9 +198,11 @@ def groupings(by) -> tuple[str, ...]:
     return keys
 
 
-def check_grouping(by, cell_deg: float) -> float:
-    """Known groupings (one name or a tuple) and, for cells, a usable cell size."""
+def check_grouping(by, cell_deg: float, h3_res: int = H3_RES) -> float:
+    """Known groupings (one name or a tuple), a usable cell size and H3 resolution (0 to 15)."""
     groupings(by)
+    if isinstance(h3_res, bool) or not isinstance(h3_res, (int, np.integer)) or not 0 <= int(h3_res) <= 15:
+        raise StoreError(f"an H3 resolution is a whole number from 0 to 15, not {h3_res!r}")
     return check_cell(cell_deg)
 
 
@@ -259,6 +267,8 @@ GROUPING_COLUMNS = {
     "precision": frozenset({"location_precision"}),
     "country_value": frozenset({"country"}),
     "grade": frozenset({"grade"}),
+    "district": frozenset(POINT),
+    "h3": frozenset(POINT),
 }  # the columns each grouping reads
 
 
@@ -404,9 +414,9 @@ class ReferenceQueries:
         """rows() and count() together."""
         return Page(self.rows(q), self.count(q))
 
-    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5) -> pd.DataFrame:
+    def aggregate(self, q: IncidentQuery, by, cell_deg: float = 0.5, h3_res: int = H3_RES) -> pd.DataFrame:
         """Incidents and fatalities per group (one grouping or a tuple of them) of the matched rows."""
-        cell = check_grouping(by, cell_deg)
+        cell = check_grouping(by, cell_deg, h3_res)
         rows = self._matched(q)
         frame = pd.DataFrame({"fatalities": pd.to_numeric(rows["fatalities_best"]).fillna(0).astype("int64")})
         keys = []
@@ -415,6 +425,10 @@ class ReferenceQueries:
                 frame["cx"] = np.floor(rows["lon"] / cell).astype("Int64")
                 frame["cy"] = np.floor(rows["lat"] / cell).astype("Int64")
                 keys += ["cx", "cy"]
+                continue
+            if name in ("district", "h3"):
+                frame[name] = reference_places(name, rows, h3_res)
+                keys.append(name)
                 continue
             frame[name] = reference_keys(name, rows)
             keys.append(name)
@@ -468,6 +482,29 @@ def _sort_keys(name: str, col: pd.Series) -> list[pd.Series]:
     if name == "title":
         return [texts.map(lambda v: v.lower() if isinstance(v, str) else None).astype(object), texts]
     return [texts]
+
+
+def reference_places(name: str, rows: pd.DataFrame, h3_res: int) -> pd.Series:
+    """The "district" or "h3" key of each flat row, by its point (None without one or in no district):
+    geo.districts.assign_districts over the shipped layer, h3.latlng_to_cell row by row."""
+    import h3
+
+    from geo.districts import UnknownDistrict, assign_districts, shipped_districts
+
+    out = pd.Series(None, index=rows.index, dtype=object)
+    located = rows["lon"].notna() & rows["lat"].notna()
+    lon, lat = rows.loc[located, "lon"], rows.loc[located, "lat"]
+    if name == "h3":
+        out[located] = [h3.latlng_to_cell(y, x, int(h3_res)) for x, y in zip(lon, lat, strict=True)]
+        return out
+    try:
+        layer = shipped_districts()
+    except UnknownDistrict:  # the layer cannot be read: no point is in a district
+        return out
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), index=lon.index, crs="EPSG:4326")
+    placed = assign_districts(points, layer)["district_id"]
+    out[located] = placed.map(lambda v: None if v is None else str(v)).to_numpy(dtype=object)
+    return out
 
 
 def reference_keys(name: str, rows: pd.DataFrame) -> pd.Series:

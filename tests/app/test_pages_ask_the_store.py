@@ -52,8 +52,8 @@ def answers(big_workspace, settings_env, monkeypatch):
     def spy(kind):
         original = getattr(DuckEngine, kind)
 
-        def recorded(self, q, *args):
-            out = original(self, q, *args)
+        def recorded(self, q, *args, **kwargs):
+            out = original(self, q, *args, **kwargs)
             frame = out.rows if kind == "page" else out
             if isinstance(frame, pd.DataFrame):
                 given.append((kind, q, len(frame), tuple(frame.columns)))
@@ -83,12 +83,6 @@ def test_no_answer_holds_more_rows_than_the_page_shows(answers, page):
         if kind in ("rows", "table") and _is_map_payload(q):
             assert set(columns) <= {*MAP_COLUMNS, *TIP_COLUMNS, *POINT}, columns
             continue
-        if kind == "aggregate" and page == "pages/trends.py" and "cell_x" in columns:
-            # Trends asks for ~100 m cells (at most one a distinct location: a few thousand in real
-            # ACLED/UCDP files, one an incident in this jittered set) and places them in districts and
-            # hexagons itself; grouping by district and hexagon in the store is still to do
-            assert rows <= N, (page, q, rows)
-            continue
         if kind == "aggregate":
             assert rows <= SHOWN_AT_MOST, (page, q, rows)
             continue
@@ -103,3 +97,16 @@ def test_the_explorer_shows_the_whole_set_in_its_figures_and_a_page_in_its_table
     assert len(table) == PAGE_SIZE
     asked = [rows for kind, q, rows, _c in answers if kind in ("rows", "page") and not _is_map_payload(q)]
     assert asked and max(asked) <= PAGE_SIZE  # (app.py opens on the map, whose payload is checked above)
+
+
+def test_the_trends_hexagons_are_asked_for_as_hexagons(answers):
+    """The hexagon view asks for one row per hexagon and precision, never more hexagons than a map draws."""
+    from geo.trends import MAX_HEXAGONS
+
+    at = open_page("pages/trends.py", timeout=180)
+    at.selectbox(key="trends_unit").set_value("hexagons").run(timeout=180)
+    assert not at.exception
+    grouped = [(q, rows, columns) for kind, q, rows, columns in answers if kind == "aggregate" and "h3" in columns]
+    assert grouped, "the hexagon view asked for no hexagons"
+    for q, rows, _columns in grouped:
+        assert rows <= MAX_HEXAGONS, (q, rows)

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import h3
 import pandas as pd
 import pytest
 
@@ -74,6 +75,9 @@ MULTI = [
     ("precision", "cell", "month"),
     ("track", "precision", "country"),
     ("month", "grade"),
+    ("district", "precision"),  # the Trends page's questions
+    ("h3", "precision"),
+    ("month", "h3", "district"),
 ]
 DISTRICTS = [
     IncidentFilter(district="IRN.SB.zahedan"),
@@ -192,6 +196,32 @@ def test_an_unknown_near_target_is_refused_as_geo_near_refuses_it(kept):
         open_queries(store, ["kept"]).count(q)
 
 
+def test_the_embedded_engine_places_each_located_point_once(kept, kept_rows, store_location, monkeypatch):
+    """The "district" and "h3" groupings call their Python function once per located row (a filter on
+    its result would call it again), and the districts' polygons are read once per engine."""
+    store, ref = kept
+    if not store_location.startswith("/"):
+        pytest.skip("the embedded engine's Python functions (PostGIS places districts in SQL)")
+    seen, reads = [], []
+    real_districts, real_hexagons = geo.store.point_tests.districts_of, geo.store.point_tests.hexagons_of
+    real_layer = geo.store.point_tests.shipped_districts
+    monkeypatch.setattr(
+        geo.store.point_tests, "districts_of", lambda x, y, layer: seen.append(len(x)) or real_districts(x, y, layer)
+    )
+    monkeypatch.setattr(
+        geo.store.point_tests, "hexagons_of", lambda x, y, r: seen.append(len(x)) or real_hexagons(x, y, r)
+    )
+    monkeypatch.setattr(geo.store.point_tests, "shipped_districts", lambda *a: reads.append(a) or real_layer(*a))
+    engine, q = open_queries(store, ["kept"]), IncidentQuery(("kept",))
+    located = ref.summary(q).located
+    for by in ("district", "h3", ("district", "precision"), ("h3", "month", "district")):
+        seen.clear()
+        pd.testing.assert_frame_equal(engine.aggregate(q, by), ref.aggregate(q, by))
+        placed = sum(k in ("district", "h3") for k in ((by,) if isinstance(by, str) else by))
+        assert sum(seen) == located * placed > 0, by
+    assert len(reads) == 1
+
+
 def test_the_district_filters_find_some_rows_but_not_all(kept_rows):
     ref = ReferenceQueries({"kept": kept_rows})
     counts = [ref.count(IncidentQuery(("kept",), flt)) for flt in DISTRICTS]
@@ -300,6 +330,45 @@ SUMMARY_FILTERS = [
     IncidentFilter(keyword="no such words anywhere"),
     IncidentFilter(near="border", near_km=30),
 ]
+
+
+@pytest.mark.parametrize("h3_res", [4, 7])
+def test_hexagons_at_each_resolution_match_the_reference_and_hold_every_located_row(kept, h3_res):
+    store, ref = kept
+    for names in (["kept"], ["kept", SHIPPED]):  # a kept file and an in-memory frame
+        engine = open_queries(store, names)
+        for flt in (
+            IncidentFilter(),
+            IncidentFilter(categories=("attack",)),
+            IncidentFilter(district="IRN.SB.zahedan"),
+        ):
+            q = IncidentQuery(tuple(names), flt)
+            want = ref.aggregate(q, ("h3", "precision"), 0.5, h3_res)
+            got = engine.aggregate(q, ("h3", "precision"), 0.5, h3_res)
+            pd.testing.assert_frame_equal(got, want, obj=f"{names} {flt.describe()}")
+            assert want["incidents"].sum() == ref.summary(q).located > 0
+            assert {h3.get_resolution(h) for h in want["h3"]} == {h3_res}
+
+
+def test_a_district_holds_what_the_district_filter_keeps(kept):
+    """The "district" grouping means what the District filter means: per district, its count is the
+    filter's count; the rows in no district are left out."""
+    store, ref = kept
+    engine = open_queries(store, ["kept", SHIPPED])
+    q = IncidentQuery(("kept", SHIPPED))
+    by_district = engine.aggregate(q, "district").set_index("district")["incidents"]
+    pd.testing.assert_series_equal(by_district, ref.aggregate(q, "district").set_index("district")["incidents"])
+    assert len(by_district) > 5 and 0 < by_district.sum() < ref.summary(q).located
+    for district in ("IRN.SB.zahedan", "IRN.SB.chabahar", by_district.index[-1]):
+        assert by_district[district] == ref.count(replace(q, filter=IncidentFilter(district=district))) > 0
+
+
+def test_a_wrong_h3_resolution_is_refused(kept):
+    store, ref = kept
+    for engine in (open_queries(store, ["kept"]), ref):
+        for bad in (16, -1, 2.5, "5"):
+            with pytest.raises(StoreError, match="H3 resolution"):
+                engine.aggregate(IncidentQuery(("kept",)), "h3", 0.5, bad)
 
 
 @pytest.mark.parametrize("flt", SUMMARY_FILTERS, ids=lambda f: f.describe())
@@ -512,10 +581,10 @@ def test_unknown_datasets_and_groupings_are_refused(kept):
         engine.count(IncidentQuery(("kept", "nope")))
     with pytest.raises(DatasetNotFound, match="nope"):
         open_queries(store, ["nope"]).count(IncidentQuery(("nope",)))
-    with pytest.raises(StoreError, match="cannot aggregate by 'district'"):
-        engine.aggregate(IncidentQuery(("kept",)), "district")
-    with pytest.raises(StoreError, match="cannot aggregate by 'district'"):
-        engine.aggregate(IncidentQuery(("kept",)), ("month", "district"))
+    with pytest.raises(StoreError, match="cannot aggregate by 'county'"):
+        engine.aggregate(IncidentQuery(("kept",)), "county")
+    with pytest.raises(StoreError, match="cannot aggregate by 'county'"):
+        engine.aggregate(IncidentQuery(("kept",)), ("month", "county"))
     with pytest.raises(StoreError, match="names month more than once"):
         engine.aggregate(IncidentQuery(("kept",)), ("month", "category", "month"))
     with pytest.raises(StoreError, match="at least one grouping"):
