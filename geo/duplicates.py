@@ -28,7 +28,6 @@ Turbat / Torbat, Saravan / Sarawan, Panjgur / Panjgoor fold to one spelling). Pa
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
@@ -89,7 +88,6 @@ def fold(text) -> str:
     return _fold_text(str(text))
 
 
-@functools.lru_cache(maxsize=65536)
 def _fold_text(text: str) -> str:
     raw = unicodedata.normalize("NFKD", _YEARS.sub(" ", text))
     raw = "".join(c for c in raw if not unicodedata.combining(c)).casefold()
@@ -195,7 +193,18 @@ def _gap_days(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
 
 
 def _text(values) -> list[str]:
-    return [fold(v) for v in values]
+    """The folded names of a column; a name met again is folded once (the memo lives for this call)."""
+    memo: dict[str, str] = {}
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            folded = memo.get(v)
+            if folded is None:
+                folded = memo[v] = fold(v)
+            out.append(folded)
+        else:
+            out.append(fold(v))
+    return out
 
 
 def _alike(what: str, sim: float) -> str:

@@ -32,7 +32,6 @@ never confirmed, claimed or disputed here.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -200,9 +199,8 @@ def curated(props: Mapping) -> Verdict:
 # ---- imported rows
 
 
-@functools.lru_cache(maxsize=256)
 def _counted(fmt: str, grade: str, n: int, detail: str) -> Verdict:
-    """One shared Verdict per outcome (an import of a million rows holds a few, not a million)."""
+    """The Verdict of a count of sources (the importer's collector keeps equal texts as one object)."""
     if grade == UNGRADED:
         return Verdict(grade, f"Ungraded: {fmt} gives no source information{detail}.", None)
     return Verdict(grade, f"{grade.capitalize()}: {n} source{'s' if n != 1 else ''} per {fmt}{detail}.", n)

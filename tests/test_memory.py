@@ -1,4 +1,4 @@
-"""Loaded incidents share repeated texts, and the shipped file's GeoParquet cache is never stale."""
+"""Loaded incidents share repeated texts, and the edge's GeoParquet cache of shipped files is never stale."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from geo.loading import file_digest, load_layer, read_geojson
 from geo.store import DATABASE_ENV, shipped
 from geo.store.workspace import WORKSPACE_ENV
 from geo.validation import LayerValidationError
+from ui import shipped_cache as cache
 
 
 def _collection(features: list[dict]) -> dict:
@@ -75,14 +76,14 @@ def _write(folder: Path, features: list[dict]) -> None:
 
 
 def _read_fresh(folder: Path):
-    return shipped.ShippedIncidents(folder).read()  # a new reader, as a new server process has
+    return shipped.ShippedIncidents(folder, keeper=cache.DiskKeeper()).read()  # a new reader, as a new server has
 
 
 def test_second_start_reads_the_cache_and_gets_the_same_frame(data_folder, monkeypatch):
     first = _read_fresh(data_folder)
-    entries = sorted(p.suffix for p in (shipped.cache_dir()).glob("shipped-*"))
+    entries = sorted(p.suffix for p in (cache.cache_dir()).glob("shipped-*"))
     assert entries == [".json", ".parquet"]
-    assert shipped.cache_dir().is_relative_to(Path(os.environ[WORKSPACE_ENV]).resolve())
+    assert cache.cache_dir().is_relative_to(Path(os.environ[WORKSPACE_ENV]).resolve())
 
     def no_parse(*_args, **_kwargs):
         raise AssertionError("the file was parsed again")
@@ -91,7 +92,12 @@ def test_second_start_reads_the_cache_and_gets_the_same_frame(data_folder, monke
     second = _read_fresh(data_folder)
     pd.testing.assert_frame_equal(second, first)
     assert isinstance(second["sources"].iloc[0], list) and isinstance(second["sources"].iloc[0][0], dict)
-    assert shipped.ShippedIncidents(data_folder).report() is not None
+    assert shipped.ShippedIncidents(data_folder, keeper=cache.DiskKeeper()).report() is not None
+
+
+def test_geo_keeps_no_cache_of_its_own(data_folder):
+    shipped.ShippedIncidents(data_folder).read()  # no keeper from the edge: nothing is written anywhere
+    assert not (Path(os.environ[WORKSPACE_ENV]) / cache.CACHE_FOLDER).exists()
 
 
 def test_a_changed_file_is_never_served_from_the_cache(data_folder):
@@ -111,28 +117,28 @@ def test_a_broken_file_is_refused_even_after_a_good_one_was_cached(data_folder):
 
 def test_a_damaged_cache_entry_is_parsed_again(data_folder):
     first = _read_fresh(data_folder)
-    for entry in shipped.cache_dir().glob("shipped-*.parquet"):
+    for entry in cache.cache_dir().glob("shipped-*.parquet"):
         entry.write_bytes(b"not parquet")
     pd.testing.assert_frame_equal(_read_fresh(data_folder), first)
 
 
 def test_no_cache_in_team_mode_or_under_static(data_folder, settings_env):
     settings_env.setenv(DATABASE_ENV, "postgresql://nowhere/db")
-    assert shipped.cache_dir() is None
+    assert cache.cache_dir() is None
     _read_fresh(data_folder)
-    assert not (Path(os.environ[WORKSPACE_ENV]) / shipped.CACHE_FOLDER).exists()
+    assert not (Path(os.environ[WORKSPACE_ENV]) / cache.CACHE_FOLDER).exists()
     settings_env.delenv(DATABASE_ENV)
-    settings_env.setenv(WORKSPACE_ENV, str(shipped._STATIC / "ws"))
-    assert shipped.cache_dir() is None
+    settings_env.setenv(WORKSPACE_ENV, str(cache.STATIC / "ws"))
+    assert cache.cache_dir() is None
     settings_env.setenv(WORKSPACE_ENV, str(DATA_DIR / "ws"))
-    assert shipped.cache_dir() is None
+    assert cache.cache_dir() is None
 
 
 def test_a_large_file_is_parsed_in_a_child_process(data_folder, monkeypatch):
     expected = _read_fresh(data_folder)
-    for entry in shipped.cache_dir().glob("shipped-*"):
+    for entry in cache.cache_dir().glob("shipped-*"):
         entry.unlink()
-    monkeypatch.setattr(shipped, "CHILD_PARSE_BYTES", 0)
+    monkeypatch.setattr(cache, "CHILD_PARSE_BYTES", 0)
 
     def no_parse(*_args, **_kwargs):
         raise AssertionError("the file was parsed in the server's process")
@@ -142,7 +148,7 @@ def test_a_large_file_is_parsed_in_a_child_process(data_folder, monkeypatch):
 
 
 def test_a_broken_large_file_still_names_its_problem(data_folder, monkeypatch):
-    monkeypatch.setattr(shipped, "CHILD_PARSE_BYTES", 0)
+    monkeypatch.setattr(cache, "CHILD_PARSE_BYTES", 0)
     (data_folder / LAYERS["incidents"].file).write_text('{"type": "FeatureCollection"}', encoding="utf-8")
     with pytest.raises(LayerValidationError, match="not a GeoJSON FeatureCollection"):
         _read_fresh(data_folder)
@@ -168,4 +174,4 @@ def test_file_digest_hashes_the_bytes_through_the_same_checks(tmp_path):
 def test_the_public_static_folder_holds_only_its_readme_and_the_vendor_assets():
     """Anything else under static/ is served to anyone at /app/static/ (a dataset left there once
     was even committed)."""
-    assert sorted(p.name for p in shipped._STATIC.iterdir()) in (["README.md"], ["README.md", "vendor"])
+    assert sorted(p.name for p in cache.STATIC.iterdir()) in (["README.md"], ["README.md", "vendor"])

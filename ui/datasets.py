@@ -16,12 +16,13 @@ from geo.settings import settings
 from geo.store import DATABASE_SCHEMES, open_store
 from geo.store.base import SHIPPED, IncidentStore, StoreError, problem_line
 from geo.store.imports import most_common, source_of
-from geo.store.shipped import SHIPPED_SETS, ShippedOnly
+from geo.store.shipped import SHIPPED_SETS, ShippedIncidents, ShippedOnly
 from geo.store.workspace import default_workspace, read_json, write_json
 from geo.sync.age import age_text
 from ui import access
 from ui.data import SESSION_INCIDENTS
 from ui.safe_text import safe
+from ui.shipped_cache import DiskKeeper
 
 CHOICE_FILE = "choice.json"
 KEYS = {
@@ -53,7 +54,7 @@ def location() -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_at(location: str) -> IncidentStore:
-    return open_store(location)
+    return open_store(location, shipped=ShippedIncidents(keeper=DiskKeeper()))
 
 
 STORE_PROBLEMS = (StoreError, OSError, ValueError)  # what a store that cannot be opened or listed raises
@@ -82,7 +83,7 @@ def usable(where: str) -> IncidentStore:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _stand_in(where: str, problem: str) -> ShippedOnly:
     """The shipped-only store for a store that cannot be used, kept while its problem stays the same."""
-    return ShippedOnly(where, problem)
+    return ShippedOnly(where, problem, ShippedIncidents(keeper=DiskKeeper()))
 
 
 def store_notice() -> tuple[str, str]:

@@ -10,7 +10,6 @@ goal, U+FBA7) then show as boxes.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from matplotlib import font_manager
@@ -21,10 +20,12 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".l
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
-@lru_cache(maxsize=1)
 def arabic_font_available() -> bool:
-    """Register Noto Sans Arabic with matplotlib if a font folder has it (the font cache may
-    predate its install); True when it can be used."""
+    """True when matplotlib can use Noto Sans Arabic; registers it from a font folder first when
+    matplotlib's font list (which may predate its install) lacks it. matplotlib's font manager
+    holds the registration: nothing is memoised here."""
+    if any(f.name == ARABIC_FONT for f in font_manager.fontManager.ttflist):
+        return True
     for folder in FONT_DIRS:
         for path in sorted(Path(folder).glob("**/NotoSansArabic-*.ttf")) if Path(folder).is_dir() else ():
             font_manager.fontManager.addfont(str(path))

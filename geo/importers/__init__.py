@@ -15,12 +15,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from geo._compat.glibc import large_blocks_on_their_own_pages
 from geo.importers import spatial
 from geo.importers.build import Collector, Progress, dataset_source
 from geo.importers.csvfile import CsvTable, Row, open_csv
 from geo.importers.dates import decide_order, parse_date
 from geo.importers.formats import BY_NAME, FORMATS, NAMES, SPATIAL, Format, reads_table, sniff
-from geo.importers.heap import large_blocks_on_their_own_pages
 from geo.importers.reading import Reading
 from geo.importers.result import DateOrderUndecided, ImportFormatError, ImportResult, ReasonGroup, group_reasons
 from geo.importers.values import country_name

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._compat.glibc import give_back_free_pages
 from geo.importers.dates import decide_order, parse_date
-from geo.importers.heap import give_back_free_pages
 from geo.importers.result import ImportFormatError, ImportResult
 from geo.importers.values import place_points
 from geo.incidents.codec import repeated

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 import pycountry
@@ -53,21 +52,29 @@ def lat_lon(lat_text, lon_text) -> tuple[float, float]:
     return lat, lon
 
 
-@lru_cache(maxsize=4096)
+def _country_index() -> dict[str, str]:
+    """Every name and code pycountry knows a country by (lower case) -> its alpha-3: the same
+    answers as pycountry.countries.lookup, as one table made when the module is imported."""
+    index: dict[str, str] = {}
+    for c in pycountry.countries:
+        for field in ("alpha_2", "alpha_3", "numeric", "name", "official_name", "common_name", "flag"):
+            value = getattr(c, field, None)
+            if isinstance(value, str) and value:
+                index.setdefault(value.lower(), c.alpha_3)
+    return index
+
+
+_COUNTRIES = _country_index()
+
+
 def country_code(text: str) -> str | None:
     """ISO 3166 alpha-3 for a country name, alpha-2/alpha-3 code or numeric code (ACLED's iso)."""
     s = (text or "").strip()
     if not s:
         return None
     if s.isdigit():
-        hit = pycountry.countries.get(numeric=s.zfill(3))
-        return hit.alpha_3 if hit else None
-    if s.lower() in _OTHER_NAMES:
-        return _OTHER_NAMES[s.lower()]
-    try:
-        return pycountry.countries.lookup(s).alpha_3
-    except LookupError:
-        return None
+        return _COUNTRIES.get(s.zfill(3))
+    return _OTHER_NAMES.get(s.lower()) or _COUNTRIES.get(s.lower())
 
 
 def country(*candidates: str) -> str | None:

@@ -18,20 +18,23 @@ from geo.store.base import IncidentStore
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from geo.store.shipped import ShippedIncidents
 
-def open_store(location: str | None = None) -> IncidentStore:
+
+def open_store(location: str | None = None, shipped: ShippedIncidents | None = None) -> IncidentStore:
     """The store at location: a database URL (team mode) or a workspace folder.
 
-    Without a location: PKIR_DATABASE_URL when set, else the embedded workspace.
+    Without a location: PKIR_DATABASE_URL when set, else the embedded workspace. shipped: the reader
+    of the shipped datasets (the edge passes one that keeps its parses; default: one that keeps none).
     """
     location = location or settings().database_url
     if location and location.startswith(DATABASE_SCHEMES):
         from geo.store import postgis  # team mode (issue 13)
 
-        return postgis.PostgisStore(location)
+        return postgis.PostgisStore(location, shipped=shipped)
     from geo.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(location)
+    return EmbeddedStore(location, shipped=shipped)
 
 
 def open_queries(store, names, frames: Mapping[str, gpd.GeoDataFrame] | None = None):

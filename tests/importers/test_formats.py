@@ -18,7 +18,7 @@ from tests.importers import layouts
 
 DATA = Path(__file__).parents[1] / "data" / "import"
 # the modules every format stands on; any other module in geo/importers is a format's
-SHARED = {"build", "csvfile", "dates", "formats", "heap", "present", "reading", "result", "values"}
+SHARED = {"build", "csvfile", "dates", "formats", "present", "reading", "result", "values"}
 
 
 def _dashboard_export(folder: Path) -> Path:

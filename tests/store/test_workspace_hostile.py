@@ -24,6 +24,7 @@ from geo.store import shipped, workspace
 from geo.store.base import LockTimeout, SourceInfo, StoreError, WorkspaceError
 from geo.store.embedded import EmbeddedStore
 from geo.store.shipped import SHIPPED_NAMES
+from ui import shipped_cache as cache
 
 
 @pytest.fixture
@@ -346,7 +347,7 @@ def shipped_folder(tmp_path, monkeypatch, settings_env):
 
 
 def _fresh(folder: Path) -> gpd.GeoDataFrame:
-    return shipped.ShippedIncidents(folder).read()  # a new reader, as a new server process has
+    return shipped.ShippedIncidents(folder, keeper=cache.DiskKeeper()).read()  # a new reader, as a new server has
 
 
 def _plant(entry: Path, fix_digest: bool) -> None:
@@ -359,13 +360,13 @@ def _plant(entry: Path, fix_digest: bool) -> None:
     report = entry.with_suffix(".json")
     doc = json.loads(report.read_text(encoding="utf-8"))
     if fix_digest:
-        doc["content"] = shipped.file_sha256(entry)
+        doc["content"] = cache.file_sha256(entry)
     report.write_text(json.dumps(doc), encoding="utf-8")
 
 
 def test_a_planted_cache_entry_is_parsed_again_not_served(shipped_folder):
     real = _fresh(shipped_folder)
-    (entry,) = shipped.cache_dir().glob("shipped-*.parquet")
+    (entry,) = cache.cache_dir().glob("shipped-*.parquet")
     _plant(entry, fix_digest=False)
     again = _fresh(shipped_folder)
     assert "PLANTED" not in set(again["title"]) and len(again) == len(real)
@@ -374,7 +375,7 @@ def test_a_planted_cache_entry_is_parsed_again_not_served(shipped_folder):
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file to another user needs root")
 def test_a_cache_entry_of_another_user_is_not_served_even_with_a_matching_digest(shipped_folder):
     real = _fresh(shipped_folder)
-    (entry,) = shipped.cache_dir().glob("shipped-*.parquet")
+    (entry,) = cache.cache_dir().glob("shipped-*.parquet")
     _plant(entry, fix_digest=True)
     for path in (entry, entry.with_suffix(".json")):
         os.chown(path, 65534, 65534)  # nobody: another local user planted them
@@ -384,9 +385,9 @@ def test_a_cache_entry_of_another_user_is_not_served_even_with_a_matching_digest
 
 def test_a_cache_folder_others_may_write_is_not_used(shipped_folder):
     _fresh(shipped_folder)
-    folder = shipped.cache_dir()
+    folder = cache.cache_dir()
     os.chmod(folder, 0o777)
-    assert shipped.cache_dir() is None
+    assert cache.cache_dir() is None
 
 
 def test_the_lock_file_is_the_owners_alone(kept, synthetic):

@@ -1,4 +1,5 @@
-"""glibc heap settings for an import's parse of a large file (no-ops without glibc)."""
+"""glibc heap settings (the one place this project calls glibc; no-ops without glibc): for an import's
+parse of a large file, and to hand freed pages back after a shipped file is parsed."""
 
 from __future__ import annotations
 
