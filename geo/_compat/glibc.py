@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 
 import pyarrow as pa
 
@@ -21,12 +20,12 @@ M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
 MMAP_THRESHOLD = 256 * 1024  # blocks of this size or more live on their own pages, whatever was freed before
 
 
-@functools.cache
 def large_blocks_on_their_own_pages() -> bool:
-    """For a parse of a large file (once a process): glibc raises its mmap threshold each time a
-    large block is freed, after which a part's columns come from the heap and stay there; fixing it
-    at MMAP_THRESHOLD and letting Arrow allocate through glibc keeps an import's peak near 3x the
-    file (tests/importers/test_import_memory.py). False where there is no glibc."""
+    """For a parse of a large file (set by each import; setting it again changes nothing): glibc
+    raises its mmap threshold each time a large block is freed, after which a part's columns come
+    from the heap and stay there; fixing it at MMAP_THRESHOLD and letting Arrow allocate through
+    glibc keeps an import's peak near 3x the file (tests/importers/test_import_memory.py). False
+    where there is no glibc."""
     try:
         fixed = bool(ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
     except (OSError, AttributeError):
