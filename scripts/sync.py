@@ -68,27 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         if args.api == "acled":
-            report = run.sync_acled(
-                store,
-                args.keep,
-                args.country,
-                username=conf.acled_username,
-                password=conf.acled_password,
-                since=args.since,
-                api_url=args.api_url,
-                progress=_progress,
-            )
+            sync, own = run.sync_acled, {"username": conf.acled_username, "password": conf.acled_password}
+            own["since"] = args.since
         else:
-            report = run.sync_ucdp(
-                store,
-                args.keep,
-                args.country,
-                token=conf.ucdp_token,
-                version=args.version,
-                candidate=args.candidate,
-                api_url=args.api_url,
-                progress=_progress,
-            )
+            sync, own = run.sync_ucdp, {"token": conf.ucdp_token, "version": args.version, "candidate": args.candidate}
+        report = sync(store, args.keep, args.country, api_url=args.api_url, progress=_progress, **own)
     except SyncError as exc:
         print(f"not synced: {exc}", file=sys.stderr)
         return 1

@@ -71,7 +71,7 @@ COPY_BATCH = 50_000  # rows turned into CSV text at a time (bounds the memory of
 MERGE_WORK_MEM = "256MB"  # per sort / hash of the merge by id
 
 
-def safe_url(url: str) -> str:
+def masked_url(url: str) -> str:
     """The URL without its password, for messages."""
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
@@ -280,7 +280,7 @@ class PostgisStore(IncidentStore):
     @property
     def location(self) -> str:
         """The database URL reads go to, without its password (it is shown on pages)."""
-        return safe_url(self.url)
+        return masked_url(self.url)
 
     # ---- connections and schema
 
@@ -292,7 +292,7 @@ class PostgisStore(IncidentStore):
             return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, application_name="pkir-dashboard")
         except psycopg.OperationalError as exc:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"cannot reach the database {safe_url(url)}: {reason}") from exc
+            raise StoreError(f"cannot reach the database {masked_url(url)}: {reason}") from exc
 
     def _check_schema(self) -> None:
         """Bring the schema to this app's version, or say who must (a read-only role cannot): once per
@@ -304,30 +304,30 @@ class PostgisStore(IncidentStore):
                 with self.connect(write=True) as conn:
                     migrations.migrate(conn)
             except migrations.MigrationRefused as exc:
-                raise StoreError(f"the database {safe_url(self.url)} cannot be migrated: {exc}") from exc
+                raise StoreError(f"the database {masked_url(self.url)} cannot be migrated: {exc}") from exc
             except psycopg.Error as exc:
                 raise StoreError(
-                    f"the database {safe_url(self.url)} is at schema version {version}, this app needs "
+                    f"the database {masked_url(self.url)} is at schema version {version}, this app needs "
                     f"{migrations.latest()}; the database owner runs: python -m geo.store.migrations URL "
                     f"({exc.diag.message_primary or type(exc).__name__})"
                 ) from exc
         elif version > migrations.latest():
-            raise StoreError(f"the database {safe_url(self.url)} was set up by a newer version of the app")
+            raise StoreError(f"the database {masked_url(self.url)} was set up by a newer version of the app")
 
     def _write_error(self, exc: psycopg.Error) -> StoreError:
         if isinstance(exc, psycopg.errors.LockNotAvailable):
             return StoreError(
-                f"the store's write lock in {safe_url(self.write_url)} was held by another session for over"
+                f"the store's write lock in {masked_url(self.write_url)} was held by another session for over"
                 f" {WRITE_LOCK_WAIT_S:g} s (a long save, or a session holding it); nothing was changed, try again"
                 " later or ask the database admin to end that session (pg_stat_activity)"
             )
         if isinstance(exc, psycopg.errors.InsufficientPrivilege) and "temporary" in str(exc.diag.message_primary):
             return StoreError(
-                f"the database role of {safe_url(self.write_url)} may not create temporary tables, where a save"
+                f"the database role of {masked_url(self.write_url)} may not create temporary tables, where a save"
                 " stages its rows; the database owner runs: GRANT TEMPORARY ON DATABASE <name> TO pkir_writer"
             )
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
-            return StoreError(f"the database role of {safe_url(self.write_url)} may not change kept datasets")
+            return StoreError(f"the database role of {masked_url(self.write_url)} may not change kept datasets")
         return StoreError(f"the database refused the change: {exc.diag.message_primary or exc}")
 
     # ---- the four kept-dataset methods

@@ -151,6 +151,14 @@ def _quiet(progress: Progress | None) -> Progress:
     return progress or (lambda share, text: None)
 
 
+def _last_sync(book, store, name: str, source: str) -> dict | None:
+    """What the last sync of this dataset recorded; None for a first sync (never synced, or the
+    dataset was removed since: nothing of it is kept)."""
+    state = book.dataset(name)
+    _check_source(state, name, source)
+    return None if state is not None and _kept_ids(store, name) is None else state
+
+
 def sync_acled(
     store,
     name: str,
@@ -170,10 +178,7 @@ def sync_acled(
         raise SyncError("give at least one --country (e.g. --country Pakistan --country Iran)")
     book = open_book(store)
     with book.running():
-        state = book.dataset(name)
-        _check_source(state, name, "acled")
-        if state is not None and _kept_ids(store, name) is None:
-            state = None  # the dataset was removed since: a first sync again, not only the changes
+        state = _last_sync(book, store, name, "acled")
         base = http.check_base(api_url or (state or {}).get("api_url") or acled.BASE)
         client = acled.AcledClient(
             base,
@@ -244,10 +249,7 @@ def sync_ucdp(
         raise SyncError("give at least one --country (e.g. --country Pakistan --country Iran)")
     book = open_book(store)
     with book.running():
-        state = book.dataset(name)
-        _check_source(state, name, "ucdp")
-        if state is not None and _kept_ids(store, name) is None:
-            state = None  # the dataset was removed since: nothing of it is kept
+        state = _last_sync(book, store, name, "ucdp")
         done = (state or {}).get("complete", [])
         same_scope = state is not None and sorted(state.get("codes", [])) == sorted(codes)
         if same_scope and version in done and not candidate:

@@ -11,7 +11,7 @@ import pytest
 
 from geo.store import open_store
 from geo.store.base import StoreError
-from geo.store.postgis import PostgisStore, safe_url
+from geo.store.postgis import PostgisStore, masked_url
 from geo.store.shipped import SHIPPED_NAMES
 
 
@@ -68,7 +68,7 @@ def test_the_app_reads_as_reader_and_writes_through_the_writer_url(pg_cluster, p
 
 
 def test_messages_never_show_the_password():
-    assert safe_url("postgresql://dash:secret-pw@db.example:5433/pkir") == "postgresql://dash@db.example:5433/pkir"
+    assert masked_url("postgresql://dash:secret-pw@db.example:5433/pkir") == "postgresql://dash@db.example:5433/pkir"
     with pytest.raises(StoreError, match=re.escape("cannot reach the database postgresql://dash@127.0.0.1:9/x")) as err:
         PostgisStore("postgresql://dash:secret-pw@127.0.0.1:9/x")
     assert "secret-pw" not in str(err.value)
