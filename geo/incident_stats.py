@@ -1,6 +1,8 @@
 """Figures behind the incidents explorer: headline counts, the monthly timeline, the table rows.
 
-Every function takes an already filtered incidents GeoDataFrame (geo.filters.apply_filter).
+The pages build them from what the store answered (headline_of, monthly_of: its aggregates;
+table_rows: one page of rows); headline and monthly compute the same from a frame of incidents
+(the published figure's brief and an import's summary, from the frame they hold).
 """
 
 from __future__ import annotations
