@@ -13,11 +13,11 @@ from ui.shell import run_page
 from ui.sidebar import reserve_page_controls
 
 ICON = Path(__file__).resolve().parent / "ui" / "icons" / "favicon.svg"
+PAGE_CSS = Path(__file__).resolve().parent / "ui" / "css" / "page.css"
 
 # The tab icon is a local file: a Material page_icon is fetched from fonts.gstatic.com (not offline)
 st.set_page_config(page_title="Pakistan–Iran border dashboard", page_icon=ICON, layout="wide")
-# Less white space around the page than Streamlit's default, so the map gets the room
-st.html("<style>[data-testid='stMainBlockContainer'] { padding: 3rem 2rem 2rem; }</style>")
+st.html(PAGE_CSS)  # less white space around the page, so the map gets the room
 try:
     settings()
 except SettingsError as exc:  # a bad PKIR_ variable: said in one line instead of a traceback on every page

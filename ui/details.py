@@ -9,7 +9,7 @@ import streamlit as st
 from geo.records import build_record, present
 from views.records import record_html
 
-_CSS = "<style>" + (Path(__file__).with_name("record.css")).read_text(encoding="utf-8") + "</style>"
+_CSS = "<style>" + (Path(__file__).parent / "css" / "record.css").read_text(encoding="utf-8") + "</style>"
 
 
 def _point(record: dict) -> tuple[float | None, float | None]:

@@ -38,7 +38,7 @@ _VIEW = "map_panel_view"  # the ViewBox of the map's view, as last reported by t
 _TAKEN = "map_panel_view_taken"  # the last reported view taken (its properties' repr)
 _URL_VIEW = "map_panel_url_view"  # the address's view (ui.url_state.map_view) the view was last taken from
 KEEP_SOURCES = 4
-PAGE_CSS = Path(__file__).resolve().parent / "map_page.css"
+PAGE_CSS = Path(__file__).resolve().parent / "css" / "map_page.css"
 
 
 def full_window_layout() -> None:

@@ -106,7 +106,7 @@ def test_a_hostile_record_renders_as_text_with_its_style(start_app, page, dialog
         record = page.locator(".pkir-record").first
         record.wait_for(state="visible")
         check(page, dialogs)
-    # the record's stylesheet applies (st.html keeps the <style> of ui/record.css)
+    # the record's stylesheet applies (st.html keeps the <style> of ui/css/record.css)
     weight = record.locator("dt").first.evaluate("e => getComputedStyle(e).fontWeight")
     white_space = record.locator("dd").first.evaluate("e => getComputedStyle(e).whiteSpace")
     assert (weight, white_space) == ("600", "pre-line")

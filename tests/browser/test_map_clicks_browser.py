@@ -208,7 +208,7 @@ def test_the_record_does_not_hide_the_incident_just_clicked(browser, app_server,
     """Issue 20, item 4: the record opens over the map's right side; an incident clicked there is
     panned out from under it, to beside the panel."""
     with map_on_screen(browser, app_server, shipped, "1366x768") as (page, frame, box):
-        # where the record will lie (ui/map_page.css: 420 px wide, 1.5rem from the window's right)
+        # where the record will lie (ui/css/map_page.css: 420 px wide, 1.5rem from the window's right)
         panel_left = 1366 - 24 - 420 - box["x"]
         mark = _lone_incident(frame, panel_left + 10)
         assert mark, "no incident drawn alone where the record opens: this test checks nothing"
