@@ -5,7 +5,8 @@ geo/data/README.md (tests/test_layer_contract.py fails when a piece is missing).
 its drawing order (z), whether the border map draws it, its legend group and position, its record
 layout (a name geo.records resolves) and what one feature is called; the border map's order, its
 legend and sidebar toggles and the figure's z-orders are derived from it. The views tell the
-incident layer apart by its symbol ("incident"); a page's own map names the layers it shows.
+incident layer apart by its symbol ("incident"); a page's own map names the layers it shows, and
+the frame (the provinces) and the districts' figure labels are still named by id.
 """
 
 from __future__ import annotations
