@@ -11,6 +11,7 @@ the frame (the provinces) and the districts' figure labels are still named by id
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,14 +233,13 @@ LAYERS: dict[str, Layer] = {
 }
 
 
-# the border map's layers in drawing order (derived: each layer declares z and on_border_map)
 def border_map_layers() -> tuple[str, ...]:
     """The border map's layers, bottom to top; its sidebar offers a toggle for each."""
     drawn = [layer for layer in LAYERS.values() if layer.on_border_map]
     return tuple(layer.id for layer in sorted(drawn, key=lambda layer: layer.z))
 
 
-def by_z(layer_ids) -> list[str]:
+def by_z(layer_ids: Iterable[str]) -> list[str]:
     """The given layer ids in drawing order (bottom to top)."""
     return sorted(layer_ids, key=lambda i: LAYERS[i].z)
 
