@@ -1,11 +1,17 @@
 """The layer registry: one entry per layer, naming its file, schema, style and how it is drawn.
 
-Adding a layer means adding one Layer here (and its schema in geo.schema); the map (views.map)
-reads the drawing from the entry and never branches on a layer's id.
+A layer is its data file (geo/data), its schema (geo.schema), one Layer here and its section in
+geo/data/README.md (tests/test_layer_contract.py fails when a piece is missing). The entry declares
+its drawing order (z), whether the border map draws it, its legend group and position, its record
+layout (a name geo.records resolves) and what one feature is called; the border map's order, its
+legend and sidebar toggles and the figure's z-orders are derived from it. The views tell the
+incident layer apart by its symbol ("incident"); a page's own map names the layers it shows, and
+the frame (the provinces) and the districts' figure labels are still named by id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +67,18 @@ class Layer:
     # drawn by default on the map; toggled from the sidebar
     default_on: bool = True
     drawing: Drawing = field(default_factory=Drawing)
+    # drawing order, bottom to top: the border map's order and the figure's matplotlib zorder
+    z: int = 0
+    on_border_map: bool = True  # drawn on the border map, with a toggle in its sidebar
+    legend_group: str | None = None  # "line" or "place": the legend section listing it; None: none
+    legend_rank: int = 0  # its position in that section
+    record: str = ""  # its record layout, a name in geo.records.LAYOUTS ("" = the generic one)
+    one: str = ""  # what one feature is called ("Town"); "" = the title
+
+    @property
+    def incidents(self) -> bool:
+        """The incident layer: drawn from the store, as clustered circles."""
+        return self.drawing.symbol == "incident"
 
 
 LAYERS: dict[str, Layer] = {
@@ -77,6 +95,8 @@ LAYERS: dict[str, Layer] = {
             drawing=Drawing(
                 tooltip="country", interactive=False, land=True, attribution="Boundaries: Natural Earth (public domain)"
             ),
+            z=1,
+            record="country",
         ),
         Layer(
             "provinces",
@@ -87,6 +107,8 @@ LAYERS: dict[str, Layer] = {
             "Balochistan (Pakistan) and Sistan and Baluchestan (Iran)",
             {"color": "#8c6d46", "weight": 1.5, "fill_color": "#e9d8b4", "fill_opacity": 0.35},
             drawing=Drawing(tooltip="province · {country}"),
+            z=2,
+            record="province",
         ),
         Layer(
             "districts",
@@ -98,7 +120,9 @@ LAYERS: dict[str, Layer] = {
             "(OpenStreetMap); the units incidents are counted in",
             {"color": "#8c6d46", "weight": 0.8, "fill_color": "#e9d8b4", "fill_opacity": 0.1},
             default_on=False,  # not in LAYER_ORDER: the Trends page draws it, the border map does not
-            drawing=Drawing(tooltip="{province} · {country}", interactive=False),
+            drawing=Drawing(tooltip="{province} · {country}", legend="district / county", interactive=False),
+            z=3,
+            on_border_map=False,
         ),
         Layer(
             "border",
@@ -109,6 +133,10 @@ LAYERS: dict[str, Layer] = {
             "The international border, derived from Natural Earth 1:10m",
             {"color": "#b2182b", "weight": 3, "dash_array": "8 4"},
             drawing=Drawing(tooltip="international border", legend="Pakistan–Iran border"),
+            z=6,
+            legend_group="line",
+            legend_rank=3,
+            record="border",
         ),
         Layer(
             "pipeline",
@@ -125,6 +153,10 @@ LAYERS: dict[str, Layer] = {
             drawing=Drawing(
                 style_by="status", fallback="not built", tooltip="gas pipeline · {status}", legend="gas pipeline: {}"
             ),
+            z=8,
+            legend_group="line",
+            legend_rank=1,
+            record="pipeline",
         ),
         Layer(
             "power_line",
@@ -135,6 +167,10 @@ LAYERS: dict[str, Layer] = {
             "Polan–Gabd electricity line to Jiwani and Gwadar (indicative route)",
             {"color": "#f1a340", "weight": 3},
             drawing=Drawing(tooltip="power line · {status}", legend="Polan–Gabd power line"),
+            z=7,
+            legend_group="line",
+            legend_rank=2,
+            record="power line",
         ),
         Layer(
             "markets",
@@ -145,6 +181,11 @@ LAYERS: dict[str, Layer] = {
             "Joint border markets under the April 2021 MoU",
             {"operating": "#2166ac", "partly operating": "#67a9cf", "planned": "#bdbdbd", "closed": "#525252"},
             drawing=Drawing("square", 14, "status", "#999999", "border market · {status}", "market: {}"),
+            z=12,
+            legend_group="place",
+            legend_rank=1,
+            record="market",
+            one="Border market",
         ),
         Layer(
             "crossings",
@@ -155,6 +196,11 @@ LAYERS: dict[str, Layer] = {
             "Official, trade and local border crossings",
             {"official": "#000000", "trade": "#4d4d4d", "local": "#878787"},
             drawing=Drawing("diamond", 13, "kind", "#000000", "{kind} crossing", "{} crossing"),
+            z=13,
+            legend_group="place",
+            legend_rank=2,
+            record="crossing",
+            one="Border crossing",
         ),
         Layer(
             "towns",
@@ -165,6 +211,11 @@ LAYERS: dict[str, Layer] = {
             "Context towns and cities",
             {"color": "#333333"},
             drawing=Drawing("dot", 7, legend="town", labels=True),
+            z=9,
+            legend_group="place",
+            legend_rank=3,
+            record="town",
+            one="Town",
         ),
         Layer(
             "incidents",
@@ -175,19 +226,36 @@ LAYERS: dict[str, Layer] = {
             "Security incidents, diplomacy and infrastructure milestones with sources",
             {},
             drawing=Drawing("incident"),
+            z=10,
+            record="incident",
         ),
     )
 }
 
-# Drawing order on the map, bottom to top; the sidebar offers a toggle for each.
-LAYER_ORDER = (
-    "countries",
-    "provinces",
-    "border",
-    "power_line",
-    "pipeline",
-    "towns",
-    "incidents",
-    "markets",
-    "crossings",
-)
+
+def border_map_layers() -> tuple[str, ...]:
+    """The border map's layers, bottom to top; its sidebar offers a toggle for each."""
+    drawn = [layer for layer in LAYERS.values() if layer.on_border_map]
+    return tuple(layer.id for layer in sorted(drawn, key=lambda layer: layer.z))
+
+
+def by_z(layer_ids: Iterable[str]) -> list[str]:
+    """The given layer ids in drawing order (bottom to top)."""
+    return sorted(layer_ids, key=lambda i: LAYERS[i].z)
+
+
+LEGEND_GROUPS = ("line", "place")
+
+
+def legend_layers(group: str) -> tuple[str, ...]:
+    """The border map's layers in one legend section, in their declared legend order."""
+    listed = [layer for layer in LAYERS.values() if layer.legend_group == group and layer.on_border_map]
+    return tuple(layer.id for layer in sorted(listed, key=lambda layer: layer.legend_rank))
+
+
+def incident_layer() -> str | None:
+    """The id of the incident layer (its symbol is "incident"), or None."""
+    return next((layer.id for layer in LAYERS.values() if layer.incidents), None)
+
+
+LAYER_ORDER = border_map_layers()  # as the catalogue is shipped; code that may see more layers calls the function

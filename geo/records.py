@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import geopandas as gpd
 
+from geo.catalog import LAYERS
 from geo.countries import country_name
 from geo.grades import grade_of
 from geo.schema import GRADE
@@ -287,8 +288,9 @@ def _provenance(props: dict) -> Iterable[Row]:
 
 _ID: RowFn = field("Id", "id")
 
+# the record layouts by name; a layer names its own in the catalogue (geo.catalog.Layer.record)
 LAYOUTS: dict[str, tuple[RowFn, ...]] = {
-    "incidents": (
+    "incident": (
         field("Category", "category"),
         date_row("Date", "date_start", "date_end"),
         field("Place", "place"),
@@ -310,7 +312,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _provenance,
         _ID,
     ),
-    "markets": (
+    "market": (
         field("Status", "status", note="status_note"),
         date_row("Opened", "opened"),
         number("Phase", "phase"),
@@ -324,7 +326,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _provenance,
         _ID,
     ),
-    "crossings": (
+    "crossing": (
         field("Kind", "kind"),
         field("Status", "status_note"),
         date_row("Opened", "opened"),
@@ -350,7 +352,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _provenance,
         _ID,
     ),
-    "power_line": (
+    "power line": (
         field("Section", "section"),
         field("Status", "status"),
         date_row("Date", "date"),
@@ -363,7 +365,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _provenance,
         _ID,
     ),
-    "towns": (
+    "town": (
         _country,
         field("Province", "admin1"),
         field("District", "admin2"),
@@ -375,7 +377,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _provenance,
         _ID,
     ),
-    "provinces": (
+    "province": (
         _country,
         field("Name in source", "name_source"),
         field("Code", "code_hasc"),
@@ -385,7 +387,7 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
         _provenance,
         _ID,
     ),
-    "countries": (field("ISO numeric", "iso_numeric"), _location, _sources, _provenance, _ID),
+    "country": (field("ISO numeric", "iso_numeric"), _location, _sources, _provenance, _ID),
     "border": (
         number("Reported length", "length_reported_km", "km", note="length_note"),
         _location,
@@ -395,6 +397,14 @@ LAYOUTS: dict[str, tuple[RowFn, ...]] = {
     ),
 }
 _GENERIC: tuple[RowFn, ...] = (_location, _coordinates, _distance, _sources, _provenance, _ID)
+LAYOUTS["generic"] = _GENERIC
+
+
+def layout_of(layer_id: str) -> tuple[RowFn, ...]:
+    """The rows of a layer's record, as its catalogue entry names them (the generic ones when it
+    names none, or for an id the catalogue does not know)."""
+    layer = LAYERS.get(layer_id)
+    return LAYOUTS[layer.record] if layer is not None and layer.record else _GENERIC
 
 
 def record_title(layer_id: str, props: dict) -> str:
@@ -412,7 +422,7 @@ def build_record(
     values = dict(props)
     values.update({"_border_km": border_km, "_lat": lat, "_lon": lon})
     rows: list[Row] = []
-    for fn in LAYOUTS.get(layer_id, _GENERIC):
+    for fn in layout_of(layer_id):
         rows.extend(fn(values))
     return Record(layer_id, str(props.get("id") or ""), record_title(layer_id, props), tuple(rows))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.catalog import LAYER_ORDER, LAYERS
+from geo.catalog import LAYERS, border_map_layers
 from geo.incident_stats import border_km
 from geo.records import record_of
 from geo.settings import settings
@@ -41,7 +41,7 @@ with page_controls():
     st.markdown("**Map layers**")
     visible = [
         layer_id
-        for layer_id in LAYER_ORDER
+        for layer_id in border_map_layers()
         if st.checkbox(
             LAYERS[layer_id].title,
             value=url_state.layer_on(layer_id),

@@ -16,7 +16,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from geo.catalog import LAYER_ORDER, LAYERS
+from geo.catalog import LAYERS, border_map_layers
 from geo.files import write_atomic
 from geo.filters import IncidentFilter
 from geo.near import target_choices
@@ -24,8 +24,6 @@ from geo.schema import INCIDENT_CATEGORIES
 from geo.settings import SettingsError, settings
 from geo.store import open_store
 from geo.store.base import SHIPPED, StoreError, problem_line
-
-DEFAULT_LAYERS = ",".join(LAYER_ORDER)
 
 
 class OptionError(ValueError):
@@ -57,14 +55,13 @@ def _count(text: str) -> int:
 
 
 def _args(argv):
+    drawn = ",".join(border_map_layers())  # the border map's layers, as the catalogue has them now
     ap = _Parser(prog="python -m scripts.export_map", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True, help="the figure file: .png, .svg or .pdf")
     ap.add_argument("--brief", action="store_true", help="a one-page PDF brief instead of the map alone")
     ap.add_argument("--title", help="the figure's title")
     ap.add_argument("--width", type=_count, default=2400, help="PNG width in pixels (at least 2000)")
-    ap.add_argument(
-        "--layers", default=DEFAULT_LAYERS, help=f"comma-separated layers to draw (default {DEFAULT_LAYERS})"
-    )
+    ap.add_argument("--layers", default=drawn, help=f"comma-separated layers to draw (default {drawn})")
     ap.add_argument("--from", dest="date_from", type=_day, help="first day, YYYY-MM-DD")
     ap.add_argument("--to", dest="date_to", type=_day, help="last day, YYYY-MM-DD")
     ap.add_argument("--category", action="append", default=[], help="an incident category (repeatable)")

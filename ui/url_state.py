@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.catalog import LAYER_ORDER, LAYERS
+from geo.catalog import LAYERS, border_map_layers
 from geo.filters import IncidentFilter
 from geo.settings import settings
 from geo.store.base import SHIPPED
@@ -57,8 +57,8 @@ def choices(with_data: bool = False) -> Choices:
         districts=tuple(d for d, _ in data.districts_offered()),
         datasets=kept,
         default_datasets=(SHIPPED,),
-        layers=tuple(LAYER_ORDER),
-        default_layers=tuple(i for i in LAYER_ORDER if LAYERS[i].default_on),
+        layers=border_map_layers(),
+        default_layers=tuple(i for i in border_map_layers() if LAYERS[i].default_on),
         basemaps=tuple(BASEMAPS),
         default_basemap=default_basemap(settings().offline),
     )
@@ -120,7 +120,7 @@ def _apply(params: dict, page_id: str, *, whole: bool) -> None:
     for name in ("layers", "basemap"):
         if getattr(state, name) is not None or whole:
             m[name] = getattr(state, name)
-    for layer_id in LAYER_ORDER:  # drawn again from the values kept here (see layer_on)
+    for layer_id in border_map_layers():  # drawn again from the values kept here (see layer_on)
         st.session_state.pop(LAYER_KEY.format(layer_id), None)
     st.session_state.pop(BASEMAP_KEY, None)
     _set_view(state, whole=whole)
@@ -259,8 +259,8 @@ def map_view() -> tuple[tuple[float, float], float] | None:
 def current_state() -> ViewState:
     """The view this session shows now (the map's widgets when the map page ran, else as kept)."""
     m = _map_state()
-    if any(LAYER_KEY.format(i) in st.session_state for i in LAYER_ORDER):
-        m["layers"] = tuple(i for i in LAYER_ORDER if st.session_state.get(LAYER_KEY.format(i)))
+    if any(LAYER_KEY.format(i) in st.session_state for i in border_map_layers()):
+        m["layers"] = tuple(i for i in border_map_layers() if st.session_state.get(LAYER_KEY.format(i)))
     if BASEMAP_KEY in st.session_state:
         m["basemap"] = st.session_state[BASEMAP_KEY]
     try:
@@ -281,8 +281,8 @@ def view_params(state: ViewState | None = None) -> dict[str, str | list[str]]:
 def _encode_choices() -> Choices:
     return Choices(
         default_datasets=(SHIPPED,),
-        layers=tuple(LAYER_ORDER),
-        default_layers=tuple(i for i in LAYER_ORDER if LAYERS[i].default_on),
+        layers=border_map_layers(),
+        default_layers=tuple(i for i in border_map_layers() if LAYERS[i].default_on),
         default_basemap=default_basemap(settings().offline),
     )
 

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from pyproj import Geod
 
-from geo.catalog import LAYER_ORDER, LAYERS
+from geo.catalog import LAYERS, by_z, incident_layer, legend_layers
 from geo.features import has_point
 from geo.incident_stats import first_source_url, headline, monthly, outlets
 from geo.provenance import citation, project_version
@@ -64,14 +64,15 @@ class Layers:
         return self.frames.get(layer_id)
 
 
-def load_layers(layer_ids: Iterable[str] = (*LAYER_ORDER, "districts"), folder=None) -> Layers:
-    """Read the reference layers (not incidents) from the data folder; a broken one is left out."""
+def load_layers(layer_ids: Iterable[str] | None = None, folder=None) -> Layers:
+    """Read the reference layers (not incidents; default: every other catalogue layer) from the
+    data folder; a broken one is left out."""
     from geo.loading import load_layer
     from geo.validation import LayerValidationError
 
     frames = {}
-    for layer_id in layer_ids:
-        if layer_id == "incidents":
+    for layer_id in LAYERS if layer_ids is None else layer_ids:
+        if LAYERS[layer_id].incidents:
             continue
         try:
             frames[layer_id] = load_layer(layer_id, folder)[0]
@@ -167,25 +168,27 @@ def _extent(layers: Layers) -> tuple[float, float, float, float]:
     return (minx - 0.6, miny - 0.6, maxx + 0.6, maxy + 0.6)
 
 
+def _of_kind(kind: str) -> list[str]:
+    """The catalogue's layers of one kind (not the incidents), in drawing order."""
+    return by_z(i for i, layer in LAYERS.items() if layer.kind == kind and not layer.incidents)
+
+
 def _draw_polygons(ax, layers: Layers, layers_shown: Sequence[str]) -> None:
-    """Land, provinces and (when asked) districts, as the offline basemap draws them."""
-    countries = layers.get("countries")
-    if countries is not None:
-        style = LAYERS["countries"].style
-        countries.plot(ax=ax, color=style["fill_color"], edgecolor=style["color"], linewidth=0.6, zorder=1)
-    for layer_id, z in (("provinces", 2), ("districts", 3)):
-        frame = layers.get(layer_id)
-        if frame is None or (layer_id == "districts" and layer_id not in layers_shown):
+    """The land (always) and the area layers asked for, as the offline basemap draws them."""
+    for layer_id in _of_kind("polygon"):
+        frame, layer = layers.get(layer_id), LAYERS[layer_id]
+        style = layer.style
+        if frame is None or not (layer.drawing.land or layer_id in layers_shown):
             continue
-        if layer_id == "provinces" and layer_id not in layers_shown:
+        if layer.drawing.land:
+            frame.plot(ax=ax, color=style["fill_color"], edgecolor=style["color"], linewidth=0.6, zorder=layer.z)
             continue
-        style = LAYERS[layer_id].style
         frame.plot(
             ax=ax,
             facecolor=matplotlib.colors.to_rgba(style["fill_color"], style.get("fill_opacity", 0.3)),
             edgecolor=style["color"],
             linewidth=float(style.get("weight", 1)) * _PX,
-            zorder=z,
+            zorder=layer.z,
         )
 
 
@@ -212,21 +215,23 @@ def _draw_district_labels(ax, layers: Layers, layers_shown: Sequence[str], scale
 
 
 def _draw_lines(ax, layers: Layers, layers_shown: Sequence[str]) -> None:
-    """Border, power line and pipeline, each feature in its catalogue style."""
-    for layer_id, z in (("border", 6), ("power_line", 7), ("pipeline", 8)):
+    """The line layers asked for (border, power line, pipeline), each feature in its catalogue style."""
+    for layer_id in _of_kind("line"):
         frame = layers.get(layer_id)
         if frame is None or layer_id not in layers_shown:
             continue
         for _, row in frame.iterrows():
-            gpd.GeoSeries([row.geometry]).plot(ax=ax, zorder=z, **_line_style(layer_id, row))
+            gpd.GeoSeries([row.geometry]).plot(ax=ax, zorder=LAYERS[layer_id].z, **_line_style(layer_id, row))
 
 
 _MARKERS: dict[str | None, str] = {"square": "s", "diamond": "D", "dot": "o"}
 
 
 def _draw_points(ax, layers: Layers, layers_shown: Sequence[str], scale: float) -> None:
-    """Markets, crossings and towns with the web map's symbols and colours; towns labelled."""
-    for layer_id, z in (("towns", 9), ("markets", 12), ("crossings", 13)):
+    """The point layers asked for (towns, markets, crossings) with the web map's symbols and
+    colours; those the catalogue labels (towns) labelled."""
+    for layer_id in _of_kind("point"):
+        z = LAYERS[layer_id].z
         frame = layers.get(layer_id)
         if frame is None or layer_id not in layers_shown:
             continue
@@ -292,7 +297,7 @@ def incident_marks(incidents: pd.DataFrame) -> pd.DataFrame:
     return marks.sort_values("radius", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _draw_incidents(ax, marks: pd.DataFrame, scale: float) -> None:
+def _draw_incidents(ax, marks: pd.DataFrame, scale: float, z: int = 10) -> None:
     """One scatter per (precision level, radius, colour), largest first: a uniform group takes
     Agg's fast marker path (about 2x faster at 100k incidents than per-point sizes). Level 0 is
     solid, 1 a ring with light fill, 2 a dashed, nearly empty ring."""
@@ -308,7 +313,7 @@ def _draw_incidents(ax, marks: pd.DataFrame, scale: float) -> None:
             edgecolors="white" if level == 0 else colour,
             linewidths=(0.5 if level == 0 else 1.0) * scale,
             linestyles=line,
-            zorder=10,
+            zorder=z,
             rasterized=len(part) > 5000,
         )
 
@@ -379,7 +384,7 @@ def _legend_handles(marks: pd.DataFrame, incidents: pd.DataFrame, layers_shown: 
             )
     if len(marks):
         handles.append(Line2D([], [], linestyle="", label="circle size: fatalities (square root)"))
-    for layer_id in ("border", "power_line", "pipeline"):
+    for layer_id in by_z(legend_layers("line")):
         if layer_id not in layers_shown:
             continue
         layer = LAYERS[layer_id]
@@ -389,7 +394,7 @@ def _legend_handles(marks: pd.DataFrame, incidents: pd.DataFrame, layers_shown: 
                 handles.append(Line2D([], [], label=layer.drawing.legend.format(value), **style))
         else:
             handles.append(Line2D([], [], label=layer.drawing.legend, **_line_style(layer_id, {})))
-    for layer_id in ("markets", "crossings", "towns"):
+    for layer_id in legend_layers("place"):
         if layer_id not in layers_shown:
             continue
         layer = LAYERS[layer_id]
@@ -403,9 +408,11 @@ def _legend_handles(marks: pd.DataFrame, incidents: pd.DataFrame, layers_shown: 
             handles.append(
                 Line2D([], [], marker=marker, linestyle="", color=layer.style.get("color"), label=layer.drawing.legend)
             )
-    if "districts" in layers_shown:
-        style = LAYERS["districts"].style
-        handles.append(Patch(facecolor=style["fill_color"], edgecolor=style["color"], label="district / county"))
+    for layer_id in _of_kind("polygon"):
+        layer = LAYERS[layer_id]
+        if layer_id in layers_shown and layer.drawing.legend:
+            style = layer.style
+            handles.append(Patch(facecolor=style["fill_color"], edgecolor=style["color"], label=layer.drawing.legend))
     return handles
 
 
@@ -417,8 +424,9 @@ def draw_map(ax, incidents, layers: Layers, layers_shown: Sequence[str], scale: 
     _draw_lines(ax, layers, layers_shown)
     _draw_points(ax, layers, layers_shown, scale)
     _draw_district_labels(ax, layers, layers_shown, scale)
-    marks = incident_marks(incidents) if "incidents" in layers_shown else incident_marks(None)
-    _draw_incidents(ax, marks, scale)
+    incident_id = incident_layer()
+    marks = incident_marks(incidents) if incident_id in layers_shown else incident_marks(None)
+    _draw_incidents(ax, marks, scale, LAYERS[incident_id].z if incident_id else 10)
     minx, miny, maxx, maxy = extent
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -428,7 +436,7 @@ def draw_map(ax, incidents, layers: Layers, layers_shown: Sequence[str], scale: 
     ax.set_xlabel("")
     ax.set_ylabel("")
     _draw_scale_and_north(ax, extent, scale)
-    if "incidents" in layers_shown and (incidents is None or len(incidents) == 0):
+    if incident_id in layers_shown and (incidents is None or len(incidents) == 0):
         ax.text(
             0.5,
             0.5,

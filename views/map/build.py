@@ -15,7 +15,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 
-from geo.catalog import LAYER_ORDER, LAYERS
+from geo.catalog import LAYERS, border_map_layers, incident_layer
 from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
@@ -75,7 +75,7 @@ def _focus(
     if layer_id not in LAYERS or LAYERS[layer_id].kind != "point":
         return None
     if record is None or str(record.get("id")) != str(fid):
-        gdf = incidents if layer_id == "incidents" and incidents is not None else layers.get(layer_id)
+        gdf = incidents if LAYERS[layer_id].incidents and incidents is not None else layers.get(layer_id)
         rows = gdf[gdf["id"].astype(str) == str(fid)] if gdf is not None else None
         if rows is None or rows.empty or not located(rows).any():
             return None
@@ -104,7 +104,7 @@ def _present_categories(incidents: gpd.GeoDataFrame | None) -> list[str] | None:
 def build_map(
     layers: Mapping[str, gpd.GeoDataFrame | None],
     *,
-    visible: Iterable[str] = LAYER_ORDER,
+    visible: Iterable[str] | None = None,
     basemap: str = "offline",
     incidents: gpd.GeoDataFrame | None = None,
     focus: tuple[str, str] | None = None,
@@ -127,7 +127,7 @@ def build_map(
     """The map and its layer groups.
 
     layers: loaded layers by id (None or missing = not available); incidents: the filtered
-    incidents to draw (default: layers["incidents"]); visible: layer ids to draw; focus: a
+    incidents to draw (default: the incident layer); visible: ids to draw (None: all); focus: a
     (layer id, feature id) to highlight and centre on; focus_seq changes when the page asks
     again; source: the incidents already prepared (see incident_source; default: built inline
     from incidents); standalone: add the groups to the map itself (for an HTML file or a test) rather
@@ -146,8 +146,9 @@ def build_map(
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; known: {', '.join(BASEMAPS)}")
-    visible = set(visible)
-    all_incidents = layers.get("incidents")
+    order = border_map_layers()  # the catalogue's drawing order
+    visible = set(order if visible is None else visible)
+    all_incidents = layers.get(incident_layer() or "")
     incidents = all_incidents if incidents is None else incidents
     bounds = region_bounds(layers)
     center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
@@ -193,14 +194,14 @@ def build_map(
         tiles.add_to(g)
         groups.append(g)
 
-    for layer_id in LAYER_ORDER:
+    for layer_id in order:
         gdf = layers.get(layer_id)
-        asked = layer_id == "incidents" and (source is not None or cells is not None) and incidents is None
+        asked = LAYERS[layer_id].incidents and (source is not None or cells is not None) and incidents is None
         if layer_id not in visible or (gdf is None and not asked):
             continue
         g = folium.FeatureGroup(name=LAYERS[layer_id].title)
         element: CellLayer | IncidentLayer | FeatureLayer
-        if LAYERS[layer_id].drawing.symbol == "incident" and cells is not None:
+        if LAYERS[layer_id].incidents and cells is not None:
             element = CellLayer(cells)
             summary.update(
                 incidents_total=incident_total if incident_total is not None else 0,
@@ -209,7 +210,7 @@ def build_map(
                 cells_box=cells.view.box,
                 incidents_in_cells=cells.incidents,
             )
-        elif LAYERS[layer_id].drawing.symbol == "incident":
+        elif LAYERS[layer_id].incidents:
             shown = incidents if incidents is not None else None if asked or gdf is None else gdf.iloc[0:0]
             src = source if source is not None else incident_source(shown)
             n = src.count

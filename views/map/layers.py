@@ -37,7 +37,6 @@ UNKNOWN_FATALITIES = 65535
 # a missing date as days since 1970: no window's [from, to] ever overlaps [NO_START, NO_END]
 NO_START, NO_END = np.iinfo(np.int32).max, np.iinfo(np.int32).min
 DAY_NS = 86_400 * 10**9
-PLACE_TITLES = {"towns": "Town", "markets": "Border market", "crossings": "Border crossing"}  # one of a layer
 
 
 class _Blank(dict):
@@ -96,7 +95,7 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str, features: 
         labels=layer.drawing.labels,
         attribution=layer.drawing.attribution,
         offline_fill=path_style(layer_id, {}, "offline").get("fillOpacity") if layer.kind == "polygon" else None,
-        title=PLACE_TITLES.get(layer_id, layer.title),
+        title=layer.one or layer.title,
     )
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from geo.catalog import LAYERS
+from geo.catalog import LAYERS, legend_layers
 from geo.schema import INCIDENT_CATEGORIES
 from views.map.styles import HIGHLIGHT_COLOUR, LEVEL_TEXT, RING_GRADES, category_colour, esc, fatality_radius
-
-LINE_LAYERS = ("pipeline", "power_line", "border")  # the legend's order, not the drawing order
-PLACE_LAYERS = ("markets", "crossings", "towns")
 
 
 def swatch_circle(colour: str, level: int = 0, radius: int = 6, fill: bool = True) -> str:
@@ -62,14 +59,15 @@ def row(swatch: str, text: str) -> str:
     return f'<div class="row">{swatch}<span>{esc(text)}</span></div>'
 
 
-def layer_rows(layer_id: str) -> list[str]:
-    """The legend rows of a line or place layer, as its catalogue entry declares them."""
+def layer_rows(layer_id: str, name: str | None = None) -> list[str]:
+    """The legend rows of a line or place layer, as its catalogue entry declares them; name
+    replaces the declared name of a layer drawn in one style."""
     layer = LAYERS[layer_id]
     drawing = layer.drawing
     styles = {"": layer.style} if drawing.style_by is None else layer.style
     rows = []
     for value, style in styles.items():
-        text = drawing.legend.format(value)
+        text = drawing.legend.format(value) if name is None or drawing.style_by else name
         if layer.kind == "line":
             rows.append(row(swatch_line(style), text))
         elif drawing.symbol == "dot":
@@ -105,21 +103,17 @@ def legend_html(categories: Iterable[str] | None = None) -> str:
         )
     )
     parts.append("<h4>Lines</h4>")
-    parts += [r for layer_id in LINE_LAYERS for r in layer_rows(layer_id)]
+    parts += [r for layer_id in legend_layers("line") for r in layer_rows(layer_id)]
     parts.append("<h4>Places</h4>")
-    places = [r for layer_id in PLACE_LAYERS for r in layer_rows(layer_id)]
+    places = [r for layer_id in legend_layers("place") for r in layer_rows(layer_id)]
     places.append(row(swatch_circle(HIGHLIGHT_COLOUR, 1, 7, fill=False), "selected"))
     parts += ['<div class="grid">', *places, "</div>"]
     parts.append("</details>")
     return "".join(parts)
 
 
-def small_legend(layer_ids: Iterable[str], town_text: str | None = None) -> str:
-    """An open legend for a small page map: the rows of the given layers."""
-    rows = []
-    for layer_id in layer_ids:
-        if town_text and layer_id == "towns":
-            rows.append(row(swatch_circle(LAYERS["towns"].style["color"], 0, 3), town_text))
-        else:
-            rows += layer_rows(layer_id)
+def small_legend(layer_ids: Iterable[str], texts: Mapping[str, str] | None = None) -> str:
+    """An open legend for a small page map: the rows of the given layers; texts: a page's own
+    name for a layer drawn in one style (by layer id)."""
+    rows = [r for layer_id in layer_ids for r in layer_rows(layer_id, (texts or {}).get(layer_id))]
     return "<details open><summary>Legend</summary>" + "".join(rows) + "</details>"

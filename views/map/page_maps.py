@@ -38,7 +38,7 @@ LABEL_ROOM_DEG = 2.5  # room east of the route for the last label (labels are dr
 
 def _legend(layer_ids: Sequence[str], town_text: str) -> Legend:
     # open unless it would cover more than a quarter of the map (a phone), as on the border map
-    return Legend(small_legend(layer_ids, town_text), open_min_width=0)
+    return Legend(small_legend(layer_ids, {"towns": town_text}), open_min_width=0)
 
 
 def fit_zoom(bounds: list[list[float]], size_px: tuple[int, int]) -> float:
