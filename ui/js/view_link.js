@@ -1,8 +1,9 @@
 // The sidebar's "Copy link" and "Save view" (a Streamlit components-v2 component: it runs in the
 // page itself). The link is the page's address with the border map's current centre and zoom
 // (which the map keeps on its iframe element as data-pkir-view, views/map/static/bridge.js), so it
-// is right even between two of the map's own writes to the address. Copying needs no network; where the clipboard is refused (a plain-http address other
-// than localhost, a denied permission) the link is shown selected, to copy by hand.
+// is right even between two of the map's own writes to the address. Copying needs no network;
+// where the clipboard is refused (a plain-http address other than localhost, a denied permission)
+// the link is shown selected, to copy by hand.
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement;
