@@ -197,9 +197,10 @@ def share_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:
     objects; shared, they are one, and a column costs little more than its pointers.
     """
     memo: dict = {}
+    geometry = frame.active_geometry_name if isinstance(frame, gpd.GeoDataFrame) else None
     for name in frame.columns:
         col = frame[name]
-        if col.dtype != object or name == getattr(frame, "_geometry_column_name", None):
+        if col.dtype != object or name == geometry:
             continue
         if pd.api.types.infer_dtype(col, skipna=True) == "string":  # only texts: hashed in C
             frame[name] = shared_texts(col)

@@ -3,6 +3,7 @@ types only for the libraries listed as untyped, and the dependencies are declare
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 import subprocess
@@ -110,19 +111,44 @@ def test_the_metadata_reads_the_requirements_file():
     assert names == _names(ROOT / "requirements.txt")
 
 
-def test_each_pin_a_shim_needs_names_the_code_and_the_private_parts_it_uses():
-    """requirements.txt's "shim:" notes stay true: the files exist and use each private name given."""
+def _shim_notes() -> dict[str, str]:
+    """requirements.txt's pinned requirement -> its "shim:" note."""
     notes = {}
     for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
         if not line.startswith("#") and "# shim:" in line:
             requirement, note = line.split("# shim:", 1)
             notes[requirement.strip()] = note
-    assert {re.split(r"[<>=]", r, maxsplit=1)[0] for r in notes} >= {"geopandas", "folium", "streamlit-folium"}
+    return notes
+
+
+def test_each_pin_a_shim_needs_names_the_code_and_the_private_parts_it_uses():
+    """requirements.txt's "shim:" notes stay true: the files exist and use each private name given."""
+    notes = _shim_notes()
+    assert {re.split(r"[<>=]", r, maxsplit=1)[0] for r in notes} >= {
+        "geopandas",
+        "folium",
+        "streamlit-folium",
+        "xstatic-leaflet",
+    }
     for requirement, note in notes.items():
         assert "<" in requirement, f"{requirement}: a shim needs an upper bound"
         files = re.findall(r"[\w.]+/[\w./]+\.(?:py|js)", note)
-        privates = re.findall(r"(?<!\w)_{1,2}[A-Za-z]\w*", note)
+        privates = re.findall(r"(?<![\w/])_{1,2}[A-Za-z]\w*", note)
         assert files and privates, requirement
         texts = [(ROOT / f).read_text(encoding="utf-8") for f in files]
         for name in privates:
             assert any(name in text for text in texts), f"{requirement}: {name} is no longer used where it says"
+
+
+def test_each_shim_pin_is_the_range_its_compat_module_checks():
+    """The range a shim pin holds is the one its _compat module (named in the note) warns outside of."""
+    for requirement, note in _shim_notes().items():
+        name, spec = re.match(r"([\w.-]+)(.*)", requirement).groups()  # type: ignore[union-attr]
+        modules = [f for f in re.findall(r"[\w./]+\.py", note) if "/_compat/" in f]
+        assert modules, f"{requirement}: the note names no _compat module"
+        supported = []
+        for path in modules:
+            module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+            ranges = module.SUPPORTED if isinstance(module.SUPPORTED, dict) else {name: module.SUPPORTED}
+            supported.append(ranges.get(name))
+        assert spec in supported, f"{requirement}: {modules} check {supported}"

@@ -2,8 +2,8 @@
 
 At start-up the files are copied (not symlinked: Streamlit answers HTTP 400 for a symlink) from
 the xstatic PyPI packages and views/map/static/ into static/vendor/, which Streamlit serves at /app/static/vendor/
-because .streamlit/config.toml sets server.enableStaticServing. folium's CDN defaults are then
-replaced by those URLs, so any folium map in the app loads nothing from outside.
+because .streamlit/config.toml sets server.enableStaticServing. Every map of the app is an
+AssetMap naming those URLs (views.map._compat.folium), so none loads folium's CDN defaults.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-import folium
 import streamlit as st
 
 from geo.files import write_atomic
-from views.map.assets import asset_files, vendor_css, vendor_js
+from views.map.assets import asset_files
 
 APP_ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = APP_ROOT / "static"
@@ -46,26 +45,13 @@ def asset_base() -> str:
     return static_url("vendor")
 
 
-def patch_folium(base: str) -> None:
-    """Point folium's (and its marker-cluster plugin's) default assets at base; drop the rest.
-
-    Bootstrap, glyphicons and Font Awesome are only used by folium's popups-with-icons and
-    awesome markers, which this app does not use.
-    """
-    folium.Map.default_js = [js for js in vendor_js(base) if not js[0].startswith("pkir")]
-    folium.Map.default_css = [css for css in vendor_css(base) if not css[0].startswith("pkir")]
-
-
 @st.cache_resource(show_spinner=False)
 def _install(base: str) -> str:
     copy_vendor_files()
-    patch_folium(base)
     return base
 
 
 def ensure_assets() -> str:
-    """Copy the vendor files once per server process and return their base URL."""
-    base = _install(asset_base())
-    # the class attributes may have been reset by a module reload; re-applying is cheap
-    patch_folium(base)
-    return base
+    """Copy the vendor files once per server process and return their base URL (the maps name
+    their own scripts under it: views.map._compat.folium.AssetMap)."""
+    return _install(asset_base())

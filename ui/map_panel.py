@@ -24,6 +24,7 @@ from geo.filters import IncidentFilter
 from ui import queries, url_state
 from ui.play import take_window
 from ui.selection import map_selection
+from views.map._compat.folium import children
 from views.map.build import BuiltMap, clicked_feature
 from views.map.cells import CellSet, ViewBox, ViewFollow, first_view, reported_view
 from views.map.elements import IncidentLayer, Sync, ViewInUrl
@@ -146,7 +147,7 @@ def _tell_selection(built: BuiltMap, key: str) -> None:
 
 
 def _children(built: BuiltMap, kind: type) -> list:
-    return [c for g in built.groups for c in g._children.values() if isinstance(c, kind)]
+    return [c for g in built.groups for c in children(g) if isinstance(c, kind)]
 
 
 def _incident_layers(built: BuiltMap) -> list[IncidentLayer]:

@@ -19,16 +19,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 
+from geo._compat import geopandas as gpd_compat
 from geo.filters import IncidentFilter
 from geo.incidents import criteria
 from geo.incidents.schema import BOOL_COLUMNS, DATE_COLUMNS, FIELDS, FLOAT_COLUMNS, GEOMETRY, INT_COLUMNS
-
-try:  # how geopandas' to_parquet converts a frame; without them a save converts the whole frame at once
-    from geopandas.io.arrow import _create_metadata as _geo_metadata
-    from geopandas.io.arrow import _encode_metadata as _encode_geo
-    from geopandas.io.arrow import _geopandas_to_arrow as _to_arrow
-except ImportError:  # pragma: no cover - another geopandas
-    _to_arrow = None
 
 LAYER = "incidents"
 PARQUET_CHUNK = 20_000  # rows converted to Arrow at a time when a dataset version is written
@@ -49,17 +43,17 @@ def _write_parquet(flat: gpd.GeoDataFrame, path: Path) -> None:
     rows is somewhat larger than one row group would make it); the file-level GeoParquet
     metadata (bbox, geometry types) is the whole frame's, as to_parquet writes it.
     """
-    if _to_arrow is None or len(flat) <= PARQUET_CHUNK:
+    if not gpd_compat.CHUNKED or len(flat) <= PARQUET_CHUNK:
         flat.to_parquet(path, index=False, compression="zstd", write_covering_bbox=True)
         return
     chunks = (
-        _to_arrow(flat.iloc[at : at + PARQUET_CHUNK], index=False, write_covering_bbox=True)
+        gpd_compat.to_arrow(flat.iloc[at : at + PARQUET_CHUNK], write_covering_bbox=True)
         for at in range(0, len(flat), PARQUET_CHUNK)
     )
     table = next(chunks)
     schema = pa.schema(
         [f.with_type(_arrow_type(flat[f.name], f.type)) if f.name in flat.columns else f for f in table.schema],
-        metadata=table.schema.metadata | {b"geo": _encode_geo(_geo_metadata(flat, write_covering_bbox=True))},
+        metadata=table.schema.metadata | {b"geo": gpd_compat.geo_metadata(flat, write_covering_bbox=True)},
     )
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         while table is not None:

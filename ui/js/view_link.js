@@ -1,8 +1,9 @@
 // The sidebar's "Copy link" and "Save view" (a Streamlit components-v2 component: it runs in the
 // page itself). The link is the page's address with the border map's current centre and zoom
-// (read from the map's iframe, same origin), so it is right even between two of the map's own
-// writes. Copying needs no network; where the clipboard is refused (a plain-http address other
-// than localhost, a denied permission) the link is shown selected, to copy by hand.
+// (which the map keeps on its iframe element as data-pkir-view, views/map/static/bridge.js), so it
+// is right even between two of the map's own writes to the address. Copying needs no network;
+// where the clipboard is refused (a plain-http address other than localhost, a denied permission)
+// the link is shown selected, to copy by hand.
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement;
@@ -17,14 +18,11 @@ export default function (component) {
 
   function currentUrl() {
     const url = new URL(window.location.href);
-    for (const frame of document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')) {
-      try {
-        const pkir = frame.contentWindow && frame.contentWindow.PKIR;
-        if (!pkir || !pkir.viewNames || !pkir.viewParams) continue;  // not the border map
-        const view = pkir.viewParams();
-        if (view) { url.searchParams.set(names.c, view.c); url.searchParams.set(names.z, view.z); }
-        else { url.searchParams.delete(names.c); url.searchParams.delete(names.z); }
-      } catch (e) { /* a frame of another origin: not ours */ }
+    for (const frame of document.querySelectorAll('iframe[data-pkir-view]')) {  // the border map's
+      let view = null;
+      try { view = JSON.parse(frame.getAttribute('data-pkir-view') || 'null'); } catch (e) { view = null; }
+      if (view) { url.searchParams.set(names.c, view.c); url.searchParams.set(names.z, view.z); }
+      else { url.searchParams.delete(names.c); url.searchParams.delete(names.z); }
     }
     return url;
   }

@@ -18,6 +18,7 @@ import numpy as np
 from geo.catalog import LAYERS, border_map_layers, incident_layer
 from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
+from views.map._compat.folium import AssetMap
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.basemaps import BASEMAPS
 from views.map.cells import CellLayer, CellSet, ViewFollow
@@ -153,7 +154,9 @@ def build_map(
     bounds = region_bounds(layers)
     center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
 
-    m = folium.Map(
+    m = AssetMap(
+        js=vendor_js(asset_base),
+        css=vendor_css(asset_base),
         location=center,
         zoom_start=6,
         tiles=None,
@@ -165,8 +168,6 @@ def build_map(
     )
     # with no tile layer on the map itself Leaflet knows no zoom range: the incident grouping needs one
     m.options.update(minZoom=3, maxZoom=18, zoomSnap=0.25, zoomDelta=0.5)
-    m.default_js = vendor_js(asset_base)
-    m.default_css = vendor_css(asset_base)
     Runtime(frame=bounds, panel=legend_clear_of).add_to(m)  # fits the first view once the frame has its size
     Legend(
         legend_html(categories if categories is not None else _present_categories(all_incidents)),

@@ -18,6 +18,7 @@ import pandas as pd
 from geo.analysis import distance_to_border_km
 from geo.catalog import LAYERS
 from geo.infrastructure import route_nodes, towns_near_route
+from views.map._compat.folium import AssetMap
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.build import BuiltMap, region_bounds
 from views.map.elements import Legend, Runtime, Sync
@@ -54,9 +55,11 @@ def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalon
     """A tile-less map centred on bounds; height is the frame's height in pixels."""
     centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
     # zoom set from the size rather than fitBounds: st_folium sizes the frame after Leaflet has started
-    m = folium.Map(
+    m = AssetMap(
+        js=vendor_js(asset_base),
+        css=vendor_css(asset_base),
         location=centre,
-        zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)),  # type: ignore[arg-type]  # folium says int; Leaflet takes 5.25
+        zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)),  # folium says int; Leaflet takes 5.25
         tiles=None,
         min_zoom=3,
         max_zoom=14,
@@ -64,8 +67,6 @@ def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalon
         height=f"{height}px" if standalone else "100%",
     )
     m.options.update(minZoom=3, maxZoom=14, zoomSnap=0.25, zoomDelta=0.5)
-    m.default_js = vendor_js(asset_base)
-    m.default_css = vendor_css(asset_base)
     Runtime().add_to(m)
     return m
 

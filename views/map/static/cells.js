@@ -116,8 +116,8 @@
   var follow = {state: null, timer: null, sent: null, hooked: false};
 
   function report() {
-    var map = PKIR.map, state = follow.state, g = window.__GLOBAL_DATA__;
-    if (!map || !state || !map.getSize().y || map._animatingZoom || covered(state, map)) return;
+    var map = PKIR.map, state = follow.state, g = PKIR.bridge.stFolium();
+    if (!map || !state || !map.getSize().y || PKIR.bridge.animatingZoom(map) || covered(state, map)) return;
     var props = {layer: 'view', bounds: viewBounds(map).map(function (v) { return Number(v.toFixed(5)); }),
                  zoom: map.getZoom()};
     var said = JSON.stringify(props);

@@ -567,8 +567,7 @@
   function payloadFromPage(key, then) {
     var tries = 0;
     (function look() {
-      var page = null;
-      try { page = window.parent.document; } catch (e) { page = null; }
+      var page = (PKIR.bridge.page() || {}).doc;
       var el = page && page.querySelector('.pkir-payload[data-key="' + key + '"]');
       if (el) { then(JSON.parse(el.getAttribute('data-json'))); return; }
       if (++tries === 200) PKIR.progress('The incidents have not arrived: reload the page if this stays.');

@@ -4,26 +4,13 @@
 (function () {
   'use strict';
   var PKIR = window.PKIR = {
+    bridge: window.PKIR.bridge,  // bridge.js, loaded before this file
     map: null, layers: {}, present: {}, highlight: null, focusSeq: null, cache: {}, cacheKeys: [],
     highlightColour: '#00b7ff', noteLog: []
   };
   var ESCAPES = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#96;'};
 
   PKIR.esc = function (s) { return String(s).replace(/[&<>"'`]/g, function (c) { return ESCAPES[c]; }); };
-
-  // Leaflet's keyboard handler focuses the map's container on every press (mousedown). The
-  // container is in st_folium's iframe; when part of it lies below the window, focus() scrolls
-  // the page to it between press and release, the release lands elsewhere and the click is
-  // lost. Focus without scrolling: the keyboard still pans and zooms the map.
-  if (L.Map.Keyboard && !L.Map.Keyboard.prototype.pkirNoScroll) {
-    L.Map.Keyboard.include({
-      pkirNoScroll: true,
-      _onMouseDown: function () {
-        if (this._focused) return;
-        this._map._container.focus({preventScroll: true});
-      }
-    });
-  }
 
   // frame: the [[south, west], [north, east]] the first view shows. st_folium sizes the frame
   // after Leaflet has started (and the page sizes it to the window), so the frame is fitted
@@ -38,7 +25,7 @@
     var moved = false, fitted = map.getCenter(), fittedZoom = null;  // folium starts the map centred on the frame
     var fit = function () {
       if (!frame || moved || !map.getSize().y) return;
-      if (map._animatingZoom) { map.once('zoomend', fit); return; }  // the end of a zoom would undo it
+      if (PKIR.bridge.animatingZoom(map)) { map.once('zoomend', fit); return; }  // the end of a zoom would undo it
       var here = map.latLngToContainerPoint(map.getCenter());
       if (here.distanceTo(map.latLngToContainerPoint(fitted)) > 2) { moved = true; return; }
       map.fitBounds(frame, {padding: [4, 4], animate: false});
@@ -94,24 +81,7 @@
       PKIR.draw(ref, Shape(target.getLatLngs(), PKIR.highlightOptions({weight: 10, opacity: 0.55})));
     }
   };
-  // st_folium tells Streamlit of a click only after 250 ms without another event. Tell it at
-  // once instead, with the very value st_folium would send: its own call then finds the value
-  // unchanged and sends nothing. Only for click fields; anything else is left to st_folium.
-  var CLICK_FIELDS = ['last_clicked', 'last_object_clicked', 'last_object_clicked_count',
-                      'last_object_clicked_tooltip', 'last_object_clicked_popup', 'last_active_drawing'];
-  PKIR.sendClick = function () {
-    var g = window.__GLOBAL_DATA__, asked = g && g.returned_objects;
-    if (!asked || g.wrap_longitude || window.parent === window) return;
-    if (asked.some(function (k) { return CLICK_FIELDS.indexOf(k) < 0; })) return;
-    var value = {}, from = {last_clicked: g.lat_lng_clicked};
-    CLICK_FIELDS.forEach(function (k) {
-      if (asked.indexOf(k) >= 0) value[k] = k in from ? from[k] : g[k];
-    });
-    if (JSON.stringify(g.previous_data) === JSON.stringify(value)) return;
-    g.previous_data = value;
-    window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',
-                               value: value, dataType: 'json'}, '*');
-  };
+  PKIR.sendClick = PKIR.bridge.sendClick;  // tells Streamlit of a click at once (bridge.js)
   // st_folium's own click handler runs after this one: send once it has noted the click
   PKIR.onClick = function (e) { PKIR.mark(e.layer || e.sourceTarget); setTimeout(PKIR.sendClick, 0); };
   PKIR.register = function (id, layer) {
@@ -183,9 +153,7 @@
   };
 
   // the width of the window showing the page (this frame's own when the page cannot be read)
-  PKIR.pageWidth = function () {
-    try { return window.parent.innerWidth || window.innerWidth; } catch (e) { return window.innerWidth; }
-  };
+  PKIR.pageWidth = PKIR.bridge.pageWidth;
 
   // the centres of the marks one clicks for (incidents, numbered circles, place symbols) that lie
   // inside a page box of this frame (a control's getBoundingClientRect()), as container points
@@ -215,8 +183,7 @@
   // from under it: pan it to the middle of the map beside the panel (left of a record on the
   // right, above a sheet at the bottom), once for each feature, as the panel appears.
   PKIR.revealBeside = function (selector) {
-    var frame = window.frameElement, doc, done = null;
-    try { doc = window.parent.document; } catch (e) { return; }
+    var page = PKIR.bridge.page(), frame = page && page.frame, doc = page && page.doc, done = null;
     if (!frame || !doc || !doc.body) return;
     var queued = false;
     var reveal = function () {
@@ -249,8 +216,7 @@
   // frame (a sheet at the bottom on a phone), where it is when there is no room. moved(bool) is
   // called first, so the control can make itself smaller.
   PKIR.keepClearOf = function (el, selector, moved) {
-    var frame = window.frameElement, doc;
-    try { doc = window.parent.document; } catch (e) { return; }
+    var page = PKIR.bridge.page(), frame = page && page.frame, doc = page && page.doc;
     if (!frame || !doc || !doc.body) return;
     var queued = false, last = '';
     var place = function () {
@@ -276,12 +242,12 @@
     var soon = function () { if (!queued) { queued = true; window.requestAnimationFrame(place); } };
     var watch = new MutationObserver(soon);
     watch.observe(doc.body, {childList: true, subtree: true});
-    window.parent.addEventListener('resize', soon);
+    page.win.addEventListener('resize', soon);
     window.addEventListener('resize', soon);
     // the page outlives this frame (another page, a new map): stop watching it with the frame
     window.addEventListener('pagehide', function () {
       watch.disconnect();
-      window.parent.removeEventListener('resize', soon);
+      page.win.removeEventListener('resize', soon);
     });
     place();
   };
@@ -373,7 +339,7 @@
   // fitBounds padding that keeps what is framed clear of the controls in the map's corners
   // (zoom buttons, notes, the legend): {paddingTopLeft, paddingBottomRight}
   PKIR.clearPadding = function (base) {
-    var map = PKIR.map, box = map.getContainer().getBoundingClientRect(), corners = map._controlCorners || {};
+    var map = PKIR.map, box = map.getContainer().getBoundingClientRect(), corners = PKIR.bridge.controlCorners(map);
     var extent = function (name, edge) {
       var el = corners[name], r = el && el.getBoundingClientRect();
       if (!r || !r.height) return 0;
@@ -408,7 +374,7 @@
       var layer = PKIR.layers[id];
       if (!layer.pkirLabels || !layer._map) return;
       layer.eachLayer(function (l) {
-        var tip = l.getTooltip && l.getTooltip(), el = tip && tip._container;
+        var tip = l.getTooltip && l.getTooltip(), el = tip && tip.getElement();
         if (!el || !tip._map) return;
         var side = l.feature.properties.label === 'left' ? 'left' : 'right', box = null;
         for (var k = 0; k < LABEL_SPOTS.length && !box; k++) {

@@ -162,7 +162,7 @@
     },
 
     send: function () {
-      var w = this.current(), g = window.__GLOBAL_DATA__;
+      var w = this.current(), g = PKIR.bridge.stFolium();
       var props = w ? {layer: 'play', action: 'window', from: iso(w[0]), to: iso(w[1]), size: this.size, mode: this.mode}
                     : {layer: 'play', action: 'close'};
       var said = JSON.stringify(props);

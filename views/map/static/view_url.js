@@ -7,13 +7,9 @@
   'use strict';
   var PKIR = window.PKIR;
 
-  function parentPage() {
-    try {
-      if (window.parent === window || window.parent.location.origin !== window.location.origin) return null;
-      return window.parent;
-    } catch (e) {
-      return null;  // another origin: its address is not ours to change
-    }
+  function parentPage() {  // null for a page of another origin: its address is not ours to change
+    var page = PKIR.bridge.page();
+    return page && page.win;
   }
 
   function fixed(x, places) { return String(Number(x.toFixed(places))); }
@@ -32,8 +28,9 @@
     PKIR.viewNames = names;
     if (!page) return;
     var write = function () {
-      if (!map.getSize().y || map._animatingZoom) return;
+      if (!map.getSize().y || PKIR.bridge.animatingZoom(map)) return;
       var view = PKIR.viewParams(), url = new URL(page.location.href), q = url.searchParams;
+      PKIR.bridge.tellPage('view', view ? JSON.stringify(view) : '');  // for Copy link (ui/js/view_link.js)
       if (view ? q.get(names.c) === view.c && q.get(names.z) === view.z : !q.has(names.c) && !q.has(names.z)) return;
       if (view) { q.set(names.c, view.c); q.set(names.z, view.z); } else { q.delete(names.c); q.delete(names.z); }
       page.history.replaceState(page.history.state, '', url.toString());
