@@ -26,6 +26,7 @@ PRIVATE_MEMBERS = {"_children", "_geometry_column_name", "_animatingZoom", "_onM
 JS_TOKENS = re.compile(
     r"__GLOBAL_DATA__|streamlit:setComponentValue|_animatingZoom|_onMouseDown|_controlCorners"
     r"|window\.parent|parent\.document|frameElement|contentWindow|contentDocument|window\.top\b"
+    r"|\bCDLL\b|\bmallopt\b|\bmalloc_trim\b"  # glibc: geo/_compat/glibc.py alone
 )
 
 
@@ -102,6 +103,7 @@ def test_no_private_part_of_another_library_outside_its_shim():
 def test_the_shims_exist_where_the_scan_allows_them():
     assert (ROOT / BRIDGE).is_file()
     assert (ROOT / "geo/_compat/geopandas.py").is_file() and (ROOT / "views/map/_compat/folium.py").is_file()
+    assert (ROOT / "geo/_compat/glibc.py").is_file()
 
 
 PLANTED = {
@@ -117,6 +119,7 @@ PLANTED = {
     "pages/bad.py": "GLUE = 'window.parent.document.title'\n",
     "views/map/static/bad.js": "var g = window.__GLOBAL_DATA__;\nif (map._animatingZoom) {}\n",
     "ui/js/bad.js": "frame.contentWindow.PKIR;\n",
+    "geo/store/bad.py": "import ctypes\nctypes.CDLL('libc.so.6').malloc_trim(0)\n",
 }
 
 
@@ -130,6 +133,8 @@ def test_a_planted_violation_is_found(tmp_path):
         "geo/bad.py:2: imports private module folium._private",
         "geo/bad.py:3: imports private _internal from geopandas.io._internal",
         "geo/bad.py:5: getattr(..., '_geometry_column_name')",
+        "geo/store/bad.py:2: names CDLL",
+        "geo/store/bad.py:2: names malloc_trim",
         "pages/bad.py:1: names window.parent",
         "ui/bad.py:2: assigns .default_css (a map names its assets: AssetMap)",
         "ui/js/bad.js:1: names contentWindow",
