@@ -7,8 +7,8 @@ from geo import infrastructure
 from geo.records import date_with_precision, present
 from ui import data
 from ui.assets import ensure_assets
-from ui.details import show_record
 from ui.map_panel import show_map
+from ui.record_panel import record_panel
 from ui.safe_text import md_escape, md_link
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
@@ -124,9 +124,9 @@ with record_col:
             format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}",
         )
         layer_id, fid, _ = choices[picked]
-        frame = loaded[layer_id].gdf
-        with st.container(border=True, height=420):
-            show_record(layer_id, frame[frame["id"] == fid].iloc[0].to_dict())
+        record_panel(
+            (layer_id, fid), key="markets_record_panel", map_link_shown=False, distance=False, scroll=False, height=420
+        )
 
 if markets is not None:
     st.subheader("The six planned joint markets")

@@ -8,8 +8,8 @@ import streamlit as st
 from geo import infrastructure, penalty
 from ui import data
 from ui.assets import ensure_assets
-from ui.details import show_record
 from ui.map_panel import show_map
+from ui.record_panel import record_panel
 from ui.safe_text import md_escape, md_link, safe
 from ui.shell import ensure_app_shell
 from views import penalty_chart
@@ -41,6 +41,7 @@ DEFAULTS = {
 }
 DATE_MIN, DATE_MAX = date(2009, 1, 1), date(2035, 12, 31)
 RECORD_KEY = "pipeline_record"
+RECORD_PANEL_KEY = "pipeline_record_panel"
 
 
 def _apply_preset() -> None:
@@ -128,12 +129,9 @@ choice = st.selectbox(
 )
 if choice is not None:
     pick = options[choice]
-if pick:
-    record = data.load(pick[0]).gdf if pick[0] in ("pipeline", "towns") else None
-    rows = record[record["id"] == pick[1]] if record is not None else []
-    if len(rows):
-        with st.container(border=True):
-            show_record(pick[0], rows.iloc[0].to_dict())
+# a segment or a town (the other layers drawn here have their own pages)
+shown = pick if pick and pick[0] in ("pipeline", "towns") else None
+record_panel(shown, key=RECORD_PANEL_KEY, map_link_shown=False, distance=False, scroll=False)
 
 st.subheader("The penalty clause: what the sources claim, and what the arithmetic gives")
 st.markdown(
