@@ -41,7 +41,6 @@ DEFAULTS = {
 }
 DATE_MIN, DATE_MAX = date(2009, 1, 1), date(2035, 12, 31)
 RECORD_KEY = "pipeline_record"
-RECORD_PANEL_KEY = "pipeline_record_panel"
 
 
 def _apply_preset() -> None:
@@ -131,7 +130,7 @@ if choice is not None:
     pick = options[choice]
 # a segment or a town (the other layers drawn here have their own pages)
 shown = pick if pick and pick[0] in ("pipeline", "towns") else None
-record_panel(shown, key=RECORD_PANEL_KEY, map_link_shown=False, distance=False, scroll=False)
+record_panel(shown, key="pipeline_record_panel", map_link_shown=False, distance=False, scroll=False)
 
 st.subheader("The penalty clause: what the sources claim, and what the arithmetic gives")
 st.markdown(
