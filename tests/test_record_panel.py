@@ -291,3 +291,11 @@ def test_pages_have_no_paging_of_their_own():
         text = (ROOT / page).read_text(encoding="utf-8")
         assert 'number_input(f"Page (of' not in text, page
         assert "page_count(" not in text or page == "pages/chronology.py", page
+
+
+@pytest.mark.parametrize("page", ["pages/pipeline.py", "pages/markets.py"])
+def test_pages_picking_from_a_list_use_the_one_pick_list(page):
+    """A list of features a map click also picks in: ui.selection.pick_list, no index kept by hand."""
+    tree = _tree(page)
+    assert "pick_list" in {_called_name(c) for c in _calls(tree)}, page
+    assert ".index(" not in (ROOT / page).read_text(encoding="utf-8"), page
