@@ -10,22 +10,19 @@ import streamlit as st
 
 from geo import chronology, incident_stats
 from geo.filters import IncidentFilter
-from ui import cached_charts, data, duplicates, queries
-from ui.details import show_record
+from ui import cached_charts, duplicates, queries
 from ui.filters import current_filter, explain_empty
-from ui.links import map_link
-from ui.page_scripts import forget_scroll, scroll_into_view
+from ui.record_panel import record_panel
 from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
-from ui.sidebar import NARROW_SCREENS_CSS
+from ui.tables import grid_pair, pager
 
 ensure_app_shell()
 
 CHART_KEY = "chronology_chart"
 PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its id here
 PICK_LIMIT = 3000  # above this many events the list is left out (the chart still selects)
-TABLE_PAGE_KEY = "chronology_table_page"
-TABLE_PAGE_OF = "_chronology_table_page_of"  # the filter the table's page number belongs to
+TABLE_PAGE_KEY = "chronology_table_page"  # back to page 1 when the filter changes
 TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
 PERIOD_KEY = "chronology_years"  # the years the chart shows
 PERIOD_OF = "_chronology_years_of"  # the span of years the period's choices were made for
@@ -46,26 +43,20 @@ def _label(ev: pd.DataFrame) -> dict[str, str]:
 
 def _event_table(q, matching: int, f: IncidentFilter) -> None:
     """The events of filter f as a paged table, wide and phone versions (page 1 again when f changes)."""
-    st.html(NARROW_SCREENS_CSS)
-    pages = incident_stats.page_count(matching)
-    size = incident_stats.PAGE_SIZE
-    if pages <= 1:
+    if incident_stats.page_count(matching) <= 1:
         ev = _events(q)
     else:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
-        if st.session_state.get(TABLE_PAGE_OF) != f or not 1 <= st.session_state.get(TABLE_PAGE_KEY, 1) <= pages:
-            st.session_state[TABLE_PAGE_OF] = f
-            st.session_state[TABLE_PAGE_KEY] = 1
-        number = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=TABLE_PAGE_KEY)
-        ev = _events(replace(q, limit=size, offset=(number - 1) * size))
-        st.caption(f"Events {(number - 1) * size + 1:,}–{(number - 1) * size + len(ev):,}, oldest first")
-    table = {"hide_index": True, "width": "stretch", "placeholder": "–"}
+        paging = pager(matching, TABLE_PAGE_KEY, f)
+        ev = _events(replace(q, limit=paging.size, offset=paging.offset))
+        st.caption("Events {:,}–{:,}, oldest first".format(*paging.span(len(ev))))
     from_column = st.column_config.DateColumn("From", format="YYYY-MM-DD", width=86)
-    with st.container(key="wide_chronology"):
-        st.dataframe(
-            ev,
-            key="chronology_table",
-            column_order=["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
-            column_config={
+    grid_pair(
+        ev,
+        "chronology",
+        wide={
+            "key": "chronology_table",
+            "column_order": ["date_start", "date_end", "track", "category", "title", "date_precision", "fatalities"],
+            "column_config": {
                 "date_start": from_column,
                 "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=86),
                 "track": st.column_config.TextColumn("Track", width=110),
@@ -74,16 +65,16 @@ def _event_table(q, matching: int, f: IncidentFilter) -> None:
                 "date_precision": st.column_config.TextColumn("Date precision", width=80),
                 "fatalities": st.column_config.NumberColumn("Killed", width=52),
             },
-            **table,
-        )
-    with st.container(key="narrow_chronology"):
-        st.dataframe(
-            ev,
-            key="chronology_table_narrow",
-            column_order=["date_start", "title"],
-            column_config={"date_start": from_column, "title": st.column_config.TextColumn("Title", width=190)},
-            **table,
-        )
+        },
+        narrow={
+            "key": "chronology_table_narrow",
+            "column_order": ["date_start", "title"],
+            "column_config": {"date_start": from_column, "title": st.column_config.TextColumn("Title", width=190)},
+        },
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+    )
 
 
 def _period(span: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -195,17 +186,7 @@ if listed:
 else:
     chosen = st.session_state.get(PICK_KEY)
     st.caption(f"{matching:,} events match: click one on the chart, or narrow the filters to pick from a list.")
-record = queries.record(chosen, f) if chosen else None
-if record is not None:
-    with st.container(border=True, key="chronology_record"):
-        if record.get("geometry") is not None:
-            st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
-        else:
-            st.caption("This event has no location, so it is not on the map.")
-        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), data.load("border").gdf))
-    scroll_into_view("chronology_record", str(chosen))
-else:
-    forget_scroll("chronology_record")
+record_panel(("incidents", chosen) if chosen else None, key="chronology_record", flt=f)
 
 # The table is built only while its expander is open: a first visit does not wait for two grids nobody opened.
 table_box = st.expander("All events shown, as a table", key=TABLE_OPEN_KEY, on_change="rerun")

@@ -5,10 +5,10 @@ import streamlit as st
 
 from geo.duplicates import DEFAULT_DAYS, DEFAULT_KM, MIN_SCORE, PROBABLE
 from ui import access, duplicates, queries
-from ui.details import show_record
+from ui.record_panel import record_panel
 from ui.safe_text import safe
 from ui.shell import ensure_app_shell
-from ui.sidebar import NARROW_SCREENS_CSS
+from ui.tables import grid_pair
 
 ensure_app_shell()
 
@@ -48,12 +48,13 @@ if listed.empty:
     st.stop()
 
 common = {"on_select": "rerun", "selection_mode": "single-row", "hide_index": True, "width": "stretch", "height": 260}
-st.html(NARROW_SCREENS_CSS)
-with st.container(key="wide_dups"):
-    wide = st.dataframe(
-        listed[["score", "dataset_a", "id_a", "dataset_b", "id_b", "reasons", "decision"]],
-        key=f"{TABLE_KEY}_{show}",
-        column_config={
+wide, narrow = grid_pair(
+    listed.assign(pair=listed["id_a"] + " · " + listed["id_b"]),
+    "dups",
+    wide={
+        "key": f"{TABLE_KEY}_{show}",
+        "column_order": ["score", "dataset_a", "id_a", "dataset_b", "id_b", "reasons", "decision"],
+        "column_config": {
             "score": st.column_config.NumberColumn("Score", format="%.2f", width=60),
             "dataset_a": "Dataset",
             "id_a": "Record",
@@ -62,19 +63,18 @@ with st.container(key="wide_dups"):
             "reasons": st.column_config.TextColumn("Why", width="large"),
             "decision": "Decision",
         },
-        **common,
-    )
-with st.container(key="narrow_dups"):  # a phone: the score and the two ids only
-    narrow = st.dataframe(
-        listed.assign(pair=listed["id_a"] + " · " + listed["id_b"])[["score", "pair", "decision"]],
-        key=f"{TABLE_KEY}_narrow_{show}",
-        column_config={
+    },
+    narrow={  # a phone: the score and the two ids only
+        "key": f"{TABLE_KEY}_narrow_{show}",
+        "column_order": ["score", "pair", "decision"],
+        "column_config": {
             "score": st.column_config.NumberColumn("Score", format="%.2f", width=50),
             "pair": st.column_config.TextColumn("Records", width=160),
             "decision": st.column_config.TextColumn("Decision", width=70),
         },
-        **common,
-    )
+    },
+    **common,
+)
 keys = [f"{a}\x1f{b}" for a, b in zip(listed["id_a"], listed["id_b"], strict=True)]
 picked = [keys[t.selection.rows[0]] for t in (wide, narrow) if t.selection.rows and t.selection.rows[0] < len(keys)]
 moved = [k for k in picked if k != st.session_state.get(SELECTED)]  # the table the user just clicked
@@ -108,14 +108,18 @@ with st.container(border=True, key="dups_review"):
     else:
         st.info("Only editors can decide on duplicates. " + access.refusal())
     left, right = st.columns(2)
-    for col, dataset, incident_id in (
-        (left, pair["dataset_a"], pair["id_a"]),
-        (right, pair["dataset_b"], pair["id_b"]),
+    for col, side, dataset, incident_id in (
+        (left, "a", pair["dataset_a"], pair["id_a"]),
+        (right, "b", pair["dataset_b"], pair["id_b"]),
     ):
         with col:
             st.markdown(safe("**{}**", dataset))
-            record = queries.record(incident_id)
-            if record is None:
-                st.caption("This record is no longer in the shown datasets.")
-            else:
-                show_record("incidents", record)
+            record_panel(
+                ("incidents", incident_id),
+                key=f"dups_record_{side}",
+                map_link_shown=False,
+                distance=False,
+                scroll=False,
+                border=False,
+                missing="This record is no longer in the shown datasets.",
+            )

@@ -10,23 +10,20 @@ import streamlit as st
 
 from geo import export, incident_stats
 from geo.near import distance_columns
-from ui import cached_charts, data, duplicates, queries, url_state
-from ui.details import show_record
+from ui import cached_charts, duplicates, queries, url_state
 from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
-from ui.links import INCIDENT_PARAM, map_link
-from ui.page_scripts import forget_scroll, scroll_into_view
+from ui.links import INCIDENT_PARAM
+from ui.record_panel import record_panel
 from ui.safe_text import md_escape, safe
 from ui.shell import ensure_app_shell
-from ui.sidebar import NARROW_SCREENS_CSS
-from ui.tables import place_label, shorten
+from ui.tables import grid_pair, pager, picked_row, place_label, shorten
 
 ensure_app_shell()
 
 TABLE_KEY = "incidents_table"
 NARROW_TABLE_KEY = "incidents_narrow_table"  # the same rows for a phone: date, title, deaths
 SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes
-SORT_KEY, PAGE_KEY = "explorer_sort", "explorer_page"
-PAGE_OF = "_explorer_page_of"  # the (filter, sort) the page number belongs to: page 1 again when either changes
+SORT_KEY, PAGE_KEY = "explorer_sort", "explorer_page"  # the page number goes back to 1 when filter or order change
 SORT_LABELS = {
     "newest": "Newest first",
     "oldest": "Oldest first",
@@ -163,19 +160,14 @@ if h.events:  # no empty files to download when no event matches
 sort_col, page_col, count_col = st.columns([2, 1.2, 2.2], vertical_alignment="bottom")
 url_state.page_param("sort", SORT_KEY, lambda t: t if t in SORT_LABELS else None, default="newest")
 sort = sort_col.selectbox("Order", list(SORT_LABELS), format_func=SORT_LABELS.get, key=SORT_KEY)
-pages = incident_stats.page_count(h.events)
-if st.session_state.get(PAGE_OF) != (f, sort) or not 1 <= st.session_state.get(PAGE_KEY, 1) <= pages:
-    st.session_state[PAGE_OF] = (f, sort)
-    st.session_state[PAGE_KEY] = 1
-number = page_col.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE_KEY)
-size = incident_stats.PAGE_SIZE
+paging = pager(h.events, PAGE_KEY, (f, sort), where=page_col)
 shown_page = queries.frame(
     replace(
         matching,
         columns=incident_stats.TABLE_SOURCE_COLUMNS,
         order=incident_stats.TABLE_ORDERS[sort],
-        limit=size,
-        offset=(number - 1) * size,
+        limit=paging.size,
+        offset=paging.offset,
     )
 )
 rows = incident_stats.table_rows(shown_page, ordered=True).reset_index(drop=True)
@@ -186,8 +178,8 @@ cells = rows.assign(
     place=[shorten(place_label(p, a), 72) for p, a in zip(rows["place"], rows["province"], strict=True)],
     **distance_columns(shown_page.geometry, f.near),
 )
-first = (number - 1) * incident_stats.PAGE_SIZE
-count_col.caption(f"Rows {first + 1 if len(rows) else 0:,}–{first + len(rows):,} of {h.events:,}")
+first, last = paging.span(len(rows))
+count_col.caption(f"Rows {first:,}–{last:,} of {h.events:,}")
 ids = rows["id"].tolist()
 # A new key whenever the rows change, so a selection never points at another row than the one clicked.
 digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
@@ -200,7 +192,6 @@ st.caption(
     "Tick a row to see its full record below. Order and page choose the rows shown; "
     "a click on a column header sorts this page only."
 )
-st.html(NARROW_SCREENS_CSS)
 common = {
     "on_select": "rerun",
     "selection_mode": "single-row",
@@ -214,11 +205,12 @@ common = {
 date_column = st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=78)
 killed_column = st.column_config.NumberColumn("Killed", width=44, help="Best estimate of fatalities")
 # Both tables are keyed by the rows and the picked row: a pick in one redraws the other with it.
-with st.container(key="wide_explorer"):
-    wide = st.dataframe(
-        cells,
-        key=f"{TABLE_KEY}_{digest}_{position}",
-        column_order=[
+wide, narrow = grid_pair(
+    cells,
+    "explorer",
+    wide={
+        "key": f"{TABLE_KEY}_{digest}_{position}",
+        "column_order": [
             "date",
             "title",
             "category",
@@ -231,7 +223,7 @@ with st.container(key="wide_explorer"):
             "grade",
             "source",
         ],
-        column_config={
+        "column_config": {
             "date": date_column,
             "title": st.column_config.TextColumn("Title", width=150),
             "category": st.column_config.TextColumn("Category", width=88),
@@ -255,44 +247,30 @@ with st.container(key="wide_explorer"):
                 help="The first source (opens in a new tab); all sources in the record",
             ),
         },
-        **common,
-    )
-with st.container(key="narrow_explorer"):
-    narrow = st.dataframe(
-        cells,
-        key=f"{NARROW_TABLE_KEY}_{digest}_{position}",
-        column_order=["date", "title", "fatalities"],
-        column_config={
+    },
+    narrow={
+        "key": f"{NARROW_TABLE_KEY}_{digest}_{position}",
+        "column_order": ["date", "title", "fatalities"],
+        "column_config": {
             "date": date_column,
             "title": st.column_config.TextColumn("Title", width=155),
             "fatalities": killed_column,
         },
-        **common,
-    )
-shown_rows = [position] if position is not None else []
-changed = [e.selection.rows for e in (wide, narrow) if e.selection.rows != shown_rows]
+    },
+    **common,
+)
+changed, new_pick = picked_row((wide, narrow), ids, picked)
 if changed:
-    new_rows = changed[0]
-    if new_rows and new_rows[0] < len(ids):
-        st.session_state[SELECTED] = ids[new_rows[0]]
+    if new_pick is not None:
+        st.session_state[SELECTED] = new_pick
     else:  # the user cleared the selection of a row that is still shown
         st.session_state.pop(SELECTED, None)
     st.rerun()
 
 # --- the selected record ----------------------------------------------------------------------
 chosen = st.session_state.get(SELECTED)
-record = queries.record(chosen, f) if chosen else None  # on this page or another of the filtered set
+# on this page or another of the filtered set
+record = record_panel(("incidents", chosen) if chosen else None, key="explorer_record", flt=f)
 if chosen and record is None and st.query_params.get(INCIDENT_PARAM) == chosen:
     st.info(safe("The link names incident “{}”, which is not among the events the filters show.", chosen))
 _write_link(chosen if record is not None else None)
-if record is not None:
-    border = data.load("border").gdf
-    with st.container(border=True, key="explorer_record"):
-        if record.get("geometry") is not None:
-            st.markdown(f"[:material/map: Show on map]({map_link(chosen)})")
-        else:
-            st.caption("This event has no location, so it is not on the map.")
-        show_record("incidents", record, incident_stats.border_km(record.get("geometry"), border))
-    scroll_into_view("explorer_record", str(chosen))
-else:
-    forget_scroll("explorer_record")

@@ -5,17 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.catalog import LAYERS, border_map_layers
-from geo.incident_stats import border_km
-from geo.records import record_of
 from geo.settings import settings
 from ui import data, duplicates, queries, url_state
 from ui.assets import ensure_assets
 from ui.data import Loaded
-from ui.details import show_record
 from ui.figure_downloads import figure_downloads
 from ui.filters import current_filter, explain_empty
 from ui.map_panel import full_window_layout, incidents_for_map, show_map
 from ui.play import map_play
+from ui.record_panel import look_up, record_panel
 from ui.safe_text import safe
 from ui.selection import map_selection
 from ui.shell import ensure_app_shell
@@ -70,15 +68,6 @@ def picked_from_list() -> None:
 selection.follow_link()  # ?incident=ID (a shared link or another page's link)
 
 
-def record_of_feature(feature: tuple[str, str] | None) -> dict | None:
-    """The record of a (layer id, feature id): incidents asked from the store, others from their layer."""
-    if not feature:
-        return None
-    if feature[0] == "incidents":
-        return queries.record(feature[1]) if have_incidents else None
-    return record_of(layers[feature[0]], feature[1]) if layers.get(feature[0]) is not None else None
-
-
 f = current_filter()
 focus = selection.focus
 # the time control's window is the date filter; the map draws it from the period's incidents
@@ -98,7 +87,7 @@ built = build_map(
     legend_clear_of=".st-key-map_record",  # the record panel below lies over the map's right side
     incident_total=queries.total() if have_incidents else None,
     categories=list(queries.choices().categories) if have_incidents else None,
-    focus_record=record_of_feature(focus) if focus and focus[0] == "incidents" else None,
+    focus_record=look_up(*focus) if focus and focus[0] == "incidents" else None,
     features={lid: data.layer_features(lid, basemap) for lid in visible if lid != "incidents"},
     play_period=play.period,
     play_window=play.window,
@@ -185,22 +174,18 @@ else:
     )
 
 selected = selection.feature
-if selected:
-    record = record_of_feature(selected)
-    with st.container(key="map_record"):
-        with st.container(key="map_record_bar", horizontal=True, horizontal_alignment="right"):
-            st.button("Close", key="map_record_close", icon=":material/close:", on_click=selection.clear)
-        if record is None:
-            st.warning(safe("No {} feature with id “{}” in the data.", LAYERS[selected[0]].title.lower(), selected[1]))
-        else:
-            layer_id = selected[0]
-            geom = record.get("geometry")
-            point = LAYERS[layer_id].kind == "point"
-            if layer_id == "incidents" and not queries.matches(record["id"], f):
-                st.caption("This incident is hidden on the map by the current filters.")
-            if point and (geom is None or geom.is_empty):
-                st.caption("This feature has no location and is not drawn on the map.")
-            show_record(layer_id, record, border_km=border_km(geom, layers.get("border")) if point else None)
+record_panel(  # over the map's right side (ui/map_page.css), a sheet under it on a phone
+    selected,
+    key="map_record",
+    drawn_by=f,
+    map_link_shown=False,
+    scroll=False,
+    border=False,
+    close=selection.clear,
+    missing=safe("No {} feature with id “{}” in the data.", LAYERS[selected[0]].title.lower(), selected[1])
+    if selected
+    else None,
+)
 
 with page_controls():
     st.markdown("**Publish**")

@@ -7,9 +7,10 @@ from geo import infrastructure
 from geo.records import date_with_precision, present
 from ui import data
 from ui.assets import ensure_assets
-from ui.details import show_record
 from ui.map_panel import show_map
+from ui.record_panel import record_panel
 from ui.safe_text import md_escape, md_link
+from ui.selection import pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
 from views.map import page_maps
@@ -81,10 +82,7 @@ if markets is not None:
 with st.container():
     layers = {k: data.load(k).gdf for k in page_maps.MARKET_LAYERS}
     built = page_maps.markets_map(layers, asset_base=ensure_assets())
-    clicked = show_map(built, key="markets_map", height=built.summary["height"])
-    if clicked in [c[:2] for c in choices]:
-        # shown in "Full record of a site" below (its selectbox is not drawn yet in this run)
-        st.session_state[RECORD_KEY] = [c[:2] for c in choices].index(clicked)
+    clicked = show_map(built, key="markets_map", height=built.summary["height"])  # picked in the list below
     unmapped = [
         fid for frame in (markets, crossings) if frame is not None for fid in infrastructure.unlocated_ids(frame)
     ]
@@ -116,17 +114,16 @@ with open_col:
 with record_col:
     st.markdown("**Full record of a site**")
     if choices:
-        picked = st.selectbox(
+        names = {(layer_id, fid): name for layer_id, fid, name in choices}
+        picked = pick_list(
             "Site",
-            range(len(choices)),
-            key=RECORD_KEY,
+            list(names),
+            RECORD_KEY,
+            clicked=clicked,
+            describe=lambda p: f"{p[1]} — {names[p]}",
             label_visibility="collapsed",
-            format_func=lambda i: f"{choices[i][1]} — {choices[i][2]}",
         )
-        layer_id, fid, _ = choices[picked]
-        frame = loaded[layer_id].gdf
-        with st.container(border=True, height=420):
-            show_record(layer_id, frame[frame["id"] == fid].iloc[0].to_dict())
+        record_panel(picked, key="markets_record_panel", map_link_shown=False, distance=False, scroll=False, height=420)
 
 if markets is not None:
     st.subheader("The six planned joint markets")

@@ -8,9 +8,10 @@ import streamlit as st
 from geo import infrastructure, penalty
 from ui import data
 from ui.assets import ensure_assets
-from ui.details import show_record
 from ui.map_panel import show_map
+from ui.record_panel import record_panel
 from ui.safe_text import md_escape, md_link, safe
+from ui.selection import pick_list
 from ui.shell import ensure_app_shell
 from views import penalty_chart
 from views.map import page_maps
@@ -115,25 +116,20 @@ st.table(
     ),
     hide_index=True,
 )
-options = [("pipeline", i) for i in table["id"]]
-if pick in options:  # a map click: show it in the selector below (not drawn yet in this run)
-    st.session_state[RECORD_KEY] = options.index(pick)
-choice = st.selectbox(
+segments = dict(zip(table["id"], table["segment"], strict=True))
+chosen = pick_list(
     "Full record of a segment",
-    range(len(options)),
-    key=RECORD_KEY,
+    [("pipeline", i) for i in segments],
+    RECORD_KEY,
+    clicked=pick,  # a segment clicked on the map is picked in the list
+    describe=lambda p: f"{p[1]} — {segments[p[1]]}",
     index=None,
     placeholder="Choose a segment, or click one on the map",
-    format_func=lambda i: f"{table['id'].iloc[i]} — {table['segment'].iloc[i]}",
 )
-if choice is not None:
-    pick = options[choice]
-if pick:
-    record = data.load(pick[0]).gdf if pick[0] in ("pipeline", "towns") else None
-    rows = record[record["id"] == pick[1]] if record is not None else []
-    if len(rows):
-        with st.container(border=True):
-            show_record(pick[0], rows.iloc[0].to_dict())
+pick = chosen if chosen is not None else pick  # a town clicked on the map while no segment is chosen
+# a segment or a town (the other layers drawn here have their own pages)
+shown = pick if pick and pick[0] in ("pipeline", "towns") else None
+record_panel(shown, key="pipeline_record_panel", map_link_shown=False, distance=False, scroll=False)
 
 st.subheader("The penalty clause: what the sources claim, and what the arithmetic gives")
 st.markdown(

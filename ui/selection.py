@@ -1,5 +1,7 @@
 """The map's one selection: which feature is selected, whether the map should centre on it, and
-its sync with the shareable link (?incident=ID).
+its sync with the shareable link (?incident=ID); and `pick_list`, the list a page without the
+border map picks a feature from (its own map's clicks pick in it too). What is picked goes to the
+one record panel (ui.record_panel).
 
 A click selects without moving the map; a link or a pick from a list selects and asks the map to
 centre (each request has a new sequence number, so the browser draws it once).
@@ -7,6 +9,7 @@ centre (each request has a new sequence number, so the browser draws it once).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -64,3 +67,21 @@ def map_selection(key: str = "map_selection") -> Selection:
     if key not in st.session_state:
         st.session_state[key] = Selection()
     return st.session_state[key]
+
+
+def pick_list(
+    label: str,
+    options: Sequence[tuple[str, str]],
+    key: str,
+    *,
+    clicked: tuple[str, str] | None,
+    describe: Callable[[tuple[str, str]], str],
+    **selectbox,
+) -> tuple[str, str] | None:
+    """A list of features to pick one from (a selectbox of their indexes, kept under key); a map
+    click on one of them picks it in the list before the list is drawn. Returns the picked
+    (layer id, feature id), or None while nothing is picked."""
+    if clicked is not None and clicked in options:
+        st.session_state[key] = list(options).index(clicked)
+    choice = st.selectbox(label, range(len(options)), key=key, format_func=lambda i: describe(options[i]), **selectbox)
+    return options[choice] if choice is not None else None
