@@ -15,6 +15,10 @@ SCHEDULE_COLUMNS = ["year", "period_start", "period_end", "days", "amount", "cum
 PER = ("day", "year")
 
 # Dates the sources give for the clause.
+CLAUSE = (
+    "Under the gas sales and purchase agreement Pakistan owes Iran a penalty for not taking gas from "
+    "1 January 2015. The sources disagree on the rate, and on the totals."
+)  # the claims below, each with its source, say how
 FIRST_GAS_DUE = date(2015, 1, 1)  # contractual first gas; the $1 m/day penalty runs from here (ProPakistani)
 ARTICLE_START = date(2014, 1, 1)  # the article's "from 2014 onwards"
 AMENDMENT_GRACE_END = date(2024, 8, 26)  # 2019 amendment: no arbitration or compensation before this
@@ -253,6 +257,21 @@ class ArticleCheck:
     rate_per_day_for_claim_2014: float  # $19 bn from 2014-01-01 to 2023-12-31
     total_at_1m_per_day: float  # the ProPakistani rate from 2015-01-01 to 2023-12-31
     total_at_3m_per_day: float  # the Financial Tribune ceiling over the same days
+
+    def finding(self) -> tuple[str, str]:
+        """The check in words, plain text: (the finding, the arithmetic behind it)."""
+        return (
+            "The article's figure does not follow from its own rate.",
+            f'"$1 billion for each year from 2014 onwards" gives {self.years_counted} years to the end of 2023 '
+            f"(2014 to 2023, both included), that is {money(self.total_at_stated_rate)}, not "
+            f"{money(self.claimed_total, 0)}; by mid-2023, when the article appeared, the same rate gives about "
+            f"{money(self.total_at_publication, 1)}. At $1 billion a year, $19 billion would take "
+            f"{self.years_needed_at_stated_rate:g} years. To reach $19 billion by 31 December 2023 the penalty "
+            f"would have to run at {money(self.rate_per_day_for_claim_2015)} a day from 1 January 2015 "
+            f"({money(self.rate_per_day_for_claim_2014)} a day from 1 January 2014). For comparison, "
+            f"ProPakistani's $1 million a day from 2015 adds up to {money(self.total_at_1m_per_day)} by the end "
+            f"of 2023, and the Financial Tribune's ceiling of $3 million a day to {money(self.total_at_3m_per_day)}.",
+        )
 
 
 def article_check(as_of: date = date(2023, 12, 31)) -> ArticleCheck:

@@ -133,9 +133,8 @@ record_panel(shown, key="pipeline_record_panel", map_link_shown=False, distance=
 
 st.subheader("The penalty clause: what the sources claim, and what the arithmetic gives")
 st.markdown(
-    "Under the gas sales and purchase agreement Pakistan owes Iran a penalty for not taking gas from "
-    "1 January 2015. The sources disagree on the rate, and on the totals. Choose a rate and the dates; "
-    "the chart sets the liability that rate adds up to beside the figures the sources claim."
+    md_escape(penalty.CLAUSE) + " Choose a rate and the dates; the chart sets the liability that rate adds up to "
+    "beside the figures the sources claim."
 )
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
@@ -188,21 +187,8 @@ m3.metric(
 
 st.altair_chart(penalty_chart.liability_chart(rate_usd, start, end, per), width="stretch", key="penalty_chart")
 
-check = penalty.article_check()
-st.warning(
-    f"**The article's figure does not follow from its own rate.** \"\\$1 billion for each year from 2014 "
-    f'onwards" gives {check.years_counted} years to the end of 2023 (2014 to 2023, both included), that is '
-    f"**{md_escape(penalty.money(check.total_at_stated_rate))}**, not "
-    f"{md_escape(penalty.money(check.claimed_total, 0))}; by mid-2023, when the article appeared, the same rate gives "
-    f"about {md_escape(penalty.money(check.total_at_publication, 1))}. At \\$1 billion a year, "
-    f"\\$19 billion would take "
-    f"{check.years_needed_at_stated_rate:g} years. To reach \\$19 billion by 31 December 2023 the penalty "
-    f"would have to run at **{md_escape(penalty.money(check.rate_per_day_for_claim_2015))} a day** from "
-    f"1 January 2015 ({md_escape(penalty.money(check.rate_per_day_for_claim_2014))} a day from 1 January "
-    f"2014). For comparison, ProPakistani's \\$1 million a day from 2015 adds up to "
-    f"{md_escape(penalty.money(check.total_at_1m_per_day))} by the end of 2023, and the Financial Tribune's "
-    f"ceiling of \\$3 million a day to {md_escape(penalty.money(check.total_at_3m_per_day))}."
-)
+finding, arithmetic = penalty.article_check().finding()
+st.warning(f"**{md_escape(finding)}** {md_escape(arithmetic)}")
 
 st.markdown("**What the sources say, side by side**")
 claims = penalty.claim_table(end if end >= start else start)

@@ -190,3 +190,11 @@ def test_sources_giving_the_same_rate_share_one_line():
 def test_the_articles_own_rate_by_the_time_it_appeared():
     check = penalty.article_check()
     assert check.total_at_publication == pytest.approx(9e9 + 181 / 365 * 1e9)  # 2014-01-01 .. 2023-06-30
+
+
+def test_the_article_check_says_its_arithmetic_in_words():
+    check = penalty.article_check()
+    finding, arithmetic = check.finding()
+    assert finding == "The article's figure does not follow from its own rate."
+    assert penalty.money(check.total_at_stated_rate) in arithmetic and "gives 10 years" in arithmetic
+    assert penalty.money(check.rate_per_day_for_claim_2015) in arithmetic
