@@ -193,7 +193,7 @@
       this.rows = win ? rowsIn(this.d, win[0], win[1]) : null;
       this.groups = {}; this.spreadOut = null;
       this.timings.window = performance.now() - t0;
-      if (!quiet) this.draw();
+      if (!quiet) this.draw(true);
     },
 
     // for tests and the time control: how many incidents the layer draws (in view or not)
@@ -204,8 +204,9 @@
       this.draw();
     },
 
-    // world pixel -> canvas pixel
-    draw: function () {
+    // world pixel -> canvas pixel. lazy (a playback frame): paint the marks in view now and the
+    // canvas' margin beyond the view (seen only while a pan lasts) after the next paint
+    draw: function (lazy) {
       var map = this._map;
       if (!map || !this.canvas) return;
       var started = performance.now();
@@ -221,30 +222,70 @@
       var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom), c = this.groupsAt(zoom), d = this.d;
       var origin = map.getPixelBounds().min.subtract(pad);  // world pixel at the canvas' corner
       this.origin = origin; this.pad = pad; this.scale = scale;
-      var singles = [], clusters = [], drawn = [], open = this.spreadOut;
+      var drawn = [], open = this.spreadOut, counted = open ? open.items.length : 0;
       for (var g = 0; g < c.m; g++) {
         var x = c.x[g] * scale - origin.x, y = c.y[g] * scale - origin.y;
         if (x < -50 || y < -50 || x > full.x + 50 || y > full.y + 50) continue;
         if (open && open.g === g) continue;
+        counted += c.count[g];
         if (c.count[g] === 1) {
           var i = c.order[c.start[g]];
-          x = d.mx[i] * scale - origin.x; y = d.my[i] * scale - origin.y;
-          singles.push(i); drawn.push({x: x, y: y, r: d.rad[i], g: g, i: i});
+          drawn.push({x: d.mx[i] * scale - origin.x, y: d.my[i] * scale - origin.y, r: d.rad[i], g: g, i: i});
         } else {
-          clusters.push(g); drawn.push({x: x, y: y, r: clusterSize(c.count[g]) / 2, g: g, i: -1});
+          drawn.push({x: x, y: y, r: clusterSize(c.count[g]) / 2, g: g, i: -1});
         }
       }
-      this.paintPoints(ctx, singles, function (i) { return [d.mx[i] * scale - origin.x, d.my[i] * scale - origin.y]; });
-      for (var k = 0; k < clusters.length; k++) {
-        g = clusters[k];
-        this.paintCluster(ctx, c.x[g] * scale - origin.x, c.y[g] * scale - origin.y, g, c);
+      var frame = {ctx: ctx, c: c, marks: drawn, open: open, ratio: ratio,
+                   view: [pad.x, pad.y, pad.x + size.x, pad.y + size.y], full: full};
+      this.frame = frame;
+      if (this.later) { clearTimeout(this.later); this.later = null; }
+      var spread = this.paintMarks(frame, lazy ? 'view' : null);
+      if (lazy) {
+        var self = this;
+        L.Util.requestAnimFrame(function () {  // after this paint: the margin, seen only when panning
+          if (self.frame === frame) self.later = setTimeout(function () { self.later = null; self.paintMarks(frame, 'margin'); }, 0);
+        });
       }
-      if (open) drawn = drawn.concat(this.paintSpread(ctx, open));
-      this.drawn = drawn;
-      this.drawnCount = singles.length + clusters.reduce(function (s, gg) { return s + c.count[gg]; }, 0) +
-                        (open ? open.items.length : 0);
+      this.drawn = spread ? drawn.concat(spread) : drawn;
+      this.drawnCount = counted;
       this.timings.draw = performance.now() - started;  // grouping of a new zoom level included
       map.fire('pkirdrawn');  // for what keeps clear of the marks (the legend, town labels)
+    },
+
+    // paint a draw's marks: all (part null); or only the numbered circles touching the 'view'
+    // (unclipped: its pixels are exactly those of a whole draw); or, cleared and clipped to the
+    // 'margin' beyond the view, the numbered circles touching it (incidents drawn alone: all, each time). What the spread group drew ({x, y, r, g, i, spread} each), if one is open.
+    paintMarks: function (frame, part) {
+      var ctx = frame.ctx, v = frame.view, c = frame.c, marks = frame.marks, d = this.d, reach = 8;
+      if (frame !== this.frame || ctx.canvas !== this.canvas) return null;  // drawn again, or removed, since
+      ctx.save();
+      if (part === 'margin') {
+        var q = frame.ratio, box = [Math.round(v[0] * q), Math.round(v[1] * q), Math.round(v[2] * q), Math.round(v[3] * q)];
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.beginPath();
+        ctx.rect(0, 0, ctx.canvas.width, ctx.canvas.height);
+        ctx.rect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+        ctx.clip('evenodd');
+        ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+        ctx.setTransform(q, 0, 0, q, 0, 0);
+      }
+      if (part) {  // numbered circles only: a path of incidents rasterises (by a hair) otherwise in part
+        marks = marks.filter(function (h) {
+          if (h.i >= 0) return true;
+          var r = h.r + reach, inside = h.x - r >= v[0] && h.y - r >= v[1] && h.x + r <= v[2] && h.y + r <= v[3];
+          var touches = h.x + r > v[0] && h.y + r > v[1] && h.x - r < v[2] && h.y - r < v[3];
+          return part === 'view' ? touches : !inside;
+        });
+      }
+      var singles = [], at = {};
+      marks.forEach(function (h) { if (h.i >= 0) { singles.push(h.i); at[h.i] = h; } });
+      this.paintPoints(ctx, singles, function (i) { return [at[i].x, at[i].y]; });
+      ctx.font = '600 12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      var shares = this.shares || (this.shares = new Int32Array(d.colours.length));
+      for (var k = 0; k < marks.length; k++) if (marks[k].i < 0) this.paintCluster(ctx, marks[k].x, marks[k].y, marks[k].g, c, shares);
+      var spread = frame.open ? this.paintSpread(ctx, frame.open) : null;
+      ctx.restore();
+      return spread;
     },
 
     // incidents with one style drawn as one path: by precision level, then category
@@ -268,20 +309,22 @@
       ctx.setLineDash([]);
     },
 
-    // a numbered circle ringed by what it holds: one arc a category, as long as its share
-    paintCluster: function (ctx, x, y, g, c) {
-      var count = c.count[g], r = clusterSize(count) / 2, d = this.d, shares = {}, a = -Math.PI / 2;
+    // a numbered circle ringed by what it holds: one arc a category, as long as its share (shares:
+    // zeros, one a category, left zeros; the font and its alignment are set by the caller)
+    paintCluster: function (ctx, x, y, g, c, shares) {
+      var count = c.count[g], r = clusterSize(count) / 2, d = this.d, a = -Math.PI / 2, k;
       ctx.beginPath(); ctx.arc(x, y, r - 1, 0, 2 * Math.PI);
       ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fill();
       ctx.lineWidth = 1; ctx.strokeStyle = '#333'; ctx.stroke();
-      for (var k = c.start[g]; k < c.start[g] + count; k++) { var cat = d.cat[c.order[k]]; shares[cat] = (shares[cat] || 0) + 1; }
+      for (k = c.start[g]; k < c.start[g] + count; k++) shares[d.cat[c.order[k]]]++;
       ctx.lineWidth = 4;
-      Object.keys(shares).forEach(function (cat) {
-        var end = a + 2 * Math.PI * shares[cat] / count;
-        ctx.beginPath(); ctx.arc(x, y, r - 3.5, a, end); ctx.strokeStyle = d.colours[cat]; ctx.stroke();
-        a = end;
-      });
-      ctx.fillStyle = '#111'; ctx.font = '600 12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      for (k = 0; k < shares.length; k++) {
+        if (!shares[k]) continue;
+        var end = a + 2 * Math.PI * shares[k] / count;
+        ctx.beginPath(); ctx.arc(x, y, r - 3.5, a, end); ctx.strokeStyle = d.colours[k]; ctx.stroke();
+        a = end; shares[k] = 0;
+      }
+      ctx.fillStyle = '#111';
       ctx.fillText(String(count), x, y + 0.5);
     },
 
