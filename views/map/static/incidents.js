@@ -1,7 +1,7 @@
-/* Incidents on one canvas. The payload is a base64 buffer of columns (views.map.layers.encode_points:
- * lon, lat float32; fatalities uint16; category, radius, precision uint8 (level & 3, + 4: verification
- * ring for single source, claimed, disputed); start, end int32 days
- * since 1970), plus ids and escaped tooltips for small sets only. A date window (setWindow, set by
+/* Incidents on one canvas. The payload is a base64 buffer of columns and the layout it is read by
+ * (views.map.layers.POINT_LAYOUT: lon, lat float32; fatalities uint16; category, radius, precision
+ * uint8 (level & 3, + 4: verification ring for single source, claimed, disputed); start, end int32
+ * days since 1970), plus ids and escaped tooltips for small sets only. A date window (setWindow, set by
  * the time control in play.js) limits what is drawn to the incidents overlapping it. Points are grouped on a pixel grid at each zoom: a cell holding
  * one incident draws it (colour by category, size by fatalities, ring by location precision), a
  * cell holding more draws a numbered circle ringed by its categories' colours.
@@ -31,19 +31,24 @@
   var CHOOSER_LIMIT = 12;                // incidents listed by the chooser; more: zoom in
   var GRID_CELLS = 1 << 21;              // grouping by a grid of the incidents' extent up to this many cells (8 MB)
 
+  // the typed-array kinds a payload's layout may name (views.map.layers.TYPED_ARRAYS)
+  var KINDS = {Float32Array: Float32Array, Uint16Array: Uint16Array, Uint8Array: Uint8Array, Int32Array: Int32Array};
+
+  // the payload's columns, read by the layout it sends ([name, typed-array kind, byte offset] a
+  // column: views.map.layers.POINT_LAYOUT), viewed in the buffer without copying
   function decode(data) {
     var n = data.n, bin = atob(data.b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var buf = bytes.buffer;
+    var buf = bytes.buffer, cols = {};
+    data.layout.forEach(function (c) {
+      if (!KINDS.hasOwnProperty(c[1])) throw new Error('incident payload: unknown column kind ' + c[1]);
+      cols[c[0]] = new KINDS[c[1]](buf, c[2], n);
+    });
     var d = {
-      n: n, lon: new Float32Array(buf, 0, n), lat: new Float32Array(buf, 4 * n, n),
-      fat: new Uint16Array(buf, 8 * n, n), cat: new Uint8Array(buf, 10 * n, n),
-      rad: new Uint8Array(buf, 11 * n, n), prec: new Uint8Array(buf, 12 * n, n),
-      start: null, end: null, mx: new Float64Array(n), my: new Float64Array(n),
+      n: n, lon: cols.lon, lat: cols.lat, fat: cols.fat, cat: cols.cat, rad: cols.rad, prec: cols.prec,
+      start: cols.start || null, end: cols.end || null, mx: new Float64Array(n), my: new Float64Array(n),
       categories: data.categories, colours: data.colours, ids: data.id || null, tips: data.tip || null
     };
-    var at = Math.ceil(13 * n / 4) * 4;  // the dates start at the next multiple of 4 bytes
-    if (buf.byteLength >= at + 8 * n) { d.start = new Int32Array(buf, at, n); d.end = new Int32Array(buf, at + 4 * n, n); }
     d.box = [Infinity, Infinity, -Infinity, -Infinity];  // the extent of mx, my (grouping's grid)
     for (var j = 0; j < n; j++) {  // Web Mercator in [0, 1): world pixels at zoom z are these * 256 * 2^z
       var s = Math.sin(d.lat[j] * Math.PI / 180);
