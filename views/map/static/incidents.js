@@ -62,9 +62,10 @@
     return d;
   }
 
-  // The rows whose [start, end] overlaps the days [lo, hi] (a missing date never does).
+  // The rows whose [start, end] overlaps the days [lo, hi] (a missing date never does), in a
+  // buffer kept for the next window (one window is in use at a time)
   function rowsIn(d, lo, hi) {
-    var out = new Int32Array(d.n), k = 0, s = d.start, e = d.end;
+    var out = d.rowsBuf || (d.rowsBuf = new Int32Array(d.n)), k = 0, s = d.start, e = d.end;
     if (!s) return out.subarray(0, 0);
     for (var i = 0; i < d.n; i++) if (s[i] <= hi && e[i] >= lo) out[k++] = i;
     return out.subarray(0, k);
@@ -75,7 +76,7 @@
   // rows: the rows to group (a date window's), null for all.
   function group(d, zoom, cellPx, rows) {
     var n = rows ? rows.length : d.n, scale = 256 * Math.pow(2, zoom) / cellPx, m = 0, r, i, g;
-    var of = new Int32Array(d.n), box = d.box;
+    var of = d.groupOf || (d.groupOf = new Int32Array(d.n)), box = d.box;  // each row's group: scratch, kept
     var x0 = Math.floor(box[0] * scale), y0 = Math.floor(box[1] * scale);
     var w = Math.floor(box[2] * scale) - x0 + 1, h = Math.floor(box[3] * scale) - y0 + 1;
     if (w * h <= GRID_CELLS) {  // a grid of the incidents' extent: group + 1 by cell, no hashing
@@ -241,14 +242,15 @@
         }
       }
       var frame = {ctx: ctx, c: c, marks: drawn, open: open, ratio: ratio,
-                   view: [pad.x, pad.y, pad.x + size.x, pad.y + size.y], full: full};
+                   view: [pad.x, pad.y, pad.x + size.x, pad.y + size.y]};
       this.frame = frame;
       if (this.later) { clearTimeout(this.later); this.later = null; }
       var spread = this.paintMarks(frame, lazy ? 'view' : null);
       if (lazy) {
         var self = this;
         L.Util.requestAnimFrame(function () {  // after this paint: the margin, seen only when panning
-          if (self.frame === frame) self.later = setTimeout(function () { self.later = null; self.paintMarks(frame, 'margin'); }, 0);
+          if (self.frame !== frame) return;
+          self.later = setTimeout(function () { self.later = null; self.paintMarks(frame, 'margin'); }, 0);
         });
       }
       this.drawn = spread ? drawn.concat(spread) : drawn;
@@ -259,7 +261,8 @@
 
     // paint a draw's marks: all (part null); or only the numbered circles touching the 'view'
     // (unclipped: its pixels are exactly those of a whole draw); or, cleared and clipped to the
-    // 'margin' beyond the view, the numbered circles touching it (incidents drawn alone: all, each time). What the spread group drew ({x, y, r, g, i, spread} each), if one is open.
+    // 'margin' beyond the view, those touching it (incidents drawn alone: all, each time).
+    // Returns what the spread group drew ({x, y, r, g, i, spread} each), if one is open.
     paintMarks: function (frame, part) {
       var ctx = frame.ctx, v = frame.view, c = frame.c, marks = frame.marks, d = this.d, reach = 8;
       if (frame !== this.frame || ctx.canvas !== this.canvas) return null;  // drawn again, or removed, since
