@@ -5,8 +5,9 @@ The map page alone (views.map.build, standalone) with N synthetic incidents over
 windows of each size, moving and cumulative. A frame is PKIR.play.step(1): the date filter over
 the typed arrays, the regrouping at the zoom in use and the canvas drawn (script time, and its
 parts), and the same up to the next animation frame (what a viewer waits for); beside them the
-renderer's main-thread CPU a frame, margin painted after the frame included (Chromium's
-ThreadTime: less swayed by other work on the machine than the clock). Printed, never asserted.
+renderer's main-thread CPU a frame (Chromium's ThreadTime: less swayed by other work on the
+machine than the clock), what is painted after the frame included (incidents.js paints the
+canvas' margin beyond the view then: each frame settles before the next). Printed, never asserted.
 
   python -m bench.bench_play [--n 100000] [--frames 40] [--out /tmp/pkir-bench-play]
 """
@@ -43,6 +44,8 @@ FRAMES_JS = """async ([size, mode, frames]) => {
     const painted = await nextFrame();
     const l = PKIR.layers.incidents, t = l.timings;
     out.push([t1 - t0, painted - t0, l.shownCount(), t.window, t.group, t.draw - t.group]);
+    // settle, as playing does between frames: the canvas' margin beyond the view is painted now
+    await new Promise((r) => setTimeout(r, 0)); await nextFrame(); await nextFrame();
   }
   return out;
 }"""
