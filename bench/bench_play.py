@@ -3,8 +3,11 @@
 The map page alone (views.map.build, standalone) with N synthetic incidents over three years
 (bench.bench_scale.fast_incidents, dates spread): the control is opened and stepped through
 windows of each size, moving and cumulative. A frame is PKIR.play.step(1): the date filter over
-the typed arrays, the regrouping at the zoom in use and the canvas drawn (script time), and the
-same up to the next animation frame (what a viewer waits for). Printed, never asserted.
+the typed arrays, the regrouping at the zoom in use and the canvas drawn (script time, and its
+parts), and the same up to the next animation frame (what a viewer waits for); beside them the
+renderer's main-thread CPU a frame (Chromium's ThreadTime: less swayed by other work on the
+machine than the clock), what is painted after the frame included (incidents.js paints the
+canvas' margin beyond the view then: each frame settles before the next). Printed, never asserted.
 
   python -m bench.bench_play [--n 100000] [--frames 40] [--out /tmp/pkir-bench-play]
 """
@@ -25,7 +28,8 @@ from tests.browser.harness import CHROMIUM_ARGS
 
 TIMEOUT_MS = 300_000
 READY_JS = "() => window.PKIR && PKIR.layers.incidents && PKIR.layers.incidents.drawn && PKIR.play && PKIR.play.ui"
-# frames of one size and mode: [script ms, to the next animation frame ms, incidents drawn]
+# frames of one size and mode: [script ms, to the next animation frame ms, incidents drawn, and of the
+# script: the date test, the grouping and the drawing (the layer's timings), ms]
 FRAMES_JS = """async ([size, mode, frames]) => {
   const play = PKIR.play, ui = play.ui, out = [];
   if (!play.open) play.openBar();
@@ -38,7 +42,10 @@ FRAMES_JS = """async ([size, mode, frames]) => {
     play.step(1);
     const t1 = performance.now();
     const painted = await nextFrame();
-    out.push([t1 - t0, painted - t0, PKIR.layers.incidents.shownCount()]);
+    const l = PKIR.layers.incidents, t = l.timings;
+    out.push([t1 - t0, painted - t0, l.shownCount(), t.window, t.group, t.draw - t.group]);
+    // settle, as playing does between frames: the canvas' margin beyond the view is painted now
+    await new Promise((r) => setTimeout(r, 0)); await nextFrame(); await nextFrame();
   }
   return out;
 }"""
@@ -53,7 +60,7 @@ FULL_JS = """async (times) => {
     const t0 = performance.now();
     l.draw();
     const t1 = performance.now();
-    out.push([t1 - t0, (await nextFrame()) - t0, l.shownCount()]);
+    out.push([t1 - t0, (await nextFrame()) - t0, l.shownCount(), 0, l.timings.group, l.timings.draw - l.timings.group]);
   }
   return out;
 }"""
@@ -91,14 +98,29 @@ def build_page(n: int, out_dir: Path) -> tuple[Path, float, float]:
     return page_file, payload_s, len(src.data_json.encode()) / n
 
 
-def summary(rows: list) -> str:
+def summary(rows: list, cpu_s: float) -> str:
+    """One line a case: script and to-paint times (median, max), the script's parts (median), the
+    renderer's main-thread CPU a frame (what load on the machine changes least), what was drawn."""
     script = [r[0] for r in rows]
     painted = [r[1] for r in rows]
+    parts = "/".join(f"{statistics.median(r[k] for r in rows):.1f}" for k in (3, 4, 5))
     return (
         f"script median {statistics.median(script):6.1f} ms, max {max(script):6.1f} ms; "
         f"to paint median {statistics.median(painted):6.1f} ms, max {max(painted):6.1f} ms; "
+        f"window/group/draw {parts} ms; CPU {1000 * cpu_s / len(rows):5.1f} ms a frame; "
         f"drawn {min(r[2] for r in rows):,}-{max(r[2] for r in rows):,} ({len(rows)} frames)"
     )
+
+
+def thread_time(cdp) -> float:
+    """Seconds of CPU the page's main thread has used (Chromium's Performance.getMetrics ThreadTime)."""
+    return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "ThreadTime")
+
+
+def timed(page, cdp, script: str, arg) -> str:
+    before = thread_time(cdp)
+    rows = page.evaluate(script, arg)
+    return summary(rows, thread_time(cdp) - before)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -118,6 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_or_exit(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
         page.goto(page_file.as_uri(), timeout=TIMEOUT_MS)
         page.wait_for_function(READY_JS, polling=50, timeout=TIMEOUT_MS)
         full = page.evaluate("() => { const l = PKIR.layers.incidents; l.draw(); return l.timings; }")
@@ -127,11 +151,11 @@ def main(argv: list[str] | None = None) -> None:
                 page.evaluate("(z) => PKIR.map.setView([27.5, 63.5], z, {animate: false})", zoom)
             where = "first view" if zoom is None else f"zoom {zoom}"
             page.evaluate("() => { if (PKIR.play.open) PKIR.play.close(); }")
-            print(f"{where:10s} no window          {summary(page.evaluate(FULL_JS, 10))}", flush=True)
+            print(f"{where:10s} no window          {timed(page, cdp, FULL_JS, 10)}", flush=True)
             for size in ("week", "month", "quarter"):
                 for mode in ("moving", "cumulative"):
-                    rows = page.evaluate(FRAMES_JS, [size, mode, args.frames])
-                    print(f"{where:10s} {size:7s} {mode:10s} {summary(rows)}", flush=True)
+                    line = timed(page, cdp, FRAMES_JS, [size, mode, args.frames])
+                    print(f"{where:10s} {size:7s} {mode:10s} {line}", flush=True)
         browser.close()
 
 

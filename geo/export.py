@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.filters import IncidentFilter
-from geo.geojson_io import feature, json_value
+from geo.geojson_io import feature, json_value, round_coords
 from geo.grades import grade_of
 from geo.near import distance_columns
 from geo.schema import UNGRADED
@@ -156,8 +156,8 @@ def export_frame(gdf: gpd.GeoDataFrame, f: IncidentFilter | None = None) -> pd.D
         else:
             flat[col] = pd.Series([json_value(v) for v in props[col]], index=props.index, dtype=object)
     geoms = gdf.geometry
-    flat["latitude"] = [None if g is None or g.is_empty else round(g.y, 5) for g in geoms]
-    flat["longitude"] = [None if g is None or g.is_empty else round(g.x, 5) for g in geoms]
+    flat["latitude"] = [None if g is None or g.is_empty else round_coords(g.y) for g in geoms]
+    flat["longitude"] = [None if g is None or g.is_empty else round_coords(g.x) for g in geoms]
     frame = pd.DataFrame(flat, index=gdf.index)
     return frame[_ordered(list(frame.columns))]
 

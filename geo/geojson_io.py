@@ -20,7 +20,8 @@ from geo.values import is_missing
 
 
 def round_coords(obj: Any, ndigits: int = 5) -> Any:
-    """Round every coordinate in a GeoJSON geometry mapping (~1 m at 5 digits)."""
+    """Round a coordinate, or every one in a GeoJSON geometry's nested lists (~1 m at 5 digits):
+    the one rounding of the project (written layers, exports, the map's features)."""
     if isinstance(obj, (list, tuple)):
         return [round_coords(o, ndigits) for o in obj]
     if isinstance(obj, float):

@@ -44,3 +44,29 @@ def test_a_failed_write_leaves_the_saved_file_whole_and_no_temporary_file(tmp_pa
 
     assert target.read_bytes() == saved
     assert [p.name for p in tmp_path.iterdir()] == ["layer.geojson"]
+
+
+def test_the_map_and_the_exports_round_coordinates_by_the_one_rounding():
+    """views.map.layers (the map's features) and geo.export (the CSV's latitude/longitude) both round
+    by geo.geojson_io.round_coords: 5 digits (about 1 m)."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    import geo.geojson_io as gio
+    from geo.export import export_frame
+    from geo.loading import load_layer
+    from views.map.layers import features_of
+
+    towns = load_layer("towns")[0].head(1).copy()
+    towns["geometry"] = [Point(61.123456789, 25.987654321)]
+    incidents = gpd.GeoDataFrame({"id": ["a"]}, geometry=[Point(61.123456789, 25.987654321)], crs="EPSG:4326")
+    line = load_layer("border")[0].head(1).copy()
+    line["geometry"] = [LineString([(61.000004, 25.5), (61.123456789, 25.987654321)])]
+    assert features_of("towns", towns, "offline")[0]["geometry"]["coordinates"] == [61.12346, 25.98765]
+    assert features_of("border", line, "offline")[0]["geometry"]["coordinates"] == [[61.0, 25.5], [61.12346, 25.98765]]
+    flat = export_frame(incidents)
+    assert (flat["longitude"][0], flat["latitude"][0]) == (61.12346, 25.98765)
+    import geo.export
+    import views.map.layers
+
+    assert geo.export.round_coords is gio.round_coords and views.map.layers.geometry_to_json is gio.geometry_to_json

@@ -12,7 +12,15 @@ import pandas as pd
 from shapely.geometry import Point
 
 from geo.filters import IncidentFilter, filter_mask
-from views.map.layers import DETAIL_LIMIT, NO_END, NO_START, UNKNOWN_FATALITIES, incident_source
+from views.map.layers import (
+    DETAIL_LIMIT,
+    NO_END,
+    NO_START,
+    POINT_LAYOUT,
+    UNKNOWN_FATALITIES,
+    incident_payload,
+    incident_source,
+)
 from views.map.styles import fatality_radius
 
 
@@ -33,25 +41,15 @@ def incidents(n: int, start: int = 0) -> gpd.GeoDataFrame:
     )
 
 
+KINDS = {"Float32Array": "<f4", "Uint16Array": "<u2", "Uint8Array": "u1", "Int32Array": "<i4"}  # as incidents.js
+
+
 def decode(src) -> dict:
-    """The buffer read as incidents.js reads it."""
+    """The buffer read as incidents.js reads it: by the layout the payload sends."""
     data = json.loads(src.data_json)
     n, buf = data["n"], base64.b64decode(data["b64"])
-    col = lambda off, dtype: np.frombuffer(buf, dtype=dtype, count=n, offset=off)  # noqa: E731
-    at = -(-13 * n // 4) * 4  # the dates start at the next multiple of 4 bytes, as incidents.js reads them
-    return {
-        "n": n,
-        "lon": col(0, "<f4"),
-        "lat": col(4 * n, "<f4"),
-        "fat": col(8 * n, "<u2"),
-        "cat": col(10 * n, "u1"),
-        "rad": col(11 * n, "u1"),
-        "prec": col(12 * n, "u1"),
-        "start": col(at, "<i4"),
-        "end": col(at + 4 * n, "<i4"),
-        "data": data,
-        "size": len(buf),
-    }
+    got = {name: np.frombuffer(buf, dtype=KINDS[kind], count=n, offset=at) for name, kind, at in data["layout"]}
+    return {"n": n, **got, "data": data, "size": len(buf)}
 
 
 def test_buffer_decodes_to_the_drawn_points():
@@ -68,6 +66,24 @@ def test_buffer_decodes_to_the_drawn_points():
     names = got["data"]["categories"]
     assert [names[c] for c in got["cat"]] == [c if c != "no such category" else "other" for c in drawn["category"]]
     assert set(got["prec"]) == {0, 1, 2}
+
+
+def test_the_payload_sends_its_layout_and_each_column_decodes_by_it_to_its_input():
+    n = 101  # odd: the dates start after 3 bytes of padding
+    gdf = incidents(n)
+    gdf.loc[0, "fatalities_best"] = 70_000  # capped below the "unknown" mark
+    payload, src = incident_payload(gdf, details=False), incident_source(gdf, details=False)
+    layout = json.loads(src.data_json)["layout"]
+    assert [c[0] for c in layout] == [c.name for c in POINT_LAYOUT] == list(dict.fromkeys(c[0] for c in layout))
+    assert all(at % np.dtype(KINDS[kind]).itemsize == 0 for _, kind, at in layout), "each column aligned"
+    got = decode(src)
+    assert got["size"] == layout[-1][2] + 4 * n and sum(np.dtype(c.dtype).itemsize for c in POINT_LAYOUT) == 21
+    for column in POINT_LAYOUT:
+        want = payload[column.field]
+        if column.name == "fat":
+            want = np.where(want < 0, UNKNOWN_FATALITIES, np.minimum(want, UNKNOWN_FATALITIES - 1))
+        assert np.array_equal(got[column.name], want), column.name
+    assert got["fat"][0] == UNKNOWN_FATALITIES - 1 and got["fat"][7] == UNKNOWN_FATALITIES  # row 7: unknown
 
 
 def test_small_sets_carry_ids_and_escaped_tooltips():

@@ -17,6 +17,7 @@ import shapely
 
 from geo.catalog import LAYERS
 from geo.features import located
+from geo.geojson_io import geometry_to_json
 from geo.grades import grade_of
 from geo.incidents.codec import typed
 from geo.schema import INCIDENT_CATEGORIES, UNGRADED
@@ -42,21 +43,6 @@ DAY_NS = 86_400 * 10**9
 class _Blank(dict):
     def __missing__(self, key):
         return ""
-
-
-def _round(coords, digits: int = 5):
-    if isinstance(coords, (list, tuple)):
-        if coords and isinstance(coords[0], (int, float)):
-            return [round(float(c), digits) for c in coords]
-        return [_round(c, digits) for c in coords]
-    return coords
-
-
-def _geometry(geom) -> dict | None:
-    if geom is None or geom.is_empty:
-        return None
-    doc = shapely.geometry.mapping(geom)
-    return {"type": doc["type"], "coordinates": _round(doc["coordinates"])}
 
 
 def tooltip_html(layer_id: str, props: Mapping) -> str:
@@ -103,7 +89,7 @@ def features_of(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> list[dict
     layer = LAYERS[layer_id]
     features: list[dict] = []
     for props, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True):
-        geometry = _geometry(geom)
+        geometry = geometry_to_json(geom)
         if geometry is None:
             continue  # unlocated market or crossing: listed in its record, not drawn
         fp: dict = {"layer": layer_id, "id": str(props.get("id")), "tip": tooltip_html(layer_id, props)}
@@ -297,20 +283,55 @@ def _arrow_days(table: pa.Table, name: str, missing: int, ceil: bool = False) ->
     return np.where(present, days, missing).astype("<i4")
 
 
-def encode_points(payload: dict) -> bytes:
-    """The per-point columns as one little-endian buffer: lon, lat (float32), fatalities (uint16,
-    65535 unknown, capped at 65534), category, radius, precision (uint8), then, from the next
-    multiple of 4 bytes, start and end (int32 days): 21 bytes an incident (and up to 3 of padding).
-    Every column starts aligned to its size, so the browser can view the buffer without copying."""
-    fat = payload["fatalities"]
-    fat16 = np.where(fat < 0, UNKNOWN_FATALITIES, np.minimum(fat, UNKNOWN_FATALITIES - 1)).astype("<u2")
-    parts = (payload["lon"], payload["lat"], fat16, payload["category"], payload["radius"], payload["precision"])
-    n = len(payload["lon"])
-    pad = b"\0" * (-13 * n % 4)
-    dates = (payload["start"], payload["end"])
-    return b"".join(
-        [*(np.ascontiguousarray(p).tobytes() for p in parts), pad, *(d.astype("<i4").tobytes() for d in dates)]
-    )
+@dataclass(frozen=True)
+class BufferColumn:
+    """One column of the incident buffer: its name in the browser (incidents.js: d.lon, ...), its
+    little-endian dtype, and the incident_payload field it holds."""
+
+    name: str
+    dtype: str
+    field: str
+
+
+# The incident buffer, column after column: the one description of its bytes. encode_points packs
+# by it and the payload sends it ("layout": name, typed-array kind, byte offset), by which
+# incidents.js reads every column: 21 bytes an incident, each column aligned to its item size.
+POINT_LAYOUT = (
+    BufferColumn("lon", "<f4", "lon"),
+    BufferColumn("lat", "<f4", "lat"),
+    BufferColumn("fat", "<u2", "fatalities"),  # 65535 unknown, capped at 65534
+    BufferColumn("cat", "u1", "category"),
+    BufferColumn("rad", "u1", "radius"),
+    BufferColumn("prec", "u1", "precision"),
+    BufferColumn("start", "<i4", "start"),  # days since 1970
+    BufferColumn("end", "<i4", "end"),
+)
+TYPED_ARRAYS = {"<f4": "Float32Array", "<u2": "Uint16Array", "u1": "Uint8Array", "<i4": "Int32Array"}
+
+
+def _buffer_values(payload: dict, column: BufferColumn) -> np.ndarray:
+    values = payload[column.field]
+    if column.field == "fatalities":  # -1 (unknown) travels as the largest uint16
+        values = np.where(values < 0, UNKNOWN_FATALITIES, np.minimum(values, UNKNOWN_FATALITIES - 1))
+    return np.ascontiguousarray(values, dtype=column.dtype)
+
+
+def encode_points(payload: dict) -> tuple[bytes, list[list]]:
+    """The per-point columns as one little-endian buffer laid out by POINT_LAYOUT, and that layout
+    for the browser: [name, typed-array kind, byte offset] a column. A column starts at the next
+    multiple of its item size, so the browser views the buffer without copying."""
+    parts: list[bytes] = []
+    layout: list[list] = []
+    at = 0
+    for column in POINT_LAYOUT:
+        size = np.dtype(column.dtype).itemsize
+        pad = -at % size
+        parts.append(b"\0" * pad)
+        blob = _buffer_values(payload, column).tobytes()
+        layout.append([column.name, TYPED_ARRAYS[column.dtype], at + pad])
+        parts.append(blob)
+        at += pad + len(blob)
+    return b"".join(parts), layout
 
 
 @dataclass(frozen=True, eq=False)
@@ -346,10 +367,11 @@ def incident_source(incidents: pd.DataFrame | pa.Table, details: bool | None = N
     tooltips only for small sets. Everything goes inline (through the app's own connection):
     nothing of one session's data is served as a file."""
     payload = incident_payload(incidents, details)
-    blob = encode_points(payload)
+    blob, layout = encode_points(payload)
     data = {
         "n": len(payload["ids"]),
         "b64": base64.b64encode(blob).decode("ascii"),
+        "layout": layout,
         "categories": payload["categories"],
         "colours": payload["colours"],
     }

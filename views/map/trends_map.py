@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from geo.catalog import LAYERS
+from geo.geojson_io import geometry_to_json
 from geo.trends import CLASS_COLOURS, CLASSES, NO_EVENT_COLOUR, count_colours, count_labels
 from views.map.assets import DEFAULT_ASSET_BASE
 from views.map.build import BuiltMap, region_bounds
 from views.map.elements import FeatureLayer, Legend, Sync
-from views.map.layers import _geometry, feature_layer
+from views.map.layers import feature_layer
 from views.map.legend import row, swatch_symbol
 from views.map.page_maps import _base_map
 from views.map.styles import esc
@@ -47,7 +48,7 @@ def _polygon(geom) -> dict | None:
     """GeoJSON of a shape; a plain polygon (every hexagon) by numpy, 4 decimals (about 10 m)."""
     if geom is not None and geom.geom_type == "Polygon" and not geom.interiors and not geom.is_empty:
         return {"type": "Polygon", "coordinates": [np.round(np.asarray(geom.exterior.coords), 4).tolist()]}
-    return _geometry(geom)
+    return geometry_to_json(geom)
 
 
 def _tip(name: str, klass: str, now: int, before: int, pct: float, approx: float) -> str:

@@ -1,7 +1,7 @@
-/* Incidents on one canvas. The payload is a base64 buffer of columns (views.map.layers.encode_points:
- * lon, lat float32; fatalities uint16; category, radius, precision uint8 (level & 3, + 4: verification
- * ring for single source, claimed, disputed); start, end int32 days
- * since 1970), plus ids and escaped tooltips for small sets only. A date window (setWindow, set by
+/* Incidents on one canvas. The payload is a base64 buffer of columns and the layout it is read by
+ * (views.map.layers.POINT_LAYOUT: lon, lat float32; fatalities uint16; category, radius, precision
+ * uint8 (level & 3, + 4: verification ring for single source, claimed, disputed); start, end int32
+ * days since 1970), plus ids and escaped tooltips for small sets only. A date window (setWindow, set by
  * the time control in play.js) limits what is drawn to the incidents overlapping it. Points are grouped on a pixel grid at each zoom: a cell holding
  * one incident draws it (colour by category, size by fatalities, ring by location precision), a
  * cell holding more draws a numbered circle ringed by its categories' colours.
@@ -31,19 +31,24 @@
   var CHOOSER_LIMIT = 12;                // incidents listed by the chooser; more: zoom in
   var GRID_CELLS = 1 << 21;              // grouping by a grid of the incidents' extent up to this many cells (8 MB)
 
+  // the typed-array kinds a payload's layout may name (views.map.layers.TYPED_ARRAYS)
+  var KINDS = {Float32Array: Float32Array, Uint16Array: Uint16Array, Uint8Array: Uint8Array, Int32Array: Int32Array};
+
+  // the payload's columns, read by the layout it sends ([name, typed-array kind, byte offset] a
+  // column: views.map.layers.POINT_LAYOUT), viewed in the buffer without copying
   function decode(data) {
     var n = data.n, bin = atob(data.b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var buf = bytes.buffer;
+    var buf = bytes.buffer, cols = {};
+    data.layout.forEach(function (c) {
+      if (!KINDS.hasOwnProperty(c[1])) throw new Error('incident payload: unknown column kind ' + c[1]);
+      cols[c[0]] = new KINDS[c[1]](buf, c[2], n);
+    });
     var d = {
-      n: n, lon: new Float32Array(buf, 0, n), lat: new Float32Array(buf, 4 * n, n),
-      fat: new Uint16Array(buf, 8 * n, n), cat: new Uint8Array(buf, 10 * n, n),
-      rad: new Uint8Array(buf, 11 * n, n), prec: new Uint8Array(buf, 12 * n, n),
-      start: null, end: null, mx: new Float64Array(n), my: new Float64Array(n),
+      n: n, lon: cols.lon, lat: cols.lat, fat: cols.fat, cat: cols.cat, rad: cols.rad, prec: cols.prec,
+      start: cols.start || null, end: cols.end || null, mx: new Float64Array(n), my: new Float64Array(n),
       categories: data.categories, colours: data.colours, ids: data.id || null, tips: data.tip || null
     };
-    var at = Math.ceil(13 * n / 4) * 4;  // the dates start at the next multiple of 4 bytes
-    if (buf.byteLength >= at + 8 * n) { d.start = new Int32Array(buf, at, n); d.end = new Int32Array(buf, at + 4 * n, n); }
     d.box = [Infinity, Infinity, -Infinity, -Infinity];  // the extent of mx, my (grouping's grid)
     for (var j = 0; j < n; j++) {  // Web Mercator in [0, 1): world pixels at zoom z are these * 256 * 2^z
       var s = Math.sin(d.lat[j] * Math.PI / 180);
@@ -57,9 +62,10 @@
     return d;
   }
 
-  // The rows whose [start, end] overlaps the days [lo, hi] (a missing date never does).
+  // The rows whose [start, end] overlaps the days [lo, hi] (a missing date never does), in a
+  // buffer kept for the next window (one window is in use at a time)
   function rowsIn(d, lo, hi) {
-    var out = new Int32Array(d.n), k = 0, s = d.start, e = d.end;
+    var out = d.rowsBuf || (d.rowsBuf = new Int32Array(d.n)), k = 0, s = d.start, e = d.end;
     if (!s) return out.subarray(0, 0);
     for (var i = 0; i < d.n; i++) if (s[i] <= hi && e[i] >= lo) out[k++] = i;
     return out.subarray(0, k);
@@ -70,7 +76,7 @@
   // rows: the rows to group (a date window's), null for all.
   function group(d, zoom, cellPx, rows) {
     var n = rows ? rows.length : d.n, scale = 256 * Math.pow(2, zoom) / cellPx, m = 0, r, i, g;
-    var of = new Int32Array(d.n), box = d.box;
+    var of = d.groupOf || (d.groupOf = new Int32Array(d.n)), box = d.box;  // each row's group: scratch, kept
     var x0 = Math.floor(box[0] * scale), y0 = Math.floor(box[1] * scale);
     var w = Math.floor(box[2] * scale) - x0 + 1, h = Math.floor(box[3] * scale) - y0 + 1;
     if (w * h <= GRID_CELLS) {  // a grid of the incidents' extent: group + 1 by cell, no hashing
@@ -193,7 +199,7 @@
       this.rows = win ? rowsIn(this.d, win[0], win[1]) : null;
       this.groups = {}; this.spreadOut = null;
       this.timings.window = performance.now() - t0;
-      if (!quiet) this.draw();
+      if (!quiet) this.draw(true);
     },
 
     // for tests and the time control: how many incidents the layer draws (in view or not)
@@ -204,8 +210,9 @@
       this.draw();
     },
 
-    // world pixel -> canvas pixel
-    draw: function () {
+    // world pixel -> canvas pixel. lazy (a playback frame): paint the marks in view now and the
+    // canvas' margin beyond the view (seen only while a pan lasts) after the next paint
+    draw: function (lazy) {
       var map = this._map;
       if (!map || !this.canvas) return;
       var started = performance.now();
@@ -221,30 +228,72 @@
       var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom), c = this.groupsAt(zoom), d = this.d;
       var origin = map.getPixelBounds().min.subtract(pad);  // world pixel at the canvas' corner
       this.origin = origin; this.pad = pad; this.scale = scale;
-      var singles = [], clusters = [], drawn = [], open = this.spreadOut;
+      var drawn = [], open = this.spreadOut, counted = open ? open.items.length : 0;
       for (var g = 0; g < c.m; g++) {
         var x = c.x[g] * scale - origin.x, y = c.y[g] * scale - origin.y;
         if (x < -50 || y < -50 || x > full.x + 50 || y > full.y + 50) continue;
         if (open && open.g === g) continue;
+        counted += c.count[g];
         if (c.count[g] === 1) {
           var i = c.order[c.start[g]];
-          x = d.mx[i] * scale - origin.x; y = d.my[i] * scale - origin.y;
-          singles.push(i); drawn.push({x: x, y: y, r: d.rad[i], g: g, i: i});
+          drawn.push({x: d.mx[i] * scale - origin.x, y: d.my[i] * scale - origin.y, r: d.rad[i], g: g, i: i});
         } else {
-          clusters.push(g); drawn.push({x: x, y: y, r: clusterSize(c.count[g]) / 2, g: g, i: -1});
+          drawn.push({x: x, y: y, r: clusterSize(c.count[g]) / 2, g: g, i: -1});
         }
       }
-      this.paintPoints(ctx, singles, function (i) { return [d.mx[i] * scale - origin.x, d.my[i] * scale - origin.y]; });
-      for (var k = 0; k < clusters.length; k++) {
-        g = clusters[k];
-        this.paintCluster(ctx, c.x[g] * scale - origin.x, c.y[g] * scale - origin.y, g, c);
+      var frame = {ctx: ctx, c: c, marks: drawn, open: open, ratio: ratio,
+                   view: [pad.x, pad.y, pad.x + size.x, pad.y + size.y]};
+      this.frame = frame;
+      if (this.later) { clearTimeout(this.later); this.later = null; }
+      var spread = this.paintMarks(frame, lazy ? 'view' : null);
+      if (lazy) {
+        var self = this;
+        L.Util.requestAnimFrame(function () {  // after this paint: the margin, seen only when panning
+          if (self.frame !== frame) return;
+          self.later = setTimeout(function () { self.later = null; self.paintMarks(frame, 'margin'); }, 0);
+        });
       }
-      if (open) drawn = drawn.concat(this.paintSpread(ctx, open));
-      this.drawn = drawn;
-      this.drawnCount = singles.length + clusters.reduce(function (s, gg) { return s + c.count[gg]; }, 0) +
-                        (open ? open.items.length : 0);
+      this.drawn = spread ? drawn.concat(spread) : drawn;
+      this.drawnCount = counted;
       this.timings.draw = performance.now() - started;  // grouping of a new zoom level included
       map.fire('pkirdrawn');  // for what keeps clear of the marks (the legend, town labels)
+    },
+
+    // paint a draw's marks: all (part null); or only the numbered circles touching the 'view'
+    // (unclipped: its pixels are exactly those of a whole draw); or, cleared and clipped to the
+    // 'margin' beyond the view, those touching it (incidents drawn alone: all, each time).
+    // Returns what the spread group drew ({x, y, r, g, i, spread} each), if one is open.
+    paintMarks: function (frame, part) {
+      var ctx = frame.ctx, v = frame.view, c = frame.c, marks = frame.marks, d = this.d, reach = 8;
+      if (frame !== this.frame || ctx.canvas !== this.canvas) return null;  // drawn again, or removed, since
+      ctx.save();
+      if (part === 'margin') {
+        var q = frame.ratio, box = [Math.round(v[0] * q), Math.round(v[1] * q), Math.round(v[2] * q), Math.round(v[3] * q)];
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.beginPath();
+        ctx.rect(0, 0, ctx.canvas.width, ctx.canvas.height);
+        ctx.rect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+        ctx.clip('evenodd');
+        ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+        ctx.setTransform(q, 0, 0, q, 0, 0);
+      }
+      if (part) {  // numbered circles only: a path of incidents rasterises (by a hair) otherwise in part
+        marks = marks.filter(function (h) {
+          if (h.i >= 0) return true;
+          var r = h.r + reach, inside = h.x - r >= v[0] && h.y - r >= v[1] && h.x + r <= v[2] && h.y + r <= v[3];
+          var touches = h.x + r > v[0] && h.y + r > v[1] && h.x - r < v[2] && h.y - r < v[3];
+          return part === 'view' ? touches : !inside;
+        });
+      }
+      var singles = [], at = {};
+      marks.forEach(function (h) { if (h.i >= 0) { singles.push(h.i); at[h.i] = h; } });
+      this.paintPoints(ctx, singles, function (i) { return [at[i].x, at[i].y]; });
+      ctx.font = '600 12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      var shares = this.shares || (this.shares = new Int32Array(d.colours.length));
+      for (var k = 0; k < marks.length; k++) if (marks[k].i < 0) this.paintCluster(ctx, marks[k].x, marks[k].y, marks[k].g, c, shares);
+      var spread = frame.open ? this.paintSpread(ctx, frame.open) : null;
+      ctx.restore();
+      return spread;
     },
 
     // incidents with one style drawn as one path: by precision level, then category
@@ -268,20 +317,22 @@
       ctx.setLineDash([]);
     },
 
-    // a numbered circle ringed by what it holds: one arc a category, as long as its share
-    paintCluster: function (ctx, x, y, g, c) {
-      var count = c.count[g], r = clusterSize(count) / 2, d = this.d, shares = {}, a = -Math.PI / 2;
+    // a numbered circle ringed by what it holds: one arc a category, as long as its share (shares:
+    // zeros, one a category, left zeros; the font and its alignment are set by the caller)
+    paintCluster: function (ctx, x, y, g, c, shares) {
+      var count = c.count[g], r = clusterSize(count) / 2, d = this.d, a = -Math.PI / 2, k;
       ctx.beginPath(); ctx.arc(x, y, r - 1, 0, 2 * Math.PI);
       ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fill();
       ctx.lineWidth = 1; ctx.strokeStyle = '#333'; ctx.stroke();
-      for (var k = c.start[g]; k < c.start[g] + count; k++) { var cat = d.cat[c.order[k]]; shares[cat] = (shares[cat] || 0) + 1; }
+      for (k = c.start[g]; k < c.start[g] + count; k++) shares[d.cat[c.order[k]]]++;
       ctx.lineWidth = 4;
-      Object.keys(shares).forEach(function (cat) {
-        var end = a + 2 * Math.PI * shares[cat] / count;
-        ctx.beginPath(); ctx.arc(x, y, r - 3.5, a, end); ctx.strokeStyle = d.colours[cat]; ctx.stroke();
-        a = end;
-      });
-      ctx.fillStyle = '#111'; ctx.font = '600 12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      for (k = 0; k < shares.length; k++) {
+        if (!shares[k]) continue;
+        var end = a + 2 * Math.PI * shares[k] / count;
+        ctx.beginPath(); ctx.arc(x, y, r - 3.5, a, end); ctx.strokeStyle = d.colours[k]; ctx.stroke();
+        a = end; shares[k] = 0;
+      }
+      ctx.fillStyle = '#111';
       ctx.fillText(String(count), x, y + 0.5);
     },
 
