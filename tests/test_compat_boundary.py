@@ -22,9 +22,16 @@ OWN_PACKAGES = {"geo", "views", "ui", "pages", "scripts", "app", "tests", "bench
 BRIDGE = Path("views/map/static/bridge.js")
 ASSET_LISTS = {"default_js", "default_css"}
 # private members of folium, branca, geopandas and Leaflet the code once used outside a shim
-PRIVATE_MEMBERS = {"_children", "_geometry_column_name", "_animatingZoom", "_onMouseDown", "_controlCorners"}
+PRIVATE_MEMBERS = {
+    "_children",
+    "_geometry_column_name",
+    "_animatingZoom",
+    "_onMouseDown",
+    "_controlCorners",
+    "_targets",
+}
 JS_TOKENS = re.compile(
-    r"__GLOBAL_DATA__|streamlit:setComponentValue|_animatingZoom|_onMouseDown|_controlCorners"
+    r"__GLOBAL_DATA__|streamlit:setComponentValue|_animatingZoom|_onMouseDown|_controlCorners|\b_targets\b"
     r"|window\.parent|parent\.document|frameElement|contentWindow|contentDocument|window\.top\b"
     r"|\bCDLL\b|\bmallopt\b|\bmalloc_trim\b"  # glibc: geo/_compat/glibc.py alone
 )

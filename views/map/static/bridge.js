@@ -25,6 +25,11 @@
   // true while Leaflet animates a zoom (the view it reports then is not the one it ends on)
   bridge.animatingZoom = function (map) { return !!map._animatingZoom; };
 
+  // the Leaflet layer a DOM event's target belongs to (an SVG path of a line, say), or null
+  bridge.layerOf = function (map, target) {
+    return map._targets && target ? map._targets[L.Util.stamp(target)] || null : null;
+  };
+
   // the corner elements holding a map's controls, by corner name ('topleft', ...)
   bridge.controlCorners = function (map) { return map._controlCorners || {}; };
 

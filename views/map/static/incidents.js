@@ -404,7 +404,7 @@
       var incidents = this.hits(point, 0), places = PKIR.placesAt ? PKIR.placesAt(point, 0) : [];
       if (!incidents.length) incidents = this.hits(point, 3);  // a near miss of a small circle
       // a finger gets some reach, unless it landed on a line (a pipeline, the border): that is its own
-      var own = map._targets && e.target ? map._targets[L.Util.stamp(e.target)] : null;
+      var own = PKIR.bridge.layerOf(map, e.target);
       var onLine = own instanceof L.Polyline && !(own instanceof L.Polygon);
       if (!incidents.length && !places.length && !onLine && (e.pointerType === 'touch' || L.Browser.mobile)) {
         incidents = this.hits(point, TOUCH_REACH);
