@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-from geo import infrastructure
 from geo.records import date_with_precision, present
 from ui import data
 from ui.assets import ensure_assets
@@ -13,6 +12,7 @@ from ui.safe_text import md_escape, md_link
 from ui.selection import pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
+from views import infrastructure
 from views.map import page_maps
 
 ensure_app_shell()

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo import infrastructure, penalty
+from geo import penalty
 from ui import data
 from ui.assets import ensure_assets
 from ui.map_panel import show_map
@@ -13,7 +13,7 @@ from ui.record_panel import record_panel
 from ui.safe_text import md_escape, md_link, safe
 from ui.selection import pick_list
 from ui.shell import ensure_app_shell
-from views import penalty_chart
+from views import infrastructure, penalty_chart
 from views.map import page_maps
 
 ensure_app_shell()

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point
 
-from geo import infrastructure
+from views import infrastructure
 
 # `layers` (every shipped layer, loaded once) comes from tests/conftest.py
 

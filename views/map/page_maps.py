@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo.analysis import distance_to_border_km
 from geo.catalog import LAYERS
-from geo.infrastructure import route_nodes, towns_near_route
+from views.infrastructure import route_nodes, towns_near_route
 from views.map._compat.folium import AssetMap
 from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
 from views.map.build import BuiltMap, region_bounds
