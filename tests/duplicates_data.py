@@ -45,3 +45,28 @@ def keep(workspace: Path, name: str, incidents: gpd.GeoDataFrame, file: Path) ->
     file.write_text(f"{name} {len(incidents)}\n", encoding="utf-8")
     source = SourceInfo.from_file(file, "UCDP GED", len(incidents), len(incidents))
     open_store(str(workspace)).save(name, incidents, source, mode="replace")
+
+
+def two_kept_workspace(tmp_path: Path, settings_env) -> tuple[Path, set]:
+    """A workspace keeping a UCDP file and a second source's copy of half of it, both shown, with
+    this server's settings pointed at it (no database, no access control) and Streamlit's caches
+    cleared: (the workspace, the true pairs)."""
+    import json
+
+    import streamlit as st
+
+    from geo.store.base import SHIPPED
+    from geo.store.workspace import WORKSPACE_ENV
+    from ui.datasets import CHOICE_FILE
+
+    ucdp, copy, truth = ucdp_and_copy(tmp_path, 40)
+    ws = tmp_path / "workspace"
+    keep(ws, "UCDP GED", ucdp, tmp_path / "a.txt")
+    keep(ws, "Other source", copy, tmp_path / "b.txt")
+    (ws / CHOICE_FILE).write_text(json.dumps({"shown": [SHIPPED, "UCDP GED", "Other source"]}), encoding="utf-8")
+    settings_env.setenv(WORKSPACE_ENV, str(ws))
+    for name in ("PKIR_DATABASE_URL", "PKIR_AUTH_HEADER", "PKIR_EDITORS"):
+        settings_env.delenv(name, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return ws, truth

@@ -11,7 +11,6 @@ ui.details.show_record put on the page before the panel), and the lines around i
 from __future__ import annotations
 
 import ast
-import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -202,21 +201,9 @@ def two_kept(tmp_path, settings_env):
     """Two kept datasets sharing events (as in tests/app/test_duplicates_page.py)."""
     import streamlit as st
 
-    from geo.store.base import SHIPPED
-    from geo.store.workspace import WORKSPACE_ENV
-    from tests.duplicates_data import keep, ucdp_and_copy
-    from ui.datasets import CHOICE_FILE
+    from tests.duplicates_data import two_kept_workspace
 
-    ucdp, copy, _ = ucdp_and_copy(tmp_path, 40)
-    ws = tmp_path / "workspace"
-    keep(ws, "UCDP GED", ucdp, tmp_path / "a.txt")
-    keep(ws, "Other source", copy, tmp_path / "b.txt")
-    (ws / CHOICE_FILE).write_text(json.dumps({"shown": [SHIPPED, "UCDP GED", "Other source"]}), encoding="utf-8")
-    settings_env.setenv(WORKSPACE_ENV, str(ws))
-    for name in ("PKIR_DATABASE_URL", "PKIR_AUTH_HEADER", "PKIR_EDITORS"):
-        settings_env.delenv(name, raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    ws, _truth = two_kept_workspace(tmp_path, settings_env)
     yield ws
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -3,34 +3,19 @@ an editor's decision kept and counted once in the explorer and the map, a viewer
 
 from __future__ import annotations
 
-import json
-
 import pytest
-import streamlit as st
 
 from geo.duplicates import pair_key
-from geo.store.base import SHIPPED
 from geo.store.decisions import WorkspaceDecisions
 from geo.store.workspace import WORKSPACE_ENV
 from tests.app_helpers import open_page
-from tests.duplicates_data import keep, ucdp_and_copy
-from ui.datasets import CHOICE_FILE
+from tests.duplicates_data import two_kept_workspace
 
 
 @pytest.fixture
 def two_kept(tmp_path, settings_env):
     """A workspace keeping a UCDP file and a second source's copy of half of it, both shown."""
-    ucdp, copy, truth = ucdp_and_copy(tmp_path, 40)
-    ws = tmp_path / "workspace"
-    keep(ws, "UCDP GED", ucdp, tmp_path / "a.txt")
-    keep(ws, "Other source", copy, tmp_path / "b.txt")
-    (ws / CHOICE_FILE).write_text(json.dumps({"shown": [SHIPPED, "UCDP GED", "Other source"]}), encoding="utf-8")
-    settings_env.setenv(WORKSPACE_ENV, str(ws))
-    for name in ("PKIR_DATABASE_URL", "PKIR_AUTH_HEADER", "PKIR_EDITORS"):
-        settings_env.delenv(name, raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return ws, truth
+    return two_kept_workspace(tmp_path, settings_env)
 
 
 def _events(at) -> int:
