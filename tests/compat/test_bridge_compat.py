@@ -13,7 +13,8 @@ import pytest
 
 from geo._compat import in_range
 from views.map._compat import bridge
-from views.map.assets import STATIC_DIR, asset_files, vendor_js
+from views.map.assets import STATIC_DIR, asset_files, map_assets
+from views.map.build import BORDER_MAP_ELEMENTS
 
 BRIDGE = (STATIC_DIR / "bridge.js").read_text(encoding="utf-8")
 
@@ -72,6 +73,6 @@ def test_leaflet_keeps_the_private_members_bridge_js_uses():
 
 
 def test_bridge_js_loads_after_leaflet_and_before_the_map_code():
-    names = [name for name, _ in vendor_js()]
-    assert names[:3] == ["leaflet", "pkir_bridge", "pkir"]
+    names = [name for name, _ in map_assets(BORDER_MAP_ELEMENTS)[0]]
+    assert names[:3] == ["leaflet_js", "bridge_js", "pkir_js"]
     assert "bridge.js" in asset_files()

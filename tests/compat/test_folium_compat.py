@@ -7,7 +7,8 @@ import folium
 
 from geo._compat import in_range
 from views.map._compat import folium as shim
-from views.map.assets import vendor_css, vendor_js
+from views.map.assets import map_assets
+from views.map.build import BORDER_MAP_ELEMENTS
 
 
 def test_the_installed_folium_is_the_one_the_shim_was_written_for():
@@ -16,12 +17,13 @@ def test_the_installed_folium_is_the_one_the_shim_was_written_for():
 
 
 def test_a_map_loads_its_own_assets_and_nothing_from_a_cdn():
-    m = shim.AssetMap(js=vendor_js("/base"), css=vendor_css("/base"), tiles=None, location=(28, 64))
+    js, css = map_assets(BORDER_MAP_ELEMENTS, "/base")
+    m = shim.AssetMap(js=js, css=css, tiles=None, location=(28, 64))
     page = m.get_root().render()
-    scripts = [f'<script src="{url}">' for _, url in vendor_js("/base")]
+    scripts = [f'<script src="{url}">' for _, url in js]
     assert all(s in page for s in scripts)
     assert [page.index(s) for s in scripts] == sorted(page.index(s) for s in scripts)  # Leaflet, bridge.js, ...
-    assert all(f'href="{url}"' in page for _, url in vendor_css("/base"))
+    assert all(f'href="{url}"' in page for _, url in css)
     assert "cdn" not in page.lower() and "https://" not in page
 
 

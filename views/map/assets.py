@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from views.map._compat import bridge
@@ -32,28 +33,21 @@ def asset_files() -> dict[str, Path]:
     return {**vendor, **{name: STATIC_DIR / name for name in OWN_FILES}}
 
 
-def vendor_js(base: str = DEFAULT_ASSET_BASE) -> list[tuple[str, str]]:
-    """folium-style (name, url) script list: Leaflet, bridge.js (the only code using st_folium's and
-    Leaflet's private parts), then pkir.js, incidents.js, cells.js, view_url.js, play.js.
+def map_assets(kinds: Iterable[type], base: str = DEFAULT_ASSET_BASE) -> tuple[list, list]:
+    """folium-style (name, url) scripts and stylesheets of a map that may hold elements of these
+    kinds: Leaflet's, then each kind's own (`scripts`, `styles`: views.map.elements.PkirElement),
+    in order, each once.
 
-    Nothing else: the maps use no folium popups (jQuery) and no marker clustering (the incident
-    layer groups on its own canvas), and every script is one more round trip before the map draws.
+    A map loads what it may hold, not only what one run holds: a rerun adds elements to the
+    frame without reloading it. Nothing else: no folium popups (jQuery), no marker clustering.
     """
-    return [
-        ("leaflet", f"{base}/leaflet.js"),
-        ("pkir_bridge", f"{base}/bridge.js"),
-        ("pkir", f"{base}/pkir.js"),
-        ("pkir_incidents", f"{base}/incidents.js"),
-        ("pkir_cells", f"{base}/cells.js"),
-        ("pkir_view_url", f"{base}/view_url.js"),
-        ("pkir_play", f"{base}/play.js"),
-    ]
+    js = {"leaflet.js": None}
+    css = {"leaflet.css": None}
+    for kind in kinds:
+        js |= dict.fromkeys(getattr(kind, "scripts", ()))
+        css |= dict.fromkeys(getattr(kind, "styles", ()))
+    return [(_asset_name(n), f"{base}/{n}") for n in js], [(_asset_name(n), f"{base}/{n}") for n in css]
 
 
-def vendor_css(base: str = DEFAULT_ASSET_BASE) -> list[tuple[str, str]]:
-    """folium-style (name, url) stylesheet list, the map's own last."""
-    return [
-        ("leaflet_css", f"{base}/leaflet.css"),
-        ("pkir_css", f"{base}/pkir.css"),
-        ("pkir_play_css", f"{base}/play.css"),
-    ]
+def _asset_name(file: str) -> str:
+    return file.replace(".", "_").replace("/", "_")  # "bridge.js" -> "bridge_js": folium's key in the header

@@ -19,7 +19,7 @@ from geo.catalog import LAYERS, border_map_layers, incident_layer
 from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
 from views.map._compat.folium import AssetMap
-from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
+from views.map.assets import DEFAULT_ASSET_BASE, map_assets
 from views.map.basemaps import BASEMAPS
 from views.map.cells import CellLayer, CellSet, ViewFollow
 from views.map.elements import (
@@ -31,6 +31,7 @@ from views.map.elements import (
     Runtime,
     Sync,
     TileFailureNote,
+    ViewInUrl,
 )
 from views.map.layers import IncidentSource, feature_layer, incident_source
 from views.map.legend import legend_html
@@ -41,6 +42,22 @@ CHUNKED_THRESHOLD = 5000  # above this, a note on the map says the incidents are
 # below this window width the legend starts folded: open, it covers a third of a 1366 px laptop's map
 LEGEND_OPEN_MIN_PAGE = 1600
 REGION_BOUNDS = ((24.5, 58.5), (32.5, 70.5))  # (south, west), (north, east): both provinces
+
+# every kind of element the border map may hold, on any run: its files load with the frame (a rerun
+# adds elements, e.g. cells or a view to follow, without reloading it)
+BORDER_MAP_ELEMENTS = (
+    Runtime,
+    Legend,
+    PlayControl,
+    PlayState,
+    FeatureLayer,
+    TileFailureNote,
+    IncidentLayer,
+    CellLayer,
+    ViewFollow,
+    Sync,
+    ViewInUrl,
+)
 
 
 @dataclass
@@ -154,9 +171,10 @@ def build_map(
     bounds = region_bounds(layers)
     center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
 
+    js, css = map_assets(BORDER_MAP_ELEMENTS, asset_base)
     m = AssetMap(
-        js=vendor_js(asset_base),
-        css=vendor_css(asset_base),
+        js=js,
+        css=css,
         location=center,
         zoom_start=6,
         tiles=None,

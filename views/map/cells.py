@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from folium.template import Template
 
+from views.map.elements import RUNTIME, PkirElement, glue
 from views.map.styles import js_json
 
 VIEW_LAYER = "view"  # the "layer" of a reported view
@@ -164,15 +163,13 @@ def cells_data(cells: CellSet) -> dict:
     }
 
 
-def _glue(script: str) -> Template:
-    return Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
-
-
-class CellLayer(MacroElement):
+class CellLayer(PkirElement):
     """The matching incidents as coloured grid cells with a count tooltip and a legend line
     (static/cells.js); a click on a cell zooms in on it."""
 
-    _template = _glue("window.PKIR.cellLayer({{ this._parent.get_name() }}, {{ this.data_json }});")
+    scripts = (*RUNTIME, "cells.js")
+
+    _template = glue("window.PKIR.cellLayer({{ this._parent.get_name() }}, {{ this.data_json }});")
 
     def __init__(self, cells: CellSet):
         super().__init__()
@@ -181,12 +178,14 @@ class CellLayer(MacroElement):
         self.data_json = js_json(cells_data(cells))
 
 
-class ViewFollow(MacroElement):
+class ViewFollow(PkirElement):
     """Tells the browser what the drawn incidents cover, sent on every rerun: while the view stays
     inside box and its zoom within [zooms[0], zooms[1]) (None: no upper end) nothing is asked;
     otherwise the view is reported (static/cells.js). None: the page does not follow the view."""
 
-    _template = _glue("window.PKIR.followView({{ this.state_json }});")
+    scripts = (*RUNTIME, "cells.js")
+
+    _template = glue("window.PKIR.followView({{ this.state_json }});")
 
     def __init__(self, box: tuple[float, float, float, float] | None = None, zooms: tuple | None = None):
         super().__init__()

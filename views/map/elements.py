@@ -1,10 +1,14 @@
-"""folium elements of the map: a few lines of glue each, calling window.PKIR (static/pkir.js).
+"""folium elements of the map: a few lines of glue each, calling window.PKIR (static/*.js).
 
-Data reaches the script only through js_json (it cannot close a <script>); every string in it
-was escaped in Python.
+Each element names the scripts and stylesheets of static/ it calls (`scripts`, `styles`, in load
+order); a map loads those of the elements it may hold (views.map.assets.map_assets), so a new
+element brings its own file. Data reaches the script only through js_json (it cannot close a
+<script>); every string in it was escaped in Python.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from branca.element import MacroElement
 from folium.template import Template
@@ -12,14 +16,25 @@ from folium.template import Template
 from views.map.styles import HIGHLIGHT_COLOUR, js_json
 
 
-def _glue(script: str) -> Template:
+def glue(script: str) -> Template:
+    """An element's template: its one script, rendered where folium places element scripts."""
     return Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
 
 
-class Runtime(MacroElement):
+RUNTIME = ("bridge.js", "pkir.js")  # the map's runtime: window.PKIR (pkir.js) over the bridge to other code
+
+
+class PkirElement(MacroElement):
+    """An element of the map whose glue calls window.PKIR: the files of static/ it needs."""
+
+    scripts: ClassVar[tuple[str, ...]] = RUNTIME
+    styles: ClassVar[tuple[str, ...]] = ("pkir.css",)
+
+
+class Runtime(PkirElement):
     """Hands the map to window.PKIR; part of the static map, before every layer."""
 
-    _template = _glue(
+    _template = glue(
         "window.PKIR.init({{ this._parent.get_name() }}, {{ this.colour|tojson }}, {{ this.frame|tojson }}, "
         "{{ this.panel|tojson }});"
     )
@@ -34,10 +49,10 @@ class Runtime(MacroElement):
         self.panel = panel  # CSS selector of a page panel over the map: a selected point is panned from under it
 
 
-class Legend(MacroElement):
+class Legend(PkirElement):
     """A collapsible legend control; its HTML is built from escaped text only."""
 
-    _template = _glue(
+    _template = glue(
         "window.PKIR.legend({{ this._parent.get_name() }}, {{ this.html_json }}, "
         "{{ this.open_min_width|tojson }}, {{ this.folded_share|tojson }}, {{ this.clear_of|tojson }}, "
         "{{ this.open_min_page|tojson }});"
@@ -61,10 +76,10 @@ class Legend(MacroElement):
         self.open_min_page = open_min_page  # windows narrower than this (px) start with it folded too
 
 
-class FeatureLayer(MacroElement):
+class FeatureLayer(PkirElement):
     """A small layer (polygons, lines, point symbols) as GeoJSON with per-feature style and tooltip."""
 
-    _template = _glue(
+    _template = glue(
         "window.PKIR.featureLayer({{ this._parent.get_name() }}, {{ this.data_json }}, {{ this.options_json }});"
     )
 
@@ -96,11 +111,13 @@ class FeatureLayer(MacroElement):
         )
 
 
-class IncidentLayer(MacroElement):
+class IncidentLayer(PkirElement):
     """Incidents drawn on a canvas from a compact binary payload, clustered on a grid by zoom
     (static/incidents.js); a click on one reports its id, or its row for large sets."""
 
-    _template = _glue(
+    scripts = (*RUNTIME, "incidents.js")
+
+    _template = glue(
         "window.PKIR.incidentLayer({{ this._parent.get_name() }}, {{ this.options_json }}, {{ this.data_json }});"
     )
 
@@ -128,10 +145,10 @@ class IncidentLayer(MacroElement):
         self.options_json = js_json(self.options)
 
 
-class TileFailureNote(MacroElement):
+class TileFailureNote(PkirElement):
     """Says on the map when an online basemap's tiles cannot be loaded, and what to do instead."""
 
-    _template = _glue(
+    _template = glue(
         "window.PKIR.tileFailure({{ this._parent.get_name() }}, {{ this.text_json }}, {{ this.after|tojson }});"
     )
 
@@ -144,10 +161,10 @@ class TileFailureNote(MacroElement):
         self.text_json = js_json(self.TEXT)
 
 
-class Sync(MacroElement):
+class Sync(PkirElement):
     """Runs after every (re)draw of the layers: see PKIR.sync in static/pkir.js."""
 
-    _template = _glue(
+    _template = glue(
         "window.PKIR.sync({{ this.active_json }}, {{ this.focus_json }}, {{ this.offline_json }}, "
         "{{ this.selected_json }});"
     )
@@ -166,10 +183,12 @@ class Sync(MacroElement):
         self.selected_json = js_json(bool(selected))
 
 
-class ViewInUrl(MacroElement):
+class ViewInUrl(PkirElement):
     """Keeps the page's address naming the map's centre and zoom as it moves (static/view_url.js)."""
 
-    _template = _glue("window.PKIR.viewInUrl({{ this._parent.get_name() }}, {{ this.names|tojson }});")
+    scripts = (*RUNTIME, "view_url.js")
+
+    _template = glue("window.PKIR.viewInUrl({{ this._parent.get_name() }}, {{ this.names|tojson }});")
 
     def __init__(self, center_param: str = "c", zoom_param: str = "z"):
         super().__init__()
@@ -177,12 +196,15 @@ class ViewInUrl(MacroElement):
         self.names = {"c": center_param, "z": zoom_param}
 
 
-class PlayControl(MacroElement):
+class PlayControl(PkirElement):
     """The time control (static/play.js): a "Play period" button, then a bar at the map's bottom
     left that steps or plays through the period in windows. Part of the static map: unchanged
     from run to run, so a rerun never rebuilds the map."""
 
-    _template = _glue("window.PKIR.playInit({{ this._parent.get_name() }}, {{ this.panel|tojson }});")
+    scripts = (*RUNTIME, "play.js")
+    styles = ("pkir.css", "play.css")
+
+    _template = glue("window.PKIR.playInit({{ this._parent.get_name() }}, {{ this.panel|tojson }});")
 
     def __init__(self, panel: str | None = None):
         super().__init__()
@@ -190,12 +212,15 @@ class PlayControl(MacroElement):
         self.panel = panel  # CSS selector of a page panel over the map: the bar keeps out from under it
 
 
-class PlayState(MacroElement):
+class PlayState(PkirElement):
     """What the page holds for the time control, sent on every rerun: the period it steps through
     and the window the page filters by (see ui.play). period: (first, last) days since 1970 or
     None (the incidents' own); window: {from, to (days), from_iso, to_iso, size, mode} or None."""
 
-    _template = _glue("window.PKIR.playState({{ this.state_json }});")
+    scripts = (*RUNTIME, "play.js")
+    styles = ("pkir.css", "play.css")
+
+    _template = glue("window.PKIR.playState({{ this.state_json }});")
 
     def __init__(self, period: tuple[int, int] | None, window: dict | None):
         super().__init__()

@@ -19,9 +19,9 @@ from geo.analysis import distance_to_border_km
 from geo.catalog import LAYERS
 from views.infrastructure import route_nodes, towns_near_route
 from views.map._compat.folium import AssetMap
-from views.map.assets import DEFAULT_ASSET_BASE, vendor_css, vendor_js
+from views.map.assets import DEFAULT_ASSET_BASE, map_assets
 from views.map.build import BuiltMap, region_bounds
-from views.map.elements import Legend, Runtime, Sync
+from views.map.elements import FeatureLayer, Legend, Runtime, Sync
 from views.map.layers import feature_layer
 from views.map.legend import small_legend
 
@@ -51,13 +51,17 @@ def fit_zoom(bounds: list[list[float]], size_px: tuple[int, int]) -> float:
     return math.floor(min(zx, zy) * 4) / 4
 
 
+PAGE_MAP_ELEMENTS = (Runtime, Legend, FeatureLayer, Sync)  # what a page's own map (and Trends') holds
+
+
 def _base_map(bounds: list[list[float]], asset_base: str, height: int, standalone: bool) -> folium.Map:
     """A tile-less map centred on bounds; height is the frame's height in pixels."""
     centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
     # zoom set from the size rather than fitBounds: st_folium sizes the frame after Leaflet has started
+    js, css = map_assets(PAGE_MAP_ELEMENTS, asset_base)
     m = AssetMap(
-        js=vendor_js(asset_base),
-        css=vendor_css(asset_base),
+        js=js,
+        css=css,
         location=centre,
         zoom_start=fit_zoom(bounds, (MAP_WIDTH_PX, height)),  # folium says int; Leaflet takes 5.25
         tiles=None,
