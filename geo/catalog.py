@@ -74,6 +74,7 @@ class Layer:
     legend_rank: int = 0  # its position in that section
     record: str = ""  # its record layout, a name in geo.records.LAYOUTS ("" = the generic one)
     one: str = ""  # what one feature is called ("Town"); "" = the title
+    frame: bool = False  # the study area: the border map and the figure open on this layer's bounds
 
     @property
     def incidents(self) -> bool:
@@ -109,6 +110,7 @@ LAYERS: dict[str, Layer] = {
             drawing=Drawing(tooltip="province · {country}"),
             z=2,
             record="province",
+            frame=True,
         ),
         Layer(
             "districts",
@@ -256,6 +258,11 @@ def legend_layers(group: str) -> tuple[str, ...]:
 def incident_layer() -> str | None:
     """The id of the incident layer (its symbol is "incident"), or None."""
     return next((layer.id for layer in LAYERS.values() if layer.incidents), None)
+
+
+def frame_layer() -> str | None:
+    """The id of the layer whose bounds are the study area (the maps' and the figure's frame), or None."""
+    return next((layer.id for layer in LAYERS.values() if layer.frame), None)
 
 
 LAYER_ORDER = border_map_layers()  # as the catalogue is shipped; code that may see more layers calls the function

@@ -86,6 +86,9 @@ def layer_problems(layers: Mapping[str, Layer], folder: Path) -> list[str]:
         elif layer.on_border_map:
             zs[layer.z] = key
         problems += [f"{key}: {piece}" for piece in pieces]
+    frames = [key for key, layer in layers.items() if layer.frame]
+    if len(frames) != 1:
+        problems.append(f"catalogue: {len(frames)} layers frame the maps ({', '.join(frames) or 'none'}); one must")
     return problems
 
 
@@ -107,6 +110,15 @@ def test_derived_lists_follow_the_catalogue():
     )
     assert legend_layers("line") == ("pipeline", "power_line", "border")
     assert legend_layers("place") == ("markets", "crossings", "towns")
+
+
+def test_one_layer_frames_the_maps():
+    assert layer_problems(_broken("provinces", frame=False), DATA_DIR) == [
+        "catalogue: 0 layers frame the maps (none); one must"
+    ]
+    assert layer_problems(_broken("countries", frame=True), DATA_DIR) == [
+        "catalogue: 2 layers frame the maps (countries, provinces); one must"
+    ]
 
 
 def _broken(layer_id: str, **changes) -> dict[str, Layer]:

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from pyproj import Geod
 
-from geo.catalog import LAYERS, by_z, incident_layer, legend_layers
+from geo.catalog import LAYERS, by_z, frame_layer, incident_layer, legend_layers
 from geo.features import has_point
 from geo.incident_stats import first_source_url, headline, monthly, outlets
 from geo.provenance import citation, project_version
@@ -160,11 +160,12 @@ def _line_style(layer_id: str, props: Mapping) -> dict:
 
 
 def _extent(layers: Layers) -> tuple[float, float, float, float]:
-    """The study area: the two provinces, with a margin (fixed, so figures are comparable)."""
-    provinces = layers.get("provinces")
-    if provinces is None or provinces.empty:
+    """The study area (the catalogue's frame layer: the two provinces), with a margin (fixed, so
+    figures are comparable)."""
+    area = layers.get(frame_layer() or "")
+    if area is None or area.empty:
         return (56.0, 23.5, 71.5, 32.5)
-    minx, miny, maxx, maxy = provinces.total_bounds
+    minx, miny, maxx, maxy = area.total_bounds
     return (minx - 0.6, miny - 0.6, maxx + 0.6, maxy + 0.6)
 
 

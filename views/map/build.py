@@ -15,7 +15,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 
-from geo.catalog import LAYERS, border_map_layers, incident_layer
+from geo.catalog import LAYERS, border_map_layers, frame_layer, incident_layer
 from geo.features import located
 from geo.schema import INCIDENT_CATEGORIES
 from views.map._compat.folium import AssetMap
@@ -72,10 +72,11 @@ class BuiltMap:
 
 
 def region_bounds(layers: Mapping[str, gpd.GeoDataFrame | None]) -> list[list[float]]:
-    """[[south, west], [north, east]] of the two provinces, or the fixed border region."""
-    provinces = layers.get("provinces")
-    if provinces is not None and len(provinces):
-        west, south, east, north = provinces.total_bounds
+    """[[south, west], [north, east]] of the study area (the catalogue's frame layer: the two
+    provinces), or the fixed border region."""
+    area = layers.get(frame_layer() or "")
+    if area is not None and len(area):
+        west, south, east, north = area.total_bounds
         if np.all(np.isfinite([west, south, east, north])):
             return [[float(south), float(west)], [float(north), float(east)]]
     (south, west), (north, east) = REGION_BOUNDS
