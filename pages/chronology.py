@@ -14,13 +14,15 @@ from ui import cached_charts, duplicates, queries
 from ui.filters import current_filter, explain_empty
 from ui.record_panel import record_panel
 from ui.safe_text import md_escape, safe
+from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import grid_pair, pager
 
 ensure_app_shell()
 
 CHART_KEY = "chronology_chart"
-PICK_KEY = "chronology_event"  # the selectbox; a click on the chart writes its id here
+PICK_KEY = "chronology_event"  # the list of events to pick from
+SELECTED = "chronology_selection"  # the event picked on the chart or in the list
 PICK_LIMIT = 3000  # above this many events the list is left out (the chart still selects)
 TABLE_PAGE_KEY = "chronology_table_page"  # back to page 1 when the filter changes
 TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
@@ -30,15 +32,15 @@ MARK_LIMIT = chronology.MARK_LIMIT
 
 
 def _from_chart() -> None:
-    """Chart click -> the selectbox's value (runs before the widgets are drawn again)."""
+    """A click on the chart selects its event (runs before the page is drawn again)."""
     state = st.session_state.get(CHART_KEY)
     picked = (state or {}).get("selection", {}).get("event") or []
     if picked and picked[0].get("id"):
-        st.session_state[PICK_KEY] = picked[0]["id"]
+        page_selection(SELECTED).select("incidents", picked[0]["id"])
 
 
 def _label(ev: pd.DataFrame) -> dict[str, str]:
-    return {row.id: f"{row.date_start:%Y-%m-%d} · {row.track} · {row.title}" for row in ev.itertuples()}
+    return {str(row.id): f"{row.date_start:%Y-%m-%d} · {row.track} · {row.title}" for row in ev.itertuples()}
 
 
 def _event_table(q, matching: int, f: IncidentFilter) -> None:
@@ -171,22 +173,22 @@ st.caption(
 
 listed = matching <= PICK_LIMIT
 labels = _label(_events(matching_q)) if listed else {}
-picked = st.session_state.get(PICK_KEY)
-if picked is not None and not (picked in labels if listed else queries.matches(picked, f)):
-    st.session_state.pop(PICK_KEY, None)
+selection = page_selection(SELECTED)
+picked = selection.feature
+if picked is not None and not (picked[1] in labels if listed else queries.matches(picked[1], f)):
+    selection.clear()  # the filters or the years no longer show it
 if listed:
-    chosen = st.selectbox(
+    pick_list(
         "Event",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        key=PICK_KEY,
+        [("incidents", i) for i in labels],
+        selection,
+        PICK_KEY,
+        describe=lambda p: labels[p[1]],
         placeholder="Click an event on the chart, or pick one here",
     )
 else:
-    chosen = st.session_state.get(PICK_KEY)
     st.caption(f"{matching:,} events match: click one on the chart, or narrow the filters to pick from a list.")
-record_panel(("incidents", chosen) if chosen else None, key="chronology_record", flt=f)
+record_panel(selection.feature, key="chronology_record", flt=f)
 
 # The table is built only while its expander is open: a first visit does not wait for two grids nobody opened.
 table_box = st.expander("All events shown, as a table", key=TABLE_OPEN_KEY, on_change="rerun")

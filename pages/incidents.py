@@ -15,6 +15,7 @@ from ui.filters import COUNTRY_NAMES, current_filter, explain_empty
 from ui.links import INCIDENT_PARAM
 from ui.record_panel import record_panel
 from ui.safe_text import md_escape, safe
+from ui.selection import page_selection
 from ui.shell import ensure_app_shell
 from ui.tables import grid_pair, pager, picked_row, place_label, shorten
 
@@ -22,7 +23,7 @@ ensure_app_shell()
 
 TABLE_KEY = "incidents_table"
 NARROW_TABLE_KEY = "incidents_narrow_table"  # the same rows for a phone: date, title, deaths
-SELECTED = "explorer_selected_id"  # the incident id picked in the table; kept across filter changes
+SELECTED = "explorer_selection"  # the incident picked in the table or named by the link; kept across filter changes
 SORT_KEY, PAGE_KEY = "explorer_sort", "explorer_page"  # the page number goes back to 1 when filter or order change
 SORT_LABELS = {
     "newest": "Newest first",
@@ -32,32 +33,14 @@ SORT_LABELS = {
 }
 SPLIT_KEY = "explorer_split_by_grade"  # the monthly chart coloured by verification grade
 CSV_KEY, GEOJSON_KEY = "download_incidents_csv", "download_incidents_geojson"
-LINK_SEEN = "_explorer_link_seen"  # the last ?incident= value acted on (a link is followed once)
-
-
-def _follow_link() -> None:
-    """A new ?incident= value (a shared link, a bookmark) selects that incident, once."""
-    value = st.query_params.get(INCIDENT_PARAM)
-    if value and value != st.session_state.get(LINK_SEEN):
-        st.session_state[LINK_SEEN] = value
-        st.session_state[SELECTED] = value
-
-
-def _write_link(shown: str | None) -> None:
-    """Keep ?incident= naming the record shown, and nothing when none is: the URL never names a stale one."""
-    st.session_state[LINK_SEEN] = shown
-    if shown is None:
-        if INCIDENT_PARAM in st.query_params:
-            del st.query_params[INCIDENT_PARAM]
-    elif st.query_params.get(INCIDENT_PARAM) != shown:
-        st.query_params[INCIDENT_PARAM] = shown
 
 
 st.title("Incidents explorer")
 everything = queries.ready_or_stop()
 
 f = current_filter()
-_follow_link()
+selection = page_selection(SELECTED, linked=True)
+selection.follow_link()  # ?incident=ID: a shared link, a bookmark
 matching = queries.query(f)
 h = incident_stats.headline_of(
     queries.summary(matching),
@@ -183,7 +166,7 @@ count_col.caption(f"Rows {first:,}–{last:,} of {h.events:,}")
 ids = rows["id"].tolist()
 # A new key whenever the rows change, so a selection never points at another row than the one clicked.
 digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
-picked = st.session_state.get(SELECTED)
+picked = selection.feature[1] if selection.feature else None
 position = ids.index(picked) if picked in ids else None
 default = {"selection": {"rows": [position]}} if position is not None else None
 # rows taller than 4rem let Streamlit wrap long text instead of cutting it off
@@ -262,15 +245,14 @@ wide, narrow = grid_pair(
 changed, new_pick = picked_row((wide, narrow), ids, picked)
 if changed:
     if new_pick is not None:
-        st.session_state[SELECTED] = new_pick
+        selection.select("incidents", new_pick)
     else:  # the user cleared the selection of a row that is still shown
-        st.session_state.pop(SELECTED, None)
+        selection.clear()
     st.rerun()
 
 # --- the selected record ----------------------------------------------------------------------
-chosen = st.session_state.get(SELECTED)
 # on this page or another of the filtered set
-record = record_panel(("incidents", chosen) if chosen else None, key="explorer_record", flt=f)
-if chosen and record is None and st.query_params.get(INCIDENT_PARAM) == chosen:
-    st.info(safe("The link names incident “{}”, which is not among the events the filters show.", chosen))
-_write_link(chosen if record is not None else None)
+record = record_panel(selection.feature, key="explorer_record", flt=f)
+if picked and record is None and st.query_params.get(INCIDENT_PARAM) == picked:
+    st.info(safe("The link names incident “{}”, which is not among the events the filters show.", picked))
+selection.shown(record is not None)

@@ -15,7 +15,7 @@ from ui.map_panel import full_window_layout, incidents_for_map, show_map
 from ui.play import map_play
 from ui.record_panel import look_up, record_panel
 from ui.safe_text import safe
-from ui.selection import map_selection
+from ui.selection import map_selection, pick_list
 from ui.shell import ensure_app_shell
 from ui.sidebar import page_controls
 from views.map.basemaps import BASEMAPS, default_basemap
@@ -57,12 +57,6 @@ with page_controls():
         help="Offline draws only the shipped layers and needs no network. The online maps "
         "load tiles from OpenStreetMap or Esri. PKIR_OFFLINE=1 makes offline the default.",
     )
-
-
-def picked_from_list() -> None:
-    """'Find an incident': select it, centre the map on it, share it in the URL."""
-    if st.session_state.get(FIND):
-        selection.select("incidents", st.session_state[FIND], centre=True)
 
 
 selection.follow_link()  # ?incident=ID (a shared link or another page's link)
@@ -133,20 +127,16 @@ with find:
             str(i): f"{d:%Y-%m-%d} · {t}" if hasattr(d, "strftime") else str(t)
             for i, d, t in zip(ordered["id"], ordered["date_start"], ordered["title"], strict=True)
         }
-        picked = selection.feature
-        if picked and picked[0] == "incidents" and picked[1] in labels:
-            st.session_state[FIND] = picked[1]
-        elif picked is None or st.session_state.get(FIND) not in labels:
-            st.session_state[FIND] = None  # closed, or not an incident listed: the box says nothing
-        st.selectbox(
+        pick_list(  # a pick centres the map on it and names it in the URL
             "Find an incident",
-            list(labels),
-            format_func=labels.get,
-            key=FIND,
+            [("incidents", i) for i in labels],
+            selection,
+            FIND,
+            describe=lambda p: labels[p[1]],
+            centre=True,
             placeholder="Find an incident…",
             label_visibility="collapsed",
             help="Lists the incidents that match the filters",
-            on_change=picked_from_list,
         )
     elif matched:
         st.caption(f"{matched:,} incidents match the filters: narrow them to pick one from a list.")
@@ -175,7 +165,7 @@ else:
 
 selected = selection.feature
 record_panel(  # over the map's right side (ui/map_page.css), a sheet under it on a phone
-    selected,
+    selection.feature,
     key="map_record",
     drawn_by=f,
     map_link_shown=False,

@@ -9,7 +9,7 @@ from ui.assets import ensure_assets
 from ui.map_panel import show_map
 from ui.record_panel import record_panel
 from ui.safe_text import md_escape, md_link
-from ui.selection import pick_list
+from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
 from views import infrastructure
@@ -17,7 +17,8 @@ from views.map import page_maps
 
 ensure_app_shell()
 
-RECORD_KEY = "markets_record"
+RECORD_KEY = "markets_record"  # the list of sites
+SELECTED = "markets_selection"  # the site picked on the map or in the list
 
 st.title("Border markets, crossings and the power line")
 
@@ -82,7 +83,7 @@ if markets is not None:
 with st.container():
     layers = {k: data.load(k).gdf for k in page_maps.MARKET_LAYERS}
     built = page_maps.markets_map(layers, asset_base=ensure_assets())
-    clicked = show_map(built, key="markets_map", height=built.summary["height"])  # picked in the list below
+    clicked = show_map(built, key="markets_map", height=built.summary["height"])
     unmapped = [
         fid for frame in (markets, crossings) if frame is not None for fid in infrastructure.unlocated_ids(frame)
     ]
@@ -115,15 +116,25 @@ with record_col:
     st.markdown("**Full record of a site**")
     if choices:
         names = {(layer_id, fid): name for layer_id, fid, name in choices}
-        picked = pick_list(
+        selection = page_selection(SELECTED)
+        if clicked in names or selection.feature is None:  # the first site until another is picked
+            selection.select(*(clicked if clicked in names else next(iter(names))))
+        pick_list(
             "Site",
             list(names),
+            selection,
             RECORD_KEY,
-            clicked=clicked,
             describe=lambda p: f"{p[1]} — {names[p]}",
             label_visibility="collapsed",
         )
-        record_panel(picked, key="markets_record_panel", map_link_shown=False, distance=False, scroll=False, height=420)
+        record_panel(
+            selection.feature,
+            key="markets_record_panel",
+            map_link_shown=False,
+            distance=False,
+            scroll=False,
+            height=420,
+        )
 
 if markets is not None:
     st.subheader("The six planned joint markets")

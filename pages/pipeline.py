@@ -11,7 +11,7 @@ from ui.assets import ensure_assets
 from ui.map_panel import show_map
 from ui.record_panel import record_panel
 from ui.safe_text import md_escape, md_link, safe
-from ui.selection import pick_list
+from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from views import infrastructure, penalty_chart
 from views.map import page_maps
@@ -41,7 +41,8 @@ DEFAULTS = {
     KEYS["preset"]: next(iter(PRESETS)),
 }
 DATE_MIN, DATE_MAX = date(2009, 1, 1), date(2035, 12, 31)
-RECORD_KEY = "pipeline_record"
+RECORD_KEY = "pipeline_record"  # the list of segments
+SELECTED = "pipeline_selection"  # the segment or town picked on the map or in the list
 
 
 def _apply_preset() -> None:
@@ -75,7 +76,10 @@ st.markdown(
 
 layers = {k: data.load(k).gdf for k in page_maps.PIPELINE_LAYERS}
 built = page_maps.pipeline_map(layers, asset_base=ensure_assets())
-pick = show_map(built, key="pipeline_map", height=built.summary["height"])
+selection = page_selection(SELECTED)
+clicked = show_map(built, key="pipeline_map", height=built.summary["height"])
+if clicked and clicked[0] in ("pipeline", "towns"):  # the other layers drawn here have their own pages
+    selection.select(*clicked)
 st.caption(
     "Indicative route: straight lines between the places the sources name. Click a segment or a town for its record."
 )
@@ -117,19 +121,15 @@ st.table(
     hide_index=True,
 )
 segments = dict(zip(table["id"], table["segment"], strict=True))
-chosen = pick_list(
+pick_list(
     "Full record of a segment",
     [("pipeline", i) for i in segments],
+    selection,
     RECORD_KEY,
-    clicked=pick,  # a segment clicked on the map is picked in the list
     describe=lambda p: f"{p[1]} — {segments[p[1]]}",
-    index=None,
     placeholder="Choose a segment, or click one on the map",
 )
-pick = chosen if chosen is not None else pick  # a town clicked on the map while no segment is chosen
-# a segment or a town (the other layers drawn here have their own pages)
-shown = pick if pick and pick[0] in ("pipeline", "towns") else None
-record_panel(shown, key="pipeline_record_panel", map_link_shown=False, distance=False, scroll=False)
+record_panel(selection.feature, key="pipeline_record_panel", map_link_shown=False, distance=False, scroll=False)
 
 st.subheader("The penalty clause: what the sources claim, and what the arithmetic gives")
 st.markdown(

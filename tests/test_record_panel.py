@@ -147,10 +147,10 @@ def test_the_explorer_shows_a_picked_row_as_before(incidents):
 
 def test_the_chronology_shows_a_picked_event_as_the_explorer_does(incidents):
     at = open_page("pages/chronology.py")
-    at.selectbox(key="chronology_event").set_value(LOCATED).run()
+    at.selectbox(key="chronology_event").set_value(("incidents", LOCATED)).run()
     assert shown(at) == [expected("incidents", _incident(incidents, LOCATED), distance=True)]
     assert f"[:material/map: Show on map](./?incident={LOCATED})" in [m.value for m in at.markdown]
-    at.selectbox(key="chronology_event").set_value(UNLOCATED).run()
+    at.selectbox(key="chronology_event").set_value(("incidents", UNLOCATED)).run()
     assert shown(at) == [expected("incidents", _incident(incidents, UNLOCATED), distance=True)]
     assert not any("Show on map" in m.value for m in at.markdown)
     assert "This event has no location, so it is not on the map." in [c.value for c in at.caption]
@@ -167,7 +167,7 @@ def test_the_map_shows_a_linked_incident_and_a_clicked_market_as_before(monkeypa
     spy.click("markets", "M1")
     at.run()
     assert shown(at) == [expected("markets", record_of(load_layer("markets")[0], "M1"), distance=True)]
-    at.selectbox(key="map_find").set_value(UNLOCATED).run()
+    at.selectbox(key="map_find").set_value(("incidents", UNLOCATED)).run()
     assert shown(at) == [expected("incidents", _incident(incidents, UNLOCATED), distance=True)]
     assert "This feature has no location and is not drawn on the map." in [c.value for c in at.caption]
     at.button(key="map_record_close").click().run()
@@ -186,13 +186,13 @@ def test_a_missing_feature_on_the_map_says_so_in_the_panel():
 
 def test_pipeline_and_markets_show_a_picked_feature_as_before():
     at = open_page("pages/pipeline.py")
-    at.selectbox(key="pipeline_record").set_value(0).run()
+    at.selectbox(key="pipeline_record").select_index(0).run()
     pipeline = load_layer("pipeline")[0]
     assert shown(at) == [expected("pipeline", record_of(pipeline, pipeline["id"].iloc[0]), distance=False)]
 
     at.switch_page("pages/markets.py").run()
     box = at.selectbox(key="markets_record")
-    box.set_value(next(i for i, label in enumerate(box.options) if label.startswith("X2 "))).run()
+    box.select_index(next(i for i, label in enumerate(box.options) if label.startswith("X2 "))).run()
     assert shown(at) == [expected("crossings", record_of(load_layer("crossings")[0], "X2"), distance=False)]
 
 
@@ -238,7 +238,7 @@ def test_the_same_incident_reads_the_same_on_every_page(incidents):
     at.switch_page("pages/incidents.py").run()
     in_explorer = shown(at)
     at.switch_page("pages/chronology.py").run()
-    at.selectbox(key="chronology_event").set_value(LOCATED).run()
+    at.selectbox(key="chronology_event").set_value(("incidents", LOCATED)).run()
     assert on_map == in_explorer == shown(at) != []
 
 
@@ -280,9 +280,19 @@ def test_pages_have_no_paging_of_their_own():
         assert "page_count(" not in text or page == "pages/chronology.py", page
 
 
-@pytest.mark.parametrize("page", ["pages/pipeline.py", "pages/markets.py"])
-def test_pages_picking_from_a_list_use_the_one_pick_list(page):
-    """A list of features a map click also picks in: ui.selection.pick_list, no index kept by hand."""
+# the pages whose pick is one feature (the duplicates page picks a pair of incidents, a row of its table)
+PICKS_A_FEATURE = sorted(set(SHOWS_RECORDS) - {"pages/duplicates.py"})
+
+
+@pytest.mark.parametrize("page", PICKS_A_FEATURE)
+def test_every_page_picks_through_its_one_selection(page):
+    """One pick idiom: map clicks, rows, chart points, lists and links all write the page's
+    ui.selection.Selection, the panel shows what it holds, and a list of features is pick_list."""
     tree = _tree(page)
-    assert "pick_list" in {_called_name(c) for c in _calls(tree)}, page
-    assert ".index(" not in (ROOT / page).read_text(encoding="utf-8"), page
+    called = {_called_name(c) for c in _calls(tree)}
+    text = (ROOT / page).read_text(encoding="utf-8")
+    assert called & {"page_selection", "map_selection"}, f"{page} keeps no Selection"
+    assert "st.query_params[" not in text, f"{page} writes the link itself: the Selection does"
+    panel = next(c for c in _calls(tree) if _called_name(c) == "record_panel")
+    shown_arg = ast.unparse(panel.args[0])
+    assert shown_arg.endswith(".feature"), f"{page} shows {shown_arg}, not its selection"

@@ -1,30 +1,38 @@
-"""The map's one selection: which feature is selected, whether the map should centre on it, and
-its sync with the shareable link (?incident=ID); and `pick_list`, the list a page without the
-border map picks a feature from (its own map's clicks pick in it too). What is picked goes to the
-one record panel (ui.record_panel).
+"""Every page's one pick idiom: a `Selection` kept in session_state, which every way of picking
+writes (a map click, a table row, a chart point, a list, a link) and the one record panel
+(ui.record_panel) shows; and `pick_list`, the list that shows and sets it.
 
-A click selects without moving the map; a link or a pick from a list selects and asks the map to
-centre (each request has a new sequence number, so the browser draws it once).
+A page's selection outlives its widgets (a visit to another page and back finds it open). A
+linked selection (the border map, the explorer) also keeps ?incident=ID naming the incident it
+shows, and follows a new one: a shared link opens it, Back to the plain address closes it. A click
+selects without moving the map; a link or a pick from a list also asks the map to centre (each
+request has a new sequence number, so the browser draws it once).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 
+from ui import visits
 from ui.url_codec import INCIDENT_PARAM
+
+Pick = tuple[str, str]  # (layer id, feature id)
+INCIDENTS = "incidents"
 
 
 @dataclass
 class Selection:
     """The selected (layer id, feature id), and the latest request to centre on a feature."""
 
-    feature: tuple[str, str] | None = None
-    focus: tuple[str, str] | None = None
+    feature: Pick | None = None
+    focus: Pick | None = None
     focus_seq: int = 0
-    link_seen: str | None = None  # the last ?incident= value acted on
+    linked: bool = False  # ?incident= names the selected incident
+    link_seen: str | None = None  # the last ?incident= value acted on or written
 
     def select(self, layer_id: str, feature_id: str, *, centre: bool = False) -> None:
         """Select a feature (a click), or select and centre on it (a link, a list); keep the URL in step."""
@@ -32,56 +40,93 @@ class Selection:
         if centre:
             self.focus = self.feature
             self.focus_seq += 1
-        self._write_link()
+        self._write_link(self.feature[1] if layer_id == INCIDENTS else None)
 
     def clear(self) -> None:
         """Nothing selected (the record is closed); the URL no longer names an incident."""
         self.feature = None
-        self._write_link()
+        self._write_link(None)
 
     def follow_link(self) -> None:
         """Act on a new ?incident= value (a shared link or another page's link): select and centre.
 
-        An incident selected from the link that the URL no longer names (Back to the map's
-        plain address) is closed: the URL and the open record say the same.
+        An incident the URL named that it no longer names (Back to the plain address) is closed:
+        the URL and the open record say the same. Coming back from another page (which clears the
+        address) keeps it open and names it again.
         """
-        value = st.query_params.get(INCIDENT_PARAM)
+        value, feature = st.query_params.get(INCIDENT_PARAM), self.feature
         if value and value != self.link_seen:
             self.link_seen = value
-            self.select("incidents", value, centre=True)
-        elif not value and self.feature and self.feature[0] == "incidents" and self.link_seen == self.feature[1]:
-            self.link_seen = None
-            self.clear()
+            self.select(INCIDENTS, value, centre=True)
+        elif not value and feature and feature[0] == INCIDENTS and self.link_seen == feature[1]:
+            if visits.arrived():
+                self._write_link(feature[1])
+            else:
+                self.link_seen = None
+                self.clear()
 
-    def _write_link(self) -> None:
-        if self.feature and self.feature[0] == "incidents":
-            self.link_seen = self.feature[1]
-            if st.query_params.get(INCIDENT_PARAM) != self.feature[1]:
-                st.query_params[INCIDENT_PARAM] = self.feature[1]
-        elif INCIDENT_PARAM in st.query_params:
-            del st.query_params[INCIDENT_PARAM]
+    def shown(self, found: bool) -> None:
+        """Whether the panel found the selected record: a linked page names only a record it shows
+        (one the filters hide stays selected, and comes back with them, but is not shared)."""
+        feature = self.feature
+        self._write_link(feature[1] if found and feature and feature[0] == INCIDENTS else None)
+
+    def _write_link(self, incident_id: str | None) -> None:
+        if not self.linked:
+            return
+        self.link_seen = incident_id
+        if incident_id is None:
+            if INCIDENT_PARAM in st.query_params:
+                del st.query_params[INCIDENT_PARAM]
+        elif st.query_params.get(INCIDENT_PARAM) != incident_id:
+            st.query_params[INCIDENT_PARAM] = incident_id
 
 
-def map_selection(key: str = "map_selection") -> Selection:
-    """This session's selection on the border map, kept in session_state."""
+def page_selection(key: str, *, linked: bool = False) -> Selection:
+    """This session's selection on one page, kept in session_state under key."""
     if key not in st.session_state:
-        st.session_state[key] = Selection()
+        st.session_state[key] = Selection(linked=linked)
     return st.session_state[key]
+
+
+def map_selection() -> Selection:
+    """The border map's selection (its map, its URL state and its record panel share it)."""
+    return page_selection("map_selection", linked=True)
 
 
 def pick_list(
     label: str,
-    options: Sequence[tuple[str, str]],
+    options: Sequence[Pick],
+    selection: Selection,
     key: str,
     *,
-    clicked: tuple[str, str] | None,
-    describe: Callable[[tuple[str, str]], str],
+    describe: Callable[[Pick], str],
+    centre: bool = False,
     **selectbox,
-) -> tuple[str, str] | None:
-    """A list of features to pick one from (a selectbox of their indexes, kept under key); a map
-    click on one of them picks it in the list before the list is drawn. Returns the picked
-    (layer id, feature id), or None while nothing is picked."""
-    if clicked is not None and clicked in options:
-        st.session_state[key] = list(options).index(clicked)
-    choice = st.selectbox(label, range(len(options)), key=key, format_func=lambda i: describe(options[i]), **selectbox)
-    return options[choice] if choice is not None else None
+) -> None:
+    """A list of features that shows the selection when it is one of them (nothing otherwise) and
+    selects what is chosen in it (centre: and asks the map to centre on it). Two options described
+    alike are told apart by their ids: the list keeps its choice by its text."""
+    texts = dict(zip(options, _distinct([describe(p) for p in options], options), strict=True))
+    st.session_state[key] = selection.feature if selection.feature in texts else None
+    st.selectbox(
+        label,
+        list(options),
+        index=None,
+        key=key,
+        format_func=texts.__getitem__,
+        on_change=_chosen,
+        args=(selection, key, centre),
+        **selectbox,
+    )
+
+
+def _chosen(selection: Selection, key: str, centre: bool) -> None:
+    picked = st.session_state.get(key)
+    if picked is not None:
+        selection.select(*picked, centre=centre)
+
+
+def _distinct(texts: list[str], options: Sequence[Pick]) -> list[str]:
+    seen = Counter(texts)
+    return [f"{t} ({p[1]})" if seen[t] > 1 else t for t, p in zip(texts, options, strict=True)]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import url_state
+from ui import url_state, visits
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 _run = threading.local()  # a script run and the page it runs share one thread
@@ -29,6 +29,7 @@ _run = threading.local()  # a script run and the page it runs share one thread
 def run_page(page) -> None:
     """Run the page st.navigation chose (called by app.py), marked as run inside the app."""
     _run.inside_app = True
+    visits.arrive(page.url_path)
     try:
         page.run()
     finally:

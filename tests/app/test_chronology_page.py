@@ -79,7 +79,7 @@ def test_country_filter_keeps_diplomacy_and_violence_side_by_side():
 
 def test_picking_an_event_shows_its_record_with_map_link():
     at = start()
-    at.selectbox(key="chronology_event").set_value("PKIR-D05").run()
+    at.selectbox(key="chronology_event").set_value(("incidents", "PKIR-D05")).run()
     assert not at.exception
     assert record_ids(at) == ["PKIR-D05"]
     assert "[:material/map: Show on map](./?incident=PKIR-D05)" in [m.value for m in at.markdown]

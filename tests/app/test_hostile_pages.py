@@ -157,7 +157,7 @@ def test_a_hostile_record_in_the_chronology_is_escaped_html(hostile):
     at = run_page("pages/chronology.py")
     gdf, _ = load_layer("incidents", hostile)
     for fid in [i for i in gdf["id"] if HOST in i][:4]:
-        at.selectbox(key="chronology_event").set_value(fid)
+        at.selectbox(key="chronology_event").set_value(("incidents", fid))
         at.run()
         assert_nothing_alive(at)
         assert _records(at), "no record shown"
@@ -170,7 +170,7 @@ def test_hostile_site_records_are_escaped_html(hostile, page, key):
     at = run_page(page)
     box = at.selectbox(key=key)
     for index in range(min(len(box.options), 6)):
-        at.selectbox(key=key).set_value(index)
+        at.selectbox(key=key).select_index(index)
         at.run()
         assert_nothing_alive(at)
     assert any('class="pkir-record"' in h.value for h in at.get("html"))

@@ -174,7 +174,7 @@ def test_page_reached_through_navigation():
 def test_unlocated_incident_can_be_picked_from_the_list(incidents):
     unlocated = incidents[incidents.geometry.isna()].iloc[0]
     at = start()
-    at.selectbox(key="map_find").set_value(unlocated["id"]).run()
+    at.selectbox(key="map_find").set_value(("incidents", unlocated["id"])).run()
     assert unlocated["title"].replace("'", "&#x27;") in details(at) or unlocated["title"] in details(at)
     assert any("no location" in c.value for c in at.caption)
 
@@ -214,7 +214,7 @@ def test_close_button_clears_the_selection_and_the_link(fake_folium):
 def test_finding_an_incident_updates_the_shareable_link(incidents):
     at = start()
     located_id = incidents.loc[incidents.geometry.notna(), "id"].iloc[3]
-    at.selectbox(key="map_find").set_value(located_id).run()
+    at.selectbox(key="map_find").set_value(("incidents", located_id)).run()
     assert at.query_params["incident"] in (located_id, [located_id])
     assert given(at)["focus"] == f"incidents|{located_id}"
     assert f'data-id="{located_id}"' in details(at)
@@ -240,7 +240,7 @@ def test_close_clears_the_find_box_and_the_maps_highlight(fake_folium):
     """Issue 20, item 5: after Close the "Find an incident" box is empty again and the map is
     told that nothing is selected (its highlight ring goes)."""
     at = start({"incident": "PKIR-A02"})
-    assert at.selectbox(key="map_find").value == "PKIR-A02"
+    assert at.selectbox(key="map_find").value == ("incidents", "PKIR-A02")
     assert _map_told_selected(fake_folium) == "true"
     at.button(key="map_record_close").click().run()
     assert at.selectbox(key="map_find").value is None

@@ -59,8 +59,8 @@ def test_openings_and_power_line():
 def test_record_selector_shows_an_unlocated_market():
     at = start()
     box = at.selectbox(key="markets_record")
-    # options are shown formatted; the value is the index into the list of sites
-    box.set_value(next(i for i, label in enumerate(box.options) if label.startswith("M4 ")))
+    # options are shown formatted; the value is the site's (layer id, feature id)
+    box.select_index(next(i for i, label in enumerate(box.options) if label.startswith("M4 ")))
     at.run()
     assert not at.exception
     html = " ".join(m.value for m in at.get("html"))

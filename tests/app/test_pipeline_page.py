@@ -142,7 +142,7 @@ def test_clicking_a_segment_on_the_map_shows_its_record(fake_folium):
     at.run()
     assert not at.exception
     assert 'data-id="P3"' in records(at)
-    assert at.selectbox(key="pipeline_record").value == 2
+    assert at.selectbox(key="pipeline_record").value == ("pipeline", "P3")
     # the choice holds on the next run (the map reports each click once)
     at.number_input(key="penalty_rate_musd").set_value(2.0).run()
     assert 'data-id="P3"' in records(at)
@@ -150,6 +150,6 @@ def test_clicking_a_segment_on_the_map_shows_its_record(fake_folium):
 
 def test_choosing_a_segment_in_the_list_shows_its_record():
     at = start()
-    at.selectbox(key="pipeline_record").set_value(0).run()
+    at.selectbox(key="pipeline_record").select_index(0).run()
     html = records(at)
     assert 'data-id="P1"' in html and "https://en.trend.az/" in html
