@@ -53,7 +53,7 @@ DATE_FROM, DATE_TO = date(2015, 1, 1), date(2024, 12, 31)
 BOX = (60.0, 26.0, 64.0, 29.0)
 CELL = 0.25
 MAP = ("id", "category", "fatalities_best", "location_precision", "lon", "lat")
-PAGE = (  # what the explorer's table shows of a row (geo.incident_stats.TABLE_COLUMNS come from these)
+PAGE = (  # what the explorer's table shows of a row (views.incident_table.TABLE_COLUMNS come from these)
     "id",
     "date_start",
     "date_end",

@@ -1,8 +1,9 @@
-"""Figures behind the incidents explorer: headline counts, the monthly timeline, the table rows.
+"""Statistics of incidents: the explorer's headline figures, the monthly timeline, grades and
+countries, each record's track and its distance to the border.
 
-The pages build them from what the store answered (headline_of, monthly_of: its aggregates;
-table_rows: one page of rows); headline and monthly compute the same from a frame of incidents
-(the published figure's brief and an import's summary, from the frame they hold).
+headline and monthly compute from a frame of incidents (the published figure's brief, an import's
+summary); headline_of, monthly_of and by_grade shape the store's aggregates into the same figures.
+The explorer's table (its rows, orders and paging) is a view: views/incident_table.py.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ import pandas as pd
 
 from geo.analysis import distance_to_border_km
 from geo.chronology import track_for_category
-from geo.countries import NAMES
-from geo.grades import grade_of
-from geo.records import safe_url
 from geo.schema import GRADE_NAMES, LOCATION_PRECISION, UNGRADED
 
 # Fatality columns by side, in the order they are shown.
@@ -25,22 +23,6 @@ SIDES = {
     "militants": "fatalities_militants",
     "civilians": "fatalities_civilians",
 }
-TABLE_COLUMNS = (
-    "id",
-    "date",
-    "title",
-    "category",
-    "place",
-    "province",
-    "country",
-    "fatalities",
-    "location_precision",
-    "date_precision",
-    "precision",
-    "source",
-    "outlets",
-    "grade",
-)
 
 
 @dataclass(frozen=True)
@@ -78,7 +60,7 @@ def _int_sum(series: pd.Series) -> int:
     return int(series.fillna(0).sum()) if len(series) else 0
 
 
-def _column(gdf: pd.DataFrame, name: str) -> pd.Series:
+def int_column(gdf: pd.DataFrame, name: str) -> pd.Series:
     """A numeric column, or zeros/NA when an imported file lacks it."""
     if name in gdf.columns:
         return gdf[name].astype("Int64")
@@ -95,15 +77,15 @@ def track_of(gdf: pd.DataFrame) -> pd.Series:
 
 def headline(gdf: gpd.GeoDataFrame) -> Headline:
     """Counts for the figures at the top of the explorer."""
-    best = _column(gdf, "fatalities_best")
-    sides = {label: _int_sum(_column(gdf, col)) for label, col in SIDES.items()}
+    best = int_column(gdf, "fatalities_best")
+    sides = {label: _int_sum(int_column(gdf, col)) for label, col in SIDES.items()}
     split = sum(
-        (_column(gdf, col).fillna(0) for col in SIDES.values()), start=pd.Series(0, index=gdf.index, dtype="Int64")
+        (int_column(gdf, col).fillna(0) for col in SIDES.values()), start=pd.Series(0, index=gdf.index, dtype="Int64")
     )
     unattributed = _int_sum((best - split).clip(lower=0))
     countries = []
     for country, rows in gdf.groupby(gdf["country"].fillna("unknown"), sort=True):
-        countries.append(CountryFigures(str(country), len(rows), _int_sum(_column(rows, "fatalities_best"))))
+        countries.append(CountryFigures(str(country), len(rows), _int_sum(int_column(rows, "fatalities_best"))))
     countries.sort(key=lambda c: (-c.events, c.country))
     precision = gdf["location_precision"].fillna("unlocated")
     return Headline(
@@ -171,7 +153,7 @@ def monthly(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         {
             "month": gdf["date_start"].dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"),
             "country": gdf["country"].fillna("unknown"),
-            "fatalities": _column(gdf, "fatalities_best").fillna(0).astype("int64"),
+            "fatalities": int_column(gdf, "fatalities_best").fillna(0).astype("int64"),
         }
     )
     out = (
@@ -180,81 +162,6 @@ def monthly(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         .reset_index()
     )
     return out[columns].astype({"events": "int64", "fatalities": "int64"})
-
-
-def _sources(value) -> list[dict]:
-    return [s for s in value if isinstance(s, dict)] if isinstance(value, (list, tuple)) else []
-
-
-def first_source_url(sources) -> str | None:
-    """The first http(s) URL among an incident's sources, or None."""
-    for src in _sources(sources):
-        url = safe_url(src.get("url"))
-        if url:
-            return url
-    return None
-
-
-def outlets(sources) -> str:
-    """Outlet names of a record's sources, in order, without repeats, '; '-joined."""
-    names = [str(s.get("outlet") or "").strip() for s in _sources(sources)]
-    return "; ".join(dict.fromkeys(n for n in names if n))
-
-
-def table_rows(gdf: gpd.GeoDataFrame, ordered: bool = False) -> pd.DataFrame:
-    """One row per record for the explorer's table, keeping the input's index: newest first, or in
-    the input's order when ordered is True (a page already sorted by table_order). Countries are
-    named ('Pakistan + Iran'), not coded."""
-    rows = pd.DataFrame(
-        {
-            "id": gdf["id"].astype(str),
-            "date": gdf["date_start"].astype("datetime64[ns]"),
-            "title": gdf["title"],
-            "category": gdf["category"],
-            "place": gdf["place"] if "place" in gdf.columns else None,
-            "province": gdf["admin1"] if "admin1" in gdf.columns else None,
-            "country": gdf["country"].map(lambda v: country_label(v, NAMES) if isinstance(v, str) else v),
-            "fatalities": _column(gdf, "fatalities_best"),
-            "location_precision": gdf["location_precision"],
-            "date_precision": gdf["date_precision"] if "date_precision" in gdf.columns else None,
-            "source": gdf["sources"].map(first_source_url),
-            "outlets": gdf["sources"].map(outlets),
-            "grade": gdf["grade"].map(grade_of) if "grade" in gdf.columns else UNGRADED,
-        },
-        index=gdf.index,
-    )
-    rows["precision"] = (
-        rows["location_precision"].fillna("–").astype(str) + " / " + rows["date_precision"].fillna("–").astype(str)
-    )
-    if not ordered:
-        rows = rows.sort_values(["date", "id"], ascending=[False, True], kind="stable")
-    return rows[list(TABLE_COLUMNS)]
-
-
-# How the explorer's table can be ordered: the store's (column, descending) pairs (ties: id ascending).
-TABLE_ORDERS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "newest": (("date_start", True),),
-    "oldest": (("date_start", False),),
-    "deadliest": (("fatalities_best", True), ("date_start", True)),
-    "title": (("title", False),),
-}
-# what table_rows reads, and the point for the distance columns
-TABLE_SOURCE_COLUMNS = (
-    "id",
-    "date_start",
-    "title",
-    "category",
-    "place",
-    "admin1",
-    "country",
-    "fatalities_best",
-    "location_precision",
-    "date_precision",
-    "sources",
-    "grade",
-    "lon",
-    "lat",
-)
 
 
 def monthly_of(aggregate: pd.DataFrame) -> pd.DataFrame:
@@ -277,14 +184,6 @@ def country_label(value, country_names: dict[str, str] | None = None) -> str:
     """'PAK;IRN' -> 'Pakistan + Iran' with the names given (codes stay where no name is known)."""
     names = country_names or {}
     return " + ".join(names.get(code, code) for code in str(value).split(";"))
-
-
-PAGE_SIZE = 200  # table rows sent to the browser at a time
-
-
-def page_count(rows: int, size: int = PAGE_SIZE) -> int:
-    """Pages needed for rows table rows (at least one, possibly empty)."""
-    return max(1, -(-rows // size))
 
 
 def by_grade(counts: pd.DataFrame) -> list[tuple[str, int]]:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo import chronology, incident_stats
+from geo import chronology
 from geo.filters import IncidentFilter
 from ui import cached_charts, duplicates, queries
 from ui.filters import current_filter, explain_empty
@@ -17,6 +17,8 @@ from ui.safe_text import md_escape, safe
 from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import grid_pair, pager
+from views.chronology import MARK_LIMIT, PeriodView, density_of, opening_years, quotas
+from views.incident_table import page_count
 
 ensure_app_shell()
 
@@ -28,7 +30,6 @@ TABLE_PAGE_KEY = "chronology_table_page"  # back to page 1 when the filter chang
 TABLE_OPEN_KEY = "chronology_table_open"  # the table's expander: open or not
 PERIOD_KEY = "chronology_years"  # the years the chart shows
 PERIOD_OF = "_chronology_years_of"  # the span of years the period's choices were made for
-MARK_LIMIT = chronology.MARK_LIMIT
 
 
 def _from_chart() -> None:
@@ -45,7 +46,7 @@ def _label(ev: pd.DataFrame) -> dict[str, str]:
 
 def _event_table(q, matching: int, f: IncidentFilter) -> None:
     """The events of filter f as a paged table, wide and phone versions (page 1 again when f changes)."""
-    if incident_stats.page_count(matching) <= 1:
+    if page_count(matching) <= 1:
         ev = _events(q)
     else:  # one page of rows at a time: a browser grid of 100,000 rows takes seconds to arrive
         paging = pager(matching, TABLE_PAGE_KEY, f)
@@ -85,7 +86,7 @@ def _period(span: tuple[int, int] | None) -> tuple[int, int] | None:
         return span
     if st.session_state.get(PERIOD_OF) != span or PERIOD_KEY not in st.session_state:  # other data or filters
         st.session_state[PERIOD_OF] = span
-        st.session_state[PERIOD_KEY] = chronology.opening_years(span)
+        st.session_state[PERIOD_KEY] = opening_years(span)
     first, last = st.slider(
         "Years shown on the chart",
         min_value=span[0],
@@ -103,22 +104,22 @@ def _events(q) -> pd.DataFrame:
     return chronology.events(queries.rows(asked))
 
 
-def _period_view(f: IncidentFilter, years: tuple[int, int] | None, matching: int) -> chronology.PeriodView:
+def _period_view(f: IncidentFilter, years: tuple[int, int] | None, matching: int) -> PeriodView:
     """The events the chart draws for the period: all of them, or each track's quota
-    (chronology.quotas) spread evenly through the period, each asked of the store as such."""
+    (quotas) spread evenly through the period, each asked of the store as such."""
     period = queries.query(chronology.period_filter(f, years))
     sizes = queries.aggregate(period, "track")
     sizes = {str(t): int(n) for t, n in zip(sizes["track"], sizes["incidents"], strict=True)}
     in_period = sum(sizes.values())
-    density = chronology.density_of(queries.aggregate(period, ("month", "category")))
-    share = chronology.quotas(sizes, MARK_LIMIT)
+    density = density_of(queries.aggregate(period, ("month", "category")))
+    share = quotas(sizes, MARK_LIMIT)
     whole = tuple(t for t, n in share.items() if n >= sizes[t])
     parts = [_events(replace(period, tracks=whole))] if whole else []
     parts += [_events(replace(period, tracks=(t,), sample=n)) for t, n in share.items() if t not in whole and n]
     drawn = pd.concat(parts, ignore_index=True) if parts else _events(replace(period, tracks=()))
     drawn = drawn.sort_values(["date_start", "id"], kind="stable", ignore_index=True)
     left_out = {t: sizes[t] - n for t, n in share.items() if n < sizes[t]}
-    return chronology.PeriodView(drawn, left_out, density, years, in_period, matching)
+    return PeriodView(drawn, left_out, density, years, in_period, matching)
 
 
 st.title("Chronology")

@@ -18,6 +18,7 @@ from ui.safe_text import md_escape, safe
 from ui.selection import page_selection
 from ui.shell import ensure_app_shell
 from ui.tables import grid_pair, pager, picked_row, place_label, shorten
+from views import incident_table
 
 ensure_app_shell()
 
@@ -147,13 +148,13 @@ paging = pager(h.events, PAGE_KEY, (f, sort), where=page_col)
 shown_page = queries.frame(
     replace(
         matching,
-        columns=incident_stats.TABLE_SOURCE_COLUMNS,
-        order=incident_stats.TABLE_ORDERS[sort],
+        columns=incident_table.TABLE_SOURCE_COLUMNS,
+        order=incident_table.TABLE_ORDERS[sort],
         limit=paging.size,
         offset=paging.offset,
     )
 )
-rows = incident_stats.table_rows(shown_page, ordered=True).reset_index(drop=True)
+rows = incident_table.table_rows(shown_page, ordered=True).reset_index(drop=True)
 # a cell shows about four wrapped lines: longer texts end in "…" instead of being cut off unmarked;
 # place and province share a column, so every column keeps its width on a 1280 px screen
 cells = rows.assign(

@@ -8,7 +8,7 @@ from ui import data
 from ui.assets import ensure_assets
 from ui.map_panel import show_map
 from ui.record_panel import record_panel
-from ui.safe_text import md_escape, md_link
+from ui.safe_text import md_escape, md_link, safe
 from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
@@ -65,15 +65,8 @@ def _site_rows(frame, table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFr
 if markets is not None:
     summary = infrastructure.market_summary(markets)
     by_status = summary["by_status"]
-    st.markdown(
-        f"The April 2021 memorandum plans **{summary['total']} joint border markets** in two phases. "
-        f"{by_status.get('operating', 0)} operating, {by_status.get('partly operating', 0)} partly operating, "
-        f"{by_status.get('planned', 0)} planned. "
-        f"**{summary['unlocated']} of the {summary['total']} "
-        f"({md_escape(', '.join(summary['unlocated_ids']))}) are not "
-        "named in any source found, so they are listed below but not mapped** — no location has been "
-        "invented for them."
-    )
+    lead = infrastructure.market_lead(summary)
+    st.markdown(safe(lead.template, *lead.values))
     cols = st.columns(4)
     cols[0].metric("Markets planned", summary["total"])
     cols[1].metric("Operating (fully or partly)", by_status.get("operating", 0) + by_status.get("partly operating", 0))

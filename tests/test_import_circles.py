@@ -85,3 +85,17 @@ def test_no_import_circle_in_geo_ui_and_views():
     graph = _graph(_modules())
     assert "geo.store.base" in graph and graph["ui.queries"]  # the scan sees the project
     assert cycles(graph) == []
+
+
+def test_imports_run_one_way_between_folders():
+    """geo imports neither views nor ui, views never ui: a view-model moved to views/ (issue 26) is
+    not reached back into from geo, and views stay testable without Streamlit's edge."""
+    graph = _graph(_modules())
+    upward = {"geo": ("views", "ui"), "views": ("ui",)}
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if target.split(".")[0] in upward.get(module.split(".")[0], ())
+    )
+    assert wrong == []

@@ -1,7 +1,6 @@
-"""Headline figures, the monthly timeline and the table rows of the incidents explorer (geo.incident_stats)."""
+"""Headline figures and the monthly timeline of the incidents explorer (geo.incident_stats; its table:
+tests/test_incident_table.py)."""
 
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,7 +10,6 @@ from shapely.geometry import LineString, Point
 
 from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
-from geo.incidents.codec import incident_frame
 from geo.loading import load_file
 from geo.records import record_of
 from geo.schema import INCIDENTS
@@ -102,43 +100,6 @@ def test_monthly_follows_the_filter_and_handles_empty(small):
     assert empty.empty and list(empty.columns) == ["month", "country", "events", "fatalities"]
 
 
-def test_table_rows_newest_first_with_links_and_outlets(small):
-    rows = incident_stats.table_rows(small)
-    assert list(rows.columns) == list(incident_stats.TABLE_COLUMNS)
-    assert list(rows["id"]) == ["E-04", "E-05", "E-06", "E-03", "E-02", "E-01"]
-    first = rows.set_index("id").loc["E-01"]
-    assert first["source"] == "https://one.example/a1"
-    assert first["outlets"] == "Outlet One; Outlet Two"
-    assert first["province"] == "Balochistan" and first["fatalities"] == 5
-    assert pd.isna(rows.set_index("id").loc["E-03", "fatalities"])
-
-
-def test_table_links_only_http():
-    gdf = gpd.GeoDataFrame(
-        {
-            "id": ["x"],
-            "title": ["t"],
-            "category": ["attack"],
-            "country": ["PAK"],
-            "date_start": pd.to_datetime(["2024-01-01"]),
-            "location_precision": ["town"],
-            "sources": [
-                [
-                    {"outlet": "Evil", "url": "javascript:alert(1)"},
-                    {"outlet": "Evil", "url": "data:x"},
-                    {"outlet": "Good", "url": "https://good.example/"},
-                ]
-            ],
-        },
-        geometry=[Point(61, 27)],
-        crs="EPSG:4326",
-    )
-    row = incident_stats.table_rows(gdf).iloc[0]
-    assert row["source"] == "https://good.example/"
-    assert row["outlets"] == "Evil; Good"
-    assert incident_stats.first_source_url([{"url": "javascript:alert(1)"}]) is None
-
-
 def test_record_of_and_border_distance(small):
     rec = record_of(small, "E-05")
     assert rec["title"] == "Strike near Panjgur" and rec["geometry"].equals(Point(64.1, 26.9))
@@ -168,12 +129,6 @@ def test_timeline_chart_stacks_by_country_and_names_them(small):
     assert incident_stats.country_label("PAK;AFG", {"PAK": "Pakistan"}) == "Pakistan + AFG"
 
 
-def test_filter_then_headline_matches_table(small):
-    f = IncidentFilter(date_from=date(2024, 1, 1), keyword="strike")
-    kept = apply_filter(small, f)
-    assert incident_stats.headline(kept).events == len(incident_stats.table_rows(kept)) == 1
-
-
 @pytest.mark.parametrize("f", [IncidentFilter(), IncidentFilter(countries=("IRN",)), IncidentFilter(min_fatalities=99)])
 def test_the_explorer_figures_from_a_stores_answers_equal_those_from_the_rows(small, f):
     """headline_of and monthly_of, fed the store's summary and aggregates, say what headline and
@@ -187,37 +142,6 @@ def test_the_explorer_figures_from_a_stores_answers_equal_those_from_the_rows(sm
     assert h == incident_stats.headline(expected)
     months = incident_stats.monthly_of(answers.aggregate(q, ("month", "country_value")))
     pd.testing.assert_frame_equal(months, incident_stats.monthly(expected), check_dtype=False)
-
-
-@pytest.mark.parametrize("sort", list(incident_stats.TABLE_ORDERS))
-def test_pages_of_the_table_hold_every_row_once_in_the_chosen_order(small, sort):
-    answers = ReferenceQueries({"small": small})
-    asked = IncidentQuery(
-        ("small",), columns=incident_stats.TABLE_SOURCE_COLUMNS, order=incident_stats.TABLE_ORDERS[sort]
-    )
-    pages = [
-        incident_stats.table_rows(incident_frame(answers.rows(replace(asked, limit=2, offset=k))), ordered=True)
-        for k in range(0, len(small), 2)
-    ]
-    joined = pd.concat(pages, ignore_index=True)
-    assert sorted(joined["id"]) == sorted(small["id"].astype(str))
-    everything = incident_stats.table_rows(small).reset_index(drop=True)
-    pd.testing.assert_frame_equal(
-        joined.sort_values("id", ignore_index=True), everything.sort_values("id", ignore_index=True)
-    )
-    first = joined.iloc[0]
-    if sort == "newest":
-        assert first["date"] == small["date_start"].max()
-    elif sort == "oldest":
-        assert first["date"] == small["date_start"].min()
-    elif sort == "deadliest":
-        assert first["fatalities"] == small["fatalities_best"].max()
-    else:
-        assert joined["title"].str.lower().is_monotonic_increasing
-
-
-def test_page_count_is_at_least_one():
-    assert [incident_stats.page_count(n, 200) for n in (0, 1, 200, 201, 100_000)] == [1, 1, 1, 2, 500]
 
 
 def test_the_headline_counts_each_grade_strongest_first():

@@ -6,6 +6,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point
 
+from ui.safe_text import safe
 from views import infrastructure
 
 # `layers` (every shipped layer, loaded once) comes from tests/conftest.py
@@ -131,3 +132,53 @@ def test_towns_near_an_empty_result_has_columns():
         {"id": ["t"], "name": ["far"], "country": ["X"]}, geometry=[Point(70, 35)], crs="EPSG:4326"
     )
     assert list(infrastructure.towns_near_route(route, towns).columns) == ["id", "name", "country", "distance_km"]
+
+
+def _lead_text(summary: dict) -> str:
+    lead = infrastructure.market_lead(summary)
+    return safe(lead.template, *lead.values)
+
+
+def test_the_markets_lead_states_the_shipped_counts(layers):
+    assert _lead_text(infrastructure.market_summary(layers["markets"])) == (
+        "The April 2021 memorandum plans **6 joint border markets** in two phases. 1 operating, "
+        r"1 partly operating, 4 planned. **3 of the 6 (M4\, M5\, M6) are not named in any source found, so they "
+        "are listed below but not mapped** — no location has been invented for them."
+    )
+
+
+def test_the_markets_lead_names_the_memorandum_the_data_records_with_its_sources(layers):
+    """The memorandum the lead speaks of is the shipped agreement of April 2021, cited by the same sources."""
+    incidents = layers["incidents"].set_index("id")
+    signed = incidents.loc["PKIR-A09"]
+    assert "MoU on six joint border markets" in signed["title"]
+    assert (signed["date_start"].year, signed["date_start"].month) == (2021, 4)
+    assert tuple(s["url"] for s in signed["sources"]) == infrastructure.MEMORANDUM_SOURCES
+    assert infrastructure.market_lead(infrastructure.market_summary(layers["markets"])).sources == (
+        infrastructure.MEMORANDUM_SOURCES
+    )
+    markets = layers["markets"].set_index("id")
+    assert {s["url"] for s in markets.loc["M5", "sources"]} == set(infrastructure.MEMORANDUM_SOURCES)
+
+
+def test_the_markets_lead_counts_say_what_the_data_holds():
+    one = {"total": 4, "by_status": {"planned": 3, "closed": 1}, "unlocated": 1, "unlocated_ids": ["M4"]}
+    text = _lead_text({**one, "by_phase": {1: 4}})
+    assert (
+        "plans **4 joint border markets** in one phase. 0 operating, 0 partly operating, 3 planned, 1 closed." in text
+    )
+    assert "**1 of the 4 (M4) is not named in any source found, so it is listed below but not mapped**" in text
+    assert text.endswith("no location has been invented for it.")
+    mapped = _lead_text({**one, "by_phase": {1: 2, 2: 1, 3: 1}, "unlocated": 0, "unlocated_ids": []})
+    assert mapped.endswith("in three phases. 0 operating, 0 partly operating, 3 planned, 1 closed.")
+    assert "not named" not in mapped and "()" not in mapped
+
+
+def test_the_markets_lead_keeps_data_text_out_of_its_markdown():
+    hostile = "[x](https://evil.example/) **y**"
+    summary = {"total": 1, "by_status": {hostile: 1}, "unlocated": 1, "unlocated_ids": [hostile], "by_phase": {1: 1}}
+    lead = infrastructure.market_lead(summary)
+    assert "evil" not in lead.template and lead.values == (hostile, hostile)
+    text = safe(lead.template, *lead.values)
+    assert "](" not in text and r"\[x\]\(https\:" in text
+    assert "plans **1 joint border market** in one phase." in text

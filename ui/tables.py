@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo.incident_stats import PAGE_SIZE, page_count
 from ui.sidebar import NARROW_SCREENS_CSS
+from views.incident_table import PAGE_SIZE, page_count
 
 
 def stacked_markdown(frame: pd.DataFrame, title: list[str]) -> str:

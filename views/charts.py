@@ -1,7 +1,7 @@
 """Altair charts of the incidents: the explorer's monthly bars and the chronology's event rows.
 
 Both carry an overview strip under the detail view whose brush ("zoom") sets the period shown.
-The explorer's opens a long period on its last five years (geo.chronology.default_window) and its
+The explorer's opens a long period on its last five years (views.chronology.default_window) and its
 bars keep only the months brushed, so the y scales follow them; the chronology page chooses its
 years itself (a slider) and draws only their events, so its brush zooms within them.
 """
@@ -11,10 +11,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from geo.chronology import TRACK_ORDER, default_window, monthly_density
+from geo.chronology import TRACK_ORDER
 from geo.grades import grade_of
 from geo.incident_stats import country_label
 from geo.schema import CATEGORY, GRADE, GRADES, OTHER_CATEGORY
+from views.chronology import default_window, monthly_density
 
 MEASURE_TITLES = {"events": "Events per month", "fatalities": "Fatalities per month"}
 # Below this width (a phone) legends wrap into two columns and labels are shorter, so the plot keeps
@@ -161,7 +162,7 @@ def chronology_chart(
     (its dates are in the tooltip). Clicking a point selects it through the point selection
     named selection_name (field "id"). One mark per view: Streamlit stretches a concatenated
     chart to the page only when no view is layered. The strip draws monthly counts per category
-    (density: geo.chronology.monthly_density of every event, also those thinned out of ev;
+    (density: views.chronology.monthly_density of every event, also those thinned out of ev;
     by default those of ev), so its size does not grow with the events.
     """
     data = ev[CHART_COLUMNS].assign(

@@ -30,10 +30,11 @@ from pyproj import Geod
 
 from geo.catalog import LAYERS, by_z, frame_layer, incident_layer, legend_layers
 from geo.features import has_point
-from geo.incident_stats import first_source_url, headline, monthly, outlets
+from geo.incident_stats import headline, monthly
 from geo.provenance import citation, project_version
 from geo.schema import CATEGORIES
 from views.figure_fonts import font_rc, text_family
+from views.incident_table import first_source_url, outlets
 from views.map.styles import LEVEL_TEXT, category_colour, fatality_radius, precision_level
 
 FORMATS = ("png", "svg", "pdf")

@@ -1,4 +1,5 @@
-"""Tables behind the pipeline and the markets-and-crossings pages: segments, sites, openings.
+"""Tables behind the pipeline and the markets-and-crossings pages: segments, sites, openings,
+and the markets page's opening sentence with the counts it states (market_lead).
 
 Pure pandas/geopandas; the pages only render what these return.
 """
@@ -6,6 +7,7 @@ Pure pandas/geopandas; the pages only render what these return.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +17,19 @@ from geo.analysis import distance_to_line_km, length_km, pct_diff
 from geo.records import present
 
 UNLOCATED_TEXT = "not mapped: the sources found do not locate this site"
+
+# The memorandum of understanding on six joint border markets, signed in Tehran on 21 April 2021: the
+# incidents layer's PKIR-A09 ("MoU on six joint border markets signed"; the day from dailythebusiness.com,
+# the others say April 2021), whose sources these are; the markets layer's M5 and M6 cite the same.
+MEMORANDUM = "The April 2021 memorandum"
+MEMORANDUM_SOURCES = (
+    "https://dailythebusiness.com/pakistan-iran-open-border-market-power-transmission-line/",
+    "https://www.brecorder.com/news/40096901/three-border-markets-to-be-established-on-pak-iran-border-dawood",
+    "https://news-avail.com/?p=3571",
+)
+# the statuses the markets page always counts, in this order (others follow, where there are any)
+MARKET_STATUSES = ("operating", "partly operating", "planned")
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def _sources_text(sources) -> str:
@@ -182,3 +197,39 @@ def openings(markets: gpd.GeoDataFrame, crossings: gpd.GeoDataFrame) -> pd.DataF
             )
     frame = pd.DataFrame(rows, columns=["date", "date_precision", "type", "id", "name", "status", "note"])
     return frame.sort_values(["date", "id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Editorial text with the data it speaks of: Markdown whose "{}" stand for data text (template,
+    ours), that text (values: escape each, as ui.safe_text.safe(template, *values) does) and the
+    sources of what it claims (URLs)."""
+
+    template: str
+    values: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+def _count_words(n: int, one: str, many: str) -> str:
+    """'two phases', 'one phase', '12 phases'."""
+    return f"{_NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else n} {one if n == 1 else many}"
+
+
+def market_lead(summary: dict) -> Prose:
+    """The markets page's first sentences, from market_summary: how many markets the memorandum
+    plans and in how many phases, how many by status, and which are not mapped and why."""
+    total, by_status, n = summary["total"], summary["by_status"], summary["unlocated"]
+    others = [status for status in by_status if status not in MARKET_STATUSES]  # data text: a value
+    counts = [f"{by_status.get(status, 0)} {status}" for status in MARKET_STATUSES]
+    counts += [f"{by_status[status]} {{}}" for status in others]
+    phases = _count_words(len(summary["by_phase"]), "phase", "phases")
+    markets = f"{total} joint border market{'' if total == 1 else 's'}"
+    text = f"{MEMORANDUM} plans **{markets}** in {phases}. {', '.join(counts)}."
+    if not n:
+        return Prose(text, tuple(others), MEMORANDUM_SOURCES)
+    it, are = ("it", "is") if n == 1 else ("they", "are")
+    text += (
+        f" **{n} of the {total} ({{}}) {are} not named in any source found, so {it} {are} listed below but not "
+        f"mapped** — no location has been invented for {'it' if n == 1 else 'them'}."
+    )
+    return Prose(text, (*others, ", ".join(summary["unlocated_ids"])), MEMORANDUM_SOURCES)

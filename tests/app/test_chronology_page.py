@@ -10,11 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
-from geo.incident_stats import PAGE_SIZE
 from geo.loading import load_layer
 from tests.app_helpers import ROOT, built_once_per_filter, open_page
 from ui.data import Loaded
 from views import charts
+from views.chronology import MARK_LIMIT
+from views.incident_table import PAGE_SIZE
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/chronology.py"
@@ -180,8 +181,7 @@ def test_with_real_data_the_chart_draws_every_event_of_the_years_shown_and_says_
     assert any(f"Showing all {len(period):,} events in 2020–2024" in i.value.replace("\\", "") for i in at.info)
     at.slider(key="chronology_years").set_value((1989, 2024)).run()
     assert not at.exception
-    assert len(chart_ids(at)) == chronology.MARK_LIMIT
+    assert len(chart_ids(at)) == MARK_LIMIT
     assert any(
-        f"Showing {chronology.MARK_LIMIT:,} of {len(ev):,} events in 1989–2024" in w.value.replace("\\", "")
-        for w in at.warning
+        f"Showing {MARK_LIMIT:,} of {len(ev):,} events in 1989–2024" in w.value.replace("\\", "") for w in at.warning
     )

@@ -19,7 +19,7 @@ from geo.loading import load_layer
 from geo.near import distance_km
 from tests.app_helpers import ROOT, built_once_per_filter, open_page
 from ui.data import Loaded
-from views import charts
+from views import charts, incident_table
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/incidents.py"
@@ -240,19 +240,19 @@ def start_with(gdf) -> AppTest:
 
 def test_the_grid_holds_one_page_and_the_next_page_shows_the_next_rows(many):
     at = start_with(many)
-    newest = incident_stats.table_rows(many)["id"].tolist()
-    assert len(newest) == 255 > incident_stats.PAGE_SIZE
-    assert table(at)["id"].tolist() == newest[: incident_stats.PAGE_SIZE]
+    newest = incident_table.table_rows(many)["id"].tolist()
+    assert len(newest) == 255 > incident_table.PAGE_SIZE
+    assert table(at)["id"].tolist() == newest[: incident_table.PAGE_SIZE]
     assert any(c.value == "Rows 1–200 of 255" for c in at.caption)
     at.number_input(key="explorer_page").increment().run()
     assert not at.exception
-    assert table(at)["id"].tolist() == newest[incident_stats.PAGE_SIZE :]
+    assert table(at)["id"].tolist() == newest[incident_table.PAGE_SIZE :]
     assert any(c.value == "Rows 201–255 of 255" for c in at.caption)
     # another order starts again on page 1
     at.selectbox(key="explorer_sort").set_value("deadliest").run()
     assert at.number_input(key="explorer_page").value == 1
     rows = table(at)
-    assert len(rows) == incident_stats.PAGE_SIZE
+    assert len(rows) == incident_table.PAGE_SIZE
     assert rows["fatalities"].iloc[0] == many["fatalities_best"].max()
     assert rows["fatalities"].fillna(-1).is_monotonic_decreasing
 
@@ -260,7 +260,7 @@ def test_the_grid_holds_one_page_and_the_next_page_shows_the_next_rows(many):
 def test_selecting_a_row_on_page_two_opens_that_record(many):
     at = start_with(many)
     at.number_input(key="explorer_page").set_value(2).run()
-    wanted = incident_stats.table_rows(many)["id"].iloc[incident_stats.PAGE_SIZE + 3]
+    wanted = incident_table.table_rows(many)["id"].iloc[incident_table.PAGE_SIZE + 3]
     assert wanted not in table(at)["id"].iloc[:3].tolist()
     _select(at, wanted)
     assert _record_ids(at) == [wanted]

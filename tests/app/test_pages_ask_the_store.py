@@ -12,8 +12,6 @@ import pytest
 import streamlit as st
 
 from bench.bench_million import million
-from geo.chronology import MARK_LIMIT
-from geo.incident_stats import PAGE_SIZE
 from geo.incidents.schema import POINT
 from geo.loading import load_layer
 from geo.store import DATABASE_ENV, open_store
@@ -23,6 +21,8 @@ from geo.store.query import MAP_COLUMNS
 from geo.store.workspace import WORKSPACE_ENV
 from tests.app_helpers import PAGES, open_page
 from ui.queries import TIP_COLUMNS
+from views.chronology import MARK_LIMIT
+from views.incident_table import PAGE_SIZE
 
 N = 200_000
 NAME = "two hundred thousand"
