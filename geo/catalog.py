@@ -82,6 +82,12 @@ class Layer:
         return self.drawing.symbol == "incident"
 
 
+NATURAL_EARTH_CREDIT = "Boundaries: Natural Earth 1:10m (public domain)"
+DISTRICTS_CREDIT = (  # both sources of the districts layer (geo/data/README.md)
+    "Counties: © OpenStreetMap contributors, ODbL 1.0; Balochistan's districts: Boundaries: geoBoundaries (ODbL), "
+    "rebuilt to 2023 census districts; Source: Pakistan Bureau of Statistics, Census 2023"
+)
+
 LAYERS: dict[str, Layer] = {
     layer.id: layer
     for layer in (
@@ -93,9 +99,7 @@ LAYERS: dict[str, Layer] = {
             "polygon",
             "Pakistan, Iran and Afghanistan (Natural Earth 1:10m)",
             {"color": "#6b6b6b", "weight": 1, "fill_color": "#f4f1ea", "fill_opacity": 0.6},
-            drawing=Drawing(
-                tooltip="country", interactive=False, land=True, attribution="Boundaries: Natural Earth (public domain)"
-            ),
+            drawing=Drawing(tooltip="country", interactive=False, land=True, attribution=NATURAL_EARTH_CREDIT),
             z=1,
             record="country",
         ),
@@ -122,7 +126,12 @@ LAYERS: dict[str, Layer] = {
             "(OpenStreetMap); the units incidents are counted in",
             {"color": "#8c6d46", "weight": 0.8, "fill_color": "#e9d8b4", "fill_opacity": 0.1},
             default_on=False,  # not in LAYER_ORDER: the Trends page draws it, the border map does not
-            drawing=Drawing(tooltip="{province} · {country}", legend="district / county", interactive=False),
+            drawing=Drawing(
+                tooltip="{province} · {country}",
+                legend="district / county",
+                interactive=False,
+                attribution=DISTRICTS_CREDIT,
+            ),
             z=3,
             on_border_map=False,
         ),

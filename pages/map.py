@@ -176,6 +176,7 @@ record_panel(  # over the map's right side (ui/map_page.css), a sheet under it o
     if selected
     else None,
 )
+selection.shown(True)  # the panel speaks of the selection even when the filters hide it or the data lack it
 
 with page_controls():
     st.markdown("**Publish**")

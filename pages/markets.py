@@ -109,9 +109,12 @@ with record_col:
     st.markdown("**Full record of a site**")
     if choices:
         names = {(layer_id, fid): name for layer_id, fid, name in choices}
+        first_visit = SELECTED not in st.session_state
         selection = page_selection(SELECTED)
-        if clicked in names or selection.feature is None:  # the first site until another is picked
-            selection.select(*(clicked if clicked in names else next(iter(names))))
+        if clicked in names:
+            selection.select(*clicked)
+        elif first_visit:  # the page opens on the first site's record
+            selection.select(*next(iter(names)))
         pick_list(
             "Site",
             list(names),

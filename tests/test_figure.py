@@ -12,7 +12,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo.catalog import LAYER_ORDER
+from geo.catalog import DISTRICTS_CREDIT, LAYER_ORDER
 from geo.filters import IncidentFilter, apply_filter
 from views import figure
 from views.figure_fonts import arabic_font_available, font_rc, text_family
@@ -122,7 +122,7 @@ def test_attribution_follows_the_datasets_shown(layers):
     assert f"Source: {figure.ACLED_CREDIT}" in lines
     assert any(line.startswith("UCDP GED 24.1:") and "CC BY 4.0" in line for line in lines)
     assert "My notes: CC0" in lines
-    assert figure.OSM_CREDIT in lines
+    assert DISTRICTS_CREDIT in lines  # the districts layer's own credit, from the catalogue
 
 
 def test_incidents_are_drawn_as_the_map_draws_them(layers):

@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from geo.catalog import DISTRICTS_CREDIT
 from geo.districts import shipped_districts
 from geo.loading import load_layer
 from geo.trends import (
@@ -22,7 +23,7 @@ from geo.trends import (
 )
 from tests.test_trends import answer
 from views.map.build import map_html
-from views.map.trends_map import OSM_CREDIT, change_text, count_legend, trends_map
+from views.map.trends_map import change_text, count_legend, trends_map
 
 LAYERS = {k: load_layer(k)[0] for k in ("countries", "provinces", "border")}
 
@@ -50,7 +51,7 @@ def test_districts_are_coloured_by_class_and_the_chosen_one_is_outlined():
     shown = districts.set_index("id")[["geometry"]].join(table)
     html = map_html(trends_map({**LAYERS, "districts": districts}, shown, selected="IRN.SB.zahedan", standalone=True))
     features, options = _features(html, "districts")
-    assert len(features) == len(districts) and options["attribution"] == OSM_CREDIT
+    assert len(features) == len(districts) and options["attribution"] == DISTRICTS_CREDIT
     by_id = {f["properties"]["id"]: f["properties"] for f in features}
     assert by_id["IRN.SB.zahedan"]["style"]["fillColor"] == CLASS_COLOURS["large increase"]
     assert by_id["IRN.SB.chabahar"]["style"]["fillColor"] == CLASS_COLOURS["stable"]

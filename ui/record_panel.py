@@ -1,12 +1,13 @@
 """The one record panel of every page: pick -> look up -> show -> scroll -> link.
 
-    record_panel(("incidents", picked_id), key="explorer_record", flt=f)
+    record_panel(selection.feature, key="explorer_record", flt=f)
 
-What was picked (a layer id and a feature id: a map click, a table row, a selectbox, a chart
-point) is looked up one way (`look_up`: an incident is asked of the store, any other feature read
-from its shipped layer), shown as escaped HTML (views.records through st.html, never Markdown) in
-a container with the page's key, scrolled into view once per new record, and a located incident
-gets the same "Show on map" link (the map page's URL with ?incident=ID) wherever it is shown.
+What was picked (a layer id and a feature id, the page's ui.selection.Selection: a map click, a
+table row, a list, a chart point, a link) is looked up one way (`look_up`: an incident is asked of
+the store, any other feature read from its shipped layer), shown as escaped HTML (views.records
+through st.html, never Markdown) in a container with the page's key, scrolled into view once per
+new record, and a located incident gets the same "Show on map" link (the map page's URL with
+?incident=ID) wherever it is shown.
 """
 
 from __future__ import annotations
@@ -26,15 +27,13 @@ from geo.values import present
 from ui import data, queries
 from ui.links import map_link
 from ui.page_scripts import forget_scroll, scroll_into_view
+from ui.selection import INCIDENTS, Pick
 from views.records import record_html
 
 RECORD_CSS = Path(__file__).parent / "css" / "record.css"
-INCIDENTS = "incidents"
 NOT_ON_MAP = "This event has no location, so it is not on the map."
 HIDDEN_ON_MAP = "This incident is hidden on the map by the current filters."
 NOT_DRAWN = "This feature has no location and is not drawn on the map."
-
-Pick = tuple[str, str]  # (layer id, feature id)
 
 
 def look_up(layer_id: str, feature_id: str, flt: IncidentFilter | None = None) -> dict | None:

@@ -21,7 +21,7 @@ from ui import visits
 from ui.url_codec import INCIDENT_PARAM
 
 Pick = tuple[str, str]  # (layer id, feature id)
-INCIDENTS = "incidents"
+INCIDENTS = "incidents"  # the incident layer's id: only an incident has a link of its own
 
 
 @dataclass
@@ -52,18 +52,16 @@ class Selection:
 
         An incident the URL named that it no longer names (Back to the plain address) is closed:
         the URL and the open record say the same. Coming back from another page (which clears the
-        address) keeps it open and names it again.
+        address) keeps it open; `shown` names it again.
         """
         value, feature = st.query_params.get(INCIDENT_PARAM), self.feature
+        linked = feature is not None and feature[0] == INCIDENTS and self.link_seen == feature[1]
         if value and value != self.link_seen:
             self.link_seen = value
             self.select(INCIDENTS, value, centre=True)
-        elif not value and feature and feature[0] == INCIDENTS and self.link_seen == feature[1]:
-            if visits.arrived():
-                self._write_link(feature[1])
-            else:
-                self.link_seen = None
-                self.clear()
+        elif not value and linked and not visits.arrived():
+            self.link_seen = None
+            self.clear()
 
     def shown(self, found: bool) -> None:
         """Whether the panel found the selected record: a linked page names only a record it shows
@@ -105,7 +103,8 @@ def pick_list(
     **selectbox,
 ) -> None:
     """A list of features that shows the selection when it is one of them (nothing otherwise) and
-    selects what is chosen in it (centre: and asks the map to centre on it). Two options described
+    selects what is chosen in it (centre: and asks the map to centre on it); emptying it closes the
+    record. Two options described
     alike are told apart by their ids: the list keeps its choice by its text."""
     texts = dict(zip(options, _distinct([describe(p) for p in options], options), strict=True))
     st.session_state[key] = selection.feature if selection.feature in texts else None
@@ -123,7 +122,9 @@ def pick_list(
 
 def _chosen(selection: Selection, key: str, centre: bool) -> None:
     picked = st.session_state.get(key)
-    if picked is not None:
+    if picked is None:
+        selection.clear()  # the list was emptied: the record closes
+    else:
         selection.select(*picked, centre=centre)
 
 

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from pyproj import Geod
 
-from geo.catalog import LAYERS, by_z, frame_layer, incident_layer, legend_layers
+from geo.catalog import LAYERS, NATURAL_EARTH_CREDIT, by_z, frame_layer, incident_layer, legend_layers
 from geo.features import has_point
 from geo.incident_stats import headline, monthly
 from geo.provenance import citation, project_version
@@ -44,11 +44,6 @@ BRIEF_SIZE_IN = (8.27, 11.69)  # A4 portrait
 SEA = "#dce9f2"
 CURATED = "PKIR curated"
 ACLED_CREDIT = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
-NATURAL_EARTH = "Boundaries: Natural Earth 1:10m (public domain)"
-OSM_CREDIT = (  # both sources of the districts layer (geo/data/README.md)
-    "Counties: © OpenStreetMap contributors, ODbL 1.0; Balochistan's districts: Boundaries: geoBoundaries (ODbL), "
-    "rebuilt to 2023 census districts; Source: Pakistan Bureau of Statistics, Census 2023"
-)
 EMPTY_TEXT = "No incidents match these filters"
 _GEOD = Geod(ellps="WGS84")
 _PX = 0.75  # one CSS pixel of the web map in typographic points
@@ -95,13 +90,15 @@ def figure_attributions(
     incidents: pd.DataFrame, layers_shown: Sequence[str], data_date: str | None = None
 ) -> list[str]:
     """The credit every dataset shown requires, one line each: the project's citation, Natural
-    Earth, OpenStreetMap when districts are drawn, ACLED's credit and UCDP's version when their
-    rows are shown, and any other kept dataset's own licence."""
+    Earth (the base every figure draws), each layer shown's own attribution (the catalogue's),
+    ACLED's credit and UCDP's version when their rows are shown, and any other kept dataset's own
+    licence."""
     today = date.today().isoformat()
-    lines = [citation(project_version(), data_date, today)[0]]
-    lines.append(NATURAL_EARTH)
-    if "districts" in layers_shown:
-        lines.append(OSM_CREDIT)
+    lines = [citation(project_version(), data_date, today)[0], NATURAL_EARTH_CREDIT]
+    for layer_id in layers_shown:
+        credit = LAYERS[layer_id].drawing.attribution if layer_id in LAYERS else None
+        if credit and credit not in lines:
+            lines.append(credit)
     datasets = _values(incidents, "dataset")
     licences = {}
     if incidents is not None and {"dataset", "licence"} <= set(incidents.columns):

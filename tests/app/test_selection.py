@@ -119,3 +119,13 @@ def test_only_a_linked_selection_names_its_incident_in_the_address(linked):
     at = AppTest.from_function(_select_x1, kwargs={"linked": linked}).run()
     assert not at.exception
     assert ("incident" in at.query_params) is linked
+
+
+def test_emptying_a_list_closes_the_record_and_markets_open_on_the_first_site():
+    at = open_page("pages/markets.py")
+    box = at.selectbox(key="markets_record")
+    assert box.value == ("markets", "M1") and record_ids(at) == ["M1"]
+    box.set_value(None).run()
+    assert record_ids(at) == [] and at.selectbox(key="markets_record").value is None
+    at.run()  # and it stays closed: the first site is only where the page opens
+    assert record_ids(at) == []

@@ -28,10 +28,6 @@ from views.map.styles import esc
 CONTEXT_LAYERS = ("countries", "provinces", "border")
 HEXAGONS = "hexagons"  # the hexagon layer's id: not a catalogue layer, so a click on one selects nothing
 SELECTED_OUTLINE = "#111111"
-OSM_CREDIT = (  # both sources' ODbL attributions (geo/data/README.md, districts)
-    "Counties: © OpenStreetMap contributors, ODbL · Balochistan: Boundaries: geoBoundaries (ODbL), rebuilt to 2023 "
-    "census districts; Source: Pakistan Bureau of Statistics, Census 2023"
-)
 PAD_DEG = 0.3
 
 
@@ -142,8 +138,8 @@ def trends_map(
             element = FeatureLayer(
                 layer_id,
                 features,
-                title=LAYERS["districts"].title if unit == "districts" else title,
-                attribution=OSM_CREDIT if unit == "districts" else None,
+                title=LAYERS[layer_id].title if layer_id in LAYERS else title,
+                attribution=LAYERS[layer_id].drawing.attribution if layer_id in LAYERS else None,
             )
         elif layers.get(lid) is not None:
             element = feature_layer(lid, layers[lid], "offline")
