@@ -8,7 +8,7 @@ from ui import data
 from ui.assets import ensure_assets
 from ui.map_panel import show_map
 from ui.record_panel import record_panel
-from ui.safe_text import md_escape, md_link, safe
+from ui.safe_text import md_escape, md_link, prose
 from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import table_for_any_screen
@@ -66,7 +66,7 @@ if markets is not None:
     summary = infrastructure.market_summary(markets)
     by_status = summary["by_status"]
     lead = infrastructure.market_lead(summary)
-    st.markdown(safe(lead.template, *lead.values))
+    st.markdown(prose(lead))
     cols = st.columns(4)
     cols[0].metric("Markets planned", summary["total"])
     cols[1].metric("Operating (fully or partly)", by_status.get("operating", 0) + by_status.get("partly operating", 0))

@@ -10,7 +10,7 @@ from ui import data
 from ui.assets import ensure_assets
 from ui.map_panel import show_map
 from ui.record_panel import record_panel
-from ui.safe_text import md_escape, md_link, safe
+from ui.safe_text import md_escape, md_link, prose, safe
 from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from views import infrastructure, penalty_chart
@@ -67,12 +67,7 @@ if pipeline.error:
 route = pipeline.gdf
 
 totals = infrastructure.section_totals(route)
-st.markdown(
-    "Iran built its trunk line from Asaluyeh to Iranshahr (inaugurated 2010) and says its section is "
-    "complete to the border; Pakistan's section has not been laid. The route drawn here is "
-    "**indicative**: straight lines between the places the sources name, not a surveyed alignment, "
-    "so the lengths measured on it come out shorter than those reported."
-)
+st.markdown(prose(infrastructure.pipeline_lead(route)))
 
 layers = {k: data.load(k).gdf for k in page_maps.PIPELINE_LAYERS}
 built = page_maps.pipeline_map(layers, asset_base=ensure_assets())

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point
 
-from ui.safe_text import safe
+from ui.safe_text import prose, safe
 from views import infrastructure
 
 # `layers` (every shipped layer, loaded once) comes from tests/conftest.py
@@ -182,3 +182,34 @@ def test_the_markets_lead_keeps_data_text_out_of_its_markdown():
     text = safe(lead.template, *lead.values)
     assert "](" not in text and r"\[x\]\(https\:" in text
     assert "plans **1 joint border market** in one phase." in text
+
+
+def test_the_pipeline_lead_says_what_the_shipped_segments_hold(layers):
+    route = layers["pipeline"]
+    lead = infrastructure.pipeline_lead(route)
+    assert safe(lead.template, *lead.values).startswith(
+        r"Iran built its trunk line Asaluyeh – Iranshahr \(IGAT\-7\) (inaugurated 2010) and says its section is "
+        "complete to the border; Pakistan's section has not been laid. The route drawn here is **indicative**"
+    )
+    cited = {s["url"] for sources in route["sources"] for s in sources}
+    assert set(lead.sources) == cited and len(lead.sources) == len(cited)  # every segment it speaks of, once
+
+
+def test_the_pipeline_lead_follows_the_segments_status(layers):
+    route = layers["pipeline"].copy()
+    route.loc[route["section"] == "Pakistan", "status"] = ["built", "not built"]
+    route.loc[route["id"] == "P1", "status"] = "not built"
+    text = safe(*(lambda lead: (lead.template, *lead.values))(infrastructure.pipeline_lead(route)))
+    assert text.startswith("Iran says its section is complete; 1 of Pakistan's 2 segments are laid. ")
+    assert "trunk line" not in text
+
+
+def test_prose_escapes_its_data_text_and_names_its_sources_by_site():
+    lead = infrastructure.Prose(
+        "Plans **{}**.", ("[x](https://evil.example/)",), ("https://www.dawn.com/news/1", "javascript:alert(1)")
+    )
+    text = prose(lead)
+    assert text.startswith(r"Plans **\[x\]\(https\:")
+    assert "[www\\.dawn\\.com](<https://www.dawn.com/news/1>)" in text.replace("\u2060", "")
+    assert "javascript" not in text.split("Sources: ")[1].split(",")[0]  # a link is made only of http(s)
+    assert "(<javascript" not in text

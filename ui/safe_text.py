@@ -11,6 +11,7 @@ st.markdown with raw HTML allowed.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from geo.records import safe_url
 
@@ -44,3 +45,11 @@ def md_link(text, url) -> str:
 def safe(template: str, *values) -> str:
     """template.format(*values) with every value escaped by md_escape (the template is trusted)."""
     return template.format(*(md_escape(v) for v in values))
+
+
+def prose(text) -> str:
+    """Sourced prose (views.infrastructure.Prose: our template, its data text, its sources' URLs) as
+    Markdown: the text with its values escaped, then a line naming each source by its site, linked."""
+    body = safe(text.template, *text.values)
+    sites = [md_link(urlsplit(url).hostname or url, url) for url in text.sources]
+    return body + ("  \n:gray[Sources: " + ", ".join(sites) + "]" if sites else "")

@@ -233,3 +233,50 @@ def market_lead(summary: dict) -> Prose:
         f"mapped** — no location has been invented for {'it' if n == 1 else 'them'}."
     )
     return Prose(text, (*others, ", ".join(summary["unlocated_ids"])), MEMORANDUM_SOURCES)
+
+
+INDICATIVE_ROUTE = (  # the project's method (geo/data/README.md, pipeline), not a source's claim
+    "The route drawn here is **indicative**: straight lines between the places the sources name, not a "
+    "surveyed alignment, so the lengths measured on it come out shorter than those reported."
+)
+
+
+def pipeline_lead(route: pd.DataFrame) -> Prose:
+    """The pipeline page's first sentences, from the route's segments: what Iran built and when
+    (its dated "built" segment), that it says the rest is complete ("claimed built"), whether
+    Pakistan's section is laid; then how the route is drawn; with the sources of those segments."""
+    iran = route[route["section"] == "Iran"]
+    pakistan = route[route["section"] == "Pakistan"]
+    built = iran[iran["status"] == "built"]
+    claimed = iran[iran["status"] == "claimed built"]
+    said, values, rows = [], [], []
+    if len(built):
+        first = built.iloc[0]
+        when = pd.Timestamp(first["date"]).year if pd.notna(first["date"]) else None
+        note = first.get("date_note") if isinstance(first.get("date_note"), str) else "built"
+        said.append("Iran built its trunk line {}" + (f" ({{}} {when})" if when else ""))
+        values += [str(first["name"])] + ([note] if when else [])
+        rows.append(built)
+    if len(claimed):
+        said.append("says its section is complete to the border" if said else "Iran says its section is complete")
+        rows.append(claimed)
+    text = " and ".join(said)
+    if len(pakistan):
+        laid = int((pakistan["status"] != "not built").sum())
+        part = (
+            "Pakistan's section has not been laid"
+            if not laid
+            else f"{laid} of Pakistan's {len(pakistan)} segments are laid"
+        )
+        text = f"{text}; {part}" if text else part
+        rows.append(pakistan)
+    urls = [
+        str(source["url"])
+        for frame in rows
+        for sources in frame["sources"]
+        if isinstance(sources, (list, tuple))
+        for source in sources
+        if isinstance(source, dict) and source.get("url")
+    ]
+    lead = f"{text}. {INDICATIVE_ROUTE}" if text else INDICATIVE_ROUTE
+    return Prose(lead, tuple(values), tuple(dict.fromkeys(urls)))
