@@ -12,7 +12,8 @@ import pytest
 
 from geo import settings as configured
 from geo.catalog import DATA_DIR, LAYERS
-from geo.loading import load_layer
+from geo.loading import load_file, load_layer
+from geo.schema import INCIDENTS
 from geo.settings import WORKSPACE_ENV
 
 TEST_DATA = Path(__file__).parent / "data"
@@ -70,3 +71,10 @@ def loaded_layers():
 def layers(loaded_layers):
     """{layer id: GeoDataFrame} for every catalogue layer in geo/data."""
     return {layer_id: gdf for layer_id, (gdf, _) in loaded_layers.items()}
+
+
+@pytest.fixture(scope="module")
+def small():
+    """tests/data/explore/incidents_small.geojson: six invented events of every track (its README)."""
+    gdf, _ = load_file(Path(__file__).parent / "data" / "explore" / "incidents_small.geojson", INCIDENTS)
+    return gdf

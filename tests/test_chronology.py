@@ -1,23 +1,12 @@
 """Chronology: every dated event, on its track, with the filters applied (geo.chronology; what the
 page draws of them: tests/test_chronology_view.py)."""
 
-from pathlib import Path
-
 import pandas as pd
-import pytest
 
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
-from geo.loading import load_file, load_layer
-from geo.schema import INCIDENT_CATEGORIES, INCIDENTS, TRACKS
-
-FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
-
-
-@pytest.fixture(scope="module")
-def small():
-    gdf, _ = load_file(FIXTURE, INCIDENTS)
-    return gdf
+from geo.loading import load_layer
+from geo.schema import INCIDENT_CATEGORIES, TRACKS
 
 
 def test_events_oldest_first_with_track_and_dates(small):

@@ -1,26 +1,16 @@
 """The chronology's view-model (views.chronology): the marks the chart draws of the events of a
 period, thinned evenly, the overview strip's counts, the period a timeline opens on, and the chart."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
-from geo.loading import load_file, load_layer
-from geo.schema import CATEGORY, INCIDENTS
+from geo.loading import load_layer
+from geo.schema import CATEGORY
 from tests.real_data import realistic_incidents
 from views import chronology as view_model
 from views.charts import CANVAS_ABOVE, chronology_chart
-
-FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
-
-
-@pytest.fixture(scope="module")
-def small():
-    gdf, _ = load_file(FIXTURE, INCIDENTS)
-    return gdf
 
 
 def test_timeline_chart_rows_by_track_coloured_by_category_selectable(small):

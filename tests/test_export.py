@@ -18,23 +18,16 @@ import pytest
 
 from geo import export
 from geo.filters import IncidentFilter, apply_filter
-from geo.loading import load_file, read_geojson
+from geo.loading import read_geojson
 from geo.near import distance_km
 from geo.schema import INCIDENTS
 from geo.validation import validate
 
 DATA = Path(__file__).parent / "data"
-FIXTURE = DATA / "explore" / "incidents_small.geojson"
 GOLDEN_CSV = DATA / "golden" / "export_small.csv"
 GOLDEN_GEOJSON = DATA / "golden" / "export_small.geojson"
 # Keeps E-01, E-02, E-03, E-05 and E-06 (which overlaps the range); drops E-04 (22 Jan 2024).
 GOLDEN_FILTER = IncidentFilter(date_from=date(2023, 7, 1), date_to=date(2024, 1, 20))
-
-
-@pytest.fixture(scope="module")
-def small():
-    gdf, _ = load_file(FIXTURE, INCIDENTS)
-    return gdf
 
 
 @pytest.fixture(scope="module")

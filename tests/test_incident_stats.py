@@ -1,8 +1,6 @@
 """Headline figures and the monthly timeline of the incidents explorer (geo.incident_stats; its table:
 tests/test_incident_table.py)."""
 
-from pathlib import Path
-
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -10,19 +8,9 @@ from shapely.geometry import LineString, Point
 
 from geo import incident_stats
 from geo.filters import IncidentFilter, apply_filter
-from geo.loading import load_file
 from geo.records import record_of
-from geo.schema import INCIDENTS
 from geo.store.query import IncidentQuery, ReferenceQueries
 from views.charts import monthly_chart
-
-FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
-
-
-@pytest.fixture(scope="module")
-def small():
-    gdf, _ = load_file(FIXTURE, INCIDENTS)
-    return gdf
 
 
 def test_headline_counts_events_fatalities_and_sides(small):

@@ -3,7 +3,6 @@ and pages."""
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -13,18 +12,8 @@ from shapely.geometry import Point
 from geo.filters import IncidentFilter, apply_filter
 from geo.incident_stats import headline
 from geo.incidents.codec import incident_frame
-from geo.loading import load_file
-from geo.schema import INCIDENTS
 from geo.store.query import IncidentQuery, ReferenceQueries
 from views import incident_table
-
-FIXTURE = Path(__file__).parent / "data" / "explore" / "incidents_small.geojson"
-
-
-@pytest.fixture(scope="module")
-def small():
-    gdf, _ = load_file(FIXTURE, INCIDENTS)
-    return gdf
 
 
 def test_table_rows_newest_first_with_links_and_outlets(small):
