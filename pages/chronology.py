@@ -17,7 +17,7 @@ from ui.safe_text import md_escape, safe
 from ui.selection import page_selection, pick_list
 from ui.shell import ensure_app_shell
 from ui.tables import grid_pair, pager
-from views.chronology import MARK_LIMIT, PeriodView, density_of, opening_years, quotas
+from views.chronology import events_of, opening_years, period_view
 from views.incident_table import page_count
 
 ensure_app_shell()
@@ -99,27 +99,8 @@ def _period(span: tuple[int, int] | None) -> tuple[int, int] | None:
 
 
 def _events(q) -> pd.DataFrame:
-    """The query's events (chronology.events) in date order."""
-    asked = replace(q, columns=chronology.SOURCE_COLUMNS, order=(("date_start", False),))
-    return chronology.events(queries.rows(asked))
-
-
-def _period_view(f: IncidentFilter, years: tuple[int, int] | None, matching: int) -> PeriodView:
-    """The events the chart draws for the period: all of them, or each track's quota
-    (quotas) spread evenly through the period, each asked of the store as such."""
-    period = queries.query(chronology.period_filter(f, years))
-    sizes = queries.aggregate(period, "track")
-    sizes = {str(t): int(n) for t, n in zip(sizes["track"], sizes["incidents"], strict=True)}
-    in_period = sum(sizes.values())
-    density = density_of(queries.aggregate(period, ("month", "category")))
-    share = quotas(sizes, MARK_LIMIT)
-    whole = tuple(t for t, n in share.items() if n >= sizes[t])
-    parts = [_events(replace(period, tracks=whole))] if whole else []
-    parts += [_events(replace(period, tracks=(t,), sample=n)) for t, n in share.items() if t not in whole and n]
-    drawn = pd.concat(parts, ignore_index=True) if parts else _events(replace(period, tracks=()))
-    drawn = drawn.sort_values(["date_start", "id"], kind="stable", ignore_index=True)
-    left_out = {t: sizes[t] - n for t, n in share.items() if n < sizes[t]}
-    return PeriodView(drawn, left_out, density, years, in_period, matching)
+    """The query's events (chronology.events), oldest first."""
+    return events_of(queries, q)
 
 
 st.title("Chronology")
@@ -153,7 +134,7 @@ if not matching:
 
 shown_range = queries.span(matching_q)
 years = _period(chronology.span_years(*shown_range))
-view = _period_view(f, years, matching)
+view = period_view(queries, queries.query(chronology.period_filter(f, years)), years, matching)
 chart = cached_charts.chronology_chart(view.drawn, view.density)
 st.altair_chart(
     chart,

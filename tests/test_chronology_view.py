@@ -8,6 +8,7 @@ from geo import chronology
 from geo.filters import IncidentFilter, apply_filter
 from geo.loading import load_layer
 from geo.schema import CATEGORY
+from geo.store.query import IncidentQuery, ReferenceQueries
 from tests.real_data import realistic_incidents
 from views import chronology as view_model
 from views.charts import CANVAS_ABOVE, chronology_chart
@@ -43,10 +44,9 @@ def test_a_long_period_opens_on_its_last_five_calendar_years():
     ev = chronology.events(load_layer("incidents")[0])
     first, last = chronology.year_span(ev)
     assert last - first + 1 > 8
-    assert view_model.default_years(ev) == (last - 4, last)
-    short = ev[ev["date_start"].dt.year >= last - 3]
-    assert view_model.default_years(short) == chronology.year_span(short)
-    assert view_model.default_years(ev.iloc[:0]) is None
+    assert view_model.opening_years((first, last)) == (last - 4, last)
+    assert view_model.opening_years((2020, 2024)) == (2020, 2024)
+    assert view_model.opening_years(None) is None
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +54,20 @@ def real(tmp_path_factory):
     return realistic_incidents(tmp_path_factory.mktemp("real"))
 
 
+def _view(frame, f: IncidentFilter, years, limit: int = view_model.MARK_LIMIT):
+    """period_view asked of the reference queries (the meaning every store engine follows)."""
+    ask = ReferenceQueries({"set": frame})
+    matching = ask.count(IncidentQuery(("set",), f))
+    period = IncidentQuery(("set",), chronology.period_filter(f, years))
+    return view_model.period_view(ask, period, years, matching, limit)
+
+
 def test_the_chart_draws_the_events_of_the_period_shown_not_the_deadliest_of_all_years(real):
     """UCDP + ACLED over 1989–2024: the default period is 2020–2024 and every event of it is drawn."""
     ev = chronology.events(real)
-    years = view_model.default_years(ev)
+    years = view_model.opening_years(chronology.year_span(ev))
     assert years == (2020, 2024)
-    view = view_model.chronology_view(real, IncidentFilter(), years)
+    view = _view(real, IncidentFilter(), years)
     in_period = ev[(ev["date_end"] >= "2020-01-01") & (ev["date_start"] < "2025-01-01")]
     assert len(ev) > view_model.MARK_LIMIT > len(in_period) > 500
     assert sorted(view.drawn["id"]) == sorted(in_period["id"])
@@ -70,16 +78,48 @@ def test_the_chart_draws_the_events_of_the_period_shown_not_the_deadliest_of_all
 
 
 def test_a_crowded_period_is_thinned_evenly_within_it_and_says_so(real):
-    view = view_model.chronology_view(real, IncidentFilter(), (2010, 2024), limit=300)
+    view = _view(real, IncidentFilter(), (2010, 2024), limit=300)
     drawn = view.drawn
     assert len(drawn) == 300 and drawn["date_start"].dt.year.between(2010, 2024).all()
     assert view.thinning().startswith(f"Showing 300 of {view.in_period:,} events in 2010–2024: too many to draw")
     # spread through the years like the events of the period, not bunched on the deadliest
-    period = chronology.in_years(view.events, (2010, 2024))
+    period = chronology.in_years(chronology.events(real), (2010, 2024))
     share = drawn["date_start"].dt.year.value_counts(normalize=True)
     expected = period["date_start"].dt.year.value_counts(normalize=True)
     assert (share - expected).abs().max() < 0.03
     assert abs(drawn["fatalities"].mean() - period["fatalities"].mean()) < 1
+    # a small track is drawn whole; only the crowded ones give up marks, as many as they say
+    sizes = period["track"].value_counts()
+    kept = drawn["track"].value_counts()
+    for track, n in sizes.items():
+        assert kept.get(track, 0) == n - view.left_out.get(track, 0), track
+    assert view.left_out
+
+
+def test_small_tracks_are_drawn_whole_and_only_a_crowded_one_gives_up_marks(small):
+    ev = chronology.events(small)
+    assert ev["track"].value_counts().to_dict() == {"security": 3, "diplomacy": 2, "infrastructure & trade": 1}
+    view = _view(small, IncidentFilter(), None, limit=5)
+    assert view.left_out == {"security": 1}
+    assert view.drawn["track"].value_counts().to_dict() == {"security": 2, "diplomacy": 2, "infrastructure & trade": 1}
+
+
+def test_a_period_within_the_limit_is_drawn_whole_and_in_date_order(small):
+    view = _view(small, IncidentFilter(), None)
+    expected = chronology.events(small)
+    assert sorted(view.drawn["id"]) == sorted(expected["id"]) and view.left_out == {}
+    assert view.drawn["date_start"].is_monotonic_increasing
+    assert view.thinning() is None
+
+
+def test_the_view_follows_the_filter(small):
+    f = IncidentFilter(countries=("IRN",))
+    view = _view(small, f, None, limit=2)
+    expected = chronology.events(apply_filter(small, f))
+    assert set(view.drawn["id"]) <= set(expected["id"]) and len(view.drawn) == 2
+    assert sum(view.left_out.values()) == len(expected) - 2
+    assert view.thinning().startswith(f"Showing 2 of {len(expected)} events in this period: too many to draw")
+    assert _view(small, f, None).thinning() is None
 
 
 def _events(spec: list[tuple[str, str, int | None]]) -> pd.DataFrame:
@@ -94,46 +134,11 @@ def _events(spec: list[tuple[str, str, int | None]]) -> pd.DataFrame:
     )
 
 
-def test_thinning_keeps_small_tracks_whole_and_spreads_large_ones_evenly_over_their_dates():
-    spec = [(f"S{i}", "security", 50 if i in (4, 5) else 0) for i in range(10)]
-    spec += [("D1", "diplomacy", None), ("D2", "diplomacy", None)]
-    drawn, left_out = view_model.thin_for_chart(_events(spec), limit=6)
-    assert left_out == {"security": 6}
-    assert set(drawn["id"]) == {"D1", "D2", "S0", "S3", "S6", "S9"}  # every third, the deadliest not favoured
-    assert list(drawn.index) == sorted(drawn.index)  # the input's (date) order is kept
-
-
-def test_thinning_leaves_a_set_within_the_limit_alone(small):
-    ev = chronology.events(small)
-    drawn, left_out = view_model.thin_for_chart(ev, limit=len(ev))
-    assert drawn is ev and left_out == {}
-
-
-def test_chronology_view_follows_the_filter(small):
-    f = IncidentFilter(countries=("IRN",))
-    view = view_model.chronology_view(small, f, limit=2)
-    expected = chronology.events(apply_filter(small, f))
-    assert list(view.events["id"]) == list(expected["id"])
-    assert len(view.drawn) == 2 and sum(view.left_out.values()) == len(expected) - 2
-    assert view.thinning().startswith(f"Showing 2 of {len(expected)} events in this period: too many to draw")
-    assert view_model.chronology_view(small, f).thinning() is None
-
-
-def test_chronology_view_keeps_positions_in_the_incident_set_not_a_copy_of_its_rows(small):
-    f = IncidentFilter(countries=("IRN",))
-    view = view_model.chronology_view(small, f)
-    assert view.selected.source is small
-    pd.testing.assert_frame_equal(view.shown, apply_filter(small, f))
-    first = view.events["id"].iloc[0]
-    assert view.record(first)["id"] == first
-    assert view.record(small.loc[~small["id"].isin(view.events["id"]), "id"].iloc[0]) is None
-
-
 def test_overview_strip_draws_monthly_counts_of_every_event_also_those_thinned_out():
     ev = _events([(f"S{i}", "security", i % 5) for i in range(40)] + [("D1", "diplomacy", None)]).assign(
         category="attack", title="t", date_precision="day", date_end=lambda d: d["date_start"]
     )
-    view_drawn, _ = view_model.thin_for_chart(ev, limit=5)
+    view_drawn = ev.iloc[::10]  # five marks: what a chart thinned to five draws
     density = view_model.monthly_density(ev)
     assert density["events"].sum() == len(ev) == 41
     assert list(density["date_start"].dt.month) == [1, 2] and list(density["date_next"].dt.month) == [2, 3]

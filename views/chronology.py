@@ -1,33 +1,25 @@
 """What the chronology page and the timeline charts draw: the view-model of the chronology.
 
-The events (geo.chronology.events) of one filter and period, thinned evenly to at most MARK_LIMIT
-marks (quotas per track, so a small track is never crowded out), their counts per month for the
-overview strip (monthly_density), the period a timeline opens on, and what the chart leaves out,
-in words. No Streamlit: pages/chronology.py and views/charts.py use it.
+The events (geo.chronology.events) of one filter and period as the store answers them, at most
+MARK_LIMIT marks (quotas per track, so a small track is never crowded out; each track's share an
+even sample through its dates: period_view), their counts per month for the overview strip
+(monthly_density, density_of), the period a timeline opens on, and what the chart leaves out, in
+words. No Streamlit: pages/chronology.py and views/charts.py use it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from typing import Protocol
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from geo.chronology import SOURCE_COLUMNS, events, in_years, year_span
-from geo.filters import IncidentFilter, Selected, select
+from geo.chronology import SOURCE_COLUMNS, events
+from geo.store.query import IncidentQuery
 
 # the chart draws at most this many events: a browser chokes on 100,000 marks, and every mark adds to the
 # chart's first draw (bench/README.md, "Explorer and chronology at 100k")
 MARK_LIMIT = 2000
-
-
-def _evenly(rows: pd.DataFrame, n: int) -> pd.DataFrame:
-    """n of rows spread evenly through their order (oldest to newest): every k-th, first and last kept."""
-    if n <= 0:
-        return rows.iloc[:0]
-    picks = np.unique(np.linspace(0, len(rows) - 1, n).round().astype(int))
-    return rows.iloc[picks]
 
 
 def quotas(sizes: dict[str, int], limit: int = MARK_LIMIT) -> dict[str, int]:
@@ -42,32 +34,6 @@ def quotas(sizes: dict[str, int], limit: int = MARK_LIMIT) -> dict[str, int]:
         out[track] = min(size, budget // (len(order) - n))
         budget -= out[track]
     return out
-
-
-def thin_for_chart(ev: pd.DataFrame, limit: int = MARK_LIMIT) -> tuple[pd.DataFrame, dict[str, int]]:
-    """At most `limit` events for the chart, and per track how many were left out.
-
-    Each track keeps its quota (quotas) of events spread evenly through its dates (every k-th), so a
-    busy year keeps its share and no kind of event is favoured, the deadly ones included. The
-    result stays in ev's (date) order.
-    """
-    if len(ev) <= limit:
-        return ev, {}
-    sizes = ev["track"].value_counts().sort_values(kind="stable")
-    keep, left_out = [], {}
-    for track, quota in quotas({str(t): int(n) for t, n in sizes.items()}, limit).items():
-        rows = ev[ev["track"] == track]
-        if len(rows) > quota:
-            rows = _evenly(rows, quota)
-            left_out[track] = int(sizes[track] - len(rows))
-        keep.append(rows.index)
-    return ev.loc[sorted(idx for part in keep for idx in part)], left_out
-
-
-def default_years(ev: pd.DataFrame, years: int = 5, longer_than: int = 8) -> tuple[int, int] | None:
-    """The years the chronology opens on: the last `years` calendar years when the events span more
-    than `longer_than` years, else all of them (None without events)."""
-    return opening_years(year_span(ev), years, longer_than)
 
 
 DENSITY_ROWS = 1500  # at most this many (period, category) counts for the overview strip
@@ -123,34 +89,13 @@ def _period_label(years: tuple[int, int] | None) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
-@dataclass(frozen=True)
-class ChronologyView:
-    """What the chronology shows for one filter and one period."""
-
-    selected: Selected  # the records matching the filter, as positions in the incident set
-    events: pd.DataFrame  # their events, all years
-    drawn: pd.DataFrame  # the events the chart draws: those of the period, thinned (see thin_for_chart)
-    left_out: dict[str, int] = field(default_factory=dict)
-    density: pd.DataFrame | None = None  # monthly_density of every event of the period, for the overview strip
-    years: tuple[int, int] | None = None  # the period shown (calendar years, both included); None: all
-    in_period: int = 0  # how many events overlap the period
-
-    @property
-    def shown(self) -> gpd.GeoDataFrame:
-        """The records matching the filter (a new frame each time)."""
-        return self.selected.frame
-
-    def record(self, feature_id) -> dict | None:
-        """The record of one matching incident (None when it does not match)."""
-        return self.selected.record(feature_id)
-
-    def period_label(self) -> str:
-        """'2020–2024', '2023', or 'all years'."""
-        return _period_label(self.years)
-
-    def thinning(self) -> str | None:
-        """What the chart leaves out, in plain words (None when it draws every matching event)."""
-        return _thinning_text(self.drawn, self.left_out, self.years, self.in_period, len(self.events))
+def opening_years(span: tuple[int, int] | None, years: int = 5, longer_than: int = 8) -> tuple[int, int] | None:
+    """The years the chronology opens on, for events spanning `span` (calendar years): the last
+    `years` when they span more than `longer_than`, else all of them (None without events)."""
+    if span is None:
+        return None
+    first, last = span
+    return (last - years + 1, last) if last - first + 1 > longer_than else span
 
 
 def _thinning_text(drawn, left_out, years, in_period: int, matching: int) -> str | None:
@@ -168,40 +113,11 @@ def _thinning_text(drawn, left_out, years, in_period: int, matching: int) -> str
     return None
 
 
-def chronology_view(
-    incidents: gpd.GeoDataFrame, f: IncidentFilter, years: tuple[int, int] | None = None, limit: int = MARK_LIMIT
-) -> ChronologyView:
-    """The chronology page's figures for the filtered incidents: the chart draws the events of the
-    period `years` (None: all), thinned evenly to at most limit marks."""
-    return for_years(*matching_events(incidents, f), years, limit)
-
-
-def matching_events(incidents: gpd.GeoDataFrame, f: IncidentFilter) -> tuple[Selected, pd.DataFrame]:
-    """The records matching f and their events (all years)."""
-    selected = select(incidents, f)
-    return selected, events(selected.columns(SOURCE_COLUMNS))
-
-
-def for_years(selected: Selected, ev: pd.DataFrame, years: tuple[int, int] | None, limit: int = MARK_LIMIT):
-    """The ChronologyView of these selected records and their events ev, for the period `years`."""
-    period = in_years(ev, years) if years is not None else ev
-    drawn, left_out = thin_for_chart(period, limit)
-    return ChronologyView(selected, ev, drawn, left_out, monthly_density(period), years, len(period))
-
-
-def opening_years(span: tuple[int, int] | None, years: int = 5, longer_than: int = 8) -> tuple[int, int] | None:
-    """default_years for a span of years."""
-    if span is None:
-        return None
-    first, last = span
-    return (last - years + 1, last) if last - first + 1 > longer_than else span
-
-
 @dataclass(frozen=True)
 class PeriodView:
     """What the chronology chart draws for one filter and period, from the store's answers."""
 
-    drawn: pd.DataFrame  # events(), thinned (thin_for_chart)
+    drawn: pd.DataFrame  # events(), each track's quota spread evenly through the period (period_view)
     left_out: dict[str, int]
     density: pd.DataFrame
     years: tuple[int, int] | None
@@ -228,3 +144,35 @@ def default_window(
     if pd.isna(first) or pd.isna(last) or last - first <= pd.Timedelta(days=365 * longer_than):
         return None
     return (last - pd.DateOffset(years=years)).normalize(), (last + pd.DateOffset(months=1)).normalize()
+
+
+class Asks(Protocol):
+    """What the chronology asks of the incidents: ui.queries, or a store's queries."""
+
+    def rows(self, q: IncidentQuery) -> pd.DataFrame: ...
+
+    def aggregate(self, q: IncidentQuery, by) -> pd.DataFrame: ...
+
+
+def events_of(ask: Asks, q: IncidentQuery) -> pd.DataFrame:
+    """The query's events (geo.chronology.events), oldest first."""
+    return events(ask.rows(replace(q, columns=SOURCE_COLUMNS, order=(("date_start", False),))))
+
+
+def period_view(
+    ask: Asks, period: IncidentQuery, years: tuple[int, int] | None, matching: int, limit: int = MARK_LIMIT
+) -> PeriodView:
+    """What the chart draws of the events `period` matches (those of `years`; matching: how many
+    match the filter in all years): all of them, or each track's quota (quotas) spread evenly
+    through the period, each asked of the store as such."""
+    sizes = ask.aggregate(period, "track")
+    sizes = {str(t): int(n) for t, n in zip(sizes["track"], sizes["incidents"], strict=True)}
+    density = density_of(ask.aggregate(period, ("month", "category")))
+    share = quotas(sizes, limit)
+    whole = tuple(t for t, n in share.items() if n >= sizes[t])
+    parts = [events_of(ask, replace(period, tracks=whole))] if whole else []
+    parts += [events_of(ask, replace(period, tracks=(t,), sample=n)) for t, n in share.items() if t not in whole and n]
+    drawn = pd.concat(parts, ignore_index=True) if parts else events_of(ask, replace(period, tracks=()))
+    drawn = drawn.sort_values(["date_start", "id"], kind="stable", ignore_index=True)
+    left_out = {t: sizes[t] - n for t, n in share.items() if n < sizes[t]}
+    return PeriodView(drawn, left_out, density, years, sum(sizes.values()), matching)
