@@ -48,7 +48,7 @@ class Drawing:
     tooltip: str = ""
     legend: str = ""
     interactive: bool = True
-    labels: bool = False  # a permanent name label beside each point
+    labels: bool = False  # each feature's name always shown: beside a point; at an area's centre in the figure
     land: bool = False
     attribution: str | None = None
 
@@ -130,6 +130,7 @@ LAYERS: dict[str, Layer] = {
                 tooltip="{province} · {country}",
                 legend="district / county",
                 interactive=False,
+                labels=True,
                 attribution=DISTRICTS_CREDIT,
             ),
             z=3,

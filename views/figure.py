@@ -191,26 +191,29 @@ def _draw_polygons(ax, layers: Layers, layers_shown: Sequence[str]) -> None:
         )
 
 
-def _draw_district_labels(ax, layers: Layers, layers_shown: Sequence[str], scale: float) -> None:
-    """Each drawn district's name, with its local (Persian or Urdu) name under it."""
-    frame = layers.get("districts")
-    if frame is None or "districts" not in layers_shown:
-        return
-    for _, row in frame.iterrows():
-        point = row.geometry.representative_point()
-        ax.text(point.x, point.y, str(row.get("name", "")), fontsize=4.5 * scale, ha="center", va="bottom", zorder=4)
-        local = row.get("name_local")
-        if isinstance(local, str) and local.strip():
-            ax.text(
-                point.x,
-                point.y,
-                local,
-                fontsize=4.5 * scale,
-                family=text_family(local),
-                ha="center",
-                va="top",
-                zorder=4,
-            )
+def _draw_area_labels(ax, layers: Layers, layers_shown: Sequence[str], scale: float) -> None:
+    """The name of each area of a labelled area layer shown (Drawing.labels: the districts), with its
+    local (Persian or Urdu) name under it."""
+    for layer_id in _of_kind("polygon"):
+        frame = layers.get(layer_id)
+        if frame is None or layer_id not in layers_shown or not LAYERS[layer_id].drawing.labels:
+            continue
+        for _, row in frame.iterrows():
+            point = row.geometry.representative_point()
+            name = str(row.get("name", ""))
+            ax.text(point.x, point.y, name, fontsize=4.5 * scale, ha="center", va="bottom", zorder=4)
+            local = row.get("name_local")
+            if isinstance(local, str) and local.strip():
+                ax.text(
+                    point.x,
+                    point.y,
+                    local,
+                    fontsize=4.5 * scale,
+                    family=text_family(local),
+                    ha="center",
+                    va="top",
+                    zorder=4,
+                )
 
 
 def _draw_lines(ax, layers: Layers, layers_shown: Sequence[str]) -> None:
@@ -422,7 +425,7 @@ def draw_map(ax, incidents, layers: Layers, layers_shown: Sequence[str], scale: 
     _draw_polygons(ax, layers, layers_shown)
     _draw_lines(ax, layers, layers_shown)
     _draw_points(ax, layers, layers_shown, scale)
-    _draw_district_labels(ax, layers, layers_shown, scale)
+    _draw_area_labels(ax, layers, layers_shown, scale)
     incident_id = incident_layer()
     marks = incident_marks(incidents) if incident_id in layers_shown else incident_marks(None)
     _draw_incidents(ax, marks, scale, LAYERS[incident_id].z if incident_id else 10)

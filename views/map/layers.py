@@ -47,9 +47,10 @@ class _Blank(dict):
 
 def tooltip_html(layer_id: str, props: Mapping) -> str:
     """Escaped tooltip for a non-incident feature: its name and one line of context."""
-    drawing = LAYERS[layer_id].drawing
+    layer = LAYERS[layer_id]
+    drawing = layer.drawing
     name = props.get("name") or props.get("title") or props.get("id")
-    if drawing.labels:
+    if drawing.labels and layer.kind == "point":
         return esc(name)
     context = drawing.tooltip.format_map(_Blank({k: v for k, v in props.items() if v is not None}))
     meta = f'<div class="pkir-tip-meta">{esc(context)}</div>' if context.strip(" ·") else ""
@@ -78,7 +79,7 @@ def feature_layer(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str, features: 
         layer_id,
         made,
         interactive=layer.drawing.interactive,
-        labels=layer.drawing.labels,
+        labels=layer.drawing.labels and layer.kind == "point",
         attribution=layer.drawing.attribution,
         offline_fill=path_style(layer_id, {}, "offline").get("fillOpacity") if layer.kind == "polygon" else None,
         title=layer.one or layer.title,
@@ -98,7 +99,7 @@ def features_of(layer_id: str, gdf: gpd.GeoDataFrame, basemap: str) -> list[dict
         else:
             fp["style"] = path_style(layer_id, props, basemap)
         features.append({"type": "Feature", "geometry": geometry, "properties": fp})
-    if layer.drawing.labels:
+    if layer.drawing.labels and layer.kind == "point":
         where = [tuple(f["geometry"]["coordinates"]) for f in features]
         for f, side in zip(features, label_sides(where), strict=True):
             f["properties"]["label"] = side
