@@ -49,6 +49,34 @@ def test_pipeline_page_map_chart_and_penalty_widgets(page, app_server):
     assert external_requests(page.recorded_requests) == []
 
 
+def test_labels_and_legend_measured_before_their_stylesheets_are_placed_again_when_they_arrive(page, app_server):
+    """st_folium adds the map's stylesheets beside its script, so on a busy machine the labels and
+    the legend can be measured unstyled (a label as wide as the map: every spot fails, all hidden;
+    the legend too big: folded). Held here until the map is drawn; once they arrive every label is
+    shown inside the map and the legend is open, as when the stylesheets come first."""
+    held = []
+    page.route("**/app/static/vendor/*.css", lambda route: held.append(route))
+    goto_page(page, app_server, "Gas pipeline")
+    frame = wait_for_map(page, min_features=4)
+    frame.wait_for_function(
+        """() => { const l = [...document.querySelectorAll('.pkir-town-label')];
+                   return l.length === 4 && l.every(e => e.classList.contains('pkir-label-hidden')); }"""
+    )
+    assert held, "no stylesheet was held: the test did not delay what it means to"
+    for route in held:
+        route.continue_()
+    page.unroute("**/app/static/vendor/*.css")
+    frame.wait_for_function(
+        """() => { const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+                   const l = [...document.querySelectorAll('.pkir-town-label')];
+                   return l.length === 4 && l.every(e => { const r = e.getBoundingClientRect();
+                     return !e.classList.contains('pkir-label-hidden')
+                            && r.left >= map.left && r.right <= map.right; }); }"""
+    )
+    frame.wait_for_function("() => document.querySelector('.pkir-legend details').open")
+    assert app_errors(page) == []
+
+
 def test_markets_page_draws_only_located_sites_and_a_click_shows_the_record(page, app_server):
     goto_page(page, app_server, "Markets and crossings")
     assert app_errors(page) == []

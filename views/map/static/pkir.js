@@ -10,6 +10,13 @@
   };
   var ESCAPES = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#96;'};
 
+  // fn again (in the next frame) whenever el's size changes. st_folium adds the map's stylesheets
+  // beside its script, so on a busy machine what is measured at first (a label, the legend) may be
+  // unstyled, and no map event follows when the stylesheet or a font arrives.
+  PKIR.onSized = function (el, fn) {
+    if (window.ResizeObserver) new ResizeObserver(function () { window.requestAnimationFrame(fn); }).observe(el);
+  };
+
   PKIR.esc = function (s) { return String(s).replace(/[&<>"'`]/g, function (c) { return ESCAPES[c]; }); };
 
   // frame: the [[south, west], [north, east]] the first view shows. st_folium sizes the frame
@@ -142,6 +149,7 @@
       decide();
       map.whenReady(function () { setTimeout(decide, 0); });
       map.on('resize moveend pkirdrawn', decide);
+      PKIR.onSized(legend.getContainer(), decide);
     }
     // out from under a panel, folded (it would cover the map's middle), as it was once the panel goes
     if (clearOf) PKIR.keepClearOf(legend.getContainer(), clearOf, function (moved) {
@@ -376,6 +384,7 @@
       layer.eachLayer(function (l) {
         var tip = l.getTooltip && l.getTooltip(), el = tip && tip.getElement();
         if (!el || !tip._map) return;
+        if (!el.pkirSized) { el.pkirSized = true; PKIR.onSized(el, PKIR.declutterSoon); }
         var side = l.feature.properties.label === 'left' ? 'left' : 'right', box = null;
         for (var k = 0; k < LABEL_SPOTS.length && !box; k++) {
           var dir = LABEL_SPOTS[k][0] ? (side === 'left' ? 'right' : 'left') : side, off = LABEL_SPOTS[k][1];
