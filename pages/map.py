@@ -147,7 +147,7 @@ with st.container(key="map_empty"):  # always there: a note coming or going must
         explain_empty(f)
 
 with st.container(key="map_frame"):
-    clicked = show_map(built)
+    clicked = show_map(built, selected=selection.feature)
 if clicked:
     selection.select(*clicked)
 if shown is not None and shown.cells is not None and "incidents" in visible:

@@ -76,7 +76,11 @@ if markets is not None:
 with st.container():
     layers = {k: data.load(k).gdf for k in page_maps.MARKET_LAYERS}
     built = page_maps.markets_map(layers, asset_base=ensure_assets())
-    clicked = show_map(built, key="markets_map", height=built.summary["height"])
+    first_visit = SELECTED not in st.session_state
+    selection = page_selection(SELECTED)
+    if first_visit and choices:  # the page opens on the first site's record
+        selection.select(*choices[0][:2])
+    clicked = show_map(built, selected=selection.feature, key="markets_map", height=built.summary["height"])
     unmapped = [
         fid for frame in (markets, crossings) if frame is not None for fid in infrastructure.unlocated_ids(frame)
     ]
@@ -109,12 +113,8 @@ with record_col:
     st.markdown("**Full record of a site**")
     if choices:
         names = {(layer_id, fid): name for layer_id, fid, name in choices}
-        first_visit = SELECTED not in st.session_state
-        selection = page_selection(SELECTED)
         if clicked in names:
             selection.select(*clicked)
-        elif first_visit:  # the page opens on the first site's record
-            selection.select(*next(iter(names)))
         pick_list(
             "Site",
             list(names),

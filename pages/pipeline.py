@@ -72,7 +72,7 @@ st.markdown(prose(infrastructure.pipeline_lead(route)))
 layers = {k: data.load(k).gdf for k in page_maps.PIPELINE_LAYERS}
 built = page_maps.pipeline_map(layers, asset_base=ensure_assets())
 selection = page_selection(SELECTED)
-clicked = show_map(built, key="pipeline_map", height=built.summary["height"])
+clicked = show_map(built, selected=selection.feature, key="pipeline_map", height=built.summary["height"])
 if clicked and clicked[0] in ("pipeline", "towns"):  # the other layers drawn here have their own pages
     selection.select(*clicked)
 st.caption(

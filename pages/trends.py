@@ -121,7 +121,8 @@ built = trends_map(
     legend_note=f"fewer than {trends.MIN_EVENTS} events in both periods: too few to say",
     asset_base=ensure_assets(),
 )
-clicked = show_map(built, key=KEYS["map"], height=built.summary["height"])
+picked = ("districts", flt.district) if flt.district else None
+clicked = show_map(built, selected=picked, key=KEYS["map"], height=built.summary["height"])
 if st.toggle("The two periods side by side", key=KEYS["side"]):
     scale = trends.count_scale(shown["baseline"], shown["current"])
     where = "district" if unit == "districts" else "hexagon"
@@ -149,7 +150,7 @@ if st.toggle("The two periods side by side", key=KEYS["side"]):
                 fills=trends.count_colours(shown[column], scale),
                 legend=count_legend(f"Incidents per {where}, {name.lower()}", scale),
             )
-            clicked = show_map(one, key=f"{KEYS['map']}_{column}", height=380) or clicked
+            clicked = show_map(one, selected=picked, key=f"{KEYS['map']}_{column}", height=380) or clicked
     st.caption("Both maps share one scale of incidents per unit; the change map above compares them.")
 if clicked and clicked[0] == "districts" and clicked[1] != flt.district:
     choose_district(clicked[1])

@@ -23,7 +23,7 @@ from streamlit_folium import st_folium
 from geo.filters import IncidentFilter
 from ui import queries, url_state
 from ui.play import take_window
-from ui.selection import map_selection
+from ui.selection import Pick
 from views.map._compat.folium import children
 from views.map.build import BuiltMap, clicked_feature
 from views.map.cells import CellSet, ViewBox, ViewFollow, first_view, reported_view
@@ -133,12 +133,12 @@ def resolve_row(feature: tuple[str, str] | None) -> tuple[str, str] | None:
     return ("incidents", incident_id) if incident_id is not None else None
 
 
-def _tell_selection(built: BuiltMap, key: str) -> None:
+def _tell_selection(built: BuiltMap, key: str, shown: Pick | None) -> None:
     """Tell the incident layer which incident is selected: a click this run is about to report
-    (the browser already highlights it, by row) or else the page's selection; and the map whether
-    anything is selected (nothing: the record was closed, the highlight goes)."""
+    (the browser already highlights it, by row) or else what this page shows (shown); and the map
+    whether anything is selected (nothing: the record was closed, the highlight goes)."""
     pending = _pending_click(st.session_state.get(key), key)
-    selected = pending if pending is not None else map_selection().feature
+    selected = pending if pending is not None else shown
     incident_id = selected[1] if selected and selected[0] == "incidents" else None
     for layer in _incident_layers(built):
         layer.select(incident_id)
@@ -178,9 +178,10 @@ def _payload_markup(key: str, _source: IncidentSource) -> str:
     )
 
 
-def show_map(built: BuiltMap, *, key: str = MAP_KEY, height: int = 640) -> tuple[str, str] | None:
-    """Draw the map; return (layer id, feature id) when a feature was clicked since the last run."""
-    _tell_selection(built, key)
+def show_map(built: BuiltMap, *, selected: Pick | None, key: str = MAP_KEY, height: int = 640) -> Pick | None:
+    """Draw the map; return (layer id, feature id) when a feature was clicked since the last run.
+    selected: what this page shows as picked on this map (its Selection's feature), highlighted."""
+    _tell_selection(built, key, selected)
     _payload_beside(built, key)
     center, zoom = built.center, built.zoom
     if key == MAP_KEY:  # the border map: its view lives in the address (ui.url_state)

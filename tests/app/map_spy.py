@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 import ui.map_panel
+from views.map._compat.folium import children
+from views.map.elements import Sync
 
 
 class MapSpy:
@@ -44,6 +46,15 @@ class MapSpy:
         """What the latest run gave the map."""
         assert self.runs, "no map was drawn"
         return self.runs[-1]
+
+    @property
+    def told_selected(self) -> str:
+        """What the latest map was told of its page's pick (Sync): "true", "false" or "null"."""
+        assert self.calls, "no map was drawn"
+        groups = self.calls[-1]["feature_group_to_add"]
+        syncs = [c for g in groups for c in children(g) if isinstance(c, Sync)]
+        assert len(syncs) == 1, syncs
+        return syncs[0].selected_json
 
     def click(self, layer_id: str, feature_id: str, lat: float = 27.0, lng: float = 62.0) -> None:
         """Make the next run see a click on this feature, as st_folium reports it."""

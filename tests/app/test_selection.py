@@ -44,9 +44,27 @@ def test_a_town_clicked_on_the_pipeline_map_shows_its_record_and_keeps_it(monkey
     spy.value = {"last_object_clicked": None, "last_active_drawing": None}  # the map reports a click once
     at.number_input(key="penalty_rate_musd").set_value(2.0).run()
     assert record_ids(at) == ["T-gwadar"]
+    assert spy.told_selected == "true"  # the map keeps the town highlighted (it followed the border map's pick)
     spy.click("pipeline", "P3")
     at.run()
     assert record_ids(at) == ["P3"] and at.selectbox(key="pipeline_record").value == ("pipeline", "P3")
+
+
+def test_a_page_map_is_told_its_own_pages_pick_not_the_border_maps(monkeypatch):
+    """A record open on the border map neither keeps a page map's highlight nor clears it."""
+    spy = MapSpy(monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["incident"] = "PKIR-A02"
+    at.run()
+    assert record_ids(at) == ["PKIR-A02"] and spy.told_selected == "true"
+    at.switch_page("pages/pipeline.py").run()
+    assert record_ids(at) == [] and spy.told_selected == "false"
+    at.selectbox(key="pipeline_record").set_value(("pipeline", "P1")).run()
+    assert record_ids(at) == ["P1"] and spy.told_selected == "true"
+    at.switch_page("pages/markets.py").run()
+    assert record_ids(at) == ["M1"] and spy.told_selected == "true"  # markets open on their first site
+    at.selectbox(key="markets_record").set_value(None).run()
+    assert record_ids(at) == [] and spy.told_selected == "false"
 
 
 def test_the_explorer_keeps_its_record_across_a_visit_elsewhere_and_closes_it_on_back():
